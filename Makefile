@@ -1,0 +1,60 @@
+# The one entry point for people and CI. `make run` and `make test` install what they need.
+PY := .venv/bin/python
+SERVICES := catalog quoting orders inventory billing procurement gateway
+UNIT_TESTS := $(wildcard libs/*/tests/unit services/*/tests/unit tests/contracts)
+INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integration)
+TYPED := $(wildcard libs/messaging/src libs/servicekit/src libs/devstack/src libs/pricing/src services/*/src)
+
+.PHONY: help setup contracts contracts-check contracts-lock lint test test-unit test-integration \
+	test-e2e run token dlq bench clean
+
+help:             ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-17s %s\n", $$1, $$2}'
+
+setup:            ## Install system packages, the virtualenv, contracts and Kafka jars (idempotent)
+	@bash deploy/setup.sh
+
+contracts: setup  ## Regenerate Python stubs from proto/
+	$(PY) -m devstack.contracts generate
+
+contracts-check: setup ## Fail if proto/ breaks the committed descriptor set
+	$(PY) -m devstack.contracts check
+
+contracts-lock: setup ## Accept the current proto/ as the compatibility baseline
+	$(PY) -m devstack.contracts lock
+
+lint: setup       ## ruff, mypy (strict), import-linter, contract compatibility
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy $(TYPED)
+	.venv/bin/lint-imports
+	$(PY) -m devstack.contracts check
+
+test: setup lint  ## Every tier: unit, integration (real Kafka + PostgreSQL), end-to-end (all processes)
+	$(PY) -m pytest -q $(UNIT_TESTS)
+	$(PY) -m pytest -q $(INTEGRATION_TESTS)
+	$(PY) -m pytest -q tests/e2e
+
+test-unit: setup  ## Unit tests only (seconds)
+	$(PY) -m pytest -q $(UNIT_TESTS)
+
+test-integration: setup ## Integration tests only
+	$(PY) -m pytest -q $(INTEGRATION_TESTS)
+
+test-e2e: setup   ## End-to-end tests only
+	$(PY) -m pytest -q tests/e2e
+
+run: setup        ## Start broker, database, every service and the gateway; Ctrl-C stops all
+	$(PY) -m devstack run
+
+token: setup      ## Development token: make token ROLE=sales [SUBJECT=alice]
+	@$(PY) -m servicekit.auth issue --role $(or $(ROLE),admin) --subject $(or $(SUBJECT),dev-$(or $(ROLE),admin))
+
+dlq: setup        ## Dead letters: make dlq [ARGS="redrive --id <ce_id>"]
+	$(PY) -m messaging.dlq $(or $(ARGS),list)
+
+bench: setup      ## Benchmarks; reports go to bench/reports/
+	$(PY) -m bench.order_flow
+
+clean:            ## Remove local state (data folders, logs); keeps caches
+	rm -rf .run

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything `make run` and `make test` need on a fresh Debian machine, idempotently:
+# system packages (PostgreSQL, a JDK, Maven) when missing, a Python virtualenv with pinned
+# packages, the generated contracts, and the Kafka broker's jars from Maven Central.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+need_apt=()
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql postgresql-contrib)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  step "installing system packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  step "creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ "$(find libs services -name pyproject.toml -newer "$stamp" | head -1)" ]; then
+  step "installing Python packages (pinned by constraints.txt)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  editable=()
+  for p in libs/*/ services/*/; do [ -f "$p/pyproject.toml" ] && editable+=(-e "$p"); done
+  .venv/bin/python -m pip install -q -c constraints.txt -r requirements-dev.txt "${editable[@]}"
+  touch "$stamp"
+fi
+
+step "generating contracts from proto/"
+.venv/bin/python -m devstack.contracts generate
+
+step "fetching Kafka jars from Maven Central (cached in .cache/)"
+.venv/bin/python -m devstack.kafka fetch
+
+echo
+echo "setup complete"

@@ -1,0 +1,1 @@
+"""Events between services: envelope, outbox and relay, inbox, consumer, dead letters."""

@@ -1,0 +1,73 @@
+"""The transactional outbox: events are rows written in the same transaction as the state change
+they announce; the relay publishes them once that transaction has committed."""
+
+from __future__ import annotations
+
+from google.protobuf.message import Message
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from messaging.envelope import Envelope
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    table = Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("event_type", String(200), nullable=False),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("headers", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+    )
+    Index(
+        "ix_outbox_unpublished",
+        table.c.id,
+        postgresql_where=table.c.published_at.is_(None),
+    )
+    return table
+
+
+def notify_channel(source: str) -> str:
+    return f"outbox_{source}"
+
+
+class Outbox:
+    """Adds events to the current transaction; `source` names the producing service."""
+
+    def __init__(self, table: Table, source: str) -> None:
+        self.table = table
+        self.source = source
+        self._notify = text(f"NOTIFY {notify_channel(source)}")
+
+    async def add(self, session: AsyncSession, message: Message, *, key: str) -> Envelope:
+        envelope = Envelope.wrap(message, source=f"/oms/{self.source}", key=key)
+        await session.execute(
+            self.table.insert().values(
+                event_id=envelope.event_id,
+                event_type=envelope.type,
+                topic=envelope.topic,
+                key=envelope.key,
+                payload=envelope.body,
+                headers=[[name, value.decode()] for name, value in envelope.headers()],
+            )
+        )
+        # delivered at commit, and only if the transaction commits: wakes the relay at once
+        await session.execute(self._notify)
+        return envelope

@@ -1,0 +1,66 @@
+"""Who is acting and on behalf of which flow, for the duration of one request or one event.
+
+Set by the gRPC server interceptor (from metadata) and by the event consumer (from headers);
+read by the outbox when it stamps an event and by repositories when they record `created_by`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: a person or a system, with the roles its token granted."""
+
+    subject: str
+    roles: tuple[str, ...] = ()
+
+    def has_any(self, *roles: str) -> bool:
+        return "admin" in self.roles or any(role in self.roles for role in roles)
+
+
+SYSTEM = Principal("system", ("system",))
+
+_principal: ContextVar[Principal] = ContextVar("principal", default=SYSTEM)
+_correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+_causation_id: ContextVar[str | None] = ContextVar("causation_id", default=None)
+
+
+def current_principal() -> Principal:
+    return _principal.get()
+
+
+def correlation_id() -> str:
+    """The id shared by everything one business request caused; made up when none is set."""
+    value = _correlation_id.get()
+    if value is None:
+        value = str(uuid.uuid4())
+        _correlation_id.set(value)
+    return value
+
+
+def causation_id() -> str | None:
+    """The id of the event being handled, if any: the direct cause of what is written now."""
+    return _causation_id.get()
+
+
+@contextmanager
+def acting(
+    principal: Principal, correlation: str | None = None, causation: str | None = None
+) -> Iterator[None]:
+    tokens = (
+        _principal.set(principal),
+        _correlation_id.set(correlation),
+        _causation_id.set(causation),
+    )
+    try:
+        yield
+    finally:
+        _principal.reset(tokens[0])
+        _correlation_id.reset(tokens[1])
+        _causation_id.reset(tokens[2])

@@ -1,0 +1,99 @@
+"""The database: one engine per process, transactions as units of work, migrations at start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, MetaData, pool, text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+log = logging.getLogger(__name__)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# One key for every service's migrations: replicas starting together migrate one at a time.
+_MIGRATION_LOCK = 7_262_001
+
+
+def new_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+
+
+class Database:
+    """Owns the engine; hands out transactions. A use case is one `transaction()` block."""
+
+    def __init__(self, url: str, pool_size: int = 10) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool_size)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """Commits when the block ends normally, rolls back when it raises."""
+        async with self.sessions.begin() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def alembic_config(alembic_ini: Path, database_url: str) -> Config:
+    config = Config(str(alembic_ini))
+    config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+async def migrate(alembic_ini: Path, database_url: str) -> None:
+    """Upgrades the service's database to the newest migration (run at every start)."""
+    # alembic's env.py runs its own event loop, so it gets a thread of its own
+    await asyncio.to_thread(command.upgrade, alembic_config(alembic_ini, database_url), "head")
+
+
+def run_migrations_online(config: Config, target_metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py: async engine, serialized by an advisory lock."""
+
+    def do_run(connection: Connection) -> None:
+        from alembic import context
+
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        url = config.get_main_option("sqlalchemy.url")
+        assert url is not None
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await _locked(connection)
+            await connection.run_sync(do_run)
+            await connection.commit()
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+async def _locked(connection: AsyncConnection) -> None:
+    await connection.execute(text(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})"))

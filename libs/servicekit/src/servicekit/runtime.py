@@ -1,0 +1,40 @@
+"""Runs a service process: its gRPC server and background loops until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+import grpc
+
+log = logging.getLogger(__name__)
+
+
+async def run_until_stopped(
+    server: grpc.aio.Server,
+    loops: Sequence[Callable[[], Coroutine[Any, Any, None]]],
+    grace_seconds: float = 5.0,
+) -> None:
+    """Serves until a stop signal, or until a background loop fails (the process then exits
+    non-zero so a supervisor restarts it, rather than limping on without its consumer)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(run(), name=getattr(run, "__qualname__", "loop")) for run in loops]
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    failed = [task for task in done if task is not stopper and task.exception() is not None]
+    log.info("stopping")
+    await server.stop(grace_seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    stopper.cancel()
+    if failed:
+        raise RuntimeError(f"background loop {failed[0].get_name()} failed") from failed[
+            0
+        ].exception()
