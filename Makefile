@@ -6,7 +6,7 @@ INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integr
 TYPED := $(wildcard libs/messaging/src libs/servicekit/src libs/devstack/src libs/pricing/src services/*/src)
 
 .PHONY: help setup contracts contracts-check contracts-lock lint test test-unit test-integration \
-	test-e2e run token dlq bench clean
+	test-e2e run token migration dlq bench clean
 
 help:             ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-17s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ run: setup        ## Start broker, database, every service and the gateway; Ctrl
 
 token: setup      ## Development token: make token ROLE=sales [SUBJECT=alice]
 	@$(PY) -m servicekit.auth issue --role $(or $(ROLE),admin) --subject $(or $(SUBJECT),dev-$(or $(ROLE),admin))
+
+migration: setup  ## New Alembic migration from a service's tables: make migration SERVICE=orders MSG="..."
+	$(PY) -m devstack.migration $(SERVICE) "$(MSG)"
 
 dlq: setup        ## Dead letters: make dlq [ARGS="redrive --id <ce_id>"]
 	$(PY) -m messaging.dlq $(or $(ARGS),list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf.message import Message
@@ -15,9 +15,11 @@ from messaging.consumer import EventConsumer, Subscription
 from messaging.events import dead_letter_topic, topic_of
 from messaging.inbox import inbox_table
 from messaging.kafka import ensure_topics, make_producer
-from messaging.outbox import Outbox, outbox_table
+from messaging.outbox import outbox_table
 from messaging.relay import OutboxRelay
 from servicekit.db import Database
+
+Loop = Callable[[], Coroutine[Any, Any, None]]
 
 
 @dataclass
@@ -32,44 +34,37 @@ class MessagingTables:
         return cls(outbox_table(metadata), inbox_table(metadata))
 
 
-@dataclass
-class EventTraffic:
-    source: str
-    publishes: Sequence[type[Message]]
-    subscriptions: list[Subscription] = field(default_factory=list)
-
-
 @asynccontextmanager
 async def start_messaging(
-    traffic: EventTraffic,
+    *,
+    source: str,
+    publishes: Sequence[type[Message]],
+    subscriptions: Sequence[Subscription],
     tables: MessagingTables,
     database: Database,
     bootstrap_servers: str,
     partitions: int,
-) -> AsyncIterator[tuple[Outbox, list[Callable[[], Coroutine[Any, Any, None]]]]]:
-    """Yields the outbox to write events with, and the loops to run (relay, consumer)."""
-    published = {topic_of(m) for m in traffic.publishes}
-    consumed = {topic_of(s.message) for s in traffic.subscriptions}
-    await ensure_topics(
-        bootstrap_servers,
-        published | consumed | {dead_letter_topic(t) for t in consumed},
-        partitions,
-    )
-    producer = make_producer(bootstrap_servers, client_id=traffic.source)
+) -> AsyncIterator[list[Loop]]:
+    """Yields the loops to run: the outbox relay, and the consumer when there are subscriptions."""
+    published = {topic_of(m) for m in publishes}
+    consumed = {topic_of(s.message) for s in subscriptions}
+    dead_letters = {dead_letter_topic(t) for t in consumed}
+    await ensure_topics(bootstrap_servers, published | consumed | dead_letters, partitions)
+    producer = make_producer(bootstrap_servers, client_id=source)
     await producer.start()
     try:
-        relay = OutboxRelay(database.engine, tables.outbox, producer, traffic.source)
-        loops: list[Callable[[], Coroutine[Any, Any, None]]] = [relay.run]
-        if traffic.subscriptions:
+        relay = OutboxRelay(database.engine, tables.outbox, producer, source)
+        loops: list[Loop] = [relay.run]
+        if subscriptions:
             consumer = EventConsumer(
                 bootstrap_servers=bootstrap_servers,
-                group_id=f"oms.{traffic.source}",
-                subscriptions=traffic.subscriptions,
+                group_id=f"oms.{source}",
+                subscriptions=list(subscriptions),
                 database=database,
                 inbox=tables.inbox,
                 producer=producer,
             )
             loops.append(consumer.run)
-        yield Outbox(tables.outbox, traffic.source), loops
+        yield loops
     finally:
         await producer.stop()

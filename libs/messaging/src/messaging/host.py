@@ -1,0 +1,79 @@
+"""Hosts one service process: migrate its database, run its outbox relay and consumer, serve its
+gRPC API, and stop cleanly on SIGTERM. Each service only describes itself in a `ServiceSpec`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from google.protobuf.message import Message
+from sqlalchemy import MetaData
+
+from messaging.consumer import Subscription
+from messaging.outbox import Outbox
+from messaging.runtime import MessagingTables, start_messaging
+from servicekit.config import ServiceSettings
+from servicekit.db import Database, migrate
+from servicekit.grpc import Registration, start_server
+from servicekit.runtime import run_until_stopped
+from servicekit.telemetry import configure_logging, configure_tracing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Wiring:
+    """What a service exposes once its resources exist."""
+
+    registrations: Sequence[Registration]
+    subscriptions: Sequence[Subscription] = field(default_factory=list)
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    alembic_ini: Path
+    metadata: MetaData
+    tables: MessagingTables
+    publishes: Sequence[type[Message]]
+    grpc_service_names: Sequence[str]
+    # Builds the servicers and event handlers from the resources the host created.
+    wire: Callable[[Database, Outbox, ServiceSettings], Wiring]
+
+
+async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    configure_logging(spec.name, settings.log_level, settings.log_dir)
+    configure_tracing(spec.name, settings.otel_exporter_endpoint)
+    await migrate(spec.alembic_ini, settings.database_url)
+    database = Database(settings.database_url)
+    outbox = Outbox(spec.tables.outbox, spec.name)
+    wiring = spec.wire(database, outbox, settings)
+    try:
+        async with start_messaging(
+            source=spec.name,
+            publishes=spec.publishes,
+            subscriptions=wiring.subscriptions,
+            tables=spec.tables,
+            database=database,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            partitions=settings.topic_partitions,
+        ) as loops:
+            server = await start_server(
+                wiring.registrations,
+                spec.grpc_service_names,
+                settings.grpc_host,
+                settings.grpc_port,
+            )
+            log.info("%s ready", spec.name)
+            await run_until_stopped(server, loops)
+    finally:
+        await database.dispose()
+
+
+def run(spec: ServiceSpec, settings: ServiceSettings) -> None:
+    """Entry point of `python -m <service>`."""
+    import uvloop
+
+    uvloop.run(serve(spec, settings))

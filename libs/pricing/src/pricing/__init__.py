@@ -1,0 +1,1 @@
+"""Money and prices: Decimal amounts with a currency, rounded explicitly to its minor unit."""

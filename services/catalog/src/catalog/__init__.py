@@ -1,0 +1,1 @@
+"""Catalog service: owns products; answers look-ups; announces new products."""

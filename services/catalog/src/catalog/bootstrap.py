@@ -1,0 +1,29 @@
+"""The one place the catalog's resources are put together."""
+
+from pathlib import Path
+
+from catalog.adapters.tables import messaging_tables, metadata
+from catalog.application.handlers import Catalog
+from catalog.entrypoints.grpc_server import CatalogServicer
+from messaging.host import ServiceSpec, Wiring
+from messaging.outbox import Outbox
+from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
+from oms.events.v1 import catalog_pb2 as events
+from servicekit.config import ServiceSettings
+from servicekit.db import Database
+
+
+def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
+    servicer = CatalogServicer(Catalog(database, outbox))
+    return Wiring(registrations=[(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, servicer)])
+
+
+SPEC = ServiceSpec(
+    name="catalog",
+    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    metadata=metadata,
+    tables=messaging_tables,
+    publishes=[events.ProductCreated],
+    grpc_service_names=[catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name],
+    wire=wire,
+)
