@@ -2,4 +2,4 @@ from catalog.bootstrap import SPEC
 from catalog.config import Settings
 from messaging.host import run
 
-run(SPEC, Settings())  # type: ignore[call-arg]  # required fields come from the environment
+run(SPEC, Settings())  # required fields come from the environment
