@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from messaging.events import DEAD_LETTER_SUFFIX
 from messaging.kafka import make_producer
@@ -38,16 +39,26 @@ class DeadLetter:
         return self.headers.get("ce_id", "?")
 
 
+async def _dead_letter_partitions(bootstrap_servers: str) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        topics = sorted(t for t in await admin.list_topics() if t.endswith(DEAD_LETTER_SUFFIX))
+        described = await admin.describe_topics(topics) if topics else []
+        return [
+            TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]
+        ]
+    finally:
+        await admin.close()
+
+
 async def read_dead_letters(bootstrap_servers: str) -> list[DeadLetter]:
+    partitions = await _dead_letter_partitions(bootstrap_servers)
+    if not partitions:
+        return []
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
-        topics = sorted(t for t in await consumer.topics() if t.endswith(DEAD_LETTER_SUFFIX))
-        partitions = [
-            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
-        ]
-        if not partitions:
-            return []
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)

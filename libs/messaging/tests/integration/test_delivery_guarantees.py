@@ -1,0 +1,286 @@
+"""Exactly-once effects over at-least-once delivery, proved against the real broker and database
+by killing the relay and the consumer at their most dangerous moments."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from sqlalchemy import func, select
+
+from messaging.dlq import read_dead_letters, redrive
+from messaging.events import dead_letter_topic, topic_of
+from messaging.kafka import ensure_topics, make_producer
+from messaging.outbox import Outbox
+from messaging.relay import OutboxRelay
+from oms.events.v1 import catalog_pb2 as events
+from servicekit.db import Database
+
+sys.path.insert(0, str(Path(__file__).parent))
+import probe
+
+TOPIC = topic_of(events.ProductCreated)
+PROBE = str(Path(__file__).parent / "probe.py")
+
+
+@dataclass
+class Probe:
+    database: Database
+    url: str
+    bootstrap: str
+    prefix: str
+
+    async def count(self, table: object) -> int:
+        async with self.database.transaction() as session:
+            return int(
+                (await session.execute(select(func.count()).select_from(table))).scalar_one()
+            )  # type: ignore[arg-type]
+
+    async def unpublished(self) -> int:
+        async with self.database.transaction() as session:
+            outbox = probe.tables.outbox
+            query = select(func.count()).where(outbox.c.published_at.is_(None))
+            return int((await session.execute(query)).scalar_one())
+
+    async def write_events(self, keys: list[str]) -> list[str]:
+        """Commits one ProductCreated per key through the outbox; returns their ce_ids."""
+        outbox = Outbox(probe.tables.outbox, "probe")
+        async with self.database.transaction() as session:
+            envelopes = [
+                await outbox.add(session, events.ProductCreated(product_id=k, sku=k), key=k)
+                for k in keys
+            ]
+        return [e.event_id for e in envelopes]
+
+
+@pytest.fixture
+async def probe_env(
+    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
+) -> AsyncIterator[Probe]:
+    url = await fresh_database("probe")
+    database = Database(url)
+    async with database.engine.begin() as connection:
+        await connection.run_sync(probe.metadata.create_all)  # a throwaway schema for the probe
+    await ensure_topics(kafka_bootstrap, [TOPIC, dead_letter_topic(TOPIC)], partitions=3)
+    yield Probe(database, url, kafka_bootstrap, f"probe-{uuid.uuid4().hex[:8]}")
+    await database.dispose()
+
+
+async def run_probe(env: Probe, *args: str, fault: str | None = None) -> asyncio.subprocess.Process:
+    extra = {"OMS_FAULT": fault} if fault else {}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        PROBE,
+        args[0],
+        env.url,
+        env.bootstrap,
+        *args[1:],
+        env={**os.environ, **extra},
+    )
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.2)
+
+
+async def caught_up(bootstrap: str, group: str) -> bool:
+    """True when `group` has committed offsets up to the end of every partition of TOPIC."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        (described,) = await admin.describe_topics([TOPIC])
+        partitions = [TopicPartition(TOPIC, p["partition"]) for p in described["partitions"]]
+        ends = await consumer.end_offsets(partitions)
+        committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+        return all(p in committed and committed[p].offset >= ends[p] for p in partitions)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def new_group(bootstrap: str) -> str:
+    """A consumer group whose committed position is the topic's current end, so it sees only
+    what a test publishes from now on (the topic is shared with other tests)."""
+    group = f"probe-group-{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([TOPIC])
+        partitions = [TopicPartition(TOPIC, p["partition"]) for p in described["partitions"]]
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        await consumer.commit({p: await consumer.position(p) for p in partitions})
+    finally:
+        await consumer.stop()
+    return group
+
+
+async def records_with(bootstrap: str, topic: str, keys: set[str]) -> list[dict[str, str]]:
+    """Headers of every record on `topic` whose key is in `keys`, read from the beginning."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        found: list[dict[str, str]] = []
+        while batches := await consumer.getmany(timeout_ms=1500):
+            for records in batches.values():
+                found += [
+                    {k: v.decode() for k, v in r.headers}
+                    for r in records
+                    if r.key and r.key.decode() in keys
+                ]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def consume_until_caught_up(env: Probe, group: str) -> None:
+    consumer = await run_probe(env, "consumer", group, env.prefix)
+    try:
+        await eventually(lambda: caught_up(env.bootstrap, group))
+    finally:
+        consumer.terminate()
+        await consumer.wait()
+
+
+async def test_relay_killed_between_publishing_and_marking_sent_still_applies_each_event_once(
+    probe_env: Probe,
+) -> None:
+    keys = [f"{probe_env.prefix}-{i}" for i in range(5)]
+    group = await new_group(probe_env.bootstrap)
+    event_ids = await probe_env.write_events(keys)
+
+    crashed = await run_probe(probe_env, "relay", fault="relay.after_publish")
+    assert await crashed.wait() == 137
+    assert await probe_env.unpublished() == 5, "the crash came before the rows were marked sent"
+
+    relay = await run_probe(probe_env, "relay")
+    try:
+        await eventually(lambda: _is(probe_env.unpublished(), 0))
+    finally:
+        relay.terminate()
+        await relay.wait()
+
+    published = await records_with(probe_env.bootstrap, TOPIC, set(keys))
+    assert sorted(r["ce_id"] for r in published) == sorted(event_ids * 2), (
+        "each event went out twice"
+    )
+
+    await consume_until_caught_up(probe_env, group)
+    assert await probe_env.count(probe.applied) == 5
+
+
+async def test_consumer_killed_after_its_transaction_before_committing_offsets_has_no_double_effect(
+    probe_env: Probe,
+) -> None:
+    key = f"{probe_env.prefix}-order"  # one key: one partition, one batch
+    group = await new_group(probe_env.bootstrap)
+    await probe_env.write_events([key] * 5)
+    producer = make_producer(probe_env.bootstrap, "probe-test")
+    await producer.start()
+    try:
+        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, "probe")
+        assert await relay.publish_batch() == 5
+    finally:
+        await producer.stop()
+
+    crashed = await run_probe(
+        probe_env, "consumer", group, probe_env.prefix, fault="consumer.after_commit"
+    )
+    assert await crashed.wait() == 137
+    applied_before_restart = await probe_env.count(probe.applied)
+    assert applied_before_restart >= 1, "the handler's transaction committed before the crash"
+    assert not await caught_up(probe_env.bootstrap, group), "offsets were never committed"
+
+    await consume_until_caught_up(probe_env, group)
+    assert await probe_env.count(probe.applied) == 5
+    assert len(await records_with(probe_env.bootstrap, TOPIC, {key})) == 5, (
+        "no duplicate on the wire"
+    )
+
+
+async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_keeps_flowing(
+    probe_env: Probe,
+) -> None:
+    key = f"{probe_env.prefix}-flow"  # one key: the poison sits between two good events
+    group = await new_group(probe_env.bootstrap)
+    first, poison, last = await probe_env.write_events([key, key, key])
+    async with probe_env.database.transaction() as session:
+        await session.execute(probe.refused.insert().values(event_id=poison))
+    producer = make_producer(probe_env.bootstrap, "probe-test")
+    await producer.start()
+    try:
+        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, "probe")
+        await relay.publish_batch()
+        garbage_headers = [
+            ("ce_id", b"garbage-" + key.encode()),
+            ("ce_type", b"oms.catalog.ProductCreated.v1"),
+            ("ce_source", b"/oms/test"),
+            ("ce_time", b"2026-11-24T10:00:00+00:00"),
+        ]
+        await producer.send_and_wait(
+            TOPIC, b"\xff\xff\xff\xff", key=key.encode(), headers=garbage_headers
+        )
+    finally:
+        await producer.stop()
+
+    await consume_until_caught_up(probe_env, group)
+
+    async with probe_env.database.transaction() as session:
+        applied = [
+            r.event_id
+            for r in await session.execute(
+                select(probe.applied.c.event_id).order_by(probe.applied.c.id)
+            )
+        ]
+    assert applied == [first, last]
+    letters = {
+        x["ce_id"]: x
+        for x in await records_with(probe_env.bootstrap, dead_letter_topic(TOPIC), {key})
+    }
+    assert "refused by the probe" in letters[poison]["dlq_error"]
+    assert "undecodable" in letters["garbage-" + key]["dlq_error"]
+    assert letters[poison]["dlq_original_topic"] == TOPIC
+
+    # the operator fixes the cause and re-drives the dead letter: it is applied, once
+    async with probe_env.database.transaction() as session:
+        await session.execute(probe.refused.delete())
+    listed = [x for x in await read_dead_letters(probe_env.bootstrap) if x.event_id == poison]
+    assert await redrive(probe_env.bootstrap, listed) == 1
+    await consume_until_caught_up(
+        probe_env, group
+    )  # the same group: only the re-driven copy is new
+    async with probe_env.database.transaction() as session:
+        applied = [
+            r.event_id
+            for r in await session.execute(
+                select(probe.applied.c.event_id).order_by(probe.applied.c.id)
+            )
+        ]
+    assert applied.count(poison) == 1
+
+
+async def _is(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected
