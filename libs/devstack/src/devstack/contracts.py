@@ -1,8 +1,8 @@
 """Generates the Python contracts from proto/ and guards their compatibility.
 
-    python -m devstack.contracts generate   # stubs into libs/contracts/src (part of the build)
-    python -m devstack.contracts check      # fail if proto/ breaks the committed descriptor set
-    python -m devstack.contracts lock       # accept the current protos as the new baseline
+python -m devstack.contracts generate   # stubs into libs/contracts/src (part of the build)
+python -m devstack.contracts check      # fail if proto/ breaks the committed descriptor set
+python -m devstack.contracts lock       # accept the current protos as the new baseline
 """
 
 from __future__ import annotations
@@ -42,12 +42,14 @@ def _protoc(args: list[str]) -> None:
 
 def generate() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    _protoc([
-        f"--python_out={OUT_DIR}",
-        f"--mypy_out={OUT_DIR}",
-        f"--grpc_python_out={OUT_DIR}",
-        f"--mypy_grpc_out={OUT_DIR}",
-    ])
+    _protoc(
+        [
+            f"--python_out={OUT_DIR}",
+            f"--mypy_out={OUT_DIR}",
+            f"--grpc_python_out={OUT_DIR}",
+            f"--mypy_grpc_out={OUT_DIR}",
+        ]
+    )
     package_root = OUT_DIR / "oms"
     for folder in [package_root, *[p for p in package_root.rglob("*") if p.is_dir()]]:
         if folder.name != "__pycache__":

@@ -1,0 +1,92 @@
+"""`make run`: PostgreSQL, Kafka, every service and the gateway, until Ctrl-C.
+
+State (databases, the broker's log, process logs) is kept in .run/ and reused by the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import time
+
+from devstack.kafka import KafkaBroker
+from devstack.paths import RUN
+from devstack.postgres import PostgresCluster
+from devstack.supervisor import Stack
+from devstack.topology import BUSINESS_SERVICES, Ports
+
+
+async def run(ports: Ports) -> None:
+    began = time.monotonic()
+    logs = RUN / "logs"
+    print("starting PostgreSQL...", flush=True)
+    if os.environ.get("DATABASE_URL"):
+        postgres = PostgresCluster.external(os.environ["DATABASE_URL"])
+    else:
+        postgres = await asyncio.to_thread(PostgresCluster.private, RUN / "pgdata", ports.postgres)
+    await postgres.wait_ready()
+    print("starting Kafka...", flush=True)
+    kafka = KafkaBroker(RUN / "kafka", ports.kafka, ports.kafka_controller)
+    stack = Stack(postgres, kafka.bootstrap, ports, logs, kafka=kafka)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await asyncio.to_thread(kafka.start)
+        print("starting services...", flush=True)
+        await stack.start_all(progress=True)
+        state = {
+            "kafka_bootstrap": kafka.bootstrap,
+            "pg_admin_url": postgres.admin_url,
+            "gateway": stack.gateway_url,
+            "grpc": {s: ports.grpc(s) for s in BUSINESS_SERVICES},
+        }
+        (RUN / "stack.json").write_text(json.dumps(state, indent=2))
+        _print_banner(stack, ports, time.monotonic() - began)
+        while not stop.is_set():
+            dead = [p.name for p in stack.processes.values() if not p.alive]
+            if dead:
+                print(f"\n{', '.join(dead)} exited; see {logs}. Stopping.", flush=True)
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+    finally:
+        print("\nstopping...", flush=True)
+        await stack.stop_processes()
+        await asyncio.to_thread(kafka.stop)
+        await asyncio.to_thread(postgres.stop)
+        (RUN / "stack.json").unlink(missing_ok=True)
+        print("stopped", flush=True)
+
+
+def _print_banner(stack: Stack, ports: Ports, seconds: float) -> None:
+    print(f"\nready in {seconds:.1f}s", flush=True)
+    print(f"  REST API   {stack.gateway_url}/api/v1   (docs {stack.gateway_url}/docs)")
+    for service in BUSINESS_SERVICES:
+        print(f"  gRPC       {service:<12} 127.0.0.1:{ports.grpc(service)}")
+    print(f"  Kafka      {stack.kafka_bootstrap}")
+    print(f"  PostgreSQL {stack.postgres.admin_url}")
+    print(f"  logs       {stack.log_dir}/")
+    print("  token      make -s token ROLE=admin")
+    print("  events     .venv/bin/python -m devstack.kafka console-consumer "
+          "--topic oms.orders.sales-order.v1 --from-beginning")  # fmt: skip
+    print("Ctrl-C stops everything.", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument(
+        "--port-offset", type=int, default=int(os.environ.get("OMS_PORT_OFFSET", "0"))
+    )
+    args = parser.parse_args()
+    asyncio.run(run(Ports(args.port_offset)))
+
+
+if __name__ == "__main__":
+    main()

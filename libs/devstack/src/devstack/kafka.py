@@ -1,0 +1,181 @@
+"""A real Apache Kafka broker (KRaft, single node) from Maven Central jars, run as a JVM process.
+
+python -m devstack.kafka fetch                 # resolve the jars once (cached in .cache/)
+python -m devstack.kafka console-consumer --topic oms.orders.sales-order.v1 --from-beginning
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from devstack.paths import CACHE, KAFKA_DEPLOY, RUN
+
+LIBS = CACHE / "kafka-libs"
+CLASSPATH = f"{LIBS}/*"
+POM = KAFKA_DEPLOY / "pom.xml"
+
+
+def fetch() -> None:
+    """Copies the broker's jars (and Kafka's console tools) from Maven Central, once per POM."""
+    stamp = LIBS / ".pom-sha256"
+    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print("resolving Kafka jars with Maven (first run only)...", flush=True)
+    if LIBS.exists():
+        shutil.rmtree(LIBS)
+    subprocess.run(
+        ["mvn", "-q", "-B", "-ntp", f"-Dmaven.repo.local={CACHE / 'm2'}", "-f", str(POM),
+         "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={LIBS}"],
+        check=True,
+    )  # fmt: skip
+    stamp.write_text(digest)
+    print(f"{len(list(LIBS.glob('*.jar')))} jars in {LIBS}", flush=True)
+
+
+def cluster_id() -> str:
+    """Kafka's cluster id format: 16 random bytes, base64url without padding, not starting '-'."""
+    while True:
+        value = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not value.startswith("-"):
+            return value
+
+
+def render_config(port: int, controller_port: int, data: Path) -> str:
+    template = (KAFKA_DEPLOY / "server.properties.tmpl").read_text()
+    return (
+        template.replace("@PORT@", str(port))
+        .replace("@CPORT@", str(controller_port))
+        .replace("@DATA@", str(data))
+    )
+
+
+class KafkaBroker:
+    """One broker+controller in `data_dir`; reuses a formatted folder on the same ports."""
+
+    def __init__(self, data_dir: Path, port: int, controller_port: int) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.controller_port = controller_port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90.0) -> None:
+        fetch()
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "server.properties"
+        rendered = render_config(self.port, self.controller_port, self.data_dir)
+        formatted = (self.data_dir / "kraft-combined-logs" / "meta.properties").exists()
+        if formatted and config.exists() and config.read_text() != rendered:
+            shutil.rmtree(self.data_dir / "kraft-combined-logs")  # ports changed: start afresh
+            formatted = False
+        config.write_text(rendered)
+        java = ["java", f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'tools-log4j2.properties'}"]
+        if not formatted:
+            subprocess.run(
+                [*java, "-cp", CLASSPATH, "kafka.tools.StorageTool", "format",
+                 "-t", cluster_id(), "-c", str(config)],
+                check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+        with (logs / "stdout.log").open("ab") as out:
+            self.process = subprocess.Popen(
+                ["java", "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                 "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
+                 "-Djava.awt.headless=true",
+                 f"-Dkafka.logs.dir={logs}",
+                 f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
+                 "-cp", CLASSPATH, "kafka.Kafka", str(config)],
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float) -> None:
+        # The client port opens only once the broker is unfenced and serving.
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Kafka exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise TimeoutError(
+                        f"Kafka not ready in {timeout}s:\n{self.log_tail()}"
+                    ) from None
+                time.sleep(0.2)
+
+    def log_tail(self, lines: int = 30) -> str:
+        log = self.data_dir / "logs" / "server.log"
+        return "\n".join(log.read_text().splitlines()[-lines:]) if log.exists() else "(no log)"
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def console_consumer(bootstrap: str, topic: str, from_beginning: bool) -> None:
+    """Kafka's own console consumer, printing each record's key and headers."""
+    fetch()
+    args = ["java", f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'tools-log4j2.properties'}",
+            "-cp", CLASSPATH, "org.apache.kafka.tools.consumer.ConsoleConsumer",
+            "--bootstrap-server", bootstrap, "--topic", topic,
+            "--property", "print.headers=true", "--property", "print.key=true",
+            "--property", "print.timestamp=true"]  # fmt: skip
+    if from_beginning:
+        args.append("--from-beginning")
+    os.execvp("java", args)
+
+
+def _running_bootstrap() -> str:
+    state = RUN / "stack.json"
+    if state.exists():
+        return str(json.loads(state.read_text())["kafka_bootstrap"])
+    sys.exit("no running stack (.run/stack.json); pass --bootstrap-server")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m devstack.kafka")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("fetch", help="resolve the broker's jars from Maven Central")
+    consume = sub.add_parser("console-consumer", help="read a topic with Kafka's console consumer")
+    consume.add_argument("--topic", required=True)
+    consume.add_argument("--from-beginning", action="store_true")
+    consume.add_argument("--bootstrap-server")
+    args = parser.parse_args()
+    if args.command == "fetch":
+        fetch()
+    else:
+        console_consumer(
+            args.bootstrap_server or _running_bootstrap(), args.topic, args.from_beginning
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Runs the suite's processes: each service (and replicas), then the gateway, each logging to a
+file, each waited on until healthy; one can be killed and restarted, for reliability tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+import httpx
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from devstack.kafka import KafkaBroker
+from devstack.postgres import PostgresCluster
+from devstack.topology import (
+    BUSINESS_SERVICES,
+    DEV_JWT_SECRET,
+    Ports,
+    database_name,
+    gateway_env,
+    service_env,
+)
+
+
+@dataclass
+class Process:
+    name: str
+    module: str
+    env: dict[str, str]
+    log: Path
+    health_target: str  # host:port of its gRPC health service, or an http URL
+    popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as out:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-m", self.module],
+                env={**os.environ, **self.env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def signal(self, sig: int) -> None:
+        if self.alive:
+            assert self.popen is not None
+            self.popen.send_signal(sig)
+
+    async def wait_exit(self, timeout: float) -> int | None:
+        assert self.popen is not None
+        deadline = time.monotonic() + timeout
+        while self.popen.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        return self.popen.poll()
+
+    async def healthy(self) -> bool:
+        if self.health_target.startswith("http"):
+            try:
+                async with httpx.AsyncClient(timeout=2) as client:
+                    return (await client.get(self.health_target)).status_code == 200
+            except httpx.HTTPError:
+                return False
+        async with grpc.aio.insecure_channel(self.health_target) as channel:
+            try:
+                reply = await health_pb2_grpc.HealthStub(channel).Check(
+                    health_pb2.HealthCheckRequest(), timeout=2
+                )
+            except grpc.aio.AioRpcError:
+                return False
+            return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+    def log_tail(self, lines: int = 25) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class Stack:
+    """The whole suite on one machine: given infrastructure, starts and supervises processes."""
+
+    postgres: PostgresCluster
+    kafka_bootstrap: str
+    ports: Ports
+    log_dir: Path
+    jwt_secret: str = DEV_JWT_SECRET
+    processes: dict[str, Process] = field(default_factory=dict)
+    kafka: KafkaBroker | None = None
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.gateway}"
+
+    async def create_databases(self) -> None:
+        for service in BUSINESS_SERVICES:
+            await self.postgres.create_database(database_name(service))
+
+    def _service(self, service: str, replica: int, grpc_port: int | None) -> Process:
+        name = service if replica == 0 else f"{service}-{replica + 1}"
+        port = grpc_port or self.ports.grpc(service)
+        env = service_env(
+            service,
+            self.ports,
+            self.postgres.url(database_name(service)),
+            self.kafka_bootstrap,
+            str(self.log_dir),
+            port,
+        )
+        return Process(name, service, env, self.log_dir / f"{name}.log", f"127.0.0.1:{port}")
+
+    async def start(self, process: Process, timeout: float = 60.0) -> Process:
+        self.processes[process.name] = process
+        process.start()
+        deadline = time.monotonic() + timeout
+        while not await process.healthy():
+            if not process.alive:
+                raise RuntimeError(f"{process.name} exited:\n{process.log_tail()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{process.name} not healthy in {timeout}s:\n{process.log_tail()}"
+                )
+            await asyncio.sleep(0.2)
+        return process
+
+    async def start_service(
+        self, service: str, replica: int = 0, grpc_port: int | None = None
+    ) -> Process:
+        return await self.start(self._service(service, replica, grpc_port))
+
+    async def start_gateway(self) -> Process:
+        env = gateway_env(self.ports, str(self.log_dir), self.jwt_secret)
+        url = f"{self.gateway_url}/health/ready"
+        return await self.start(
+            Process("gateway", "gateway", env, self.log_dir / "gateway.log", url)
+        )
+
+    async def start_all(self, progress: bool = False) -> None:
+        await self.create_databases()
+        for service in BUSINESS_SERVICES:
+            began = time.monotonic()
+            await self.start_service(service)
+            if progress:
+                print(f"  {service:<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
+        began = time.monotonic()
+        await self.start_gateway()
+        if progress:
+            print(f"  {'gateway':<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
+
+    async def kill(self, name: str) -> None:
+        """SIGKILL, as a crash would: no cleanup runs."""
+        process = self.processes[name]
+        process.signal(signal.SIGKILL)
+        await process.wait_exit(10)
+
+    async def restart(self, name: str) -> Process:
+        old = self.processes[name]
+        fresh = Process(old.name, old.module, old.env, old.log, old.health_target)
+        return await self.start(fresh)
+
+    async def stop_processes(self) -> None:
+        """Gateway first, then the services; SIGTERM, then SIGKILL after a grace period."""
+        for process in reversed(list(self.processes.values())):
+            process.signal(signal.SIGTERM)
+        for process in self.processes.values():
+            if process.popen is not None and await process.wait_exit(10) is None:
+                process.signal(signal.SIGKILL)
+                await process.wait_exit(5)

@@ -1,0 +1,1 @@
+"""Pytest fixtures for tests against the real broker and database."""

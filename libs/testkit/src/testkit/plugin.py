@@ -1,0 +1,96 @@
+"""Fixtures: a real Kafka broker and PostgreSQL server per test session, started lazily.
+
+Set OMS_TEST_KAFKA_BOOTSTRAP and OMS_TEST_PG_URL (an admin postgresql:// URL) to use running
+servers instead of starting fresh ones. Unit tests never ask for these, so never start them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from devstack.kafka import KafkaBroker
+from devstack.postgres import PostgresCluster
+from devstack.supervisor import Stack
+from devstack.topology import Ports
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Infrastructure:
+    kafka_bootstrap: str
+    postgres: PostgresCluster
+
+
+@pytest.fixture(scope="session")
+def oms_infrastructure() -> Iterator[Infrastructure]:
+    if os.environ.get("OMS_TEST_KAFKA_BOOTSTRAP") and os.environ.get("OMS_TEST_PG_URL"):
+        yield Infrastructure(
+            os.environ["OMS_TEST_KAFKA_BOOTSTRAP"],
+            PostgresCluster.external(os.environ["OMS_TEST_PG_URL"]),
+        )
+        return
+    folder = Path(tempfile.mkdtemp(prefix="oms-test-"))
+    postgres = PostgresCluster.private(folder / "pgdata", free_port())
+    kafka = KafkaBroker(folder / "kafka", free_port(), free_port())
+    try:
+        kafka.start()
+        yield Infrastructure(kafka.bootstrap, postgres)
+    finally:
+        kafka.stop()
+        postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        if postgres.data_dir is not None:
+            shutil.rmtree(postgres.data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(oms_infrastructure: Infrastructure) -> str:
+    return oms_infrastructure.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(oms_infrastructure: Infrastructure) -> PostgresCluster:
+    return oms_infrastructure.postgres
+
+
+@pytest.fixture
+def fresh_database(pg_cluster: PostgresCluster) -> Callable[[str], Awaitable[str]]:
+    """Makes a new, uniquely named database and returns its SQLAlchemy (asyncpg) URL."""
+
+    async def make(prefix: str) -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        await pg_cluster.create_database(name)
+        return pg_cluster.url(name)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+async def e2e_stack(oms_infrastructure: Infrastructure) -> AsyncIterator[Stack]:
+    """Every service and the gateway as separate processes, on ports offset from `make run`'s."""
+    offset = int(os.environ.get("OMS_TEST_PORT_OFFSET", "1000"))
+    logs = Path(tempfile.mkdtemp(prefix="oms-e2e-logs-"))
+    stack = Stack(
+        oms_infrastructure.postgres, oms_infrastructure.kafka_bootstrap, Ports(offset), logs
+    )
+    try:
+        await stack.start_all()
+        yield stack
+    finally:
+        await stack.stop_processes()
+        await asyncio.sleep(0)
