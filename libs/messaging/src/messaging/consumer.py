@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 from google.protobuf.message import DecodeError, Message
@@ -30,15 +31,15 @@ from servicekit.telemetry import extract_trace_context
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[AsyncSession, Message, Envelope], Awaitable[None]]
+M = TypeVar("M", bound=Message)
 
 
 @dataclass(frozen=True)
-class Subscription:
-    """Which handler applies which event type."""
+class Subscription(Generic[M]):
+    """Which handler applies which event type; the handler runs in the inbox's transaction."""
 
-    message: type[Message]
-    handler: Handler
+    message: type[M]
+    handler: Callable[[AsyncSession, M, Envelope], Awaitable[None]]
 
 
 class PoisonEvent(Exception):
@@ -58,19 +59,20 @@ class EventConsumer:
         *,
         bootstrap_servers: str,
         group_id: str,
-        subscriptions: list[Subscription],
+        subscriptions: list[Subscription[Any]],
         database: Database,
         inbox: Table,
         producer: AIOKafkaProducer,
+        namespace: str = "",
         attempts: int = 3,
         backoff_seconds: float = 0.1,
     ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.group_id = group_id
-        self.handlers: Mapping[str, Subscription] = {
+        self.handlers: Mapping[str, Subscription[Any]] = {
             event_type(s.message): s for s in subscriptions
         }
-        self.topics = sorted({topic_of(s.message) for s in subscriptions})
+        self.topics = sorted({namespace + topic_of(s.message) for s in subscriptions})
         self.database = database
         self.inbox = inbox
         self.producer = producer
@@ -126,7 +128,7 @@ class EventConsumer:
                 await asyncio.sleep(self.backoff_seconds * 2 ** (failures - 1))
 
     async def _apply(
-        self, subscription: Subscription, message: Message, envelope: Envelope
+        self, subscription: Subscription[Any], message: Message, envelope: Envelope
     ) -> None:
         token = otel_context.attach(extract_trace_context(envelope.trace_headers))
         try:

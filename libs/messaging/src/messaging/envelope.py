@@ -41,14 +41,14 @@ class Envelope:
     trace_headers: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def wrap(cls, message: Message, *, source: str, key: str) -> Envelope:
+    def wrap(cls, message: Message, *, source: str, key: str, namespace: str = "") -> Envelope:
         """An envelope for `message`, stamped with who is acting and the current trace."""
         return cls(
             event_id=str(uuid.uuid4()),
             type=event_type(message),
             source=source,
             time=datetime.now(UTC),
-            topic=topic_of(message),
+            topic=namespace + topic_of(message),
             key=key,
             body=message.SerializeToString(deterministic=True),
             schema=f"proto:{message.DESCRIPTOR.full_name}",

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from google.protobuf.message import Message
 from sqlalchemy import MetaData
@@ -28,7 +29,7 @@ class Wiring:
     """What a service exposes once its resources exist."""
 
     registrations: Sequence[Registration]
-    subscriptions: Sequence[Subscription] = field(default_factory=list)
+    subscriptions: Sequence[Subscription[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -48,7 +49,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     configure_tracing(spec.name, settings.otel_exporter_endpoint)
     await migrate(spec.alembic_ini, settings.database_url)
     database = Database(settings.database_url)
-    outbox = Outbox(spec.tables.outbox, spec.name)
+    outbox = Outbox(spec.tables.outbox, spec.name, settings.topic_namespace)
     wiring = spec.wire(database, outbox, settings)
     try:
         async with start_messaging(
@@ -59,6 +60,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             database=database,
             bootstrap_servers=settings.kafka_bootstrap_servers,
             partitions=settings.topic_partitions,
+            namespace=settings.topic_namespace,
         ) as loops:
             server = await start_server(
                 wiring.registrations,

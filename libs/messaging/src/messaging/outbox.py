@@ -51,13 +51,16 @@ def notify_channel(source: str) -> str:
 class Outbox:
     """Adds events to the current transaction; `source` names the producing service."""
 
-    def __init__(self, table: Table, source: str) -> None:
+    def __init__(self, table: Table, source: str, namespace: str = "") -> None:
         self.table = table
         self.source = source
+        self.namespace = namespace
         self._notify = text(f"NOTIFY {notify_channel(source)}")
 
     async def add(self, session: AsyncSession, message: Message, *, key: str) -> Envelope:
-        envelope = Envelope.wrap(message, source=f"/oms/{self.source}", key=key)
+        envelope = Envelope.wrap(
+            message, source=f"/oms/{self.source}", key=key, namespace=self.namespace
+        )
         await session.execute(
             self.table.insert().values(
                 event_id=envelope.event_id,

@@ -39,15 +39,16 @@ async def start_messaging(
     *,
     source: str,
     publishes: Sequence[type[Message]],
-    subscriptions: Sequence[Subscription],
+    subscriptions: Sequence[Subscription[Any]],
     tables: MessagingTables,
     database: Database,
     bootstrap_servers: str,
     partitions: int,
+    namespace: str = "",
 ) -> AsyncIterator[list[Loop]]:
     """Yields the loops to run: the outbox relay, and the consumer when there are subscriptions."""
-    published = {topic_of(m) for m in publishes}
-    consumed = {topic_of(s.message) for s in subscriptions}
+    published = {namespace + topic_of(m) for m in publishes}
+    consumed = {namespace + topic_of(s.message) for s in subscriptions}
     dead_letters = {dead_letter_topic(t) for t in consumed}
     await ensure_topics(bootstrap_servers, published | consumed | dead_letters, partitions)
     producer = make_producer(bootstrap_servers, client_id=source)
@@ -63,6 +64,7 @@ async def start_messaging(
                 database=database,
                 inbox=tables.inbox,
                 producer=producer,
+                namespace=namespace,
             )
             loops.append(consumer.run)
         yield loops

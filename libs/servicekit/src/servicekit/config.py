@@ -26,6 +26,8 @@ class ServiceSettings(BaseSettings):
     grpc_port: int
     # Partitions of the topics this service publishes (created at start when missing).
     topic_partitions: int = 3
+    # Prefix for every topic name, to keep environments (or test runs) sharing a cluster apart.
+    topic_namespace: str = ""
     # OTLP/HTTP endpoint for traces; tracing stays local (no export) when unset.
     otel_exporter_endpoint: str | None = None
     log_level: str = "INFO"

@@ -1,0 +1,136 @@
+"""Running one service in-process against the real broker and database, and talking to it the way
+its peers do: gRPC calls with a principal, events in, events out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import grpc
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from google.protobuf.message import Message
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from messaging.envelope import Envelope
+from messaging.events import registry, topic_of
+from messaging.host import ServiceSpec, serve
+from messaging.kafka import ensure_topics, make_producer
+from servicekit.config import ServiceSettings
+from servicekit.context import Principal, acting
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def namespace() -> str:
+    """A topic prefix of its own, so one test's events never reach another's service."""
+    return f"t{uuid.uuid4().hex[:10]}."
+
+
+def as_user(subject: str, *roles: str) -> tuple[tuple[str, str], ...]:
+    """gRPC metadata naming the caller, as the gateway sends it."""
+    return (("x-oms-subject", subject), ("x-oms-roles", ",".join(roles)))
+
+
+@contextlib.asynccontextmanager
+async def running(spec: ServiceSpec, settings: ServiceSettings) -> AsyncIterator[grpc.aio.Channel]:
+    """Serves `spec` until the block ends; yields a channel to it once it reports SERVING."""
+    task = asyncio.create_task(serve(spec, settings))
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{settings.grpc_port}")
+    try:
+        for _ in range(300):
+            if task.done():
+                task.result()  # surfaces the start-up error
+            try:
+                reply = await health_pb2_grpc.HealthStub(channel).Check(
+                    health_pb2.HealthCheckRequest(), timeout=1
+                )
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    break
+            except grpc.aio.AioRpcError:
+                await asyncio.sleep(0.1)
+        yield channel
+    finally:
+        await channel.close()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def publish(
+    bootstrap: str,
+    message: Message,
+    key: str,
+    namespace: str = "",
+    actor: Principal | None = None,
+) -> Envelope:
+    """Publishes `message` as its producing service would (envelope, headers, key)."""
+    with acting(actor or Principal("test", ("admin",))):
+        envelope = Envelope.wrap(message, source="/oms/test", key=key, namespace=namespace)
+    producer = make_producer(bootstrap, "test-publisher")
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            envelope.topic, envelope.body, key=key.encode(), headers=envelope.headers()
+        )
+    finally:
+        await producer.stop()
+    return envelope
+
+
+class EventLog:
+    """Reads a topic from its current end: what a test publishes from now on can be awaited."""
+
+    def __init__(
+        self, bootstrap: str, message_types: Sequence[type[Message]], namespace: str = ""
+    ) -> None:
+        self.bootstrap = bootstrap
+        self.topics = sorted({namespace + topic_of(m) for m in message_types})
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self.seen: list[tuple[Envelope, Message]] = []
+
+    async def __aenter__(self) -> EventLog:
+        await ensure_topics(self.bootstrap, self.topics, partitions=3)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            described = await admin.describe_topics(self.topics)
+        finally:
+            await admin.close()
+        await self.consumer.start()
+        partitions = [
+            TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]
+        ]
+        self.consumer.assign(partitions)
+        await self.consumer.seek_to_end(*partitions)
+        for partition in partitions:
+            await self.consumer.position(partition)  # pin the position before anything is sent
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        await self.consumer.stop()
+
+    async def wait_for(
+        self, key: str, count: int = 1, seconds: float = 30.0
+    ) -> list[tuple[Envelope, Message]]:
+        """The first `count` events with `key`, decoded, waiting up to `seconds`."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            found = [(e, m) for e, m in self.seen if e.key == key]
+            if len(found) >= count:
+                return found[:count]
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"expected {count} event(s) with key {key}, saw {found}")
+            for records in (await self.consumer.getmany(timeout_ms=200)).values():
+                for r in records:
+                    envelope = Envelope.from_record(r.topic, r.key, r.value, r.headers)
+                    message = registry()[envelope.type].FromString(envelope.body)
+                    self.seen.append((envelope, message))

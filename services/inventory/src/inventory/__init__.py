@@ -1,0 +1,1 @@
+"""Inventory service: owns warehouses, stock, reservations and shipments; never oversells."""
