@@ -54,6 +54,12 @@ class PermissionDenied(ServiceError):
     code = grpc.StatusCode.PERMISSION_DENIED
 
 
+class Unavailable(ServiceError):
+    """A service this one depends on cannot answer now; the caller may retry."""
+
+    code = grpc.StatusCode.UNAVAILABLE
+
+
 class Violations:
     """Collects every field at fault before failing, so a client sees all of them at once."""
 

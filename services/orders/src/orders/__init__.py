@@ -1,0 +1,1 @@
+"""Orders service: owns sales orders and drives them from placed to invoiced."""

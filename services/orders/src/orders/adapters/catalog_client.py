@@ -1,0 +1,30 @@
+"""The catalog, as the orders service needs it: current prices of a few products."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import grpc
+
+from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
+from orders.domain.model import CatalogProduct
+from pricing.wire import money_from_proto
+from servicekit.errors import Unavailable
+from servicekit.grpc import open_channel
+
+
+class CatalogClient:
+    def __init__(self, target: str) -> None:
+        self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target))
+
+    async def products(self, ids: Sequence[str]) -> dict[str, CatalogProduct]:
+        try:
+            reply = await self.stub.BatchGetProducts(
+                catalog_pb2.BatchGetProductsRequest(product_ids=list(ids)), timeout=5
+            )
+        except grpc.aio.AioRpcError as error:
+            raise Unavailable(f"catalog cannot price the order now: {error.details()}") from error
+        return {
+            p.id: CatalogProduct(p.id, p.sku, money_from_proto(p.list_price), p.active)
+            for p in reply.products
+        }
