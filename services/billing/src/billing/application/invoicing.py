@@ -1,0 +1,241 @@
+"""Invoicing: a copy of each order, and one invoice per shipment, numbered without gaps."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing.adapters.tables import (
+    invoice_lines,
+    invoice_sequences,
+    invoices,
+    order_copies,
+    order_copy_lines,
+    pending_shipments,
+)
+from billing.domain.model import (
+    CannotInvoice,
+    InvoiceLine,
+    OrderLine,
+    invoice_number,
+    invoice_total,
+)
+from billing.domain.model import (
+    invoice_lines as lines_for,
+)
+from messaging.consumer import PoisonEvent
+from messaging.envelope import Envelope
+from messaging.outbox import Outbox
+from oms.events.v1 import billing_pb2 as events
+from oms.events.v1 import inventory_pb2, orders_pb2
+from pricing.money import Money
+from pricing.wire import money_from_proto, money_to_proto
+from servicekit.context import current_principal
+from servicekit.db import Database
+from servicekit.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Invoice:
+    id: str
+    number: str
+    order_id: str
+    shipment_id: str
+    customer_id: str
+    lines: list[InvoiceLine]
+    total: Money
+    status: str
+    issued_at: datetime
+
+
+async def next_number(session: AsyncSession, year: int) -> int:
+    """The year's next invoice number; the row stays locked until this transaction ends, so a
+    rollback gives the number back and concurrent invoices take turns."""
+    statement = (
+        insert(invoice_sequences)
+        .values(year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=["year"], set_={"last_number": invoice_sequences.c.last_number + 1}
+        )
+        .returning(invoice_sequences.c.last_number)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+class Invoicing:
+    def __init__(self, database: Database, outbox: Outbox) -> None:
+        self.database = database
+        self.outbox = outbox
+
+    async def on_sales_order_placed(
+        self, session: AsyncSession, order: orders_pb2.SalesOrderPlaced, envelope: Envelope
+    ) -> None:
+        copied = await session.execute(
+            insert(order_copies)
+            .values(order_id=order.order_id, customer_id=order.customer_id, currency=order.currency)
+            .on_conflict_do_nothing()
+            .returning(order_copies.c.order_id)
+        )
+        if copied.first() is None:
+            return
+        await session.execute(
+            order_copy_lines.insert(),
+            [
+                {
+                    "order_id": order.order_id,
+                    "line_id": line.line_id,
+                    "product_id": line.product_id,
+                    "sku": line.sku,
+                    "quantity": line.quantity,
+                    "unit_price": money_from_proto(line.unit_price).amount,
+                }
+                for line in order.lines
+            ],
+        )
+        parked = await session.execute(
+            pending_shipments.delete()
+            .where(pending_shipments.c.order_id == order.order_id)
+            .returning(pending_shipments.c.event)
+        )
+        for (raw,) in parked.all():
+            await self.issue(session, inventory_pb2.ShipmentDispatched.FromString(raw))
+
+    async def on_shipment_dispatched(
+        self, session: AsyncSession, shipment: inventory_pb2.ShipmentDispatched, envelope: Envelope
+    ) -> None:
+        known = await session.execute(
+            select(order_copies.c.order_id).where(order_copies.c.order_id == shipment.order_id)
+        )
+        if known.first() is None:
+            await session.execute(
+                insert(pending_shipments)
+                .values(
+                    shipment_id=shipment.shipment_id,
+                    order_id=shipment.order_id,
+                    event=shipment.SerializeToString(),
+                )
+                .on_conflict_do_nothing()
+            )
+            return
+        await self.issue(session, shipment)
+
+    async def issue(
+        self, session: AsyncSession, shipment: inventory_pb2.ShipmentDispatched
+    ) -> None:
+        """Invoices `shipment` once; a shipment already invoiced is left alone."""
+        done = await session.execute(
+            select(invoices.c.id).where(invoices.c.shipment_id == shipment.shipment_id)
+        )
+        if done.first() is not None:
+            return
+        copy = (
+            await session.execute(
+                select(order_copies).where(order_copies.c.order_id == shipment.order_id)
+            )
+        ).one()
+        rows = await session.execute(
+            select(order_copy_lines).where(order_copy_lines.c.order_id == shipment.order_id)
+        )
+        ordered = {
+            r.line_id: OrderLine(
+                r.line_id, r.product_id, r.sku, r.quantity, Money(r.unit_price, copy.currency)
+            )
+            for r in rows
+        }
+        try:
+            lines = lines_for(ordered, [(x.line_id, x.quantity) for x in shipment.lines])
+        except CannotInvoice as error:
+            raise PoisonEvent(str(error)) from error
+        total = invoice_total(lines, copy.currency)
+        issued_at = datetime.now(UTC)
+        invoice_id = str(uuid.uuid4())
+        number = invoice_number(issued_at.year, await next_number(session, issued_at.year))
+        # A concurrent duplicate of this shipment fails on the unique shipment_id and rolls back,
+        # taking its number with it.
+        await session.execute(
+            invoices.insert().values(
+                id=invoice_id,
+                number=number,
+                order_id=shipment.order_id,
+                shipment_id=shipment.shipment_id,
+                customer_id=copy.customer_id,
+                currency=copy.currency,
+                total=total.amount,
+                status="open",
+                issued_at=issued_at,
+                created_by=current_principal().subject,
+            )
+        )
+        await session.execute(
+            invoice_lines.insert(),
+            [
+                {
+                    "invoice_id": invoice_id,
+                    "order_line_id": x.order_line_id,
+                    "product_id": x.product_id,
+                    "sku": x.sku,
+                    "quantity": x.quantity,
+                    "unit_price": x.unit_price.amount,
+                    "line_total": x.total.amount,
+                }
+                for x in lines
+            ],
+        )
+        issued = events.InvoiceIssued(
+            invoice_id=invoice_id,
+            number=number,
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            customer_id=copy.customer_id,
+            total=money_to_proto(total),
+        )
+        await self.outbox.add(session, issued, key=shipment.order_id)
+
+    async def find(self, order_id: str = "", invoice_id: str = "") -> list[Invoice]:
+        query = select(invoices).order_by(invoices.c.number)
+        if order_id:
+            query = query.where(invoices.c.order_id == order_id)
+        if invoice_id:
+            query = query.where(invoices.c.id == invoice_id)
+        async with self.database.transaction() as session:
+            heads = (await session.execute(query)).all()
+            rows = await session.execute(
+                select(invoice_lines).where(invoice_lines.c.invoice_id.in_([h.id for h in heads]))
+            )
+            lines: dict[str, list[InvoiceLine]] = {}
+            currency = {h.id: h.currency for h in heads}
+            for r in rows:
+                lines.setdefault(r.invoice_id, []).append(
+                    InvoiceLine(
+                        r.order_line_id,
+                        r.product_id,
+                        r.sku,
+                        r.quantity,
+                        Money(r.unit_price, currency[r.invoice_id]).trimmed(),
+                    )
+                )
+        return [
+            Invoice(
+                h.id,
+                h.number,
+                h.order_id,
+                h.shipment_id,
+                h.customer_id,
+                lines.get(h.id, []),
+                Money(h.total, h.currency).trimmed(),
+                h.status,
+                h.issued_at,
+            )
+            for h in heads
+        ]
+
+    async def get(self, invoice_id: str) -> Invoice:
+        found = await self.find(invoice_id=invoice_id)
+        if not found:
+            raise NotFound(f"invoice {invoice_id} not found")
+        return found[0]
