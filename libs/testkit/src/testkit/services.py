@@ -134,3 +134,19 @@ class EventLog:
                     envelope = Envelope.from_record(r.topic, r.key, r.value, r.headers)
                     message = registry()[envelope.type].FromString(envelope.body)
                     self.seen.append((envelope, message))
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    spec: ServiceSpec, settings_type: type[ServiceSettings], database_url: str, bootstrap: str
+) -> AsyncIterator[tuple[grpc.aio.Channel, str]]:
+    """`spec` running on its own database and topic namespace; yields its channel and namespace."""
+    ns = namespace()
+    settings = settings_type(  # type: ignore[call-arg]
+        database_url=database_url,
+        kafka_bootstrap_servers=bootstrap,
+        grpc_port=free_port(),
+        topic_namespace=ns,
+    )
+    async with running(spec, settings) as channel:
+        yield channel, ns

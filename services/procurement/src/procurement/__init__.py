@@ -1,0 +1,1 @@
+"""Procurement service: owns the supplier master (and later RFQs and purchase orders)."""

@@ -1,0 +1,1 @@
+"""Quoting service: owns quotes, priced proposals to a customer."""

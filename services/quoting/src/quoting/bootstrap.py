@@ -1,0 +1,29 @@
+"""The one place the quoting service's resources are put together."""
+
+from pathlib import Path
+
+from messaging.host import ServiceSpec, Wiring
+from messaging.outbox import Outbox
+from oms.events.v1 import quoting_pb2 as events
+from oms.quoting.v1 import quoting_pb2, quoting_pb2_grpc
+from quoting.adapters.tables import messaging_tables, metadata
+from quoting.application.quotes import Quotes
+from quoting.entrypoints.grpc_server import QuotingServicer
+from servicekit.config import ServiceSettings
+from servicekit.db import Database
+
+
+def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
+    servicer = QuotingServicer(Quotes(database, outbox))
+    return Wiring(registrations=[(quoting_pb2_grpc.add_QuotingServiceServicer_to_server, servicer)])
+
+
+SPEC = ServiceSpec(
+    name="quoting",
+    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    metadata=metadata,
+    tables=messaging_tables,
+    publishes=[events.QuoteCreated],
+    grpc_service_names=[quoting_pb2.DESCRIPTOR.services_by_name["QuotingService"].full_name],
+    wire=wire,
+)
