@@ -142,7 +142,7 @@ async def serving(
 ) -> AsyncIterator[tuple[grpc.aio.Channel, str]]:
     """`spec` running on its own database and topic namespace; yields its channel and namespace."""
     ns = namespace()
-    settings = settings_type(  # type: ignore[call-arg]
+    settings = settings_type(
         database_url=database_url,
         kafka_bootstrap_servers=bootstrap,
         grpc_port=free_port(),

@@ -128,7 +128,8 @@ async def test_an_order_is_placed_reserved_and_shipped_with_its_history(
         history = (
             await connection.execute(
                 text(
-                    "SELECT from_status, to_status, actor FROM order_history WHERE order_id = :id ORDER BY id"
+                    "SELECT from_status, to_status, actor FROM order_history"
+                    " WHERE order_id = :id ORDER BY id"
                 ),
                 {"id": order.id},
             )
