@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEV_JWT_SECRET = "dev-secret-change-me"
+from servicekit.auth import DEV_SECRET as DEV_JWT_SECRET
+
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
 # gRPC peers each service calls (service -> the services it calls)
 CALLS = {"orders": ("catalog",)}

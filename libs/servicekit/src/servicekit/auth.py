@@ -15,7 +15,8 @@ from servicekit.context import Principal
 
 ISSUER = "oms"
 ROLES = ("sales", "order-desk", "warehouse", "purchasing", "finance", "admin")
-DEV_SECRET = "dev-secret-change-me"
+# Development only: deployments set GATEWAY_JWT_SECRET.
+DEV_SECRET = "development-only-secret-change-me-in-production"
 
 
 class InvalidToken(Exception):

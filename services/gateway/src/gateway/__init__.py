@@ -1,0 +1,1 @@
+"""Gateway: the public REST API; owns no data; composes the services over gRPC."""

@@ -1,0 +1,23 @@
+import uvicorn
+
+from gateway.app import create_app
+from gateway.config import Settings
+from servicekit.telemetry import configure_logging, configure_tracing
+
+
+def main() -> None:
+    settings = Settings()
+    configure_logging("gateway", settings.log_level, settings.log_dir)
+    configure_tracing("gateway", settings.otel_exporter_endpoint)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+    )
+
+
+main()

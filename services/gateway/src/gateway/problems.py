@@ -1,0 +1,80 @@
+"""Errors as RFC 9457 problem details (application/problem+json), never a bare 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import grpc
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from servicekit.grpc import violations_of
+
+log = logging.getLogger(__name__)
+
+_HTTP_STATUS = {
+    grpc.StatusCode.INVALID_ARGUMENT: 422,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 503,
+}
+_TITLES = {
+    401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+    422: "Invalid request", 500: "Internal error", 503: "Service unavailable",
+}  # fmt: skip
+
+
+def problem(
+    request: Request,
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+
+
+def field_path(location: tuple[int | str, ...]) -> str:
+    """("body", "lines", 0, "quantity") -> "lines[0].quantity"; query and path names stay bare."""
+    path = ""
+    for part in location[1:] if location and location[0] in ("body", "query", "path") else location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(grpc.aio.AioRpcError)
+    async def from_grpc(request: Request, error: grpc.aio.AioRpcError) -> JSONResponse:
+        status = _HTTP_STATUS.get(error.code(), 500)
+        if status == 500:
+            log.error("%s failed: %s %s", request.url.path, error.code(), error.details())
+            return problem(request, 500, "the request could not be completed")
+        errors = [{"field": v.field, "detail": v.description} for v in violations_of(error)]
+        return problem(request, status, error.details() or "", errors or None)
+
+    @app.exception_handler(RequestValidationError)
+    async def from_validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": field_path(tuple(e["loc"])), "detail": e["msg"]} for e in error.errors()
+        ]
+        return problem(request, 422, "the request does not match its schema", errors)
+
+    @app.exception_handler(HTTPException)
+    async def from_http(request: Request, error: HTTPException) -> JSONResponse:
+        return problem(request, error.status_code, str(error.detail), headers=error.headers)

@@ -1,0 +1,232 @@
+"""The REST API's request and response bodies. Money is a decimal string with a currency."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _from_timestamp(value: Any) -> Any:
+    return value.ToDatetime(tzinfo=UTC) if isinstance(value, Timestamp) else value
+
+
+When = Annotated[datetime, BeforeValidator(_from_timestamp)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class MoneyIn(Request):
+    amount: str = Field(examples=["12.50"], max_length=40)
+    currency: str = Field(examples=["EUR"], min_length=3, max_length=3)
+
+
+class Money(Response):
+    amount: str
+    currency: str
+
+
+class ProductIn(Request):
+    sku: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
+    list_price: MoneyIn
+
+
+class Product(Response):
+    id: str
+    sku: str
+    name: str
+    description: str
+    list_price: Money
+    active: bool
+    created_at: When
+    created_by: str
+
+
+class ProductPage(Response):
+    items: list[Product]
+    next_cursor: str
+
+
+class WarehouseIn(Request):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+
+
+class Warehouse(Response):
+    id: str
+    code: str
+    name: str
+
+
+class Items(Response):
+    items: list[Any]
+
+
+class StockAdjustmentIn(Request):
+    warehouse_id: str
+    product_id: str
+    quantity_delta: Quantity
+    reason: str = Field(max_length=500)
+
+
+class StockLevel(Response):
+    warehouse_id: str
+    product_id: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+# Quantities are bounded so that no request can overflow the wire's 64-bit integers.
+Quantity = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+
+
+class OrderLineIn(Request):
+    product_id: str = Field(max_length=64)
+    quantity: Quantity
+
+
+class SalesOrderIn(Request):
+    customer_id: str = Field(max_length=100)
+    currency: str = Field(max_length=3)
+    lines: list[OrderLineIn] = Field(max_length=500)
+    channel: str = Field("direct", max_length=50)
+
+
+class SalesOrderLine(Response):
+    id: str
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class SalesOrder(Response):
+    id: str
+    customer_id: str
+    status: str
+    status_reason: str
+    currency: str
+    channel: str
+    lines: list[SalesOrderLine]
+    total: Money
+    created_at: When
+    created_by: str
+    updated_at: When
+
+
+class SalesOrderPage(Response):
+    items: list[SalesOrder]
+    next_cursor: str
+
+
+class ShipmentIn(Request):
+    order_id: str
+    warehouse_id: str
+    carrier: str = Field(max_length=100)
+    tracking_number: str = Field("", max_length=100)
+
+
+class ShipmentLine(Response):
+    line_id: str
+    product_id: str
+    quantity: int
+
+
+class Shipment(Response):
+    id: str
+    order_id: str
+    warehouse_id: str
+    lines: list[ShipmentLine]
+    carrier: str
+    tracking_number: str
+    status: str
+    created_at: When
+    created_by: str
+
+
+class InvoiceLine(Response):
+    order_line_id: str
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class Invoice(Response):
+    id: str
+    number: str
+    order_id: str
+    shipment_id: str
+    customer_id: str
+    lines: list[InvoiceLine]
+    total: Money
+    status: str
+    issued_at: When
+
+
+class OrderSummary(Response):
+    """The order-360 view: the order, its shipments and its invoices."""
+
+    order: SalesOrder
+    shipments: list[Shipment]
+    invoices: list[Invoice]
+
+
+class QuoteLineIn(Request):
+    description: str = Field(max_length=500)
+    quantity: Quantity
+    unit_price: MoneyIn
+
+
+class QuoteIn(Request):
+    customer_id: str = Field(max_length=100)
+    salesperson: str = Field(max_length=200)
+    currency: str = Field(max_length=3)
+    lines: list[QuoteLineIn] = Field(max_length=1000)
+
+
+class QuoteLine(Response):
+    description: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class Quote(Response):
+    id: str
+    customer_id: str
+    salesperson: str
+    currency: str
+    lines: list[QuoteLine]
+    total: Money
+    status: str
+    created_at: When
+    created_by: str
+
+
+class SupplierIn(Request):
+    name: str = Field(max_length=200)
+    email: str = Field("", max_length=320)
+    currency: str = Field(max_length=3)
+
+
+class Supplier(Response):
+    id: str
+    name: str
+    email: str
+    currency: str
+    created_at: When
+    created_by: str

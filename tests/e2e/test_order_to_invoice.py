@@ -1,0 +1,160 @@
+"""The walking skeleton, through the gateway: a product and its stock, an order reserved,
+shipped and invoiced, composed in one summary; its events readable from the broker."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+from tests.e2e.helpers import Api, eventually
+
+TRACE_ID = uuid.uuid4().hex
+TRACEPARENT = f"00-{TRACE_ID}-{uuid.uuid4().hex[:16]}-01"
+
+
+async def _stocked_product(api: Api, units: int, price: str = "12.50") -> tuple[str, str]:
+    sku = f"SKU-{uuid.uuid4().hex[:8]}"
+    product = await api.created(
+        "/products",
+        {"sku": sku, "name": "Widget", "list_price": {"amount": price, "currency": "EUR"}},
+    )
+    warehouse = await api.created(
+        "/warehouses", {"code": f"W{uuid.uuid4().hex[:6]}", "name": "Main"}
+    )
+    adjusted = await api.post(
+        "/stock/adjustments",
+        {
+            "warehouse_id": warehouse["id"],
+            "product_id": product["id"],
+            "quantity_delta": units,
+            "reason": "initial count",
+        },
+    )
+    assert adjusted.status_code in (200, 201), adjusted.text
+    return product["id"], warehouse["id"]
+
+
+async def _order(api: Api, product_id: str, quantity: int, **headers: str) -> Any:
+    response = await api.post(
+        "/sales-orders",
+        {
+            "customer_id": "C-1",
+            "currency": "EUR",
+            "lines": [{"product_id": product_id, "quantity": quantity}],
+        },
+        **headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _status(api: Api, order_id: str) -> str:
+    return str((await api.get(f"/sales-orders/{order_id}")).json()["status"])
+
+
+async def test_an_order_is_reserved_shipped_invoiced_and_summarised(
+    admin: Api, kafka_bootstrap: str
+) -> None:
+    product_id, warehouse_id = await _stocked_product(admin, units=10)
+    order = await _order(admin, product_id, 3, traceparent=TRACEPARENT)
+    assert order["total"] == {"amount": "37.50", "currency": "EUR"}
+
+    await eventually(lambda: _status(admin, order["id"]), lambda s: s == "reserved")
+    stock = (await admin.get("/stock", product_id=product_id)).json()
+    assert [(s["on_hand"], s["reserved"], s["available"]) for s in stock["items"]] == [(10, 3, 7)]
+
+    shipment = await admin.created(
+        "/shipments",
+        {
+            "order_id": order["id"],
+            "warehouse_id": warehouse_id,
+            "carrier": "DHL",
+            "tracking_number": "1Z999",
+        },
+    )
+    assert [line["quantity"] for line in shipment["lines"]] == [3]
+
+    summary = await eventually(
+        lambda: admin.get(f"/sales-orders/{order['id']}/summary"),
+        lambda r: r.status_code == 200 and r.json()["order"]["status"] == "invoiced",
+    )
+    body = summary.json()
+    assert [s["id"] for s in body["shipments"]] == [shipment["id"]]
+    (invoice,) = body["invoices"]
+    assert invoice["total"] == {"amount": "37.50", "currency": "EUR"}
+    assert invoice["number"].startswith("INV-")
+    assert invoice["shipment_id"] == shipment["id"]
+
+    # the placed event is on the broker with CloudEvents headers, the actor and the caller's trace
+    consumer = AIOKafkaConsumer(
+        "oms.orders.sales-order.v1",
+        bootstrap_servers=kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        placed = None
+        while placed is None and (batches := await consumer.getmany(timeout_ms=2000)):
+            for records in batches.values():
+                for record in records:
+                    headers = {k: v.decode() for k, v in record.headers}
+                    if record.key == order["id"].encode() and headers["ce_type"].endswith(
+                        "SalesOrderPlaced.v1"
+                    ):
+                        placed = headers
+    finally:
+        await consumer.stop()
+    assert placed is not None
+    assert placed["ce_source"] == "/oms/orders"
+    assert placed["ce_actor"] == "e2e-admin"
+    assert placed["content-type"] == "application/protobuf"
+    assert TRACE_ID in placed["traceparent"], "the REST caller's trace continues into Kafka"
+
+
+async def test_two_concurrent_orders_for_the_last_unit_reserve_exactly_one(admin: Api) -> None:
+    product_id, _ = await _stocked_product(admin, units=1)
+    first, second = await asyncio.gather(_order(admin, product_id, 1), _order(admin, product_id, 1))
+    statuses = await asyncio.gather(
+        *[
+            eventually(
+                lambda o=o: admin.get(f"/sales-orders/{o['id']}"),
+                lambda r: r.json()["status"] != "placed",
+            )
+            for o in (first, second)
+        ]
+    )
+    outcomes = sorted(r.json()["status"] for r in statuses)
+    assert outcomes == ["rejected", "reserved"]
+    rejected = next(r.json() for r in statuses if r.json()["status"] == "rejected")
+    assert "insufficient stock" in rejected["status_reason"]
+    stock = (await admin.get("/stock", product_id=product_id)).json()["items"]
+    assert [(s["on_hand"], s["reserved"]) for s in stock] == [(1, 1)]
+
+
+async def test_quoting_and_procurement_answer_through_the_gateway(admin: Api) -> None:
+    quote = await admin.created(
+        "/quotes",
+        {
+            "customer_id": "C-1",
+            "salesperson": "sam",
+            "currency": "EUR",
+            "lines": [
+                {
+                    "description": "Installation",
+                    "quantity": 2,
+                    "unit_price": {"amount": "99.995", "currency": "EUR"},
+                }
+            ],
+        },
+    )
+    assert quote["total"] == {"amount": "199.99", "currency": "EUR"}
+    assert (await admin.get(f"/quotes/{quote['id']}")).json()["id"] == quote["id"]
+    supplier = await admin.created(
+        "/suppliers",
+        {"name": f"Acme {uuid.uuid4().hex[:6]}", "email": "buy@acme.test", "currency": "EUR"},
+    )
+    assert (await admin.get(f"/suppliers/{supplier['id']}")).json()["name"] == supplier["name"]
