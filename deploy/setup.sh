@@ -29,9 +29,12 @@ stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ "$(find libs services -name pyproject.toml -newer "$stamp" | head -1)" ]; then
   step "installing Python packages (pinned by constraints.txt)"
   .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -c constraints.txt -r requirements-dev.txt
+  # the contracts package is generated code: generate it before installing it
+  PYTHONPATH=libs/devstack/src .venv/bin/python -m devstack.contracts generate
   editable=()
   for p in libs/*/ services/*/; do [ -f "$p/pyproject.toml" ] && editable+=(-e "$p"); done
-  .venv/bin/python -m pip install -q -c constraints.txt -r requirements-dev.txt "${editable[@]}"
+  .venv/bin/python -m pip install -q -c constraints.txt "${editable[@]}"
   touch "$stamp"
 fi
 

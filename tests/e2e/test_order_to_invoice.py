@@ -4,6 +4,7 @@ shipped and invoiced, composed in one summary; its events readable from the brok
 from __future__ import annotations
 
 import asyncio
+import sys
 import uuid
 from typing import Any
 
@@ -158,3 +159,30 @@ async def test_quoting_and_procurement_answer_through_the_gateway(admin: Api) ->
         {"name": f"Acme {uuid.uuid4().hex[:6]}", "email": "buy@acme.test", "currency": "EUR"},
     )
     assert (await admin.get(f"/suppliers/{supplier['id']}")).json()["name"] == supplier["name"]
+
+
+async def test_events_can_be_read_with_kafkas_own_console_consumer(
+    admin: Api, kafka_bootstrap: str
+) -> None:
+    product_id, _ = await _stocked_product(admin, units=5)
+    order = await _order(admin, product_id, 1)
+    consumer = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "devstack.kafka",
+        "console-consumer",
+        "--bootstrap-server",
+        kafka_bootstrap,
+        "--topic",
+        "oms.orders.sales-order.v1",
+        "--from-beginning",
+        "--timeout-ms",
+        "5000",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    output, _ = await asyncio.wait_for(consumer.communicate(), 90)
+    ours = [line for line in output.decode(errors="replace").splitlines() if order["id"] in line]
+    assert ours, "the console consumer printed the order's event"
+    assert "ce_type:oms.orders.SalesOrderPlaced.v1" in ours[0]
+    assert "ce_actor:e2e-admin" in ours[0]

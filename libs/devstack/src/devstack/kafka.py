@@ -140,7 +140,13 @@ class KafkaBroker:
             self.process.wait()
 
 
-def console_consumer(bootstrap: str, topic: str, from_beginning: bool) -> None:
+def console_consumer(
+    bootstrap: str,
+    topic: str,
+    from_beginning: bool,
+    max_messages: int | None,
+    timeout_ms: int | None,
+) -> None:
     """Kafka's own console consumer, printing each record's key and headers."""
     fetch()
     args = ["java", f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'tools-log4j2.properties'}",
@@ -150,6 +156,10 @@ def console_consumer(bootstrap: str, topic: str, from_beginning: bool) -> None:
             "--property", "print.timestamp=true"]  # fmt: skip
     if from_beginning:
         args.append("--from-beginning")
+    if max_messages is not None:
+        args += ["--max-messages", str(max_messages)]
+    if timeout_ms is not None:
+        args += ["--timeout-ms", str(timeout_ms)]
     os.execvp("java", args)
 
 
@@ -168,12 +178,15 @@ def main() -> None:
     consume.add_argument("--topic", required=True)
     consume.add_argument("--from-beginning", action="store_true")
     consume.add_argument("--bootstrap-server")
+    consume.add_argument("--max-messages", type=int)
+    consume.add_argument("--timeout-ms", type=int, help="stop after this long without a record")
     args = parser.parse_args()
     if args.command == "fetch":
         fetch()
     else:
+        bootstrap = args.bootstrap_server or _running_bootstrap()
         console_consumer(
-            args.bootstrap_server or _running_bootstrap(), args.topic, args.from_beginning
+            bootstrap, args.topic, args.from_beginning, args.max_messages, args.timeout_ms
         )
 
 
