@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from servicekit.auth import DEV_SECRET as DEV_JWT_SECRET
+from servicekit.auth import DEV_SECRET
+
+DEV_JWT_SECRET = DEV_SECRET
 
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
 # gRPC peers each service calls (service -> the services it calls)
