@@ -34,7 +34,8 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ "$(find libs servi
   PYTHONPATH=libs/devstack/src .venv/bin/python -m devstack.contracts generate
   editable=()
   for p in libs/*/ services/*/; do [ -f "$p/pyproject.toml" ] && editable+=(-e "$p"); done
-  .venv/bin/python -m pip install -q -c constraints.txt "${editable[@]}"
+  # our packages need nothing beyond setuptools to build: skip a build environment per package
+  .venv/bin/python -m pip install -q --no-build-isolation -c constraints.txt "${editable[@]}"
   touch "$stamp"
 fi
 
