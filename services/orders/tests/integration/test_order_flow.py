@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
-from oms.events.v1 import inventory_pb2, orders_pb2
+from oms.events.v1 import billing_pb2, inventory_pb2, orders_pb2
 from oms.orders.v1 import orders_pb2 as pb
 from oms.orders.v1 import orders_pb2_grpc
 from oms.types.v1.types_pb2 import Money
@@ -180,3 +180,26 @@ async def _until(
             return order
         await asyncio.sleep(0.1)
     raise AssertionError(f"order {order_id} is {order.status}, not {status}")
+
+
+async def test_an_invoice_that_overtakes_its_shipment_still_settles_the_order(
+    env, catalog: str, kafka_bootstrap: str
+) -> None:  # type: ignore[no-untyped-def]
+    stub, ns, _ = env
+    order = (
+        await stub.PlaceSalesOrder(an_order(await a_product(catalog), quantity=1), metadata=SALES)
+    ).order
+    await publish(
+        kafka_bootstrap, inventory_pb2.StockReserved(order_id=order.id), key=order.id, namespace=ns
+    )
+    await _until(stub, order.id, "reserved")
+    invoiced = billing_pb2.InvoiceIssued(invoice_id="i1", order_id=order.id, shipment_id="s1")
+    await publish(kafka_bootstrap, invoiced, key=order.id, namespace=ns)
+    await asyncio.sleep(1)  # the invoice is recorded while the order still waits for its shipment
+    shipped = inventory_pb2.ShipmentDispatched(
+        shipment_id="s1",
+        order_id=order.id,
+        lines=[inventory_pb2.ShippedLine(line_id=order.lines[0].id, quantity=1)],
+    )
+    await publish(kafka_bootstrap, shipped, key=order.id, namespace=ns)
+    await _until(stub, order.id, "invoiced")

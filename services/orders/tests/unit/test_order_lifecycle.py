@@ -75,6 +75,15 @@ def test_an_invoice_that_overtakes_its_shipment_still_settles_the_order() -> Non
     assert order.status is Status.INVOICED
 
 
+def test_an_early_invoice_is_a_change_to_record_even_though_no_status_moves() -> None:
+    order = an_order(("p1", 1))
+    order.stock_reserved()
+    order.changes.clear()
+    order.changed = False
+    order.invoiced()
+    assert (order.changes, order.changed, order.invoices) == ([], True, 1)
+
+
 def test_late_or_repeated_stock_events_change_nothing_and_rejection_is_final() -> None:
     order = an_order(("p1", 1))
     order.stock_rejected("insufficient stock")

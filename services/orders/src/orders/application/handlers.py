@@ -107,8 +107,8 @@ class Orders:
             change(order)
         except ValueError as error:
             raise PoisonEvent(str(error)) from error
-        if not order.changes:
-            return  # a late or repeated event: nothing moves
+        if not order.changed:
+            return  # a late or repeated event: nothing to record
         await repository.save(order)
         for moved in order.changes:
             changed = events.SalesOrderStatusChanged(

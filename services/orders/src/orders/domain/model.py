@@ -76,6 +76,8 @@ class SalesOrder:
     version: int = 0
     updated_at: datetime | None = None
     changes: list[Transition] = field(default_factory=list)
+    # True once anything was recorded, a status move or not (an early invoice must be saved too).
+    changed: bool = False
 
     @property
     def total(self) -> Money:
@@ -85,6 +87,7 @@ class SalesOrder:
         return total
 
     def _move(self, to: Status, reason: str = "") -> None:
+        self.changed = True
         self.changes.append(Transition(self.status, to, reason))
         self.status = to
         self.status_reason = reason
@@ -116,6 +119,7 @@ class SalesOrder:
     def invoiced(self) -> None:
         """Records one invoice (billing issues one per shipment)."""
         self.invoices += 1
+        self.changed = True
         self._settle()
 
     def _settle(self) -> None:

@@ -1,0 +1,272 @@
+"""End-to-end benchmark of the order-to-cash flow on one machine.
+
+    make bench                     # or: python -m bench.order_flow --orders 400 --concurrency 16
+
+Starts its own stack (real Kafka, PostgreSQL, every service, the gateway), then:
+1. places N orders through the REST API with C in flight (latency of POST /sales-orders);
+2. waits until every order is reserved, ships each one, waits until every one is invoiced;
+3. reads the services' own timestamps for the per-hop costs: outbox commit -> broker, and
+   placed -> reserved, shipped -> invoiced (two Kafka hops and two consumers each).
+Prints the figures and writes bench/reports/order_flow.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from devstack.kafka import KafkaBroker
+from devstack.postgres import PostgresCluster
+from devstack.supervisor import Stack
+from devstack.topology import BUSINESS_SERVICES, DEV_JWT_SECRET, Ports, database_name
+from servicekit.auth import issue_token
+
+REPORT = Path(__file__).parent / "reports" / "order_flow.md"
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}
+
+
+def line(name: str, values_ms: Sequence[float]) -> str:
+    p = percentiles(values_ms)
+    figures = " | ".join(f"{p[k]:.1f}" for k in ("p50", "p95", "p99", "max"))
+    return f"| {name} | {len(values_ms)} | {figures} |"
+
+
+async def in_parallel(
+    count: int, limit: int, job: Callable[[int], Awaitable[float]]
+) -> list[float]:
+    gate = asyncio.Semaphore(limit)
+
+    async def one(i: int) -> float:
+        async with gate:
+            return await job(i)
+
+    return list(await asyncio.gather(*[one(i) for i in range(count)]))
+
+
+async def wait_for_status(
+    pg: PostgresCluster, status: str, ids: list[str], timeout: float = 300
+) -> None:
+    connection = await asyncpg.connect(pg.url(database_name("orders"), driver="postgresql"))
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            done = await connection.fetchval(
+                "SELECT count(*) FROM sales_orders WHERE id = ANY($1) AND status = $2", ids, status
+            )
+            if done == len(ids) or time.monotonic() > deadline:
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+
+
+async def hop_latencies(pg: PostgresCluster, ids: list[str]) -> dict[str, list[float]]:
+    hops: dict[str, list[float]] = {}
+    for service in BUSINESS_SERVICES:
+        connection = await asyncpg.connect(pg.url(database_name(service), driver="postgresql"))
+        try:
+            rows = await connection.fetch(
+                "SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM outbox"
+                " WHERE published_at IS NOT NULL"
+            )
+            if rows:
+                hops[f"{service}: outbox commit -> broker ack"] = [float(r["ms"]) for r in rows]
+        finally:
+            await connection.close()
+    connection = await asyncpg.connect(pg.url(database_name("orders"), driver="postgresql"))
+    try:
+        for label, start, end in (
+            ("placed -> reserved (orders -> inventory -> orders)", "placed", "reserved"),
+            ("shipped -> invoiced (inventory -> billing -> orders)", "shipped", "invoiced"),
+        ):
+            rows = await connection.fetch(
+                "SELECT extract(epoch FROM b.at - a.at) * 1000 AS ms FROM order_history a"
+                " JOIN order_history b ON a.order_id = b.order_id"
+                " WHERE a.to_status = $1 AND b.to_status = $2 AND a.order_id = ANY($3)",
+                start,
+                end,
+                ids,
+            )
+            hops[label] = [float(r["ms"]) for r in rows]
+    finally:
+        await connection.close()
+    return hops
+
+
+async def run(orders: int, concurrency: int) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
+    ports = Ports(int(os.environ.get("OMS_BENCH_PORT_OFFSET", "2000")))
+    postgres = await asyncio.to_thread(PostgresCluster.private, folder / "pgdata", ports.postgres)
+    kafka = KafkaBroker(folder / "kafka", ports.kafka, ports.kafka_controller)
+    await asyncio.to_thread(kafka.start)
+    stack = Stack(postgres, kafka.bootstrap, ports, folder / "logs")
+    try:
+        print("starting the stack...", flush=True)
+        await stack.start_all(progress=True)
+        token = issue_token(DEV_JWT_SECRET, "bench", ("admin",))
+        async with httpx.AsyncClient(
+            base_url=f"{stack.gateway_url}/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=60,
+            limits=httpx.Limits(max_connections=concurrency * 2),
+        ) as api:
+            return await measure(api, postgres, orders, concurrency)
+    finally:
+        await stack.stop_processes()
+        await asyncio.to_thread(kafka.stop)
+        await asyncio.to_thread(postgres.stop)
+        shutil.rmtree(folder, ignore_errors=True)
+        if postgres.data_dir is not None:
+            shutil.rmtree(postgres.data_dir, ignore_errors=True)
+
+
+async def measure(
+    api: httpx.AsyncClient, postgres: PostgresCluster, count: int, concurrency: int
+) -> str:
+    product = (
+        await api.post(
+            "/products",
+            json={
+                "sku": f"B-{uuid.uuid4().hex[:6]}",
+                "name": "Bench",
+                "list_price": {"amount": "9.99", "currency": "EUR"},
+            },
+        )
+    ).json()["id"]
+    warehouse = (await api.post("/warehouses", json={"code": "BENCH", "name": "Bench"})).json()[
+        "id"
+    ]
+    await api.post(
+        "/stock/adjustments",
+        json={
+            "warehouse_id": warehouse,
+            "product_id": product,
+            "quantity_delta": count * 10,
+            "reason": "bench",
+        },
+    )
+    ids: list[str] = []
+
+    async def place(i: int) -> float:
+        began = time.perf_counter()
+        reply = await api.post(
+            "/sales-orders",
+            json={
+                "customer_id": f"C-{i % 50}",
+                "currency": "EUR",
+                "lines": [{"product_id": product, "quantity": 1}],
+            },
+        )
+        assert reply.status_code == 201, reply.text
+        ids.append(reply.json()["id"])
+        return (time.perf_counter() - began) * 1000
+
+    print(f"placing {count} orders, {concurrency} in flight...", flush=True)
+    began = time.perf_counter()
+    place_ms = await in_parallel(count, concurrency, place)
+    placed_s = time.perf_counter() - began
+    await wait_for_status(postgres, "reserved", ids)
+    reserved_s = time.perf_counter() - began
+
+    async def ship(i: int) -> float:
+        started = time.perf_counter()
+        reply = await api.post(
+            "/shipments",
+            json={
+                "order_id": ids[i],
+                "warehouse_id": warehouse,
+                "carrier": "BENCH",
+                "tracking_number": str(i),
+            },
+        )
+        assert reply.status_code == 201, reply.text
+        return (time.perf_counter() - started) * 1000
+
+    print("shipping every order...", flush=True)
+    shipped_began = time.perf_counter()
+    ship_ms = await in_parallel(count, concurrency, ship)
+    await wait_for_status(postgres, "invoiced", ids)
+    total_s = time.perf_counter() - began
+    invoiced_s = time.perf_counter() - shipped_began
+    hops = await hop_latencies(postgres, ids)
+    return report(
+        count, concurrency, place_ms, ship_ms, placed_s, reserved_s, invoiced_s, total_s, hops
+    )
+
+
+def report(
+    count: int,
+    concurrency: int,
+    place_ms: list[float],
+    ship_ms: list[float],
+    placed_s: float,
+    reserved_s: float,
+    invoiced_s: float,
+    total_s: float,
+    hops: dict[str, list[float]],
+) -> str:
+    cpu = next(
+        (
+            x.split(":", 1)[1].strip()
+            for x in Path("/proc/cpuinfo").read_text().splitlines()
+            if x.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    rows = [
+        "# Order-to-cash benchmark",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}),"
+        f" {memory_gib:.0f} GiB,"
+        f" Python {platform.python_version()}; everything (Kafka, PostgreSQL, 6 services, gateway,"
+        " this load generator) on the same machine. Command: `make bench`.",
+        "",
+        f"- {count} orders, {concurrency} requests in flight",
+        f"- placing: {count / placed_s:.0f} orders/s accepted by the API ({placed_s:.1f} s)",
+        f"- placed -> all reserved: {reserved_s:.1f} s after the first order",
+        f"- shipping -> all invoiced: {invoiced_s:.1f} s",
+        f"- end to end (first order placed -> last invoice recorded on its order, including the"
+        f" shipping requests): {count / total_s:.0f} orders/s",
+        "",
+        "| measure (ms) | n | p50 | p95 | p99 | max |",
+        "|---|---|---|---|---|---|",
+        line("POST /sales-orders (gateway -> catalog, orders, commit)", place_ms),
+        line("POST /shipments (gateway -> inventory, commit)", ship_ms),
+        *[line(name, values) for name, values in hops.items() if values],
+        "",
+    ]
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.order_flow")
+    parser.add_argument("--orders", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    text = asyncio.run(run(args.orders, args.concurrency))
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text)
+    print(text)
+    print(f"written to {REPORT}")
+
+
+if __name__ == "__main__":
+    main()
