@@ -4,6 +4,8 @@
 # packages, the generated contracts, and the Kafka broker's jars from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# progress goes to stderr, so `$(make -s token)` captures only the token
+exec 1>&2
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -39,7 +41,6 @@ if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ "$(find libs servi
   touch "$stamp"
 fi
 
-step "generating contracts from proto/"
 .venv/bin/python -m devstack.contracts generate
 
 step "fetching Kafka jars from Maven Central (cached in .cache/)"

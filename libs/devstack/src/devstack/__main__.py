@@ -16,11 +16,23 @@ import time
 from devstack.kafka import KafkaBroker
 from devstack.paths import RUN
 from devstack.postgres import PostgresCluster
+from devstack.process import port_in_use
 from devstack.supervisor import Stack
 from devstack.topology import BUSINESS_SERVICES, Ports
 
 
+def _refuse_taken_ports(ports: Ports) -> None:
+    wanted = [ports.gateway, ports.kafka, *(ports.grpc(s) for s in BUSINESS_SERVICES)]
+    taken = [port for port in wanted if port_in_use(port)]
+    if taken:
+        raise SystemExit(
+            f"ports {', '.join(map(str, taken))} are in use: is another `make run` running?"
+            " (or start this one elsewhere with OMS_PORT_OFFSET=100)"
+        )
+
+
 async def run(ports: Ports) -> None:
+    _refuse_taken_ports(ports)
     began = time.monotonic()
     logs = RUN / "logs"
     print("starting PostgreSQL...", flush=True)

@@ -8,6 +8,8 @@ python -m devstack.contracts lock       # accept the current protos as the new b
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import os
 import sys
 import tempfile
@@ -36,11 +38,26 @@ def _protoc(args: list[str]) -> None:
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     argv = ["protoc", f"-I{PROTO_DIR}", f"-I{include}", *args, *proto_files()]
-    if protoc.main(argv) != 0:
+    # the mypy plugins announce every file they write on stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        failed = protoc.main(argv) != 0
+    if failed:
         sys.exit("protoc failed")
 
 
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in proto_files():
+        digest.update(name.encode() + (PROTO_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
 def generate() -> None:
+    """Regenerates the stubs when proto/ changed since the last time."""
+    stamp = OUT_DIR / "oms" / ".proto-sha256"
+    if stamp.exists() and stamp.read_text() == _fingerprint():
+        return
+    print("generating contracts from proto/", file=sys.stderr)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     _protoc(
         [
@@ -55,6 +72,7 @@ def generate() -> None:
         if folder.name != "__pycache__":
             (folder / "__init__.py").touch()
     (package_root / "py.typed").touch()
+    stamp.write_text(_fingerprint())
 
 
 def current_descriptor_set() -> descriptor_pb2.FileDescriptorSet:

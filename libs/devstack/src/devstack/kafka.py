@@ -21,6 +21,7 @@ import uuid
 from pathlib import Path
 
 from devstack.paths import CACHE, KAFKA_DEPLOY, RUN
+from devstack.process import die_with_parent
 
 LIBS = CACHE / "kafka-libs"
 CLASSPATH = f"{LIBS}/*"
@@ -102,6 +103,7 @@ class KafkaBroker:
                  f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
                  "-cp", CLASSPATH, "kafka.Kafka", str(config)],
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent,
             )  # fmt: skip
         self._wait_ready(timeout)
 
@@ -152,8 +154,9 @@ def console_consumer(
     args = ["java", f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'tools-log4j2.properties'}",
             "-cp", CLASSPATH, "org.apache.kafka.tools.consumer.ConsoleConsumer",
             "--bootstrap-server", bootstrap, "--topic", topic,
-            "--property", "print.headers=true", "--property", "print.key=true",
-            "--property", "print.timestamp=true"]  # fmt: skip
+            "--formatter-property", "print.headers=true",
+            "--formatter-property", "print.key=true",
+            "--formatter-property", "print.timestamp=true"]  # fmt: skip
     if from_beginning:
         args.append("--from-beginning")
     if max_messages is not None:

@@ -18,6 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
+from devstack.process import die_with_parent
 from devstack.topology import (
     BUSINESS_SERVICES,
     DEV_JWT_SECRET,
@@ -46,6 +47,7 @@ class Process:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
 
     @property

@@ -37,7 +37,8 @@ class Ports:
         return 8000 + self.offset
 
     def grpc(self, service: str) -> int:
-        return 50051 + BUSINESS_SERVICES.index(service) + self.offset
+        # Below Linux's ephemeral range (32768-60999), where an outgoing connection could hold it.
+        return 20051 + BUSINESS_SERVICES.index(service) + self.offset
 
 
 def database_name(service: str) -> str:

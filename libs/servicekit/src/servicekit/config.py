@@ -2,7 +2,7 @@
 
     class Settings(ServiceSettings):
         model_config = service_config("ORDERS_")
-        catalog_target: str = "127.0.0.1:50051"
+        catalog_target: str = "127.0.0.1:20051"
 
 reads ORDERS_DATABASE_URL, ORDERS_KAFKA_BOOTSTRAP_SERVERS, ORDERS_GRPC_PORT, ... .
 """

@@ -11,12 +11,12 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    catalog_target: str = "127.0.0.1:50051"
-    quoting_target: str = "127.0.0.1:50052"
-    orders_target: str = "127.0.0.1:50053"
-    inventory_target: str = "127.0.0.1:50054"
-    billing_target: str = "127.0.0.1:50055"
-    procurement_target: str = "127.0.0.1:50056"
+    catalog_target: str = "127.0.0.1:20051"
+    quoting_target: str = "127.0.0.1:20052"
+    orders_target: str = "127.0.0.1:20053"
+    inventory_target: str = "127.0.0.1:20054"
+    billing_target: str = "127.0.0.1:20055"
+    procurement_target: str = "127.0.0.1:20056"
     # HS256 secret that bearer tokens are signed with.
     jwt_secret: str = DEV_SECRET
     otel_exporter_endpoint: str | None = None

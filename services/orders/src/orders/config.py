@@ -7,4 +7,4 @@ class Settings(ServiceSettings):
     model_config = service_config("ORDERS_")
 
     # gRPC address of the catalog, which prices new orders.
-    catalog_target: str = "127.0.0.1:50051"
+    catalog_target: str = "127.0.0.1:20051"
