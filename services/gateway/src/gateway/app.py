@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
@@ -67,10 +67,11 @@ def create_app(settings: Settings, clients: Clients | None = None) -> FastAPI:
         title="Order management suite",
         version="1",
         description="Catalog, orders, inventory and shipping, billing, quoting and procurement.",
-        default_response_class=ORJSONResponse,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if clients is not None:
+        app.state.clients = clients
     problems.install(app)
     for module in (catalog, inventory, orders, other):
         app.include_router(module.router, prefix="/api/v1")
