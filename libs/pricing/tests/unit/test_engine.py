@@ -1,0 +1,222 @@
+"""The pricing engine: worked examples checked by hand, and properties of every document."""
+
+from decimal import Decimal as D  # noqa: N817 - the worked examples read better short
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pricing.engine import (
+    Discount,
+    Document,
+    Group,
+    Line,
+    RoundingMode,
+    RoundingPolicy,
+    Shipping,
+    Tax,
+    price,
+)
+from pricing.money import Rounding, minor_units
+
+VAT19, VAT7 = Tax("VAT19", D("0.19")), Tax("VAT7", D("0.07"))
+PER_DOCUMENT = RoundingPolicy(RoundingMode.PER_DOCUMENT)
+
+
+def doc(*lines: Line, currency: str = "EUR", **kwargs) -> Document:  # type: ignore[no-untyped-def]
+    return Document(currency, (Group("main", lines),), **kwargs)
+
+
+def test_a_mixed_rate_invoice_with_taxable_shipping_matches_the_hand_calculation() -> None:
+    # goods 2 x 10.00 @19% + 1 x 5.00 @7%; shipping 4.90 @19%
+    # VAT19 = 3.80 + 0.931 -> 0.93 = 4.73; VAT7 = 0.35; total = 25.00 + 4.90 + 4.73 + 0.35 = 34.98
+    breakdown = price(
+        doc(
+            Line("widget", D(2), D("10.00"), taxes=(VAT19,)),
+            Line("book", D(1), D("5.00"), taxes=(VAT7,)),
+            shipping=(Shipping("parcel", D("4.90"), (VAT19,)),),
+        )
+    )
+    assert (breakdown.subtotal, breakdown.net, breakdown.shipping) == (
+        D("25.00"),
+        D("25.00"),
+        D("4.90"),
+    )
+    assert [(t.code, t.base, t.amount) for t in breakdown.taxes] == [
+        ("VAT19", D("24.90"), D("4.73")),
+        ("VAT7", D("5.00"), D("0.35")),
+    ]
+    assert breakdown.total == D("34.98")
+
+
+def test_the_classic_cent_off_case_per_line_and_per_document_rounding_disagree() -> None:
+    # three lines of 0.01 at 19%: each line's tax is 0.0019 -> 0.00, the document's 0.0057 -> 0.01
+    lines = [Line(f"pin {i}", D(1), D("0.01"), taxes=(VAT19,)) for i in range(3)]
+    assert price(doc(*lines)).total == D("0.03")
+    assert price(doc(*lines, policy=PER_DOCUMENT)).total == D("0.04")
+
+
+def test_half_even_and_half_up_differ_on_a_tie() -> None:
+    line = Line("x", D(1), D("0.125"))
+    assert price(doc(line)).total == D("0.13")
+    assert price(doc(line, policy=RoundingPolicy(rounding=Rounding.HALF_EVEN))).total == D("0.12")
+
+
+def test_a_tax_inclusive_shelf_price_is_what_the_customer_pays() -> None:
+    breakdown = price(doc(Line("shirt", D(1), D("11.90"), taxes=(VAT19,)), prices_include_tax=True))
+    assert (breakdown.net, breakdown.tax, breakdown.total) == (D("10.00"), D("1.90"), D("11.90"))
+
+
+def test_line_and_group_discounts_apply_in_turn_and_never_go_below_zero() -> None:
+    group = Group(
+        "kit",
+        (
+            Line("a", D(1), D("10.00"), Discount(percent=D(50))),  # 5.00 after its own discount
+            Line("b", D(1), D("20.00")),
+            Line("c", D(1), D("5.00"), Discount(amount=D("100"))),  # capped at 5.00
+        ),
+        discount=Discount(percent=D(10)),  # 10% of 25.00, shared 0.50 / 2.00 / 0.00
+    )
+    breakdown = price(Document("EUR", (group,)))
+    assert [line.net for line in breakdown.lines] == [D("4.50"), D("18.00"), D("0.00")]
+    assert (breakdown.subtotal, breakdown.discounts, breakdown.total) == (
+        D("35.00"),
+        D("12.50"),
+        D("22.50"),
+    )
+
+
+def test_zero_and_three_decimal_currencies() -> None:
+    jpy = price(doc(Line("tea", D(3), D(333), taxes=(Tax("JCT", D("0.10")),)), currency="JPY"))
+    assert (jpy.net, jpy.tax, jpy.total) == (D(999), D(100), D(1099))
+    kwd = price(doc(Line("oil", D(1), D("1.2345")), currency="KWD"))
+    assert kwd.total == D("1.235")
+
+
+def test_every_breakdown_names_its_engine_and_policy() -> None:
+    breakdown = price(doc(Line("x", D(1), D(1)), policy=PER_DOCUMENT))
+    assert (breakdown.engine_version, breakdown.policy) == ("1", PER_DOCUMENT)
+
+
+amounts = st.decimals(min_value=0, max_value=5000, places=3)
+quantities = st.integers(1, 20).map(D)
+taxes = st.lists(
+    st.sampled_from([VAT19, VAT7, Tax("GST", D("0.05"))]), max_size=2, unique=True
+).map(tuple)
+discounts = st.builds(
+    Discount, percent=st.integers(0, 100).map(D), amount=st.sampled_from([D(0), D("0.99"), D(50)])
+)
+line_strategy = st.builds(Line, st.just("x"), quantities, amounts, discounts, taxes)
+group_strategy = st.builds(
+    Group,
+    st.just("g"),
+    st.lists(line_strategy, min_size=1, max_size=6).map(tuple),
+    discounts,
+    taxes,
+)
+policies = st.builds(
+    RoundingPolicy, st.sampled_from(list(RoundingMode)), st.sampled_from(list(Rounding))
+)
+documents = st.builds(
+    Document,
+    st.sampled_from(["EUR", "JPY", "KWD"]),
+    st.lists(group_strategy, min_size=1, max_size=3).map(tuple),
+    st.lists(st.builds(Shipping, st.just("s"), amounts, taxes), max_size=2).map(tuple),
+    st.booleans(),
+    policies,
+)
+
+
+@settings(max_examples=300)
+@given(documents)
+def test_the_total_is_the_sum_of_its_parts_to_the_minor_unit(document: Document) -> None:
+    b = price(document)
+    unit = D(1).scaleb(-minor_units(document.currency))
+    assert b.total == b.net + b.shipping + b.tax
+    for figure in (
+        b.total,
+        b.net,
+        b.shipping,
+        b.subtotal,
+        b.discounts,
+        *[t.amount for t in b.taxes],
+    ):
+        assert figure == figure.quantize(unit), "every reported figure is in the minor unit"
+    if document.prices_include_tax:
+        shipping_gross = (
+            sum(
+                (
+                    s.amount.quantize(unit, rounding=document.policy.rounding.value)
+                    for s in document.shipping
+                ),
+                D(0),
+            )
+            if document.policy.mode is RoundingMode.PER_LINE
+            else None
+        )
+        if shipping_gross is not None:
+            assert b.total == b.subtotal - b.discounts + shipping_gross
+    else:
+        assert b.net == b.subtotal - b.discounts
+
+
+@settings(max_examples=300)
+@given(documents)
+def test_discounts_never_make_a_line_negative(document: Document) -> None:
+    for line in price(document).lines:
+        assert line.net >= 0
+        assert line.discount <= line.extended
+
+
+@settings(max_examples=300)
+@given(documents)
+def test_per_line_and_per_document_rounding_differ_by_no_more_than_their_rounding_steps(
+    document: Document,
+) -> None:
+    by_line = price(
+        Document(
+            document.currency,
+            document.groups,
+            document.shipping,
+            document.prices_include_tax,
+            RoundingPolicy(RoundingMode.PER_LINE),
+        )
+    )
+    by_document = price(
+        Document(
+            document.currency,
+            document.groups,
+            document.shipping,
+            document.prices_include_tax,
+            RoundingPolicy(RoundingMode.PER_DOCUMENT),
+        )
+    )
+    unit = D(1).scaleb(-minor_units(document.currency))
+    steps = (
+        sum(4 + 2 * len(line.taxes) for g in document.groups for line in g.lines)
+        + sum(2 + len(s.taxes) for s in document.shipping)
+        + 2 * sum(len(g.taxes) * len(g.lines) for g in document.groups)
+        + 4
+    )
+    assert abs(by_line.total - by_document.total) <= steps * unit / 2
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(amounts, st.sampled_from([VAT19, VAT7])), min_size=1, max_size=10),
+    st.sampled_from(["EUR", "JPY", "KWD"]),
+)
+def test_the_tax_inclusive_and_tax_exclusive_forms_of_one_sale_agree(
+    sale: list[tuple[D, Tax]], currency: str
+) -> None:
+    exclusive = price(doc(*[Line("x", D(1), p, taxes=(t,)) for p, t in sale], currency=currency))
+    shelf = [line.gross for line in exclusive.lines]  # what each item costs the customer
+    inclusive = price(
+        doc(
+            *[Line("x", D(1), g, taxes=(t,)) for g, (_, t) in zip(shelf, sale, strict=True)],
+            currency=currency,
+            prices_include_tax=True,
+        )
+    )
+    unit = D(1).scaleb(-minor_units(currency))
+    assert inclusive.total == exclusive.total
+    assert abs(inclusive.net - exclusive.net) <= unit * len(sale)
