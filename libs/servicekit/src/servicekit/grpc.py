@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -151,3 +153,10 @@ def violations_of(error: grpc.aio.AioRpcError) -> tuple[FieldViolation, ...]:
                     ]
             return tuple(found)
     return ()
+
+
+def timestamp(value: datetime) -> Timestamp:
+    """A protobuf Timestamp for an aware datetime."""
+    stamp = Timestamp()
+    stamp.FromDatetime(value)
+    return stamp

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import TypeAlias
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from billing.application.invoicing import Invoice, Invoicing
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
 from pricing.wire import money_to_proto
+from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
 def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
-    issued_at = Timestamp()
-    issued_at.FromDatetime(invoice.issued_at)
     return pb.Invoice(
         id=invoice.id,
         number=invoice.number,
@@ -37,7 +35,7 @@ def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
         ],
         total=money_to_proto(invoice.total),
         status=invoice.status,
-        issued_at=issued_at,
+        issued_at=timestamp(invoice.issued_at),
     )
 
 

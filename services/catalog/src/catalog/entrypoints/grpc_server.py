@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from catalog.application.handlers import Catalog
 from catalog.domain.model import NewProduct, Product
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
 from pricing.wire import money_to_proto
+from servicekit.grpc import timestamp
 
 
 def product_to_proto(product: Product) -> pb.Product:
-    created_at = Timestamp()
-    created_at.FromDatetime(product.created_at)
     return pb.Product(
         id=product.id,
         sku=product.sku,
@@ -22,7 +20,7 @@ def product_to_proto(product: Product) -> pb.Product:
         description=product.description,
         list_price=money_to_proto(product.list_price),
         active=product.active,
-        created_at=created_at,
+        created_at=timestamp(product.created_at),
         created_by=product.created_by,
     )
 

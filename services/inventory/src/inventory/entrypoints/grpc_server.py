@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TypeAlias
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from inventory.application.reservations import Reservations, Shipment
 from inventory.application.stock import Stock, StockLevel, Warehouse
 from oms.inventory.v1 import inventory_pb2 as pb
 from oms.inventory.v1 import inventory_pb2_grpc
+from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
@@ -30,8 +30,6 @@ def _level(s: StockLevel) -> pb.StockLevel:
 
 
 def _shipment(s: Shipment) -> pb.Shipment:
-    created_at = Timestamp()
-    created_at.FromDatetime(s.created_at)
     return pb.Shipment(
         id=s.id,
         order_id=s.order_id,
@@ -43,7 +41,7 @@ def _shipment(s: Shipment) -> pb.Shipment:
         carrier=s.carrier,
         tracking_number=s.tracking_number,
         status=s.status,
-        created_at=created_at,
+        created_at=timestamp(s.created_at),
         created_by=s.created_by,
     )
 

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TypeAlias
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from oms.orders.v1 import orders_pb2 as pb
 from oms.orders.v1 import orders_pb2_grpc
 from orders.application.handlers import Orders
 from orders.domain.model import OrderRequest, SalesOrder
 from pricing.wire import money_to_proto
+from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
-
-
-def _timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def order_to_proto(order: SalesOrder) -> pb.SalesOrder:
@@ -45,9 +36,9 @@ def order_to_proto(order: SalesOrder) -> pb.SalesOrder:
         total=money_to_proto(order.total),
         status_reason=order.status_reason,
         channel=order.channel,
-        created_at=_timestamp(order.created_at),
+        created_at=timestamp(order.created_at),
         created_by=order.created_by,
-        updated_at=_timestamp(order.updated_at or order.created_at),
+        updated_at=timestamp(order.updated_at or order.created_at),
     )
 
 

@@ -5,25 +5,23 @@ from __future__ import annotations
 from typing import TypeAlias
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.procurement.v1 import procurement_pb2_grpc
 from procurement.application.suppliers import Suppliers
 from procurement.domain.model import Supplier
+from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
 def supplier_to_proto(supplier: Supplier) -> pb.Supplier:
-    created_at = Timestamp()
-    created_at.FromDatetime(supplier.created_at)
     return pb.Supplier(
         id=supplier.id,
         name=supplier.name,
         email=supplier.email,
         currency=supplier.currency,
-        created_at=created_at,
+        created_at=timestamp(supplier.created_at),
         created_by=supplier.created_by,
     )
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 from typing import TypeAlias
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.quoting.v1 import quoting_pb2_grpc
 from pricing.wire import money_to_proto
 from quoting.application.quotes import Quotes
 from quoting.domain.model import Quote, QuoteRequest
+from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
 def quote_to_proto(quote: Quote) -> pb.Quote:
-    created_at = Timestamp()
-    created_at.FromDatetime(quote.created_at)
     return pb.Quote(
         id=quote.id,
         customer_id=quote.customer_id,
@@ -26,7 +24,7 @@ def quote_to_proto(quote: Quote) -> pb.Quote:
         currency=quote.currency,
         total=money_to_proto(quote.total),
         status=quote.status,
-        created_at=created_at,
+        created_at=timestamp(quote.created_at),
         created_by=quote.created_by,
         lines=[
             pb.QuoteLine(
