@@ -34,6 +34,44 @@ from devstack.topology import BUSINESS_SERVICES, DEV_JWT_SECRET, Ports, database
 from servicekit.auth import issue_token
 
 REPORT = Path(__file__).parent / "reports" / "order_flow.md"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def stack_pids(stack: Stack, kafka: KafkaBroker, postgres: PostgresCluster) -> dict[str, list[int]]:
+    """Every process of the stack, by name; PostgreSQL's backends counted together."""
+    pids = {name: [p.popen.pid] for name, p in stack.processes.items() if p.popen is not None}
+    if kafka.process is not None:
+        pids["kafka"] = [kafka.process.pid]
+    pids["postgresql"] = [
+        int(d.name)
+        for d in Path("/proc").iterdir()
+        if d.name.isdigit() and d.stat().st_uid == postgres_uid(postgres)
+    ]
+    return pids
+
+
+def postgres_uid(postgres: PostgresCluster) -> int:
+    assert postgres.data_dir is not None
+    return postgres.data_dir.stat().st_uid
+
+
+def cpu_by_process(pids: dict[str, list[int]]) -> dict[str, float]:
+    used: dict[str, float] = {}
+    for name, group in pids.items():
+        total = 0.0
+        for pid in group:
+            try:
+                total += cpu_seconds(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # a backend that ended
+        used[name] = total
+    return used
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float]:
@@ -127,7 +165,19 @@ async def run(orders: int, concurrency: int) -> str:
             timeout=60,
             limits=httpx.Limits(max_connections=concurrency * 2),
         ) as api:
-            return await measure(api, postgres, orders, concurrency)
+            pids = stack_pids(stack, kafka, postgres)
+            before = cpu_by_process(pids)
+            text = await measure(api, postgres, orders, concurrency)
+            after = cpu_by_process(stack_pids(stack, kafka, postgres))
+            per_order = {n: (after[n] - before.get(n, 0.0)) * 1000 / orders for n in after}
+            rows = "\n".join(
+                f"| {n} | {ms:.2f} |" for n, ms in sorted(per_order.items(), key=lambda x: -x[1])
+            )
+            total = sum(per_order.values())
+            return (
+                f"{text}\n| process | CPU ms per order (whole flow) |\n|---|---|\n{rows}\n"
+                f"| all of the stack | {total:.2f} |\n"
+            )
     finally:
         await stack.stop_processes()
         await asyncio.to_thread(kafka.stop)

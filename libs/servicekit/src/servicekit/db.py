@@ -38,7 +38,10 @@ def new_metadata() -> MetaData:
 
 
 def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping: it cost a round trip per transaction (7% of the orders service's CPU under
+    # load). After a database restart a stale pooled connection fails once instead; consumers
+    # retry that as transient, and the pool discards the connection.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
 
 
 class Database:
