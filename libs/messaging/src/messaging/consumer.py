@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -90,7 +91,12 @@ class EventConsumer:
                     for record in records:
                         await self.process(record)
                     fault_point("consumer.after_commit")
-                    await consumer.commit({partition: records[-1].offset + 1})
+                    try:
+                        await consumer.commit({partition: records[-1].offset + 1})
+                    except (CommitFailedError, IllegalStateError) as error:
+                        # The partition moved to another replica mid-batch: it will redeliver
+                        # these records, and the inbox makes the second delivery a no-op.
+                        log.warning("offsets not committed after a rebalance: %s", error)
         finally:
             await consumer.stop()
 

@@ -17,6 +17,7 @@ import logging
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,12 +55,13 @@ class OutboxRelay:
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
-        """Publishes forever; reconnects after database errors."""
+        """Publishes forever. Database or broker trouble pauses it, never ends it: the rows stay
+        unpublished and go out once both answer again."""
         while True:
             try:
                 await self._run_while_connected()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("outbox relay lost its database connection (%s); retrying", error)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as error:
+                log.warning("outbox relay paused (%s: %s); retrying", type(error).__name__, error)
                 await asyncio.sleep(1.0)
 
     async def _run_while_connected(self) -> None:
