@@ -186,3 +186,32 @@ async def test_events_can_be_read_with_kafkas_own_console_consumer(
     assert ours, "the console consumer printed the order's event"
     assert "ce_type:oms.orders.SalesOrderPlaced.v1" in ours[0]
     assert "ce_actor:e2e-admin" in ours[0]
+
+
+async def test_products_are_searched_by_words_category_attributes_and_price(admin: Api) -> None:
+    tools = await admin.created("/categories", {"name": "Tools"})
+    drills = await admin.created("/categories", {"name": "Drills", "parent_id": tools["id"]})
+    tag = uuid.uuid4().hex[:6]
+    for sku, price, colour in ((f"D-{tag}-1", "89.00", "blue"), (f"D-{tag}-2", "19.00", "red")):
+        await admin.created(
+            "/products",
+            {
+                "sku": sku,
+                "name": f"Cordless drill {tag}",
+                "category_id": drills["id"],
+                "attributes": {"colour": colour},
+                "list_price": {"amount": price, "currency": "EUR"},
+            },
+        )
+    found = await admin.get(
+        "/products",
+        q=f"drill {tag}",
+        category_id=tools["id"],
+        attribute="colour:blue",
+        max_price="100",
+    )
+    assert [p["sku"] for p in found.json()["items"]] == [f"D-{tag}-1"]
+    assert found.json()["items"][0]["attributes"] == {"colour": "blue"}
+    bad = await admin.get("/products", min_price="abc")
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["min_price"]

@@ -73,8 +73,14 @@ def create_app(settings: Settings, clients: Clients | None = None) -> FastAPI:
     if clients is not None:
         app.state.clients = clients
     problems.install(app)
-    for module in (catalog, inventory, orders, other):
-        app.include_router(module.router, prefix="/api/v1")
+    for router in (
+        catalog.router,
+        catalog.categories,
+        inventory.router,
+        orders.router,
+        other.router,
+    ):
+        app.include_router(router, prefix="/api/v1")
 
     @app.get("/health/live", tags=["health"])
     async def live() -> dict[str, str]:

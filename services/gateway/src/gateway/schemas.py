@@ -39,6 +39,8 @@ class ProductIn(Request):
     name: str = Field(max_length=200)
     description: str = Field("", max_length=5000)
     list_price: MoneyIn
+    category_id: str = Field("", max_length=36)
+    attributes: dict[str, str] = Field(default_factory=dict, examples=[{"colour": "blue"}])
 
 
 class Product(Response):
@@ -50,11 +52,24 @@ class Product(Response):
     active: bool
     created_at: When
     created_by: str
+    category_id: str
+    attributes: dict[str, str]
 
 
 class ProductPage(Response):
     items: list[Product]
     next_cursor: str
+
+
+class CategoryIn(Request):
+    name: str = Field(max_length=200)
+    parent_id: str = Field("", max_length=36)
+
+
+class Category(Response):
+    id: str
+    name: str
+    parent_id: str
 
 
 class WarehouseIn(Request):

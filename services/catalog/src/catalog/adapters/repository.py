@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.adapters.tables import products
-from catalog.domain.model import Product, ProductId
+from catalog.adapters.tables import categories, products
+from catalog.domain.model import Category, Product, ProductId, Search, text_query
 from pricing.money import Money
 
 
@@ -24,6 +24,8 @@ def _product(row: Row[tuple[object, ...]]) -> Product:
         active=m["active"],
         created_at=m["created_at"],
         created_by=m["created_by"],
+        category_id=m["category_id"],
+        attributes=m["attributes"],
     )
 
 
@@ -45,6 +47,8 @@ class ProductRepository:
                 active=product.active,
                 created_at=product.created_at,
                 created_by=product.created_by,
+                category_id=product.category_id,
+                attributes=dict(product.attributes),
             )
             .on_conflict_do_nothing(index_elements=["sku"])
             .returning(products.c.id)
@@ -60,3 +64,52 @@ class ProductRepository:
             select(products).where(products.c.sku > after_sku).order_by(products.c.sku).limit(limit)
         )
         return [_product(row) for row in rows]
+
+    async def search(self, search: Search, after_sku: str, limit: int) -> list[Product]:
+        """Products matching every criterion, by SKU. Each criterion has an index to use: the
+        name's tsvector and the attributes (GIN), the category path prefix, price, SKU."""
+        query = select(products).where(products.c.sku > after_sku)
+        if search.text and (words := text_query(search.text)):
+            query = query.where(products.c.name_search.op("@@")(func.to_tsquery("simple", words)))
+        if search.sku:
+            query = query.where(products.c.sku == search.sku)
+        if search.category_id:
+            branch = select(categories.c.path).where(categories.c.id == search.category_id)
+            inside = select(categories.c.id).where(
+                categories.c.path.startswith(branch.scalar_subquery(), autoescape=False)
+            )
+            query = query.where(products.c.category_id.in_(inside))
+        if search.attributes:
+            query = query.where(products.c.attributes.contains(dict(search.attributes)))
+        if search.min_price is not None:
+            query = query.where(products.c.list_price >= search.min_price)
+        if search.max_price is not None:
+            query = query.where(products.c.list_price <= search.max_price)
+        rows = await self.session.execute(query.order_by(products.c.sku).limit(limit))
+        return [_product(row) for row in rows]
+
+
+class CategoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, category_id: str) -> Category | None:
+        row = (
+            await self.session.execute(select(categories).where(categories.c.id == category_id))
+        ).first()
+        return Category(row.id, row.name, row.parent_id, row.path) if row else None
+
+    async def add(self, category: Category, created_by: str) -> None:
+        await self.session.execute(
+            categories.insert().values(
+                id=category.id,
+                name=category.name,
+                parent_id=category.parent_id,
+                path=category.path,
+                created_by=created_by,
+            )
+        )
+
+    async def all(self) -> list[Category]:
+        rows = await self.session.execute(select(categories).order_by(categories.c.path))
+        return [Category(r.id, r.name, r.parent_id, r.path) for r in rows]

@@ -1,12 +1,36 @@
 """The catalog's tables, including its outbox and inbox (created by its migrations)."""
 
-from sqlalchemy import Boolean, Column, DateTime, Numeric, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
 from messaging.runtime import MessagingTables
 from servicekit.db import new_metadata
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("parent_id", String(36), ForeignKey("categories.id")),
+    # "/<root id>/.../<own id>/": a category's descendants are the paths it prefixes
+    Column("path", Text, nullable=False, unique=True),
+    Column("created_by", String(200), nullable=False),
+)
 
 products = Table(
     "products",
@@ -20,4 +44,16 @@ products = Table(
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
+    Column("category_id", String(36), ForeignKey("categories.id"), index=True),
+    Column("attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # the name's words, for search; kept by PostgreSQL itself
+    Column("name_search", TSVECTOR, Computed("to_tsvector('simple', name)", persisted=True)),
 )
+Index("ix_products_name_search", products.c.name_search, postgresql_using="gin")
+Index(
+    "ix_products_attributes",
+    products.c.attributes,
+    postgresql_using="gin",
+    postgresql_ops={"attributes": "jsonb_path_ops"},
+)
+Index("ix_products_list_price", products.c.list_price)

@@ -6,8 +6,15 @@ import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from catalog.adapters.repository import ProductRepository
-from catalog.domain.model import NewProduct, Product, create_product
+from catalog.adapters.repository import CategoryRepository, ProductRepository
+from catalog.domain.model import (
+    Category,
+    NewProduct,
+    Product,
+    Search,
+    create_product,
+    new_category,
+)
 from messaging.outbox import Outbox
 from servicekit.context import current_principal
 from servicekit.db import Database
@@ -24,6 +31,9 @@ class Catalog:
     async def create_product(self, request: NewProduct) -> Product:
         product, event = create_product(request, datetime.now(UTC), current_principal().subject)
         async with self.database.transaction() as session:
+            category = product.category_id
+            if category and not await CategoryRepository(session).get(category):
+                raise InvalidArgument.of("category_id", "unknown category")
             if not await ProductRepository(session).add(product):
                 raise AlreadyExists(f"SKU {request.sku!r} already exists")
             await self.outbox.add(session, event, key=product.id)
@@ -41,14 +51,47 @@ class Catalog:
 
     async def list_products(self, page_size: int, page_token: str) -> tuple[list[Product], str]:
         """A page of products by SKU, and the token of the next page ("" on the last)."""
-        if not 0 <= page_size <= MAX_PAGE:
-            raise InvalidArgument.of("page_size", f"must be between 1 and {MAX_PAGE}")
-        limit = page_size or 50
-        try:
-            after = base64.urlsafe_b64decode(page_token.encode()).decode() if page_token else ""
-        except ValueError as error:
-            raise InvalidArgument.of("page_token", "not a token this API issued") from error
+        limit, after = _page(page_size, page_token)
         async with self.database.transaction() as session:
             found = await ProductRepository(session).page(after, limit + 1)
-        next_token = base64.urlsafe_b64encode(found[limit - 1].sku.encode()).decode()
-        return (found[:limit], next_token) if len(found) > limit else (found, "")
+        return _paged(found, limit)
+
+    async def create_category(self, name: str, parent_id: str) -> Category:
+        async with self.database.transaction() as session:
+            repository = CategoryRepository(session)
+            parent = await repository.get(parent_id) if parent_id else None
+            if parent_id and parent is None:
+                raise NotFound(f"category {parent_id} not found")
+            category = new_category(name, parent)
+            await repository.add(category, current_principal().subject)
+        return category
+
+    async def list_categories(self) -> list[Category]:
+        async with self.database.transaction() as session:
+            return await CategoryRepository(session).all()
+
+    async def search(
+        self, search: Search, page_size: int, page_token: str
+    ) -> tuple[list[Product], str]:
+        limit, after = _page(page_size, page_token)
+        async with self.database.transaction() as session:
+            found = await ProductRepository(session).search(search, after, limit + 1)
+        return _paged(found, limit)
+
+
+def _page(page_size: int, page_token: str) -> tuple[int, str]:
+    """The page size and the SKU to continue after."""
+    if not 0 <= page_size <= MAX_PAGE:
+        raise InvalidArgument.of("page_size", f"must be between 1 and {MAX_PAGE}")
+    try:
+        after = base64.urlsafe_b64decode(page_token.encode()).decode() if page_token else ""
+    except ValueError as error:
+        raise InvalidArgument.of("page_token", "not a token this API issued") from error
+    return page_size or 50, after
+
+
+def _paged(found: list[Product], limit: int) -> tuple[list[Product], str]:
+    """The page, and the next page's token ("" on the last page)."""
+    if len(found) <= limit:
+        return found, ""
+    return found[:limit], base64.urlsafe_b64encode(found[limit - 1].sku.encode()).decode()

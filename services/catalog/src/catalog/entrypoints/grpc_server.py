@@ -5,11 +5,15 @@ from __future__ import annotations
 import grpc
 
 from catalog.application.handlers import Catalog
-from catalog.domain.model import NewProduct, Product
+from catalog.domain.model import Category, NewProduct, Product, search_criteria
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
 from pricing.wire import money_to_proto
 from servicekit.grpc import timestamp
+
+
+def category_to_proto(category: Category) -> pb.Category:
+    return pb.Category(id=category.id, name=category.name, parent_id=category.parent_id or "")
 
 
 def product_to_proto(product: Product) -> pb.Product:
@@ -22,6 +26,8 @@ def product_to_proto(product: Product) -> pb.Product:
         active=product.active,
         created_at=timestamp(product.created_at),
         created_by=product.created_by,
+        category_id=product.category_id or "",
+        attributes=dict(product.attributes),
     )
 
 
@@ -39,6 +45,8 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
                 description=request.description,
                 price_amount=request.list_price.amount,
                 price_currency=request.list_price.currency,
+                category_id=request.category_id,
+                attributes=dict(request.attributes),
             )
         )
         return pb.CreateProductResponse(product=product_to_proto(product))
@@ -64,5 +72,33 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     ) -> pb.ListProductsResponse:
         found, token = await self.catalog.list_products(request.page_size, request.page_token)
         return pb.ListProductsResponse(
+            products=[product_to_proto(p) for p in found], next_page_token=token
+        )
+
+    async def CreateCategory(
+        self, request: pb.CreateCategoryRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateCategoryResponse:
+        category = await self.catalog.create_category(request.name, request.parent_id)
+        return pb.CreateCategoryResponse(category=category_to_proto(category))
+
+    async def ListCategories(
+        self, request: pb.ListCategoriesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListCategoriesResponse:
+        found = await self.catalog.list_categories()
+        return pb.ListCategoriesResponse(categories=[category_to_proto(c) for c in found])
+
+    async def SearchProducts(
+        self, request: pb.SearchProductsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SearchProductsResponse:
+        search = search_criteria(
+            request.text,
+            request.sku,
+            request.category_id,
+            dict(request.attributes),
+            request.min_price,
+            request.max_price,
+        )
+        found, token = await self.catalog.search(search, request.page_size, request.page_token)
+        return pb.SearchProductsResponse(
             products=[product_to_proto(p) for p in found], next_page_token=token
         )

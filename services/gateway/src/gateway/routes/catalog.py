@@ -1,13 +1,16 @@
 """/products"""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from gateway.auth import AnyUser, require
-from gateway.schemas import Product, ProductIn, ProductPage
+from gateway.schemas import Category, CategoryIn, Items, Product, ProductIn, ProductPage
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.types.v1.types_pb2 import Money
 
 router = APIRouter(prefix="/products", tags=["catalog"])
+categories = APIRouter(prefix="/categories", tags=["catalog"])
 
 
 @router.post("", status_code=201, response_model=Product, dependencies=[require("purchasing")])
@@ -18,6 +21,8 @@ async def create_product(body: ProductIn, request: Request, response: Response) 
             name=body.name,
             description=body.description,
             list_price=Money(amount=body.list_price.amount, currency=body.list_price.currency),
+            category_id=body.category_id,
+            attributes=body.attributes,
         )
     )
     response.headers["Location"] = f"{request.url.path}/{reply.product.id}"
@@ -25,9 +30,29 @@ async def create_product(body: ProductIn, request: Request, response: Response) 
 
 
 @router.get("", response_model=ProductPage, dependencies=[AnyUser])
-async def list_products(request: Request, page_size: int = 50, cursor: str = "") -> ProductPage:
-    reply = await request.app.state.clients.catalog.ListProducts(
-        pb.ListProductsRequest(page_size=page_size, page_token=cursor)
+async def search_products(
+    request: Request,
+    q: Annotated[str, Query(description="words of the name; the last may be a prefix")] = "",
+    sku: str = "",
+    category_id: Annotated[str, Query(description="this category and its descendants")] = "",
+    attribute: Annotated[list[str], Query(description="name:value, repeatable")] = [],  # noqa: B006
+    min_price: str = "",
+    max_price: str = "",
+    page_size: int = 50,
+    cursor: str = "",
+) -> ProductPage:
+    attributes = dict(a.partition(":")[::2] for a in attribute)
+    reply = await request.app.state.clients.catalog.SearchProducts(
+        pb.SearchProductsRequest(
+            text=q,
+            sku=sku,
+            category_id=category_id,
+            attributes=attributes,
+            min_price=min_price,
+            max_price=max_price,
+            page_size=page_size,
+            page_token=cursor,
+        )
     )
     return ProductPage(
         items=[Product.model_validate(p) for p in reply.products],
@@ -41,3 +66,18 @@ async def get_product(product_id: str, request: Request) -> Product:
         pb.GetProductRequest(product_id=product_id)
     )
     return Product.model_validate(reply.product)
+
+
+@categories.post("", status_code=201, response_model=Category, dependencies=[require("purchasing")])
+async def create_category(body: CategoryIn, request: Request, response: Response) -> Category:
+    reply = await request.app.state.clients.catalog.CreateCategory(
+        pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.category.id}"
+    return Category.model_validate(reply.category)
+
+
+@categories.get("", response_model=Items, dependencies=[AnyUser])
+async def list_categories(request: Request) -> Items:
+    reply = await request.app.state.clients.catalog.ListCategories(pb.ListCategoriesRequest())
+    return Items(items=[Category.model_validate(c) for c in reply.categories])

@@ -1,0 +1,88 @@
+"""Catalog search against the real database, through the gRPC API."""
+
+from collections.abc import Awaitable, Callable
+
+import grpc
+import pytest
+
+from catalog.bootstrap import SPEC
+from catalog.config import Settings
+from oms.catalog.v1 import catalog_pb2 as pb
+from oms.catalog.v1 import catalog_pb2_grpc
+from oms.types.v1.types_pb2 import Money
+from servicekit.grpc import violations_of
+from testkit.services import serving
+
+
+async def test_products_are_found_by_words_category_tree_attributes_and_price(
+    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
+) -> None:
+    database = await fresh_database("catalog")
+    async with serving(SPEC, Settings, database, kafka_bootstrap) as (channel, _):
+        stub = catalog_pb2_grpc.CatalogServiceStub(channel)
+        tools = (await stub.CreateCategory(pb.CreateCategoryRequest(name="Tools"))).category
+        drills = (
+            await stub.CreateCategory(pb.CreateCategoryRequest(name="Drills", parent_id=tools.id))
+        ).category
+        garden = (await stub.CreateCategory(pb.CreateCategoryRequest(name="Garden"))).category
+        for sku, name, price, category, colour in [
+            ("A-1", "Blue cordless drill", "89.00", drills.id, "blue"),
+            ("A-2", "Red cordless drill", "79.00", drills.id, "red"),
+            ("A-3", "Blue hammer", "19.90", tools.id, "blue"),
+            ("A-4", "Blue garden hose", "24.50", garden.id, "blue"),
+        ]:
+            await stub.CreateProduct(
+                pb.CreateProductRequest(
+                    sku=sku,
+                    name=name,
+                    list_price=Money(amount=price, currency="EUR"),
+                    category_id=category,
+                    attributes={"colour": colour},
+                )
+            )
+
+        async def skus(**criteria: object) -> list[str]:
+            reply = await stub.SearchProducts(pb.SearchProductsRequest(**criteria))  # type: ignore[arg-type]
+            return [p.sku for p in reply.products]
+
+        assert await skus(text="cordless dri") == ["A-1", "A-2"]
+        assert await skus(category_id=tools.id) == ["A-1", "A-2", "A-3"]  # with its descendants
+        assert await skus(category_id=drills.id) == ["A-1", "A-2"]
+        assert await skus(attributes={"colour": "blue"}) == ["A-1", "A-3", "A-4"]
+        assert await skus(min_price="20", max_price="80") == ["A-2", "A-4"]
+        assert await skus(text="blue", category_id=tools.id, max_price="50") == ["A-3"]
+        assert await skus(sku="A-4") == ["A-4"]
+
+        first = await stub.SearchProducts(
+            pb.SearchProductsRequest(attributes={"colour": "blue"}, page_size=2)
+        )
+        rest = await stub.SearchProducts(
+            pb.SearchProductsRequest(
+                attributes={"colour": "blue"}, page_size=2, page_token=first.next_page_token
+            )
+        )
+        assert [p.sku for p in first.products] + [p.sku for p in rest.products] == [
+            "A-1",
+            "A-3",
+            "A-4",
+        ]
+        assert rest.next_page_token == ""
+        assert (await stub.ListProducts(pb.ListProductsRequest(page_size=10))).next_page_token == ""
+
+        with pytest.raises(grpc.aio.AioRpcError) as reversed_range:
+            await stub.SearchProducts(pb.SearchProductsRequest(min_price="9", max_price="1"))
+        assert [v.field for v in violations_of(reversed_range.value)] == ["min_price"]
+        with pytest.raises(grpc.aio.AioRpcError) as unknown_parent:
+            await stub.CreateCategory(pb.CreateCategoryRequest(name="X", parent_id="nope"))
+        assert unknown_parent.value.code() == grpc.StatusCode.NOT_FOUND
+        with pytest.raises(grpc.aio.AioRpcError) as unknown_category:
+            await stub.CreateProduct(
+                pb.CreateProductRequest(
+                    sku="A-9",
+                    name="X",
+                    list_price=Money(amount="1", currency="EUR"),
+                    category_id="nope",
+                )
+            )
+        assert [v.field for v in violations_of(unknown_category.value)] == ["category_id"]
+        assert await skus(sku="A-9") == []
