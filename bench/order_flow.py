@@ -27,6 +27,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench.stats import percentiles
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
@@ -72,12 +73,6 @@ def cpu_by_process(pids: dict[str, list[int]]) -> dict[str, float]:
                 continue  # a backend that ended
         used[name] = total
     return used
-
-
-def percentiles(values: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}
 
 
 def line(name: str, values_ms: Sequence[float]) -> str:
