@@ -215,3 +215,39 @@ async def test_products_are_searched_by_words_category_attributes_and_price(admi
     bad = await admin.get("/products", min_price="abc")
     assert bad.status_code == 422
     assert [e["field"] for e in bad.json()["errors"]] == ["min_price"]
+
+
+async def test_a_customer_groups_price_list_sets_the_price_for_a_quantity(admin: Api) -> None:
+    product = await admin.created(
+        "/products",
+        {
+            "sku": f"PL-{uuid.uuid4().hex[:6]}",
+            "name": "Bolt",
+            "list_price": {"amount": "1.00", "currency": "EUR"},
+        },
+    )
+    await admin.created(
+        "/price-lists",
+        {
+            "name": "Wholesale",
+            "currency": "EUR",
+            "customer_group": "wholesale",
+            "breaks": [{"product_id": product["id"], "min_quantity": 100, "unit_price": "0.75"}],
+        },
+    )
+    wholesale = (
+        await admin.get(
+            f"/products/{product['id']}/price",
+            currency="EUR",
+            quantity="150",
+            customer_group="wholesale",
+        )
+    ).json()
+    assert wholesale == {
+        "unit_price": {"amount": "0.75", "currency": "EUR"},
+        "rule": "price list 'Wholesale' (group wholesale), from 100 units",
+    }
+    retail = (
+        await admin.get(f"/products/{product['id']}/price", currency="EUR", quantity="150")
+    ).json()
+    assert retail["rule"] == "list price"

@@ -26,15 +26,16 @@ async def run_until_stopped(
         loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.create_task(run(), name=getattr(run, "__qualname__", "loop")) for run in loops]
     stopper = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
-    failed = [task for task in done if task is not stopper and task.exception() is not None]
-    log.info("stopping")
-    await server.stop(grace_seconds)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    stopper.cancel()
+    try:
+        done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        failed = [task for task in done if task is not stopper and task.exception() is not None]
+        log.info("stopping")
+        await server.stop(grace_seconds)
+    finally:
+        # also when this coroutine itself is cancelled: no loop may outlive its resources
+        for task in [*tasks, stopper]:
+            task.cancel()
+        await asyncio.gather(*tasks, stopper, return_exceptions=True)
     if failed:
-        raise RuntimeError(f"background loop {failed[0].get_name()} failed") from failed[
-            0
-        ].exception()
+        cause = failed[0]
+        raise RuntimeError(f"background loop {cause.get_name()} failed") from cause.exception()

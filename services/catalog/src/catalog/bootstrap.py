@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from catalog.adapters.tables import messaging_tables, metadata
-from catalog.application.handlers import Catalog
+from catalog.application.handlers import Catalog, Pricing
 from catalog.entrypoints.grpc_server import CatalogServicer
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
@@ -14,7 +14,7 @@ from servicekit.db import Database
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
-    servicer = CatalogServicer(Catalog(database, outbox))
+    servicer = CatalogServicer(Catalog(database, outbox), Pricing(database))
     return Wiring(registrations=[(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, servicer)])
 
 

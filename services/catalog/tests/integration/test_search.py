@@ -86,3 +86,70 @@ async def test_products_are_found_by_words_category_tree_attributes_and_price(
             )
         assert [v.field for v in violations_of(unknown_category.value)] == ["category_id"]
         assert await skus(sku="A-9") == []
+
+
+async def test_a_price_list_prices_a_customer_groups_quantities_and_says_why(
+    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
+) -> None:
+    async with serving(SPEC, Settings, await fresh_database("catalog"), kafka_bootstrap) as (
+        channel,
+        _,
+    ):
+        stub = catalog_pb2_grpc.CatalogServiceStub(channel)
+        product = (
+            await stub.CreateProduct(
+                pb.CreateProductRequest(
+                    sku="P-1", name="Bolt", list_price=Money(amount="1.00", currency="EUR")
+                )
+            )
+        ).product
+        await stub.CreatePriceList(
+            pb.CreatePriceListRequest(
+                name="Wholesale",
+                currency="EUR",
+                customer_group="wholesale",
+                valid_from="2026-01-01",
+                breaks=[
+                    pb.PriceBreak(product_id=product.id, min_quantity=1, unit_price="0.90"),
+                    pb.PriceBreak(product_id=product.id, min_quantity=100, unit_price="0.75"),
+                ],
+            )
+        )
+
+        async def price(group: str, quantity: int, on: str = "2026-11-24") -> tuple[str, str]:
+            reply = await stub.ResolvePrice(
+                pb.ResolvePriceRequest(
+                    product_id=product.id,
+                    customer_group=group,
+                    currency="EUR",
+                    quantity=quantity,
+                    date=on,
+                )
+            )
+            return reply.unit_price.amount, reply.rule
+
+        assert await price("wholesale", 150) == (
+            "0.75",
+            "price list 'Wholesale' (group wholesale), from 100 units",
+        )
+        assert await price("wholesale", 10) == (
+            "0.90",
+            "price list 'Wholesale' (group wholesale), from 1 units",
+        )
+        assert await price("retail", 150) == ("1.00", "list price")
+        assert await price("wholesale", 150, on="2025-12-31") == ("1.00", "list price")
+
+        with pytest.raises(grpc.aio.AioRpcError) as no_price:
+            await stub.ResolvePrice(
+                pb.ResolvePriceRequest(product_id=product.id, currency="USD", quantity=1)
+            )
+        assert no_price.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        with pytest.raises(grpc.aio.AioRpcError) as unknown:
+            await stub.CreatePriceList(
+                pb.CreatePriceListRequest(
+                    name="X",
+                    currency="EUR",
+                    breaks=[pb.PriceBreak(product_id="nope", min_quantity=1, unit_price="1")],
+                )
+            )
+        assert [v.field for v in violations_of(unknown.value)] == ["breaks[0].product_id"]

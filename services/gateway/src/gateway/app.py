@@ -76,6 +76,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> FastAPI:
     for router in (
         catalog.router,
         catalog.categories,
+        catalog.price_lists,
         inventory.router,
         orders.router,
         other.router,

@@ -15,6 +15,9 @@ def _from_timestamp(value: Any) -> Any:
 
 When = Annotated[datetime, BeforeValidator(_from_timestamp)]
 
+# Quantities are bounded so that no request can overflow the wire's 64-bit integers.
+Quantity = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+
 
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -72,6 +75,42 @@ class Category(Response):
     parent_id: str
 
 
+class PriceBreakIn(Request):
+    product_id: str = Field(max_length=36)
+    min_quantity: Quantity
+    unit_price: str = Field(max_length=40, examples=["9.50"])
+
+
+class PriceListIn(Request):
+    name: str = Field(max_length=200)
+    currency: str = Field(max_length=3)
+    customer_group: str = Field("", max_length=100)
+    valid_from: str = Field("", description="YYYY-MM-DD; empty: unbounded", max_length=10)
+    valid_to: str = Field("", description="YYYY-MM-DD, inclusive; empty: unbounded", max_length=10)
+    breaks: list[PriceBreakIn] = Field(max_length=10000)
+
+
+class PriceBreak(Response):
+    product_id: str
+    min_quantity: int
+    unit_price: str
+
+
+class PriceList(Response):
+    id: str
+    name: str
+    currency: str
+    customer_group: str
+    valid_from: str
+    valid_to: str
+    breaks: list[PriceBreak]
+
+
+class ResolvedPrice(Response):
+    unit_price: Money
+    rule: str
+
+
 class WarehouseIn(Request):
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
@@ -100,10 +139,6 @@ class StockLevel(Response):
     on_hand: int
     reserved: int
     available: int
-
-
-# Quantities are bounded so that no request can overflow the wire's 64-bit integers.
-Quantity = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
 
 
 class OrderLineIn(Request):

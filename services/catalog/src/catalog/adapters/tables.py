@@ -1,9 +1,11 @@
 """The catalog's tables, including its outbox and inbox (created by its migrations)."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Computed,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -57,3 +59,24 @@ Index(
     postgresql_ops={"attributes": "jsonb_path_ops"},
 )
 Index("ix_products_list_price", products.c.list_price)
+
+price_lists = Table(
+    "price_lists",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("customer_group", String(100), nullable=False, server_default=""),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("created_by", String(200), nullable=False),
+)
+
+price_breaks = Table(
+    "price_breaks",
+    metadata,
+    Column("price_list_id", String(36), ForeignKey("price_lists.id"), primary_key=True),
+    Column("product_id", String(36), primary_key=True, index=True),
+    Column("min_quantity", BigInteger, primary_key=True),
+    Column("unit_price", Numeric(18, 6), nullable=False),
+)

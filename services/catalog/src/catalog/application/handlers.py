@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from catalog.adapters.price_lists import PriceListRepository
 from catalog.adapters.repository import CategoryRepository, ProductRepository
 from catalog.domain.model import (
     Category,
@@ -15,10 +16,11 @@ from catalog.domain.model import (
     create_product,
     new_category,
 )
+from catalog.domain.pricing_rules import PriceList, ResolvedPrice, new_price_list, resolve_price
 from messaging.outbox import Outbox
 from servicekit.context import current_principal
 from servicekit.db import Database
-from servicekit.errors import AlreadyExists, InvalidArgument, NotFound
+from servicekit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
 MAX_PAGE = 500
 
@@ -95,3 +97,64 @@ def _paged(found: list[Product], limit: int) -> tuple[list[Product], str]:
     if len(found) <= limit:
         return found, ""
     return found[:limit], base64.urlsafe_b64encode(found[limit - 1].sku.encode()).decode()
+
+
+class Pricing:
+    """Price lists, and the one place a product's price for a customer is decided."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def create_price_list(
+        self,
+        name: str,
+        currency: str,
+        customer_group: str,
+        valid_from: str,
+        valid_to: str,
+        breaks: list[tuple[str, int, str]],
+    ) -> PriceList:
+        price_list = new_price_list(
+            name,
+            currency,
+            customer_group,
+            _date("valid_from", valid_from),
+            _date("valid_to", valid_to),
+            breaks,
+        )
+        async with self.database.transaction() as session:
+            known = {
+                p.id for p in await ProductRepository(session).get_many([b[0] for b in breaks])
+            }
+            unknown = [i for i, b in enumerate(breaks) if b[0] not in known]
+            if unknown:
+                raise InvalidArgument.of(f"breaks[{unknown[0]}].product_id", "unknown product")
+            await PriceListRepository(session).add(price_list, current_principal().subject)
+        return price_list
+
+    async def resolve(
+        self, product_id: str, customer_group: str, currency: str, quantity: int, on: str
+    ) -> ResolvedPrice:
+        if quantity < 1:
+            raise InvalidArgument.of("quantity", "at least 1")
+        day = _date("date", on) or datetime.now(UTC).date()
+        async with self.database.transaction() as session:
+            products = await ProductRepository(session).get_many([product_id])
+            if not products:
+                raise NotFound(f"product {product_id} not found")
+            lists = await PriceListRepository(session).for_product(product_id, currency)
+        found = resolve_price(
+            product_id, products[0].list_price, customer_group, currency, quantity, day, lists
+        )
+        if found is None:
+            raise FailedPrecondition(f"{products[0].sku} has no price in {currency}")
+        return found
+
+
+def _date(field: str, value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidArgument.of(field, "a date as YYYY-MM-DD") from error

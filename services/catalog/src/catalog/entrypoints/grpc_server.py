@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grpc
 
-from catalog.application.handlers import Catalog
+from catalog.application.handlers import Catalog, Pricing
 from catalog.domain.model import Category, NewProduct, Product, search_criteria
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
@@ -32,8 +32,9 @@ def product_to_proto(product: Product) -> pb.Product:
 
 
 class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, pricing: Pricing) -> None:
         self.catalog = catalog
+        self.pricing = pricing
 
     async def CreateProduct(
         self, request: pb.CreateProductRequest, context: grpc.aio.ServicerContext
@@ -102,3 +103,45 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         return pb.SearchProductsResponse(
             products=[product_to_proto(p) for p in found], next_page_token=token
         )
+
+    async def CreatePriceList(
+        self, request: pb.CreatePriceListRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreatePriceListResponse:
+        created = await self.pricing.create_price_list(
+            request.name,
+            request.currency,
+            request.customer_group,
+            request.valid_from,
+            request.valid_to,
+            [(b.product_id, b.min_quantity, b.unit_price) for b in request.breaks],
+        )
+        return pb.CreatePriceListResponse(
+            price_list=pb.PriceList(
+                id=created.id,
+                name=created.name,
+                currency=created.currency,
+                customer_group=created.customer_group,
+                valid_from=created.valid_from.isoformat() if created.valid_from else "",
+                valid_to=created.valid_to.isoformat() if created.valid_to else "",
+                breaks=[
+                    pb.PriceBreak(
+                        product_id=b.product_id,
+                        min_quantity=b.min_quantity,
+                        unit_price=str(b.unit_price),
+                    )
+                    for b in created.breaks
+                ],
+            )
+        )
+
+    async def ResolvePrice(
+        self, request: pb.ResolvePriceRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ResolvePriceResponse:
+        found = await self.pricing.resolve(
+            request.product_id,
+            request.customer_group,
+            request.currency,
+            request.quantity,
+            request.date,
+        )
+        return pb.ResolvePriceResponse(unit_price=money_to_proto(found.unit_price), rule=found.rule)

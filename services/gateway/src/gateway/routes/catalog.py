@@ -5,12 +5,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from gateway.auth import AnyUser, require
-from gateway.schemas import Category, CategoryIn, Items, Product, ProductIn, ProductPage
+from gateway.schemas import (
+    Category,
+    CategoryIn,
+    Items,
+    PriceList,
+    PriceListIn,
+    Product,
+    ProductIn,
+    ProductPage,
+    ResolvedPrice,
+)
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.types.v1.types_pb2 import Money
 
 router = APIRouter(prefix="/products", tags=["catalog"])
 categories = APIRouter(prefix="/categories", tags=["catalog"])
+price_lists = APIRouter(prefix="/price-lists", tags=["catalog"])
 
 
 @router.post("", status_code=201, response_model=Product, dependencies=[require("purchasing")])
@@ -81,3 +92,45 @@ async def create_category(body: CategoryIn, request: Request, response: Response
 async def list_categories(request: Request) -> Items:
     reply = await request.app.state.clients.catalog.ListCategories(pb.ListCategoriesRequest())
     return Items(items=[Category.model_validate(c) for c in reply.categories])
+
+
+@router.get("/{product_id}/price", response_model=ResolvedPrice, dependencies=[AnyUser])
+async def resolve_price(
+    product_id: str,
+    request: Request,
+    currency: str,
+    quantity: int = 1,
+    customer_group: str = "",
+    date: Annotated[str, Query(description="YYYY-MM-DD; empty: today")] = "",
+) -> ResolvedPrice:
+    """The unit price this customer group pays for this quantity on this date, and why."""
+    reply = await request.app.state.clients.catalog.ResolvePrice(
+        pb.ResolvePriceRequest(
+            product_id=product_id,
+            customer_group=customer_group,
+            currency=currency,
+            quantity=quantity,
+            date=date,
+        )
+    )
+    return ResolvedPrice.model_validate(reply)
+
+
+@price_lists.post("", status_code=201, response_model=PriceList, dependencies=[require("sales")])
+async def create_price_list(body: PriceListIn, request: Request) -> PriceList:
+    reply = await request.app.state.clients.catalog.CreatePriceList(
+        pb.CreatePriceListRequest(
+            name=body.name,
+            currency=body.currency,
+            customer_group=body.customer_group,
+            valid_from=body.valid_from,
+            valid_to=body.valid_to,
+            breaks=[
+                pb.PriceBreak(
+                    product_id=b.product_id, min_quantity=b.min_quantity, unit_price=b.unit_price
+                )
+                for b in body.breaks
+            ],
+        )
+    )
+    return PriceList.model_validate(reply.price_list)
