@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
-from aiokafka.errors import CommitFailedError, IllegalStateError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -164,6 +164,16 @@ class EventConsumer:
             ("dlq_original_offset", str(record.offset).encode()),
             ("dlq_time", datetime.now(UTC).isoformat().encode()),
         ]
-        await self.producer.send_and_wait(
-            dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
-        )
+        # The offset moves past a poison event only once its dead letter is durable.
+        while True:
+            try:
+                await self.producer.send_and_wait(
+                    dead_letter_topic(record.topic),
+                    value=record.value,
+                    key=record.key,
+                    headers=headers,
+                )
+                return
+            except KafkaError as error:
+                log.warning("dead letter not written yet (%s); retrying", error)
+                await asyncio.sleep(1.0)
