@@ -251,3 +251,22 @@ async def test_a_customer_groups_price_list_sets_the_price_for_a_quantity(admin:
         await admin.get(f"/products/{product['id']}/price", currency="EUR", quantity="150")
     ).json()
     assert retail["rule"] == "list price"
+
+
+async def test_a_discontinued_product_can_no_longer_be_ordered(admin: Api) -> None:
+    product_id, _ = await _stocked_product(admin, units=5)
+    repriced = await admin.client.put(
+        f"/products/{product_id}/list-price", json={"amount": "14.00", "currency": "EUR"}
+    )
+    assert repriced.json()["list_price"] == {"amount": "14.00", "currency": "EUR"}
+    assert (await admin.post(f"/products/{product_id}/discontinue", {})).json()["active"] is False
+    refused = await admin.post(
+        "/sales-orders",
+        {
+            "customer_id": "C-1",
+            "currency": "EUR",
+            "lines": [{"product_id": product_id, "quantity": 1}],
+        },
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["lines[0].product_id"]

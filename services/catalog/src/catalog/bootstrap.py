@@ -23,7 +23,12 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
-    publishes=[events.ProductCreated],
+    publishes=[
+        events.ProductCreated,
+        events.ProductChanged,
+        events.ProductPriceChanged,
+        events.ProductDiscontinued,
+    ],
     grpc_service_names=[catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name],
     wire=wire,
 )

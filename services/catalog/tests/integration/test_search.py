@@ -9,9 +9,10 @@ from catalog.bootstrap import SPEC
 from catalog.config import Settings
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
+from oms.events.v1 import catalog_pb2 as events
 from oms.types.v1.types_pb2 import Money
 from servicekit.grpc import violations_of
-from testkit.services import serving
+from testkit.services import EventLog, serving
 
 
 async def test_products_are_found_by_words_category_tree_attributes_and_price(
@@ -153,3 +154,35 @@ async def test_a_price_list_prices_a_customer_groups_quantities_and_says_why(
                 )
             )
         assert [v.field for v in violations_of(unknown.value)] == ["breaks[0].product_id"]
+
+
+async def test_price_changes_and_discontinuation_are_announced(
+    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
+) -> None:
+    async with serving(SPEC, Settings, await fresh_database("catalog"), kafka_bootstrap) as (
+        channel,
+        ns,
+    ):
+        stub = catalog_pb2_grpc.CatalogServiceStub(channel)
+        product = (
+            await stub.CreateProduct(
+                pb.CreateProductRequest(
+                    sku="C-1", name="Bolt", list_price=Money(amount="1.00", currency="EUR")
+                )
+            )
+        ).product
+        async with EventLog(kafka_bootstrap, [events.ProductPriceChanged], ns) as log:
+            await stub.ChangeListPrice(
+                pb.ChangeListPriceRequest(
+                    product_id=product.id, list_price=Money(amount="1.20", currency="EUR")
+                )
+            )
+            await stub.DiscontinueProduct(pb.DiscontinueProductRequest(product_id=product.id))
+            ((_, changed), (_, discontinued)) = await log.wait_for(product.id, count=2)
+        assert (changed.old_price.amount, changed.new_price.amount) == ("1.00", "1.20")
+        assert discontinued.sku == "C-1"
+        read = (await stub.GetProduct(pb.GetProductRequest(product_id=product.id))).product
+        assert (read.list_price.amount, read.active) == ("1.20", False)
+        with pytest.raises(grpc.aio.AioRpcError) as again:
+            await stub.DiscontinueProduct(pb.DiscontinueProductRequest(product_id=product.id))
+        assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION

@@ -5,12 +5,15 @@ import pytest
 
 from catalog.domain.model import (
     NewProduct,
+    change_details,
+    change_price,
     create_product,
+    discontinue,
     new_category,
     search_criteria,
     text_query,
 )
-from servicekit.errors import InvalidArgument
+from servicekit.errors import FailedPrecondition, InvalidArgument
 
 
 def test_a_product_is_validated_field_by_field() -> None:
@@ -58,3 +61,31 @@ def test_search_bounds_are_decimals_and_must_be_in_order() -> None:
     assert [v.field for v in error.value.violations] == ["max_price"]
     with pytest.raises(InvalidArgument):
         search_criteria("", "", "", {}, "30", "20")
+
+
+def a_product():  # type: ignore[no-untyped-def]
+    product, _ = create_product(
+        NewProduct("SKU-1", "Widget", "", "12.50", "EUR"), datetime.now(UTC), "pat"
+    )
+    return product
+
+
+def test_a_price_change_announces_old_and_new_and_keeps_the_currency() -> None:
+    changed, event = change_price(a_product(), "13.00", "EUR")
+    assert (event.old_price.amount, event.new_price.amount) == ("12.50", "13.00")
+    assert changed.list_price.amount == Decimal("13.00")
+    with pytest.raises(InvalidArgument) as other_currency:
+        change_price(a_product(), "13", "USD")
+    assert other_currency.value.violations[0].field == "list_price.currency"
+
+
+def test_a_discontinued_product_cannot_change_or_be_discontinued_again() -> None:
+    gone, event = discontinue(a_product())
+    assert (gone.active, event.sku) == (False, "SKU-1")
+    for change in (
+        lambda p: discontinue(p),
+        lambda p: change_price(p, "1", "EUR"),
+        lambda p: change_details(p, "x", ""),
+    ):
+        with pytest.raises(FailedPrecondition, match="discontinued"):
+            change(gone)

@@ -46,6 +46,11 @@ class ProductIn(Request):
     attributes: dict[str, str] = Field(default_factory=dict, examples=[{"colour": "blue"}])
 
 
+class ProductChange(Request):
+    name: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
+
+
 class Product(Response):
     id: str
     sku: str

@@ -55,6 +55,24 @@ class ProductRepository:
         )
         return (await self.session.execute(statement)).first() is not None
 
+    async def get_for_update(self, product_id: str) -> Product | None:
+        query = select(products).where(products.c.id == product_id).with_for_update()
+        row = (await self.session.execute(query)).first()
+        return _product(row) if row else None
+
+    async def save(self, product: Product) -> None:
+        """Writes what a change may touch: name, description, list price, active."""
+        await self.session.execute(
+            products.update()
+            .where(products.c.id == product.id)
+            .values(
+                name=product.name,
+                description=product.description,
+                list_price=product.list_price.amount,
+                active=product.active,
+            )
+        )
+
     async def get_many(self, ids: Sequence[str]) -> list[Product]:
         rows = await self.session.execute(select(products).where(products.c.id.in_(list(ids))))
         return [_product(row) for row in rows]

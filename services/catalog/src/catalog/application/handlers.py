@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+
+from google.protobuf.message import Message
 
 from catalog.adapters.price_lists import PriceListRepository
 from catalog.adapters.repository import CategoryRepository, ProductRepository
@@ -23,6 +25,7 @@ from servicekit.db import Database
 from servicekit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
 MAX_PAGE = 500
+Changed = tuple[Product, Message]
 
 
 class Catalog:
@@ -40,6 +43,18 @@ class Catalog:
                 raise AlreadyExists(f"SKU {request.sku!r} already exists")
             await self.outbox.add(session, event, key=product.id)
         return product
+
+    async def change(self, product_id: str, change: Callable[[Product], Changed]) -> Product:
+        """Applies one change to a product in one transaction with the event it causes."""
+        async with self.database.transaction() as session:
+            repository = ProductRepository(session)
+            product = await repository.get_for_update(product_id)
+            if product is None:
+                raise NotFound(f"product {product_id} not found")
+            changed, event = change(product)
+            await repository.save(changed)
+            await self.outbox.add(session, event, key=product_id)
+        return changed
 
     async def get_products(self, ids: Sequence[str]) -> list[Product]:
         async with self.database.transaction() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import NewType
@@ -13,7 +13,7 @@ from typing import NewType
 from oms.events.v1 import catalog_pb2 as events
 from pricing.money import InvalidMoney, Money, parse_amount
 from pricing.wire import money_to_proto
-from servicekit.errors import InvalidArgument, Violations
+from servicekit.errors import FailedPrecondition, InvalidArgument, Violations
 
 ProductId = NewType("ProductId", str)
 
@@ -163,3 +163,52 @@ def text_query(text: str) -> str:
     if not words:
         return ""
     return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
+def change_details(
+    product: Product, name: str, description: str
+) -> tuple[Product, events.ProductChanged]:
+    """A renamed or re-described product, and the event announcing it."""
+    _selling(product)
+    if not name.strip() or len(name) > 200:
+        raise InvalidArgument.of("name", "1-200 characters")
+    changed = replace(product, name=name.strip(), description=description)
+    return changed, events.ProductChanged(
+        product_id=product.id, sku=product.sku, name=changed.name, description=description
+    )
+
+
+def change_price(
+    product: Product, amount: str, currency: str
+) -> tuple[Product, events.ProductPriceChanged]:
+    """A product at a new list price, and the event announcing old and new."""
+    _selling(product)
+    try:
+        price = Money.of(amount, currency)
+    except InvalidMoney as error:
+        raise InvalidArgument.of("list_price", str(error)) from error
+    if price.amount < 0:
+        raise InvalidArgument.of("list_price.amount", "must not be negative")
+    if price.currency != product.list_price.currency:
+        raise InvalidArgument.of(
+            "list_price.currency", f"{product.sku} is priced in {product.list_price.currency}"
+        )
+    changed = replace(product, list_price=price)
+    return changed, events.ProductPriceChanged(
+        product_id=product.id,
+        sku=product.sku,
+        old_price=money_to_proto(product.list_price),
+        new_price=money_to_proto(price),
+    )
+
+
+def discontinue(product: Product) -> tuple[Product, events.ProductDiscontinued]:
+    _selling(product)
+    return replace(product, active=False), events.ProductDiscontinued(
+        product_id=product.id, sku=product.sku
+    )
+
+
+def _selling(product: Product) -> None:
+    if not product.active:
+        raise FailedPrecondition(f"{product.sku} is discontinued")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import grpc
 
 from catalog.application.handlers import Catalog, Pricing
-from catalog.domain.model import Category, NewProduct, Product, search_criteria
+from catalog.domain.model import (
+    Category,
+    NewProduct,
+    Product,
+    change_details,
+    change_price,
+    discontinue,
+    search_criteria,
+)
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
 from pricing.wire import money_to_proto
@@ -145,3 +153,26 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.date,
         )
         return pb.ResolvePriceResponse(unit_price=money_to_proto(found.unit_price), rule=found.rule)
+
+    async def ChangeProduct(
+        self, request: pb.ChangeProductRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ChangeProductResponse:
+        product = await self.catalog.change(
+            request.product_id, lambda p: change_details(p, request.name, request.description)
+        )
+        return pb.ChangeProductResponse(product=product_to_proto(product))
+
+    async def ChangeListPrice(
+        self, request: pb.ChangeListPriceRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ChangeListPriceResponse:
+        price = request.list_price
+        product = await self.catalog.change(
+            request.product_id, lambda p: change_price(p, price.amount, price.currency)
+        )
+        return pb.ChangeListPriceResponse(product=product_to_proto(product))
+
+    async def DiscontinueProduct(
+        self, request: pb.DiscontinueProductRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DiscontinueProductResponse:
+        product = await self.catalog.change(request.product_id, discontinue)
+        return pb.DiscontinueProductResponse(product=product_to_proto(product))

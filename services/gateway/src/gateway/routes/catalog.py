@@ -9,9 +9,11 @@ from gateway.schemas import (
     Category,
     CategoryIn,
     Items,
+    MoneyIn,
     PriceList,
     PriceListIn,
     Product,
+    ProductChange,
     ProductIn,
     ProductPage,
     ResolvedPrice,
@@ -134,3 +136,33 @@ async def create_price_list(body: PriceListIn, request: Request) -> PriceList:
         )
     )
     return PriceList.model_validate(reply.price_list)
+
+
+@router.patch("/{product_id}", response_model=Product, dependencies=[require("purchasing")])
+async def change_product(product_id: str, body: ProductChange, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.ChangeProduct(
+        pb.ChangeProductRequest(product_id=product_id, name=body.name, description=body.description)
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.put(
+    "/{product_id}/list-price", response_model=Product, dependencies=[require("purchasing")]
+)
+async def change_list_price(product_id: str, body: MoneyIn, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.ChangeListPrice(
+        pb.ChangeListPriceRequest(
+            product_id=product_id, list_price=Money(amount=body.amount, currency=body.currency)
+        )
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.post(
+    "/{product_id}/discontinue", response_model=Product, dependencies=[require("purchasing")]
+)
+async def discontinue_product(product_id: str, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.DiscontinueProduct(
+        pb.DiscontinueProductRequest(product_id=product_id)
+    )
+    return Product.model_validate(reply.product)
