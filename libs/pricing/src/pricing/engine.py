@@ -246,3 +246,45 @@ def price(document: Document) -> Breakdown:
         taxes=taxes,
         total=total,
     )
+
+
+class BreakdownMismatch(ValueError):
+    """A stored breakdown that the engine no longer agrees with."""
+
+    def __init__(self, differences: Sequence[str]) -> None:
+        super().__init__("; ".join(differences))
+        self.differences = tuple(differences)
+
+
+def differences(stored: Breakdown, recomputed: Breakdown) -> list[str]:
+    """Each figure that differs, as "what: stored X, recomputed Y" (Decimals compare by value)."""
+    found: list[str] = []
+
+    def compare(what: str, was: object, now: object) -> None:
+        if was != now:
+            found.append(f"{what}: stored {was}, recomputed {now}")
+
+    compare("policy", stored.policy, recomputed.policy)
+    compare("currency", stored.currency, recomputed.currency)
+    for name in ("subtotal", "discounts", "net", "shipping", "total"):
+        compare(name, getattr(stored, name), getattr(recomputed, name))
+    compare(
+        "taxes",
+        [(t.code, t.rate, t.base, t.amount) for t in stored.taxes],
+        [(t.code, t.rate, t.base, t.amount) for t in recomputed.taxes],
+    )
+    compare("line count", len(stored.lines), len(recomputed.lines))
+    for i, (was, now) in enumerate(zip(stored.lines, recomputed.lines, strict=False)):
+        for name in ("extended", "discount", "net", "taxes"):
+            compare(f"lines[{i}].{name}", getattr(was, name), getattr(now, name))
+    return found
+
+
+def check(document: Document, stored: Breakdown) -> Breakdown:
+    """Recomputes `document` and proves it agrees with the breakdown stored with it; raises
+    BreakdownMismatch naming every figure that does not."""
+    recomputed = price(document)
+    found = differences(stored, recomputed)
+    if found:
+        raise BreakdownMismatch(found)
+    return recomputed
