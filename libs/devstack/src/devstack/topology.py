@@ -11,7 +11,7 @@ DEV_JWT_SECRET = DEV_SECRET
 
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
 # gRPC peers each service calls (service -> the services it calls)
-CALLS = {"orders": ("catalog",)}
+CALLS = {"orders": ("catalog",), "quoting": ("catalog",)}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ gRPC API, and stop cleanly on SIGTERM. Each service only describes itself in a `
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ class Wiring:
 
     registrations: Sequence[Registration]
     subscriptions: Sequence[Subscription[Any]] = field(default_factory=list)
+    # Periodic work of the service's own (e.g. expiring quotes), run and stopped with the rest.
+    loops: Sequence[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +71,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
                 settings.grpc_port,
             )
             log.info("%s ready", spec.name)
-            await run_until_stopped(server, loops)
+            await run_until_stopped(server, [*loops, *wiring.loops])
     finally:
         await database.dispose()
 

@@ -23,6 +23,12 @@ from servicekit.context import Principal, acting, causation_id, correlation_id, 
 from servicekit.errors import FieldViolation, ServiceError
 from servicekit.telemetry import extract_trace_context, inject_trace_context
 
+# gRPC's default 4 MiB would refuse a 5 MiB picture or a 1,000-line quote with every figure.
+MESSAGE_LIMITS = [
+    ("grpc.max_receive_message_length", 16 * 1024 * 1024),
+    ("grpc.max_send_message_length", 16 * 1024 * 1024),
+]
+
 log = logging.getLogger(__name__)
 
 SUBJECT_KEY = "x-oms-subject"
@@ -94,7 +100,7 @@ async def start_server(
 ) -> grpc.aio.Server:
     """Starts a server for `registrations` (add_XServicer_to_server, servicer) plus health and
     reflection, and reports every service SERVING."""
-    server = grpc.aio.server(interceptors=[_ServerInterceptor()])
+    server = grpc.aio.server(interceptors=[_ServerInterceptor()], options=MESSAGE_LIMITS)
     for add, servicer in registrations:
         add(servicer, server)
     health_servicer = health.aio.HealthServicer()
@@ -136,7 +142,9 @@ class _ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[
 
 def open_channel(target: str) -> grpc.aio.Channel:
     """A long-lived channel to another service; reuse it for every call."""
-    return grpc.aio.insecure_channel(target, interceptors=[_ClientInterceptor()])
+    return grpc.aio.insecure_channel(
+        target, options=MESSAGE_LIMITS, interceptors=[_ClientInterceptor()]
+    )
 
 
 def violations_of(error: grpc.aio.AioRpcError) -> tuple[FieldViolation, ...]:

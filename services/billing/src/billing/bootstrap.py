@@ -10,7 +10,7 @@ from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.events.v1 import billing_pb2 as events
-from oms.events.v1 import inventory_pb2, orders_pb2
+from oms.events.v1 import inventory_pb2, orders_pb2, quoting_pb2
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
 
@@ -24,6 +24,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
         subscriptions=[
             Subscription(orders_pb2.SalesOrderPlaced, invoicing.on_sales_order_placed),
             Subscription(inventory_pb2.ShipmentDispatched, invoicing.on_shipment_dispatched),
+            Subscription(quoting_pb2.QuoteAccepted, invoicing.on_quote_accepted),
         ],
     )
 

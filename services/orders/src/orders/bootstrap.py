@@ -5,7 +5,7 @@ from pathlib import Path
 from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
-from oms.events.v1 import billing_pb2, inventory_pb2
+from oms.events.v1 import billing_pb2, inventory_pb2, quoting_pb2
 from oms.events.v1 import orders_pb2 as events
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc
 from orders.adapters.catalog_client import CatalogClient
@@ -29,6 +29,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
             Subscription(inventory_pb2.StockRejected, orders.on_stock_rejected),
             Subscription(inventory_pb2.ShipmentDispatched, orders.on_shipment_dispatched),
             Subscription(billing_pb2.InvoiceIssued, orders.on_invoice_issued),
+            Subscription(quoting_pb2.QuoteAccepted, orders.on_quote_accepted),
         ],
     )
 

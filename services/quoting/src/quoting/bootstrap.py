@@ -6,16 +6,28 @@ from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import quoting_pb2 as events
 from oms.quoting.v1 import quoting_pb2, quoting_pb2_grpc
+from quoting.adapters.catalog_client import CatalogClient
 from quoting.adapters.tables import messaging_tables, metadata
 from quoting.application.quotes import Quotes
+from quoting.config import Settings
 from quoting.entrypoints.grpc_server import QuotingServicer
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
-    servicer = QuotingServicer(Quotes(database, outbox))
-    return Wiring(registrations=[(quoting_pb2_grpc.add_QuotingServiceServicer_to_server, servicer)])
+    assert isinstance(settings, Settings)
+    quotes = Quotes(database, outbox, CatalogClient(settings.catalog_target))
+
+    async def expire() -> None:
+        await quotes.expire_forever(settings.expiry_interval_seconds)
+
+    return Wiring(
+        registrations=[
+            (quoting_pb2_grpc.add_QuotingServiceServicer_to_server, QuotingServicer(quotes))
+        ],
+        loops=[expire],
+    )
 
 
 SPEC = ServiceSpec(
@@ -23,7 +35,14 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
-    publishes=[events.QuoteCreated],
+    publishes=[
+        events.QuoteCreated,
+        events.QuoteSent,
+        events.QuoteRevised,
+        events.QuoteAccepted,
+        events.QuoteRejected,
+        events.QuoteExpired,
+    ],
     grpc_service_names=[quoting_pb2.DESCRIPTOR.services_by_name["QuotingService"].full_name],
     wire=wire,
 )

@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
 from servicekit.db import new_metadata
@@ -25,6 +27,8 @@ order_copies = Table(
     Column("order_id", String(36), primary_key=True),
     Column("customer_id", String(100), nullable=False),
     Column("currency", String(3), nullable=False),
+    # An order made from a quote: its priced document, billed whole once everything shipped.
+    Column("document", JSONB),
 )
 
 order_copy_lines = Table(
@@ -36,6 +40,7 @@ order_copy_lines = Table(
     Column("sku", String(64), nullable=False),
     Column("quantity", BigInteger, nullable=False),
     Column("unit_price", Numeric(18, 6), nullable=False),
+    Column("shipped", BigInteger, nullable=False, server_default="0"),
 )
 
 invoices = Table(
@@ -43,8 +48,13 @@ invoices = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("number", String(32), nullable=False, unique=True),
-    Column("order_id", String(36), nullable=False, index=True),
-    Column("shipment_id", String(36), nullable=False, unique=True),
+    # Empty for an invoice made straight from a quote.
+    Column("order_id", String(36), index=True),
+    # The shipment it bills; for a whole-order invoice, the shipment that completed the order.
+    Column("shipment_id", String(36), unique=True),
+    Column("quote_id", String(36), unique=True),
+    Column("document", JSONB),
+    Column("covers_order", Boolean, nullable=False, server_default="false"),
     Column("customer_id", String(100), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("total", Numeric(18, 6), nullable=False),
@@ -71,6 +81,14 @@ invoice_sequences = Table(
     metadata,
     Column("year", Integer, primary_key=True),
     Column("last_number", Integer, nullable=False),
+)
+
+# Shipments of document orders already counted towards the whole-order invoice.
+counted_shipments = Table(
+    "counted_shipments",
+    metadata,
+    Column("shipment_id", String(36), primary_key=True),
+    Column("order_id", String(36), nullable=False),
 )
 
 # Shipments that arrived before their order's copy (they travel on different topics).

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from google.protobuf.json_format import MessageToDict, ParseDict
+from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
+    counted_shipments,
     invoice_lines,
     invoice_sequences,
     invoices,
@@ -22,8 +26,10 @@ from billing.domain.model import (
     CannotInvoice,
     InvoiceLine,
     OrderLine,
+    document_lines,
     invoice_number,
     invoice_total,
+    record_shipment,
 )
 from billing.domain.model import (
     invoice_lines as lines_for,
@@ -32,8 +38,11 @@ from messaging.consumer import PoisonEvent
 from messaging.envelope import Envelope
 from messaging.outbox import Outbox
 from oms.events.v1 import billing_pb2 as events
-from oms.events.v1 import inventory_pb2, orders_pb2
-from pricing.money import Money
+from oms.events.v1 import inventory_pb2, orders_pb2, quoting_pb2
+from oms.types.v1.pricing_pb2 import PricedDocument
+from pricing.documents import InvalidDocument, verify
+from pricing.engine import BreakdownMismatch
+from pricing.money import Money, parse_amount
 from pricing.wire import money_from_proto, money_to_proto
 from servicekit.context import current_principal
 from servicekit.db import Database
@@ -51,6 +60,17 @@ class Invoice:
     total: Money
     status: str
     issued_at: datetime
+    quote_id: str = ""
+    document: PricedDocument | None = None
+
+
+def verified(document: PricedDocument, what: str) -> PricedDocument:
+    """`document` once its figures are proven to be the engine's; a poison event otherwise."""
+    try:
+        verify(document)
+    except (BreakdownMismatch, InvalidDocument) as error:
+        raise PoisonEvent(f"{what} does not price as stated: {error}") from error
+    return document
 
 
 async def next_number(session: AsyncSession, year: int) -> int:
@@ -75,9 +95,17 @@ class Invoicing:
     async def on_sales_order_placed(
         self, session: AsyncSession, order: orders_pb2.SalesOrderPlaced, envelope: Envelope
     ) -> None:
+        document = None
+        if order.HasField("document"):
+            document = MessageToDict(verified(order.document, f"order {order.order_id}"))
         copied = await session.execute(
             insert(order_copies)
-            .values(order_id=order.order_id, customer_id=order.customer_id, currency=order.currency)
+            .values(
+                order_id=order.order_id,
+                customer_id=order.customer_id,
+                currency=order.currency,
+                document=document,
+            )
             .on_conflict_do_nothing()
             .returning(order_copies.c.order_id)
         )
@@ -138,9 +166,14 @@ class Invoicing:
                 select(order_copies).where(order_copies.c.order_id == shipment.order_id)
             )
         ).one()
-        rows = await session.execute(
-            select(order_copy_lines).where(order_copy_lines.c.order_id == shipment.order_id)
-        )
+        rows = (
+            await session.execute(
+                select(order_copy_lines).where(order_copy_lines.c.order_id == shipment.order_id)
+            )
+        ).all()
+        if copy.document is not None:
+            await self._count_towards_whole(session, copy, rows, shipment)
+            return
         ordered = {
             r.line_id: OrderLine(
                 r.line_id, r.product_id, r.sku, r.quantity, Money(r.unit_price, copy.currency)
@@ -151,9 +184,93 @@ class Invoicing:
             lines = lines_for(ordered, [(x.line_id, x.quantity) for x in shipment.lines])
         except CannotInvoice as error:
             raise PoisonEvent(str(error)) from error
-        total = invoice_total(lines, copy.currency)
+        await self._issue(
+            session,
+            lines,
+            invoice_total(lines, copy.currency),
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            customer_id=copy.customer_id,
+        )
+
+    async def _count_towards_whole(
+        self,
+        session: AsyncSession,
+        copy: Row[Any],
+        rows: Sequence[Row[Any]],
+        shipment: inventory_pb2.ShipmentDispatched,
+    ) -> None:
+        """A document order is billed whole, as quoted, once its last shipment has left."""
+        counted = await session.execute(
+            insert(counted_shipments)
+            .values(shipment_id=shipment.shipment_id, order_id=shipment.order_id)
+            .on_conflict_do_nothing()
+            .returning(counted_shipments.c.shipment_id)
+        )
+        if counted.first() is None:
+            return
+        shipped = {r.line_id: r.shipped for r in rows}
+        try:
+            complete = record_shipment(
+                {r.line_id: r.quantity for r in rows},
+                shipped,
+                [(x.line_id, x.quantity) for x in shipment.lines],
+            )
+        except CannotInvoice as error:
+            raise PoisonEvent(str(error)) from error
+        for line_id, quantity in shipped.items():
+            await session.execute(
+                order_copy_lines.update()
+                .where(order_copy_lines.c.line_id == line_id)
+                .values(shipped=quantity)
+            )
+        if complete:
+            document = ParseDict(copy.document, PricedDocument())
+            await self._issue(
+                session,
+                document_lines(document),
+                Money(parse_amount(document.breakdown.total), document.currency),
+                order_id=shipment.order_id,
+                shipment_id=shipment.shipment_id,
+                customer_id=copy.customer_id,
+                document=document,
+            )
+
+    async def on_quote_accepted(
+        self, session: AsyncSession, event: quoting_pb2.QuoteAccepted, envelope: Envelope
+    ) -> None:
+        """A quote accepted for invoicing straight away: an invoice with the quote's figures."""
+        if event.convert_to != "invoice":
+            return
+        document = verified(event.document, f"quote {event.quote_id}")
+        done = await session.execute(select(invoices.c.id).where(invoices.c.id == event.target_id))
+        if done.first() is not None:
+            return
+        await self._issue(
+            session,
+            document_lines(document),
+            Money(parse_amount(document.breakdown.total), document.currency),
+            customer_id=event.customer_id,
+            document=document,
+            quote_id=event.quote_id,
+            invoice_id=event.target_id,
+        )
+
+    async def _issue(
+        self,
+        session: AsyncSession,
+        lines: Sequence[InvoiceLine],
+        total: Money,
+        *,
+        customer_id: str,
+        order_id: str | None = None,
+        shipment_id: str | None = None,
+        document: PricedDocument | None = None,
+        quote_id: str | None = None,
+        invoice_id: str | None = None,
+    ) -> None:
         issued_at = datetime.now(UTC)
-        invoice_id = str(uuid.uuid4())
+        invoice_id = invoice_id or str(uuid.uuid4())
         number = invoice_number(issued_at.year, await next_number(session, issued_at.year))
         # A concurrent duplicate of this shipment fails on the unique shipment_id and rolls back,
         # taking its number with it.
@@ -161,11 +278,14 @@ class Invoicing:
             invoices.insert().values(
                 id=invoice_id,
                 number=number,
-                order_id=shipment.order_id,
-                shipment_id=shipment.shipment_id,
-                customer_id=copy.customer_id,
-                currency=copy.currency,
+                order_id=order_id,
+                shipment_id=shipment_id,
+                quote_id=quote_id,
+                customer_id=customer_id,
+                currency=total.currency,
                 total=total.amount,
+                document=None if document is None else MessageToDict(document),
+                covers_order=document is not None,
                 status="open",
                 issued_at=issued_at,
                 created_by=current_principal().subject,
@@ -189,12 +309,14 @@ class Invoicing:
         issued = events.InvoiceIssued(
             invoice_id=invoice_id,
             number=number,
-            order_id=shipment.order_id,
-            shipment_id=shipment.shipment_id,
-            customer_id=copy.customer_id,
+            order_id=order_id or "",
+            shipment_id=shipment_id or "",
+            customer_id=customer_id,
             total=money_to_proto(total),
+            covers_order=document is not None and order_id is not None,
+            quote_id=quote_id or "",
         )
-        await self.outbox.add(session, issued, key=shipment.order_id)
+        await self.outbox.add(session, issued, key=order_id or quote_id or invoice_id)
 
     async def find(self, order_id: str = "", invoice_id: str = "") -> list[Invoice]:
         query = select(invoices).order_by(invoices.c.number)
@@ -217,19 +339,22 @@ class Invoicing:
                         r.sku,
                         r.quantity,
                         Money(r.unit_price, currency[r.invoice_id]).trimmed(),
+                        Money(r.line_total, currency[r.invoice_id]).trimmed(),
                     )
                 )
         return [
             Invoice(
                 h.id,
                 h.number,
-                h.order_id,
-                h.shipment_id,
+                h.order_id or "",
+                h.shipment_id or "",
                 h.customer_id,
                 lines.get(h.id, []),
                 Money(h.total, h.currency).trimmed(),
                 h.status,
                 h.issued_at,
+                h.quote_id or "",
+                None if h.document is None else ParseDict(h.document, PricedDocument()),
             )
             for h in heads
         ]

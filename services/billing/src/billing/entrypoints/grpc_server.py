@@ -36,6 +36,8 @@ def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
         total=money_to_proto(invoice.total),
         status=invoice.status,
         issued_at=timestamp(invoice.issued_at),
+        quote_id=invoice.quote_id,
+        document=invoice.document,
     )
 
 

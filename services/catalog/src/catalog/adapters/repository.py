@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Column, RowMapping, Select, Table, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.adapters.tables import categories, products
-from catalog.domain.model import Category, Product, ProductId, Search, text_query
+from catalog.adapters.tables import (
+    categories,
+    kit_components,
+    picture_contents,
+    product_pictures,
+    product_suppliers,
+    products,
+)
+from catalog.domain.model import (
+    Category,
+    KitComponent,
+    Picture,
+    PictureContent,
+    Product,
+    ProductId,
+    ProductSupplier,
+    Search,
+    text_query,
+)
 from pricing.money import Money
 
+Rows = dict[str, list[RowMapping]]
 
-def _product(row: Row[tuple[object, ...]]) -> Product:
-    m = row._mapping
+
+def _product(m: RowMapping, pictures: Rows, suppliers: Rows, components: Rows) -> Product:
     return Product(
         id=ProductId(m["id"]),
         sku=m["sku"],
@@ -26,6 +47,31 @@ def _product(row: Row[tuple[object, ...]]) -> Product:
         created_by=m["created_by"],
         category_id=m["category_id"],
         attributes=m["attributes"],
+        kind=m["kind"],
+        unit_of_measure=m["unit_of_measure"],
+        cost=m["cost"],
+        tax_category=m["tax_category"],
+        parent_id=m["parent_id"],
+        variant_options=m["variant_options"],
+        pictures=tuple(
+            Picture(p["id"], p["url"], p["alt_text"], p["position"], p["stored"])
+            for p in pictures[m["id"]]
+        ),
+        suppliers=tuple(
+            ProductSupplier(
+                s["supplier_id"],
+                s["supplier_sku"],
+                s["cost"],
+                s["currency"],
+                s["minimum_order_quantity"],
+                s["lead_time_days"],
+            )
+            for s in suppliers[m["id"]]
+        ),
+        components=tuple(
+            KitComponent(c["product_id"], c["sku"], c["quantity"]) for c in components[m["id"]]
+        ),
+        kit_pricing=m["kit_pricing"],
     )
 
 
@@ -49,16 +95,36 @@ class ProductRepository:
                 created_by=product.created_by,
                 category_id=product.category_id,
                 attributes=dict(product.attributes),
+                kind=product.kind,
+                unit_of_measure=product.unit_of_measure,
+                cost=product.cost,
+                tax_category=product.tax_category,
+                parent_id=product.parent_id,
+                variant_options=dict(product.variant_options),
+                kit_pricing=product.kit_pricing,
             )
             .on_conflict_do_nothing(index_elements=["sku"])
             .returning(products.c.id)
         )
-        return (await self.session.execute(statement)).first() is not None
+        if (await self.session.execute(statement)).first() is None:
+            return False
+        for picture in product.pictures:
+            await self.add_picture(product.id, picture, None)
+        await self.replace_suppliers(product)
+        if product.components:
+            await self.session.execute(
+                kit_components.insert(),
+                [
+                    {"kit_id": product.id, "position": i, **asdict(c)}
+                    for i, c in enumerate(product.components)
+                ],
+            )
+        return True
 
     async def get_for_update(self, product_id: str) -> Product | None:
         query = select(products).where(products.c.id == product_id).with_for_update()
-        row = (await self.session.execute(query)).first()
-        return _product(row) if row else None
+        found = await self._load(query)
+        return found[0] if found else None
 
     async def save(self, product: Product) -> None:
         """Writes what a change may touch: name, description, list price, active."""
@@ -73,15 +139,67 @@ class ProductRepository:
             )
         )
 
+    async def replace_suppliers(self, product: Product) -> None:
+        await self.session.execute(
+            product_suppliers.delete().where(product_suppliers.c.product_id == product.id)
+        )
+        if product.suppliers:
+            await self.session.execute(
+                product_suppliers.insert(),
+                [
+                    {"product_id": product.id, "position": i, **asdict(s)}
+                    for i, s in enumerate(product.suppliers)
+                ],
+            )
+
+    async def add_picture(
+        self, product_id: str, picture: Picture, content: PictureContent | None
+    ) -> None:
+        await self.session.execute(
+            product_pictures.insert().values(product_id=product_id, **asdict(picture))
+        )
+        if content is not None:
+            await self.session.execute(
+                picture_contents.insert().values(picture_id=picture.id, **asdict(content))
+            )
+
+    async def picture_content(self, product_id: str, picture_id: str) -> PictureContent | None:
+        query = (
+            select(picture_contents.c.content, picture_contents.c.content_type)
+            .join(product_pictures, product_pictures.c.id == picture_contents.c.picture_id)
+            .where(product_pictures.c.id == picture_id, product_pictures.c.product_id == product_id)
+        )
+        row = (await self.session.execute(query)).first()
+        return PictureContent(row.content, row.content_type) if row else None
+
     async def get_many(self, ids: Sequence[str]) -> list[Product]:
-        rows = await self.session.execute(select(products).where(products.c.id.in_(list(ids))))
-        return [_product(row) for row in rows]
+        return await self._load(select(products).where(products.c.id.in_(list(ids))))
+
+    async def variants(self, parent_id: str) -> list[Product]:
+        query = select(products).where(products.c.parent_id == parent_id)
+        return await self._load(query.order_by(products.c.sku))
+
+    async def _load(self, query: Select[Any]) -> list[Product]:
+        """The products `query` selects, with their pictures, suppliers and components."""
+        rows = (await self.session.execute(query)).mappings().all()
+        ids = [r["id"] for r in rows]
+        pictures = await self._by_product(product_pictures, product_pictures.c.product_id, ids)
+        suppliers = await self._by_product(product_suppliers, product_suppliers.c.product_id, ids)
+        components = await self._by_product(kit_components, kit_components.c.kit_id, ids)
+        return [_product(r, pictures, suppliers, components) for r in rows]
+
+    async def _by_product(self, table: Table, key: Column[str], ids: list[str]) -> Rows:
+        grouped: Rows = defaultdict(list)
+        if ids:
+            query = select(table).where(key.in_(ids)).order_by(key, table.c.position)
+            for row in (await self.session.execute(query)).mappings():
+                grouped[row[key.name]].append(row)
+        return grouped
 
     async def page(self, after_sku: str, limit: int) -> list[Product]:
-        rows = await self.session.execute(
+        return await self._load(
             select(products).where(products.c.sku > after_sku).order_by(products.c.sku).limit(limit)
         )
-        return [_product(row) for row in rows]
 
     async def search(self, search: Search, after_sku: str, limit: int) -> list[Product]:
         """Products matching every criterion, by SKU. Each criterion has an index to use: the
@@ -103,8 +221,7 @@ class ProductRepository:
             query = query.where(products.c.list_price >= search.min_price)
         if search.max_price is not None:
             query = query.where(products.c.list_price <= search.max_price)
-        rows = await self.session.execute(query.order_by(products.c.sku).limit(limit))
-        return [_product(row) for row in rows]
+        return await self._load(query.order_by(products.c.sku).limit(limit))
 
 
 class CategoryRepository:

@@ -9,10 +9,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
@@ -50,6 +53,13 @@ products = Table(
     Column("attributes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     # the name's words, for search; kept by PostgreSQL itself
     Column("name_search", TSVECTOR, Computed("to_tsvector('simple', name)", persisted=True)),
+    Column("kind", String(16), nullable=False, server_default="stocked"),
+    Column("unit_of_measure", String(16), nullable=False, server_default="pc"),
+    Column("cost", Numeric(18, 6)),
+    Column("tax_category", String(16), nullable=False, server_default="standard"),
+    Column("parent_id", String(36), ForeignKey("products.id"), index=True),
+    Column("variant_options", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("kit_pricing", String(16), nullable=False, server_default=""),
 )
 Index("ix_products_name_search", products.c.name_search, postgresql_using="gin")
 Index(
@@ -59,6 +69,50 @@ Index(
     postgresql_ops={"attributes": "jsonb_path_ops"},
 )
 Index("ix_products_list_price", products.c.list_price)
+
+product_suppliers = Table(
+    "product_suppliers",
+    metadata,
+    Column("product_id", String(36), ForeignKey("products.id"), primary_key=True),
+    Column("supplier_id", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("supplier_sku", String(64), nullable=False, server_default=""),
+    Column("cost", Numeric(18, 6), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("minimum_order_quantity", BigInteger, nullable=False),
+    Column("lead_time_days", Integer, nullable=False),
+)
+
+product_pictures = Table(
+    "product_pictures",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("product_id", String(36), ForeignKey("products.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("alt_text", String(500), nullable=False, server_default=""),
+    Column("stored", Boolean, nullable=False),
+    UniqueConstraint("product_id", "position"),
+)
+
+# The bytes of uploaded pictures, apart so that reading a product never loads them.
+picture_contents = Table(
+    "picture_contents",
+    metadata,
+    Column("picture_id", String(36), ForeignKey("product_pictures.id"), primary_key=True),
+    Column("content_type", String(32), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+kit_components = Table(
+    "kit_components",
+    metadata,
+    Column("kit_id", String(36), ForeignKey("products.id"), primary_key=True),
+    Column("product_id", String(36), ForeignKey("products.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+)
 
 price_lists = Table(
     "price_lists",

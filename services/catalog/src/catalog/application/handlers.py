@@ -13,10 +13,15 @@ from catalog.adapters.repository import CategoryRepository, ProductRepository
 from catalog.domain.model import (
     Category,
     NewProduct,
+    NewSupplier,
+    PictureContent,
     Product,
+    Related,
     Search,
+    add_picture,
     create_product,
     new_category,
+    set_suppliers,
 )
 from catalog.domain.pricing_rules import PriceList, ResolvedPrice, new_price_list, resolve_price
 from messaging.outbox import Outbox
@@ -34,12 +39,16 @@ class Catalog:
         self.outbox = outbox
 
     async def create_product(self, request: NewProduct) -> Product:
-        product, event = create_product(request, datetime.now(UTC), current_principal().subject)
         async with self.database.transaction() as session:
+            repository = ProductRepository(session)
+            related = await _related(repository, request)
+            product, event = create_product(
+                request, datetime.now(UTC), current_principal().subject, related
+            )
             category = product.category_id
             if category and not await CategoryRepository(session).get(category):
                 raise InvalidArgument.of("category_id", "unknown category")
-            if not await ProductRepository(session).add(product):
+            if not await repository.add(product):
                 raise AlreadyExists(f"SKU {request.sku!r} already exists")
             await self.outbox.add(session, event, key=product.id)
         return product
@@ -48,13 +57,41 @@ class Catalog:
         """Applies one change to a product in one transaction with the event it causes."""
         async with self.database.transaction() as session:
             repository = ProductRepository(session)
-            product = await repository.get_for_update(product_id)
-            if product is None:
-                raise NotFound(f"product {product_id} not found")
-            changed, event = change(product)
+            changed, event = change(await _locked(repository, product_id))
             await repository.save(changed)
             await self.outbox.add(session, event, key=product_id)
         return changed
+
+    async def set_suppliers(self, product_id: str, suppliers: Sequence[NewSupplier]) -> Product:
+        async with self.database.transaction() as session:
+            repository = ProductRepository(session)
+            changed = set_suppliers(await _locked(repository, product_id), suppliers)
+            await repository.replace_suppliers(changed)
+        return changed
+
+    async def add_picture(
+        self, product_id: str, url: str, content: bytes, content_type: str, alt_text: str
+    ) -> Product:
+        async with self.database.transaction() as session:
+            repository = ProductRepository(session)
+            product = await _locked(repository, product_id)
+            changed, picture, stored = add_picture(product, url, content, content_type, alt_text)
+            await repository.add_picture(product_id, picture, stored)
+        return changed
+
+    async def picture_content(self, product_id: str, picture_id: str) -> PictureContent:
+        async with self.database.transaction() as session:
+            found = await ProductRepository(session).picture_content(product_id, picture_id)
+        if found is None:
+            raise NotFound(f"product {product_id} has no stored picture {picture_id}")
+        return found
+
+    async def list_variants(self, parent_id: str) -> list[Product]:
+        async with self.database.transaction() as session:
+            repository = ProductRepository(session)
+            if not await repository.get_many([parent_id]):
+                raise NotFound(f"product {parent_id} not found")
+            return await repository.variants(parent_id)
 
     async def get_products(self, ids: Sequence[str]) -> list[Product]:
         async with self.database.transaction() as session:
@@ -94,6 +131,25 @@ class Catalog:
         async with self.database.transaction() as session:
             found = await ProductRepository(session).search(search, after, limit + 1)
         return _paged(found, limit)
+
+
+async def _locked(repository: ProductRepository, product_id: str) -> Product:
+    product = await repository.get_for_update(product_id)
+    if product is None:
+        raise NotFound(f"product {product_id} not found")
+    return product
+
+
+async def _related(repository: ProductRepository, request: NewProduct) -> Related:
+    """The products a new one refers to. The parent stays locked until the transaction ends,
+    so that two variants created at once cannot both take the same options."""
+    parent = await repository.get_for_update(request.parent_id) if request.parent_id else None
+    ids = [product_id for product_id, _ in request.components]
+    return Related(
+        parent=parent,
+        siblings=await repository.variants(parent.id) if parent else [],
+        components={p.id: p for p in await repository.get_many(ids)} if ids else {},
+    )
 
 
 def _page(page_size: int, page_token: str) -> tuple[int, str]:

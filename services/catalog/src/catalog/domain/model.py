@@ -4,20 +4,68 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import NewType
+from urllib.parse import urlsplit
 
 from oms.events.v1 import catalog_pb2 as events
-from pricing.money import InvalidMoney, Money, parse_amount
+from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from pricing.wire import money_to_proto
 from servicekit.errors import FailedPrecondition, InvalidArgument, Violations
 
 ProductId = NewType("ProductId", str)
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+KINDS = ("stocked", "service", "kit")
+TAX_CATEGORIES = ("standard", "reduced", "exempt")
+KIT_PRICING = ("components", "kit")
+MAX_AMOUNT = Decimal(10) ** 12  # what Numeric(18, 6) holds
+MAX_PICTURES = 20
+MAX_SUPPLIERS = 50
+MAX_COMPONENTS = 100
+MAX_PICTURE_BYTES = 5 * 1024 * 1024
+# What each accepted picture type's bytes hold, at these offsets.
+PICTURE_SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
+    "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
+    "image/jpeg": ((0, b"\xff\xd8\xff"),),
+    "image/gif": ((0, b"GIF8"),),
+    "image/webp": ((0, b"RIFF"), (8, b"WEBP")),
+}
+
+
+@dataclass(frozen=True)
+class Picture:
+    id: str
+    url: str
+    alt_text: str
+    position: int
+    stored: bool
+
+
+@dataclass(frozen=True)
+class PictureContent:
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class ProductSupplier:
+    supplier_id: str
+    supplier_sku: str
+    cost: Decimal
+    currency: str
+    minimum_order_quantity: int
+    lead_time_days: int
+
+
+@dataclass(frozen=True)
+class KitComponent:
+    product_id: str
+    sku: str
+    quantity: int
 
 
 @dataclass(frozen=True)
@@ -32,11 +80,35 @@ class Product:
     created_by: str
     category_id: str | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
+    kind: str = "stocked"
+    unit_of_measure: str = "pc"
+    # per unit, in the list price's currency; None when unknown
+    cost: Decimal | None = None
+    tax_category: str = "standard"
+    parent_id: str | None = None
+    variant_options: Mapping[str, str] = field(default_factory=dict)
+    pictures: tuple[Picture, ...] = ()
+    suppliers: tuple[ProductSupplier, ...] = ()
+    components: tuple[KitComponent, ...] = ()
+    # "components" or "kit" for a kit; "" otherwise
+    kit_pricing: str = ""
+
+
+@dataclass(frozen=True)
+class NewSupplier:
+    """A product supplier as a client sends it, before validation."""
+
+    supplier_id: str
+    supplier_sku: str = ""
+    cost: str = ""
+    currency: str = ""
+    minimum_order_quantity: int = 1
+    lead_time_days: int = 0
 
 
 @dataclass(frozen=True)
 class NewProduct:
-    """A product as a client asks for it, before validation."""
+    """A product as a client asks for it, before validation. Empty strings mean "not given"."""
 
     sku: str
     name: str
@@ -45,12 +117,36 @@ class NewProduct:
     price_currency: str
     category_id: str = ""
     attributes: Mapping[str, str] = field(default_factory=dict)
+    kind: str = ""
+    unit_of_measure: str = ""
+    cost: str = ""
+    tax_category: str = ""
+    parent_id: str = ""
+    variant_options: Mapping[str, str] = field(default_factory=dict)
+    # linked pictures: (url, alt text)
+    pictures: Sequence[tuple[str, str]] = ()
+    suppliers: Sequence[NewSupplier] = ()
+    # (product id, quantity)
+    components: Sequence[tuple[str, int]] = ()
+    kit_pricing: str = ""
+
+
+@dataclass(frozen=True)
+class Related:
+    """The existing products a new one refers to, as the catalog found them."""
+
+    parent: Product | None = None
+    # the parent's variants
+    siblings: Sequence[Product] = ()
+    # component products by id
+    components: Mapping[str, Product] = field(default_factory=dict)
 
 
 def create_product(
-    request: NewProduct, now: datetime, created_by: str
+    request: NewProduct, now: datetime, created_by: str, related: Related | None = None
 ) -> tuple[Product, events.ProductCreated]:
     """Validates every field at once; returns the product and the event announcing it."""
+    related = related or Related()
     problems = Violations()
     if not SKU_PATTERN.match(request.sku):
         problems.add(
@@ -68,6 +164,20 @@ def create_product(
     except InvalidMoney as error:
         problems.add("list_price", str(error))
     _check_attributes(request.attributes, "attributes", problems)
+    kind = _one_of(request.kind or "stocked", KINDS, "kind", problems)
+    unit = request.unit_of_measure.strip() or "pc"
+    if len(unit) > 16:
+        problems.add("unit_of_measure", "at most 16 characters")
+    cost = _amount(request.cost, "cost", problems) if request.cost else None
+    tax = _one_of(request.tax_category or "standard", TAX_CATEGORIES, "tax_category", problems)
+    _check_variant(request, related, problems)
+    _check_kit(request, related, problems)
+    for i, (url, alt_text) in enumerate(request.pictures):
+        _check_picture_link(url, f"pictures[{i}].url", problems)
+        _check_alt_text(alt_text, f"pictures[{i}].alt_text", problems)
+    if len(request.pictures) > MAX_PICTURES:
+        problems.add("pictures", f"at most {MAX_PICTURES}")
+    suppliers = _suppliers(request.suppliers, problems)
     problems.raise_if_any()
     assert price is not None
     product = Product(
@@ -81,11 +191,186 @@ def create_product(
         created_by=created_by,
         category_id=request.category_id or None,
         attributes=dict(request.attributes),
+        kind=kind,
+        unit_of_measure=unit,
+        cost=cost,
+        tax_category=tax,
+        parent_id=request.parent_id or None,
+        variant_options=dict(request.variant_options),
+        pictures=tuple(
+            Picture(str(uuid.uuid4()), url, alt, position, stored=False)
+            for position, (url, alt) in enumerate(request.pictures)
+        ),
+        suppliers=suppliers,
+        components=tuple(
+            KitComponent(i, related.components[i].sku, quantity)
+            for i, quantity in request.components
+        ),
+        kit_pricing=(request.kit_pricing or "kit") if kind == "kit" else "",
     )
     event = events.ProductCreated(
         product_id=product.id, sku=product.sku, name=product.name, list_price=money_to_proto(price)
     )
     return product, event
+
+
+def _one_of(value: str, allowed: Sequence[str], at: str, problems: Violations) -> str:
+    if value not in allowed:
+        problems.add(at, f"one of {', '.join(allowed)}")
+    return value
+
+
+def _amount(text: str, at: str, problems: Violations) -> Decimal:
+    """A non-negative decimal amount; 0 (with a violation added) when it is not one."""
+    try:
+        value = parse_amount(text)
+    except InvalidMoney as error:
+        problems.add(at, str(error))
+        return Decimal(0)
+    if value < 0:
+        problems.add(at, "must not be negative")
+    elif value >= MAX_AMOUNT:
+        problems.add(at, "too large")
+    return value
+
+
+def _check_variant(request: NewProduct, related: Related, problems: Violations) -> None:
+    """A variant names an existing, non-variant parent and options no sibling has."""
+    if not request.parent_id:
+        if request.variant_options:
+            problems.add("variant_options", "only for a variant (one with a parent_id)")
+        return
+    parent = related.parent
+    if parent is None:
+        problems.add("parent_id", "unknown product")
+    elif parent.parent_id:
+        problems.add("parent_id", f"{parent.sku} is itself a variant")
+    if not request.variant_options:
+        problems.add("variant_options", "required for a variant")
+        return
+    _check_attributes(request.variant_options, "variant_options", problems)
+    for sibling in related.siblings:
+        if dict(sibling.variant_options) == dict(request.variant_options):
+            problems.add("variant_options", f"the same as variant {sibling.sku}")
+
+
+def _check_kit(request: NewProduct, related: Related, problems: Violations) -> None:
+    """A kit, and only a kit, is made of existing products that are not kits themselves."""
+    if request.kind != "kit":
+        if request.components:
+            problems.add("components", "only for a kit")
+        if request.kit_pricing:
+            problems.add("kit_pricing", "only for a kit")
+        return
+    if request.kit_pricing:
+        _one_of(request.kit_pricing, KIT_PRICING, "kit_pricing", problems)
+    if not request.components:
+        problems.add("components", "a kit needs at least one")
+    elif len(request.components) > MAX_COMPONENTS:
+        problems.add("components", f"at most {MAX_COMPONENTS}")
+    seen: set[str] = set()
+    for i, (product_id, quantity) in enumerate(request.components):
+        component = related.components.get(product_id)
+        if component is None:
+            problems.add(f"components[{i}].product_id", "unknown product")
+        elif component.kind == "kit":
+            problems.add(f"components[{i}].product_id", f"{component.sku} is a kit")
+        elif product_id in seen:
+            problems.add(f"components[{i}].product_id", "listed twice")
+        seen.add(product_id)
+        if quantity < 1:
+            problems.add(f"components[{i}].quantity", "at least 1")
+
+
+def _check_picture_link(url: str, at: str, problems: Violations) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
+        problems.add(at, "an http or https URL of at most 2000 characters")
+
+
+def _check_alt_text(alt_text: str, at: str, problems: Violations) -> None:
+    if len(alt_text) > 500:
+        problems.add(at, "at most 500 characters")
+
+
+def _suppliers(
+    requested: Sequence[NewSupplier], problems: Violations
+) -> tuple[ProductSupplier, ...]:
+    if len(requested) > MAX_SUPPLIERS:
+        problems.add("suppliers", f"at most {MAX_SUPPLIERS}")
+    found: list[ProductSupplier] = []
+    for i, s in enumerate(requested):
+        at = f"suppliers[{i}]"
+        if not s.supplier_id.strip() or len(s.supplier_id) > 64:
+            problems.add(f"{at}.supplier_id", "1-64 characters")
+        elif s.supplier_id in {f.supplier_id for f in found}:
+            problems.add(f"{at}.supplier_id", "listed twice")
+        if len(s.supplier_sku) > 64:
+            problems.add(f"{at}.supplier_sku", "at most 64 characters")
+        cost = _amount(s.cost, f"{at}.cost", problems)
+        try:
+            check_currency(s.currency)
+        except InvalidMoney as error:
+            problems.add(f"{at}.currency", str(error))
+        if not 1 <= s.minimum_order_quantity <= 1_000_000_000:
+            problems.add(f"{at}.minimum_order_quantity", "between 1 and 1,000,000,000")
+        if not 0 <= s.lead_time_days <= 3650:
+            problems.add(f"{at}.lead_time_days", "between 0 and 3650")
+        found.append(
+            ProductSupplier(
+                s.supplier_id,
+                s.supplier_sku,
+                cost,
+                s.currency,
+                s.minimum_order_quantity,
+                s.lead_time_days,
+            )
+        )
+    return tuple(found)
+
+
+def set_suppliers(product: Product, requested: Sequence[NewSupplier]) -> Product:
+    """The product with these suppliers instead of its old ones."""
+    problems = Violations()
+    suppliers = _suppliers(requested, problems)
+    problems.raise_if_any()
+    return replace(product, suppliers=suppliers)
+
+
+def add_picture(
+    product: Product, url: str, content: bytes, content_type: str, alt_text: str
+) -> tuple[Product, Picture, PictureContent | None]:
+    """The product with one more picture: linked by `url`, or stored from `content`. Returns
+    the new picture, and the bytes to store for it (None for a linked one)."""
+    problems = Violations()
+    position = len(product.pictures)
+    if position >= MAX_PICTURES:
+        problems.add("pictures", f"a product has at most {MAX_PICTURES}")
+    if url and content:
+        problems.add("url", "either a url or content, not both")
+    elif url:
+        _check_picture_link(url, "url", problems)
+    elif content:
+        _check_picture_content(content, content_type, problems)
+    else:
+        problems.add("url", "either a url or content is required")
+    _check_alt_text(alt_text, "alt_text", problems)
+    problems.raise_if_any()
+    picture_id = str(uuid.uuid4())
+    stored = PictureContent(content, content_type) if content else None
+    link = url or f"/products/{product.id}/pictures/{picture_id}"
+    picture = Picture(picture_id, link, alt_text, position, stored=stored is not None)
+    return replace(product, pictures=(*product.pictures, picture)), picture, stored
+
+
+def _check_picture_content(content: bytes, content_type: str, problems: Violations) -> None:
+    signature = PICTURE_SIGNATURES.get(content_type)
+    if signature is None:
+        problems.add("content_type", f"one of {', '.join(PICTURE_SIGNATURES)}")
+    elif len(content) > MAX_PICTURE_BYTES:
+        problems.add("content", f"at most {MAX_PICTURE_BYTES} bytes (5 MiB)")
+    elif not all(content[at : at + len(magic)] == magic for at, magic in signature):
+        problems.add("content", f"not a {content_type} picture")
 
 
 MAX_ATTRIBUTES = 50

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+
 import grpc
 
 from catalog.application.handlers import Catalog, Pricing
 from catalog.domain.model import (
     Category,
     NewProduct,
+    NewSupplier,
     Product,
     change_details,
     change_price,
@@ -16,6 +20,7 @@ from catalog.domain.model import (
 )
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
+from pricing.money import Money
 from pricing.wire import money_to_proto
 from servicekit.grpc import timestamp
 
@@ -36,7 +41,54 @@ def product_to_proto(product: Product) -> pb.Product:
         created_by=product.created_by,
         category_id=product.category_id or "",
         attributes=dict(product.attributes),
+        kind=product.kind,
+        unit_of_measure=product.unit_of_measure,
+        cost="" if product.cost is None else _amount(product.cost, product.list_price.currency),
+        tax_category=product.tax_category,
+        parent_id=product.parent_id or "",
+        variant_options=dict(product.variant_options),
+        pictures=[
+            pb.Picture(
+                id=p.id, url=p.url, alt_text=p.alt_text, position=p.position, stored=p.stored
+            )
+            for p in product.pictures
+        ],
+        suppliers=[
+            pb.ProductSupplier(
+                supplier_id=s.supplier_id,
+                supplier_sku=s.supplier_sku,
+                cost=_amount(s.cost, s.currency),
+                currency=s.currency,
+                minimum_order_quantity=s.minimum_order_quantity,
+                lead_time_days=s.lead_time_days,
+            )
+            for s in product.suppliers
+        ],
+        components=[
+            pb.KitComponent(product_id=c.product_id, sku=c.sku, quantity=c.quantity)
+            for c in product.components
+        ],
+        kit_pricing=product.kit_pricing,
     )
+
+
+def _amount(amount: Decimal, currency: str) -> str:
+    """As the list price reads: 4.5 EUR -> "4.50", 3.999 USD -> "3.999"."""
+    return str(Money(amount, currency).trimmed().amount)
+
+
+def suppliers_from_proto(suppliers: Iterable[pb.ProductSupplier]) -> list[NewSupplier]:
+    return [
+        NewSupplier(
+            supplier_id=s.supplier_id,
+            supplier_sku=s.supplier_sku,
+            cost=s.cost,
+            currency=s.currency,
+            minimum_order_quantity=s.minimum_order_quantity,
+            lead_time_days=s.lead_time_days,
+        )
+        for s in suppliers
+    ]
 
 
 class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
@@ -56,6 +108,16 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
                 price_currency=request.list_price.currency,
                 category_id=request.category_id,
                 attributes=dict(request.attributes),
+                kind=request.kind,
+                unit_of_measure=request.unit_of_measure,
+                cost=request.cost,
+                tax_category=request.tax_category,
+                parent_id=request.parent_id,
+                variant_options=dict(request.variant_options),
+                pictures=[(p.url, p.alt_text) for p in request.pictures],
+                suppliers=suppliers_from_proto(request.suppliers),
+                components=[(c.product_id, c.quantity) for c in request.components],
+                kit_pricing=request.kit_pricing,
             )
         )
         return pb.CreateProductResponse(product=product_to_proto(product))
@@ -176,3 +238,31 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     ) -> pb.DiscontinueProductResponse:
         product = await self.catalog.change(request.product_id, discontinue)
         return pb.DiscontinueProductResponse(product=product_to_proto(product))
+
+    async def ListVariants(
+        self, request: pb.ListVariantsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListVariantsResponse:
+        found = await self.catalog.list_variants(request.parent_id)
+        return pb.ListVariantsResponse(variants=[product_to_proto(p) for p in found])
+
+    async def SetProductSuppliers(
+        self, request: pb.SetProductSuppliersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetProductSuppliersResponse:
+        product = await self.catalog.set_suppliers(
+            request.product_id, suppliers_from_proto(request.suppliers)
+        )
+        return pb.SetProductSuppliersResponse(product=product_to_proto(product))
+
+    async def AddPicture(
+        self, request: pb.AddPictureRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AddPictureResponse:
+        product = await self.catalog.add_picture(
+            request.product_id, request.url, request.content, request.content_type, request.alt_text
+        )
+        return pb.AddPictureResponse(product=product_to_proto(product))
+
+    async def GetPictureContent(
+        self, request: pb.GetPictureContentRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetPictureContentResponse:
+        found = await self.catalog.picture_content(request.product_id, request.picture_id)
+        return pb.GetPictureContentResponse(content=found.content, content_type=found.content_type)

@@ -1,10 +1,23 @@
-"""/products"""
+"""/products, with their variants, suppliers, pictures and availability"""
 
+import asyncio
+from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from gateway.auth import AnyUser, require
+from gateway.catalog_schemas import (
+    Availability,
+    PictureIn,
+    Product,
+    ProductIn,
+    ProductPage,
+    ProductSupplierIn,
+    SuppliersIn,
+    Variants,
+    WarehouseAvailability,
+)
 from gateway.schemas import (
     Category,
     CategoryIn,
@@ -12,13 +25,11 @@ from gateway.schemas import (
     MoneyIn,
     PriceList,
     PriceListIn,
-    Product,
     ProductChange,
-    ProductIn,
-    ProductPage,
     ResolvedPrice,
 )
 from oms.catalog.v1 import catalog_pb2 as pb
+from oms.inventory.v1 import inventory_pb2
 from oms.types.v1.types_pb2 import Money
 
 router = APIRouter(prefix="/products", tags=["catalog"])
@@ -36,10 +47,27 @@ async def create_product(body: ProductIn, request: Request, response: Response) 
             list_price=Money(amount=body.list_price.amount, currency=body.list_price.currency),
             category_id=body.category_id,
             attributes=body.attributes,
+            kind=body.kind,
+            unit_of_measure=body.unit_of_measure,
+            cost=body.cost,
+            tax_category=body.tax_category,
+            parent_id=body.parent_id,
+            variant_options=body.variant_options,
+            pictures=[pb.Picture(url=p.url, alt_text=p.alt_text) for p in body.pictures],
+            suppliers=_suppliers(body.suppliers),
+            components=[
+                pb.KitComponent(product_id=c.product_id, quantity=c.quantity)
+                for c in body.components
+            ],
+            kit_pricing=body.kit_pricing,
         )
     )
     response.headers["Location"] = f"{request.url.path}/{reply.product.id}"
     return Product.model_validate(reply.product)
+
+
+def _suppliers(suppliers: list[ProductSupplierIn]) -> list[pb.ProductSupplier]:
+    return [pb.ProductSupplier(**s.model_dump()) for s in suppliers]
 
 
 @router.get("", response_model=ProductPage, dependencies=[AnyUser])
@@ -166,3 +194,90 @@ async def discontinue_product(product_id: str, request: Request) -> Product:
         pb.DiscontinueProductRequest(product_id=product_id)
     )
     return Product.model_validate(reply.product)
+
+
+@router.get("/{product_id}/variants", response_model=Variants, dependencies=[AnyUser])
+async def list_variants(product_id: str, request: Request) -> Variants:
+    """A variable product's variants, by SKU."""
+    reply = await request.app.state.clients.catalog.ListVariants(
+        pb.ListVariantsRequest(parent_id=product_id)
+    )
+    return Variants(items=[Product.model_validate(p) for p in reply.variants])
+
+
+@router.put("/{product_id}/suppliers", response_model=Product, dependencies=[require("purchasing")])
+async def set_suppliers(product_id: str, body: SuppliersIn, request: Request) -> Product:
+    """Replaces the product's suppliers."""
+    reply = await request.app.state.clients.catalog.SetProductSuppliers(
+        pb.SetProductSuppliersRequest(product_id=product_id, suppliers=_suppliers(body.suppliers))
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.post(
+    "/{product_id}/pictures",
+    status_code=201,
+    response_model=Product,
+    dependencies=[require("purchasing")],
+)
+async def add_picture(product_id: str, body: PictureIn, request: Request) -> Product:
+    """Links a picture by URL, or stores an uploaded one (served under its `url`)."""
+    reply = await request.app.state.clients.catalog.AddPicture(
+        pb.AddPictureRequest(
+            product_id=product_id,
+            url=body.url,
+            content=body.content_base64,
+            content_type=body.content_type,
+            alt_text=body.alt_text,
+        )
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.get(
+    "/{product_id}/pictures/{picture_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/*": {}}, "description": "the picture's bytes"}},
+    dependencies=[AnyUser],
+)
+async def get_picture(product_id: str, picture_id: str, request: Request) -> Response:
+    """A stored picture's bytes, with its content type."""
+    reply = await request.app.state.clients.catalog.GetPictureContent(
+        pb.GetPictureContentRequest(product_id=product_id, picture_id=picture_id)
+    )
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"}
+    return Response(reply.content, media_type=reply.content_type, headers=headers)
+
+
+@router.get("/{product_id}/availability", response_model=Availability, dependencies=[AnyUser])
+async def availability(product_id: str, request: Request) -> Availability:
+    """Units available per warehouse, from catalog and inventory. A kit has as many as its
+    scarcest component allows there: the least of floor(available / quantity per kit)."""
+    clients = request.app.state.clients
+    product = (
+        await clients.catalog.GetProduct(pb.GetProductRequest(product_id=product_id))
+    ).product
+    if product.kind == "kit":
+        per_unit = {c.product_id: c.quantity for c in product.components}
+    else:
+        per_unit = {product.id: 1}
+    replies = await asyncio.gather(
+        *[clients.inventory.GetStock(inventory_pb2.GetStockRequest(product_id=p)) for p in per_unit]
+    )
+    stock: dict[str, dict[str, int]] = defaultdict(dict)  # warehouse -> product -> available
+    for reply in replies:
+        for level in reply.levels:
+            stock[level.warehouse_id][level.product_id] = level.available
+    warehouses = [
+        WarehouseAvailability(
+            warehouse_id=warehouse,
+            available=min((have.get(p, 0) // n for p, n in per_unit.items()), default=0),
+        )
+        for warehouse, have in sorted(stock.items())
+    ]
+    return Availability(
+        product_id=product.id,
+        kind=product.kind,
+        warehouses=warehouses,
+        total=sum(w.available for w in warehouses),
+    )

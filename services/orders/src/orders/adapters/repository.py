@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from google.protobuf.json_format import MessageToDict, ParseDict
 from sqlalchemy import Row, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.types.v1.pricing_pb2 import PricedDocument
 from orders.adapters.tables import order_history, sales_order_lines, sales_orders
 from orders.domain.model import Line, SalesOrder, Status
 from pricing.money import Money
@@ -41,6 +43,9 @@ def _order(head: Row[tuple[object, ...]], lines: list[Row[tuple[object, ...]]]) 
         status_reason=h["status_reason"],
         shipments=h["shipments"],
         invoices=h["invoices"],
+        invoiced_in_full=h["invoiced_in_full"],
+        document=None if h["document"] is None else ParseDict(h["document"], PricedDocument()),
+        quote_id=h["quote_id"] or "",
         version=h["version"],
         updated_at=h["updated_at"],
     )
@@ -61,6 +66,8 @@ class OrderRepository:
                 currency=order.currency,
                 channel=order.channel,
                 total=order.total.amount,
+                document=None if order.document is None else MessageToDict(order.document),
+                quote_id=order.quote_id or None,
                 version=1,
                 created_at=order.created_at,
                 created_by=order.created_by,
@@ -68,6 +75,9 @@ class OrderRepository:
                 updated_by=actor,
             )
         )
+        if not order.lines:  # an order of services only picks nothing
+            await self._journal(order.id, None, order.status, "", order.created_at)
+            return
         await self.session.execute(
             sales_order_lines.insert(),
             [
@@ -111,6 +121,7 @@ class OrderRepository:
                 status_reason=order.status_reason,
                 shipments=order.shipments,
                 invoices=order.invoices,
+                invoiced_in_full=order.invoiced_in_full,
                 version=order.version + 1,
                 updated_at=now,
                 updated_by=current_principal().subject,

@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
 from servicekit.db import new_metadata
@@ -32,6 +34,10 @@ sales_orders = Table(
     Column("total", Numeric(18, 6), nullable=False),
     Column("shipments", Integer, nullable=False, server_default="0"),
     Column("invoices", Integer, nullable=False, server_default="0"),
+    Column("invoiced_in_full", Boolean, nullable=False, server_default="false"),
+    # The priced document of an order made from a quote (PricedDocument as JSON); else NULL.
+    Column("document", JSONB),
+    Column("quote_id", String(36), unique=True),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -12,15 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from messaging.consumer import PoisonEvent
 from messaging.envelope import Envelope
 from messaging.outbox import Outbox
-from oms.events.v1 import billing_pb2, inventory_pb2
+from oms.events.v1 import billing_pb2, inventory_pb2, quoting_pb2
 from oms.events.v1 import orders_pb2 as events
 from orders.adapters.catalog_client import CatalogClient
 from orders.adapters.repository import OrderRepository
-from orders.domain.model import OrderRequest, SalesOrder, check_request, place
+from orders.domain.model import OrderRequest, SalesOrder, check_request, from_quote, place
+from pricing.documents import InvalidDocument, verify
+from pricing.engine import BreakdownMismatch
 from pricing.wire import money_to_proto
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import InvalidArgument, NotFound
+from servicekit.paging import page_after, page_token
 
 MAX_PAGE = 200
 
@@ -32,6 +33,8 @@ def placed_event(order: SalesOrder) -> events.SalesOrderPlaced:
         currency=order.currency,
         channel=order.channel,
         total=money_to_proto(order.total),
+        document=order.document,
+        quote_id=order.quote_id,
         lines=[
             events.SalesOrderLine(
                 line_id=line.id,
@@ -46,17 +49,16 @@ def placed_event(order: SalesOrder) -> events.SalesOrderPlaced:
 
 
 def _cursor(order: SalesOrder) -> str:
-    raw = json.dumps([order.created_at.isoformat(), order.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+    return page_token(order.created_at.isoformat(), order.id)
 
 
 def _after(token: str) -> tuple[datetime, str] | None:
-    if not token:
+    key = page_after(token, 2)
+    if not key:
         return None
     try:
-        created_at, order_id = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return datetime.fromisoformat(created_at), str(order_id)
-    except (ValueError, TypeError) as error:
+        return datetime.fromisoformat(key[0]), key[1]
+    except ValueError as error:
         raise InvalidArgument.of("page_token", "not a token this API issued") from error
 
 
@@ -138,4 +140,33 @@ class Orders:
     async def on_invoice_issued(
         self, session: AsyncSession, event: billing_pb2.InvoiceIssued, envelope: Envelope
     ) -> None:
-        await self._apply(session, event.order_id, lambda order: order.invoiced())
+        if not event.order_id:
+            return  # invoiced straight from a quote: no order of ours
+        await self._apply(session, event.order_id, lambda order: order.invoiced(event.covers_order))
+
+    async def on_quote_accepted(
+        self, session: AsyncSession, event: quoting_pb2.QuoteAccepted, envelope: Envelope
+    ) -> None:
+        """An accepted quote becomes a sales order with the same document, once its figures are
+        proven to be the engine's."""
+        if event.convert_to != "sales_order":
+            return
+        try:
+            verify(event.document)
+        except (BreakdownMismatch, InvalidDocument) as error:
+            raise PoisonEvent(
+                f"quote {event.quote_id} does not price as stated: {error}"
+            ) from error
+        repository = OrderRepository(session)
+        if await repository.get(event.target_id) is not None:
+            return
+        order = from_quote(
+            event.target_id,
+            event.quote_id,
+            event.customer_id,
+            event.document,
+            datetime.now(UTC),
+            current_principal().subject,
+        )
+        await repository.add(order)
+        await self.outbox.add(session, placed_event(order), key=order.id)

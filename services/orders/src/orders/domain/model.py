@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from pricing.money import InvalidMoney, Money, check_currency
+from oms.types.v1 import pricing_pb2 as pricing
+from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from servicekit.errors import InvalidArgument, Violations
 
 MAX_LINES = 500
@@ -78,9 +79,15 @@ class SalesOrder:
     changes: list[Transition] = field(default_factory=list)
     # True once anything was recorded, a status move or not (an early invoice must be saved too).
     changed: bool = False
+    # An order made from a quote carries the quote's priced document; its total is the document's.
+    document: pricing.PricedDocument | None = None
+    quote_id: str = ""
+    invoiced_in_full: bool = False
 
     @property
     def total(self) -> Money:
+        if self.document is not None:
+            return Money(parse_amount(self.document.breakdown.total), self.currency)
         total = Money.zero(self.currency)
         for line in self.lines:
             total = total + line.total
@@ -116,15 +123,18 @@ class SalesOrder:
         self._move(Status.SHIPPED if everything else Status.PARTIALLY_SHIPPED)
         self._settle()
 
-    def invoiced(self) -> None:
-        """Records one invoice (billing issues one per shipment)."""
+    def invoiced(self, covers_order: bool = False) -> None:
+        """Records one invoice: billing issues one per shipment, or one for the whole order."""
         self.invoices += 1
+        self.invoiced_in_full |= covers_order
         self.changed = True
         self._settle()
 
     def _settle(self) -> None:
         # Invoices and shipments arrive on different topics: whichever comes last settles.
-        if self.status is Status.SHIPPED and self.invoices >= self.shipments:
+        if self.status is Status.SHIPPED and (
+            self.invoiced_in_full or self.invoices >= self.shipments
+        ):
             self._move(Status.INVOICED)
 
 
@@ -187,4 +197,52 @@ def place(
         lines=lines,
         created_at=now,
         created_by=actor,
+    )
+
+
+def picking_lines(document: pricing.PricedDocument) -> list[Line]:
+    """What is to be picked for a priced document: each stocked product line, and a kit's parts in
+    place of the kit. Service and free-text lines are not picked."""
+    lines = []
+    for group in document.groups:
+        for line in group.lines:
+            quantity = int(line.quantity)
+            unit_price = Money(parse_amount(line.unit_price), document.currency)
+            if line.kit_parts:
+                lines += [
+                    Line(
+                        str(uuid.uuid5(uuid.NAMESPACE_URL, f"{line.line_id}/{part.product_id}")),
+                        part.product_id,
+                        part.sku,
+                        quantity * part.quantity,
+                        Money.zero(document.currency),  # the kit's line carries the price
+                    )
+                    for part in line.kit_parts
+                ]
+            elif line.product_id and line.kind != "service":
+                lines.append(Line(line.line_id, line.product_id, line.sku, quantity, unit_price))
+    return lines
+
+
+def from_quote(
+    order_id: str,
+    quote_id: str,
+    customer_id: str,
+    document: pricing.PricedDocument,
+    now: datetime,
+    actor: str,
+) -> SalesOrder:
+    """The sales order an accepted quote becomes: the same document, to be picked line by line.
+
+    The caller has verified the document's figures."""
+    return SalesOrder(
+        id=order_id,
+        customer_id=customer_id,
+        currency=document.currency,
+        channel="quote",
+        lines=picking_lines(document),
+        created_at=now,
+        created_by=actor,
+        document=document,
+        quote_id=quote_id,
     )

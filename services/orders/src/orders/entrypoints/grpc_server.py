@@ -39,6 +39,8 @@ def order_to_proto(order: SalesOrder) -> pb.SalesOrder:
         created_at=timestamp(order.created_at),
         created_by=order.created_by,
         updated_at=timestamp(order.updated_at or order.created_at),
+        document=order.document,
+        quote_id=order.quote_id,
     )
 
 

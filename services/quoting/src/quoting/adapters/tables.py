@@ -1,6 +1,18 @@
-"""Quoting's tables."""
+"""Quoting's tables: each quote's current state, every version it had, and templates."""
 
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, Numeric, String, Table
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
 from servicekit.db import new_metadata
@@ -8,6 +20,7 @@ from servicekit.db import new_metadata
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
 
+# The latest version's headline figures, for listing and filtering without reading documents.
 quotes = Table(
     "quotes",
     metadata,
@@ -17,17 +30,41 @@ quotes = Table(
     Column("currency", String(3), nullable=False),
     Column("total", Numeric(18, 6), nullable=False),
     Column("status", String(20), nullable=False),
+    Column("latest_version", Integer, nullable=False, server_default="1"),
+    Column("valid_until", Date, nullable=False),
+    Column("converted_to", String(20), nullable=False, server_default=""),
+    Column("converted_id", String(36), nullable=False, server_default=""),
+    Column("rejection_reason", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_quotes_status_created", quotes.c.status, quotes.c.created_at)
+Index("ix_quotes_customer_created", quotes.c.customer_id, quotes.c.created_at)
+Index(
+    "ix_quotes_open_valid_until",
+    quotes.c.valid_until,
+    postgresql_where="status IN ('draft', 'sent')",
+)
+
+# Every version as entered (content) and as priced (document, with the engine's breakdown).
+quote_versions = Table(
+    "quote_versions",
+    metadata,
+    Column("quote_id", String(36), ForeignKey("quotes.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("content", JSONB, nullable=False),
+    Column("document", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
 )
 
-quote_lines = Table(
-    "quote_lines",
+quote_templates = Table(
+    "quote_templates",
     metadata,
-    Column("quote_id", String(36), ForeignKey("quotes.id"), primary_key=True),
-    Column("position", Integer, primary_key=True),
-    Column("description", String(500), nullable=False),
-    Column("quantity", BigInteger, nullable=False),
-    Column("unit_price", Numeric(18, 6), nullable=False),
-    Column("line_total", Numeric(18, 6), nullable=False),
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("groups", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
 )

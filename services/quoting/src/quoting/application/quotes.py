@@ -2,85 +2,241 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from google.protobuf.message import Message
+from sqlalchemy.exc import SQLAlchemyError
 
 from messaging.outbox import Outbox
 from oms.events.v1 import quoting_pb2 as events
-from pricing.money import Money
-from pricing.wire import money_to_proto
-from quoting.adapters.tables import quote_lines, quotes
-from quoting.domain.model import Quote, QuoteLine, QuoteRequest, draft
-from servicekit.context import current_principal
+from oms.quoting.v1 import quoting_pb2 as pb
+from oms.types.v1 import pricing_pb2 as pricing
+from oms.types.v1.types_pb2 import Money
+from quoting.adapters import pdf
+from quoting.adapters.catalog_client import CatalogClient
+from quoting.adapters.repository import QuoteRepository
+from quoting.domain.model import Quote, Status, build, check, price_requests, references
+from quoting.domain.model import with_defaults as stored_form
+from servicekit.context import Principal, acting, current_principal
 from servicekit.db import Database
-from servicekit.errors import NotFound
+from servicekit.errors import InvalidArgument, NotFound
+from servicekit.paging import page_after, page_token
+
+log = logging.getLogger(__name__)
+MAX_PAGE = 200
+EXPIRY_BATCH = 100
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _total(quote: Quote) -> Money:
+    return Money(amount=quote.total, currency=quote.document.currency)
 
 
 class Quotes:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        catalog: CatalogClient,
+        today: Callable[[], date] = _today,
+    ) -> None:
         self.database = database
         self.outbox = outbox
+        self.catalog = catalog
+        self.today = today
 
-    async def create(self, request: QuoteRequest) -> Quote:
-        quote = draft(request, datetime.now(UTC), current_principal().subject)
+    async def _price(
+        self, content: pb.QuoteContent
+    ) -> tuple[pb.QuoteContent, pricing.PricedDocument]:
+        """The content as stored (a template's groups first) and its priced document."""
+        if content.template_id:
+            content = await self._from_template(content)
+        today = self.today()
+        check(content, today)
+        content = stored_form(content, today)
+        skus, ids = references(content)
+        catalog = await self.catalog.items(skus, ids)
+        prices = await self.catalog.prices(
+            price_requests(content, catalog), content.customer_group, content.currency, today
+        )
+        return content, build(content, catalog, prices)
+
+    async def _from_template(self, content: pb.QuoteContent) -> pb.QuoteContent:
         async with self.database.transaction() as session:
-            await session.execute(
-                quotes.insert().values(
-                    id=quote.id,
-                    customer_id=quote.customer_id,
-                    salesperson=quote.salesperson,
-                    currency=quote.currency,
-                    total=quote.total.amount,
-                    status=quote.status,
-                    created_at=quote.created_at,
-                    created_by=quote.created_by,
-                )
-            )
-            await session.execute(
-                quote_lines.insert(),
-                [
-                    {
-                        "quote_id": quote.id,
-                        "position": i,
-                        "description": line.description,
-                        "quantity": line.quantity,
-                        "unit_price": line.unit_price.amount,
-                        "line_total": line.total.amount,
-                    }
-                    for i, line in enumerate(quote.lines)
-                ],
-            )
+            found = await QuoteRepository(session).templates(content.template_id)
+        if not found:
+            raise InvalidArgument.of("template_id", f"no template {content.template_id}")
+        merged = pb.QuoteContent()
+        merged.CopyFrom(content)
+        del merged.groups[:]
+        merged.groups.extend([*found[0].groups, *content.groups])
+        return merged
+
+    async def create(self, content: pb.QuoteContent) -> Quote:
+        content, document = await self._price(content)
+        now, actor = datetime.now(UTC), current_principal().subject
+        quote = Quote(str(uuid.uuid4()), 1, 1, Status.DRAFT, content, document, now, actor, now)
+        async with self.database.transaction() as session:
+            await QuoteRepository(session).add(quote)
             created = events.QuoteCreated(
                 quote_id=quote.id,
-                customer_id=quote.customer_id,
-                salesperson=quote.salesperson,
-                total=money_to_proto(quote.total),
+                customer_id=content.customer_id,
+                salesperson=content.salesperson,
+                total=_total(quote),
             )
             await self.outbox.add(session, created, key=quote.id)
         return quote
 
-    async def get(self, quote_id: str) -> Quote:
+    async def get(self, quote_id: str, version: int = 0) -> Quote:
         async with self.database.transaction() as session:
-            head = (await session.execute(select(quotes).where(quotes.c.id == quote_id))).first()
-            if head is None:
-                raise NotFound(f"quote {quote_id} not found")
-            rows = await session.execute(
-                select(quote_lines)
-                .where(quote_lines.c.quote_id == quote_id)
-                .order_by(quote_lines.c.position)
+            quote = await QuoteRepository(session).get(quote_id, version)
+        if quote is None:
+            raise NotFound(f"quote {quote_id}{f' version {version}' if version else ''} not found")
+        return quote
+
+    async def page(
+        self, status: str, customer_id: str, salesperson: str, page_size: int, token: str
+    ) -> tuple[list[Quote], str]:
+        if not 0 <= page_size <= MAX_PAGE:
+            raise InvalidArgument.of("page_size", f"between 1 and {MAX_PAGE}")
+        if status and status not in set(Status):
+            raise InvalidArgument.of("status", f"one of {', '.join(Status)}")
+        limit = page_size or 50
+        async with self.database.transaction() as session:
+            found = await QuoteRepository(session).page(
+                status, customer_id, salesperson, page_after(token, 2), limit + 1
             )
-            lines = [
-                QuoteLine(r.description, r.quantity, Money(r.unit_price, head.currency).trimmed())
-                for r in rows
-            ]
-        return Quote(
-            head.id,
-            head.customer_id,
-            head.salesperson,
-            head.currency,
-            lines,
-            head.status,
-            head.created_at,
-            head.created_by,
-        )
+        if len(found) > limit:
+            last = found[limit - 1]
+            return found[:limit], page_token(last.created_at.isoformat(), last.id)
+        return found, ""
+
+    async def _change(self, quote_id: str, change: Callable[[Quote], Message | None]) -> Quote:
+        """Runs `change` on the locked quote, saves it and publishes the event `change` returns,
+        all in one transaction."""
+        async with self.database.transaction() as session:
+            repository = QuoteRepository(session)
+            quote = await repository.get(quote_id, for_update=True)
+            if quote is None:
+                raise NotFound(f"quote {quote_id} not found")
+            event = change(quote)
+            quote.updated_at = datetime.now(UTC)
+            await repository.save(quote, current_principal().subject)
+            if event is not None:
+                await self.outbox.add(session, event, key=quote.id)
+        return quote
+
+    async def update(self, quote_id: str, content: pb.QuoteContent) -> Quote:
+        content, document = await self._price(content)
+        return await self._change(quote_id, lambda quote: quote.update(content, document))
+
+    async def send(self, quote_id: str) -> Quote:
+        def send(quote: Quote) -> Message:
+            quote.send(self.today())
+            return events.QuoteSent(
+                quote_id=quote.id,
+                version=quote.version,
+                customer_id=quote.content.customer_id,
+                total=_total(quote),
+                valid_until=quote.content.valid_until,
+            )
+
+        return await self._change(quote_id, send)
+
+    async def revise(self, quote_id: str, content: pb.QuoteContent | None) -> Quote:
+        if content is None:
+            content = (await self.get(quote_id)).content
+        content, document = await self._price(content)
+
+        def revise(quote: Quote) -> Message:
+            previous = quote.version
+            quote.revise(content, document)
+            return events.QuoteRevised(
+                quote_id=quote.id, version=quote.version, previous_version=previous
+            )
+
+        return await self._change(quote_id, revise)
+
+    async def accept(self, quote_id: str, convert_to: str) -> Quote:
+        def accept(quote: Quote) -> Message:
+            target_id = quote.accept(convert_to, self.today())
+            return events.QuoteAccepted(
+                quote_id=quote.id,
+                version=quote.version,
+                customer_id=quote.content.customer_id,
+                salesperson=quote.content.salesperson,
+                convert_to=quote.converted_to,
+                target_id=target_id,
+                document=quote.document,
+                payment_terms=quote.content.payment_terms,
+            )
+
+        return await self._change(quote_id, accept)
+
+    async def reject(self, quote_id: str, reason: str) -> Quote:
+        def reject(quote: Quote) -> Message:
+            quote.reject(reason)
+            return events.QuoteRejected(quote_id=quote.id, version=quote.version, reason=reason)
+
+        return await self._change(quote_id, reject)
+
+    async def expire_due(self) -> int:
+        """Expires open quotes past their validity date; how many it expired."""
+        today, expired = self.today(), 0
+        async with self.database.transaction() as session:
+            repository = QuoteRepository(session)
+            for quote_id in await repository.open_past_validity(today, EXPIRY_BATCH):
+                quote = await repository.get(quote_id)
+                if quote is None or not quote.expire(today):
+                    continue
+                quote.updated_at = datetime.now(UTC)
+                await repository.save(quote, "system:expiry")
+                event = events.QuoteExpired(
+                    quote_id=quote.id, version=quote.version, valid_until=quote.content.valid_until
+                )
+                await self.outbox.add(session, event, key=quote.id)
+                expired += 1
+        return expired
+
+    async def expire_forever(self, interval_seconds: float) -> None:
+        """The expiry loop: quotes expire by themselves once their validity date passes."""
+        while True:
+            try:
+                with acting(Principal("system:expiry", ("system",))):
+                    if expired := await self.expire_due():
+                        log.info("expired %d quotes", expired)
+            except SQLAlchemyError:
+                log.exception("expiring quotes failed; retrying")
+            await asyncio.sleep(interval_seconds)
+
+    async def save_template(self, quote_id: str, name: str) -> pb.Template:
+        if not name.strip() or len(name) > 200:
+            raise InvalidArgument.of("name", "1-200 characters")
+        quote = await self.get(quote_id)
+        template_id, now = str(uuid.uuid4()), datetime.now(UTC)
+        async with self.database.transaction() as session:
+            repository = QuoteRepository(session)
+            await repository.add_template(
+                template_id,
+                name.strip(),
+                list(quote.content.groups),
+                now,
+                current_principal().subject,
+            )
+            (template,) = await repository.templates(template_id)
+        return template
+
+    async def templates(self) -> list[pb.Template]:
+        async with self.database.transaction() as session:
+            return await QuoteRepository(session).templates()
+
+    async def render(self, quote_id: str, version: int) -> tuple[bytes, str]:
+        quote = await self.get(quote_id, version)
+        return pdf.render(quote), f"quote-{quote.id[:8]}-v{quote.version}.pdf"

@@ -1,92 +1,376 @@
-"""A quote: lines priced by a salesperson, totalled to the cent. Plain Python."""
+"""A quote: what a salesperson offers a customer, priced by the engine, and its lifecycle.
+
+Plain Python. Building a quote happens in two steps so the catalog is asked once: `references`
+lists the products the content names and `price_requests` the prices it needs; `build` then
+turns content plus the catalog's answers into a priced document, or names every field at fault.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
 
-from pricing.money import InvalidMoney, Money, check_currency
-from servicekit.errors import Violations
+from oms.quoting.v1 import quoting_pb2 as pb
+from oms.types.v1 import pricing_pb2 as pricing
+from pricing.documents import InvalidDocument, priced
+from pricing.money import InvalidMoney, check_currency, parse_amount
+from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, Violations
 
 MAX_LINES = 1000
+DEFAULT_VALIDITY = timedelta(days=30)
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+class ConvertTo(StrEnum):
+    SALES_ORDER = "sales_order"
+    INVOICE = "invoice"
 
 
 @dataclass(frozen=True)
-class QuoteLine:
-    description: str
+class KitComponent:
+    product_id: str
+    sku: str
     quantity: int
-    unit_price: Money
-
-    @property
-    def total(self) -> Money:
-        return self.unit_price.times(self.quantity).rounded()
 
 
 @dataclass(frozen=True)
-class Quote:
-    id: str
-    customer_id: str
-    salesperson: str
-    currency: str
-    lines: list[QuoteLine]
-    status: str
-    created_at: datetime
-    created_by: str
+class CatalogItem:
+    """What the catalog says about a product when the quote is priced."""
+
+    product_id: str
+    sku: str
+    name: str
+    kind: str  # "stocked", "service" or "kit"
+    active: bool
+    components: tuple[KitComponent, ...] = ()
+    kit_pricing: str = "kit"  # "kit": one line; "components": a line per component
 
     @property
-    def total(self) -> Money:
-        total = Money.zero(self.currency)
-        for line in self.lines:
-            total = total + line.total
-        return total
+    def explodes(self) -> bool:
+        return self.kind == "kit" and self.kit_pricing == "components"
 
 
 @dataclass(frozen=True)
-class QuoteRequest:
-    customer_id: str
-    salesperson: str
-    currency: str
-    lines: list[tuple[str, int, str, str]]  # description, quantity, amount, currency
+class ResolvedPrice:
+    unit_price: Decimal
+    rule: str
 
 
-def draft(request: QuoteRequest, now: datetime, actor: str) -> Quote:
-    """A draft quote, or InvalidArgument naming every field at fault."""
+# A price is resolved for a product at a quantity (quantity breaks).
+PriceKey = tuple[str, int]
+
+
+def _lines(content: pb.QuoteContent) -> Iterator[tuple[str, pb.LineInput]]:
+    for g, group in enumerate(content.groups):
+        for i, line in enumerate(group.lines):
+            yield f"groups[{g}].lines[{i}]", line
+
+
+def check(content: pb.QuoteContent, today: date) -> None:
+    """Faults visible without the catalog, all at once."""
     problems = Violations()
-    if not request.customer_id.strip():
-        problems.add("customer_id", "required")
-    if not request.salesperson.strip():
-        problems.add("salesperson", "required")
+    for name in ("customer_id", "salesperson"):
+        if not getattr(content, name).strip():
+            problems.add(name, "required")
     try:
-        check_currency(request.currency)
+        check_currency(content.currency)
     except InvalidMoney as error:
         problems.add("currency", str(error))
-    if not 1 <= len(request.lines) <= MAX_LINES:
-        problems.add("lines", f"between 1 and {MAX_LINES} lines")
-    lines = []
-    for i, (description, quantity, amount, currency) in enumerate(request.lines[:MAX_LINES]):
-        if not description.strip():
-            problems.add(f"lines[{i}].description", "required")
-        if quantity <= 0:
-            problems.add(f"lines[{i}].quantity", "must be greater than 0")
+    if content.valid_until:
         try:
-            price = Money.of(amount, currency)
-        except InvalidMoney as error:
-            problems.add(f"lines[{i}].unit_price", str(error))
-            continue
-        if price.amount < 0:
-            problems.add(f"lines[{i}].unit_price", "must not be negative")
-        if currency != request.currency:
-            problems.add(f"lines[{i}].unit_price", f"must be in {request.currency}")
-        lines.append(QuoteLine(description.strip(), quantity, price))
+            if date.fromisoformat(content.valid_until) < today:
+                problems.add("valid_until", "must be today or later")
+        except ValueError:
+            problems.add("valid_until", "an ISO date, YYYY-MM-DD")
+    count = sum(len(group.lines) for group in content.groups)
+    if not 1 <= count <= MAX_LINES:
+        problems.add("groups", f"between 1 and {MAX_LINES} lines in all, not {count}")
+    for g, group in enumerate(content.groups):
+        if not group.name.strip():
+            problems.add(f"groups[{g}].name", "required")
+    for at, line in list(_lines(content))[:MAX_LINES]:
+        if line.quantity <= 0:
+            problems.add(f"{at}.quantity", "must be greater than 0")
+        if not (line.sku or line.product_id):
+            if not line.description.strip():
+                problems.add(f"{at}.description", "required for a line without a product")
+            if not line.HasField("unit_price"):
+                problems.add(f"{at}.unit_price", "required for a line without a product")
+        if line.HasField("unit_price"):
+            _check_price(line.unit_price.amount, line.unit_price.currency, content, at, problems)
     problems.raise_if_any()
-    return Quote(
-        str(uuid.uuid4()),
-        request.customer_id.strip(),
-        request.salesperson.strip(),
-        request.currency,
-        lines,
-        "draft",
-        now,
-        actor,
+
+
+def _check_price(
+    amount: str, currency: str, content: pb.QuoteContent, at: str, problems: Violations
+) -> None:
+    try:
+        if parse_amount(amount) < 0:
+            problems.add(f"{at}.unit_price.amount", "must not be negative")
+    except InvalidMoney as error:
+        problems.add(f"{at}.unit_price.amount", str(error))
+    if currency != content.currency:
+        problems.add(
+            f"{at}.unit_price.currency", f"must be the quote's currency, {content.currency}"
+        )
+
+
+def references(content: pb.QuoteContent) -> tuple[set[str], set[str]]:
+    """(SKUs, product ids) the content names."""
+    skus = {line.sku for _, line in _lines(content) if line.sku}
+    ids = {line.product_id for _, line in _lines(content) if line.product_id and not line.sku}
+    return skus, ids
+
+
+def _item(line: pb.LineInput, catalog: Mapping[str, CatalogItem]) -> CatalogItem | None:
+    return catalog.get(line.sku) if line.sku else catalog.get(line.product_id)
+
+
+def price_requests(content: pb.QuoteContent, catalog: Mapping[str, CatalogItem]) -> set[PriceKey]:
+    """The prices `build` needs: each product line's, or each component's of a kit it explodes.
+
+    `catalog` maps SKUs and product ids to items."""
+    wanted: set[PriceKey] = set()
+    for _, line in _lines(content):
+        item = _item(line, catalog)
+        if item is None or line.quantity <= 0:
+            continue
+        if item.explodes:
+            wanted |= {(c.product_id, c.quantity * line.quantity) for c in item.components}
+        elif not line.HasField("unit_price"):
+            wanted.add((item.product_id, line.quantity))
+    return wanted
+
+
+def build(
+    content: pb.QuoteContent,
+    catalog: Mapping[str, CatalogItem],
+    prices: Mapping[PriceKey, ResolvedPrice | None],
+) -> pricing.PricedDocument:
+    """The priced document, or InvalidArgument naming every line the catalog cannot price."""
+    problems = Violations()
+    groups = []
+    for g, group in enumerate(content.groups):
+        lines: list[pricing.DocumentLine] = []
+        for i, line in enumerate(group.lines):
+            at = f"groups[{g}].lines[{i}]"
+            lines += _document_lines(line, at, content.currency, catalog, prices, problems)
+        groups.append(
+            pricing.DocumentGroup(
+                name=group.name.strip(), lines=lines, discount=group.discount, taxes=group.taxes
+            )
+        )
+    problems.raise_if_any()
+    document = pricing.PricedDocument(
+        currency=content.currency, groups=groups, shipping=content.shipping, policy=content.policy
+    )
+    try:
+        return priced(document)
+    except InvalidDocument as error:
+        raise InvalidArgument.of(error.field, error.message) from error
+
+
+def _document_lines(
+    line: pb.LineInput,
+    at: str,
+    currency: str,
+    catalog: Mapping[str, CatalogItem],
+    prices: Mapping[PriceKey, ResolvedPrice | None],
+    problems: Violations,
+) -> list[pricing.DocumentLine]:
+    if not (line.sku or line.product_id):
+        return [
+            pricing.DocumentLine(
+                line_id=str(uuid.uuid4()),
+                description=line.description.strip(),
+                quantity=str(line.quantity),
+                unit_price=line.unit_price.amount,
+                price_rule="entered",
+                discount=line.discount,
+                taxes=line.taxes,
+            )
+        ]
+    item = _item(line, catalog)
+    ref = "sku" if line.sku else "product_id"
+    if item is None:
+        problems.add(f"{at}.{ref}", f"no product {line.sku or line.product_id} in the catalog")
+        return []
+    if not item.active:
+        problems.add(f"{at}.{ref}", f"{item.sku} is discontinued")
+        return []
+    if item.explodes:
+        parts = []
+        for c in item.components:
+            price = prices.get((c.product_id, c.quantity * line.quantity))
+            if price is None:
+                problems.add(f"{at}.{ref}", f"kit component {c.sku} has no price in {currency}")
+                continue
+            parts.append(
+                pricing.DocumentLine(
+                    line_id=str(uuid.uuid4()),
+                    product_id=c.product_id,
+                    sku=c.sku,
+                    description=f"{item.name}: {c.sku}",
+                    quantity=str(c.quantity * line.quantity),
+                    unit_price=str(price.unit_price),
+                    price_rule=price.rule,
+                    kind="stocked",
+                    discount=line.discount,
+                    taxes=line.taxes,
+                )
+            )
+        return parts
+    if line.HasField("unit_price"):
+        unit_price, rule = line.unit_price.amount, "entered"
+    else:
+        resolved = prices.get((item.product_id, line.quantity))
+        if resolved is None:
+            problems.add(f"{at}.{ref}", f"{item.sku} has no price in {currency}")
+            return []
+        unit_price, rule = str(resolved.unit_price), resolved.rule
+    return [
+        pricing.DocumentLine(
+            line_id=str(uuid.uuid4()),
+            product_id=item.product_id,
+            sku=item.sku,
+            description=line.description.strip() or item.name,
+            quantity=str(line.quantity),
+            unit_price=unit_price,
+            price_rule=rule,
+            kind=item.kind,
+            kit_parts=[
+                pricing.KitPart(product_id=c.product_id, sku=c.sku, quantity=c.quantity)
+                for c in item.components
+            ],
+            discount=line.discount,
+            taxes=line.taxes,
+        )
+    ]
+
+
+@dataclass
+class Quote:
+    """The quote's current state; `content` and `document` are those of `version`."""
+
+    id: str
+    version: int
+    latest_version: int
+    status: Status
+    content: pb.QuoteContent
+    document: pricing.PricedDocument
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    converted_to: str = ""
+    converted_id: str = ""
+    rejection_reason: str = ""
+
+    @property
+    def valid_until(self) -> date:
+        return date.fromisoformat(self.content.valid_until)
+
+    @property
+    def total(self) -> str:
+        return self.document.breakdown.total
+
+    def _require(self, *allowed: Status, doing: str) -> None:
+        if self.status not in allowed:
+            names = " or ".join(s.value for s in allowed)
+            raise FailedPrecondition(
+                f"quote {self.id} is {self.status.value}; only a {names} quote can be {doing}",
+                (FieldViolation("status", f"is {self.status.value}"),),
+            )
+
+    def _require_valid(self, today: date) -> None:
+        if today > self.valid_until:
+            raise FailedPrecondition(
+                f"quote {self.id} expired on {self.valid_until.isoformat()}",
+                (FieldViolation("valid_until", f"passed on {self.valid_until.isoformat()}"),),
+            )
+
+    def update(self, content: pb.QuoteContent, document: pricing.PricedDocument) -> None:
+        self._require(Status.DRAFT, doing="changed")
+        self.content, self.document = content, document
+
+    def send(self, today: date) -> None:
+        self._require(Status.DRAFT, doing="sent")
+        self._require_valid(today)
+        self.status = Status.SENT
+
+    def revise(self, content: pb.QuoteContent, document: pricing.PricedDocument) -> None:
+        """A new draft version; the previous one stays as it was."""
+        self._require(Status.SENT, Status.REJECTED, Status.EXPIRED, doing="revised")
+        self.latest_version += 1
+        self.version = self.latest_version
+        self.content, self.document = content, document
+        self.status = Status.DRAFT
+        self.rejection_reason = ""
+
+    def accept(self, convert_to: str, today: date) -> str:
+        """Accepts and returns the id the sales order or invoice will have."""
+        try:
+            target = ConvertTo(convert_to or ConvertTo.SALES_ORDER)
+        except ValueError as error:
+            raise InvalidArgument.of("convert_to", "sales_order or invoice") from error
+        self._require(Status.SENT, doing="accepted")
+        self._require_valid(today)
+        self.status = Status.ACCEPTED
+        self.converted_to, self.converted_id = target.value, str(uuid.uuid4())
+        return self.converted_id
+
+    def reject(self, reason: str) -> None:
+        self._require(Status.SENT, doing="rejected")
+        self.status = Status.REJECTED
+        self.rejection_reason = reason.strip()
+
+    def expire(self, today: date) -> bool:
+        """True when the validity date has passed and the quote was still open."""
+        if self.status in (Status.DRAFT, Status.SENT) and today > self.valid_until:
+            self.status = Status.EXPIRED
+            return True
+        return False
+
+
+def with_defaults(content: pb.QuoteContent, today: date) -> pb.QuoteContent:
+    """The content as stored: trimmed names and a validity date."""
+    result = pb.QuoteContent()
+    result.CopyFrom(content)
+    result.customer_id = content.customer_id.strip()
+    result.salesperson = content.salesperson.strip()
+    if not result.valid_until:
+        result.valid_until = (today + DEFAULT_VALIDITY).isoformat()
+    result.template_id = ""
+    return result
+
+
+def from_first_version(request: pb.CreateQuoteRequest) -> pb.QuoteContent:
+    """The first API's flat free-text lines as one group."""
+    return pb.QuoteContent(
+        customer_id=request.customer_id,
+        salesperson=request.salesperson,
+        currency=request.currency,
+        groups=[
+            pb.GroupInput(
+                name="Items",
+                lines=[
+                    pb.LineInput(
+                        description=x.description, quantity=x.quantity, unit_price=x.unit_price
+                    )
+                    for x in request.lines
+                ],
+            )
+        ]
+        if request.lines
+        else [],
     )

@@ -8,33 +8,49 @@ import grpc
 
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.quoting.v1 import quoting_pb2_grpc
-from pricing.wire import money_to_proto
+from oms.types.v1.types_pb2 import Money
 from quoting.application.quotes import Quotes
-from quoting.domain.model import Quote, QuoteRequest
+from quoting.domain.model import Quote, from_first_version
 from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
 def quote_to_proto(quote: Quote) -> pb.Quote:
+    content, document = quote.content, quote.document
+    currency = document.currency
+    figures = {line.line_id: line for line in document.breakdown.lines}
     return pb.Quote(
         id=quote.id,
-        customer_id=quote.customer_id,
-        salesperson=quote.salesperson,
-        currency=quote.currency,
-        total=money_to_proto(quote.total),
-        status=quote.status,
-        created_at=timestamp(quote.created_at),
-        created_by=quote.created_by,
+        version=quote.version,
+        latest_version=quote.latest_version,
+        status=quote.status.value,
+        customer_id=content.customer_id,
+        customer_group=content.customer_group,
+        salesperson=content.salesperson,
+        currency=currency,
+        valid_until=content.valid_until,
+        payment_terms=content.payment_terms,
+        terms_and_conditions=content.terms_and_conditions,
+        notes=content.notes,
+        document=document,
+        total=Money(amount=quote.total, currency=currency),
         lines=[
             pb.QuoteLine(
-                description=x.description,
-                quantity=x.quantity,
-                unit_price=money_to_proto(x.unit_price),
-                line_total=money_to_proto(x.total),
+                description=line.description,
+                quantity=int(line.quantity),
+                unit_price=Money(amount=line.unit_price, currency=currency),
+                line_total=Money(amount=figures[line.line_id].net, currency=currency),
             )
-            for x in quote.lines
+            for group in document.groups
+            for line in group.lines
         ],
+        converted_to=quote.converted_to,
+        converted_id=quote.converted_id,
+        rejection_reason=quote.rejection_reason,
+        created_at=timestamp(quote.created_at),
+        created_by=quote.created_by,
+        updated_at=timestamp(quote.updated_at),
     )
 
 
@@ -45,14 +61,70 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
     async def CreateQuote(
         self, request: pb.CreateQuoteRequest, context: Context
     ) -> pb.CreateQuoteResponse:
-        lines = [
-            (x.description, x.quantity, x.unit_price.amount, x.unit_price.currency)
-            for x in request.lines
-        ]
-        quote = await self.quotes.create(
-            QuoteRequest(request.customer_id, request.salesperson, request.currency, lines)
-        )
-        return pb.CreateQuoteResponse(quote=quote_to_proto(quote))
+        content = request.content if request.HasField("content") else from_first_version(request)
+        return pb.CreateQuoteResponse(quote=quote_to_proto(await self.quotes.create(content)))
 
     async def GetQuote(self, request: pb.GetQuoteRequest, context: Context) -> pb.GetQuoteResponse:
-        return pb.GetQuoteResponse(quote=quote_to_proto(await self.quotes.get(request.quote_id)))
+        quote = await self.quotes.get(request.quote_id, request.version)
+        return pb.GetQuoteResponse(quote=quote_to_proto(quote))
+
+    async def ListQuotes(
+        self, request: pb.ListQuotesRequest, context: Context
+    ) -> pb.ListQuotesResponse:
+        found, token = await self.quotes.page(
+            request.status,
+            request.customer_id,
+            request.salesperson,
+            request.page_size,
+            request.page_token,
+        )
+        return pb.ListQuotesResponse(
+            quotes=[quote_to_proto(q) for q in found], next_page_token=token
+        )
+
+    async def UpdateQuote(
+        self, request: pb.UpdateQuoteRequest, context: Context
+    ) -> pb.UpdateQuoteResponse:
+        quote = await self.quotes.update(request.quote_id, request.content)
+        return pb.UpdateQuoteResponse(quote=quote_to_proto(quote))
+
+    async def SendQuote(
+        self, request: pb.SendQuoteRequest, context: Context
+    ) -> pb.SendQuoteResponse:
+        return pb.SendQuoteResponse(quote=quote_to_proto(await self.quotes.send(request.quote_id)))
+
+    async def ReviseQuote(
+        self, request: pb.ReviseQuoteRequest, context: Context
+    ) -> pb.ReviseQuoteResponse:
+        content = request.content if request.HasField("content") else None
+        quote = await self.quotes.revise(request.quote_id, content)
+        return pb.ReviseQuoteResponse(quote=quote_to_proto(quote))
+
+    async def AcceptQuote(
+        self, request: pb.AcceptQuoteRequest, context: Context
+    ) -> pb.AcceptQuoteResponse:
+        quote = await self.quotes.accept(request.quote_id, request.convert_to)
+        return pb.AcceptQuoteResponse(quote=quote_to_proto(quote))
+
+    async def RejectQuote(
+        self, request: pb.RejectQuoteRequest, context: Context
+    ) -> pb.RejectQuoteResponse:
+        quote = await self.quotes.reject(request.quote_id, request.reason)
+        return pb.RejectQuoteResponse(quote=quote_to_proto(quote))
+
+    async def SaveTemplate(
+        self, request: pb.SaveTemplateRequest, context: Context
+    ) -> pb.SaveTemplateResponse:
+        template = await self.quotes.save_template(request.quote_id, request.name)
+        return pb.SaveTemplateResponse(template=template)
+
+    async def ListTemplates(
+        self, request: pb.ListTemplatesRequest, context: Context
+    ) -> pb.ListTemplatesResponse:
+        return pb.ListTemplatesResponse(templates=await self.quotes.templates())
+
+    async def RenderQuote(
+        self, request: pb.RenderQuoteRequest, context: Context
+    ) -> pb.RenderQuoteResponse:
+        content, filename = await self.quotes.render(request.quote_id, request.version)
+        return pb.RenderQuoteResponse(pdf=content, filename=filename)
