@@ -16,6 +16,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from messaging.dlq import DeadLetter, read_dead_letters
 from messaging.envelope import Envelope
 from messaging.events import registry, topic_of
 from messaging.host import ServiceSpec, serve
@@ -150,3 +151,15 @@ async def serving(
     )
     async with running(spec, settings) as channel:
         yield channel, ns
+
+
+async def dead_letter(bootstrap: str, key: str, seconds: float = 30.0) -> DeadLetter:
+    """The dead letter keyed `key`, once a consumer has refused it."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        for letter in await read_dead_letters(bootstrap):
+            if letter.key == key.encode():
+                return letter
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no dead letter keyed {key} within {seconds} s")
+        await asyncio.sleep(0.2)

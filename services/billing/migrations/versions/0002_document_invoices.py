@@ -25,6 +25,7 @@ def upgrade() -> None:
     op.add_column("invoices", sa.Column("document", postgresql.JSONB(astext_type=sa.Text()), nullable=True))
     op.add_column("invoices", sa.Column("covers_order", sa.Boolean(), server_default="false", nullable=False))
     op.create_unique_constraint(op.f("uq_invoices_quote_id"), "invoices", ["quote_id"])
+    op.add_column("invoice_lines", sa.Column("position", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "counted_shipments",
         sa.Column("shipment_id", sa.String(length=36), nullable=False),
@@ -35,6 +36,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("counted_shipments")
+    op.drop_column("invoice_lines", "position")
     op.drop_constraint(op.f("uq_invoices_quote_id"), "invoices", type_="unique")
     op.drop_column("invoices", "covers_order")
     op.drop_column("invoices", "document")

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from gateway.document_schemas import HasDocument, PricedDocument
+
 
 def _from_timestamp(value: Any) -> Any:
     return value.ToDatetime(tzinfo=UTC) if isinstance(value, Timestamp) else value
@@ -167,7 +169,9 @@ class SalesOrderLine(Response):
     line_total: Money
 
 
-class SalesOrder(Response):
+class SalesOrder(Response, HasDocument):
+    """`document`: for an order made from a quote, the priced document as the quote had it."""
+
     id: str
     customer_id: str
     status: str
@@ -179,6 +183,8 @@ class SalesOrder(Response):
     created_at: When
     created_by: str
     updated_at: When
+    quote_id: str = Field(description="the accepted quote it was made from; empty otherwise")
+    document: PricedDocument | None = None
 
 
 class SalesOrderPage(Response):
@@ -220,7 +226,9 @@ class InvoiceLine(Response):
     line_total: Money
 
 
-class Invoice(Response):
+class Invoice(Response, HasDocument):
+    """`document`: groups, taxes and the engine's breakdown, when it bills a priced document."""
+
     id: str
     number: str
     order_id: str
@@ -230,6 +238,8 @@ class Invoice(Response):
     total: Money
     status: str
     issued_at: When
+    quote_id: str = Field(description="the accepted quote it was made from directly, if any")
+    document: PricedDocument | None = None
 
 
 class OrderSummary(Response):
@@ -238,38 +248,6 @@ class OrderSummary(Response):
     order: SalesOrder
     shipments: list[Shipment]
     invoices: list[Invoice]
-
-
-class QuoteLineIn(Request):
-    description: str = Field(max_length=500)
-    quantity: Quantity
-    unit_price: MoneyIn
-
-
-class QuoteIn(Request):
-    customer_id: str = Field(max_length=100)
-    salesperson: str = Field(max_length=200)
-    currency: str = Field(max_length=3)
-    lines: list[QuoteLineIn] = Field(max_length=1000)
-
-
-class QuoteLine(Response):
-    description: str
-    quantity: int
-    unit_price: Money
-    line_total: Money
-
-
-class Quote(Response):
-    id: str
-    customer_id: str
-    salesperson: str
-    currency: str
-    lines: list[QuoteLine]
-    total: Money
-    status: str
-    created_at: When
-    created_by: str
 
 
 class SupplierIn(Request):

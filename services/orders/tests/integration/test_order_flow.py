@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 import pytest
@@ -18,61 +15,10 @@ from oms.events.v1 import billing_pb2, inventory_pb2, orders_pb2
 from oms.orders.v1 import orders_pb2 as pb
 from oms.orders.v1 import orders_pb2_grpc
 from oms.types.v1.types_pb2 import Money
-from orders.bootstrap import SPEC
-from orders.config import Settings
 from servicekit.grpc import violations_of
-from testkit.services import EventLog, as_user, free_port, namespace, publish, running
+from testkit.services import EventLog, as_user, publish
 
 SALES = as_user("sam", "sales")
-
-
-@pytest.fixture(scope="module")
-async def catalog(
-    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
-) -> AsyncIterator[str]:
-    """The real catalog service, as its own process."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "CATALOG_DATABASE_URL": await fresh_database("catalog"),
-        "CATALOG_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "CATALOG_GRPC_PORT": str(port),
-        "CATALOG_TOPIC_NAMESPACE": namespace(),
-    }
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "catalog", env=env)
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
-    await asyncio.wait_for(channel.channel_ready(), 60)
-    yield f"127.0.0.1:{port}"
-    await channel.close()
-    process.terminate()
-    await process.wait()
-
-
-@pytest.fixture(scope="module")
-def fresh_database(pg_cluster):  # type: ignore[no-untyped-def]  # module-scoped variant
-    async def make(prefix: str) -> str:
-        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-        await pg_cluster.create_database(name)
-        return str(pg_cluster.url(name))
-
-    return make
-
-
-@pytest.fixture
-async def env(
-    catalog: str, fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
-) -> AsyncIterator[tuple[orders_pb2_grpc.OrdersServiceStub, str, str]]:
-    ns = namespace()
-    url = await fresh_database("orders")
-    settings = Settings(
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        grpc_port=free_port(),
-        topic_namespace=ns,
-        catalog_target=catalog,
-    )
-    async with running(SPEC, settings) as channel:
-        yield orders_pb2_grpc.OrdersServiceStub(channel), ns, url
 
 
 async def a_product(catalog: str, price: str = "12.50", currency: str = "EUR") -> str:

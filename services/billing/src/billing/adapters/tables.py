@@ -68,6 +68,8 @@ invoice_lines = Table(
     metadata,
     Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
     Column("order_line_id", String(36), primary_key=True),
+    # The line's place on the invoice, as on the document or shipment it bills.
+    Column("position", Integer, nullable=False, server_default="0"),
     Column("product_id", String(64), nullable=False),
     Column("sku", String(64), nullable=False),
     Column("quantity", BigInteger, nullable=False),

@@ -296,6 +296,7 @@ class Invoicing:
             [
                 {
                     "invoice_id": invoice_id,
+                    "position": position,
                     "order_line_id": x.order_line_id,
                     "product_id": x.product_id,
                     "sku": x.sku,
@@ -303,7 +304,7 @@ class Invoicing:
                     "unit_price": x.unit_price.amount,
                     "line_total": x.total.amount,
                 }
-                for x in lines
+                for position, x in enumerate(lines)
             ],
         )
         issued = events.InvoiceIssued(
@@ -327,7 +328,9 @@ class Invoicing:
         async with self.database.transaction() as session:
             heads = (await session.execute(query)).all()
             rows = await session.execute(
-                select(invoice_lines).where(invoice_lines.c.invoice_id.in_([h.id for h in heads]))
+                select(invoice_lines)
+                .where(invoice_lines.c.invoice_id.in_([h.id for h in heads]))
+                .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
             )
             lines: dict[str, list[InvoiceLine]] = {}
             currency = {h.id: h.currency for h in heads}

@@ -1,13 +1,11 @@
-"""/invoices, /quotes, /suppliers"""
+"""/invoices, /suppliers"""
 
 from fastapi import APIRouter, Request, Response
 
 from gateway.auth import AnyUser, require
-from gateway.schemas import Invoice, Items, Quote, QuoteIn, Supplier, SupplierIn
+from gateway.schemas import Invoice, Items, Supplier, SupplierIn
 from oms.billing.v1 import billing_pb2
 from oms.procurement.v1 import procurement_pb2
-from oms.quoting.v1 import quoting_pb2
-from oms.types.v1.types_pb2 import Money
 
 router = APIRouter()
 FINANCE_READERS = require("finance", "order-desk", "sales")
@@ -32,42 +30,6 @@ async def invoice(invoice_id: str, request: Request) -> Invoice:
         billing_pb2.GetInvoiceRequest(invoice_id=invoice_id)
     )
     return Invoice.model_validate(reply.invoice)
-
-
-@router.post(
-    "/quotes",
-    status_code=201,
-    response_model=Quote,
-    dependencies=[require("sales")],
-    tags=["quoting"],
-)
-async def create_quote(body: QuoteIn, request: Request, response: Response) -> Quote:
-    lines = [
-        quoting_pb2.QuoteLine(
-            description=x.description,
-            quantity=x.quantity,
-            unit_price=Money(amount=x.unit_price.amount, currency=x.unit_price.currency),
-        )
-        for x in body.lines
-    ]
-    reply = await request.app.state.clients.quoting.CreateQuote(
-        quoting_pb2.CreateQuoteRequest(
-            customer_id=body.customer_id,
-            salesperson=body.salesperson,
-            currency=body.currency,
-            lines=lines,
-        )
-    )
-    response.headers["Location"] = f"{request.url.path}/{reply.quote.id}"
-    return Quote.model_validate(reply.quote)
-
-
-@router.get("/quotes/{quote_id}", response_model=Quote, dependencies=[AnyUser], tags=["quoting"])
-async def get_quote(quote_id: str, request: Request) -> Quote:
-    reply = await request.app.state.clients.quoting.GetQuote(
-        quoting_pb2.GetQuoteRequest(quote_id=quote_id)
-    )
-    return Quote.model_validate(reply.quote)
 
 
 @router.post(

@@ -1,0 +1,281 @@
+"""The quoting REST bodies: a quote's content as a salesperson enters it (groups of catalog or
+free-text lines, discounts, taxes, shipping, pricing policy), and the priced quote.
+
+The quoting service validates the values and names every field at fault with the same paths
+(`groups[0].lines[2].quantity`); these models bound sizes generously so that its messages, such
+as the limit on lines in a quote, are the ones a client sees."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from gateway.document_schemas import (
+    Discount,
+    DiscountIn,
+    HasDocument,
+    PricedDocument,
+    PricingPolicyIn,
+    ShippingChargeIn,
+    TaxRate,
+    TaxRateIn,
+)
+from gateway.schemas import Money, MoneyIn, Quantity, Request, Response, When
+from oms.quoting.v1 import quoting_pb2 as pb
+from oms.types.v1.types_pb2 import Money as MoneyMessage
+
+MAX_LINES_PER_GROUP = 20_000
+MAX_LINES = 20_000
+
+
+def _money(value: MoneyIn) -> MoneyMessage:
+    return MoneyMessage(amount=value.amount, currency=value.currency)
+
+
+class LineIn(Request):
+    """A catalog product (by `sku` or `product_id`), or free text with a `unit_price`."""
+
+    sku: str = Field("", max_length=64)
+    product_id: str = Field("", max_length=64)
+    description: str = Field(
+        "", max_length=2000, description="required for free text; for a product: its name"
+    )
+    quantity: Quantity = Field(description="whole units, > 0")
+    unit_price: MoneyIn | None = Field(
+        None, description="required for free text; for a product it overrides the price list"
+    )
+    discount: DiscountIn | None = None
+    taxes: list[TaxRateIn] = Field(default_factory=list, max_length=20)
+
+    def to_proto(self) -> pb.LineInput:
+        line = pb.LineInput(
+            sku=self.sku,
+            product_id=self.product_id,
+            description=self.description,
+            quantity=self.quantity,
+            taxes=[t.to_proto() for t in self.taxes],
+        )
+        if self.unit_price is not None:
+            line.unit_price.CopyFrom(_money(self.unit_price))
+        if self.discount is not None:
+            line.discount.CopyFrom(self.discount.to_proto())
+        return line
+
+
+class GroupIn(Request):
+    name: str = Field(max_length=200, examples=["Hardware"])
+    discount: DiscountIn | None = Field(
+        None, description="on the group's lines after their own, shared in proportion"
+    )
+    taxes: list[TaxRateIn] = Field(
+        default_factory=list, max_length=20, description="on every line, on top of its own"
+    )
+    lines: list[LineIn] = Field(default_factory=list, max_length=MAX_LINES_PER_GROUP)
+
+    def to_proto(self) -> pb.GroupInput:
+        group = pb.GroupInput(
+            name=self.name,
+            lines=[x.to_proto() for x in self.lines],
+            taxes=[t.to_proto() for t in self.taxes],
+        )
+        if self.discount is not None:
+            group.discount.CopyFrom(self.discount.to_proto())
+        return group
+
+
+class QuoteIn(Request):
+    """Everything a quote says; the quoting service prices it."""
+
+    customer_id: str = Field(max_length=100)
+    customer_group: str = Field(
+        "", max_length=100, description="whose price list prices catalog lines; empty: list prices"
+    )
+    salesperson: str = Field(max_length=200)
+    currency: str = Field(max_length=3, examples=["EUR"])
+    valid_until: str = Field(
+        "", max_length=10, examples=["2026-12-31"], description="YYYY-MM-DD; empty: in 30 days"
+    )
+    payment_terms: str = Field("", max_length=500)
+    terms_and_conditions: str = Field("", max_length=20_000)
+    notes: str = Field("", max_length=5000)
+    template_id: str = Field(
+        "", max_length=64, description="starts from this template's groups; `groups` follow them"
+    )
+    policy: PricingPolicyIn | None = Field(
+        None, description="absent: per line, half up, tax-exclusive prices"
+    )
+    groups: list[GroupIn] = Field(default_factory=list, max_length=1000)
+    shipping: list[ShippingChargeIn] = Field(default_factory=list, max_length=100)
+
+    @field_validator("groups")
+    @classmethod
+    def _bounded(cls, groups: list[GroupIn]) -> list[GroupIn]:
+        if sum(len(g.lines) for g in groups) > MAX_LINES:
+            raise ValueError(f"at most {MAX_LINES} lines in all")
+        return groups
+
+    def to_proto(self) -> pb.QuoteContent:
+        content = pb.QuoteContent(
+            customer_id=self.customer_id,
+            customer_group=self.customer_group,
+            salesperson=self.salesperson,
+            currency=self.currency,
+            valid_until=self.valid_until,
+            payment_terms=self.payment_terms,
+            terms_and_conditions=self.terms_and_conditions,
+            notes=self.notes,
+            template_id=self.template_id,
+            groups=[g.to_proto() for g in self.groups],
+            shipping=[s.to_proto() for s in self.shipping],
+        )
+        if self.policy is not None:
+            content.policy.CopyFrom(self.policy.to_proto())
+        return content
+
+
+class LegacyQuoteLineIn(Request):
+    description: str = Field(max_length=500)
+    quantity: Quantity
+    unit_price: MoneyIn
+
+
+class QuoteCreateIn(QuoteIn):
+    """A quote's content, or (deprecated) the first version's flat body: `customer_id`,
+    `salesperson`, `currency` and free-text `lines`."""
+
+    lines: list[LegacyQuoteLineIn] | None = Field(
+        None,
+        max_length=MAX_LINES,
+        json_schema_extra={"deprecated": True},
+        description="the first version's free-text lines; use `groups`",
+    )
+
+    @field_validator("lines")
+    @classmethod
+    def _alone(
+        cls, lines: list[LegacyQuoteLineIn] | None, info: ValidationInfo
+    ) -> list[LegacyQuoteLineIn] | None:
+        if lines is not None:
+            newer = [
+                name
+                for name, default in QuoteIn.model_fields.items()
+                if name not in ("customer_id", "salesperson", "currency")
+                and name in info.data
+                and info.data[name] != default.get_default(call_default_factory=True)
+            ]
+            if newer:
+                raise ValueError(f"the first version's lines cannot go with {', '.join(newer)}")
+        return lines
+
+    def to_request(self) -> pb.CreateQuoteRequest:
+        if self.lines is None:
+            return pb.CreateQuoteRequest(content=self.to_proto())
+        return pb.CreateQuoteRequest(
+            customer_id=self.customer_id,
+            salesperson=self.salesperson,
+            currency=self.currency,
+            lines=[
+                pb.QuoteLine(
+                    description=x.description,
+                    quantity=x.quantity,
+                    unit_price=_money(x.unit_price),
+                )
+                for x in self.lines
+            ],
+        )
+
+
+class AcceptIn(Request):
+    convert_to: Literal["sales_order", "invoice"] = "sales_order"
+
+
+class RejectIn(Request):
+    reason: str = Field("", max_length=2000)
+
+
+class TemplateIn(Request):
+    name: str = Field(max_length=200)
+
+
+class QuoteLine(Response):
+    description: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class Quote(Response, HasDocument):
+    id: str
+    version: int
+    latest_version: int
+    status: str = Field(description="draft, sent, accepted, rejected or expired")
+    customer_id: str
+    customer_group: str
+    salesperson: str
+    currency: str
+    valid_until: str
+    payment_terms: str
+    terms_and_conditions: str
+    notes: str
+    converted_to: str = Field(description='for an accepted quote: "sales_order" or "invoice"')
+    converted_id: str
+    rejection_reason: str
+    created_at: When
+    created_by: str
+    updated_at: When
+    total: Money
+    document: PricedDocument | None
+    lines: list[QuoteLine] = Field(
+        json_schema_extra={"deprecated": True},
+        description="the first version's view: document's lines, flattened",
+    )
+
+
+class QuotePage(Response):
+    items: list[Quote]
+    next_page_token: str
+
+
+class TemplateLine(Response):
+    sku: str
+    product_id: str
+    description: str
+    quantity: int
+    unit_price: Money | None
+    discount: Discount
+    taxes: list[TaxRate]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unset_is_null(cls, value: Any) -> Any:
+        if isinstance(value, pb.LineInput):
+            return {
+                "sku": value.sku,
+                "product_id": value.product_id,
+                "description": value.description,
+                "quantity": value.quantity,
+                "unit_price": value.unit_price if value.HasField("unit_price") else None,
+                "discount": value.discount,
+                "taxes": list(value.taxes),
+            }
+        return value
+
+
+class TemplateGroup(Response):
+    name: str
+    discount: Discount
+    taxes: list[TaxRate]
+    lines: list[TemplateLine]
+
+
+class Template(Response):
+    id: str
+    name: str
+    groups: list[TemplateGroup]
+    created_at: When
+    created_by: str
+
+
+class TemplateList(Response):
+    items: list[Template]

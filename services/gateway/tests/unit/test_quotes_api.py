@@ -1,0 +1,514 @@
+"""/quotes against a fake quoting service (a real gRPC server in-process, fake behaviour): what
+the REST body becomes on the wire, how a priced document reads, and how errors come back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.clients import SERVICES, Clients
+from gateway.config import Settings
+from gateway.routes.quotes import attachment
+from gateway.schemas import Invoice, SalesOrder
+from oms.billing.v1 import billing_pb2
+from oms.orders.v1 import orders_pb2
+from oms.quoting.v1 import quoting_pb2 as pb
+from oms.quoting.v1 import quoting_pb2_grpc
+from oms.types.v1 import pricing_pb2 as pricing
+from oms.types.v1.types_pb2 import Money
+from servicekit.auth import issue_token
+from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from servicekit.grpc import open_channel, start_server
+from testkit.services import free_port
+
+SECRET = "a-secret-for-unit-tests-only-of-32-or-more-bytes"
+PDF = b"%PDF-1.7\n...\n%%EOF\n"
+
+DOCUMENT = pricing.PricedDocument(
+    currency="EUR",
+    policy=pricing.PricingPolicy(rounding_mode="per_line", rounding="half_up"),
+    groups=[
+        pricing.DocumentGroup(
+            name="Hardware",
+            discount=pricing.Discount(percent="10"),
+            taxes=[pricing.TaxRate(code="VAT19", rate="0.19")],
+            lines=[
+                pricing.DocumentLine(
+                    line_id="l-1",
+                    product_id="p-1",
+                    sku="KIT-1",
+                    description="Starter kit",
+                    quantity="2",
+                    unit_price="50.00",
+                    kind="kit",
+                    price_rule="price list 'Wholesale', from 1 unit",
+                    kit_parts=[pricing.KitPart(product_id="p-2", sku="PART-2", quantity=3)],
+                ),
+                pricing.DocumentLine(
+                    line_id="l-2",
+                    description="Installation",
+                    quantity="1",
+                    unit_price="20.00",
+                    price_rule="entered",
+                    discount=pricing.Discount(amount="5.00"),
+                ),
+            ],
+        )
+    ],
+    shipping=[
+        pricing.ShippingCharge(
+            description="Courier", amount="9.90", taxes=[pricing.TaxRate(code="VAT19", rate="0.19")]
+        )
+    ],
+    breakdown=pricing.Breakdown(
+        engine_version="pricing/1",
+        policy=pricing.PricingPolicy(rounding_mode="per_line", rounding="half_up"),
+        lines=[
+            pricing.LineFigures(
+                line_id="l-1",
+                extended="100.00",
+                discount="10.00",
+                net="90.00",
+                taxes=[pricing.TaxAmount(code="VAT19", amount="17.10")],
+            ),
+            pricing.LineFigures(
+                line_id="l-2",
+                extended="20.00",
+                discount="6.50",
+                net="13.50",
+                taxes=[pricing.TaxAmount(code="VAT19", amount="2.565")],
+            ),
+        ],
+        subtotal="120.00",
+        discounts="16.50",
+        net="103.50",
+        shipping="9.90",
+        taxes=[pricing.TaxTotal(code="VAT19", rate="0.19", base="113.40", amount="21.55")],
+        total="134.95",
+    ),
+)
+QUOTE = pb.Quote(
+    id="q-1",
+    version=2,
+    latest_version=2,
+    status="draft",
+    customer_id="C-1",
+    customer_group="wholesale",
+    salesperson="sam",
+    currency="EUR",
+    valid_until="2026-12-31",
+    payment_terms="30 days net",
+    total=Money(amount="134.95", currency="EUR"),
+    document=DOCUMENT,
+)
+
+
+class FakeQuoting(quoting_pb2_grpc.QuotingServiceServicer):
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+
+    async def CreateQuote(self, request: Any, context: Any) -> pb.CreateQuoteResponse:
+        self.requests.append(request)
+        if request.content.customer_id == "too-many":
+            raise InvalidArgument.of("groups", "between 1 and 1000 lines in all, not 1001")
+        return pb.CreateQuoteResponse(quote=QUOTE)
+
+    async def GetQuote(self, request: Any, context: Any) -> pb.GetQuoteResponse:
+        self.requests.append(request)
+        if request.quote_id != "q-1":
+            raise NotFound(f"quote {request.quote_id} not found")
+        return pb.GetQuoteResponse(quote=QUOTE)
+
+    async def ListQuotes(self, request: Any, context: Any) -> pb.ListQuotesResponse:
+        self.requests.append(request)
+        return pb.ListQuotesResponse(quotes=[QUOTE, pb.Quote(id="q-0")], next_page_token="t-2")
+
+    async def SendQuote(self, request: Any, context: Any) -> pb.SendQuoteResponse:
+        raise FailedPrecondition(
+            f"quote {request.quote_id} is accepted; only a draft quote can be sent",
+            (FieldViolation("status", "is accepted"),),
+        )
+
+    async def ReviseQuote(self, request: Any, context: Any) -> pb.ReviseQuoteResponse:
+        self.requests.append(request)
+        return pb.ReviseQuoteResponse(quote=QUOTE)
+
+    async def AcceptQuote(self, request: Any, context: Any) -> pb.AcceptQuoteResponse:
+        self.requests.append(request)
+        return pb.AcceptQuoteResponse(quote=QUOTE)
+
+    async def RenderQuote(self, request: Any, context: Any) -> pb.RenderQuoteResponse:
+        self.requests.append(request)
+        return pb.RenderQuoteResponse(pdf=PDF, filename="quote-q-1-v2.pdf")
+
+    async def SaveTemplate(self, request: Any, context: Any) -> pb.SaveTemplateResponse:
+        template = pb.Template(
+            id="t-1",
+            name=request.name,
+            groups=[
+                pb.GroupInput(
+                    name="Hardware",
+                    lines=[
+                        pb.LineInput(sku="KIT-1", quantity=2),
+                        pb.LineInput(
+                            description="Installation",
+                            quantity=1,
+                            unit_price=Money(amount="20.00", currency="EUR"),
+                        ),
+                    ],
+                )
+            ],
+        )
+        return pb.SaveTemplateResponse(template=template)
+
+
+@pytest.fixture(scope="module")
+async def quoting() -> FakeQuoting:
+    return FakeQuoting()
+
+
+@pytest.fixture(scope="module")
+async def api(quoting: FakeQuoting) -> AsyncIterator[httpx.AsyncClient]:
+    port = free_port()
+    server = await start_server(
+        [(quoting_pb2_grpc.add_QuotingServiceServicer_to_server, quoting)],
+        [],
+        "127.0.0.1",
+        port,
+    )
+    clients = Clients({name: open_channel(f"127.0.0.1:{port}") for name in SERVICES})
+    app = create_app(Settings(jwt_secret=SECRET), clients)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gw/api/v1"
+    ) as client:
+        yield client
+    await clients.close()
+    await server.stop(None)
+
+
+def bearer(*roles: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(SECRET, 'sam', roles)}"}
+
+
+SALES = bearer("sales")
+
+BODY: dict[str, Any] = {
+    "customer_id": "C-1",
+    "customer_group": "wholesale",
+    "salesperson": "sam",
+    "currency": "EUR",
+    "valid_until": "2026-12-31",
+    "payment_terms": "30 days net",
+    "terms_and_conditions": "Our terms",
+    "notes": "Call first",
+    "template_id": "t-0",
+    "policy": {
+        "rounding_mode": "per_document",
+        "rounding": "half_even",
+        "prices_include_tax": True,
+    },
+    "groups": [
+        {
+            "name": "Hardware",
+            "discount": {"percent": "10"},
+            "taxes": [{"code": "VAT19", "rate": "0.19"}],
+            "lines": [
+                {"sku": "KIT-1", "quantity": 2},
+                {
+                    "description": "Installation",
+                    "quantity": 1,
+                    "unit_price": {"amount": "20.00", "currency": "EUR"},
+                    "discount": {"amount": "5.00"},
+                    "taxes": [{"code": "SVC", "rate": "0.05"}],
+                },
+            ],
+        },
+        {"name": "Service", "lines": [{"product_id": "p-9", "quantity": 12}]},
+    ],
+    "shipping": [
+        {"description": "Courier", "amount": "9.90", "taxes": [{"code": "VAT19", "rate": "0.19"}]}
+    ],
+}
+
+
+async def test_a_quote_body_becomes_the_content_of_create_quote(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    response = await api.post("/quotes", json=BODY, headers=SALES)
+    assert response.status_code == 201, response.text
+    assert response.headers["location"] == "/api/v1/quotes/q-1"
+    vat = pricing.TaxRate(code="VAT19", rate="0.19")
+    expected = pb.CreateQuoteRequest(
+        content=pb.QuoteContent(
+            customer_id="C-1",
+            customer_group="wholesale",
+            salesperson="sam",
+            currency="EUR",
+            valid_until="2026-12-31",
+            payment_terms="30 days net",
+            terms_and_conditions="Our terms",
+            notes="Call first",
+            template_id="t-0",
+            policy=pricing.PricingPolicy(
+                rounding_mode="per_document", rounding="half_even", prices_include_tax=True
+            ),
+            groups=[
+                pb.GroupInput(
+                    name="Hardware",
+                    discount=pricing.Discount(percent="10"),
+                    taxes=[vat],
+                    lines=[
+                        pb.LineInput(sku="KIT-1", quantity=2),
+                        pb.LineInput(
+                            description="Installation",
+                            quantity=1,
+                            unit_price=Money(amount="20.00", currency="EUR"),
+                            discount=pricing.Discount(amount="5.00"),
+                            taxes=[pricing.TaxRate(code="SVC", rate="0.05")],
+                        ),
+                    ],
+                ),
+                pb.GroupInput(name="Service", lines=[pb.LineInput(product_id="p-9", quantity=12)]),
+            ],
+            shipping=[pricing.ShippingCharge(description="Courier", amount="9.90", taxes=[vat])],
+        )
+    )
+    sent = quoting.requests[-1]
+    assert sent == expected
+    assert not sent.content.groups[0].lines[0].HasField("unit_price")
+    assert not sent.content.groups[1].HasField("discount")
+
+
+async def test_without_a_policy_the_service_applies_its_defaults(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    body = {k: v for k, v in BODY.items() if k != "policy"}
+    assert (await api.post("/quotes", json=body, headers=SALES)).status_code == 201
+    assert not quoting.requests[-1].content.HasField("policy")
+
+
+async def test_the_first_versions_flat_body_still_maps_to_the_deprecated_fields(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    body = {
+        "customer_id": "C-1",
+        "salesperson": "sam",
+        "currency": "EUR",
+        "lines": [
+            {
+                "description": "Installation",
+                "quantity": 2,
+                "unit_price": {"amount": "99.995", "currency": "EUR"},
+            }
+        ],
+    }
+    response = await api.post("/quotes", json=body, headers=SALES)
+    assert response.status_code == 201, response.text
+    sent = quoting.requests[-1]
+    assert sent == pb.CreateQuoteRequest(
+        customer_id="C-1",
+        salesperson="sam",
+        currency="EUR",
+        lines=[
+            pb.QuoteLine(
+                description="Installation",
+                quantity=2,
+                unit_price=Money(amount="99.995", currency="EUR"),
+            )
+        ],
+    )
+    assert not sent.HasField("content")
+
+
+async def test_flat_lines_cannot_be_mixed_with_groups(api: httpx.AsyncClient) -> None:
+    line = {"description": "x", "quantity": 1, "unit_price": {"amount": "1", "currency": "EUR"}}
+    body = {**BODY, "lines": [line]}
+    response = await api.post("/quotes", json=body, headers=SALES)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["lines"]
+
+
+async def test_a_quote_reads_with_its_document_each_line_with_its_figures(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    response = await api.get("/quotes/q-1", params={"version": 2}, headers=bearer("finance"))
+    assert response.status_code == 200, response.text
+    assert quoting.requests[-1] == pb.GetQuoteRequest(quote_id="q-1", version=2)
+    quote = response.json()
+    assert (quote["id"], quote["version"], quote["status"], quote["total"]) == (
+        "q-1",
+        2,
+        "draft",
+        {"amount": "134.95", "currency": "EUR"},
+    )
+    document = quote["document"]
+    assert (document["currency"], document["engine_version"]) == ("EUR", "pricing/1")
+    assert document["policy"] == {
+        "rounding_mode": "per_line",
+        "rounding": "half_up",
+        "prices_include_tax": False,
+    }
+    (group,) = document["groups"]
+    assert (group["name"], group["discount"], group["taxes"]) == (
+        "Hardware",
+        {"percent": "10", "amount": ""},
+        [{"code": "VAT19", "rate": "0.19"}],
+    )
+    kit, service = group["lines"]
+    assert kit == {
+        "line_id": "l-1",
+        "product_id": "p-1",
+        "sku": "KIT-1",
+        "description": "Starter kit",
+        "quantity": "2",
+        "unit_price": "50.00",
+        "discount": {"percent": "", "amount": ""},
+        "taxes": [],
+        "kind": "kit",
+        "price_rule": "price list 'Wholesale', from 1 unit",
+        "kit_parts": [{"product_id": "p-2", "sku": "PART-2", "quantity": 3}],
+        "extended": "100.00",
+        "discount_amount": "10.00",
+        "net": "90.00",
+        "tax_amounts": [{"code": "VAT19", "amount": "17.10"}],
+    }
+    assert (service["line_id"], service["discount"], service["net"], service["tax_amounts"]) == (
+        "l-2",
+        {"percent": "", "amount": "5.00"},
+        "13.50",
+        [{"code": "VAT19", "amount": "2.565"}],
+    )
+    assert document["shipping"] == [
+        {"description": "Courier", "amount": "9.90", "taxes": [{"code": "VAT19", "rate": "0.19"}]}
+    ]
+    assert document["totals"] == {
+        "subtotal": "120.00",
+        "discounts": "16.50",
+        "net": "103.50",
+        "shipping": "9.90",
+        "taxes": [{"code": "VAT19", "rate": "0.19", "base": "113.40", "amount": "21.55"}],
+        "total": "134.95",
+    }
+
+
+async def test_quotes_list_a_page_at_a_time(api: httpx.AsyncClient, quoting: FakeQuoting) -> None:
+    response = await api.get(
+        "/quotes",
+        params={"status": "sent", "salesperson": "sam", "page_size": 10, "page_token": "t-1"},
+        headers=bearer("order-desk"),
+    )
+    assert response.status_code == 200, response.text
+    assert quoting.requests[-1] == pb.ListQuotesRequest(
+        status="sent", salesperson="sam", page_size=10, page_token="t-1"
+    )
+    page = response.json()
+    assert [q["id"] for q in page["items"]] == ["q-1", "q-0"]
+    assert page["items"][1]["document"] is None
+    assert page["next_page_token"] == "t-2"
+
+
+async def test_field_violations_from_the_service_become_422_naming_the_field(
+    api: httpx.AsyncClient,
+) -> None:
+    response = await api.post("/quotes", json={**BODY, "customer_id": "too-many"}, headers=SALES)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {"field": "groups", "detail": "between 1 and 1000 lines in all, not 1001"}
+    ]
+
+
+async def test_more_lines_than_the_service_allows_reach_the_service(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    lines = [{"sku": f"S-{i}", "quantity": 1} for i in range(1001)]
+    body = {**BODY, "customer_id": "too-many", "groups": [{"name": "All", "lines": lines}]}
+    response = await api.post("/quotes", json=body, headers=SALES)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["groups"]
+    assert len(quoting.requests[-1].content.groups[0].lines) == 1001
+
+
+async def test_a_failed_precondition_is_409(api: httpx.AsyncClient) -> None:
+    response = await api.post("/quotes/q-1/send", headers=SALES)
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["detail"] == "quote q-1 is accepted; only a draft quote can be sent"
+    assert problem["errors"] == [{"field": "status", "detail": "is accepted"}]
+
+
+async def test_an_unknown_quote_is_404(api: httpx.AsyncClient) -> None:
+    response = await api.get("/quotes/nope", headers=SALES)
+    assert response.status_code == 404
+
+
+async def test_writes_need_the_sales_role(api: httpx.AsyncClient) -> None:
+    assert (await api.post("/quotes", json=BODY, headers=bearer("finance"))).status_code == 403
+    assert (await api.get("/quotes/q-1", headers=bearer("warehouse"))).status_code == 403
+
+
+async def test_accept_converts_to_a_sales_order_unless_told_otherwise(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    assert (await api.post("/quotes/q-1/accept", headers=SALES)).status_code == 200
+    assert quoting.requests[-1].convert_to == "sales_order"
+    response = await api.post("/quotes/q-1/accept", json={"convert_to": "invoice"}, headers=SALES)
+    assert response.status_code == 200
+    assert quoting.requests[-1].convert_to == "invoice"
+    response = await api.post("/quotes/q-1/accept", json={"convert_to": "cash"}, headers=SALES)
+    assert response.status_code == 422
+
+
+async def test_revise_without_a_body_sends_no_content(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    assert (await api.post("/quotes/q-1/revise", headers=SALES)).status_code == 200
+    assert not quoting.requests[-1].HasField("content")
+    assert (await api.post("/quotes/q-1/revise", json=BODY, headers=SALES)).status_code == 200
+    assert quoting.requests[-1].content.groups[0].name == "Hardware"
+
+
+async def test_the_pdf_is_an_attachment(api: httpx.AsyncClient, quoting: FakeQuoting) -> None:
+    response = await api.get("/quotes/q-1/pdf", params={"version": 1}, headers=bearer("finance"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'attachment; filename="quote-q-1-v2.pdf"'
+    assert response.content == PDF
+    assert quoting.requests[-1] == pb.RenderQuoteRequest(quote_id="q-1", version=1)
+
+
+def test_a_filename_outside_ascii_keeps_a_safe_fallback() -> None:
+    assert attachment('Angebot "Müller"\r\n.pdf') == (
+        'attachment; filename="Angebot _M_ller___.pdf"; '
+        "filename*=UTF-8''Angebot%20%22M%C3%BCller%22%0D%0A.pdf"
+    )
+
+
+async def test_a_template_shows_its_groups_as_entered(api: httpx.AsyncClient) -> None:
+    response = await api.post("/quotes/q-1/template", json={"name": "Starter"}, headers=SALES)
+    assert response.status_code == 201, response.text
+    template = response.json()
+    assert template["name"] == "Starter"
+    kit, service = template["groups"][0]["lines"]
+    assert (kit["sku"], kit["unit_price"]) == ("KIT-1", None)
+    assert service["unit_price"] == {"amount": "20.00", "currency": "EUR"}
+
+
+def test_orders_and_invoices_show_a_document_only_when_they_have_one() -> None:
+    plain = SalesOrder.model_validate(orders_pb2.SalesOrder(id="o-1"))
+    assert (plain.document, plain.quote_id) == (None, "")
+    from_quote = SalesOrder.model_validate(
+        orders_pb2.SalesOrder(id="o-2", quote_id="q-1", document=DOCUMENT)
+    )
+    assert from_quote.quote_id == "q-1"
+    assert from_quote.document is not None
+    assert from_quote.document.totals is not None
+    assert from_quote.document.totals.total == "134.95"
+    assert from_quote.document.groups[0].lines[1].net == "13.50"
+    assert Invoice.model_validate(billing_pb2.Invoice(id="i-1")).document is None
+    invoice = Invoice.model_validate(billing_pb2.Invoice(id="i-2", document=DOCUMENT))
+    assert invoice.model_dump(mode="json")["document"]["engine_version"] == "pricing/1"
