@@ -331,7 +331,8 @@ async def test_templates_filters_pages_and_the_pdf(
         if not token:
             break
     assert len(seen) == len(set(seen)) == 4
-    assert second.id in seen and first.id not in seen
+    assert second.id in seen
+    assert first.id not in seen
     rendered = await stub.RenderQuote(pb.RenderQuoteRequest(quote_id=first.id))
     assert rendered.pdf.startswith(b"%PDF-")
     assert rendered.filename.endswith("-v1.pdf")
