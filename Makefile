@@ -59,6 +59,7 @@ dlq: setup        ## Dead letters: make dlq [ARGS="redrive --id <ce_id>"]
 bench: setup      ## Benchmarks; reports go to bench/reports/
 	$(PY) -m bench.order_flow
 	$(PY) -m bench.catalog_search
+	$(PY) -m bench.quote_total
 
 clean:            ## Remove local state (data folders, logs); keeps caches
 	rm -rf .run

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import shutil
 import tempfile
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from bench.stats import percentiles
+from bench.stats import machine, percentiles
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
@@ -267,22 +266,12 @@ def report(
     total_s: float,
     hops: dict[str, list[float]],
 ) -> str:
-    cpu = next(
-        (
-            x.split(":", 1)[1].strip()
-            for x in Path("/proc/cpuinfo").read_text().splitlines()
-            if x.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     rows = [
         "# Order-to-cash benchmark",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}),"
-        f" {memory_gib:.0f} GiB,"
-        f" Python {platform.python_version()}; everything (Kafka, PostgreSQL, 6 services, gateway,"
-        " this load generator) on the same machine. Command: `make bench`.",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; everything (Kafka,"
+        " PostgreSQL, 6 services, gateway, this load generator) on the same machine."
+        " Command: `make bench`.",
         "",
         f"- {count} orders, {concurrency} requests in flight",
         f"- placing: {count / placed_s:.0f} orders/s accepted by the API ({placed_s:.1f} s)",

@@ -21,8 +21,6 @@ from pathlib import Path
 
 import asyncpg
 
-from devstack.paths import ROOT
-
 
 def _bin(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or [shutil.which(name) or ""]
@@ -47,7 +45,9 @@ def place_data(preferred: Path) -> Path:
     preferred.parent.mkdir(parents=True, exist_ok=True)
     if _reachable_by_postgres(preferred.parent):
         return preferred
-    tag = hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
+    # One folder per preferred path: the same place for the same cluster on every start, and a
+    # different one for each concurrent test session or benchmark (each has its own temp path).
+    tag = hashlib.sha256(str(preferred.resolve()).encode()).hexdigest()[:10]
     return Path("/var/tmp") / f"oms-{tag}" / preferred.name
 
 

@@ -155,6 +155,27 @@ async def test_a_price_list_prices_a_customer_groups_quantities_and_says_why(
             )
         assert [v.field for v in violations_of(unknown.value)] == ["breaks[0].product_id"]
 
+        # many at once, as a quote asks: each answer in the order asked, the misses say why
+        queries = [(product.id, 150), ("nope", 1), (product.id, 10)]
+        batch = await stub.ResolvePrices(
+            pb.ResolvePricesRequest(
+                customer_group="wholesale",
+                currency="EUR",
+                date="2026-11-24",
+                queries=[pb.PriceQuery(product_id=p, quantity=q) for p, q in queries],
+            )
+        )
+        assert [(a.found, a.unit_price.amount, a.rule) for a in batch.answers] == [
+            (True, "0.75", "price list 'Wholesale' (group wholesale), from 100 units"),
+            (False, "", "no product nope"),
+            (True, "0.90", "price list 'Wholesale' (group wholesale), from 1 units"),
+        ]
+        by_sku = await stub.BatchGetProducts(
+            pb.BatchGetProductsRequest(skus=["P-1", "NOPE"], product_ids=["nope"])
+        )
+        assert [p.id for p in by_sku.products] == [product.id]
+        assert (list(by_sku.missing_skus), list(by_sku.missing_ids)) == (["NOPE"], ["nope"])
+
 
 async def test_price_changes_and_discontinuation_are_announced(
     fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str

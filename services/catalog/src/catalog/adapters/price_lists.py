@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,26 +41,32 @@ class PriceListRepository:
             ],
         )
 
-    async def for_product(self, product_id: str, currency: str) -> list[PriceList]:
-        """The lists in `currency` that price `product_id`, each with that product's breaks."""
+    async def for_products(
+        self, product_ids: Sequence[str], currency: str
+    ) -> dict[str, list[PriceList]]:
+        """Per product, the lists in `currency` that price it, each with that product's breaks."""
         rows = await self.session.execute(
-            select(price_lists, price_breaks.c.min_quantity, price_breaks.c.unit_price)
+            select(
+                price_lists,
+                price_breaks.c.product_id,
+                price_breaks.c.min_quantity,
+                price_breaks.c.unit_price,
+            )
             .join(price_breaks, price_breaks.c.price_list_id == price_lists.c.id)
-            .where(price_breaks.c.product_id == product_id, price_lists.c.currency == currency)
+            .where(
+                price_breaks.c.product_id.in_(list(product_ids)),
+                price_lists.c.currency == currency,
+            )
         )
-        found: dict[str, PriceList] = {}
+        found: dict[tuple[str, str], PriceList] = {}
         for r in rows:
-            current = found.get(r.id) or PriceList(
+            key = (r.product_id, r.id)
+            current = found.get(key) or PriceList(
                 r.id, r.name, r.currency, r.customer_group, r.valid_from, r.valid_to, ()
             )
-            brk = PriceBreak(product_id, r.min_quantity, r.unit_price)
-            found[r.id] = PriceList(
-                current.id,
-                current.name,
-                current.currency,
-                current.customer_group,
-                current.valid_from,
-                current.valid_to,
-                (*current.breaks, brk),
-            )
-        return list(found.values())
+            brk = PriceBreak(r.product_id, r.min_quantity, r.unit_price)
+            found[key] = replace(current, breaks=(*current.breaks, brk))
+        by_product: dict[str, list[PriceList]] = {}
+        for (product_id, _), price_list in found.items():
+            by_product.setdefault(product_id, []).append(price_list)
+        return by_product

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Column, RowMapping, Select, Table, func, select
+from sqlalchemy import Column, ColumnElement, RowMapping, Select, Table, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,8 +172,12 @@ class ProductRepository:
         row = (await self.session.execute(query)).first()
         return PictureContent(row.content, row.content_type) if row else None
 
-    async def get_many(self, ids: Sequence[str]) -> list[Product]:
-        return await self._load(select(products).where(products.c.id.in_(list(ids))))
+    async def get_many(self, ids: Sequence[str], skus: Sequence[str] = ()) -> list[Product]:
+        """The products with these ids or these SKUs."""
+        wanted: ColumnElement[bool] = products.c.id.in_(list(ids))
+        if skus:
+            wanted = or_(wanted, products.c.sku.in_(list(skus)))
+        return await self._load(select(products).where(wanted))
 
     async def variants(self, parent_id: str) -> list[Product]:
         query = select(products).where(products.c.parent_id == parent_id)

@@ -16,6 +16,7 @@ from catalog.domain.model import (
     NewSupplier,
     PictureContent,
     Product,
+    ProductId,
     Related,
     Search,
     add_picture,
@@ -30,6 +31,8 @@ from servicekit.db import Database
 from servicekit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
 MAX_PAGE = 500
+# Products or prices asked for in one call: a quote's lines, with room to spare.
+MAX_BATCH = 5000
 Changed = tuple[Product, Message]
 
 
@@ -93,9 +96,11 @@ class Catalog:
                 raise NotFound(f"product {parent_id} not found")
             return await repository.variants(parent_id)
 
-    async def get_products(self, ids: Sequence[str]) -> list[Product]:
+    async def get_products(self, ids: Sequence[str], skus: Sequence[str] = ()) -> list[Product]:
+        if len(ids) + len(skus) > MAX_BATCH:
+            raise InvalidArgument.of("product_ids", f"at most {MAX_BATCH} ids and SKUs in all")
         async with self.database.transaction() as session:
-            return await ProductRepository(session).get_many(ids)
+            return await ProductRepository(session).get_many(ids, skus)
 
     async def get_product(self, product_id: str) -> Product:
         found = await self.get_products([product_id])
@@ -208,18 +213,42 @@ class Pricing:
     ) -> ResolvedPrice:
         if quantity < 1:
             raise InvalidArgument.of("quantity", "at least 1")
-        day = _date("date", on) or datetime.now(UTC).date()
-        async with self.database.transaction() as session:
-            products = await ProductRepository(session).get_many([product_id])
-            if not products:
-                raise NotFound(f"product {product_id} not found")
-            lists = await PriceListRepository(session).for_product(product_id, currency)
-        found = resolve_price(
-            product_id, products[0].list_price, customer_group, currency, quantity, day, lists
-        )
-        if found is None:
-            raise FailedPrecondition(f"{products[0].sku} has no price in {currency}")
+        (found,) = await self.resolve_many(customer_group, currency, on, [(product_id, quantity)])
+        if isinstance(found, str):
+            raise (NotFound if found.startswith("no product") else FailedPrecondition)(found)
         return found
+
+    async def resolve_many(
+        self, customer_group: str, currency: str, on: str, queries: Sequence[tuple[str, int]]
+    ) -> list[ResolvedPrice | str]:
+        """Each (product, quantity)'s price, or why there is none, in the order asked."""
+        if len(queries) > MAX_BATCH:
+            raise InvalidArgument.of("queries", f"at most {MAX_BATCH}")
+        for i, (_, quantity) in enumerate(queries):
+            if quantity < 1:
+                raise InvalidArgument.of(f"queries[{i}].quantity", "at least 1")
+        day = _date("date", on) or datetime.now(UTC).date()
+        ids = sorted({product_id for product_id, _ in queries})
+        async with self.database.transaction() as session:
+            products = {p.id: p for p in await ProductRepository(session).get_many(ids)}
+            lists = await PriceListRepository(session).for_products(ids, currency)
+        answers: list[ResolvedPrice | str] = []
+        for product_id, quantity in queries:
+            product = products.get(ProductId(product_id))
+            if product is None:
+                answers.append(f"no product {product_id}")
+                continue
+            found = resolve_price(
+                product_id,
+                product.list_price,
+                customer_group,
+                currency,
+                quantity,
+                day,
+                lists.get(product_id, []),
+            )
+            answers.append(found or f"{product.sku} has no price in {currency}")
+        return answers
 
 
 def _date(field: str, value: str) -> date | None:

@@ -131,11 +131,12 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def BatchGetProducts(
         self, request: pb.BatchGetProductsRequest, context: grpc.aio.ServicerContext
     ) -> pb.BatchGetProductsResponse:
-        found = await self.catalog.get_products(list(request.product_ids))
-        known = {p.id for p in found}
+        found = await self.catalog.get_products(list(request.product_ids), list(request.skus))
+        ids, skus = {p.id for p in found}, {p.sku for p in found}
         return pb.BatchGetProductsResponse(
             products=[product_to_proto(p) for p in found],
-            missing_ids=[i for i in request.product_ids if i not in known],
+            missing_ids=[i for i in request.product_ids if i not in ids],
+            missing_skus=[s for s in request.skus if s not in skus],
         )
 
     async def ListProducts(
@@ -215,6 +216,28 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.date,
         )
         return pb.ResolvePriceResponse(unit_price=money_to_proto(found.unit_price), rule=found.rule)
+
+    async def ResolvePrices(
+        self, request: pb.ResolvePricesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ResolvePricesResponse:
+        queries = [(q.product_id, q.quantity) for q in request.queries]
+        found = await self.pricing.resolve_many(
+            request.customer_group, request.currency, request.date, queries
+        )
+        return pb.ResolvePricesResponse(
+            answers=[
+                pb.PriceAnswer(product_id=product_id, quantity=quantity, found=False, rule=answer)
+                if isinstance(answer, str)
+                else pb.PriceAnswer(
+                    product_id=product_id,
+                    quantity=quantity,
+                    found=True,
+                    unit_price=money_to_proto(answer.unit_price),
+                    rule=answer.rule,
+                )
+                for (product_id, quantity), answer in zip(queries, found, strict=True)
+            ]
+        )
 
     async def ChangeProduct(
         self, request: pb.ChangeProductRequest, context: grpc.aio.ServicerContext

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
-from typing import TypeVar
 
 import grpc
 
@@ -15,11 +12,7 @@ from quoting.domain.model import CatalogItem, KitComponent, PriceKey, ResolvedPr
 from servicekit.errors import Unavailable
 from servicekit.grpc import open_channel
 
-T = TypeVar("T")
-R = TypeVar("R")
-# Calls in flight at once for one quote: enough to hide latency, few enough to be a good neighbour.
-CONCURRENCY = 32
-TIMEOUT = 5.0
+TIMEOUT = 10.0
 
 
 def _item(product: catalog_pb2.Product) -> CatalogItem:
@@ -34,61 +27,42 @@ def _item(product: catalog_pb2.Product) -> CatalogItem:
     )
 
 
-async def _each(items: Iterable[T], call: Callable[[T], Awaitable[R]]) -> list[R]:
-    gate = asyncio.Semaphore(CONCURRENCY)
-
-    async def bounded(item: T) -> R:
-        async with gate:
-            return await call(item)
-
-    return await asyncio.gather(*(bounded(item) for item in items))
-
-
 class CatalogClient:
+    """Two calls per quote, however many lines: the products, then their prices."""
+
     def __init__(self, target: str) -> None:
         self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target))
 
     async def items(self, skus: set[str], ids: set[str]) -> dict[str, CatalogItem]:
         """Items by SKU and by id; unknown ones are simply absent."""
+        if not skus and not ids:
+            return {}
+        request = catalog_pb2.BatchGetProductsRequest(product_ids=sorted(ids), skus=sorted(skus))
         try:
-            found = await self._by_ids(ids)
-            for products in await _each(sorted(skus), self._by_sku):
-                found += products
+            reply = await self.stub.BatchGetProducts(request, timeout=TIMEOUT)
         except grpc.aio.AioRpcError as error:
             raise Unavailable(f"the catalog cannot be reached: {error.details()}") from error
-        items = [_item(p) for p in found]
+        items = [_item(p) for p in reply.products]
         return {item.sku: item for item in items} | {item.product_id: item for item in items}
-
-    async def _by_ids(self, ids: set[str]) -> list[catalog_pb2.Product]:
-        if not ids:
-            return []
-        request = catalog_pb2.BatchGetProductsRequest(product_ids=sorted(ids))
-        return list((await self.stub.BatchGetProducts(request, timeout=TIMEOUT)).products)
-
-    async def _by_sku(self, sku: str) -> list[catalog_pb2.Product]:
-        request = catalog_pb2.SearchProductsRequest(sku=sku, page_size=1)
-        return list((await self.stub.SearchProducts(request, timeout=TIMEOUT)).products)
 
     async def prices(
         self, keys: set[PriceKey], customer_group: str, currency: str, on: date
     ) -> dict[PriceKey, ResolvedPrice | None]:
         """Each (product, quantity)'s unit price, or None where nothing prices it in `currency`."""
-
-        async def resolve(key: PriceKey) -> ResolvedPrice | None:
-            request = catalog_pb2.ResolvePriceRequest(
-                product_id=key[0],
-                quantity=key[1],
-                customer_group=customer_group,
-                currency=currency,
-                date=on.isoformat(),
-            )
-            try:
-                reply = await self.stub.ResolvePrice(request, timeout=TIMEOUT)
-            except grpc.aio.AioRpcError as error:
-                if error.code() in (grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
-                    return None
-                raise Unavailable(f"the catalog cannot price now: {error.details()}") from error
-            return ResolvedPrice(parse_amount(reply.unit_price.amount), reply.rule)
-
+        if not keys:
+            return {}
         ordered = sorted(keys)
-        return dict(zip(ordered, await _each(ordered, resolve), strict=True))
+        request = catalog_pb2.ResolvePricesRequest(
+            customer_group=customer_group,
+            currency=currency,
+            date=on.isoformat(),
+            queries=[catalog_pb2.PriceQuery(product_id=p, quantity=q) for p, q in ordered],
+        )
+        try:
+            reply = await self.stub.ResolvePrices(request, timeout=TIMEOUT)
+        except grpc.aio.AioRpcError as error:
+            raise Unavailable(f"the catalog cannot price now: {error.details()}") from error
+        return {
+            key: ResolvedPrice(parse_amount(a.unit_price.amount), a.rule) if a.found else None
+            for key, a in zip(ordered, reply.answers, strict=True)
+        }
