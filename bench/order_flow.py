@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,12 +24,12 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench.stack import private_stack
 from bench.stats import machine, percentiles
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
-from devstack.topology import BUSINESS_SERVICES, DEV_JWT_SECRET, Ports, database_name
-from servicekit.auth import issue_token
+from devstack.topology import BUSINESS_SERVICES, database_name
 
 REPORT = Path(__file__).parent / "reports" / "order_flow.md"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -143,42 +141,22 @@ async def hop_latencies(pg: PostgresCluster, ids: list[str]) -> dict[str, list[f
 
 
 async def run(orders: int, concurrency: int) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
-    ports = Ports(int(os.environ.get("OMS_BENCH_PORT_OFFSET", "2000")))
-    postgres = await asyncio.to_thread(PostgresCluster.private, folder / "pgdata", ports.postgres)
-    kafka = KafkaBroker(folder / "kafka", ports.kafka, ports.kafka_controller)
-    await asyncio.to_thread(kafka.start)
-    stack = Stack(postgres, kafka.bootstrap, ports, folder / "logs")
-    try:
-        print("starting the stack...", flush=True)
-        await stack.start_all(progress=True)
-        token = issue_token(DEV_JWT_SECRET, "bench", ("admin",))
-        async with httpx.AsyncClient(
-            base_url=f"{stack.gateway_url}/api/v1",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=60,
-            limits=httpx.Limits(max_connections=concurrency * 2),
-        ) as api:
+    async with private_stack() as private:
+        stack, kafka, postgres = private.stack, private.kafka, private.postgres
+        async with private.api(connections=concurrency * 2) as api:
             pids = stack_pids(stack, kafka, postgres)
             before = cpu_by_process(pids)
             text = await measure(api, postgres, orders, concurrency)
             after = cpu_by_process(stack_pids(stack, kafka, postgres))
-            per_order = {n: (after[n] - before.get(n, 0.0)) * 1000 / orders for n in after}
-            rows = "\n".join(
-                f"| {n} | {ms:.2f} |" for n, ms in sorted(per_order.items(), key=lambda x: -x[1])
-            )
-            total = sum(per_order.values())
-            return (
-                f"{text}\n| process | CPU ms per order (whole flow) |\n|---|---|\n{rows}\n"
-                f"| all of the stack | {total:.2f} |\n"
-            )
-    finally:
-        await stack.stop_processes()
-        await asyncio.to_thread(kafka.stop)
-        await asyncio.to_thread(postgres.stop)
-        shutil.rmtree(folder, ignore_errors=True)
-        if postgres.data_dir is not None:
-            shutil.rmtree(postgres.data_dir, ignore_errors=True)
+    per_order = {n: (after[n] - before.get(n, 0.0)) * 1000 / orders for n in after}
+    rows = "\n".join(
+        f"| {n} | {ms:.2f} |" for n, ms in sorted(per_order.items(), key=lambda x: -x[1])
+    )
+    total = sum(per_order.values())
+    return (
+        f"{text}\n| process | CPU ms per order (whole flow) |\n|---|---|\n{rows}\n"
+        f"| all of the stack | {total:.2f} |\n"
+    )
 
 
 async def measure(

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -27,15 +24,11 @@ from typing import Any
 import httpx
 from google.protobuf.json_format import MessageToDict, ParseDict
 
+from bench.stack import private_stack
 from bench.stats import machine, percentiles
-from devstack.kafka import KafkaBroker
-from devstack.postgres import PostgresCluster
-from devstack.supervisor import Stack
-from devstack.topology import DEV_JWT_SECRET, Ports
 from oms.types.v1 import pricing_pb2 as pb
 from pricing.documents import engine_document, priced, verify
 from pricing.engine import RoundingMode, RoundingPolicy, price
-from servicekit.auth import issue_token
 
 REPORT = Path(__file__).parent / "reports" / "quote_total.md"
 TAXES = [pb.TaxRate(code="VAT19", rate="0.19"), pb.TaxRate(code="VAT7", rate="0.07")]
@@ -112,48 +105,27 @@ def engine_rows(lines: int, repeat: int) -> list[str]:
 
 
 async def service_rows(lines: int, repeat: int) -> list[str]:
-    folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
-    ports = Ports(int(os.environ.get("OMS_BENCH_PORT_OFFSET", "2000")))
-    postgres = await asyncio.to_thread(PostgresCluster.private, folder / "pgdata", ports.postgres)
-    kafka = KafkaBroker(folder / "kafka", ports.kafka, ports.kafka_controller)
-    await asyncio.to_thread(kafka.start)
-    stack = Stack(postgres, kafka.bootstrap, ports, folder / "logs")
-    try:
-        print("starting the stack...", flush=True)
-        await stack.start_all(progress=True)
-        token = issue_token(DEV_JWT_SECRET, "bench", ("admin",))
-        async with httpx.AsyncClient(
-            base_url=f"{stack.gateway_url}/api/v1",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=120,
-        ) as api:
-            skus = await create_products(api, lines)
-            catalog_lines = [{"sku": sku, "quantity": 1 + i % 7} for i, sku in enumerate(skus)]
-            free_lines = [
-                {
-                    "description": f"item {i}",
-                    "quantity": 1 + i % 7,
-                    "unit_price": {"amount": f"{1 + i % 50}.95", "currency": "EUR"},
-                }
-                for i in range(lines)
-            ]
-            return [
-                row(
-                    f"POST /quotes, {lines} catalog lines (prices resolved by the catalog)",
-                    await post_quotes(api, catalog_lines, repeat),
-                ),
-                row(
-                    f"POST /quotes, {lines} free-text lines (no catalog calls)",
-                    await post_quotes(api, free_lines, repeat),
-                ),
-            ]
-    finally:
-        await stack.stop_processes()
-        await asyncio.to_thread(kafka.stop)
-        await asyncio.to_thread(postgres.stop)
-        shutil.rmtree(folder, ignore_errors=True)
-        if postgres.data_dir is not None:
-            shutil.rmtree(postgres.data_dir, ignore_errors=True)
+    async with private_stack() as private, private.api() as api:
+        skus = await create_products(api, lines)
+        catalog_lines = [{"sku": sku, "quantity": 1 + i % 7} for i, sku in enumerate(skus)]
+        free_lines = [
+            {
+                "description": f"item {i}",
+                "quantity": 1 + i % 7,
+                "unit_price": {"amount": f"{1 + i % 50}.95", "currency": "EUR"},
+            }
+            for i in range(lines)
+        ]
+        return [
+            row(
+                f"POST /quotes, {lines} catalog lines (prices resolved by the catalog)",
+                await post_quotes(api, catalog_lines, repeat),
+            ),
+            row(
+                f"POST /quotes, {lines} free-text lines (no catalog calls)",
+                await post_quotes(api, free_lines, repeat),
+            ),
+        ]
 
 
 async def create_products(api: httpx.AsyncClient, count: int) -> list[str]:

@@ -8,9 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.app import create_app
-from gateway.clients import SERVICES, Clients
-from gateway.config import Settings
 from gateway.problems import field_path
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
@@ -18,8 +15,7 @@ from oms.orders.v1 import orders_pb2, orders_pb2_grpc
 from oms.types.v1.types_pb2 import Money
 from servicekit.auth import issue_token
 from servicekit.errors import InvalidArgument, NotFound
-from servicekit.grpc import open_channel, start_server
-from testkit.services import free_port
+from services.gateway.tests.unit.conftest import GatewayOver
 
 SECRET = "a-secret-for-unit-tests-only-of-32-or-more-bytes"
 ORDER = orders_pb2.SalesOrder(
@@ -59,26 +55,17 @@ class FakeBilling(billing_pb2_grpc.BillingServiceServicer):
 
 
 @pytest.fixture(scope="module")
-async def api() -> AsyncIterator[httpx.AsyncClient]:
-    port = free_port()
-    server = await start_server(
+async def api(gateway_over: GatewayOver) -> AsyncIterator[httpx.AsyncClient]:
+    async with gateway_over(
         [
             (orders_pb2_grpc.add_OrdersServiceServicer_to_server, FakeOrders()),
             (inventory_pb2_grpc.add_InventoryServiceServicer_to_server, FakeInventory()),
             (billing_pb2_grpc.add_BillingServiceServicer_to_server, FakeBilling()),
         ],
-        [],
-        "127.0.0.1",
-        port,
-    )
-    clients = Clients({name: open_channel(f"127.0.0.1:{port}") for name in SERVICES})
-    app = create_app(Settings(jwt_secret=SECRET), clients)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://gw"
+        SECRET,
+        "http://gw",
     ) as client:
         yield client
-    await clients.close()
-    await server.stop(None)
 
 
 FORGED = issue_token("another-secret-of-32-bytes-or-more!!", "mallory", ("admin",))

@@ -9,9 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.app import create_app
-from gateway.clients import SERVICES, Clients
-from gateway.config import Settings
 from gateway.routes.quotes import attachment
 from gateway.schemas import Invoice, SalesOrder
 from oms.billing.v1 import billing_pb2
@@ -22,8 +19,7 @@ from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
 from servicekit.auth import issue_token
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
-from servicekit.grpc import open_channel, start_server
-from testkit.services import free_port
+from services.gateway.tests.unit.conftest import GatewayOver
 
 SECRET = "a-secret-for-unit-tests-only-of-32-or-more-bytes"
 PDF = b"%PDF-1.7\n...\n%%EOF\n"
@@ -172,22 +168,13 @@ async def quoting() -> FakeQuoting:
 
 
 @pytest.fixture(scope="module")
-async def api(quoting: FakeQuoting) -> AsyncIterator[httpx.AsyncClient]:
-    port = free_port()
-    server = await start_server(
+async def api(gateway_over: GatewayOver, quoting: FakeQuoting) -> AsyncIterator[httpx.AsyncClient]:
+    async with gateway_over(
         [(quoting_pb2_grpc.add_QuotingServiceServicer_to_server, quoting)],
-        [],
-        "127.0.0.1",
-        port,
-    )
-    clients = Clients({name: open_channel(f"127.0.0.1:{port}") for name in SERVICES})
-    app = create_app(Settings(jwt_secret=SECRET), clients)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://gw/api/v1"
+        SECRET,
+        "http://gw/api/v1",
     ) as client:
         yield client
-    await clients.close()
-    await server.stop(None)
 
 
 def bearer(*roles: str) -> dict[str, str]:

@@ -1,0 +1,59 @@
+"""A private stack for a benchmark: its own PostgreSQL, Kafka, services and gateway, on ports
+offset by OMS_BENCH_PORT_OFFSET (default 2000) so it runs beside `make run` and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from devstack.kafka import KafkaBroker
+from devstack.postgres import PostgresCluster
+from devstack.supervisor import Stack
+from devstack.topology import DEV_JWT_SECRET, Ports
+from servicekit.auth import issue_token
+
+
+@dataclass
+class PrivateStack:
+    stack: Stack
+    kafka: KafkaBroker
+    postgres: PostgresCluster
+
+    def api(self, connections: int = 100) -> httpx.AsyncClient:
+        """The gateway's /api/v1 as an admin."""
+        token = issue_token(DEV_JWT_SECRET, "bench", ("admin",))
+        return httpx.AsyncClient(
+            base_url=f"{self.stack.gateway_url}/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+            limits=httpx.Limits(max_connections=connections),
+        )
+
+
+@contextlib.asynccontextmanager
+async def private_stack() -> AsyncIterator[PrivateStack]:
+    folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
+    ports = Ports(int(os.environ.get("OMS_BENCH_PORT_OFFSET", "2000")))
+    postgres = await asyncio.to_thread(PostgresCluster.private, folder / "pgdata", ports.postgres)
+    kafka = KafkaBroker(folder / "kafka", ports.kafka, ports.kafka_controller)
+    await asyncio.to_thread(kafka.start)
+    stack = Stack(postgres, kafka.bootstrap, ports, folder / "logs")
+    try:
+        print("starting the stack...", flush=True)
+        await stack.start_all(progress=True)
+        yield PrivateStack(stack, kafka, postgres)
+    finally:
+        await stack.stop_processes()
+        await asyncio.to_thread(kafka.stop)
+        await asyncio.to_thread(postgres.stop)
+        shutil.rmtree(folder, ignore_errors=True)
+        if postgres.data_dir is not None:
+            shutil.rmtree(postgres.data_dir, ignore_errors=True)
