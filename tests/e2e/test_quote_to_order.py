@@ -143,7 +143,7 @@ async def test_an_accepted_quote_becomes_an_order_and_an_invoice_with_the_same_f
     order = (
         await eventually(
             lambda: admin.get(f"/sales-orders/{order_id}"),
-            lambda r: r.status_code == 200 and r.json()["status"] == "reserved",
+            lambda r: r.status_code == 200 and r.json()["stock_status"] == "reserved",
         )
     ).json()
     assert order["quote_id"] == quote["id"]

@@ -3,7 +3,10 @@
 from pathlib import Path
 
 from billing.adapters.tables import messaging_tables, metadata
+from billing.application.accounts import Customers
+from billing.application.credits import Credits
 from billing.application.invoicing import Invoicing
+from billing.application.payments import Payments
 from billing.entrypoints.grpc_server import BillingServicer
 from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
@@ -16,15 +19,21 @@ from servicekit.db import Database
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
-    invoicing = Invoicing(database, outbox)
+    credits = Credits(database, outbox)
+    invoicing = Invoicing(database, outbox, credits)
+    payments = Payments(database, outbox)
+    customers = Customers(database)
+    servicer = BillingServicer(invoicing, payments, credits, customers)
     return Wiring(
-        registrations=[
-            (billing_pb2_grpc.add_BillingServiceServicer_to_server, BillingServicer(invoicing))
-        ],
+        registrations=[(billing_pb2_grpc.add_BillingServiceServicer_to_server, servicer)],
         subscriptions=[
             Subscription(orders_pb2.SalesOrderPlaced, invoicing.on_sales_order_placed),
             Subscription(inventory_pb2.ShipmentDispatched, invoicing.on_shipment_dispatched),
             Subscription(quoting_pb2.QuoteAccepted, invoicing.on_quote_accepted),
+            Subscription(orders_pb2.SalesOrderCancelled, credits.on_sales_order_cancelled),
+            Subscription(inventory_pb2.ReturnReceived, credits.on_return_received),
+            Subscription(orders_pb2.CustomerRegistered, customers.on_customer_registered),
+            Subscription(orders_pb2.CustomerChanged, customers.on_customer_changed),
         ],
     )
 
@@ -34,7 +43,13 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
-    publishes=[events.InvoiceIssued],
+    publishes=[
+        events.InvoiceIssued,
+        events.PaymentReceived,
+        events.InvoicePaid,
+        events.CreditNoteIssued,
+        events.CustomerBalanceChanged,
+    ],
     grpc_service_names=[billing_pb2.DESCRIPTOR.services_by_name["BillingService"].full_name],
     wire=wire,
 )

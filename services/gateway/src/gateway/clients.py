@@ -12,6 +12,7 @@ from gateway.config import Settings
 from oms.billing.v1.billing_pb2_grpc import BillingServiceStub
 from oms.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from oms.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
+from oms.orders.v1.customers_pb2_grpc import CustomersServiceStub
 from oms.orders.v1.orders_pb2_grpc import OrdersServiceStub
 from oms.procurement.v1.procurement_pb2_grpc import ProcurementServiceStub
 from oms.quoting.v1.quoting_pb2_grpc import QuotingServiceStub
@@ -39,6 +40,11 @@ class Clients:
     @property
     def orders(self) -> OrdersServiceStub:
         return OrdersServiceStub(self.channels["orders"])
+
+    @property
+    def customers(self) -> CustomersServiceStub:
+        """The customer master, served by the orders service."""
+        return CustomersServiceStub(self.channels["orders"])
 
     @property
     def inventory(self) -> InventoryServiceStub:

@@ -151,6 +151,7 @@ class StockLevel(Response):
 class OrderLineIn(Request):
     product_id: str = Field(max_length=64)
     quantity: Quantity
+    needed_by: str = Field("", max_length=10, examples=["2026-12-24"], description="YYYY-MM-DD")
 
 
 class SalesOrderIn(Request):
@@ -158,6 +159,9 @@ class SalesOrderIn(Request):
     currency: str = Field(max_length=3)
     lines: list[OrderLineIn] = Field(max_length=500)
     channel: str = Field("direct", max_length=50)
+    order_type: str = Field("standard", max_length=30, description="standard or contract")
+    salesperson: str = Field("", max_length=200, description="the responsible person; you if empty")
+    shipping_address: dict[str, str] = Field(default_factory=dict, max_length=20)
 
 
 class SalesOrderLine(Response):
@@ -167,6 +171,13 @@ class SalesOrderLine(Response):
     quantity: int
     unit_price: Money
     line_total: Money
+    shipped: int
+    needed_by: str
+    reserved: int
+    backordered: int
+    returned: int
+    unit_cost: str
+    category_id: str
 
 
 class SalesOrder(Response, HasDocument):
@@ -185,11 +196,27 @@ class SalesOrder(Response, HasDocument):
     updated_at: When
     quote_id: str = Field(description="the accepted quote it was made from; empty otherwise")
     document: PricedDocument | None = None
+    order_type: str
+    salesperson: str
+    contract_number: str
+    payment_terms: str
+    shipping_address: dict[str, str]
+    stock_status: str = Field(description="pending, reserved, backordered, rejected or released")
+    credit_hold: str = Field(description="why it waits at approval; empty when it does not")
+    estimated_cost: str
+    next_stages: list[str] = Field(description="where the pipeline lets it go from here")
+
+
+class OrderTotals(Response):
+    currency: str
+    orders: int
+    total: Money
 
 
 class SalesOrderPage(Response):
     items: list[SalesOrder]
     next_cursor: str
+    totals: list[OrderTotals] = Field(description="of every order the filters match, per currency")
 
 
 class ShipmentIn(Request):

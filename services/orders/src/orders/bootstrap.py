@@ -7,11 +7,13 @@ from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import billing_pb2, inventory_pb2, quoting_pb2
 from oms.events.v1 import orders_pb2 as events
-from oms.orders.v1 import orders_pb2, orders_pb2_grpc
+from oms.orders.v1 import customers_pb2, customers_pb2_grpc, orders_pb2, orders_pb2_grpc
 from orders.adapters.catalog_client import CatalogClient
 from orders.adapters.tables import messaging_tables, metadata
+from orders.application.customers import Customers
 from orders.application.handlers import Orders
 from orders.config import Settings
+from orders.entrypoints.customers_grpc import CustomersServicer
 from orders.entrypoints.grpc_server import OrdersServicer
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -20,16 +22,29 @@ from servicekit.db import Database
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
     assert isinstance(settings, Settings)
     orders = Orders(database, outbox, CatalogClient(settings.catalog_target))
+    customers = Customers(database, outbox)
     return Wiring(
         registrations=[
-            (orders_pb2_grpc.add_OrdersServiceServicer_to_server, OrdersServicer(orders))
+            (orders_pb2_grpc.add_OrdersServiceServicer_to_server, OrdersServicer(orders)),
+            (
+                customers_pb2_grpc.add_CustomersServiceServicer_to_server,
+                CustomersServicer(customers),
+            ),
         ],
         subscriptions=[
             Subscription(inventory_pb2.StockReserved, orders.on_stock_reserved),
             Subscription(inventory_pb2.StockRejected, orders.on_stock_rejected),
+            Subscription(inventory_pb2.StockPartiallyReserved, orders.on_stock_partially_reserved),
+            Subscription(inventory_pb2.BackorderAllocated, orders.on_backorder_allocated),
+            Subscription(inventory_pb2.ReservationReleased, orders.on_reservation_released),
             Subscription(inventory_pb2.ShipmentDispatched, orders.on_shipment_dispatched),
+            Subscription(inventory_pb2.ShipmentStatusChanged, orders.on_shipment_status_changed),
+            Subscription(inventory_pb2.ReturnReceived, orders.on_return_received),
             Subscription(billing_pb2.InvoiceIssued, orders.on_invoice_issued),
+            Subscription(billing_pb2.InvoicePaid, orders.on_invoice_paid),
+            Subscription(billing_pb2.CreditNoteIssued, orders.on_credit_note_issued),
             Subscription(quoting_pb2.QuoteAccepted, orders.on_quote_accepted),
+            Subscription(billing_pb2.CustomerBalanceChanged, customers.on_customer_balance_changed),
         ],
     )
 
@@ -39,7 +54,19 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
-    publishes=[events.SalesOrderPlaced, events.SalesOrderStatusChanged],
-    grpc_service_names=[orders_pb2.DESCRIPTOR.services_by_name["OrdersService"].full_name],
+    publishes=[
+        events.SalesOrderPlaced,
+        events.SalesOrderStatusChanged,
+        events.SalesOrderApproved,
+        events.SalesOrderCancelled,
+        events.SalesOrderLinesChanged,
+        events.ReturnAuthorized,
+        events.CustomerRegistered,
+        events.CustomerChanged,
+    ],
+    grpc_service_names=[
+        orders_pb2.DESCRIPTOR.services_by_name["OrdersService"].full_name,
+        customers_pb2.DESCRIPTOR.services_by_name["CustomersService"].full_name,
+    ],
     wire=wire,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import grpc
 import pytest
 
 from oms.orders.v1 import orders_pb2_grpc
@@ -18,9 +19,10 @@ def catalog(catalog_process: str) -> str:
 
 
 @pytest.fixture
-async def env(
+async def service(
     catalog: str, fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
-) -> AsyncIterator[tuple[orders_pb2_grpc.OrdersServiceStub, str, str]]:
+) -> AsyncIterator[tuple[grpc.aio.Channel, str, str]]:
+    """The orders service on a database and topic namespace of its own: (channel, ns, url)."""
     ns = namespace()
     url = await fresh_database("orders")
     settings = Settings(
@@ -31,4 +33,12 @@ async def env(
         catalog_target=catalog,
     )
     async with running(SPEC, settings) as channel:
-        yield orders_pb2_grpc.OrdersServiceStub(channel), ns, url
+        yield channel, ns, url
+
+
+@pytest.fixture
+def env(
+    service: tuple[grpc.aio.Channel, str, str],
+) -> tuple[orders_pb2_grpc.OrdersServiceStub, str, str]:
+    channel, ns, url = service
+    return orders_pb2_grpc.OrdersServiceStub(channel), ns, url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict, ParseDict
@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing.adapters.tables import (
     counted_shipments,
     invoice_lines,
-    invoice_sequences,
     invoices,
     order_copies,
     order_copy_lines,
     pending_shipments,
 )
+from billing.application.accounts import due_on, move_balance, next_number
+from billing.application.credits import Credits
 from billing.domain.model import (
     CannotInvoice,
     InvoiceLine,
@@ -62,6 +63,14 @@ class Invoice:
     issued_at: datetime
     quote_id: str = ""
     document: PricedDocument | None = None
+    due_date: date | None = None
+    amount_paid: Money | None = None
+    amount_credited: Money | None = None
+
+    @property
+    def balance(self) -> Money:
+        zero = self.total.times(0)
+        return (self.total - (self.amount_paid or zero) - (self.amount_credited or zero)).rounded()
 
 
 def verified(document: PricedDocument, what: str) -> PricedDocument:
@@ -73,24 +82,12 @@ def verified(document: PricedDocument, what: str) -> PricedDocument:
     return document
 
 
-async def next_number(session: AsyncSession, year: int) -> int:
-    """The year's next invoice number; the row stays locked until this transaction ends, so a
-    rollback gives the number back and concurrent invoices take turns."""
-    statement = (
-        insert(invoice_sequences)
-        .values(year=year, last_number=1)
-        .on_conflict_do_update(
-            index_elements=["year"], set_={"last_number": invoice_sequences.c.last_number + 1}
-        )
-        .returning(invoice_sequences.c.last_number)
-    )
-    return int((await session.execute(statement)).scalar_one())
-
-
 class Invoicing:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(self, database: Database, outbox: Outbox, credits: Credits | None = None) -> None:
         self.database = database
         self.outbox = outbox
+        # Credits what is invoiced for an order already cancelled or returned.
+        self.credits = credits or Credits(database, outbox)
 
     async def on_sales_order_placed(
         self, session: AsyncSession, order: orders_pb2.SalesOrderPlaced, envelope: Envelope
@@ -289,6 +286,7 @@ class Invoicing:
                 status="open",
                 issued_at=issued_at,
                 created_by=current_principal().subject,
+                due_date=await due_on(session, customer_id, issued_at.date()),
             )
         )
         await session.execute(
@@ -318,6 +316,18 @@ class Invoicing:
             quote_id=quote_id or "",
         )
         await self.outbox.add(session, issued, key=order_id or quote_id or invoice_id)
+        if order_id is not None:
+            # Invoices before the customer's balance, as payments and credit notes lock them:
+            # never one waiting for the other's lock while holding the one it needs.
+            await session.execute(
+                select(invoices.c.id)
+                .where(invoices.c.order_id == order_id)
+                .order_by(invoices.c.number)
+                .with_for_update()
+            )
+        await move_balance(session, self.outbox, customer_id, total)
+        if order_id is not None:
+            await self.credits.after_invoice(session, invoice_id, order_id)
 
     async def find(self, order_id: str = "", invoice_id: str = "") -> list[Invoice]:
         query = select(invoices).order_by(invoices.c.number)
@@ -358,6 +368,9 @@ class Invoicing:
                 h.issued_at,
                 h.quote_id or "",
                 None if h.document is None else ParseDict(h.document, PricedDocument()),
+                h.due_date,
+                Money(h.amount_paid, h.currency).trimmed(),
+                Money(h.amount_credited, h.currency).trimmed(),
             )
             for h in heads
         ]

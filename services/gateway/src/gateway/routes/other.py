@@ -1,35 +1,12 @@
-"""/invoices, /suppliers"""
+"""/suppliers (billing's resources are in routes/billing.py)"""
 
 from fastapi import APIRouter, Request, Response
 
 from gateway.auth import AnyUser, require
-from gateway.schemas import Invoice, Items, Supplier, SupplierIn
-from oms.billing.v1 import billing_pb2
+from gateway.schemas import Items, Supplier, SupplierIn
 from oms.procurement.v1 import procurement_pb2
 
 router = APIRouter()
-FINANCE_READERS = require("finance", "order-desk", "sales")
-
-
-@router.get("/invoices", response_model=Items, dependencies=[FINANCE_READERS], tags=["billing"])
-async def invoices(request: Request, order_id: str = "") -> Items:
-    reply = await request.app.state.clients.billing.ListInvoices(
-        billing_pb2.ListInvoicesRequest(order_id=order_id)
-    )
-    return Items(items=[Invoice.model_validate(i) for i in reply.invoices])
-
-
-@router.get(
-    "/invoices/{invoice_id}",
-    response_model=Invoice,
-    dependencies=[FINANCE_READERS],
-    tags=["billing"],
-)
-async def invoice(invoice_id: str, request: Request) -> Invoice:
-    reply = await request.app.state.clients.billing.GetInvoice(
-        billing_pb2.GetInvoiceRequest(invoice_id=invoice_id)
-    )
-    return Invoice.model_validate(reply.invoice)
 
 
 @router.post(

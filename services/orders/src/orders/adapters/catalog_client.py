@@ -8,6 +8,7 @@ import grpc
 
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from orders.domain.model import CatalogProduct
+from pricing.money import parse_amount
 from pricing.wire import money_from_proto
 from servicekit.errors import Unavailable
 from servicekit.grpc import open_channel
@@ -25,6 +26,13 @@ class CatalogClient:
         except grpc.aio.AioRpcError as error:
             raise Unavailable(f"catalog cannot price the order now: {error.details()}") from error
         return {
-            p.id: CatalogProduct(p.id, p.sku, money_from_proto(p.list_price), p.active)
+            p.id: CatalogProduct(
+                p.id,
+                p.sku,
+                money_from_proto(p.list_price),
+                p.active,
+                parse_amount(p.cost) if p.cost else None,
+                p.category_id,
+            )
             for p in reply.products
         }

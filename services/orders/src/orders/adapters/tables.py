@@ -5,6 +5,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -35,6 +36,17 @@ sales_orders = Table(
     Column("shipments", Integer, nullable=False, server_default="0"),
     Column("invoices", Integer, nullable=False, server_default="0"),
     Column("invoiced_in_full", Boolean, nullable=False, server_default="false"),
+    Column("invoices_paid", Integer, nullable=False, server_default="0"),
+    Column("order_type", String(30), nullable=False, server_default="standard"),
+    Column("salesperson", String(200), nullable=False, server_default=""),
+    Column("contract_number", String(100), nullable=False, server_default=""),
+    Column("payment_terms", String(200), nullable=False, server_default=""),
+    Column("shipping_address", JSONB),
+    Column("stock_status", String(20), nullable=False, server_default="pending"),
+    # Why the order waits at approval (the credit figures); empty when it does not.
+    Column("credit_hold", Text, nullable=False, server_default=""),
+    # Goods at cost, fixed when the order is approved for execution.
+    Column("estimated_cost", Numeric(18, 6)),
     # The priced document of an order made from a quote (PricedDocument as JSON); else NULL.
     Column("document", JSONB),
     Column("quote_id", String(36), unique=True),
@@ -46,6 +58,7 @@ sales_orders = Table(
 )
 Index("ix_sales_orders_customer_created", sales_orders.c.customer_id, sales_orders.c.created_at)
 Index("ix_sales_orders_status_created", sales_orders.c.status, sales_orders.c.created_at)
+Index("ix_sales_orders_salesperson_created", sales_orders.c.salesperson, sales_orders.c.created_at)
 
 sales_order_lines = Table(
     "sales_order_lines",
@@ -59,6 +72,12 @@ sales_order_lines = Table(
     Column("unit_price", Numeric(18, 6), nullable=False),
     Column("line_total", Numeric(18, 6), nullable=False),
     Column("shipped_quantity", BigInteger, nullable=False, server_default="0"),
+    Column("needed_by", Date),
+    Column("unit_cost", Numeric(18, 6)),
+    Column("category_id", String(36), nullable=False, server_default=""),
+    Column("reserved_quantity", BigInteger, nullable=False, server_default="0"),
+    Column("backordered_quantity", BigInteger, nullable=False, server_default="0"),
+    Column("returned_quantity", BigInteger, nullable=False, server_default="0"),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     CheckConstraint("shipped_quantity <= quantity", name="never_ships_more_than_ordered"),
 )
@@ -71,8 +90,87 @@ order_history = Table(
     Column("order_id", String(36), ForeignKey("sales_orders.id"), nullable=False, index=True),
     Column("from_status", String(30)),
     Column("to_status", String(30), nullable=False),
+    # A change that is not a move (a quantity, a cost, a hold): from_status is then NULL.
+    Column("note", Text, nullable=False, server_default=""),
     Column("reason", Text, nullable=False, server_default=""),
     Column("actor", String(200), nullable=False),
     Column("caused_by", String(64)),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Actual costs recorded against an order as they occur (goods at cost are recorded per shipment).
+order_costs = Table(
+    "order_costs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("order_id", String(36), ForeignKey("sales_orders.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("amount", Numeric(18, 6), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    # The shipment that carried goods at cost, so a redelivered shipment records nothing twice.
+    Column("source", String(64), unique=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+)
+
+order_returns = Table(
+    "order_returns",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("order_id", String(36), ForeignKey("sales_orders.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("lines", JSONB, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+)
+
+# A replaced pipeline per order type; the built-in one serves until there is a row.
+pipelines = Table(
+    "pipelines",
+    metadata,
+    Column("order_type", String(30), primary_key=True),
+    Column("definition", JSONB, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)
+
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    # "company" or "person".
+    Column("kind", String(10), nullable=False),
+    Column("tax_id", String(50), nullable=False, server_default=""),
+    Column("email", String(320), nullable=False, server_default=""),
+    Column("customer_group", String(100), nullable=False, server_default=""),
+    Column("currency", String(3), nullable=False),
+    Column("payment_terms", String(100), nullable=False, server_default=""),
+    # In `currency`; NULL: no limit.
+    Column("credit_limit", Numeric(18, 6)),
+    # A list of contacts, each with its name, email, phone and role.
+    Column("contacts", JSONB, nullable=False),
+    # Each an object of line1, line2, city, postal_code, country and state; or NULL.
+    Column("billing_address", JSONB),
+    Column("shipping_address", JSONB),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)
+Index("ix_customers_name_id", customers.c.name, customers.c.id)
+Index("ix_customers_customer_group_name", customers.c.customer_group, customers.c.name)
+
+# What billing says a customer owes on open invoices, per currency (CustomerBalanceChanged).
+customer_balances = Table(
+    "customer_balances",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("open_balance", Numeric(18, 6), nullable=False),
+    # When billing stated it (the event's time): an older statement never overwrites a newer one.
+    Column("as_of", DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,147 @@
+"""The customer master's REST bodies: an account as sales, the order desk or finance enter it, and
+the account as stored.
+
+The orders service validates the values (currencies, countries, e-mail addresses, the credit
+limit's currency) and names every field at fault with these same paths
+(`contacts[1].email`, `billing_address.country`); these models only bound sizes generously."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from google.protobuf.message import Message
+from pydantic import Field, model_validator
+
+from gateway.schemas import Money, MoneyIn, Request, Response, When
+from oms.orders.v1 import customers_pb2 as pb
+from oms.types.v1.types_pb2 import Money as MoneyMessage
+
+
+class ContactIn(Request):
+    name: str = Field(max_length=400, examples=["Ada Buyer"])
+    email: str = Field("", max_length=640)
+    phone: str = Field("", max_length=80, examples=["+49 30 123456"])
+    role: str = Field("", max_length=200, examples=["purchasing"])
+
+    def to_proto(self) -> pb.CustomerContact:
+        return pb.CustomerContact(
+            name=self.name, email=self.email, phone=self.phone, role=self.role
+        )
+
+
+class AddressIn(Request):
+    line1: str = Field(max_length=400, examples=["Hauptstr. 1"])
+    line2: str = Field("", max_length=400)
+    city: str = Field(max_length=200, examples=["Berlin"])
+    postal_code: str = Field("", max_length=40, examples=["10115"])
+    country: str = Field(max_length=10, examples=["DE"], description="ISO 3166-1 alpha-2")
+    state: str = Field("", max_length=200)
+
+    def to_proto(self) -> pb.CustomerAddress:
+        return pb.CustomerAddress(
+            line1=self.line1,
+            line2=self.line2,
+            city=self.city,
+            postal_code=self.postal_code,
+            country=self.country,
+            state=self.state,
+        )
+
+
+class CustomerIn(Request):
+    """Every editable field of an account; a PUT replaces them all."""
+
+    name: str = Field(max_length=400, examples=["Acme GmbH"])
+    kind: Literal["company", "person"] = Field(examples=["company"])
+    tax_id: str = Field("", max_length=100, examples=["DE123456789"])
+    email: str = Field("", max_length=640)
+    customer_group: str = Field(
+        "", max_length=200, description="selects the price list; empty: list prices"
+    )
+    currency: str = Field(max_length=3, examples=["EUR"])
+    payment_terms: str = Field("", max_length=200, examples=["30 days net"])
+    credit_limit: MoneyIn | None = Field(
+        None, description="in the customer's currency, >= 0; absent or null: no limit"
+    )
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=200)
+    billing_address: AddressIn | None = None
+    shipping_address: AddressIn | None = None
+
+    def to_proto(self) -> pb.CustomerInput:
+        message = pb.CustomerInput(
+            name=self.name,
+            kind=self.kind,
+            tax_id=self.tax_id,
+            email=self.email,
+            customer_group=self.customer_group,
+            currency=self.currency,
+            payment_terms=self.payment_terms,
+            contacts=[c.to_proto() for c in self.contacts],
+        )
+        if self.credit_limit is not None:
+            message.credit_limit.CopyFrom(
+                MoneyMessage(amount=self.credit_limit.amount, currency=self.credit_limit.currency)
+            )
+        if self.billing_address is not None:
+            message.billing_address.CopyFrom(self.billing_address.to_proto())
+        if self.shipping_address is not None:
+            message.shipping_address.CopyFrom(self.shipping_address.to_proto())
+        return message
+
+
+class CustomerUpdateIn(CustomerIn):
+    version: int = Field(
+        0, ge=0, le=2_147_483_647, description="the version read; 0 or absent: replace regardless"
+    )
+
+
+class Contact(Response):
+    name: str
+    email: str
+    phone: str
+    role: str
+
+
+class Address(Response):
+    line1: str
+    line2: str
+    city: str
+    postal_code: str
+    country: str
+    state: str
+
+
+class Customer(Response):
+    id: str
+    name: str
+    kind: str
+    tax_id: str
+    email: str
+    customer_group: str
+    currency: str
+    payment_terms: str
+    credit_limit: Money | None = Field(description="null: no limit")
+    contacts: list[Contact]
+    billing_address: Address | None
+    shipping_address: Address | None
+    version: int
+    created_at: When
+    created_by: str
+    updated_at: When
+    updated_by: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unset_is_null(cls, value: Any) -> Any:
+        # A proto3 sub-message reads as an empty default when unset: absent means null here.
+        if isinstance(value, Message):
+            fields = {f.name: getattr(value, f.name) for f in value.DESCRIPTOR.fields}
+            for name in ("credit_limit", "billing_address", "shipping_address"):
+                fields[name] = fields[name] if value.HasField(name) else None
+            return fields
+        return value
+
+
+class CustomerPage(Response):
+    items: list[Customer]
+    next_page_token: str = Field(description="empty on the last page")

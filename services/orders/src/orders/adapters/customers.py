@@ -1,0 +1,192 @@
+"""Customer accounts and their open balances in PostgreSQL, on the service's one `metadata`.
+
+`credit_position` and `customer_exists` are what the order use cases ask of the customer master,
+in their own transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from orders.adapters.tables import customer_balances, customers
+from orders.domain.customers import (
+    Address,
+    Contact,
+    CreditPosition,
+    Customer,
+    CustomerFilter,
+    Details,
+)
+from orders.domain.customers import credit_position as position_in
+from pricing.money import Money
+
+
+async def credit_position(session: AsyncSession, customer_id: str) -> CreditPosition | None:
+    """The customer's limit and open balance in its own currency; None for no such customer."""
+    account = (
+        await session.execute(
+            select(customers.c.currency, customers.c.credit_limit).where(
+                customers.c.id == customer_id
+            )
+        )
+    ).first()
+    if account is None:
+        return None
+    owed = await session.scalar(
+        select(customer_balances.c.open_balance).where(
+            customer_balances.c.customer_id == customer_id,
+            customer_balances.c.currency == account.currency,
+        )
+    )
+    balances = {} if owed is None else {account.currency: Decimal(owed)}
+    return position_in(account.currency, account.credit_limit, balances)
+
+
+async def customer_exists(session: AsyncSession, customer_id: str) -> bool:
+    found = await session.scalar(select(customers.c.id).where(customers.c.id == customer_id))
+    return found is not None
+
+
+def _like(text: str) -> str:
+    """`text` for a LIKE pattern, its wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _row(details: Details) -> dict[str, Any]:
+    limit = details.credit_limit
+    return {
+        "name": details.name,
+        "kind": details.kind,
+        "tax_id": details.tax_id,
+        "email": details.email,
+        "customer_group": details.customer_group,
+        "currency": details.currency,
+        "payment_terms": details.payment_terms,
+        "credit_limit": None if limit is None else limit.amount,
+        "contacts": [
+            {"name": c.name, "email": c.email, "phone": c.phone, "role": c.role}
+            for c in details.contacts
+        ],
+        "billing_address": None
+        if details.billing_address is None
+        else details.billing_address.as_dict(),
+        "shipping_address": None
+        if details.shipping_address is None
+        else details.shipping_address.as_dict(),
+    }
+
+
+def _customer(r: Any) -> Customer:
+    return Customer(
+        id=r.id,
+        details=Details(
+            name=r.name,
+            kind=r.kind,
+            currency=r.currency,
+            tax_id=r.tax_id,
+            email=r.email,
+            customer_group=r.customer_group,
+            payment_terms=r.payment_terms,
+            credit_limit=None
+            if r.credit_limit is None
+            else Money(r.credit_limit, r.currency).trimmed(),
+            contacts=tuple(
+                Contact(c["name"], c.get("email", ""), c.get("phone", ""), c.get("role", ""))
+                for c in r.contacts
+            ),
+            billing_address=Address.from_dict(r.billing_address),
+            shipping_address=Address.from_dict(r.shipping_address),
+        ),
+        created_at=r.created_at,
+        created_by=r.created_by,
+        updated_at=r.updated_at,
+        updated_by=r.updated_by,
+        version=r.version,
+    )
+
+
+class CustomerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, customer: Customer) -> None:
+        await self.session.execute(
+            customers.insert().values(
+                id=customer.id,
+                version=customer.version,
+                created_at=customer.created_at,
+                created_by=customer.created_by,
+                updated_at=customer.updated_at,
+                updated_by=customer.updated_by,
+                **_row(customer.details),
+            )
+        )
+
+    async def get(self, customer_id: str, for_update: bool = False) -> Customer | None:
+        query = select(customers).where(customers.c.id == customer_id)
+        row = (await self.session.execute(query.with_for_update() if for_update else query)).first()
+        return None if row is None else _customer(row)
+
+    async def save(self, customer: Customer) -> bool:
+        """Writes `customer` over the version before it; False when that is not the stored one."""
+        saved = await self.session.execute(
+            customers.update()
+            .where(customers.c.id == customer.id, customers.c.version == customer.version - 1)
+            .values(
+                version=customer.version,
+                updated_at=customer.updated_at,
+                updated_by=customer.updated_by,
+                **_row(customer.details),
+            )
+            .returning(customers.c.id)
+        )
+        return saved.first() is not None
+
+    async def page(
+        self, wanted: CustomerFilter, after: tuple[str, str] | None, limit: int
+    ) -> list[Customer]:
+        """By name, then id; `after` is the (name, id) of the last customer already seen."""
+        conditions: list[Any] = []
+        if wanted.name_prefix:
+            conditions.append(customers.c.name.ilike(f"{_like(wanted.name_prefix)}%", escape="\\"))
+        if wanted.name_contains:
+            pattern = f"%{_like(wanted.name_contains)}%"
+            conditions.append(customers.c.name.ilike(pattern, escape="\\"))
+        if wanted.customer_group:
+            conditions.append(customers.c.customer_group == wanted.customer_group)
+        if after is not None:
+            conditions.append(tuple_(customers.c.name, customers.c.id) > after)
+        rows = await self.session.execute(
+            select(customers)
+            .where(and_(True, *conditions))
+            .order_by(customers.c.name, customers.c.id)
+            .limit(limit)
+        )
+        return [_customer(r) for r in rows]
+
+    async def set_balance(self, customer_id: str, balance: Money, as_of: datetime) -> None:
+        """Billing's open balance of the customer in `balance.currency` as of `as_of`, unless
+        a later one is already known."""
+        statement = insert(customer_balances).values(
+            customer_id=customer_id,
+            currency=balance.currency,
+            open_balance=balance.amount,
+            as_of=as_of,
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[customer_balances.c.customer_id, customer_balances.c.currency],
+                set_={"open_balance": statement.excluded.open_balance, "as_of": as_of},
+                where=customer_balances.c.as_of <= statement.excluded.as_of,
+            )
+        )
