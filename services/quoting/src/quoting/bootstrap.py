@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
+from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
+from oms.events.v1 import orders_pb2
 from oms.events.v1 import quoting_pb2 as events
 from oms.quoting.v1 import quoting_pb2, quoting_pb2_grpc
 from quoting.adapters.catalog_client import CatalogClient
 from quoting.adapters.tables import messaging_tables, metadata
+from quoting.application.customers import on_customer
 from quoting.application.quotes import Quotes
 from quoting.config import Settings
 from quoting.entrypoints.grpc_server import QuotingServicer
@@ -25,6 +28,10 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
     return Wiring(
         registrations=[
             (quoting_pb2_grpc.add_QuotingServiceServicer_to_server, QuotingServicer(quotes))
+        ],
+        subscriptions=[
+            Subscription(orders_pb2.CustomerRegistered, on_customer),
+            Subscription(orders_pb2.CustomerChanged, on_customer),
         ],
         loops=[expire],
     )

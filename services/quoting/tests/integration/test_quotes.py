@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from oms.catalog.v1 import catalog_pb2 as catalog
 from oms.catalog.v1 import catalog_pb2_grpc
+from oms.events.v1 import orders_pb2
 from oms.events.v1 import quoting_pb2 as events
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.quoting.v1 import quoting_pb2_grpc
@@ -21,7 +22,7 @@ from pricing.documents import verify
 from quoting.bootstrap import SPEC
 from quoting.config import Settings
 from servicekit.grpc import violations_of
-from testkit.services import EventLog, as_user, free_port, namespace, running
+from testkit.services import EventLog, as_user, free_port, namespace, publish, running
 
 SALES = as_user("sam", "sales")
 VAT19 = pricing.TaxRate(code="VAT19", rate="0.19")
@@ -336,3 +337,40 @@ async def test_templates_filters_pages_and_the_pdf(
     rendered = await stub.RenderQuote(pb.RenderQuoteRequest(quote_id=first.id))
     assert rendered.pdf.startswith(b"%PDF-")
     assert rendered.filename.endswith("-v1.pdf")
+
+
+async def test_a_known_customer_brings_its_price_list_group_and_payment_terms(
+    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str],
+    products: Catalog,
+    kafka_bootstrap: str,
+) -> None:
+    stub, ns, _ = env
+    customer_id = str(uuid.uuid4())
+    account = orders_pb2.CustomerAccount(
+        customer_id=customer_id,
+        name="Bolt & Co",
+        customer_group="wholesale",
+        currency="EUR",
+        payment_terms="14 days net",
+    )
+    await publish(kafka_bootstrap, orders_pb2.CustomerRegistered(customer=account), customer_id, ns)
+    content = pb.QuoteContent(
+        customer_id=customer_id,
+        salesperson="sam",
+        groups=[pb.GroupInput(name="Main", lines=[pb.LineInput(sku=products.widget, quantity=10)])],
+    )
+    quote = None
+    for _ in range(50):  # until the account's copy has arrived (no currency before: refused)
+        try:
+            request = pb.CreateQuoteRequest(content=content)
+            quote = (await stub.CreateQuote(request, metadata=SALES)).quote
+            break
+        except grpc.aio.AioRpcError:
+            await asyncio.sleep(0.2)
+    assert quote is not None
+    assert (quote.customer_group, quote.payment_terms, quote.currency) == (
+        "wholesale",
+        "14 days net",
+        "EUR",
+    )
+    assert quote.document.groups[0].lines[0].unit_price == "9.00"

@@ -68,3 +68,14 @@ quote_templates = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
 )
+
+# Quoting's copy of the customer master (orders owns it), for defaults on new quotes.
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("customer_group", String(100), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("payment_terms", String(200), nullable=False),
+)

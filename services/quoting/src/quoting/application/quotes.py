@@ -19,6 +19,7 @@ from oms.types.v1.types_pb2 import Money
 from quoting.adapters import pdf
 from quoting.adapters.catalog_client import CatalogClient
 from quoting.adapters.repository import QuoteRepository
+from quoting.application.customers import with_customer_defaults
 from quoting.domain.model import Quote, Status, build, check, price_requests, references
 from quoting.domain.model import with_defaults as stored_form
 from servicekit.context import Principal, acting, current_principal
@@ -33,6 +34,12 @@ EXPIRY_BATCH = 100
 
 def _today() -> date:
     return datetime.now(UTC).date()
+
+
+def _copy(content: pb.QuoteContent) -> pb.QuoteContent:
+    copied = pb.QuoteContent()
+    copied.CopyFrom(content)
+    return copied
 
 
 def _total(quote: Quote) -> Money:
@@ -58,6 +65,9 @@ class Quotes:
         """The content as stored (a template's groups first) and its priced document."""
         if content.template_id:
             content = await self._from_template(content)
+        content = _copy(content)
+        async with self.database.transaction() as session:
+            await with_customer_defaults(session, content)
         today = self.today()
         check(content, today)
         content = stored_form(content, today)
