@@ -236,3 +236,37 @@ async def test_a_forbidden_move_or_a_role_without_the_right_is_refused_and_chang
     after = (await desk.get(f"/sales-orders/{order['id']}/history")).json()["items"]
     assert len(after) == len(before) + 1  # only the allowed move to approval
     assert (await _get(desk, order["id"]))["status"] == "approval"
+
+
+async def test_a_kit_reserves_and_ships_its_components_and_is_billed_at_its_price(
+    desk: Api,
+) -> None:
+    lamp, bulb = await _product(desk, "10.00"), await _product(desk, "1.00")
+    kit = await desk.created(
+        "/products",
+        {
+            "sku": f"K-{uuid.uuid4().hex[:8]}",
+            "name": "Lamp set",
+            "list_price": {"amount": "15.00", "currency": "EUR"},
+            "kind": "kit",
+            "components": [
+                {"product_id": lamp["id"], "quantity": 1},
+                {"product_id": bulb["id"], "quantity": 3},
+            ],
+        },
+    )
+    warehouse = await _warehouse(desk, 1)
+    await _stock(desk, warehouse["id"], lamp["id"], 5)
+    await _stock(desk, warehouse["id"], bulb["id"], 9)
+    order = await _order(desk, kit["id"], 2)
+    assert order["total"] == {"amount": "30.00", "currency": "EUR"}
+    await _until(desk, order["id"], "stock_status", "reserved")
+    assert await _stock_of(desk, lamp["id"]) == [(warehouse["id"], 5, 2)]
+    assert await _stock_of(desk, bulb["id"]) == [(warehouse["id"], 9, 6)]
+    await desk.created(
+        "/shipments", {"order_id": order["id"], "warehouse_id": warehouse["id"], "carrier": "DHL"}
+    )
+    await _until(desk, order["id"], "status", "invoiced")
+    (invoice,) = (await desk.get("/invoices", order_id=order["id"])).json()["items"]
+    assert invoice["total"] == {"amount": "30.00", "currency": "EUR"}
+    assert await _stock_of(desk, bulb["id"]) == [(warehouse["id"], 3, 0)]

@@ -26,6 +26,13 @@ CATALOG = {
     "p1": CatalogProduct("p1", "SKU-1", Money.of("12.50", "EUR"), True, Decimal("7.00"), "cat-a"),
     "p2": CatalogProduct("p2", "SKU-2", Money.of("0.333", "EUR"), True),
     "p3": CatalogProduct("p3", "SKU-3", Money.of("5", "USD"), True),
+    "kit": CatalogProduct(
+        "kit",
+        "KIT-1",
+        Money.of("30", "EUR"),
+        True,
+        components=(("p1", "SKU-1", 2), ("p2", "SKU-2", 5)),
+    ),
 }
 
 
@@ -231,3 +238,14 @@ def test_no_sequence_of_events_ships_more_than_ordered_or_leaves_a_final_stage(
         assert 0 <= order.lines[0].shipped <= order.lines[0].quantity
         if before in (stages.CLOSED, stages.CANCELLED):
             assert order.status == before
+
+
+def test_a_kit_is_sold_at_its_own_price_and_picked_by_its_components() -> None:
+    order = an_order(("kit", 2), ("p1", 1))
+    assert order.document is not None
+    assert order.total == Money.of("72.50", "EUR")  # 2 x 30.00 + 12.50
+    assert sorted((line.sku, line.quantity) for line in order.lines) == [
+        ("SKU-1", 1),
+        ("SKU-1", 4),
+        ("SKU-2", 10),
+    ]

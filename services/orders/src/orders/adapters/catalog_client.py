@@ -33,6 +33,7 @@ class CatalogClient:
                 p.active,
                 parse_amount(p.cost) if p.cost else None,
                 p.category_id,
+                tuple((c.product_id, c.sku, c.quantity) for c in p.components),
             )
             for p in reply.products
         }

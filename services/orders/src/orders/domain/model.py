@@ -18,6 +18,7 @@ from typing import Any
 from oms.types.v1 import pricing_pb2 as pricing
 from orders.domain import pipeline as stages
 from orders.domain.pipeline import Pipeline
+from pricing.documents import priced
 from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from servicekit.errors import (
     FailedPrecondition,
@@ -59,6 +60,8 @@ class CatalogProduct:
     active: bool
     cost: Decimal | None = None
     category_id: str = ""
+    # For a kit: what one kit holds, as (product id, sku, units).
+    components: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass
@@ -489,6 +492,9 @@ def place(
     ]
     if any(line.total.amount > Money.of("999999999999", request.currency).amount for line in lines):
         raise InvalidArgument.of("lines", "a line total is too large")
+    document = _kit_document(request, catalog, lines)
+    if document is not None:
+        lines = picking_lines(document)
     return SalesOrder(
         id=str(uuid.uuid4()),
         customer_id=request.customer_id.strip(),
@@ -500,6 +506,43 @@ def place(
         order_type=request.order_type,
         salesperson=request.salesperson.strip() or actor,
         shipping_address=request.shipping_address,
+        document=document,
+    )
+
+
+def _kit_document(
+    request: OrderRequest, catalog: Mapping[str, CatalogProduct], lines: Sequence[Line]
+) -> pricing.PricedDocument | None:
+    """An order with a kit is a priced document: the kit is sold as one line at its own price
+    and picked by its components (as an order made from a quote is); None without kits."""
+    if not any(catalog[line.product_id].components for line in lines):
+        return None
+    return priced(
+        pricing.PricedDocument(
+            currency=request.currency,
+            groups=[
+                pricing.DocumentGroup(
+                    name="Items",
+                    lines=[
+                        pricing.DocumentLine(
+                            line_id=line.id,
+                            product_id=line.product_id,
+                            sku=line.sku,
+                            description=line.sku,
+                            quantity=str(line.quantity),
+                            unit_price=str(line.unit_price.amount),
+                            price_rule="list price",
+                            kind="kit" if catalog[line.product_id].components else "stocked",
+                            kit_parts=[
+                                pricing.KitPart(product_id=p, sku=s, quantity=q)
+                                for p, s, q in catalog[line.product_id].components
+                            ],
+                        )
+                        for line in lines
+                    ],
+                )
+            ],
+        )
     )
 
 
