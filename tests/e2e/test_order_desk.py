@@ -20,7 +20,9 @@ from tests.e2e.helpers import Api, eventually
 
 @pytest.fixture
 async def desk(gateway_url: str) -> AsyncIterator[Api]:
-    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-desk", "order-desk", "sales", "finance")
+    api = Api(
+        gateway_url, DEV_JWT_SECRET, "e2e-desk", "order-desk", "sales", "finance", "warehouse"
+    )
     yield api
     await api.aclose()
 

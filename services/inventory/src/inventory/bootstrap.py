@@ -1,10 +1,13 @@
 """The one place the inventory service's resources are put together."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from inventory.adapters.tables import messaging_tables, metadata
-from inventory.application.reservations import Reservations
+from inventory.application.reservations import ReservationRules, Reservations
+from inventory.application.shipments import Shipments
 from inventory.application.stock import Stock
+from inventory.config import Settings
 from inventory.entrypoints.grpc_server import InventoryServicer
 from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
@@ -17,13 +20,30 @@ from servicekit.db import Database
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
-    reservations = Reservations(database, outbox)
-    servicer = InventoryServicer(Stock(database), reservations)
+    assert isinstance(settings, Settings)
+    rules = ReservationRules(
+        backorders=settings.backorders,
+        policy=settings.allocation_policy,
+        ttl=timedelta(seconds=settings.reservation_ttl_seconds),
+    )
+    reservations = Reservations(database, outbox, rules)
+    servicer = InventoryServicer(Stock(database, outbox), reservations, Shipments(database, outbox))
+
+    async def expire() -> None:
+        await reservations.expire_forever(settings.expiry_interval_seconds)
+
     return Wiring(
         registrations=[(inventory_pb2_grpc.add_InventoryServiceServicer_to_server, servicer)],
         subscriptions=[
-            Subscription(orders_pb2.SalesOrderPlaced, reservations.on_sales_order_placed)
+            Subscription(orders_pb2.SalesOrderPlaced, reservations.on_sales_order_placed),
+            Subscription(orders_pb2.SalesOrderApproved, reservations.on_sales_order_approved),
+            Subscription(orders_pb2.SalesOrderCancelled, reservations.on_sales_order_cancelled),
+            Subscription(
+                orders_pb2.SalesOrderLinesChanged, reservations.on_sales_order_lines_changed
+            ),
+            Subscription(orders_pb2.ReturnAuthorized, reservations.on_return_authorized),
         ],
+        loops=[expire],
     )
 
 
@@ -32,7 +52,18 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
-    publishes=[events.StockReserved, events.StockRejected, events.ShipmentDispatched],
+    publishes=[
+        events.StockReserved,
+        events.StockRejected,
+        events.StockPartiallyReserved,
+        events.BackorderAllocated,
+        events.ReservationReleased,
+        events.ShipmentDispatched,
+        events.ShipmentStatusChanged,
+        events.ReturnReceived,
+        events.LowStock,
+        events.GoodsReceived,
+    ],
     grpc_service_names=[inventory_pb2.DESCRIPTOR.services_by_name["InventoryService"].full_name],
     wire=wire,
 )

@@ -34,12 +34,17 @@ def test_a_candidate_can_always_supply_every_line(
 
 
 @given(lines_strategy, availability_strategy)
-def test_shortages_report_the_best_single_warehouse(
+def test_shortages_report_what_all_warehouses_have_together(
     lines: list[tuple[str, int]], availability: dict[str, dict[str, int]]
 ) -> None:
-    for shortage in shortages(lines, availability):
-        best = max((s.get(shortage.product_id, 0) for s in availability.values()), default=0)
-        assert shortage.available == best < shortage.requested
+    found = {s.product_id: s for s in shortages(lines, availability)}
+    for product in {p for p, _ in lines}:
+        requested = sum(q for p, q in lines if p == product)
+        total = sum(s.get(product, 0) for s in availability.values())
+        if total < requested:
+            assert (found[product].requested, found[product].available) == (requested, total)
+        else:
+            assert product not in found
 
 
 def test_the_rejection_reason_names_the_sku_and_the_numbers() -> None:

@@ -1,17 +1,31 @@
-"""/warehouses, /stock, /shipments"""
+"""/warehouses, /stock (+ /adjustments, /transfers, /reorder-points, /expected), /receipts,
+/reservations, /shipments (+ /{id}/status), /returns/{id}/receipt
 
-from fastapi import APIRouter, Request, Response
+Errors map centrally (gateway.problems): INVALID_ARGUMENT -> 422 with the fields at fault,
+FAILED_PRECONDITION -> 409, NOT_FOUND -> 404."""
+
+from fastapi import APIRouter, Query, Request, Response
 
 from gateway.auth import AnyUser, require
-from gateway.schemas import (
-    Items,
+from gateway.inventory_schemas import (
+    ExpectedGoods,
+    ExpectedGoodsIn,
+    Receipt,
+    ReceiptIn,
+    ReorderPointIn,
+    Reservations,
+    Return,
+    ReturnReceiptIn,
     Shipment,
     ShipmentIn,
-    StockAdjustmentIn,
+    ShipmentStatusIn,
     StockLevel,
+    Transfer,
+    TransferIn,
     Warehouse,
     WarehouseIn,
 )
+from gateway.schemas import Items, StockAdjustmentIn
 from oms.inventory.v1 import inventory_pb2 as pb
 
 router = APIRouter(tags=["inventory"])
@@ -22,7 +36,7 @@ router = APIRouter(tags=["inventory"])
 )
 async def create_warehouse(body: WarehouseIn, request: Request, response: Response) -> Warehouse:
     reply = await request.app.state.clients.inventory.CreateWarehouse(
-        pb.CreateWarehouseRequest(code=body.code, name=body.name)
+        pb.CreateWarehouseRequest(code=body.code, name=body.name, priority=body.priority)
     )
     response.headers["Location"] = f"{request.url.path}/{reply.warehouse.id}"
     return Warehouse.model_validate(reply.warehouse)
@@ -30,6 +44,7 @@ async def create_warehouse(body: WarehouseIn, request: Request, response: Respon
 
 @router.get("/warehouses", response_model=Items, dependencies=[AnyUser])
 async def list_warehouses(request: Request) -> Items:
+    """In allocation order: priority, then code."""
     reply = await request.app.state.clients.inventory.ListWarehouses(pb.ListWarehousesRequest())
     return Items(items=[Warehouse.model_validate(w) for w in reply.warehouses])
 
@@ -54,10 +69,91 @@ async def adjust_stock(body: StockAdjustmentIn, request: Request) -> StockLevel:
 
 @router.get("/stock", response_model=Items, dependencies=[AnyUser])
 async def stock(request: Request, product_id: str = "", warehouse_id: str = "") -> Items:
+    """Levels with what is incoming (announced purchase orders) and backordered."""
     reply = await request.app.state.clients.inventory.GetStock(
         pb.GetStockRequest(product_id=product_id, warehouse_id=warehouse_id)
     )
     return Items(items=[StockLevel.model_validate(s) for s in reply.levels])
+
+
+@router.post(
+    "/stock/transfers",
+    status_code=201,
+    response_model=Transfer,
+    dependencies=[require("warehouse")],
+)
+async def transfer_stock(body: TransferIn, request: Request) -> Transfer:
+    reply = await request.app.state.clients.inventory.TransferStock(
+        pb.TransferStockRequest(
+            from_warehouse_id=body.from_warehouse_id,
+            to_warehouse_id=body.to_warehouse_id,
+            product_id=body.product_id,
+            quantity=body.quantity,
+            reason=body.reason,
+        )
+    )
+    return Transfer.model_validate(reply)
+
+
+@router.put(
+    "/stock/reorder-points",
+    response_model=StockLevel,
+    dependencies=[require("warehouse", "purchasing")],
+)
+async def set_reorder_point(body: ReorderPointIn, request: Request) -> StockLevel:
+    reply = await request.app.state.clients.inventory.SetReorderPoint(
+        pb.SetReorderPointRequest(
+            product_id=body.product_id,
+            warehouse_id=body.warehouse_id,
+            reorder_point=body.reorder_point,
+        )
+    )
+    return StockLevel.model_validate(reply.level)
+
+
+@router.post(
+    "/stock/expected",
+    response_model=ExpectedGoods,
+    dependencies=[require("warehouse", "purchasing")],
+)
+async def expect_goods(body: ExpectedGoodsIn, request: Request) -> ExpectedGoods:
+    """Announces what a purchase order brings (it counts as incoming until received)."""
+    reply = await request.app.state.clients.inventory.ExpectGoods(
+        pb.ExpectGoodsRequest(
+            purchase_order_id=body.purchase_order_id,
+            warehouse_id=body.warehouse_id,
+            lines=[
+                pb.ExpectedLine(product_id=x.product_id, quantity=x.quantity) for x in body.lines
+            ],
+        )
+    )
+    return ExpectedGoods.model_validate(reply)
+
+
+@router.post(
+    "/receipts", status_code=201, response_model=Receipt, dependencies=[require("warehouse")]
+)
+async def receive_goods(body: ReceiptIn, request: Request) -> Receipt:
+    reply = await request.app.state.clients.inventory.ReceiveGoods(
+        pb.ReceiveGoodsRequest(
+            warehouse_id=body.warehouse_id,
+            purchase_order_id=body.purchase_order_id,
+            lines=[
+                pb.ReceiptLine(product_id=x.product_id, quantity=x.quantity) for x in body.lines
+            ],
+            receipt_id=body.receipt_id,
+        )
+    )
+    return Receipt.model_validate(reply.receipt)
+
+
+@router.get("/reservations", response_model=Reservations, dependencies=[AnyUser])
+async def reservations(request: Request, order_id: str = Query(max_length=36)) -> Reservations:
+    """The reservation ledger of an order: per line and warehouse."""
+    reply = await request.app.state.clients.inventory.ListReservations(
+        pb.ListReservationsRequest(order_id=order_id)
+    )
+    return Reservations.model_validate(reply)
 
 
 @router.post(
@@ -70,6 +166,7 @@ async def ship(body: ShipmentIn, request: Request, response: Response) -> Shipme
             warehouse_id=body.warehouse_id,
             carrier=body.carrier,
             tracking_number=body.tracking_number,
+            lines=[pb.ShipLine(line_id=x.line_id, quantity=x.quantity) for x in body.lines],
         )
     )
     response.headers["Location"] = f"{request.url.path}?order_id={reply.shipment.order_id}"
@@ -82,3 +179,30 @@ async def shipments(request: Request, order_id: str = "") -> Items:
         pb.ListShipmentsRequest(order_id=order_id)
     )
     return Items(items=[Shipment.model_validate(s) for s in reply.shipments])
+
+
+@router.post(
+    "/shipments/{shipment_id}/status",
+    response_model=Shipment,
+    dependencies=[require("warehouse")],
+)
+async def shipment_status(shipment_id: str, body: ShipmentStatusIn, request: Request) -> Shipment:
+    """dispatched -> in_transit -> delivered (409 for any other move)."""
+    reply = await request.app.state.clients.inventory.UpdateShipmentStatus(
+        pb.UpdateShipmentStatusRequest(shipment_id=shipment_id, status=body.status)
+    )
+    return Shipment.model_validate(reply.shipment)
+
+
+@router.post(
+    "/returns/{return_id}/receipt",
+    status_code=201,
+    response_model=Return,
+    dependencies=[require("warehouse")],
+)
+async def receive_return(return_id: str, body: ReturnReceiptIn, request: Request) -> Return:
+    """Puts the goods of an authorised return back on hand (409 when received already)."""
+    reply = await request.app.state.clients.inventory.ReceiveReturn(
+        pb.ReceiveReturnRequest(return_id=return_id, warehouse_id=body.warehouse_id)
+    )
+    return Return.of(reply.received)

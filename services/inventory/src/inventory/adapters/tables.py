@@ -2,15 +2,18 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     UniqueConstraint,
     func,
+    text,
 )
 
 from messaging.runtime import MessagingTables
@@ -25,6 +28,8 @@ warehouses = Table(
     Column("id", String(36), primary_key=True),
     Column("code", String(32), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
+    # Allocation order: lower first, ties by code.
+    Column("priority", Integer, nullable=False, server_default="0"),
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -36,8 +41,13 @@ stock_levels = Table(
     Column("product_id", String(64), primary_key=True),
     Column("on_hand", BigInteger, nullable=False, server_default="0"),
     Column("reserved", BigInteger, nullable=False, server_default="0"),
+    # LowStock is published when available (on_hand - reserved) falls below it; 0: none.
+    Column("reorder_point", BigInteger, nullable=False, server_default="0"),
+    # Whether available is below the reorder point: LowStock is announced once per crossing.
+    Column("low_stock", Boolean, nullable=False, server_default="false"),
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),
     CheckConstraint("on_hand >= reserved", name="never_oversold"),
+    CheckConstraint("reorder_point >= 0", name="reorder_point_not_negative"),
 )
 
 # Every change to stock, with its reason and who made it.
@@ -56,6 +66,48 @@ stock_movements = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# The orders whose lines inventory holds stock for, with their placement time (first come,
+# first served) and whether they may still expire.
+reservation_orders = Table(
+    "reservation_orders",
+    metadata,
+    Column("order_id", String(36), primary_key=True),
+    # open (not approved: expires) | approved | cancelled | expired | rejected
+    Column("status", String(20), nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_reservation_orders_open", "placed_at", postgresql_where=text("status = 'open'")),
+)
+
+# One row per order line: the units it wants now and those waiting for stock.
+# wanted = consumed + reserved (over its warehouses) + backordered.
+reservation_lines = Table(
+    "reservation_lines",
+    metadata,
+    Column("order_id", String(36), ForeignKey("reservation_orders.order_id"), primary_key=True),
+    Column("line_id", String(36), primary_key=True),
+    Column("product_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False, server_default=""),
+    Column("position", Integer, nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("backordered", BigInteger, nullable=False, server_default="0"),
+    # The order's placement time, copied here for the backorder queue's index.
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    CheckConstraint("backordered >= 0 AND backordered <= quantity", name="backordered_in_range"),
+    Index(
+        "ix_reservation_lines_backorder_queue",
+        "product_id",
+        "placed_at",
+        "order_id",
+        "position",
+        postgresql_where=text("backordered > 0"),
+    ),
+)
+
+# The ledger of one order line in one warehouse: units held now, shipped, and let go.
 reservations = Table(
     "reservations",
     metadata,
@@ -64,14 +116,17 @@ reservations = Table(
     Column("line_id", String(36), nullable=False),
     Column("product_id", String(64), nullable=False),
     Column("warehouse_id", String(36), nullable=False),
-    Column("quantity", BigInteger, nullable=False),
-    Column("status", String(20), nullable=False),  # reserved | consumed | released
+    Column("reserved", BigInteger, nullable=False, server_default="0"),
+    Column("consumed", BigInteger, nullable=False, server_default="0"),
+    Column("released", BigInteger, nullable=False, server_default="0"),
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint(
         "order_id", "line_id", "warehouse_id", name="uq_reservations_order_line_warehouse"
     ),
-    CheckConstraint("quantity > 0", name="quantity_positive"),
+    CheckConstraint(
+        "reserved >= 0 AND consumed >= 0 AND released >= 0", name="quantities_not_negative"
+    ),
 )
 
 shipments = Table(
@@ -85,6 +140,7 @@ shipments = Table(
     Column("status", String(20), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True)),
 )
 
 shipment_lines = Table(
@@ -94,4 +150,65 @@ shipment_lines = Table(
     Column("line_id", String(36), primary_key=True),
     Column("product_id", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
+)
+
+# Goods that arrived into a warehouse, from a purchase order when it names one.
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("warehouse_id", String(36), ForeignKey("warehouses.id"), nullable=False),
+    Column("purchase_order_id", String(64), nullable=False, server_default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+receipt_lines = Table(
+    "receipt_lines",
+    metadata,
+    Column("receipt_id", String(64), ForeignKey("receipts.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("product_id", String(64), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+
+# What purchase orders announced (ExpectGoods) and what has come of it: incoming is the rest.
+expected_goods = Table(
+    "expected_goods",
+    metadata,
+    Column("purchase_order_id", String(64), primary_key=True),
+    Column("product_id", String(64), primary_key=True),
+    Column("warehouse_id", String(36), ForeignKey("warehouses.id"), nullable=False),
+    Column("expected", BigInteger, nullable=False),
+    Column("received", BigInteger, nullable=False, server_default="0"),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("expected >= 0 AND received >= 0", name="quantities_not_negative"),
+    Index("ix_expected_goods_warehouse_product", "warehouse_id", "product_id"),
+)
+
+# Our copy of the returns orders authorised (ReturnAuthorized), and their receipt.
+returns = Table(
+    "returns",
+    metadata,
+    Column("return_id", String(36), primary_key=True),
+    Column("order_id", String(36), nullable=False, index=True),
+    Column("reason", String(500), nullable=False, server_default=""),
+    Column("status", String(20), nullable=False),  # authorized | received
+    Column("authorized_at", DateTime(timezone=True), nullable=False),
+    Column("warehouse_id", String(36)),
+    Column("received_at", DateTime(timezone=True)),
+    Column("received_by", String(200)),
+)
+
+return_lines = Table(
+    "return_lines",
+    metadata,
+    Column("return_id", String(36), ForeignKey("returns.return_id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("line_id", String(36), nullable=False),
+    Column("product_id", String(64), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
 )

@@ -1,151 +1,162 @@
-"""Reserving an order's stock (on SalesOrderPlaced) and shipping it."""
+"""An order's reservations, from the orders topic: reserve (or backorder) what is placed, make
+it firm on approval, follow line changes, release on cancellation or expiry; and the ledger.
+
+Each handler runs in the consumer's transaction (with its inbox row), so its state changes and
+the events they cause commit together."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inventory.adapters.tables import (
-    reservations,
-    shipment_lines,
-    shipments,
-    stock_levels,
-    warehouses,
-)
-from inventory.application.stock import record_movement
-from inventory.domain.model import candidate_warehouses, rejection_reason, shortages
+from inventory.adapters.repository import InventoryStore, held_by_warehouse
+from inventory.adapters.tables import return_lines, returns
+from inventory.application.ledger import StockBook
+from inventory.domain.allocation import Demand, Policy, allocate, release_from
+from inventory.domain.ledger import LineState, change_line
+from inventory.domain.model import rejection_reason, shortages
 from messaging.envelope import Envelope
 from messaging.outbox import Outbox
 from oms.events.v1 import inventory_pb2 as events
 from oms.events.v1 import orders_pb2
-from servicekit.context import current_principal
+from servicekit.context import Principal, acting
 from servicekit.db import Database
-from servicekit.errors import FailedPrecondition, Violations
+from servicekit.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+EXPIRY_BATCH = 100
+# Orders whose reservations still change; the others are closed for good.
+ACTIVE = ("open", "approved")
 
 
 @dataclass(frozen=True)
-class ShippedLine:
+class LineAllocation:
+    warehouse_id: str
+    reserved: int
+    consumed: int
+    released: int
+
+
+@dataclass(frozen=True)
+class LedgerLine:
     line_id: str
     product_id: str
     quantity: int
+    backordered: int
+    allocations: list[LineAllocation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class Shipment:
-    id: str
+class Ledger:
     order_id: str
-    warehouse_id: str
-    lines: list[ShippedLine]
-    carrier: str
-    tracking_number: str
     status: str
-    created_at: datetime
-    created_by: str
+    placed_at: datetime
+    lines: list[LedgerLine]
 
 
-async def _availability(
-    session: AsyncSession, product_ids: set[str]
-) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """Warehouses in priority order (by code) and what each has available of these products."""
-    priority = [
-        row.id for row in await session.execute(select(warehouses.c.id).order_by(warehouses.c.code))
+@dataclass(frozen=True)
+class ReservationRules:
+    # When False, an order that cannot be reserved in full is rejected and nothing is held.
+    backorders: bool = True
+    policy: Policy = "single"
+    # Orders not approved within this time let their reservations go.
+    ttl: timedelta = timedelta(days=7)
+
+
+def _reserved_lines(rows: Sequence[Row[Any]]) -> list[events.ReservedLine]:
+    return [
+        events.ReservedLine(
+            line_id=r.line_id, product_id=r.product_id, warehouse_id=r.warehouse_id, quantity=q
+        )
+        for r in rows
+        if (q := int(r.reserved)) > 0
     ]
-    level = stock_levels.c
-    rows = await session.execute(
-        select(
-            level.warehouse_id,
-            level.product_id,
-            (level.on_hand - level.reserved).label("available"),
-        ).where(level.product_id.in_(product_ids))
-    )
-    availability: dict[str, dict[str, int]] = {}
-    for row in rows:
-        availability.setdefault(row.warehouse_id, {})[row.product_id] = row.available
-    return priority, availability
-
-
-async def _try_reserve(
-    session: AsyncSession, order: orders_pb2.SalesOrderPlaced, warehouse_id: str
-) -> bool:
-    """Holds every line in `warehouse_id`, or nothing (the savepoint rolls back a partial hold).
-
-    Each unit is taken by a conditional update, so concurrent orders and replicas can never
-    reserve more than is on hand: the loser of a race sees no row updated."""
-    level = stock_levels.c
-    savepoint = await session.begin_nested()
-    for line in order.lines:
-        taken = await session.execute(
-            stock_levels.update()
-            .where(level.warehouse_id == warehouse_id, level.product_id == line.product_id)
-            .where(level.on_hand - level.reserved >= line.quantity)
-            .values(reserved=level.reserved + line.quantity)
-            .returning(level.reserved)
-        )
-        if taken.first() is None:
-            await savepoint.rollback()
-            return False
-    for line in order.lines:
-        await session.execute(
-            reservations.insert().values(
-                order_id=order.order_id,
-                line_id=line.line_id,
-                product_id=line.product_id,
-                warehouse_id=warehouse_id,
-                quantity=line.quantity,
-                status="reserved",
-                created_by=current_principal().subject,
-            )
-        )
-        await record_movement(
-            session,
-            warehouse_id,
-            line.product_id,
-            on_hand=0,
-            reserved=line.quantity,
-            kind="reservation",
-            reason="sales order placed",
-            reference=order.order_id,
-        )
-    await savepoint.commit()
-    return True
 
 
 class Reservations:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(self, database: Database, outbox: Outbox, rules: ReservationRules) -> None:
         self.database = database
         self.outbox = outbox
+        self.rules = rules
+
+    # -- placement ----------------------------------------------------------------------------
 
     async def on_sales_order_placed(
         self, session: AsyncSession, order: orders_pb2.SalesOrderPlaced, envelope: Envelope
     ) -> None:
-        wanted = [(line.product_id, line.quantity) for line in order.lines]
-        priority, availability = await _availability(session, {p for p, _ in wanted})
-        for warehouse_id in candidate_warehouses(wanted, availability, priority):
-            if await _try_reserve(session, order, warehouse_id):
-                reserved = events.StockReserved(
-                    order_id=order.order_id,
-                    lines=[
-                        events.ReservedLine(
-                            line_id=line.line_id,
-                            product_id=line.product_id,
-                            warehouse_id=warehouse_id,
-                            quantity=line.quantity,
-                        )
-                        for line in order.lines
-                    ],
-                )
-                await self.outbox.add(session, reserved, key=order.order_id)
-                return
-        # Nothing could be held: report what is short, as seen now (the snapshot may have moved).
-        _, availability = await _availability(session, {p for p, _ in wanted})
+        lines = [line for line in order.lines if line.quantity > 0]
+        store = InventoryStore(session)
+        await store.lock_products(line.product_id for line in lines)
+        if await store.order(order.order_id) is not None:
+            log.info("order %s is known already; placement ignored", order.order_id)
+            return
+        demands = [Demand(x.line_id, x.product_id, x.quantity) for x in lines]
+        availability = await store.availability({d.product_id for d in demands})
+        plan = allocate(demands, availability, await store.warehouse_priority(), self.rules.policy)
+        placed_at = envelope.time
+        if not plan.complete and not self.rules.backorders:
+            await self._reject(store, order, lines, availability, placed_at)
+            return
+        await store.add_order(order.order_id, "open", placed_at)
+        book = StockBook(store, self.outbox)
+        for position, line in enumerate(lines):
+            await store.add_line(
+                order.order_id,
+                line.line_id,
+                line.product_id,
+                line.sku,
+                position,
+                line.quantity,
+                plan.backordered.get(line.line_id, 0),
+                placed_at,
+            )
+        for a in plan.allocations:
+            await book.hold(
+                order.order_id,
+                a.line_id,
+                a.product_id,
+                a.warehouse_id,
+                a.quantity,
+                "sales order placed",
+            )
+        await book.settle(quiet=frozenset({order.order_id}))
+        await self._announce(store, order.order_id)
+
+    async def _reject(
+        self,
+        store: InventoryStore,
+        order: orders_pb2.SalesOrderPlaced,
+        lines: Sequence[orders_pb2.SalesOrderLine],
+        availability: dict[str, dict[str, int]],
+        placed_at: datetime,
+    ) -> None:
+        await store.add_order(order.order_id, "rejected", placed_at)
+        for position, line in enumerate(lines):
+            await store.add_line(
+                order.order_id,
+                line.line_id,
+                line.product_id,
+                line.sku,
+                position,
+                line.quantity,
+                0,
+                placed_at,
+            )
+        wanted = [(line.product_id, line.quantity) for line in lines]
         found = shortages(wanted, availability)
         rejected = events.StockRejected(
             order_id=order.order_id,
-            reason=rejection_reason(found, {line.product_id: line.sku for line in order.lines}),
+            reason=rejection_reason(found, {line.product_id: line.sku for line in lines}),
             shortages=[
                 events.Shortage(
                     product_id=s.product_id, requested=s.requested, available=s.available
@@ -153,134 +164,281 @@ class Reservations:
                 for s in found
             ],
         )
-        await self.outbox.add(session, rejected, key=order.order_id)
+        await self.outbox.add(store.session, rejected, key=order.order_id)
 
-    async def ship(self, order_id: str, warehouse_id: str, carrier: str, tracking: str) -> Shipment:
-        problems = Violations()
-        for field, value in (
-            ("order_id", order_id),
-            ("warehouse_id", warehouse_id),
-            ("carrier", carrier),
-        ):
-            if not value.strip():
-                problems.add(field, "required")
-        problems.raise_if_any()
-        async with self.database.transaction() as session:
-            held = (
-                await session.execute(
-                    select(reservations)
-                    .where(
-                        reservations.c.order_id == order_id,
-                        reservations.c.warehouse_id == warehouse_id,
-                    )
-                    .where(reservations.c.status == "reserved")
-                    .with_for_update()
-                )
-            ).all()
-            if not held:
-                raise FailedPrecondition(
-                    f"nothing reserved for order {order_id} in warehouse {warehouse_id}"
-                )
-            shipment = Shipment(
-                id=str(uuid.uuid4()),
+    async def _announce(self, store: InventoryStore, order_id: str) -> None:
+        """StockReserved when nothing of the order waits, else StockPartiallyReserved: what the
+        order holds (all of it) and what it waits for."""
+        ledger = await store.ledger(order_id)
+        waiting = [row for row in await store.lines(order_id) if row.backordered > 0]
+        reserved = _reserved_lines(ledger)
+        message: events.StockReserved | events.StockPartiallyReserved
+        if not waiting:
+            message = events.StockReserved(order_id=order_id, lines=reserved)
+        else:
+            message = events.StockPartiallyReserved(
                 order_id=order_id,
-                warehouse_id=warehouse_id,
-                lines=[ShippedLine(r.line_id, r.product_id, r.quantity) for r in held],
-                carrier=carrier.strip(),
-                tracking_number=tracking.strip(),
-                status="dispatched",
-                created_at=datetime.now(UTC),
-                created_by=current_principal().subject,
+                reserved=reserved,
+                backordered=[
+                    events.BackorderedLine(
+                        line_id=row.line_id, product_id=row.product_id, quantity=row.backordered
+                    )
+                    for row in waiting
+                ],
             )
-            await session.execute(
-                shipments.insert().values(
-                    id=shipment.id,
-                    order_id=order_id,
-                    warehouse_id=warehouse_id,
-                    carrier=shipment.carrier,
-                    tracking_number=shipment.tracking_number,
-                    status=shipment.status,
-                    created_by=shipment.created_by,
-                    created_at=shipment.created_at,
+        await self.outbox.add(store.session, message, key=order_id)
+
+    # -- approval, cancellation, changes ------------------------------------------------------
+
+    async def on_sales_order_approved(
+        self, session: AsyncSession, approved: orders_pb2.SalesOrderApproved, envelope: Envelope
+    ) -> None:
+        store = InventoryStore(session)
+        order = await store.order(approved.order_id, for_update=True)
+        if order is None or order.status != "open":
+            log.info(
+                "approval of %s ignored (status %s)", approved.order_id, order and order.status
+            )
+            return
+        await store.set_order_status(approved.order_id, "approved", approved_at=envelope.time)
+
+    async def on_sales_order_cancelled(
+        self, session: AsyncSession, cancelled: orders_pb2.SalesOrderCancelled, envelope: Envelope
+    ) -> None:
+        await self._let_go(InventoryStore(session), cancelled.order_id, "cancelled", ACTIVE)
+
+    async def _let_go(
+        self, store: InventoryStore, order_id: str, reason: str, from_statuses: Sequence[str]
+    ) -> bool:
+        """Releases everything the order holds and drops what it waits for; its status becomes
+        `reason`. False when the order is unknown or not in one of `from_statuses`."""
+        await store.lock_products(row.product_id for row in await store.lines(order_id))
+        order = await store.order(order_id, for_update=True)
+        if order is None or order.status not in from_statuses:
+            log.info("%s of %s ignored (status %s)", reason, order_id, order and order.status)
+            return False
+        book = StockBook(store, self.outbox)
+        held = [row for row in await store.ledger(order_id, for_update=True) if row.reserved > 0]
+        for row in held:
+            await book.release(
+                order_id, row.line_id, row.product_id, row.warehouse_id, row.reserved, reason
+            )
+        dropped = await store.drop_backorders(order_id)
+        await store.set_order_status(order_id, reason, closed_at=datetime.now(UTC))
+        if held or dropped:
+            released = events.ReservationReleased(
+                order_id=order_id,
+                lines=_reserved_lines(held),
+                reason=reason,
+                backorders_dropped=[
+                    events.BackorderedLine(
+                        line_id=row.line_id, product_id=row.product_id, quantity=row.backordered
+                    )
+                    for row in dropped
+                ],
+            )
+            await self.outbox.add(store.session, released, key=order_id)
+        await book.settle()
+        return True
+
+    async def on_sales_order_lines_changed(
+        self, session: AsyncSession, changed: orders_pb2.SalesOrderLinesChanged, envelope: Envelope
+    ) -> None:
+        order_id = changed.order_id
+        store = InventoryStore(session)
+        current = {row.line_id: row for row in await store.lines(order_id)}
+        wanted = {line.line_id: line for line in changed.lines}
+        await store.lock_products(
+            {row.product_id for row in current.values()} | {x.product_id for x in wanted.values()}
+        )
+        order = await store.order(order_id, for_update=True)
+        if order is None or order.status not in ACTIVE:
+            log.info("line change of %s ignored (status %s)", order_id, order and order.status)
+            return
+        current = {row.line_id: row for row in await store.lines(order_id)}
+        ledger = await store.ledger(order_id, for_update=True)
+        priority = await store.warehouse_priority()
+        book = StockBook(store, self.outbox)
+        more: list[Demand] = []
+        cuts: list[tuple[Row[Any], int, int]] = []  # (line, backorders dropped, units released)
+        position = max((row.position for row in current.values()), default=-1) + 1
+        for line_id, line in wanted.items():
+            if line_id in current or line.quantity <= 0:
+                continue
+            await store.add_line(
+                order_id,
+                line_id,
+                line.product_id,
+                line.sku,
+                position,
+                line.quantity,
+                0,
+                order.placed_at,
+            )
+            position += 1
+            more.append(Demand(line_id, line.product_id, line.quantity))
+        for line_id, row in current.items():
+            target = wanted[line_id].quantity if line_id in wanted else 0
+            if line_id in wanted and wanted[line_id].product_id != row.product_id:
+                log.warning("line %s of %s names another product; kept", line_id, order_id)
+            mine = [r for r in ledger if r.line_id == line_id]
+            state = LineState(
+                consumed=sum(int(r.consumed) for r in mine),
+                reserved=sum(int(r.reserved) for r in mine),
+                backordered=int(row.backordered),
+            )
+            change = change_line(state, target)
+            if change.more:
+                more.append(Demand(line_id, row.product_id, change.more))
+            if change.drop_backordered or change.release:
+                cuts.append((row, change.drop_backordered, change.release))
+            if change.quantity != row.quantity or change.drop_backordered:
+                await store.update_line(
+                    order_id,
+                    line_id,
+                    quantity=change.quantity,
+                    backordered=-change.drop_backordered,
                 )
-            )
-            level = stock_levels.c
-            for row in held:
-                await session.execute(
-                    stock_levels.update()
-                    .where(level.warehouse_id == warehouse_id, level.product_id == row.product_id)
-                    .values(
-                        on_hand=level.on_hand - row.quantity, reserved=level.reserved - row.quantity
+        # More first, from what is available now (older backorders keep their turn), ...
+        if more:
+            availability = await store.availability({d.product_id for d in more})
+            plan = allocate(more, availability, priority, self.rules.policy)
+            for a in plan.allocations:
+                await book.hold(
+                    order_id, a.line_id, a.product_id, a.warehouse_id, a.quantity, "order changed"
+                )
+            for demand in more:
+                if waiting := plan.backordered.get(demand.line_id, 0):
+                    await store.update_line(order_id, demand.line_id, backordered=waiting)
+        # ... then what was cut goes back, and on to whoever waits for it.
+        released: list[events.ReservedLine] = []
+        dropped: list[events.BackorderedLine] = []
+        for row, drop, release in cuts:
+            if drop:
+                dropped.append(
+                    events.BackorderedLine(
+                        line_id=row.line_id, product_id=row.product_id, quantity=drop
                     )
                 )
-                await record_movement(
-                    session,
-                    warehouse_id,
-                    row.product_id,
-                    on_hand=-row.quantity,
-                    reserved=-row.quantity,
-                    kind="shipment",
-                    reason=f"shipped with {shipment.carrier}",
-                    reference=shipment.id,
+            for warehouse_id, units in release_from(
+                held_by_warehouse(ledger, row.line_id, priority), release
+            ):
+                await book.release(
+                    order_id, row.line_id, row.product_id, warehouse_id, units, "changed"
                 )
+                released.append(
+                    events.ReservedLine(
+                        line_id=row.line_id,
+                        product_id=row.product_id,
+                        warehouse_id=warehouse_id,
+                        quantity=units,
+                    )
+                )
+        if released or dropped:
+            await self.outbox.add(
+                session,
+                events.ReservationReleased(
+                    order_id=order_id,
+                    lines=released,
+                    reason="changed",
+                    backorders_dropped=dropped,
+                ),
+                key=order_id,
+            )
+        await book.settle(quiet=frozenset({order_id}) if more else frozenset())
+        if more:
+            await self._announce(store, order_id)
+
+    # -- returns ------------------------------------------------------------------------------
+
+    async def on_return_authorized(
+        self, session: AsyncSession, authorized: orders_pb2.ReturnAuthorized, envelope: Envelope
+    ) -> None:
+        """Keeps a copy of the return, for ReceiveReturn."""
+        added = await session.execute(
+            insert(returns)
+            .values(
+                return_id=authorized.return_id,
+                order_id=authorized.order_id,
+                reason=authorized.reason[:500],
+                status="authorized",
+                authorized_at=envelope.time,
+            )
+            .on_conflict_do_nothing()
+            .returning(returns.c.return_id)
+        )
+        if added.first() is None:
+            log.info("return %s is known already", authorized.return_id)
+            return
+        lines = [x for x in authorized.lines if x.quantity > 0]
+        if lines:
             await session.execute(
-                shipment_lines.insert(),
+                return_lines.insert(),
                 [
                     {
-                        "shipment_id": shipment.id,
-                        "line_id": line.line_id,
-                        "product_id": line.product_id,
-                        "quantity": line.quantity,
+                        "return_id": authorized.return_id,
+                        "position": i,
+                        "line_id": x.line_id,
+                        "product_id": x.product_id,
+                        "quantity": x.quantity,
                     }
-                    for line in shipment.lines
+                    for i, x in enumerate(lines)
                 ],
             )
-            await session.execute(
-                reservations.update()
-                .where(reservations.c.id.in_([r.id for r in held]))
-                .values(status="consumed")
-            )
-            dispatched = events.ShipmentDispatched(
-                shipment_id=shipment.id,
-                order_id=order_id,
-                warehouse_id=warehouse_id,
-                lines=[
-                    events.ShippedLine(
-                        line_id=x.line_id, product_id=x.product_id, quantity=x.quantity
-                    )
-                    for x in shipment.lines
-                ],
-                carrier=shipment.carrier,
-                tracking_number=shipment.tracking_number,
-            )
-            await self.outbox.add(session, dispatched, key=order_id)
-        return shipment
 
-    async def shipments_of(self, order_id: str) -> list[Shipment]:
+    # -- expiry -------------------------------------------------------------------------------
+
+    async def expire_due(self, now: datetime | None = None) -> int:
+        """Releases the reservations of orders not approved within the time allowed; how many
+        orders it expired. Each order in a transaction of its own."""
+        moment = (now or datetime.now(UTC)) - self.rules.ttl
         async with self.database.transaction() as session:
-            query = select(shipments).order_by(shipments.c.created_at)
-            if order_id:
-                query = query.where(shipments.c.order_id == order_id)
-            heads = (await session.execute(query)).all()
-            ids = [h.id for h in heads]
-            lines: dict[str, list[ShippedLine]] = {}
-            for row in await session.execute(
-                select(shipment_lines).where(shipment_lines.c.shipment_id.in_(ids))
-            ):
-                lines.setdefault(row.shipment_id, []).append(
-                    ShippedLine(row.line_id, row.product_id, row.quantity)
+            due = await InventoryStore(session).open_orders_placed_before(moment, EXPIRY_BATCH)
+        expired = 0
+        for order_id in due:
+            async with self.database.transaction() as session:
+                if await self._let_go(InventoryStore(session), order_id, "expired", ("open",)):
+                    expired += 1
+        return expired
+
+    async def expire_forever(self, interval_seconds: float) -> None:
+        """The expiry loop; replicas may all run it (each order is expired once, under lock)."""
+        while True:
+            try:
+                with acting(Principal("system:expiry", ("system",))):
+                    if expired := await self.expire_due():
+                        log.info("expired the reservations of %d orders", expired)
+            except SQLAlchemyError:
+                log.exception("expiring reservations failed; retrying")
+            await asyncio.sleep(interval_seconds)
+
+    # -- the ledger ---------------------------------------------------------------------------
+
+    async def ledger_of(self, order_id: str) -> Ledger:
+        async with self.database.transaction() as session:
+            store = InventoryStore(session)
+            order = await store.order(order_id)
+            if order is None:
+                raise NotFound(f"no reservations for order {order_id}")
+            priority = await store.warehouse_priority()
+            rank = {w: i for i, w in enumerate(priority)}
+            rows = await store.ledger(order_id)
+            lines = [
+                LedgerLine(
+                    line.line_id,
+                    line.product_id,
+                    int(line.quantity),
+                    int(line.backordered),
+                    [
+                        LineAllocation(
+                            r.warehouse_id, int(r.reserved), int(r.consumed), int(r.released)
+                        )
+                        for r in sorted(
+                            (r for r in rows if r.line_id == line.line_id),
+                            key=lambda r: (rank.get(r.warehouse_id, len(rank)), r.warehouse_id),
+                        )
+                    ],
                 )
-        return [
-            Shipment(
-                h.id,
-                h.order_id,
-                h.warehouse_id,
-                lines.get(h.id, []),
-                h.carrier,
-                h.tracking_number,
-                h.status,
-                h.created_at,
-                h.created_by,
-            )
-            for h in heads
-        ]
+                for line in await store.lines(order_id)
+            ]
+            return Ledger(order_id, order.status, order.placed_at, lines)

@@ -1,0 +1,179 @@
+"""The inventory's REST bodies: warehouses by priority, stock with what is incoming and
+backordered, receipts, transfers, reorder points, expected goods, the reservation ledger,
+partial shipments, shipment statuses and returns. The inventory service validates the values
+(and names the field at fault); these bound their sizes and document them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from gateway import schemas
+from gateway.schemas import Quantity, Request, Response, When
+from oms.inventory.v1 import inventory_pb2 as pb
+
+
+class WarehouseIn(schemas.WarehouseIn):
+    priority: int = Field(
+        0, ge=-1_000_000, le=1_000_000, description="allocation order: lower first"
+    )
+
+
+class Warehouse(schemas.Warehouse):
+    priority: int
+
+
+class StockLevel(schemas.StockLevel):
+    incoming: int = Field(description="announced by purchase orders, not received yet")
+    backordered: int = Field(
+        description="units orders wait for, in any warehouse (the same on every level of the "
+        "product)"
+    )
+    reorder_point: int = Field(description="LowStock is published below it; 0: none")
+
+
+class ReceiptLineIn(Request):
+    product_id: str = Field(max_length=64)
+    quantity: Quantity = Field(description="> 0")
+
+
+class ReceiptIn(Request):
+    warehouse_id: str = Field(max_length=36)
+    purchase_order_id: str = Field("", max_length=64, description="empty: goods without one")
+    lines: list[ReceiptLineIn] = Field(max_length=1000)
+    receipt_id: str = Field(
+        "", max_length=64, description="optional: a receipt id seen before is not applied again"
+    )
+
+
+class ReceiptLine(Response):
+    product_id: str
+    quantity: int
+
+
+class Receipt(Response):
+    id: str
+    warehouse_id: str
+    purchase_order_id: str
+    lines: list[ReceiptLine]
+    created_at: When
+    created_by: str
+
+
+class TransferIn(Request):
+    from_warehouse_id: str = Field(max_length=36)
+    to_warehouse_id: str = Field(max_length=36)
+    product_id: str = Field(max_length=64)
+    quantity: Quantity = Field(description="> 0; never what the source has reserved")
+    reason: str = Field("", max_length=500)
+
+
+class Transfer(Response):
+    transfer_id: str
+    from_level: StockLevel
+    to_level: StockLevel
+
+
+class ReorderPointIn(Request):
+    product_id: str = Field(max_length=64)
+    warehouse_id: str = Field(max_length=36)
+    reorder_point: Quantity = Field(description=">= 0; 0 removes it")
+
+
+class ExpectedLineIn(Request):
+    product_id: str = Field(max_length=64)
+    quantity: Quantity = Field(description="> 0")
+
+
+class ExpectedGoodsIn(Request):
+    """The whole expectation of a purchase order: announcing it again replaces it."""
+
+    purchase_order_id: str = Field(max_length=64)
+    warehouse_id: str = Field(max_length=36)
+    lines: list[ExpectedLineIn] = Field(max_length=1000)
+
+
+class ExpectedLine(Response):
+    product_id: str
+    quantity: int
+    received: int
+
+
+class ExpectedGoods(Response):
+    purchase_order_id: str
+    warehouse_id: str
+    lines: list[ExpectedLine]
+
+
+class LineAllocation(Response):
+    warehouse_id: str
+    reserved: int = Field(description="held now")
+    consumed: int = Field(description="shipped")
+    released: int = Field(description="let go: cancelled, reduced or expired")
+
+
+class ReservationLine(Response):
+    line_id: str
+    product_id: str
+    quantity: int = Field(description="units the order wants now")
+    backordered: int = Field(description="units waiting for stock")
+    allocations: list[LineAllocation]
+
+
+class Reservations(Response):
+    order_id: str
+    status: str = Field(description="open, approved, cancelled, expired or rejected")
+    placed_at: When
+    lines: list[ReservationLine]
+
+
+class ShipLineIn(Request):
+    line_id: str = Field(max_length=36)
+    quantity: Quantity = Field(description="> 0, at most what the line holds in the warehouse")
+
+
+class ShipmentIn(schemas.ShipmentIn):
+    lines: list[ShipLineIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="a partial shipment; empty: everything reserved in the warehouse",
+    )
+
+
+class Shipment(schemas.Shipment):
+    status: str = Field(description="dispatched, in_transit or delivered")
+    updated_at: When
+
+
+class ShipmentStatusIn(Request):
+    status: Literal["in_transit", "delivered"]
+
+
+class ReturnReceiptIn(Request):
+    warehouse_id: str = Field(max_length=36)
+
+
+class Return(Response):
+    return_id: str
+    order_id: str
+    warehouse_id: str
+    lines: list[schemas.ShipmentLine]
+    status: str = Field(description="authorized or received")
+    received_at: datetime | None
+    received_by: str
+
+    @classmethod
+    def of(cls, returned: pb.Return) -> Return:
+        return cls(
+            return_id=returned.return_id,
+            order_id=returned.order_id,
+            warehouse_id=returned.warehouse_id,
+            lines=[schemas.ShipmentLine.model_validate(x) for x in returned.lines],
+            status=returned.status,
+            received_at=returned.received_at.ToDatetime(tzinfo=UTC)
+            if returned.HasField("received_at")
+            else None,
+            received_by=returned.received_by,
+        )
