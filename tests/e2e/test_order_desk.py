@@ -20,9 +20,8 @@ from tests.e2e.helpers import Api, eventually
 
 @pytest.fixture
 async def desk(gateway_url: str) -> AsyncIterator[Api]:
-    api = Api(
-        gateway_url, DEV_JWT_SECRET, "e2e-desk", "order-desk", "sales", "finance", "warehouse"
-    )
+    roles = ("order-desk", "sales", "finance", "warehouse", "purchasing")
+    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-desk", *roles)
     yield api
     await api.aclose()
 
@@ -220,6 +219,7 @@ async def test_a_forbidden_move_or_a_role_without_the_right_is_refused_and_chang
     }
     order = await desk.created("/sales-orders", body)
     assert order["status"] == "request"
+    await _until(desk, order["id"], "stock_status", "backordered")  # no stock: it waits
     before = (await desk.get(f"/sales-orders/{order['id']}/history")).json()["items"]
 
     forbidden = await desk.post(f"/sales-orders/{order['id']}/transitions", {"to_stage": "shipped"})
