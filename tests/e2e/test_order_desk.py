@@ -272,3 +272,31 @@ async def test_a_kit_reserves_and_ships_its_components_and_is_billed_at_its_pric
     (invoice,) = (await desk.get("/invoices", order_id=order["id"])).json()["items"]
     assert invoice["total"] == {"amount": "30.00", "currency": "EUR"}
     assert await _stock_of(desk, bulb["id"]) == [(warehouse["id"], 3, 0)]
+
+
+async def test_the_saga_resumes_after_the_orders_service_is_killed_mid_flow(
+    desk: Api, e2e_stack: Stack
+) -> None:
+    product = await _product(desk)
+    warehouse = await _warehouse(desk, 1)
+    await _stock(desk, warehouse["id"], product["id"], 2)
+    order = await _order(desk, product["id"], 2)
+    await _until(desk, order["id"], "stock_status", "reserved")
+    await e2e_stack.kill("orders")  # SIGKILL: no clean-up runs
+    try:
+        # the goods leave and are invoiced while orders is down; their events wait on the broker
+        await desk.created(
+            "/shipments",
+            {"order_id": order["id"], "warehouse_id": warehouse["id"], "carrier": "DHL"},
+        )
+        await eventually(
+            lambda: desk.get("/invoices", order_id=order["id"]),
+            lambda r: len(r.json()["items"]) == 1,
+            seconds=60,
+        )
+    finally:
+        await e2e_stack.restart("orders")
+    found = await _until(desk, order["id"], "status", "invoiced")
+    history = (await desk.get(f"/sales-orders/{order['id']}/history")).json()["items"]
+    assert [h["to_status"] for h in history if h["from_status"]][-2:] == ["shipped", "invoiced"]
+    assert found["lines"][0]["shipped"] == 2
