@@ -189,8 +189,12 @@ async def test_a_return_puts_goods_back_and_credits_the_customer(desk: Api) -> N
         f"/sales-orders/{order['id']}/returns",
         {"lines": [{"line_id": line, "quantity": 1}], "reason": "arrived broken"},
     )
-    received = await desk.post(
-        f"/returns/{authorised['return_id']}/receipt", {"warehouse_id": warehouse["id"]}
+    # inventory learns of the authorisation by an event: until then the return is unknown (404)
+    received = await eventually(
+        lambda: desk.post(
+            f"/returns/{authorised['return_id']}/receipt", {"warehouse_id": warehouse["id"]}
+        ),
+        lambda r: r.status_code != 404,
     )
     assert received.status_code in (200, 201), received.text
     credits = await eventually(
