@@ -14,7 +14,7 @@ from opentelemetry import trace
 from gateway import problems
 from gateway.clients import Clients
 from gateway.config import Settings
-from gateway.routes import billing, catalog, customers, inventory, orders, other, quotes
+from gateway.routes import billing, catalog, customers, inventory, orders, procurement, quotes
 from servicekit.telemetry import extract_trace_context, inject_trace_context
 
 Scope = MutableMapping[str, Any]
@@ -85,7 +85,7 @@ def create_app(settings: Settings, clients: Clients | None = None) -> FastAPI:
         quotes.router,
         quotes.templates,
         billing.router,
-        other.router,
+        *procurement.routers,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -275,18 +275,3 @@ class OrderSummary(Response):
     order: SalesOrder
     shipments: list[Shipment]
     invoices: list[Invoice]
-
-
-class SupplierIn(Request):
-    name: str = Field(max_length=200)
-    email: str = Field("", max_length=320)
-    currency: str = Field(max_length=3)
-
-
-class Supplier(Response):
-    id: str
-    name: str
-    email: str
-    currency: str
-    created_at: When
-    created_by: str

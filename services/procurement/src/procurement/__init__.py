@@ -1,1 +1,2 @@
-"""Procurement service: owns the supplier master (and later RFQs and purchase orders)."""
+"""Procurement service: procure to pay -- suppliers, RFQs and proposals, supplier contracts,
+purchase orders priced by the shared engine, and reorder rules."""

@@ -2,11 +2,17 @@
 
 from pathlib import Path
 
+from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
+from oms.events.v1 import billing_pb2, inventory_pb2
 from oms.events.v1 import procurement_pb2 as events
 from oms.procurement.v1 import procurement_pb2, procurement_pb2_grpc
 from procurement.adapters.tables import messaging_tables, metadata
+from procurement.application.contracts import Contracts
+from procurement.application.purchase_orders import PurchaseOrders
+from procurement.application.reordering import Reordering
+from procurement.application.rfqs import Rfqs
 from procurement.application.suppliers import Suppliers
 from procurement.entrypoints.grpc_server import ProcurementServicer
 from servicekit.config import ServiceSettings
@@ -14,9 +20,22 @@ from servicekit.db import Database
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
-    servicer = ProcurementServicer(Suppliers(database, outbox))
+    orders = PurchaseOrders(database, outbox)
+    reordering = Reordering(database)
+    servicer = ProcurementServicer(
+        Suppliers(database, outbox), Rfqs(database), Contracts(database), orders, reordering
+    )
     add = procurement_pb2_grpc.add_ProcurementServiceServicer_to_server
-    return Wiring(registrations=[(add, servicer)])
+    return Wiring(
+        registrations=[(add, servicer)],
+        subscriptions=[
+            Subscription(inventory_pb2.GoodsReceived, orders.on_goods_received),
+            Subscription(inventory_pb2.LowStock, reordering.on_low_stock),
+            Subscription(billing_pb2.BillRecorded, orders.on_bill_recorded),
+            Subscription(billing_pb2.BillReleased, orders.on_bill_released),
+            Subscription(billing_pb2.BillPaid, orders.on_bill_paid),
+        ],
+    )
 
 
 SPEC = ServiceSpec(
@@ -24,7 +43,11 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
-    publishes=[events.SupplierCreated],
+    publishes=[
+        events.SupplierCreated,
+        events.PurchaseOrderIssued,
+        events.PurchaseOrderStatusChanged,
+    ],
     grpc_service_names=[
         procurement_pb2.DESCRIPTOR.services_by_name["ProcurementService"].full_name
     ],

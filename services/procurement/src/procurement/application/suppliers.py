@@ -2,44 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
 from messaging.outbox import Outbox
 from oms.events.v1 import procurement_pb2 as events
-from procurement.adapters.tables import suppliers
-from procurement.domain.model import Supplier, new_supplier
+from procurement.adapters.repository import SupplierRepository
+from procurement.domain.model import (
+    Contact,
+    Supplier,
+    SupplierChange,
+    changed_supplier,
+    new_supplier,
+)
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import AlreadyExists, NotFound
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Suppliers:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(
+        self, database: Database, outbox: Outbox, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.database = database
         self.outbox = outbox
+        self.clock = clock
 
-    async def create(self, name: str, email: str, currency: str) -> Supplier:
+    async def create(
+        self,
+        name: str,
+        email: str,
+        currency: str,
+        contacts: Sequence[Contact] = (),
+        payment_terms: str = "",
+        rating: int = 0,
+    ) -> Supplier:
         supplier = new_supplier(
-            name, email, currency, datetime.now(UTC), current_principal().subject
+            name,
+            email,
+            currency,
+            self.clock(),
+            current_principal().subject,
+            contacts,
+            payment_terms,
+            rating,
         )
         async with self.database.transaction() as session:
-            added = await session.execute(
-                insert(suppliers)
-                .values(
-                    id=supplier.id,
-                    name=supplier.name,
-                    email=supplier.email,
-                    currency=supplier.currency,
-                    created_at=supplier.created_at,
-                    created_by=supplier.created_by,
-                )
-                .on_conflict_do_nothing(index_elements=["name"])
-                .returning(suppliers.c.id)
-            )
-            if added.first() is None:
+            if not await SupplierRepository(session).add(supplier):
                 raise AlreadyExists(f"a supplier named {supplier.name!r} already exists")
             created = events.SupplierCreated(
                 supplier_id=supplier.id, name=supplier.name, currency=supplier.currency
@@ -47,19 +60,23 @@ class Suppliers:
             await self.outbox.add(session, created, key=supplier.id)
         return supplier
 
-    async def find(self, supplier_id: str = "") -> list[Supplier]:
-        query = select(suppliers).order_by(suppliers.c.name)
-        if supplier_id:
-            query = query.where(suppliers.c.id == supplier_id)
+    async def update(self, supplier_id: str, change: SupplierChange) -> Supplier:
         async with self.database.transaction() as session:
-            rows = await session.execute(query)
-            return [
-                Supplier(r.id, r.name, r.email, r.currency, r.created_at, r.created_by)
-                for r in rows
-            ]
+            repository = SupplierRepository(session)
+            supplier = await repository.get(supplier_id, for_update=True)
+            if supplier is None:
+                raise NotFound(f"supplier {supplier_id} not found")
+            supplier = changed_supplier(supplier, change, self.clock())
+            await repository.save(supplier)
+        return supplier
+
+    async def find(self) -> list[Supplier]:
+        async with self.database.transaction() as session:
+            return await SupplierRepository(session).find()
 
     async def get(self, supplier_id: str) -> Supplier:
-        found = await self.find(supplier_id)
-        if not found:
+        async with self.database.transaction() as session:
+            supplier = await SupplierRepository(session).get(supplier_id)
+        if supplier is None:
             raise NotFound(f"supplier {supplier_id} not found")
-        return found[0]
+        return supplier

@@ -1,0 +1,97 @@
+"""Reorder rules: keep a product's stock in a warehouse between a minimum and a maximum by
+ordering from a preferred supplier. Plain Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from oms.procurement.v1 import procurement_pb2 as pb
+from pricing.money import InvalidMoney, parse_amount
+from procurement.domain.model import Supplier
+from procurement.domain.purchase_orders import DEFAULT_LEAD_TIME_DAYS
+from servicekit.errors import Violations
+
+MAX_UNITS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class ReorderRule:
+    product_id: str
+    warehouse_id: str
+    sku: str
+    minimum: int
+    maximum: int
+    supplier_id: str
+    # The last known unit price from the supplier, in its currency.
+    unit_price: Decimal
+    currency: str
+    lead_time_days: int
+    updated_at: datetime
+    updated_by: str
+
+    @property
+    def price_rule(self) -> str:
+        return "reorder rule's last known price"
+
+    def quantity_for(self, available: int) -> int:
+        """Units to order when `available` units are left: up to the maximum once at or below
+        the minimum, none otherwise."""
+        if available > self.minimum:
+            return 0
+        return max(0, self.maximum - available)
+
+
+def new_rule(
+    request: pb.SetReorderRuleRequest, supplier: Supplier | None, now: datetime, actor: str
+) -> ReorderRule:
+    """The rule, or InvalidArgument naming every field at fault."""
+    problems = Violations()
+    for name in ("product_id", "warehouse_id"):
+        value = getattr(request, name).strip()
+        if not value:
+            problems.add(name, "required")
+        elif len(value) > 64:
+            problems.add(name, "at most 64 characters")
+    if len(request.sku) > 64:
+        problems.add("sku", "at most 64 characters")
+    if not 0 <= request.minimum < MAX_UNITS:
+        problems.add("minimum", f"between 0 and {MAX_UNITS}")
+    if not request.minimum < request.maximum <= MAX_UNITS:
+        problems.add("maximum", f"greater than the minimum, at most {MAX_UNITS}")
+    if not request.supplier_id:
+        problems.add("supplier_id", "required")
+    elif supplier is None:
+        problems.add("supplier_id", f"no supplier {request.supplier_id}")
+    amount = Decimal(0)
+    if not request.HasField("unit_price"):
+        problems.add("unit_price", "required: the last known price from the supplier")
+    else:
+        try:
+            amount = parse_amount(request.unit_price.amount)
+            if amount < 0:
+                problems.add("unit_price.amount", "must not be negative")
+        except InvalidMoney as error:
+            problems.add("unit_price.amount", str(error))
+        if supplier is not None and request.unit_price.currency != supplier.currency:
+            problems.add(
+                "unit_price.currency", f"must be the supplier's currency, {supplier.currency}"
+            )
+    if not 0 <= request.lead_time_days <= 3650:
+        problems.add("lead_time_days", "between 0 and 3650 (0: 14 days)")
+    problems.raise_if_any()
+    assert supplier is not None
+    return ReorderRule(
+        product_id=request.product_id.strip(),
+        warehouse_id=request.warehouse_id.strip(),
+        sku=request.sku.strip(),
+        minimum=request.minimum,
+        maximum=request.maximum,
+        supplier_id=supplier.id,
+        unit_price=amount,
+        currency=supplier.currency,
+        lead_time_days=request.lead_time_days or DEFAULT_LEAD_TIME_DAYS,
+        updated_at=now,
+        updated_by=actor,
+    )
