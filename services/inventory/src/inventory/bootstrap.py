@@ -13,7 +13,7 @@ from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import inventory_pb2 as events
-from oms.events.v1 import orders_pb2
+from oms.events.v1 import orders_pb2, procurement_pb2
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -27,7 +27,8 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
         ttl=timedelta(seconds=settings.reservation_ttl_seconds),
     )
     reservations = Reservations(database, outbox, rules)
-    servicer = InventoryServicer(Stock(database, outbox), reservations, Shipments(database, outbox))
+    stock = Stock(database, outbox)
+    servicer = InventoryServicer(stock, reservations, Shipments(database, outbox))
 
     async def expire() -> None:
         await reservations.expire_forever(settings.expiry_interval_seconds)
@@ -42,6 +43,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
                 orders_pb2.SalesOrderLinesChanged, reservations.on_sales_order_lines_changed
             ),
             Subscription(orders_pb2.ReturnAuthorized, reservations.on_return_authorized),
+            Subscription(procurement_pb2.PurchaseOrderIssued, stock.on_purchase_order_issued),
         ],
         loops=[expire],
     )

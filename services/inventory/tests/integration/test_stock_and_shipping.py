@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 
 import grpc
 import pytest
 
 from oms.events.v1 import inventory_pb2 as events
-from oms.events.v1 import orders_pb2
+from oms.events.v1 import orders_pb2, procurement_pb2
 from oms.inventory.v1 import inventory_pb2 as pb
 from services.inventory.tests.integration.conftest import (
     ADMIN,
     Inventory,
     StartInventory,
+    eventually,
     new_product,
     placed,
     quantities,
@@ -223,3 +225,37 @@ async def _receive(
         if error.code() != grpc.StatusCode.NOT_FOUND:
             raise
         return None
+
+
+async def test_a_purchase_order_sent_to_its_supplier_is_incoming_until_received(
+    inventory: Inventory,
+) -> None:
+    product, warehouse = new_product(), await inventory.warehouse()
+    issued = procurement_pb2.PurchaseOrderIssued(
+        purchase_order_id="po-77",
+        number="PO-2026-000077",
+        warehouse_id=warehouse,
+        currency="EUR",
+        lines=[procurement_pb2.PurchaseOrderLine(line_id="l1", product_id=product, quantity=12)],
+    )
+    await inventory.publish((issued, "po-77"), (issued, "po-77"))  # redelivered: no double count
+
+    async def incoming() -> int:
+        reply = await inventory.stub.GetStock(pb.GetStockRequest(product_id=product))
+        return sum(level.incoming for level in reply.levels)
+
+    await eventually(lambda: _equals(incoming(), 12))
+    await inventory.stub.ReceiveGoods(
+        pb.ReceiveGoodsRequest(
+            warehouse_id=warehouse,
+            purchase_order_id="po-77",
+            lines=[pb.ReceiptLine(product_id=product, quantity=5)],
+        ),
+        metadata=ADMIN,
+    )
+    level = await inventory.level(product, warehouse)
+    assert (level.on_hand, level.incoming) == (5, 7)
+
+
+async def _equals(value: Awaitable[int], expected: int) -> bool:
+    return await value == expected

@@ -29,11 +29,14 @@ from inventory.domain.model import (
     check_transfer,
     check_warehouse,
 )
+from messaging.consumer import PoisonEvent
+from messaging.envelope import Envelope
 from messaging.outbox import Outbox
 from oms.events.v1 import inventory_pb2 as events
+from oms.events.v1 import procurement_pb2
 from servicekit.context import current_principal
 from servicekit.db import Database
-from servicekit.errors import AlreadyExists, NotFound
+from servicekit.errors import AlreadyExists, InvalidArgument, NotFound
 
 
 @dataclass(frozen=True)
@@ -302,42 +305,67 @@ class Stock:
         async with self.database.transaction() as session:
             store = InventoryStore(session)
             await self._known(store, warehouse_id)
-            goods = expected_goods.c
-            named = [p for p, _ in lines]
+            return await self._expect(session, purchase_order_id, warehouse_id, lines)
+
+    async def on_purchase_order_issued(
+        self,
+        session: AsyncSession,
+        event: procurement_pb2.PurchaseOrderIssued,
+        envelope: Envelope,
+    ) -> None:
+        """A purchase order sent to its supplier: its goods are incoming to its warehouse."""
+        lines = [(x.product_id, int(x.quantity)) for x in event.lines]
+        try:
+            check_expectation(event.purchase_order_id, event.warehouse_id, lines)
+            await self._known(InventoryStore(session), event.warehouse_id)
+        except (InvalidArgument, NotFound) as error:
+            raise PoisonEvent(f"purchase order {event.number}: {error}") from error
+        await self._expect(session, event.purchase_order_id, event.warehouse_id, lines)
+
+    async def _expect(
+        self,
+        session: AsyncSession,
+        purchase_order_id: str,
+        warehouse_id: str,
+        lines: Sequence[tuple[str, int]],
+    ) -> Expectation:
+        store = InventoryStore(session)
+        goods = expected_goods.c
+        named = [p for p, _ in lines]
+        await session.execute(
+            expected_goods.update()
+            .where(goods.purchase_order_id == purchase_order_id)
+            .where(goods.product_id.not_in(named))
+            .values(expected=0)
+        )
+        for product_id, quantity in lines:
+            await store.ensure_level(warehouse_id, product_id)
+            statement = insert(expected_goods).values(
+                purchase_order_id=purchase_order_id,
+                product_id=product_id,
+                warehouse_id=warehouse_id,
+                expected=quantity,
+                created_by=current_principal().subject,
+            )
             await session.execute(
-                expected_goods.update()
-                .where(goods.purchase_order_id == purchase_order_id)
-                .where(goods.product_id.not_in(named))
-                .values(expected=0)
-            )
-            for product_id, quantity in lines:
-                await store.ensure_level(warehouse_id, product_id)
-                statement = insert(expected_goods).values(
-                    purchase_order_id=purchase_order_id,
-                    product_id=product_id,
-                    warehouse_id=warehouse_id,
-                    expected=quantity,
-                    created_by=current_principal().subject,
+                statement.on_conflict_do_update(
+                    index_elements=["purchase_order_id", "product_id"],
+                    set_={
+                        "expected": statement.excluded.expected,
+                        "warehouse_id": statement.excluded.warehouse_id,
+                    },
                 )
-                await session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=["purchase_order_id", "product_id"],
-                        set_={
-                            "expected": statement.excluded.expected,
-                            "warehouse_id": statement.excluded.warehouse_id,
-                        },
-                    )
-                )
-            rows = await session.execute(
-                select(expected_goods)
-                .where(goods.purchase_order_id == purchase_order_id, goods.expected > 0)
-                .order_by(goods.product_id)
             )
-            return Expectation(
-                purchase_order_id,
-                warehouse_id,
-                [ExpectedLine(r.product_id, r.expected, r.received) for r in rows],
-            )
+        rows = await session.execute(
+            select(expected_goods)
+            .where(goods.purchase_order_id == purchase_order_id, goods.expected > 0)
+            .order_by(goods.product_id)
+        )
+        return Expectation(
+            purchase_order_id,
+            warehouse_id,
+            [ExpectedLine(r.product_id, r.expected, r.received) for r in rows],
+        )
 
     async def levels(self, product_id: str = "", warehouse_id: str = "") -> list[StockLevel]:
         async with self.database.transaction() as session:
