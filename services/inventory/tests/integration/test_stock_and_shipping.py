@@ -259,3 +259,30 @@ async def test_a_purchase_order_sent_to_its_supplier_is_incoming_until_received(
 
 async def _equals(value: Awaitable[int], expected: int) -> bool:
     return await value == expected
+
+
+async def test_goods_that_arrive_before_their_purchase_order_is_announced_still_count(
+    inventory: Inventory,
+) -> None:
+    product, warehouse = new_product(), await inventory.warehouse()
+    await inventory.stub.ReceiveGoods(
+        pb.ReceiveGoodsRequest(
+            warehouse_id=warehouse,
+            purchase_order_id="po-88",
+            lines=[pb.ReceiptLine(product_id=product, quantity=4)],
+        ),
+        metadata=ADMIN,
+    )
+    issued = procurement_pb2.PurchaseOrderIssued(
+        purchase_order_id="po-88",
+        number="PO-2026-000088",
+        warehouse_id=warehouse,
+        currency="EUR",
+        lines=[procurement_pb2.PurchaseOrderLine(line_id="l1", product_id=product, quantity=10)],
+    )
+    await inventory.publish((issued, "po-88"))
+
+    async def incoming() -> int:
+        return (await inventory.level(product, warehouse)).incoming
+
+    await eventually(lambda: _equals(incoming(), 6))

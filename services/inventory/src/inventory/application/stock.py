@@ -213,14 +213,21 @@ class Stock:
                     reference=receipt.id,
                 )
                 if receipt.purchase_order_id:
-                    goods = expected_goods.c
+                    # Goods can arrive before the purchase order's announcement is read: the
+                    # receipt is then kept against it, and the announcement counts it.
+                    counted = insert(expected_goods).values(
+                        purchase_order_id=receipt.purchase_order_id,
+                        product_id=product_id,
+                        warehouse_id=warehouse_id,
+                        expected=0,
+                        received=quantity,
+                        created_by=current_principal().subject,
+                    )
                     await session.execute(
-                        expected_goods.update()
-                        .where(
-                            goods.purchase_order_id == receipt.purchase_order_id,
-                            goods.product_id == product_id,
+                        counted.on_conflict_do_update(
+                            index_elements=["purchase_order_id", "product_id"],
+                            set_={"received": expected_goods.c.received + quantity},
                         )
-                        .values(received=goods.received + quantity)
                     )
             await self.outbox.add(
                 session,
