@@ -6,24 +6,40 @@ from billing.adapters.tables import messaging_tables, metadata
 from billing.application.accounts import Customers
 from billing.application.credits import Credits
 from billing.application.invoicing import Invoicing
+from billing.application.overdue import Overdue
+from billing.application.payables import Payables
 from billing.application.payments import Payments
+from billing.application.reports import Reports
+from billing.config import Settings
+from billing.domain.payables import Tolerance
 from billing.entrypoints.grpc_server import BillingServicer
 from messaging.consumer import Subscription
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.events.v1 import billing_pb2 as events
-from oms.events.v1 import inventory_pb2, orders_pb2, quoting_pb2
+from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2, quoting_pb2
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
+    config = settings if isinstance(settings, Settings) else Settings(**settings.model_dump())
     credits = Credits(database, outbox)
     invoicing = Invoicing(database, outbox, credits)
     payments = Payments(database, outbox)
     customers = Customers(database)
-    servicer = BillingServicer(invoicing, payments, credits, customers)
+    payables = Payables(
+        database,
+        outbox,
+        Tolerance(config.bill_price_tolerance_percent, config.bill_quantity_tolerance_percent),
+    )
+    overdue = Overdue(database, outbox)
+    servicer = BillingServicer(invoicing, payments, credits, customers, payables, Reports(database))
+
+    async def overdue_loop() -> None:
+        await overdue.run_forever(config.overdue_interval_seconds)
+
     return Wiring(
         registrations=[(billing_pb2_grpc.add_BillingServiceServicer_to_server, servicer)],
         subscriptions=[
@@ -34,7 +50,10 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
             Subscription(inventory_pb2.ReturnReceived, credits.on_return_received),
             Subscription(orders_pb2.CustomerRegistered, customers.on_customer_registered),
             Subscription(orders_pb2.CustomerChanged, customers.on_customer_changed),
+            Subscription(procurement_pb2.PurchaseOrderIssued, payables.on_purchase_order_issued),
+            Subscription(inventory_pb2.GoodsReceived, payables.on_goods_received),
         ],
+        loops=[overdue_loop],
     )
 
 
@@ -49,6 +68,10 @@ SPEC = ServiceSpec(
         events.InvoicePaid,
         events.CreditNoteIssued,
         events.CustomerBalanceChanged,
+        events.InvoiceOverdue,
+        events.BillRecorded,
+        events.BillReleased,
+        events.BillPaid,
     ],
     grpc_service_names=[billing_pb2.DESCRIPTOR.services_by_name["BillingService"].full_name],
     wire=wire,

@@ -3,6 +3,7 @@ problem+json with the field at fault."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -15,7 +16,7 @@ from gateway.app import create_app
 from gateway.clients import SERVICES, Clients
 from gateway.config import Settings as GatewaySettings
 from oms.events.v1 import billing_pb2 as events
-from oms.events.v1 import inventory_pb2, orders_pb2
+from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2
 from oms.types.v1.types_pb2 import Money
 from servicekit.auth import issue_token
 from servicekit.grpc import open_channel
@@ -54,13 +55,14 @@ async def api(
 
 
 async def an_invoice(kafka_bootstrap: str, ns: str, customer_id: str) -> str:
+    line_id = str(uuid.uuid4())
     order = orders_pb2.SalesOrderPlaced(
         order_id=str(uuid.uuid4()),
         customer_id=customer_id,
         currency="EUR",
         lines=[
             orders_pb2.SalesOrderLine(
-                line_id="l-1",
+                line_id=line_id,
                 product_id="p-1",
                 sku="SKU-1",
                 quantity=10,
@@ -71,7 +73,7 @@ async def an_invoice(kafka_bootstrap: str, ns: str, customer_id: str) -> str:
     shipment = inventory_pb2.ShipmentDispatched(
         shipment_id=str(uuid.uuid4()),
         order_id=order.order_id,
-        lines=[inventory_pb2.ShippedLine(line_id="l-1", quantity=4)],
+        lines=[inventory_pb2.ShippedLine(line_id=line_id, quantity=4)],
     )
     async with EventLog(kafka_bootstrap, [events.InvoiceIssued], ns) as log:
         await publish(kafka_bootstrap, order, key=order.order_id, namespace=ns)
@@ -135,6 +137,7 @@ async def test_payments_credit_notes_and_balances_through_the_gateway(
     assert balance.json() == {
         "customer_id": "C-API",
         "balances": [{"amount": "30.00", "currency": "EUR"}],
+        "credits": [],
     }
     notes = await client.get(
         f"{API}/credit-notes", params={"customer_id": "C-API"}, headers=bearer("finance")
@@ -146,3 +149,194 @@ async def test_payments_credit_notes_and_balances_through_the_gateway(
         "application/problem+json",
     )
     assert (await client.get(f"{API}/payments", headers=bearer("warehouse"))).status_code == 403
+
+
+def money(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "EUR"}
+
+
+async def test_receivables_reports_and_pdfs_through_the_gateway(
+    api: tuple[httpx.AsyncClient, str], kafka_bootstrap: str
+) -> None:
+    client, ns = api
+    first = await an_invoice(kafka_bootstrap, ns, "C-GW")  # 50.00
+    second = await an_invoice(kafka_bootstrap, ns, "C-GW")  # 50.00
+    finance, sales = bearer("finance"), bearer("sales")
+    body = {
+        "customer_id": "C-GW",
+        "amount": money("120.00"),
+        "reference": "remittance 12",
+        "received_on": "2026-03-02",
+        "allocations": [
+            {"invoice_id": second, "amount": money("50.00")},
+            {"invoice_id": first, "amount": money("50.01")},
+        ],
+    }
+    refused = await client.post(f"{API}/payments", json=body, headers=finance)
+    assert (refused.status_code, refused.json()["errors"]) == (
+        422,
+        [
+            {
+                "field": "allocations[1].amount",
+                "detail": "exceeds the invoice's open amount of 50.00 EUR",
+            }
+        ],
+    )
+    both = await client.post(f"{API}/payments", json=body | {"invoice_id": first}, headers=finance)
+    assert [e["field"] for e in both.json()["errors"]] == ["invoice_id"]
+    body["allocations"][1]["amount"] = money("40.00")  # type: ignore[index]
+    created = await client.post(f"{API}/payments", json=body, headers=finance)
+    assert created.status_code == 201
+    payment = created.json()
+    assert (payment["kind"], payment["allocated"], payment["unapplied"]) == (
+        "received",
+        money("90.00"),
+        money("30.00"),
+    )
+    assert [a["unallocated_at"] for a in payment["allocations"]] == [None, None]
+    balance = (await client.get(f"{API}/customers/C-GW/balance", headers=sales)).json()
+    assert (balance["balances"], balance["credits"]) == ([money("10.00")], [money("30.00")])
+
+    applied = await client.post(
+        f"{API}/customers/C-GW/credit/apply", json={"invoice_id": first}, headers=finance
+    )
+    assert (applied.status_code, applied.json()["kind"], applied.json()["amount"]) == (
+        201,
+        "credit",
+        money("10.00"),
+    )
+    back = await client.post(
+        f"{API}/payments/{payment['id']}/unallocate", json={"invoice_id": second}, headers=finance
+    )
+    assert back.status_code == 200
+    assert [a["unallocated_at"] is not None for a in back.json()["allocations"]] == [True, False]
+    missing = await client.post(f"{API}/payments/nope/unallocate", headers=finance)
+    assert missing.status_code == 404
+
+    note = await client.post(
+        f"{API}/credit-notes",
+        json={"customer_id": "C-GW", "amount": money("5.00"), "memo": "goodwill"},
+        headers=finance,
+    )
+    assert note.status_code == 201
+    assert (note.json()["reason"], note.json()["invoice_id"], note.json()["memo"]) == (
+        "adjustment",
+        "",
+        "goodwill",
+    )
+    assert (
+        await client.post(f"{API}/credit-notes", json=note.json() | {}, headers=finance)
+    ).status_code == 422
+    partial = await client.post(
+        f"{API}/credit-notes",
+        json={"invoice_id": second, "amount": money("50.01"), "memo": "too much"},
+        headers=finance,
+    )
+    assert [e["field"] for e in partial.json()["errors"]] == ["amount"]
+
+    aging = await client.get(f"{API}/reports/ar-aging", headers=bearer("order-desk"))
+    assert aging.status_code == 200
+    (line,) = aging.json()["customers"]
+    assert (line["party_id"], line["buckets"]["current"], line["credit"]) == (
+        "C-GW",
+        money("50.00"),
+        money("75.00"),
+    )
+    assert aging.json()["totals"][0]["buckets"]["total"] == money("50.00")
+    bad = await client.get(f"{API}/reports/ar-aging", params={"as_of": "soon"}, headers=sales)
+    assert bad.status_code == 422
+    revenue = await client.get(
+        f"{API}/reports/revenue", params={"group_by": "channel"}, headers=sales
+    )
+    assert [(r["channel"], r["net"]) for r in revenue.json()["totals"]] == [
+        ("direct", money("100.00")),
+        ("unassigned", money("-5.00")),
+    ]
+    assert (
+        await client.get(f"{API}/reports/revenue", headers=bearer("warehouse"))
+    ).status_code == 403
+
+    pdf = await client.get(f"{API}/invoices/{first}/pdf", headers=sales)
+    assert (pdf.status_code, pdf.headers["content-type"]) == (200, "application/pdf")
+    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-disposition"].startswith('attachment; filename="invoice-INV-')
+    pdf = await client.get(f"{API}/credit-notes/{note.json()['id']}/pdf", headers=sales)
+    assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+
+
+async def test_payables_through_the_gateway_with_their_roles(
+    api: tuple[httpx.AsyncClient, str], kafka_bootstrap: str
+) -> None:
+    client, ns = api
+    order = procurement_pb2.PurchaseOrderIssued(
+        purchase_order_id=str(uuid.uuid4()),
+        number="PO-2026-000009",
+        supplier_id="S-GW",
+        currency="EUR",
+        lines=[
+            procurement_pb2.PurchaseOrderLine(
+                line_id="l1",
+                product_id="p1",
+                sku="SKU-1",
+                quantity=10,
+                unit_price=Money(amount="2.00", currency="EUR"),
+            )
+        ],
+    )
+    receipt = inventory_pb2.GoodsReceived(
+        receipt_id=str(uuid.uuid4()),
+        purchase_order_id=order.purchase_order_id,
+        lines=[inventory_pb2.ReceivedLine(product_id="p1", quantity=10)],
+    )
+    bill = {
+        "purchase_order_id": order.purchase_order_id,
+        "supplier_id": "S-GW",
+        "supplier_reference": "S-INV-1",
+        "currency": "EUR",
+        "lines": [{"product_id": "p1", "quantity": 10, "unit_price": "2.50"}],
+    }
+    async with EventLog(kafka_bootstrap, [events.BillRecorded], ns) as log:
+        await publish(kafka_bootstrap, order, key=order.purchase_order_id, namespace=ns)
+        await publish(kafka_bootstrap, receipt, key=receipt.receipt_id, namespace=ns)
+        purchasing = bearer("purchasing")
+        assert (await client.post(f"{API}/bills", json=bill, headers=purchasing)).status_code == 403
+        for _ in range(300):
+            created = await client.post(f"{API}/bills", json=bill, headers=bearer("finance"))
+            if created.status_code == 201:
+                break
+            assert created.status_code == 422  # the order or receipt has not arrived yet
+            await asyncio.sleep(0.1)
+        await log.wait_for(order.purchase_order_id)
+    held = created.json()
+    assert (held["status"], held["lines"][0]["issue"]) == (
+        "held",
+        "unit price 2.5, ordered at 2 (more than 2 % off)",
+    )
+    assert held["released_at"] is None
+    listed = await client.get(f"{API}/bills", params={"supplier_id": "S-GW"}, headers=purchasing)
+    assert [b["id"] for b in listed.json()["items"]] == [held["id"]]
+    released = await client.post(
+        f"{API}/bills/{held['id']}/release", json={"note": "agreed"}, headers=bearer("finance")
+    )
+    assert (released.json()["status"], released.json()["released_at"] is not None) == (
+        "open",
+        True,
+    )
+    again = await client.post(f"{API}/bills/{held['id']}/release", headers=bearer("finance"))
+    assert again.status_code == 409
+    sent = await client.post(
+        f"{API}/payments-sent",
+        json={"supplier_id": "S-GW", "amount": money("25.00"), "paid_on": "2026-03-02"},
+        headers=bearer("finance"),
+    )
+    assert sent.status_code == 201
+    assert sent.json()["allocations"] == [
+        {"bill_id": held["id"], "supplier_reference": "S-INV-1", "amount": money("25.00")}
+    ]
+    paid = await client.get(f"{API}/bills/{held['id']}", headers=purchasing)
+    assert paid.json()["status"] == "paid"
+    aging = await client.get(f"{API}/reports/ap-aging", headers=purchasing)
+    assert aging.status_code == 200
+    assert aging.json()["suppliers"] == []
+    payments = await client.get(f"{API}/payments-sent", headers=purchasing)
+    assert [p["id"] for p in payments.json()["items"]] == [sent.json()["id"]]

@@ -1,11 +1,13 @@
-"""Bodies of the billing resources: invoices with what remains to pay, payments, credit notes
-and customer balances."""
+"""Bodies of the billing resources: invoices with what remains to pay, payments and their
+allocations, customer credit, credit notes, customer balances, ageing and revenue reports, and
+for payables supplier bills and the payments sent."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BeforeValidator, Field
 
 from gateway.schemas import Invoice, Money, MoneyIn, Request, Response, When
@@ -17,6 +19,16 @@ def _empty_is_none(value: Any) -> Any:
 
 # An ISO date (YYYY-MM-DD) on the wire; empty there means none.
 Day = Annotated[date | None, BeforeValidator(_empty_is_none)]
+
+
+def _unset_is_none(value: Any) -> Any:
+    if isinstance(value, Timestamp):
+        return None if value.ByteSize() == 0 else value.ToDatetime(tzinfo=UTC)
+    return value
+
+
+# A timestamp that may not have happened (yet): unset on the wire means none.
+MaybeWhen = Annotated[datetime | None, BeforeValidator(_unset_is_none)]
 
 
 class BillingInvoice(Invoice):
@@ -32,16 +44,41 @@ class InvoiceList(Response):
     items: list[BillingInvoice]
 
 
-class PaymentIn(Request):
+class AllocationIn(Request):
     invoice_id: str = Field(max_length=36)
-    amount: MoneyIn = Field(description="in the invoice's currency, at most its balance")
+    amount: MoneyIn = Field(
+        description="in the payment's currency, at most the invoice's open amount"
+    )
+
+
+class PaymentIn(Request):
+    """Either money against one invoice (`invoice_id`), or a customer's payment (`customer_id`)
+    spread over its invoices as `allocations` say -- or oldest due first when there are none --
+    the rest becoming the customer's credit."""
+
+    invoice_id: str = Field("", max_length=36)
+    customer_id: str = Field("", max_length=100)
+    amount: MoneyIn = Field(description="for one invoice: in its currency, at most its balance")
     reference: str = Field("", max_length=200, examples=["bank transfer 2026-0042"])
     received_on: date = Field(examples=["2026-03-01"])
+    allocations: list[AllocationIn] = Field(default_factory=list, max_length=1000)
+
+
+class PaymentAllocation(Response):
+    id: str
+    invoice_id: str
+    invoice_number: str
+    amount: Money
+    allocated_at: When
+    unallocated_at: MaybeWhen = Field(
+        None, description="set once taken back: the amount went to the customer's credit"
+    )
+    unallocated_by: str
 
 
 class Payment(Response):
     id: str
-    invoice_id: str
+    invoice_id: str = Field(description="the one invoice it was recorded against, if so")
     invoice_number: str
     order_id: str
     customer_id: str
@@ -50,6 +87,22 @@ class Payment(Response):
     received_on: date
     recorded_at: When
     recorded_by: str
+    kind: str = Field(description='"received" (money in) or "credit" (customer credit applied)')
+    allocations: list[PaymentAllocation]
+    allocated: Money = Field(description="what is allocated to invoices now")
+    unapplied: Money = Field(description="what no invoice took when received: customer credit")
+
+
+class UnallocateIn(Request):
+    allocation_id: str = Field("", max_length=36, description="one allocation; else all")
+    invoice_id: str = Field("", max_length=36, description="or the allocation to this invoice")
+
+
+class CreditApplyIn(Request):
+    invoice_id: str = Field(max_length=36)
+    amount: MoneyIn | None = Field(
+        None, description="empty: as much as the credit and the invoice's balance allow"
+    )
 
 
 class PaymentList(Response):
@@ -79,9 +132,19 @@ class CreditNote(Response):
     unapplied: Money = Field(
         description="the part the invoice's balance could not take (it was paid): owed back"
     )
-    reason: str = Field(description='"cancelled" or "returned"')
+    reason: str = Field(description='"cancelled", "returned" or "adjustment"')
     return_id: str
     issued_at: When
+    memo: str = Field(description="why, for an adjustment")
+
+
+class CreditNoteIn(Request):
+    """Part of an invoice (`invoice_id`), or a free amount for a customer (`customer_id`)."""
+
+    invoice_id: str = Field("", max_length=36)
+    customer_id: str = Field("", max_length=100)
+    amount: MoneyIn
+    memo: str = Field(max_length=500, examples=["goodwill: late delivery"])
 
 
 class CreditNoteList(Response):
@@ -93,3 +156,139 @@ class CustomerBalance(Response):
     balances: list[Money] = Field(
         description="open invoices less payments and credit notes, one per currency"
     )
+    credits: list[Money] = Field(description="credit the customer can still use, per currency")
+
+
+class AgingBuckets(Response):
+    current: Money
+    days_1_30: Money
+    days_31_60: Money
+    days_61_90: Money
+    days_over_90: Money
+    total: Money = Field(description="the sum of the buckets: every open document's balance")
+
+
+class AgingLine(Response):
+    party_id: str = Field(description="the customer or supplier; empty on a total")
+    currency: str
+    buckets: AgingBuckets
+    credit: Money = Field(description="unapplied credit, not in the buckets")
+    documents: int
+
+
+class ArAging(Response):
+    as_of: date
+    customers: list[AgingLine]
+    totals: list[AgingLine] = Field(description="one per currency")
+
+
+class ApAging(Response):
+    as_of: date
+    suppliers: list[AgingLine]
+    totals: list[AgingLine] = Field(description="one per currency")
+
+
+class RevenueRow(Response):
+    period: str = Field(description="YYYY-MM; empty on a total")
+    channel: str
+    invoiced: Money
+    credited: Money
+    net: Money
+    invoices: int
+    credit_notes: int
+
+
+class Revenue(Response):
+    rows: list[RevenueRow]
+    totals: list[RevenueRow]
+
+
+class BillLineIn(Request):
+    product_id: str = Field(max_length=64)
+    quantity: int = Field(ge=-1_000_000_000, le=1_000_000_000)
+    unit_price: str = Field(max_length=40, examples=["9.50"])
+
+
+class BillIn(Request):
+    purchase_order_id: str = Field(max_length=36)
+    supplier_id: str = Field(max_length=100)
+    supplier_reference: str = Field(max_length=100, examples=["INV-88812"])
+    currency: str = Field(max_length=3, examples=["EUR"])
+    lines: list[BillLineIn] = Field(max_length=1000)
+
+
+class BillLine(Response):
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    ordered_quantity: int
+    received_quantity: int
+    ordered_unit_price: Money
+    billed_before: int
+    issue: str = Field(description="why the line holds the bill; empty when it matches")
+
+
+class Bill(Response):
+    id: str
+    purchase_order_id: str
+    purchase_order_number: str
+    supplier_id: str
+    supplier_reference: str
+    lines: list[BillLine]
+    total: Money
+    status: str = Field(description='"held", "open", "partially_paid" or "paid"')
+    match_status: str = Field(description='"matched", "held" or "released"')
+    reason: str
+    amount_paid: Money
+    balance: Money
+    due_date: Day
+    recorded_at: When
+    recorded_by: str
+    released_at: MaybeWhen = None
+    released_by: str
+    release_note: str
+
+
+class BillList(Response):
+    items: list[Bill]
+
+
+class ReleaseIn(Request):
+    note: str = Field("", max_length=500)
+
+
+class BillAllocationIn(Request):
+    bill_id: str = Field(max_length=36)
+    amount: MoneyIn
+
+
+class SupplierPaymentIn(Request):
+    supplier_id: str = Field(max_length=100)
+    amount: MoneyIn
+    reference: str = Field("", max_length=200)
+    paid_on: date = Field(examples=["2026-03-01"])
+    allocations: list[BillAllocationIn] = Field(default_factory=list, max_length=1000)
+
+
+class SupplierPaymentAllocation(Response):
+    bill_id: str
+    supplier_reference: str
+    amount: Money
+
+
+class SupplierPayment(Response):
+    id: str
+    supplier_id: str
+    amount: Money
+    reference: str
+    paid_on: date
+    allocations: list[SupplierPaymentAllocation]
+    unapplied: Money = Field(description="what no bill took: an advance to the supplier")
+    recorded_at: When
+    recorded_by: str
+
+
+class SupplierPaymentList(Response):
+    items: list[SupplierPayment]

@@ -1,5 +1,7 @@
-"""Billing's tables: its copy of each order and customer, invoices, payments, credit notes, the
-gap-free number sequences and each customer's open balance."""
+"""Billing's tables: its copy of each order and customer, invoices, payments and their
+allocations, credit notes, the gap-free number sequences, each customer's open balance and
+credit; and for payables its copy of each purchase order and goods receipt, bills and the
+payments sent to suppliers."""
 
 from sqlalchemy import (
     BigInteger,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -35,6 +38,8 @@ order_copies = Table(
     Column("document", JSONB),
     # Set by SalesOrderCancelled: its invoices, even those issued later, are credited in full.
     Column("cancelled", Boolean, nullable=False, server_default="false"),
+    # Where the order came from ("direct", "woocommerce", "quote"...), for revenue by channel.
+    Column("channel", String(40), nullable=False, server_default=""),
 )
 
 order_copy_lines = Table(
@@ -74,6 +79,8 @@ invoices = Table(
     Column("amount_paid", Numeric(18, 6), nullable=False, server_default="0"),
     # What credit notes took off what was left to pay (a credit note's unapplied part is not).
     Column("amount_credited", Numeric(18, 6), nullable=False, server_default="0"),
+    # When InvoiceOverdue was published for it (once per invoice).
+    Column("overdue_at", DateTime(timezone=True)),
 )
 
 invoice_lines = Table(
@@ -126,11 +133,14 @@ credit_note_sequences = Table(
     Column("last_number", Integer, nullable=False),
 )
 
+# Money received from a customer ("received"), or its credit applied to an invoice ("credit").
 payments = Table(
     "payments",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False, index=True),
+    # The invoice it was recorded against (RecordPayment, ApplyCustomerCredit); empty for a
+    # customer payment spread over invoices: see payment_allocations.
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), index=True),
     Column("customer_id", String(100), nullable=False, index=True),
     Column("currency", String(3), nullable=False),
     Column("amount", Numeric(18, 6), nullable=False),
@@ -138,6 +148,25 @@ payments = Table(
     Column("received_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", String(200), nullable=False),
+    Column("kind", String(20), nullable=False, server_default="received"),
+    # The part no invoice took when it was received: it became the customer's credit.
+    Column("unapplied", Numeric(18, 6), nullable=False, server_default="0"),
+)
+
+# Where each payment went. An unallocated row stays, stamped, and its amount went to credit.
+payment_allocations = Table(
+    "payment_allocations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("payment_id", String(36), ForeignKey("payments.id"), nullable=False, index=True),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False, index=True),
+    Column("customer_id", String(100), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", Numeric(18, 6), nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    Column("allocated_at", DateTime(timezone=True), nullable=False),
+    Column("unallocated_at", DateTime(timezone=True)),
+    Column("unallocated_by", String(200)),
 )
 
 credit_notes = Table(
@@ -145,17 +174,19 @@ credit_notes = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("number", String(32), nullable=False, unique=True),
-    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False, index=True),
+    # Empty for a free credit to a customer.
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), index=True),
     Column("order_id", String(36), index=True),
     Column("customer_id", String(100), nullable=False, index=True),
     Column("currency", String(3), nullable=False),
     Column("total", Numeric(18, 6), nullable=False),
-    # The part of the total the invoice's balance could not take: owed back to the customer.
+    # The part of the total the invoice's balance could not take: the customer's credit.
     Column("unapplied", Numeric(18, 6), nullable=False),
     Column("reason", String(20), nullable=False),
     Column("return_id", String(36)),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
+    Column("memo", Text, nullable=False, server_default=""),
 )
 
 credit_note_lines = Table(
@@ -201,4 +232,135 @@ customer_balances = Table(
     Column("customer_id", String(100), primary_key=True),
     Column("currency", String(3), primary_key=True),
     Column("open_balance", Numeric(18, 6), nullable=False),
+)
+
+# Credit a customer can use on invoices: unapplied payments and credit notes, unallocated
+# payments; less what was applied. Changed under the row's lock, after the invoices'.
+customer_credits = Table(
+    "customer_credits",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("amount", Numeric(18, 6), nullable=False),
+)
+
+# Every change of a customer's credit, so it can be told as of any day.
+customer_credit_entries = Table(
+    "customer_credit_entries",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("customer_id", String(100), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("amount", Numeric(18, 6), nullable=False),
+    # "payment", "credit_note", "unallocated" or "applied".
+    Column("source", String(20), nullable=False),
+    Column("source_id", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Payables ------------------------------------------------------------------------------------
+
+# What billing knows of each purchase order, from PurchaseOrderIssued.
+purchase_order_copies = Table(
+    "purchase_order_copies",
+    metadata,
+    Column("purchase_order_id", String(36), primary_key=True),
+    Column("number", String(32), nullable=False),
+    Column("supplier_id", String(100), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("payment_terms", Text, nullable=False),
+)
+
+# One per product (the order's lines summed by product).
+purchase_order_copy_lines = Table(
+    "purchase_order_copy_lines",
+    metadata,
+    Column(
+        "purchase_order_id",
+        String(36),
+        ForeignKey("purchase_order_copies.purchase_order_id"),
+        primary_key=True,
+    ),
+    Column("product_id", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("unit_price", Numeric(18, 6), nullable=False),
+)
+
+# Goods received against a purchase order (GoodsReceived), once per receipt; kept even when the
+# receipt arrives before the order's copy.
+goods_receipt_lines = Table(
+    "goods_receipt_lines",
+    metadata,
+    Column("receipt_id", String(36), primary_key=True),
+    Column("product_id", String(64), primary_key=True),
+    Column("purchase_order_id", String(36), nullable=False, index=True),
+    Column("quantity", BigInteger, nullable=False),
+)
+
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("purchase_order_id", String(36), nullable=False, index=True),
+    Column("supplier_id", String(100), nullable=False, index=True),
+    Column("supplier_reference", String(100), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total", Numeric(18, 6), nullable=False),
+    # "held", "open", "partially_paid", "paid".
+    Column("status", String(20), nullable=False),
+    # "matched", "held", "released".
+    Column("match_status", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("amount_paid", Numeric(18, 6), nullable=False, server_default="0"),
+    Column("due_date", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("released_at", DateTime(timezone=True)),
+    Column("released_by", String(200)),
+    Column("release_note", Text, nullable=False, server_default=""),
+    UniqueConstraint("supplier_id", "supplier_reference"),
+)
+
+bill_lines = Table(
+    "bill_lines",
+    metadata,
+    Column("bill_id", String(36), ForeignKey("bills.id"), primary_key=True),
+    Column("product_id", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("unit_price", Numeric(18, 6), nullable=False),
+    Column("line_total", Numeric(18, 6), nullable=False),
+    Column("ordered_quantity", BigInteger, nullable=False),
+    Column("received_quantity", BigInteger, nullable=False),
+    Column("ordered_unit_price", Numeric(18, 6), nullable=False),
+    Column("billed_before", BigInteger, nullable=False),
+    Column("issue", Text, nullable=False),
+)
+
+supplier_payments = Table(
+    "supplier_payments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("supplier_id", String(100), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("amount", Numeric(18, 6), nullable=False),
+    # The part no bill took: an advance to the supplier.
+    Column("unapplied", Numeric(18, 6), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+supplier_payment_allocations = Table(
+    "supplier_payment_allocations",
+    metadata,
+    Column("payment_id", String(36), ForeignKey("supplier_payments.id"), primary_key=True),
+    Column("bill_id", String(36), ForeignKey("bills.id"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+    Column("amount", Numeric(18, 6), nullable=False),
+    Column("allocated_at", DateTime(timezone=True), nullable=False),
 )

@@ -3,13 +3,20 @@ what each owes on open invoices, per currency."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.adapters.tables import customer_balances, customers, invoice_sequences
+from billing.adapters.tables import (
+    customer_balances,
+    customer_credit_entries,
+    customer_credits,
+    customers,
+    invoice_sequences,
+)
 from billing.domain.settlement import due_date
 from messaging.envelope import Envelope
 from messaging.outbox import Outbox
@@ -58,6 +65,46 @@ async def move_balance(
     return balance
 
 
+async def credit_of(session: AsyncSession, customer_id: str, currency: str) -> Money:
+    """The customer's unused credit in `currency`, its row locked until the transaction ends
+    (take it after the invoices' locks, before the balance's)."""
+    found = (
+        await session.execute(
+            select(customer_credits.c.amount)
+            .where(customer_credits.c.customer_id == customer_id)
+            .where(customer_credits.c.currency == currency)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    return Money(Decimal(found if found is not None else 0), currency).trimmed()
+
+
+async def move_credit(
+    session: AsyncSession, customer_id: str, change: Money, source: str, source_id: str
+) -> Money:
+    """Adds `change` to the customer's credit (locked until the transaction ends) and writes it
+    in the credit's history; callers check first that it never goes below zero."""
+    upsert = insert(customer_credits).values(
+        customer_id=customer_id, currency=change.currency, amount=change.amount
+    )
+    statement = upsert.on_conflict_do_update(
+        index_elements=["customer_id", "currency"],
+        set_={"amount": customer_credits.c.amount + upsert.excluded.amount},
+    ).returning(customer_credits.c.amount)
+    credit = Money((await session.execute(statement)).scalar_one(), change.currency).trimmed()
+    await session.execute(
+        customer_credit_entries.insert().values(
+            customer_id=customer_id,
+            currency=change.currency,
+            amount=change.amount,
+            source=source,
+            source_id=source_id,
+            at=datetime.now(UTC),
+        )
+    )
+    return credit
+
+
 async def due_on(session: AsyncSession, customer_id: str, issued_on: date) -> date:
     """When an invoice issued today falls due under the customer's terms (30 days unless known)."""
     terms = (
@@ -98,5 +145,21 @@ class Customers:
                 select(customer_balances.c.currency, customer_balances.c.open_balance)
                 .where(customer_balances.c.customer_id == customer_id)
                 .order_by(customer_balances.c.currency)
+            )
+            return [Money(amount, currency).trimmed() for currency, amount in rows]
+
+    async def name(self, customer_id: str) -> str:
+        async with self.database.transaction() as session:
+            found = await session.execute(
+                select(customers.c.name).where(customers.c.customer_id == customer_id)
+            )
+            return found.scalar_one_or_none() or ""
+
+    async def credits(self, customer_id: str) -> list[Money]:
+        async with self.database.transaction() as session:
+            rows = await session.execute(
+                select(customer_credits.c.currency, customer_credits.c.amount)
+                .where(customer_credits.c.customer_id == customer_id)
+                .order_by(customer_credits.c.currency)
             )
             return [Money(amount, currency).trimmed() for currency, amount in rows]

@@ -26,8 +26,11 @@ from billing.adapters.tables import (
     order_copy_lines,
     returns_received,
 )
-from billing.application.accounts import move_balance, next_number
+from billing.application.accounts import move_balance, move_credit, next_number
+from billing.application.fields import money_in
+from billing.domain.receivables import check_amount
 from billing.domain.settlement import (
+    ADJUSTMENT,
     CANCELLED,
     CREDITED,
     PAID,
@@ -49,18 +52,22 @@ from messaging.envelope import Envelope
 from messaging.outbox import Outbox
 from oms.events.v1 import billing_pb2 as events
 from oms.events.v1 import inventory_pb2, orders_pb2
+from oms.types.v1 import types_pb2
 from oms.types.v1.pricing_pb2 import PricedDocument
 from pricing.money import Money
 from pricing.wire import money_to_proto
 from servicekit.context import current_principal
 from servicekit.db import Database
-from servicekit.errors import NotFound
+from servicekit.errors import NotFound, Violations
 
 log = logging.getLogger(__name__)
 
 # What became of a return received.
 PENDING, DONE, NOTHING, REFUSED = "pending", "credited", "nothing_to_credit", "refused"
 ORDER_CANCELLED = "the order was cancelled: its invoices were credited in full"
+MAX_MEMO = 500
+# In a customer's credit history: the unapplied part of a credit note.
+FROM_CREDIT_NOTE = "credit_note"
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class CreditNote:
     reason: str
     return_id: str
     issued_at: datetime
+    memo: str = ""
 
 
 def account_of(head: Row[Any]) -> Account:
@@ -368,29 +376,22 @@ class Credits:
         total: Money,
         reason: str,
         return_id: str = "",
-    ) -> None:
-        issued_at = datetime.now(UTC)
-        number = credit_note_number(
-            issued_at.year, await next_number(session, issued_at.year, credit_note_sequences)
-        )
+        memo: str = "",
+    ) -> str:
+        """A credit note against the (locked) invoice: the part its balance can take is applied
+        to it, the rest becomes the customer's credit."""
         before = account_of(head)
         after, unapplied = before.credit(total, cancelled=reason == CANCELLED)
-        credit_note_id = str(uuid.uuid4())
-        await session.execute(
-            credit_notes.insert().values(
-                id=credit_note_id,
-                number=number,
-                invoice_id=head.id,
-                order_id=head.order_id,
-                customer_id=head.customer_id,
-                currency=head.currency,
-                total=total.amount,
-                unapplied=unapplied.amount,
-                reason=reason,
-                return_id=return_id or None,
-                issued_at=issued_at,
-                created_by=current_principal().subject,
-            )
+        credit_note_id = await self._insert(
+            session,
+            head.customer_id,
+            total,
+            unapplied,
+            reason,
+            invoice_id=head.id,
+            order_id=head.order_id,
+            return_id=return_id,
+            memo=memo,
         )
         if lines:
             await session.execute(
@@ -414,39 +415,149 @@ class Credits:
             .where(invoices.c.id == head.id)
             .values(amount_credited=after.credited.amount, status=after.status)
         )
-        key = head.order_id or head.id
-        await self.outbox.add(
-            session,
-            events.CreditNoteIssued(
-                credit_note_id=credit_note_id,
-                number=number,
-                invoice_id=head.id,
-                order_id=head.order_id or "",
-                customer_id=head.customer_id,
-                total=money_to_proto(total),
-                reason=reason,
-                return_id=return_id,
-            ),
-            key=key,
-        )
         if after.status == PAID and before.status != PAID:
             await self.outbox.add(
                 session,
                 events.InvoicePaid(
                     invoice_id=head.id, order_id=head.order_id or "", customer_id=head.customer_id
                 ),
-                key=key,
+                key=head.order_id or head.id,
+            )
+        if unapplied.amount > 0:
+            await move_credit(
+                session, head.customer_id, unapplied.rounded(), FROM_CREDIT_NOTE, credit_note_id
             )
         await move_balance(session, self.outbox, head.customer_id, (unapplied - total))
+        return credit_note_id
+
+    async def _insert(
+        self,
+        session: AsyncSession,
+        customer_id: str,
+        total: Money,
+        unapplied: Money,
+        reason: str,
+        *,
+        invoice_id: str | None = None,
+        order_id: str | None = None,
+        return_id: str = "",
+        memo: str = "",
+    ) -> str:
+        """The credit note's next gap-free number, its row and CreditNoteIssued."""
+        issued_at = datetime.now(UTC)
+        number = credit_note_number(
+            issued_at.year, await next_number(session, issued_at.year, credit_note_sequences)
+        )
+        credit_note_id = str(uuid.uuid4())
+        await session.execute(
+            credit_notes.insert().values(
+                id=credit_note_id,
+                number=number,
+                invoice_id=invoice_id,
+                order_id=order_id,
+                customer_id=customer_id,
+                currency=total.currency,
+                total=total.amount,
+                unapplied=unapplied.amount,
+                reason=reason,
+                return_id=return_id or None,
+                issued_at=issued_at,
+                created_by=current_principal().subject,
+                memo=memo,
+            )
+        )
+        await self.outbox.add(
+            session,
+            events.CreditNoteIssued(
+                credit_note_id=credit_note_id,
+                number=number,
+                invoice_id=invoice_id or "",
+                order_id=order_id or "",
+                customer_id=customer_id,
+                total=money_to_proto(total),
+                reason=reason,
+                return_id=return_id,
+            ),
+            key=order_id or invoice_id or customer_id,
+        )
+        return credit_note_id
+
+    # Adjustments --------------------------------------------------------------------------
+
+    async def issue_adjustment(
+        self, invoice_id: str, customer_id: str, amount: types_pb2.Money, memo: str
+    ) -> CreditNote:
+        """A credit note for part of an invoice (at most what no credit note credited yet), or
+        a free amount for a customer, which becomes the customer's credit. Reason "adjustment".
+        """
+        problems = Violations()
+        money = money_in(problems, "amount", amount)
+        if money is not None:
+            check_amount(problems, "amount", money)
+        if not memo.strip() or len(memo) > MAX_MEMO:
+            problems.add("memo", f"required, at most {MAX_MEMO} characters")
+        if not invoice_id and (not customer_id.strip() or len(customer_id) > 100):
+            problems.add("customer_id", "required (at most 100 characters) without an invoice_id")
+        if not invoice_id or money is None:
+            problems.raise_if_any()
+        assert money is not None
+        money = money.rounded()
+        async with self.database.transaction() as session:
+            if not invoice_id:
+                credit_note_id = await self._insert(
+                    session, customer_id, money, money, ADJUSTMENT, memo=memo.strip()
+                )
+                await move_credit(session, customer_id, money, FROM_CREDIT_NOTE, credit_note_id)
+                return await self._get_in(session, credit_note_id)
+            head = (
+                await session.execute(
+                    select(invoices).where(invoices.c.id == invoice_id).with_for_update()
+                )
+            ).first()
+            if head is None:
+                problems.add("invoice_id", f"no invoice {invoice_id}")
+                problems.raise_if_any()
+            assert head is not None
+            if customer_id and customer_id != head.customer_id:
+                problems.add("customer_id", f"invoice {head.number} is {head.customer_id}'s")
+            if money.currency != head.currency:
+                problems.add("amount.currency", f"must be the invoice's currency, {head.currency}")
+            elif not problems.items:
+                left = Money(head.total - await self._credited(session, head.id), head.currency)
+                if money.amount > left.amount:
+                    problems.add(
+                        "amount",
+                        f"exceeds what no credit note credited yet of the invoice, "
+                        f"{left.rounded()}",
+                    )
+            problems.raise_if_any()
+            credit_note_id = await self._issue(
+                session, head, [], money, ADJUSTMENT, memo=memo.strip()
+            )
+            return await self._get_in(session, credit_note_id)
 
     # Queries ------------------------------------------------------------------------------
 
     async def find(
         self, order_id: str = "", customer_id: str = "", credit_note_id: str = ""
     ) -> list[CreditNote]:
+        async with self.database.transaction() as session:
+            return await self._find(session, order_id, customer_id, credit_note_id)
+
+    async def _get_in(self, session: AsyncSession, credit_note_id: str) -> CreditNote:
+        (note,) = await self._find(session, credit_note_id=credit_note_id)
+        return note
+
+    async def _find(
+        self,
+        session: AsyncSession,
+        order_id: str = "",
+        customer_id: str = "",
+        credit_note_id: str = "",
+    ) -> list[CreditNote]:
         query = (
             select(credit_notes, invoices.c.number.label("invoice_number"))
-            .join(invoices, invoices.c.id == credit_notes.c.invoice_id)
+            .outerjoin(invoices, invoices.c.id == credit_notes.c.invoice_id)
             .order_by(credit_notes.c.number)
         )
         if order_id:
@@ -455,35 +566,34 @@ class Credits:
             query = query.where(credit_notes.c.customer_id == customer_id)
         if credit_note_id:
             query = query.where(credit_notes.c.id == credit_note_id)
-        async with self.database.transaction() as session:
-            heads = (await session.execute(query)).all()
-            currency = {h.id: h.currency for h in heads}
-            invoice_of = {h.id: h.invoice_id for h in heads}
-            rows = await session.execute(
-                select(credit_note_lines)
-                .where(credit_note_lines.c.credit_note_id.in_(list(currency)))
-                .order_by(credit_note_lines.c.credit_note_id, credit_note_lines.c.position)
-            )
-            lines: dict[str, list[CreditLine]] = {}
-            for r in rows:
-                money = currency[r.credit_note_id]
-                lines.setdefault(r.credit_note_id, []).append(
-                    CreditLine(
-                        invoice_of[r.credit_note_id],
-                        r.order_line_id,
-                        r.product_id,
-                        r.sku,
-                        r.quantity,
-                        Money(r.unit_price, money).trimmed(),
-                        Money(r.line_total, money).trimmed(),
-                    )
+        heads = (await session.execute(query)).all()
+        currency = {h.id: h.currency for h in heads}
+        invoice_of = {h.id: h.invoice_id for h in heads}
+        rows = await session.execute(
+            select(credit_note_lines)
+            .where(credit_note_lines.c.credit_note_id.in_(list(currency)))
+            .order_by(credit_note_lines.c.credit_note_id, credit_note_lines.c.position)
+        )
+        lines: dict[str, list[CreditLine]] = {}
+        for r in rows:
+            money = currency[r.credit_note_id]
+            lines.setdefault(r.credit_note_id, []).append(
+                CreditLine(
+                    invoice_of[r.credit_note_id] or "",
+                    r.order_line_id,
+                    r.product_id,
+                    r.sku,
+                    r.quantity,
+                    Money(r.unit_price, money).trimmed(),
+                    Money(r.line_total, money).trimmed(),
                 )
+            )
         return [
             CreditNote(
                 h.id,
                 h.number,
-                h.invoice_id,
-                h.invoice_number,
+                h.invoice_id or "",
+                h.invoice_number or "",
                 h.order_id or "",
                 h.customer_id,
                 lines.get(h.id, []),
@@ -492,6 +602,7 @@ class Credits:
                 h.reason,
                 h.return_id or "",
                 h.issued_at,
+                h.memo,
             )
             for h in heads
         ]

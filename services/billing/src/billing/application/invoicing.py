@@ -102,6 +102,7 @@ class Invoicing:
                 customer_id=order.customer_id,
                 currency=order.currency,
                 document=document,
+                channel=order.channel[:40],
             )
             .on_conflict_do_nothing()
             .returning(order_copies.c.order_id)

@@ -21,6 +21,8 @@ from servicekit.errors import Violations
 
 OPEN, PARTIALLY_PAID, PAID, CREDITED = "open", "partially_paid", "paid", "credited"
 CANCELLED, RETURNED = "cancelled", "returned"
+# A credit note finance issues by hand: for part of an invoice, or a free amount (credit).
+ADJUSTMENT = "adjustment"
 DEFAULT_PAYMENT_DAYS = 30
 
 

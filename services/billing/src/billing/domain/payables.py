@@ -1,0 +1,182 @@
+"""Supplier bills matched three ways against their purchase order and the goods received. Plain
+Python.
+
+Per line: the billed quantity (with what earlier bills of the order billed) may never exceed what
+was received -- that is refused outright, by field, as bad input. Beyond that, a line that bills
+more than was ordered (quantity tolerance, default 0 %) or at a unit price off the ordered one by
+more than the price tolerance (default 2 %, either way) holds the bill, with the reason per
+line, until finance releases it. A bill without such issues is matched and payable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pricing.money import InvalidMoney, Money, Rounding, parse_amount
+from servicekit.errors import Violations
+
+MATCHED, HELD, RELEASED = "matched", "held", "released"
+# A bill's payment status; "held" until released.
+OPEN, PARTIALLY_PAID, PAID = "open", "partially_paid", "paid"
+# Unit prices are kept to six decimals, as purchase orders state them.
+PRICE_DECIMALS = 6
+MAX_LINES = 1000
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far a bill may stray from its order before it is held, in percent."""
+
+    price_percent: Decimal = Decimal(2)
+    quantity_percent: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class OrderedLine:
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+
+
+@dataclass(frozen=True)
+class LineIn:
+    """A bill line as the supplier's invoice states it (unit price as sent)."""
+
+    product_id: str
+    quantity: int
+    unit_price: str
+
+
+@dataclass(frozen=True)
+class MatchedLine:
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    ordered_quantity: int
+    received_quantity: int
+    ordered_unit_price: Money
+    billed_before: int
+    # Why this line holds the bill; empty when it matches.
+    issue: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    lines: list[MatchedLine]
+    total: Money
+
+    @property
+    def status(self) -> str:
+        return HELD if any(line.issue for line in self.lines) else MATCHED
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{x.sku or x.product_id}: {x.issue}" for x in self.lines if x.issue)
+
+
+def match_bill(
+    currency: str,
+    ordered: Mapping[str, OrderedLine],
+    received: Mapping[str, int],
+    billed_before: Mapping[str, int],
+    lines: Sequence[LineIn],
+    tolerance: Tolerance,
+) -> Match:
+    """Matches each line against what was ordered, received and billed before (by product).
+    Raises InvalidArgument (changing nothing) for bad input: no lines, a product not ordered or
+    listed twice, a quantity that is not positive or more than was received and not billed yet,
+    a unit price that is not a plain non-negative decimal."""
+    problems = Violations()
+    if not lines:
+        problems.add("lines", "at least one line")
+    if len(lines) > MAX_LINES:
+        problems.add("lines", f"at most {MAX_LINES} lines")
+    problems.raise_if_any()
+    matched = []
+    seen: set[str] = set()
+    total = Money.zero(currency)
+    for i, line in enumerate(lines):
+        at = f"lines[{i}]"
+        order_line = ordered.get(line.product_id)
+        if order_line is None:
+            problems.add(f"{at}.product_id", f"product {line.product_id!r} is not on the order")
+            continue
+        if line.product_id in seen:
+            problems.add(f"{at}.product_id", f"product {line.product_id} is listed twice")
+            continue
+        seen.add(line.product_id)
+        price = _price(problems, f"{at}.unit_price", line.unit_price, currency)
+        got, before = received.get(line.product_id, 0), billed_before.get(line.product_id, 0)
+        if line.quantity <= 0:
+            problems.add(f"{at}.quantity", "must be more than zero")
+        elif before + line.quantity > got:
+            problems.add(
+                f"{at}.quantity",
+                f"bills {line.quantity}, more than the {max(got - before, 0)} received and not "
+                f"billed yet ({got} received, {before} billed before)",
+            )
+        if price is None or problems.items:
+            continue
+        line_total = price.times(line.quantity).rounded(Rounding.HALF_UP)
+        total = total + line_total
+        matched.append(
+            MatchedLine(
+                line.product_id,
+                order_line.sku,
+                line.quantity,
+                price,
+                line_total,
+                order_line.quantity,
+                got,
+                order_line.unit_price,
+                before,
+                issue_of(order_line, before + line.quantity, price, tolerance),
+            )
+        )
+    problems.raise_if_any()
+    return Match(matched, total)
+
+
+def issue_of(ordered: OrderedLine, billed: int, price: Money, tolerance: Tolerance) -> str:
+    """Why a line holds its bill, or "": billed (in all) beyond the ordered quantity, or a unit
+    price beyond the tolerance of the ordered one."""
+    issues = []
+    allowed = Decimal(ordered.quantity) * (1 + tolerance.quantity_percent / 100)
+    if billed > allowed:
+        issues.append(f"billed {billed} in all, ordered {ordered.quantity}")
+    expected = ordered.unit_price.amount
+    if abs(price.amount - expected) > abs(expected) * tolerance.price_percent / 100:
+        issues.append(
+            f"unit price {price.amount.normalize():f}, ordered at "
+            f"{expected.normalize():f} (more than {tolerance.price_percent.normalize():f} % off)"
+        )
+    return ", ".join(issues)
+
+
+def _price(problems: Violations, name: str, text: str, currency: str) -> Money | None:
+    try:
+        value = parse_amount(text)
+    except InvalidMoney as error:
+        problems.add(name, str(error))
+        return None
+    if value < 0:
+        problems.add(name, "cannot be negative")
+        return None
+    if value != value.quantize(Decimal(1).scaleb(-PRICE_DECIMALS)):
+        problems.add(name, f"at most {PRICE_DECIMALS} decimals")
+        return None
+    return Money(value, currency)
+
+
+def bill_status(total: Money, paid: Money, match_status: str) -> str:
+    """held until released; then open -> partially_paid -> paid."""
+    if match_status == HELD:
+        return HELD
+    if paid.amount >= total.amount:
+        return PAID
+    return PARTIALLY_PAID if paid.amount > 0 else OPEN

@@ -1,0 +1,119 @@
+"""Invoices and credit notes on paper: every figure as billing stored it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from billing.adapters.pdf import render_credit_note, render_invoice
+from billing.application.credits import CreditNote
+from billing.application.invoicing import Invoice
+from billing.domain.model import InvoiceLine, document_lines
+from billing.domain.settlement import CreditLine
+from pricing.money import Money
+from printing.pdf import page_text
+from testkit.documents import a_priced_document
+
+ISSUED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def eur(amount: str) -> Money:
+    return Money(Decimal(amount), "EUR")
+
+
+def shown(rendered: bytes, *texts: str) -> None:
+    assert rendered.startswith(b"%PDF-")
+    pages = page_text(rendered)
+    for text in texts:
+        escaped = text.replace("(", "\\(").replace(")", "\\)")  # as PDF strings write them
+        assert f"({escaped}) Tj".encode("latin-1") in pages, text
+
+
+def test_a_simple_invoice_prints_its_lines_total_and_what_is_left_to_pay() -> None:
+    invoice = Invoice(
+        "inv-1",
+        "INV-2026-000007",
+        "order-1",
+        "shipment-1",
+        "C-1",
+        [InvoiceLine("l-1", "p-1", "SKU-1", 3, eur("12.50"))],
+        eur("37.50"),
+        "partially_paid",
+        ISSUED,
+        due_date=date(2026, 4, 1),
+        amount_paid=eur("10.00"),
+        amount_credited=eur("0.00"),
+    )
+    shown(
+        render_invoice(invoice, "Acme"),
+        "Invoice INV-2026-000007",
+        "Acme (C-1)",
+        "2026-04-01",
+        "SKU-1",
+        "12.50 EUR",
+        "37.50 EUR",
+        "Balance due",
+        "27.50 EUR",
+    )
+
+
+def test_an_invoice_of_a_priced_document_prints_the_engines_figures() -> None:
+    document = a_priced_document()
+    figures = document.breakdown
+    invoice = Invoice(
+        "inv-2",
+        "INV-2026-000008",
+        "",
+        "",
+        "C-2",
+        document_lines(document),
+        Money(Decimal(figures.total), "EUR"),
+        "open",
+        ISSUED,
+        quote_id="q-1",
+        document=document,
+        due_date=date(2026, 4, 1),
+    )
+    shown(
+        render_invoice(invoice),
+        "Total",
+        f"{figures.total} EUR",
+        f"{figures.net} EUR",
+        *(f"{t.amount} EUR" for t in figures.taxes),
+        "Hardware",
+    )
+
+
+def test_a_credit_note_prints_its_lines_or_its_memo_and_where_the_credit_went() -> None:
+    note = CreditNote(
+        "cn-1",
+        "CN-2026-000003",
+        "inv-1",
+        "INV-2026-000007",
+        "order-1",
+        "C-1",
+        [CreditLine("inv-1", "l-1", "p-1", "SKU-1", 2, eur("12.50"), eur("25.00"))],
+        eur("25.00"),
+        eur("5.00"),
+        "returned",
+        "r-1",
+        ISSUED,
+    )
+    shown(
+        render_credit_note(note),
+        "Credit note CN-2026-000003",
+        "INV-2026-000007",
+        "25.00 EUR",
+        "20.00 EUR",
+        "5.00 EUR",
+    )
+    free = CreditNote(
+        "cn-2", "CN-2026-000004", "", "", "", "C-1", [], eur("15.00"), eur("15.00"),
+        "adjustment", "", ISSUED, "goodwill: late delivery",
+    )  # fmt: skip
+    shown(
+        render_credit_note(free),
+        "goodwill: late delivery",
+        "15.00 EUR",
+        "- (credit to the customer's account)",
+    )
