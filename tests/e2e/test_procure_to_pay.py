@@ -157,3 +157,52 @@ async def test_an_rfq_is_compared_awarded_received_in_two_parts_billed_and_paid(
         )
     stock = (await buyer.get("/stock", product_id=product["id"])).json()["items"]
     assert [(s["on_hand"], s["incoming"]) for s in stock] == [(100, 0)]
+
+    def bill(quantity: int, price: str, currency: str = "EUR") -> dict[str, Any]:
+        return {
+            "purchase_order_id": order["id"],
+            "supplier_id": cheap["id"],
+            "supplier_reference": f"CS-{uuid.uuid4().hex[:6]}",
+            "currency": currency,
+            "lines": [{"product_id": product["id"], "quantity": quantity, "unit_price": price}],
+        }
+
+    # bad bills are refused with the field at fault, and leave nothing behind
+    for body, field in (
+        (bill(120, "1.20"), "lines[0].quantity"),
+        (bill(100, "1.20", "USD"), "currency"),
+    ):
+        refused = await buyer.post("/bills", body)
+        assert refused.status_code == 422, refused.text
+        assert field in [e["field"] for e in refused.json()["errors"]]
+    assert (await buyer.get("/bills", purchase_order_id=order["id"])).json()["items"] == []
+
+    # billed at 1.30 where 1.20 was ordered: held with the reason, until finance releases it
+    held = await buyer.created("/bills", bill(100, "1.30"))
+    assert (held["match_status"], held["status"]) == ("held", "held")
+    assert "price" in held["reason"]
+    aging = (await buyer.get("/reports/ap-aging")).json()
+    (line,) = [x for x in aging["suppliers"] if x["party_id"] == cheap["id"]]
+    assert line["buckets"]["total"] == held["total"]
+    released = await buyer.post(f"/bills/{held['id']}/release", {})
+    assert released.status_code == 200, released.text
+    await eventually(
+        lambda: _purchase_order(buyer, order["id"]),
+        lambda found: found["status"] == "billed",
+        seconds=60,
+    )
+    paid = await buyer.post(
+        "/payments-sent",
+        {
+            "supplier_id": cheap["id"],
+            "amount": held["total"],
+            "paid_on": datetime.now(UTC).date().isoformat(),
+            "allocations": [{"bill_id": held["id"], "amount": held["total"]}],
+        },
+    )
+    assert paid.status_code == 201, paid.text
+    await eventually(
+        lambda: _purchase_order(buyer, order["id"]),
+        lambda found: found["status"] == "closed",
+        seconds=60,
+    )
