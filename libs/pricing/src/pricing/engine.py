@@ -248,6 +248,13 @@ def price(document: Document) -> Breakdown:
     )
 
 
+def total_of(currency: str, lines: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
+    """The total of plain (quantity, unit price) lines -- no discounts, taxes or shipping -- as
+    the engine computes it under the default policy; what a simple order or invoice comes to."""
+    group = Group("Items", tuple(Line("", quantity, price) for quantity, price in lines))
+    return price(Document(currency, (group,))).total
+
+
 class BreakdownMismatch(ValueError):
     """A stored breakdown that the engine no longer agrees with."""
 

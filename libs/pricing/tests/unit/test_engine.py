@@ -15,6 +15,7 @@ from pricing.engine import (
     Shipping,
     Tax,
     price,
+    total_of,
 )
 from pricing.money import Rounding, minor_units
 
@@ -220,3 +221,22 @@ def test_the_tax_inclusive_and_tax_exclusive_forms_of_one_sale_agree(
     unit = D(1).scaleb(-minor_units(currency))
     assert inclusive.total == exclusive.total
     assert abs(inclusive.net - exclusive.net) <= unit * len(sale)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=10_000),
+            st.decimals(min_value=0, max_value=100_000, places=4),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from(["EUR", "JPY", "KWD"]),
+)
+def test_a_simple_orders_total_is_its_lines_each_rounded_to_the_minor_unit(
+    lines: list[tuple[int, D]], currency: str
+) -> None:
+    step = D(1).scaleb(-minor_units(currency))
+    by_hand = sum(((q * p).quantize(step, rounding="ROUND_HALF_UP") for q, p in lines), D(0))
+    assert total_of(currency, [(D(q), p) for q, p in lines]) == by_hand

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from oms.types.v1.pricing_pb2 import PricedDocument
+from pricing.engine import total_of
 from pricing.money import Money, parse_amount
 
 
@@ -55,10 +57,10 @@ def invoice_lines(
 
 
 def invoice_total(lines: Sequence[InvoiceLine], currency: str) -> Money:
-    total = Money.zero(currency)
-    for line in lines:
-        total = total + line.total
-    return total
+    """The shared engine's total of the invoice's lines."""
+    return Money(
+        total_of(currency, [(Decimal(x.quantity), x.unit_price.amount) for x in lines]), currency
+    )
 
 
 def invoice_number(year: int, sequence: int) -> str:

@@ -19,6 +19,7 @@ from oms.types.v1 import pricing_pb2 as pricing
 from orders.domain import pipeline as stages
 from orders.domain.pipeline import Pipeline
 from pricing.documents import priced
+from pricing.engine import total_of
 from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from servicekit.errors import (
     FailedPrecondition,
@@ -152,10 +153,8 @@ class SalesOrder:
     def total(self) -> Money:
         if self.document is not None:
             return Money(parse_amount(self.document.breakdown.total), self.currency)
-        total = Money.zero(self.currency)
-        for line in self.lines:
-            total = total + line.total
-        return total
+        lines = [(Decimal(x.quantity), x.unit_price.amount) for x in self.lines]
+        return Money(total_of(self.currency, lines), self.currency)
 
     @property
     def backordered(self) -> int:
