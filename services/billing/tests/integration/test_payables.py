@@ -3,6 +3,7 @@ their events, bills matched three ways, held and released, paid, and aged."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -278,3 +279,26 @@ async def test_ap_ageing_totals_are_the_unpaid_bills(service: Billing) -> None:
             pb.RecordSupplierPaymentRequest(amount=Money(amount="0", currency="EUR"))
         )
     ) == {"supplier_id": "required, at most 100 characters", "amount": "must be more than zero"}
+
+
+async def test_one_supplier_reference_recorded_twice_at_once_is_one_bill_and_a_conflict(
+    service: Billing,
+) -> None:
+    first, second = a_purchase_order(), a_purchase_order()
+    for order in (first, second):
+        await service.send(order, key=order.purchase_order_id)
+        await service.send(a_receipt(order.purchase_order_id, ("p1", 10)), key=order.number)
+        await copied(service, order.purchase_order_id, 10)
+    outcomes = await asyncio.gather(
+        *(
+            service.stub.RecordBill(
+                a_bill(order, "SAME-REF", ("p1", 10, "10.00")), metadata=FINANCE
+            )
+            for order in (first, second)
+        ),
+        return_exceptions=True,
+    )
+    codes = sorted(o.code().name if isinstance(o, grpc.aio.AioRpcError) else "OK" for o in outcomes)
+    assert codes in (["ALREADY_EXISTS", "OK"], ["INVALID_ARGUMENT", "OK"])
+    rows = await service.sql("SELECT count(*) FROM bills WHERE supplier_reference = 'SAME-REF'")
+    assert rows[0][0] == 1

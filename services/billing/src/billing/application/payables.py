@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
@@ -52,7 +53,14 @@ from pricing.money import InvalidMoney, Money, check_currency
 from pricing.wire import money_from_proto, money_to_proto
 from servicekit.context import current_principal
 from servicekit.db import Database
-from servicekit.errors import FailedPrecondition, InvalidArgument, NotFound, Violations
+from servicekit.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    Violations,
+)
 
 MAX_REFERENCE = 100
 MAX_NOTE = 500
@@ -263,22 +271,28 @@ class Payables:
             match = match_bill(currency, ordered, received, billed, lines, self.tolerance)
             bill_id, now = str(uuid.uuid4()), datetime.now(UTC)
             match_status = match.status
-            await session.execute(
-                bills.insert().values(
-                    id=bill_id,
-                    purchase_order_id=purchase_order_id,
-                    supplier_id=supplier_id,
-                    supplier_reference=supplier_reference.strip(),
-                    currency=currency,
-                    total=match.total.amount,
-                    status=bill_status(match.total, Money.zero(currency), match_status),
-                    match_status=match_status,
-                    reason=match.reason,
-                    due_date=due_date(now.date(), order.payment_terms),
-                    recorded_at=now,
-                    recorded_by=current_principal().subject,
+            try:
+                await session.execute(
+                    bills.insert().values(
+                        id=bill_id,
+                        purchase_order_id=purchase_order_id,
+                        supplier_id=supplier_id,
+                        supplier_reference=supplier_reference.strip(),
+                        currency=currency,
+                        total=match.total.amount,
+                        status=bill_status(match.total, Money.zero(currency), match_status),
+                        match_status=match_status,
+                        reason=match.reason,
+                        due_date=due_date(now.date(), order.payment_terms),
+                        recorded_at=now,
+                        recorded_by=current_principal().subject,
+                    )
                 )
-            )
+            except IntegrityError as error:  # the same reference recorded at the same instant
+                raise AlreadyExists(
+                    f"supplier reference {supplier_reference.strip()} is already recorded",
+                    (FieldViolation("supplier_reference", "already recorded"),),
+                ) from error
             await session.execute(
                 bill_lines.insert(),
                 [
