@@ -20,13 +20,8 @@ from gateway.document_schemas import (
     ShippingChargeIn,
     TaxRateIn,
 )
-from gateway.schemas import Money, MoneyIn, Quantity, Request, Response, When
+from gateway.schemas import Money, MoneyIn, PricedLineIn, Quantity, Request, Response, When
 from oms.procurement.v1 import procurement_pb2 as pb
-from oms.types.v1.types_pb2 import Money as MoneyMessage
-
-
-def _money(value: MoneyIn) -> MoneyMessage:
-    return MoneyMessage(amount=value.amount, currency=value.currency)
 
 
 def _unset_is_null(value: Any) -> Any:
@@ -152,7 +147,7 @@ class ProposalIn(Request):
             rfq_id=rfq_id,
             supplier_id=self.supplier_id,
             lines=[
-                pb.ProposalLine(product_id=x.product_id, unit_price=_money(x.unit_price))
+                pb.ProposalLine(product_id=x.product_id, unit_price=x.unit_price.to_proto())
                 for x in self.lines
             ],
             lead_time_days=self.lead_time_days,
@@ -268,7 +263,7 @@ class ContractIn(Request):
             valid_to=self.valid_to,
             prices=[
                 pb.ContractPrice(
-                    product_id=p.product_id, sku=p.sku, unit_price=_money(p.unit_price)
+                    product_id=p.product_id, sku=p.sku, unit_price=p.unit_price.to_proto()
                 )
                 for p in self.prices
             ],
@@ -300,30 +295,20 @@ class ContractList(Response):
 # Purchase orders
 
 
-class PurchaseOrderLineIn(Request):
+class PurchaseOrderLineIn(PricedLineIn):
     product_id: Id = Field(description="one line per product in the whole order")
     sku: str = Field("", max_length=64)
     description: str = Field("", max_length=2000)
-    quantity: Quantity = Field(description="whole units, > 0")
     unit_price: MoneyIn | None = Field(
         None, description="required unless a contract with the supplier prices the product"
     )
-    discount: DiscountIn | None = None
-    taxes: list[TaxRateIn] = Field(default_factory=list, max_length=20)
 
     def to_proto(self) -> pb.PurchaseOrderLineInput:
-        line = pb.PurchaseOrderLineInput(
-            product_id=self.product_id,
-            sku=self.sku,
-            description=self.description,
-            quantity=self.quantity,
-            taxes=[t.to_proto() for t in self.taxes],
+        return self.priced(
+            pb.PurchaseOrderLineInput(
+                product_id=self.product_id, sku=self.sku, description=self.description
+            )
         )
-        if self.unit_price is not None:
-            line.unit_price.CopyFrom(_money(self.unit_price))
-        if self.discount is not None:
-            line.discount.CopyFrom(self.discount.to_proto())
-        return line
 
 
 class PurchaseOrderGroupIn(Request):
@@ -463,7 +448,7 @@ class ReorderRuleIn(Request):
             minimum=self.minimum,
             maximum=self.maximum,
             supplier_id=self.supplier_id,
-            unit_price=_money(self.unit_price),
+            unit_price=self.unit_price.to_proto(),
             lead_time_days=self.lead_time_days,
         )
 

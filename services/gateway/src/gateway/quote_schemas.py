@@ -21,19 +21,14 @@ from gateway.document_schemas import (
     TaxRate,
     TaxRateIn,
 )
-from gateway.schemas import Money, MoneyIn, Quantity, Request, Response, When
+from gateway.schemas import Money, MoneyIn, PricedLineIn, Quantity, Request, Response, When
 from oms.quoting.v1 import quoting_pb2 as pb
-from oms.types.v1.types_pb2 import Money as MoneyMessage
 
 MAX_LINES_PER_GROUP = 20_000
 MAX_LINES = 20_000
 
 
-def _money(value: MoneyIn) -> MoneyMessage:
-    return MoneyMessage(amount=value.amount, currency=value.currency)
-
-
-class LineIn(Request):
+class LineIn(PricedLineIn):
     """A catalog product (by `sku` or `product_id`), or free text with a `unit_price`."""
 
     sku: str = Field("", max_length=64)
@@ -41,26 +36,14 @@ class LineIn(Request):
     description: str = Field(
         "", max_length=2000, description="required for free text; for a product: its name"
     )
-    quantity: Quantity = Field(description="whole units, > 0")
     unit_price: MoneyIn | None = Field(
         None, description="required for free text; for a product it overrides the price list"
     )
-    discount: DiscountIn | None = None
-    taxes: list[TaxRateIn] = Field(default_factory=list, max_length=20)
 
     def to_proto(self) -> pb.LineInput:
-        line = pb.LineInput(
-            sku=self.sku,
-            product_id=self.product_id,
-            description=self.description,
-            quantity=self.quantity,
-            taxes=[t.to_proto() for t in self.taxes],
+        return self.priced(
+            pb.LineInput(sku=self.sku, product_id=self.product_id, description=self.description)
         )
-        if self.unit_price is not None:
-            line.unit_price.CopyFrom(_money(self.unit_price))
-        if self.discount is not None:
-            line.discount.CopyFrom(self.discount.to_proto())
-        return line
 
 
 class GroupIn(Request):
@@ -179,7 +162,7 @@ class QuoteCreateIn(QuoteIn):
                 pb.QuoteLine(
                     description=x.description,
                     quantity=x.quantity,
-                    unit_price=_money(x.unit_price),
+                    unit_price=x.unit_price.to_proto(),
                 )
                 for x in self.lines
             ],

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from gateway.document_schemas import HasDocument, PricedDocument
+from gateway.document_schemas import DiscountIn, HasDocument, PricedDocument, TaxRateIn
+from oms.procurement.v1.procurement_pb2 import PurchaseOrderLineInput
+from oms.quoting.v1.quoting_pb2 import LineInput
+from oms.types.v1.types_pb2 import Money as MoneyMessage
 
 
 def _from_timestamp(value: Any) -> Any:
@@ -19,6 +22,7 @@ When = Annotated[datetime, BeforeValidator(_from_timestamp)]
 
 # Quantities are bounded so that no request can overflow the wire's 64-bit integers.
 Quantity = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+LineMessage = TypeVar("LineMessage", LineInput, PurchaseOrderLineInput)
 
 
 class Request(BaseModel):
@@ -32,6 +36,28 @@ class Response(BaseModel):
 class MoneyIn(Request):
     amount: str = Field(examples=["12.50"], max_length=40)
     currency: str = Field(examples=["EUR"], min_length=3, max_length=3)
+
+    def to_proto(self) -> MoneyMessage:
+        return MoneyMessage(amount=self.amount, currency=self.currency)
+
+
+class PricedLineIn(Request):
+    """What a priced document's line says of its price, however the line is identified."""
+
+    quantity: Quantity = Field(description="whole units, > 0")
+    unit_price: MoneyIn | None = None
+    discount: DiscountIn | None = None
+    taxes: list[TaxRateIn] = Field(default_factory=list, max_length=20)
+
+    def priced(self, line: LineMessage) -> LineMessage:
+        """`line` (a proto line message) with this line's quantity, price, discount and taxes."""
+        line.quantity = self.quantity
+        line.taxes.extend(t.to_proto() for t in self.taxes)
+        if self.unit_price is not None:
+            line.unit_price.CopyFrom(self.unit_price.to_proto())
+        if self.discount is not None:
+            line.discount.CopyFrom(self.discount.to_proto())
+        return line
 
 
 class Money(Response):
