@@ -1,8 +1,5 @@
 """orders.v1.CustomersService: protobuf in, customer use cases, protobuf out."""
 
-# gRPC servicer methods carry the RPC names from the .proto (as in grpc_server.py).
-# ruff: noqa: N802
-
 from __future__ import annotations
 
 from typing import TypeAlias
