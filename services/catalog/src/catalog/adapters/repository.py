@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, RowMapping, Select, Table, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Numeric,
+    RowMapping,
+    ScalarSelect,
+    Select,
+    Table,
+    Text,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import (
@@ -32,7 +46,7 @@ from catalog.domain.model import (
 )
 from pricing.money import Money
 
-Rows = dict[str, list[RowMapping]]
+Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
 def _product(m: RowMapping, pictures: Rows, suppliers: Rows, components: Rows) -> Product:
@@ -73,6 +87,24 @@ def _product(m: RowMapping, pictures: Rows, suppliers: Rows, components: Rows) -
         ),
         kit_pricing=m["kit_pricing"],
     )
+
+
+def _children(table: Table, key: Column[str]) -> ScalarSelect[Any]:
+    """A product's rows of `table` as a JSON array in position order; numbers that are money go
+    as text, so no float ever holds them."""
+    fields: list[ColumnElement[Any]] = []
+    for column in table.columns:
+        value = cast(column, Text) if isinstance(column.type, Numeric) else column
+        fields += [literal_column(f"'{column.name}'"), value]
+    rows = func.coalesce(
+        func.json_agg(aggregate_order_by(func.json_build_object(*fields), table.c.position)),
+        literal_column("'[]'::json"),
+    )
+    return select(rows).where(key == products.c.id).scalar_subquery()
+
+
+def _exact(row: dict[str, Any], field: str) -> dict[str, Any]:
+    return row | {field: Decimal(row[field])}
 
 
 class ProductRepository:
@@ -184,21 +216,23 @@ class ProductRepository:
         return await self._load(query.order_by(products.c.sku))
 
     async def _load(self, query: Select[Any]) -> list[Product]:
-        """The products `query` selects, with their pictures, suppliers and components."""
+        """The products `query` selects, with their pictures, suppliers and components -- in the
+        same round trip, as JSON arrays beside each product row."""
+        query = query.add_columns(
+            _children(product_pictures, product_pictures.c.product_id).label("_pictures"),
+            _children(product_suppliers, product_suppliers.c.product_id).label("_suppliers"),
+            _children(kit_components, kit_components.c.kit_id).label("_components"),
+        )
         rows = (await self.session.execute(query)).mappings().all()
-        ids = [r["id"] for r in rows]
-        pictures = await self._by_product(product_pictures, product_pictures.c.product_id, ids)
-        suppliers = await self._by_product(product_suppliers, product_suppliers.c.product_id, ids)
-        components = await self._by_product(kit_components, kit_components.c.kit_id, ids)
-        return [_product(r, pictures, suppliers, components) for r in rows]
-
-    async def _by_product(self, table: Table, key: Column[str], ids: list[str]) -> Rows:
-        grouped: Rows = defaultdict(list)
-        if ids:
-            query = select(table).where(key.in_(ids)).order_by(key, table.c.position)
-            for row in (await self.session.execute(query)).mappings():
-                grouped[row[key.name]].append(row)
-        return grouped
+        return [
+            _product(
+                r,
+                {r["id"]: r["_pictures"]},
+                {r["id"]: [_exact(x, "cost") for x in r["_suppliers"]]},
+                {r["id"]: r["_components"]},
+            )
+            for r in rows
+        ]
 
     async def page(self, after_sku: str, limit: int) -> list[Product]:
         return await self._load(
