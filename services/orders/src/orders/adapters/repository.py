@@ -156,6 +156,8 @@ def _line(order_id: str, position: int, line: Line) -> dict[str, Any]:
 class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Each order's lines as read, so saving writes only the lines that changed.
+        self.read_lines: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def add(self, order: SalesOrder) -> None:
         actor = current_principal().subject
@@ -199,7 +201,11 @@ class OrderRepository:
             .where(sales_order_lines.c.order_id == order_id)
             .order_by(sales_order_lines.c.position)
         )
-        return _order(head, list(lines))
+        order = _order(head, list(lines))
+        self.read_lines[order.id] = {
+            line.id: _line(order.id, i, line) for i, line in enumerate(order.lines)
+        }
+        return order
 
     async def save(self, order: SalesOrder) -> None:
         """Writes the order's new state and journals each change since it was read."""
@@ -216,14 +222,18 @@ class OrderRepository:
         )
         if saved.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(order.id)
+        before = self.read_lines.pop(order.id, None)
         kept = [line.id for line in order.lines]
-        await self.session.execute(
-            sales_order_lines.delete().where(
-                sales_order_lines.c.order_id == order.id, sales_order_lines.c.id.not_in(kept)
+        if before is None or set(before) != set(kept):
+            await self.session.execute(
+                sales_order_lines.delete().where(
+                    sales_order_lines.c.order_id == order.id, sales_order_lines.c.id.not_in(kept)
+                )
             )
-        )
         for position, line in enumerate(order.lines):
             values = _line(order.id, position, line)
+            if before is not None and before.get(line.id) == values:
+                continue  # most events touch no line: no statement for it
             await self.session.execute(
                 sales_order_lines.update().where(sales_order_lines.c.id == line.id).values(values)
             )

@@ -4,6 +4,7 @@ until applied; the inbox makes a second delivery harmless)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,11 +119,35 @@ class CostLine:
         return None if self.estimated is None else self.actual - self.estimated
 
 
+class Pipelines:
+    """Pipelines by order type, read at most every `ttl` seconds: every event and reply needs
+    one, and they change rarely. A replaced pipeline reaches other replicas within `ttl`."""
+
+    def __init__(self, ttl: float = 5.0) -> None:
+        self.ttl = ttl
+        self.cached: dict[str, tuple[float, Pipeline]] = {}
+
+    def fresh(self, order_type: str) -> Pipeline | None:
+        hit = self.cached.get(order_type)
+        return hit[1] if hit is not None and time.monotonic() - hit[0] < self.ttl else None
+
+    async def get(self, session: AsyncSession, order_type: str) -> Pipeline:
+        if (pipeline := self.fresh(order_type)) is not None:
+            return pipeline
+        pipeline = await OrderRepository(session).pipeline(order_type)
+        self.cached[order_type] = (time.monotonic(), pipeline)
+        return pipeline
+
+    def forget(self, order_type: str) -> None:
+        self.cached.pop(order_type, None)
+
+
 class Orders:
     def __init__(self, database: Database, outbox: Outbox, catalog: CatalogClient) -> None:
         self.database = database
         self.outbox = outbox
         self.catalog = catalog
+        self.pipelines = Pipelines()
 
     async def _exposure(self, session: AsyncSession, order: SalesOrder) -> Exposure | None:
         position = await credit_position(session, order.customer_id)
@@ -151,7 +176,8 @@ class Orders:
         async with self.database.transaction() as session:
             repository = OrderRepository(session)
             order.advance(
-                await repository.pipeline(order.order_type), await self._exposure(session, order)
+                await self.pipelines.get(session, order.order_type),
+                await self._exposure(session, order),
             )
             await repository.add(order)
             await self.outbox.add(session, placed_event(order), key=order.id)
@@ -198,7 +224,7 @@ class Orders:
             order = await repository.get(order_id, for_update=True)
             if order is None:
                 raise NotFound(f"sales order {order_id} not found")
-            pipeline = await repository.pipeline(order.order_type)
+            pipeline = await self.pipelines.get(session, order.order_type)
             change(order, pipeline, await self._exposure(session, order))
             await repository.save(order)
             await self._publish(session, order)
@@ -305,8 +331,10 @@ class Orders:
             return forecast(await repository.open_for_forecast(), await repository.all_pipelines())
 
     async def pipeline(self, order_type: str) -> Pipeline:
+        if (pipeline := self.pipelines.fresh(order_type)) is not None:
+            return pipeline
         async with self.database.transaction() as session:
-            return await OrderRepository(session).pipeline(order_type)
+            return await self.pipelines.get(session, order_type)
 
     async def set_pipeline(self, order_type: str, definition: Mapping[str, object]) -> Pipeline:
         if not current_principal().has_any("admin"):
@@ -316,6 +344,7 @@ class Orders:
         pipeline = from_definition(order_type, definition)
         async with self.database.transaction() as session:
             await OrderRepository(session).save_pipeline(pipeline)
+        self.pipelines.forget(order_type)
         return pipeline
 
     # -- the saga: events from inventory, billing and quoting ---------------------------------
@@ -331,7 +360,7 @@ class Orders:
         if order is None:
             raise PoisonEvent(f"no sales order {order_id}")
         try:
-            change(order, await repository.pipeline(order.order_type))
+            change(order, await self.pipelines.get(session, order.order_type))
         except (ValueError, FailedPrecondition) as error:
             raise PoisonEvent(str(error)) from error
         if not order.changed:
@@ -466,7 +495,8 @@ class Orders:
             current_principal().subject,
         )
         order.advance(
-            await repository.pipeline(order.order_type), await self._exposure(session, order)
+            await self.pipelines.get(session, order.order_type),
+            await self._exposure(session, order),
         )
         await repository.add(order)
         await self.outbox.add(session, placed_event(order), key=order.id)
