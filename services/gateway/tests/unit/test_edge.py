@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from gateway.app import create_app
+from gateway.config import Settings
 from gateway.problems import field_path
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
@@ -152,3 +154,14 @@ async def test_the_summary_composes_three_services_and_forwards_the_caller_and_t
 def test_validation_locations_become_client_field_paths() -> None:
     assert field_path(("body", "lines", 0, "quantity")) == "lines[0].quantity"
     assert field_path(("query", "page_size")) == "page_size"
+
+
+def test_the_openapi_document_names_every_operation_once() -> None:
+    document = create_app(Settings(jwt_secret=SECRET)).openapi()
+    operations = [
+        operation["operationId"]
+        for path in document["paths"].values()
+        for operation in path.values()
+    ]
+    assert len(operations) == len(set(operations))
+    assert "/api/v1/quotes/{quote_id}/convert" in document["paths"]

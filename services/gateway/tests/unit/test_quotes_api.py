@@ -448,6 +448,9 @@ async def test_accept_converts_to_a_sales_order_unless_told_otherwise(
     assert quoting.requests[-1].convert_to == "invoice"
     response = await api.post("/quotes/q-1/accept", json={"convert_to": "cash"}, headers=SALES)
     assert response.status_code == 422
+    converted = await api.post("/quotes/q-1/convert", json={"convert_to": "invoice"}, headers=SALES)
+    assert converted.status_code == 200
+    assert quoting.requests[-1].convert_to == "invoice"
 
 
 async def test_revise_without_a_body_sends_no_content(

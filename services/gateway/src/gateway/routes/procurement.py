@@ -252,9 +252,7 @@ async def cancel_purchase_order(
 # Reorder rules
 
 
-@reorder_rules.api_route(
-    "", methods=["PUT", "POST"], response_model=ReorderRule, dependencies=[WRITERS]
-)
+@reorder_rules.put("", response_model=ReorderRule, dependencies=[WRITERS])
 async def set_reorder_rule(body: ReorderRuleIn, request: Request) -> ReorderRule:
     """Creates or replaces the rule of one product in one warehouse."""
     reply = await request.app.state.clients.procurement.SetReorderRule(body.to_proto())

@@ -104,8 +104,10 @@ async def revise_quote(quote_id: str, request: Request, body: QuoteIn | None = N
 
 
 @router.post("/{quote_id}/accept", response_model=Quote, dependencies=[WRITERS])
+@router.post("/{quote_id}/convert", response_model=Quote, dependencies=[WRITERS])
 async def accept_quote(quote_id: str, request: Request, body: AcceptIn | None = None) -> Quote:
-    """sent -> accepted; the quote becomes a sales order (the default) or an invoice."""
+    """sent -> accepted; the quote becomes a sales order (the default) or an invoice. `convert`
+    is the same action, named for what it does to the quote."""
     convert_to = (body or AcceptIn()).convert_to
     reply = await request.app.state.clients.quoting.AcceptQuote(
         pb.AcceptQuoteRequest(quote_id=quote_id, convert_to=convert_to)
