@@ -86,4 +86,22 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("stages cannot be mapped back onto the first fixed statuses")
+    # The first fixed statuses are fewer than the stages: each stage goes to the nearest one.
+    op.execute("UPDATE sales_orders SET status = 'placed' WHERE status IN ('request', 'approval')")
+    op.execute("UPDATE sales_orders SET status = 'reserved' WHERE status = 'execution'")
+    op.execute("UPDATE sales_orders SET status = 'rejected' WHERE status IN ('cancelled', 'archived')")
+    op.execute("UPDATE sales_orders SET status = 'invoiced' WHERE status IN ('paid', 'closed')")
+    op.drop_table("pipelines")
+    op.drop_index(op.f("ix_order_returns_order_id"), table_name="order_returns")
+    op.drop_table("order_returns")
+    op.drop_index(op.f("ix_order_costs_order_id"), table_name="order_costs")
+    op.drop_table("order_costs")
+    op.drop_column("order_history", "note")
+    for column in ("returned_quantity", "backordered_quantity", "reserved_quantity", "category_id", "unit_cost", "needed_by"):
+        op.drop_column("sales_order_lines", column)
+    op.drop_index("ix_sales_orders_salesperson_created", table_name="sales_orders")
+    for column in (
+        "estimated_cost", "credit_hold", "stock_status", "shipping_address", "payment_terms",
+        "contract_number", "salesperson", "order_type", "invoices_paid",
+    ):
+        op.drop_column("sales_orders", column)

@@ -116,4 +116,40 @@ def _carry_over_first_quotes() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("quote versions cannot be flattened back into single-version lines")
+    # Each quote keeps its latest version's lines, flattened; groups, taxes and history go.
+    op.create_table(
+        "quote_lines",
+        sa.Column("quote_id", sa.String(length=36), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("unit_price", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.Column("line_total", sa.Numeric(precision=18, scale=6), nullable=False),
+        sa.ForeignKeyConstraint(["quote_id"], ["quotes.id"], name=op.f("fk_quote_lines_quote_id_quotes")),
+        sa.PrimaryKeyConstraint("quote_id", "position", name=op.f("pk_quote_lines")),
+    )
+    op.execute(
+        """
+        INSERT INTO quote_lines (quote_id, position, description, quantity, unit_price, line_total)
+        SELECT v.quote_id, (line.n - 1)::int, left(line.value->>'description', 500),
+               (line.value->>'quantity')::bigint, (line.value->>'unitPrice')::numeric,
+               coalesce((
+                   SELECT (f->>'net')::numeric FROM jsonb_array_elements(v.document->'breakdown'->'lines') f
+                   WHERE f->>'lineId' = line.value->>'lineId'
+               ), 0)
+        FROM quotes q
+        JOIN quote_versions v ON v.quote_id = q.id AND v.version = q.latest_version
+        CROSS JOIN LATERAL (
+            SELECT l.value, row_number() OVER () AS n
+            FROM jsonb_array_elements(v.document->'groups') g,
+                 jsonb_array_elements(g.value->'lines') l
+        ) line
+        """
+    )
+    op.drop_index("ix_quotes_open_valid_until", table_name="quotes")
+    op.drop_index("ix_quotes_customer_created", table_name="quotes")
+    op.drop_index("ix_quotes_status_created", table_name="quotes")
+    op.drop_table("quote_templates")
+    op.drop_table("quote_versions")
+    for column in ("updated_at", "rejection_reason", "converted_id", "converted_to", "valid_until", "latest_version"):
+        op.drop_column("quotes", column)
