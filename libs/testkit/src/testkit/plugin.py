@@ -10,20 +10,19 @@ import asyncio
 import os
 import shutil
 import socket
-import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import grpc
 import pytest
 
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
 from devstack.topology import Ports
+from testkit.services import service_process
 
 
 def free_port() -> int:
@@ -86,24 +85,8 @@ def fresh_database(pg_cluster: PostgresCluster) -> Callable[[str], Awaitable[str
 async def catalog_process(pg_cluster: PostgresCluster, kafka_bootstrap: str) -> AsyncIterator[str]:
     """The real catalog service as its own process, for services that call it; yields its
     gRPC target. One per test module."""
-    name = f"catalog_{uuid.uuid4().hex[:10]}"
-    await pg_cluster.create_database(name)
-    port = free_port()
-    env = {
-        **os.environ,
-        "CATALOG_DATABASE_URL": pg_cluster.url(name),
-        "CATALOG_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "CATALOG_GRPC_PORT": str(port),
-        "CATALOG_TOPIC_NAMESPACE": f"t{uuid.uuid4().hex[:10]}.",
-    }
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "catalog", env=env)
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            await asyncio.wait_for(channel.channel_ready(), 60)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        await process.wait()
+    async with service_process("catalog", pg_cluster, kafka_bootstrap) as catalog:
+        yield catalog.target
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
+import sys
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -16,6 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from devstack.postgres import PostgresCluster
 from messaging.dlq import DeadLetter, read_dead_letters
 from messaging.envelope import Envelope
 from messaging.events import registry, topic_of
@@ -163,3 +167,39 @@ async def dead_letter(bootstrap: str, key: str, seconds: float = 30.0) -> DeadLe
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"no dead letter keyed {key} within {seconds} s")
         await asyncio.sleep(0.2)
+
+
+@dataclass(frozen=True)
+class ServiceProcess:
+    """A service running as its own process: where it answers, its topics and its database."""
+
+    target: str
+    namespace: str
+    database_url: str
+
+
+@contextlib.asynccontextmanager
+async def service_process(
+    service: str, pg_cluster: PostgresCluster, kafka_bootstrap: str
+) -> AsyncIterator[ServiceProcess]:
+    """`python -m <service>` on a database and topic namespace of its own, until the block ends.
+
+    For tests of what talks to a service (another service, the gateway) without importing it."""
+    database = f"{service}_{uuid.uuid4().hex[:10]}"
+    await pg_cluster.create_database(database)
+    port, ns, prefix = free_port(), f"t{uuid.uuid4().hex[:10]}.", service.upper()
+    env = {
+        **os.environ,
+        f"{prefix}_DATABASE_URL": pg_cluster.url(database),
+        f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        f"{prefix}_GRPC_PORT": str(port),
+        f"{prefix}_TOPIC_NAMESPACE": ns,
+    }
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", service, env=env)
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            await asyncio.wait_for(channel.channel_ready(), 60)
+        yield ServiceProcess(f"127.0.0.1:{port}", ns, pg_cluster.url(database))
+    finally:
+        process.terminate()
+        await process.wait()

@@ -1,5 +1,5 @@
-"""The customer master against the real broker and database: accounts in, events out, balances
-from billing in, and the credit position the order use cases read."""
+"""The customer master against the real broker and database: accounts in, events out, billing's
+balances in, and the credit position the order use cases read."""
 
 from __future__ import annotations
 

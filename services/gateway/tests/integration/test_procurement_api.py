@@ -7,12 +7,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from gateway.app import create_app
-from gateway.clients import SERVICES, Clients
-from gateway.config import Settings
 from servicekit.auth import issue_token
-from servicekit.grpc import open_channel
-from services.procurement.tests.integration.conftest import Procurement
+from services.gateway.tests.integration.conftest import GatewayOverService
 
 SECRET = "a-secret-for-integration-tests-of-32-or-more-bytes"
 
@@ -30,16 +26,9 @@ BUYER, FINANCE, WAREHOUSE, SALES = (
 
 
 @pytest.fixture
-async def api(procurement: Procurement) -> AsyncIterator[httpx.AsyncClient]:
-    clients = Clients({name: open_channel(procurement.target) for name in SERVICES})
-    app = create_app(Settings(jwt_secret=SECRET), clients)
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://gateway/api/v1"
-        ) as client:
-            yield client
-    finally:
-        await clients.close()
+async def api(gateway_over_service: GatewayOverService) -> AsyncIterator[httpx.AsyncClient]:
+    async with gateway_over_service("procurement", SECRET, "http://gateway/api/v1") as (client, _):
+        yield client
 
 
 async def test_from_suppliers_to_a_sent_purchase_order_over_rest(api: httpx.AsyncClient) -> None:

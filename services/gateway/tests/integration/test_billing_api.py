@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from billing.bootstrap import SPEC
-from billing.config import Settings
-from gateway.app import create_app
-from gateway.clients import SERVICES, Clients
-from gateway.config import Settings as GatewaySettings
 from oms.events.v1 import billing_pb2 as events
 from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2
 from oms.types.v1.types_pb2 import Money
 from servicekit.auth import issue_token
-from servicekit.grpc import open_channel
-from testkit.services import EventLog, free_port, namespace, publish, running
+from services.gateway.tests.integration.conftest import GatewayOverService
+from testkit.services import EventLog, publish
 
 SECRET = "a-secret-for-billing-api-tests-of-32-or-more-bytes"
 API = "/api/v1"
@@ -32,26 +27,10 @@ def bearer(*roles: str) -> dict[str, str]:
 
 @pytest.fixture
 async def api(
-    fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
+    gateway_over_service: GatewayOverService,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    ns, url = namespace(), await fresh_database("billing")
-    port = free_port()
-    settings = Settings(
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        grpc_port=port,
-        topic_namespace=ns,
-    )
-    async with running(SPEC, settings):
-        clients = Clients({name: open_channel(f"127.0.0.1:{port}") for name in SERVICES})
-        app = create_app(GatewaySettings(jwt_secret=SECRET), clients)
-        try:
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://gw"
-            ) as client:
-                yield client, ns
-        finally:
-            await clients.close()
+    async with gateway_over_service("billing", SECRET, "http://gw") as (client, billing):
+        yield client, billing.namespace
 
 
 async def an_invoice(kafka_bootstrap: str, ns: str, customer_id: str) -> str:

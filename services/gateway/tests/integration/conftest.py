@@ -1,0 +1,42 @@
+"""The gateway in-process over one real service, run as its own process on the real broker and
+database: the REST edge against what it composes, without importing the service."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
+import httpx
+import pytest
+
+from devstack.postgres import PostgresCluster
+from gateway.app import create_app
+from gateway.clients import SERVICES, Clients
+from gateway.config import Settings
+from servicekit.grpc import open_channel
+from testkit.services import ServiceProcess, service_process
+
+Served = tuple[httpx.AsyncClient, ServiceProcess]
+GatewayOverService = Callable[[str, str, str], AbstractAsyncContextManager[Served]]
+
+
+@pytest.fixture
+def gateway_over_service(pg_cluster: PostgresCluster, kafka_bootstrap: str) -> GatewayOverService:
+    """`gateway_over_service(service, jwt_secret, base_url)`: a client of the gateway whose
+    every client reaches that one service, and the service's process."""
+
+    @contextlib.asynccontextmanager
+    async def serve(service: str, secret: str, base_url: str) -> AsyncIterator[Served]:
+        async with service_process(service, pg_cluster, kafka_bootstrap) as running:
+            clients = Clients({name: open_channel(running.target) for name in SERVICES})
+            app = create_app(Settings(jwt_secret=secret), clients)
+            try:
+                async with httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url=base_url
+                ) as client:
+                    yield client, running
+            finally:
+                await clients.close()
+
+    return serve
