@@ -16,7 +16,6 @@ class Procurement:
     stub: procurement_pb2_grpc.ProcurementServiceStub
     namespace: str
     database_url: str
-    target: str
 
 
 @pytest.fixture
@@ -34,5 +33,4 @@ async def procurement(
             procurement_pb2_grpc.ProcurementServiceStub(channel),
             settings.topic_namespace,
             settings.database_url,
-            f"127.0.0.1:{settings.grpc_port}",
         )
