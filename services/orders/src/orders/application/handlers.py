@@ -40,9 +40,7 @@ from pricing.wire import money_to_proto
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from servicekit.paging import page_after, page_token
-
-MAX_PAGE = 200
+from servicekit.paging import newest_after, newest_page, page_limit
 
 
 def _line_event(order: SalesOrder) -> list[events.SalesOrderLine]:
@@ -94,16 +92,6 @@ def _events_of(order: SalesOrder) -> list[Message]:
                 events.SalesOrderLinesChanged(order_id=order.id, lines=_line_event(order))
             )
     return announced
-
-
-def _after(token: str) -> tuple[datetime, str] | None:
-    key = page_after(token, 2)
-    if not key:
-        return None
-    try:
-        return datetime.fromisoformat(key[0]), key[1]
-    except ValueError as error:
-        raise InvalidArgument.of("page_token", "not a token this API issued") from error
 
 
 @dataclass(frozen=True)
@@ -202,17 +190,12 @@ class Orders:
         self, query: OrderQuery, page_size: int, token: str
     ) -> tuple[list[SalesOrder], str, list[tuple[str, int, Decimal]]]:
         """A page of orders, the next page's token, and (currency, count, sum) of all matches."""
-        if not 0 <= page_size <= MAX_PAGE:
-            raise InvalidArgument.of("page_size", f"between 1 and {MAX_PAGE}")
-        limit = page_size or 50
+        limit = page_limit(page_size)
         async with self.database.transaction() as session:
             repository = OrderRepository(session)
-            found = await repository.page(query, _after(token), limit + 1)
+            found = await repository.page(query, newest_after(token), limit + 1)
             totals = await repository.totals(query)
-        if len(found) > limit:
-            last = found[limit - 1]
-            return found[:limit], page_token(last.created_at.isoformat(), last.id), totals
-        return found, "", totals
+        return (*newest_page(found, limit), totals)
 
     # -- people's changes ------------------------------------------------------------------------
 

@@ -41,10 +41,9 @@ from procurement.domain.purchase_orders import (
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import InvalidArgument, NotFound
-from servicekit.paging import page_after, page_token
+from servicekit.paging import newest_page, page_after, page_limit
 
 log = logging.getLogger(__name__)
-MAX_PAGE = 200
 
 
 def status_changed(order: PurchaseOrder, change: StatusChange) -> events.PurchaseOrderStatusChanged:
@@ -130,20 +129,15 @@ class PurchaseOrders:
     async def page(
         self, status: str, supplier_id: str, warehouse_id: str, page_size: int, token: str
     ) -> tuple[list[PurchaseOrder], str]:
-        if not 0 <= page_size <= MAX_PAGE:
-            raise InvalidArgument.of("page_size", f"between 1 and {MAX_PAGE}")
+        limit = page_limit(page_size)
         if status and status not in set(Status):
             raise InvalidArgument.of("status", f"one of {', '.join(Status)}")
-        limit = page_size or 50
         filters = {"status": status, "supplier_id": supplier_id, "warehouse_id": warehouse_id}
         async with self.database.transaction() as session:
             found = await PurchaseOrderRepository(session).page(
                 filters, page_after(token, 2), limit + 1
             )
-        if len(found) > limit:
-            last = found[limit - 1]
-            return found[:limit], page_token(last.created_at.isoformat(), last.id)
-        return found, ""
+        return newest_page(found, limit)
 
     async def _change(
         self,

@@ -16,9 +16,7 @@ from procurement.domain.rfqs import Offer, Rfq, RfqStatus, new_rfq
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import InvalidArgument, NotFound
-from servicekit.paging import page_after, page_token
-
-MAX_PAGE = 200
+from servicekit.paging import newest_page, page_after, page_limit
 
 
 @dataclass(frozen=True)
@@ -55,17 +53,12 @@ class Rfqs:
         return rfq
 
     async def page(self, status: str, page_size: int, token: str) -> tuple[list[Rfq], str]:
-        if not 0 <= page_size <= MAX_PAGE:
-            raise InvalidArgument.of("page_size", f"between 1 and {MAX_PAGE}")
+        limit = page_limit(page_size)
         if status and status not in set(RfqStatus):
             raise InvalidArgument.of("status", f"one of {', '.join(RfqStatus)}")
-        limit = page_size or 50
         async with self.database.transaction() as session:
             found = await RfqRepository(session).page(status, page_after(token, 2), limit + 1)
-        if len(found) > limit:
-            last = found[limit - 1]
-            return found[:limit], page_token(last.created_at.isoformat(), last.id)
-        return found, ""
+        return newest_page(found, limit)
 
     async def record(self, request: pb.RecordProposalRequest) -> Rfq:
         async with self.database.transaction() as session:

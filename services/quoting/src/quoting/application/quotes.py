@@ -25,10 +25,9 @@ from quoting.domain.model import with_defaults as stored_form
 from servicekit.context import Principal, acting, current_principal
 from servicekit.db import Database
 from servicekit.errors import InvalidArgument, NotFound
-from servicekit.paging import page_after, page_token
+from servicekit.paging import newest_page, page_after, page_limit
 
 log = logging.getLogger(__name__)
-MAX_PAGE = 200
 EXPIRY_BATCH = 100
 
 
@@ -114,19 +113,14 @@ class Quotes:
     async def page(
         self, status: str, customer_id: str, salesperson: str, page_size: int, token: str
     ) -> tuple[list[Quote], str]:
-        if not 0 <= page_size <= MAX_PAGE:
-            raise InvalidArgument.of("page_size", f"between 1 and {MAX_PAGE}")
+        limit = page_limit(page_size)
         if status and status not in set(Status):
             raise InvalidArgument.of("status", f"one of {', '.join(Status)}")
-        limit = page_size or 50
         async with self.database.transaction() as session:
             found = await QuoteRepository(session).page(
                 status, customer_id, salesperson, page_after(token, 2), limit + 1
             )
-        if len(found) > limit:
-            last = found[limit - 1]
-            return found[:limit], page_token(last.created_at.isoformat(), last.id)
-        return found, ""
+        return newest_page(found, limit)
 
     async def _change(self, quote_id: str, change: Callable[[Quote], Message | None]) -> Quote:
         """Runs `change` on the locked quote, saves it and publishes the event `change` returns,
