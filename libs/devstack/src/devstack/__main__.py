@@ -14,11 +14,13 @@ import signal
 import time
 
 from devstack.kafka import KafkaBroker
+from devstack.kafka_acls import provision
 from devstack.paths import RUN
+from devstack.pki import OPERATOR, Pki
 from devstack.postgres import PostgresCluster
 from devstack.process import port_in_use
 from devstack.supervisor import Stack
-from devstack.topology import BUSINESS_SERVICES, Ports
+from devstack.topology import BUSINESS_SERVICES, Ports, Secrets
 
 
 def _refuse_taken_ports(ports: Ports) -> None:
@@ -41,20 +43,31 @@ async def run(ports: Ports) -> None:
     else:
         postgres = await asyncio.to_thread(PostgresCluster.private, RUN / "pgdata", ports.postgres)
     await postgres.wait_ready()
-    print("starting Kafka...", flush=True)
-    kafka = KafkaBroker(RUN / "kafka", ports.kafka, ports.kafka_controller)
-    stack = Stack(postgres, kafka.bootstrap, ports, logs, kafka=kafka)
+    pki = Pki(RUN / "pki").ensure()
+    print("starting Kafka (mutual TLS, ACLs)...", flush=True)
+    kafka = KafkaBroker(RUN / "kafka", ports.kafka, ports.kafka_controller, pki)
+    # Development mode: the published development token keys, so `make token` works. Every
+    # connection is still mutual TLS with certificates from the CA made in .run/pki.
+    secrets = Secrets(pki.folder, development_mode=True)
+    stack = Stack(postgres, kafka.bootstrap, ports, logs, secrets, kafka=kafka)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         await asyncio.to_thread(kafka.start)
+        await provision(kafka.operator())
         print("starting services...", flush=True)
         await stack.start_all(progress=True)
         state = {
             "kafka_bootstrap": kafka.bootstrap,
             "pg_admin_url": postgres.admin_url,
+            "pki": str(pki.folder),
+            "operator_tls": {
+                "ca": str(pki.ca_file),
+                "cert": str(pki.files(OPERATOR).cert),
+                "key": str(pki.files(OPERATOR).key),
+            },
             "gateway": stack.gateway_url,
             "grpc": {s: ports.grpc(s) for s in BUSINESS_SERVICES},
         }
@@ -84,6 +97,7 @@ def _print_banner(stack: Stack, ports: Ports, seconds: float) -> None:
     print(f"  Kafka      {stack.kafka_bootstrap}")
     print(f"  PostgreSQL {stack.postgres.admin_url}")
     print(f"  logs       {stack.log_dir}/")
+    print(f"  certs      {stack.secrets.pki_dir}/ (gRPC and Kafka need one: see README)")
     print("  token      make -s token ROLE=admin")
     print("  events     .venv/bin/python -m devstack.kafka console-consumer "
           "--topic oms.orders.sales-order.v1 --from-beginning")  # fmt: skip

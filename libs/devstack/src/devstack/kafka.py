@@ -1,4 +1,6 @@
-"""A real Apache Kafka broker (KRaft, single node) from Maven Central jars, run as a JVM process.
+"""A real Apache Kafka broker (KRaft, single node) from Maven Central jars, run as a JVM process,
+reachable only over mutual TLS with certificates from the project's CA (devstack.pki), and
+authorizing every request by ACLs (devstack.kafka_acls).
 
 python -m devstack.kafka fetch                 # resolve the jars once (cached in .cache/)
 python -m devstack.kafka console-consumer --topic oms.orders.sales-order.v1 --from-beginning
@@ -21,7 +23,9 @@ import uuid
 from pathlib import Path
 
 from devstack.paths import CACHE, KAFKA_DEPLOY, RUN
+from devstack.pki import BROKER, OPERATOR, Pki
 from devstack.process import die_with_parent
+from messaging.kafka import KafkaAccess
 
 LIBS = CACHE / "kafka-libs"
 CLASSPATH = f"{LIBS}/*"
@@ -54,34 +58,54 @@ def cluster_id() -> str:
             return value
 
 
-def render_config(port: int, controller_port: int, data: Path) -> str:
+def render_config(port: int, controller_port: int, data: Path, pki: Pki) -> str:
     template = (KAFKA_DEPLOY / "server.properties.tmpl").read_text()
     return (
         template.replace("@PORT@", str(port))
         .replace("@CPORT@", str(controller_port))
         .replace("@DATA@", str(data))
+        .replace("@KEYSTORE@", str(pki.keystore(BROKER)))
+        .replace("@TRUSTSTORE@", str(pki.ca_file))
+        .replace("@BROKER@", BROKER)
+        .replace("@OPERATOR@", OPERATOR)
     )
+
+
+def client_properties(pki: Pki, name: str) -> Path:
+    """A Java client config presenting `name`'s certificate, for Kafka's own console tools."""
+    path = pki.folder / f"{name}.client.properties"
+    path.write_text(
+        "security.protocol=SSL\n"
+        f"ssl.keystore.type=PEM\nssl.keystore.location={pki.keystore(name)}\n"
+        f"ssl.truststore.type=PEM\nssl.truststore.location={pki.ca_file}\n"
+    )
+    return path
 
 
 class KafkaBroker:
     """One broker+controller in `data_dir`; reuses a formatted folder on the same ports."""
 
-    def __init__(self, data_dir: Path, port: int, controller_port: int) -> None:
+    def __init__(self, data_dir: Path, port: int, controller_port: int, pki: Pki) -> None:
         self.data_dir = data_dir
         self.port = port
         self.controller_port = controller_port
+        self.pki = pki
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    def operator(self) -> KafkaAccess:
+        """The operator's access: a super user, for provisioning and tools."""
+        return KafkaAccess.of(self.bootstrap, self.pki.files(OPERATOR))
+
     def start(self, timeout: float = 90.0) -> None:
         fetch()
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "server.properties"
-        rendered = render_config(self.port, self.controller_port, self.data_dir)
+        rendered = render_config(self.port, self.controller_port, self.data_dir, self.pki)
         formatted = (self.data_dir / "kraft-combined-logs" / "meta.properties").exists()
         if formatted and config.exists() and config.read_text() != rendered:
             shutil.rmtree(self.data_dir / "kraft-combined-logs")  # ports changed: start afresh
@@ -144,6 +168,7 @@ class KafkaBroker:
 
 def console_consumer(
     bootstrap: str,
+    pki: Pki,
     topic: str,
     from_beginning: bool,
     max_messages: int | None,
@@ -154,6 +179,7 @@ def console_consumer(
     args = ["java", f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'tools-log4j2.properties'}",
             "-cp", CLASSPATH, "org.apache.kafka.tools.consumer.ConsoleConsumer",
             "--bootstrap-server", bootstrap, "--topic", topic,
+            "--consumer.config", str(client_properties(pki, OPERATOR)),
             "--formatter-property", "print.headers=true",
             "--formatter-property", "print.key=true",
             "--formatter-property", "print.timestamp=true"]  # fmt: skip
@@ -166,11 +192,12 @@ def console_consumer(
     os.execvp("java", args)
 
 
-def _running_bootstrap() -> str:
+def _running_stack() -> dict[str, str]:
     state = RUN / "stack.json"
     if state.exists():
-        return str(json.loads(state.read_text())["kafka_bootstrap"])
-    sys.exit("no running stack (.run/stack.json); pass --bootstrap-server")
+        found: dict[str, str] = json.loads(state.read_text())
+        return found
+    sys.exit("no running stack (.run/stack.json); pass --bootstrap-server and --pki")
 
 
 def main() -> None:
@@ -181,15 +208,20 @@ def main() -> None:
     consume.add_argument("--topic", required=True)
     consume.add_argument("--from-beginning", action="store_true")
     consume.add_argument("--bootstrap-server")
+    consume.add_argument(
+        "--pki", type=Path, help="the folder devstack.pki made (default: the stack's)"
+    )
     consume.add_argument("--max-messages", type=int)
     consume.add_argument("--timeout-ms", type=int, help="stop after this long without a record")
     args = parser.parse_args()
     if args.command == "fetch":
         fetch()
     else:
-        bootstrap = args.bootstrap_server or _running_bootstrap()
+        stack = {} if args.bootstrap_server and args.pki else _running_stack()
+        bootstrap = args.bootstrap_server or stack["kafka_bootstrap"]
+        pki = Pki(args.pki or Path(stack["pki"]))
         console_consumer(
-            bootstrap, args.topic, args.from_beginning, args.max_messages, args.timeout_ms
+            bootstrap, pki, args.topic, args.from_beginning, args.max_messages, args.timeout_ms
         )
 
 

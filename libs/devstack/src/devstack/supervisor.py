@@ -21,8 +21,8 @@ from devstack.postgres import PostgresCluster
 from devstack.process import die_with_parent
 from devstack.topology import (
     BUSINESS_SERVICES,
-    DEV_JWT_SECRET,
     Ports,
+    Secrets,
     database_name,
     gateway_env,
     service_env,
@@ -35,7 +35,7 @@ class Process:
     module: str
     env: dict[str, str]
     log: Path
-    health_target: str  # host:port of its gRPC health service, or an http URL
+    health_target: str  # host:port of its plain gRPC health port, or an http URL
     popen: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -95,7 +95,7 @@ class Stack:
     kafka_bootstrap: str
     ports: Ports
     log_dir: Path
-    jwt_secret: str = DEV_JWT_SECRET
+    secrets: Secrets
     processes: dict[str, Process] = field(default_factory=dict)
     kafka: KafkaBroker | None = None
 
@@ -104,21 +104,24 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.gateway}"
 
     async def create_databases(self) -> None:
-        for service in BUSINESS_SERVICES:
+        for service in (*BUSINESS_SERVICES, "gateway"):
             await self.postgres.create_database(database_name(service))
 
     def _service(self, service: str, replica: int, grpc_port: int | None) -> Process:
         name = service if replica == 0 else f"{service}-{replica + 1}"
         port = grpc_port or self.ports.grpc(service)
+        health = port + 100
         env = service_env(
             service,
             self.ports,
             self.postgres.url(database_name(service)),
             self.kafka_bootstrap,
             str(self.log_dir),
+            self.secrets,
             port,
+            health,
         )
-        return Process(name, service, env, self.log_dir / f"{name}.log", f"127.0.0.1:{port}")
+        return Process(name, service, env, self.log_dir / f"{name}.log", f"127.0.0.1:{health}")
 
     async def start(self, process: Process, timeout: float = 60.0) -> Process:
         self.processes[process.name] = process
@@ -140,7 +143,12 @@ class Stack:
         return await self.start(self._service(service, replica, grpc_port))
 
     async def start_gateway(self) -> Process:
-        env = gateway_env(self.ports, str(self.log_dir), self.jwt_secret)
+        env = gateway_env(
+            self.ports,
+            str(self.log_dir),
+            self.postgres.url(database_name("gateway")),
+            self.secrets,
+        )
         url = f"{self.gateway_url}/health/ready"
         return await self.start(
             Process("gateway", "gateway", env, self.log_dir / "gateway.log", url)

@@ -1,17 +1,38 @@
-"""The one table of what runs locally: each process, its ports and its environment.
-docker-compose.yml describes the same system (a test keeps the two in agreement)."""
+"""The one table of what runs locally: each process, its ports, its environment, what it reads
+from Kafka. docker-compose.yml describes the same system (a test keeps the two in agreement)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from servicekit.auth import DEV_SECRET
-
-DEV_JWT_SECRET = DEV_SECRET
+from pathlib import Path
 
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
 # gRPC peers each service calls (service -> the services it calls)
-CALLS = {"orders": ("catalog",), "quoting": ("catalog",)}
+CALLS = {"orders": ("catalog",), "quoting": ("catalog",), "inventory": ("catalog",)}
+# The topics each service consumes (its Kafka ACLs allow reading these and no others); a
+# contract test keeps this equal to the services' subscriptions.
+CONSUMES: dict[str, tuple[str, ...]] = {
+    "catalog": (),
+    "quoting": ("oms.orders.customer.v1",),
+    "orders": (
+        "oms.inventory.reservation.v1",
+        "oms.inventory.shipment.v1",
+        "oms.billing.invoice.v1",
+        "oms.billing.customer-balance.v1",
+        "oms.billing.exchange-rate.v1",
+        "oms.quoting.quote.v1",
+    ),
+    "inventory": ("oms.orders.sales-order.v1", "oms.procurement.purchase-order.v1"),
+    "billing": (
+        "oms.orders.sales-order.v1",
+        "oms.orders.customer.v1",
+        "oms.inventory.shipment.v1",
+        "oms.inventory.receipt.v1",
+        "oms.quoting.quote.v1",
+        "oms.procurement.purchase-order.v1",
+    ),
+    "procurement": ("oms.inventory.receipt.v1", "oms.inventory.stock.v1", "oms.billing.bill.v1"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,35 @@ class Ports:
         # Below Linux's ephemeral range (32768-60999), where an outgoing connection could hold it.
         return 20051 + BUSINESS_SERVICES.index(service) + self.offset
 
+    def health(self, service: str) -> int:
+        """Plain gRPC health, for probes without a certificate."""
+        return self.grpc(service) + 100
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """What the processes prove themselves with and check others against: the folder of
+    devstack.pki (certificates, the client registry) and the token keys. Without key files,
+    development mode uses the published development keys (`make run`); tests generate keys."""
+
+    pki_dir: Path
+    development_mode: bool
+    gateway_signing_key: Path | None = None
+    gateway_jwks: Path | None = None
+    identity_provider_jwks: Path | None = None
+    identity_provider_issuer: str | None = None
+
+    def tls(self, name: str) -> dict[str, str]:
+        return {
+            "TLS_CA_FILE": str(self.pki_dir / "ca.pem"),
+            "TLS_CERT_FILE": str(self.pki_dir / f"{name}.pem"),
+            "TLS_KEY_FILE": str(self.pki_dir / f"{name}.key"),
+        }
+
+    def common(self, name: str) -> dict[str, str]:
+        env = {**self.tls(name), "DEVELOPMENT_MODE": str(self.development_mode).lower()}
+        return env
+
 
 def database_name(service: str) -> str:
     return f"oms_{service}"
@@ -51,26 +101,40 @@ def service_env(
     database_url: str,
     kafka: str,
     log_dir: str,
+    secrets: Secrets,
     grpc_port: int | None = None,
+    health_port: int | None = None,
 ) -> dict[str, str]:
     prefix = f"{service.upper()}_"
     env = {
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP_SERVERS": kafka,
         "GRPC_PORT": str(grpc_port or ports.grpc(service)),
+        "HEALTH_PORT": str(health_port or ports.health(service)),
         "LOG_DIR": log_dir,
+        "CLIENTS_FILE": str(secrets.pki_dir / "clients.json"),
+        **secrets.common(service),
     }
+    if secrets.gateway_jwks:
+        env["TOKEN_JWKS_FILE"] = str(secrets.gateway_jwks)
     for peer in CALLS.get(service, ()):
         env[f"{peer.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(peer)}"
     return {prefix + key: value for key, value in env.items()}
 
 
-def gateway_env(ports: Ports, log_dir: str, jwt_secret: str = DEV_JWT_SECRET) -> dict[str, str]:
+def gateway_env(ports: Ports, log_dir: str, database_url: str, secrets: Secrets) -> dict[str, str]:
     env = {
         "GATEWAY_HTTP_PORT": str(ports.gateway),
         "GATEWAY_LOG_DIR": log_dir,
-        "GATEWAY_JWT_SECRET": jwt_secret,
+        "GATEWAY_DATABASE_URL": database_url,
+        **{f"GATEWAY_{key}": value for key, value in secrets.common("gateway").items()},
     }
+    if secrets.gateway_signing_key:
+        env["GATEWAY_SIGNING_KEY_FILE"] = str(secrets.gateway_signing_key)
+    if secrets.identity_provider_jwks:
+        env["GATEWAY_IDENTITY_PROVIDER_JWKS_FILE"] = str(secrets.identity_provider_jwks)
+    if secrets.identity_provider_issuer:
+        env["GATEWAY_IDENTITY_PROVIDER_ISSUER"] = secrets.identity_provider_issuer
     for service in BUSINESS_SERVICES:
         env[f"GATEWAY_{service.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(service)}"
     return env

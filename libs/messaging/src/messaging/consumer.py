@@ -1,6 +1,8 @@
 """Consumes events: each in one database transaction with its inbox claim, offsets committed only
 after that transaction, failures retried with backoff, and poison events set aside on a
-dead-letter topic with the error so the partition keeps flowing."""
+dead-letter topic with the error so the partition keeps flowing. An event whose `ce_source` is
+not the service that owns its topic is dead-lettered unapplied: the broker lets only the owner
+write there, and this check keeps a forged header from speaking for another service."""
 
 from __future__ import annotations
 
@@ -22,10 +24,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.envelope import Envelope, MalformedEnvelope
-from messaging.events import dead_letter_topic, event_type, topic_of
+from messaging.events import dead_letter_topic, event_type, topic_of, topic_owner
 from messaging.faults import fault_point
 from messaging.inbox import claim
-from messaging.kafka import make_consumer
+from messaging.kafka import KafkaAccess, make_consumer
 from servicekit.context import acting
 from servicekit.db import Database
 from servicekit.telemetry import extract_trace_context
@@ -58,7 +60,7 @@ class EventConsumer:
     def __init__(
         self,
         *,
-        bootstrap_servers: str,
+        kafka: KafkaAccess,
         group_id: str,
         subscriptions: list[Subscription[Any]],
         database: Database,
@@ -68,7 +70,8 @@ class EventConsumer:
         attempts: int = 3,
         backoff_seconds: float = 0.1,
     ) -> None:
-        self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
+        self.namespace = namespace
         self.group_id = group_id
         self.handlers: Mapping[str, Subscription[Any]] = {
             event_type(s.message): s for s in subscriptions
@@ -82,7 +85,7 @@ class EventConsumer:
         self._tracer = trace.get_tracer("messaging.consumer")
 
     async def run(self) -> None:
-        consumer = make_consumer(self.bootstrap_servers, self.group_id, self.topics)
+        consumer = make_consumer(self.kafka, self.group_id, self.topics)
         await consumer.start()
         try:
             while True:
@@ -110,6 +113,12 @@ class EventConsumer:
         subscription = self.handlers.get(envelope.type)
         if subscription is None:
             return  # another consumer's event on a shared topic
+        owner = topic_owner(record.topic.removeprefix(self.namespace))
+        if envelope.source != owner:
+            await self._dead_letter(
+                record, f"ce_source {envelope.source!r} is not {owner!r}, the owner of the topic"
+            )
+            return
         try:
             message = subscription.message.FromString(envelope.body)
         except DecodeError as error:

@@ -4,9 +4,11 @@
     python -m messaging.dlq redrive --id <ce_id>      # put one back on its original topic
     python -m messaging.dlq redrive --all             # put them all back
 
-The broker address comes from --bootstrap-server, OMS_KAFKA_BOOTSTRAP_SERVERS, or the running
-local stack (.run/stack.json). Redriving keeps the event's ce_id, so an event that was applied
-in the meantime is still applied only once.
+The broker address and the operator's certificate (Kafka's ACLs let only an operator read every
+dead-letter topic and write back to any topic) come from --bootstrap-server and --tls-ca,
+--tls-cert, --tls-key, from OMS_KAFKA_BOOTSTRAP_SERVERS and OMS_KAFKA_TLS_{CA,CERT,KEY}_FILE, or
+from the running local stack (.run/stack.json). Redriving keeps the event's ce_id, so an event
+that was applied in the meantime is still applied only once.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from messaging.events import DEAD_LETTER_SUFFIX
-from messaging.kafka import make_producer
+from messaging.kafka import KafkaAccess, make_admin, make_producer
+from servicekit.tls import TlsFiles
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ class DeadLetter:
         return self.headers.get("ce_id", "?")
 
 
-async def _dead_letter_partitions(bootstrap_servers: str) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+async def _dead_letter_partitions(kafka: KafkaAccess) -> list[TopicPartition]:
+    admin = make_admin(kafka)
     await admin.start()
     try:
         topics = sorted(t for t in await admin.list_topics() if t.endswith(DEAD_LETTER_SUFFIX))
@@ -52,11 +55,11 @@ async def _dead_letter_partitions(bootstrap_servers: str) -> list[TopicPartition
         await admin.close()
 
 
-async def read_dead_letters(bootstrap_servers: str) -> list[DeadLetter]:
-    partitions = await _dead_letter_partitions(bootstrap_servers)
+async def read_dead_letters(kafka: KafkaAccess) -> list[DeadLetter]:
+    partitions = await _dead_letter_partitions(kafka)
     if not partitions:
         return []
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_args(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -81,8 +84,8 @@ async def read_dead_letters(bootstrap_servers: str) -> list[DeadLetter]:
         await consumer.stop()
 
 
-async def redrive(bootstrap_servers: str, letters: list[DeadLetter]) -> int:
-    producer = make_producer(bootstrap_servers, client_id="oms-dlq-redrive")
+async def redrive(kafka: KafkaAccess, letters: list[DeadLetter]) -> int:
+    producer = make_producer(kafka, client_id="oms-dlq-redrive")
     await producer.start()
     try:
         for letter in letters:
@@ -96,20 +99,32 @@ async def redrive(bootstrap_servers: str, letters: list[DeadLetter]) -> int:
         await producer.stop()
 
 
-def _bootstrap(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    if "OMS_KAFKA_BOOTSTRAP_SERVERS" in os.environ:
-        return os.environ["OMS_KAFKA_BOOTSTRAP_SERVERS"]
-    state = Path(".run/stack.json")
-    if state.exists():
-        return str(json.loads(state.read_text())["kafka_bootstrap"])
-    return "127.0.0.1:19092"
+def _kafka(args: argparse.Namespace) -> KafkaAccess:
+    state_file = Path(".run/stack.json")
+    state: dict[str, Any] = json.loads(state_file.read_text()) if state_file.exists() else {}
+    operator = state.get("operator_tls", {})
+
+    def pick(flag: str | None, variable: str, key: str) -> str:
+        value = flag or os.environ.get(variable) or operator.get(key) or state.get(key)
+        if not value:
+            raise SystemExit(f"no {key}: pass it, set {variable}, or start the local stack")
+        return str(value)
+
+    bootstrap = pick(args.bootstrap_server, "OMS_KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap")
+    tls = TlsFiles.of(
+        pick(args.tls_ca, "OMS_KAFKA_TLS_CA_FILE", "ca"),
+        pick(args.tls_cert, "OMS_KAFKA_TLS_CERT_FILE", "cert"),
+        pick(args.tls_key, "OMS_KAFKA_TLS_KEY_FILE", "key"),
+    )
+    return KafkaAccess.of(bootstrap, tls)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m messaging.dlq")
     parser.add_argument("--bootstrap-server")
+    parser.add_argument("--tls-ca", help="the project CA (PEM)")
+    parser.add_argument("--tls-cert", help="an operator's certificate (PEM)")
+    parser.add_argument("--tls-key", help="its private key (PEM)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list dead-lettered events with their errors")
     again = sub.add_parser("redrive", help="republish dead letters to their original topics")
@@ -117,8 +132,8 @@ def main() -> None:
     which.add_argument("--id", action="append", help="ce_id of an event (repeatable)")
     which.add_argument("--all", action="store_true")
     args = parser.parse_args()
-    bootstrap = _bootstrap(args.bootstrap_server)
-    letters = asyncio.run(read_dead_letters(bootstrap))
+    kafka = _kafka(args)
+    letters = asyncio.run(read_dead_letters(kafka))
     if args.command == "list":
         for letter in letters:
             h = letter.headers
@@ -131,7 +146,7 @@ def main() -> None:
         print(f"{len(letters)} dead letter(s)")
         return
     chosen = letters if args.all else [x for x in letters if x.event_id in set(args.id)]
-    print(f"redrove {asyncio.run(redrive(bootstrap, chosen))} event(s)")
+    print(f"redrove {asyncio.run(redrive(kafka, chosen))} event(s)")
 
 
 if __name__ == "__main__":

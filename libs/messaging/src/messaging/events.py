@@ -28,6 +28,14 @@ def topic_of(message: type[Message] | Message) -> str:
     return value
 
 
+def topic_owner(topic: str) -> str:
+    """The service that owns a topic, as its name says: oms.<service>.<aggregate>.v<n>."""
+    parts = topic.split(".")
+    if len(parts) < 4 or parts[0] != "oms":
+        raise ValueError(f"{topic!r} is not named oms.<service>.<aggregate>.v<n>")
+    return parts[1]
+
+
 def dead_letter_topic(topic: str) -> str:
     return topic + DEAD_LETTER_SUFFIX
 

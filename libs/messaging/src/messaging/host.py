@@ -4,17 +4,23 @@ gRPC API, and stop cleanly on SIGTERM. Each service only describes itself in a `
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from google.protobuf.message import Message
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 
 from messaging.consumer import Subscription
+from messaging.kafka import KafkaAccess
 from messaging.outbox import Outbox
 from messaging.runtime import MessagingTables, start_messaging
+from oms.audit.v1 import audit_pb2_grpc
+from servicekit.access import AccessTable
+from servicekit.audit import AUDIT_ACCESS, AUDIT_SERVICE_NAME, AuditLog, AuditServicer
+from servicekit.auth import UnsafeKey
 from servicekit.config import ServiceSettings
 from servicekit.db import Database, migrate
 from servicekit.grpc import Registration, start_server
@@ -29,6 +35,8 @@ class Wiring:
     """What a service exposes once its resources exist."""
 
     registrations: Sequence[Registration]
+    # Who may call each RPC of each registered gRPC service (servicekit.access).
+    access: Sequence[AccessTable]
     subscriptions: Sequence[Subscription[Any]] = field(default_factory=list)
     # Periodic work of the service's own (e.g. expiring quotes), run and stopped with the rest.
     loops: Sequence[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
@@ -40,6 +48,8 @@ class ServiceSpec:
     alembic_ini: Path
     metadata: MetaData
     tables: MessagingTables
+    # The service's change log (servicekit.audit), served by the shared AuditService.
+    audit_log: Table
     publishes: Sequence[type[Message]]
     grpc_service_names: Sequence[str]
     # Builds the servicers and event handlers from the resources the host created.
@@ -49,10 +59,14 @@ class ServiceSpec:
 async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     configure_logging(spec.name, settings.log_level, settings.log_dir)
     configure_tracing(spec.name, settings.otel_exporter_endpoint)
+    tls = settings.tls()
     await migrate(spec.alembic_ini, settings.database_url)
     database = Database(settings.database_url)
     outbox = Outbox(spec.tables.outbox, spec.name, settings.topic_namespace)
     wiring = spec.wire(database, outbox, settings)
+    # before anything listens: refuses unsafe token keys outside development mode
+    access = settings.access([*wiring.access, AUDIT_ACCESS])
+    audit = AuditServicer(spec.name, database, AuditLog(spec.audit_log))
     try:
         async with start_messaging(
             source=spec.name,
@@ -60,15 +74,18 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             subscriptions=wiring.subscriptions,
             tables=spec.tables,
             database=database,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            kafka=KafkaAccess.of(settings.kafka_bootstrap_servers, tls),
             partitions=settings.topic_partitions,
             namespace=settings.topic_namespace,
         ) as loops:
             server = await start_server(
-                wiring.registrations,
-                spec.grpc_service_names,
-                settings.grpc_host,
-                settings.grpc_port,
+                [*wiring.registrations, (audit_pb2_grpc.add_AuditServiceServicer_to_server, audit)],
+                [*spec.grpc_service_names, AUDIT_SERVICE_NAME],
+                host=settings.grpc_host,
+                port=settings.grpc_port,
+                tls=tls,
+                access=access,
+                health_port=settings.health_port,
             )
             log.info("%s ready", spec.name)
             await run_until_stopped(server, [*loops, *wiring.loops])
@@ -80,4 +97,7 @@ def run(spec: ServiceSpec, settings: ServiceSettings) -> None:
     """Entry point of `python -m <service>`."""
     import uvloop
 
-    uvloop.run(serve(spec, settings))
+    try:
+        uvloop.run(serve(spec, settings))
+    except UnsafeKey as error:
+        sys.exit(f"{spec.name} refuses to start: {error}")

@@ -1,19 +1,44 @@
 """Kafka clients with the guarantees the suite relies on, set explicitly because aiokafka's
-defaults are weaker (acks=1, no idempotence, auto-commit every 5 s)."""
+defaults are weaker (acks=1, no idempotence, auto-commit every 5 s), and with the identity each
+process proves to the broker (mutual TLS: the broker's ACLs name the certificate's holder)."""
 
 from __future__ import annotations
 
 import contextlib
+import ssl
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from servicekit.tls import TlsFiles
 
-def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+
+@dataclass(frozen=True)
+class KafkaAccess:
+    """Where the brokers are and who this process is to them."""
+
+    bootstrap_servers: str
+    ssl_context: ssl.SSLContext
+
+    @classmethod
+    def of(cls, bootstrap_servers: str, tls: TlsFiles) -> KafkaAccess:
+        return cls(bootstrap_servers, tls.ssl_context())
+
+    def client_args(self) -> dict[str, Any]:
+        return {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": "SSL",
+            "ssl_context": self.ssl_context,
+        }
+
+
+def make_producer(kafka: KafkaAccess, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **kafka.client_args(),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
@@ -23,10 +48,10 @@ def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-def make_consumer(bootstrap_servers: str, group_id: str, topics: Iterable[str]) -> AIOKafkaConsumer:
+def make_consumer(kafka: KafkaAccess, group_id: str, topics: Iterable[str]) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         *sorted(set(topics)),
-        bootstrap_servers=bootstrap_servers,
+        **kafka.client_args(),
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -36,9 +61,13 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: Iterable[str]) 
     )
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int) -> None:
+def make_admin(kafka: KafkaAccess) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(**kafka.client_args())
+
+
+async def ensure_topics(kafka: KafkaAccess, topics: Iterable[str], partitions: int) -> None:
     """Creates the topics that do not exist yet; existing ones are left as they are."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = make_admin(kafka)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

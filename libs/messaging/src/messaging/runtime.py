@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, Table
 from messaging.consumer import EventConsumer, Subscription
 from messaging.events import dead_letter_topic, topic_of
 from messaging.inbox import inbox_table
-from messaging.kafka import ensure_topics, make_producer
+from messaging.kafka import KafkaAccess, ensure_topics, make_producer
 from messaging.outbox import outbox_table
 from messaging.relay import OutboxRelay
 from servicekit.db import Database
@@ -42,23 +42,26 @@ async def start_messaging(
     subscriptions: Sequence[Subscription[Any]],
     tables: MessagingTables,
     database: Database,
-    bootstrap_servers: str,
+    kafka: KafkaAccess,
     partitions: int,
     namespace: str = "",
 ) -> AsyncIterator[list[Loop]]:
-    """Yields the loops to run: the outbox relay, and the consumer when there are subscriptions."""
+    """Yields the loops to run: the outbox relay, and the consumer when there are subscriptions.
+
+    Creates the topics it writes (its own and the dead letters of what it reads) when missing;
+    the topics of other services are theirs to create (or the cluster's provisioning)."""
     published = {namespace + topic_of(m) for m in publishes}
     consumed = {namespace + topic_of(s.message) for s in subscriptions}
     dead_letters = {dead_letter_topic(t) for t in consumed}
-    await ensure_topics(bootstrap_servers, published | consumed | dead_letters, partitions)
-    producer = make_producer(bootstrap_servers, client_id=source)
+    await ensure_topics(kafka, published | dead_letters, partitions)
+    producer = make_producer(kafka, client_id=source)
     await producer.start()
     try:
         relay = OutboxRelay(database.engine, tables.outbox, producer, source)
         loops: list[Loop] = [relay.run]
         if subscriptions:
             consumer = EventConsumer(
-                bootstrap_servers=bootstrap_servers,
+                kafka=kafka,
                 group_id=f"oms.{source}",
                 subscriptions=list(subscriptions),
                 database=database,

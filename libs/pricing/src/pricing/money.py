@@ -38,14 +38,36 @@ def check_currency(currency: str) -> str:
     return currency
 
 
+# Every amount the suite stores fits NUMERIC(18, 6): 12 digits before the point, 6 after.
+MAX_INTEGER_DIGITS = 12
+MAX_DECIMALS = 6
+LARGEST_AMOUNT = Decimal(10) ** MAX_INTEGER_DIGITS - Decimal(10) ** -MAX_DECIMALS
+
+
+def storable(value: Decimal) -> bool:
+    """Whether the amount fits the columns money is kept in."""
+    return abs(value) <= LARGEST_AMOUNT and -value.as_tuple().exponent <= MAX_DECIMALS  # type: ignore[operator]
+
+
 def parse_amount(text: str) -> Decimal:
     """A decimal string as sent on the wire ("12.30"); rejects floats' friends (NaN, inf, 1e3)."""
+    if len(text) > 100:
+        raise InvalidMoney(f"{text[:20]!r}... is too long to be an amount")
     try:
         value = Decimal(text)
     except InvalidOperation as error:
         raise InvalidMoney(f"{text!r} is not a decimal amount") from error
     if not value.is_finite() or "e" in text.lower():
         raise InvalidMoney(f"{text!r} is not a plain decimal amount")
+    return value
+
+
+def parse_input_amount(text: str) -> Decimal:
+    """An amount a client sends, which will be stored: also refused when no column can keep it
+    (more than 12 digits before the point or 6 after)."""
+    value = parse_amount(text)
+    if not storable(value):
+        raise InvalidMoney(f"{text!r} has more than 12 digits before the point or 6 after")
     return value
 
 

@@ -9,7 +9,13 @@ reads ORDERS_DATABASE_URL, ORDERS_KAFKA_BOOTSTRAP_SERVERS, ORDERS_GRPC_PORT, ...
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from servicekit.access import Access, AccessTable, ClientRegistry
+from servicekit.auth import INTERNAL_AUDIENCE, INTERNAL_ISSUER, TokenVerifier, trusted_keys
+from servicekit.tls import TlsFiles
 
 
 def service_config(prefix: str) -> SettingsConfigDict:
@@ -24,6 +30,20 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     grpc_host: str = "127.0.0.1"
     grpc_port: int
+    # Plain port that serves only gRPC health, for probes that hold no certificate; off when unset.
+    health_port: int | None = None
+    # Mutual TLS for gRPC (both ways) and Kafka: the project CA and this service's certificate.
+    tls_ca_file: str
+    tls_cert_file: str
+    tls_key_file: str
+    # The gateway's public keys (JWKS): it signs the tokens of the people it passes on.
+    token_jwks_file: str | None = None
+    token_issuer: str = INTERNAL_ISSUER
+    token_audience: str = INTERNAL_AUDIENCE
+    # Registered internal clients and their scopes (JSON); none when unset.
+    clients_file: str | None = None
+    # Accepts the published development keys. Only `make run` sets it; never a deployment.
+    development_mode: bool = False
     # Partitions of the topics this service publishes (created at start when missing).
     topic_partitions: int = 3
     # Prefix for every topic name, to keep environments (or test runs) sharing a cluster apart.
@@ -33,3 +53,13 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     # Folder for the JSON log file; stderr only when unset.
     log_dir: str | None = None
+
+    def tls(self) -> TlsFiles:
+        return TlsFiles.of(self.tls_ca_file, self.tls_cert_file, self.tls_key_file)
+
+    def access(self, tables: Sequence[AccessTable]) -> Access:
+        """Admission for the service's RPCs; UnsafeKey when the token keys are unfit."""
+        setting = f"{self.model_config.get('env_prefix', '')}TOKEN_JWKS_FILE"
+        keys = trusted_keys(self.token_jwks_file, self.development_mode, setting, "internal")
+        verifier = TokenVerifier(keys, self.token_issuer, self.token_audience)
+        return Access(tables, verifier, ClientRegistry(self.clients_file))

@@ -1,7 +1,9 @@
 """Who is acting and on behalf of which flow, for the duration of one request or one event.
 
-Set by the gRPC server interceptor (from metadata) and by the event consumer (from headers);
-read by the outbox when it stamps an event and by repositories when they record `created_by`.
+Set by the gRPC server interceptor (from the verified caller and token) and by the event consumer
+(from the headers of an event its owner's service wrote); read by the outbox when it stamps an
+event and by repositories when they record who made a change. The gateway also keeps the signed
+token it passes on to services (`credentials`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,15 @@ class Principal:
 
     subject: str
     roles: tuple[str, ...] = ()
+    # The sales team a person belongs to, when the identity provider says so.
+    team: str = ""
 
     def has_any(self, *roles: str) -> bool:
         return "admin" in self.roles or any(role in self.roles for role in roles)
+
+    def has_only(self, *roles: str) -> bool:
+        """True when every role the caller holds is one of `roles` (and it is not admin)."""
+        return bool(self.roles) and all(role in roles for role in self.roles)
 
 
 SYSTEM = Principal("system", ("system",))
@@ -29,6 +37,7 @@ SYSTEM = Principal("system", ("system",))
 _principal: ContextVar[Principal] = ContextVar("principal", default=SYSTEM)
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 _causation_id: ContextVar[str | None] = ContextVar("causation_id", default=None)
+_credentials: ContextVar[str | None] = ContextVar("credentials", default=None)
 
 
 def current_principal() -> Principal:
@@ -49,14 +58,23 @@ def causation_id() -> str | None:
     return _causation_id.get()
 
 
+def credentials() -> str | None:
+    """The signed token that vouches for the current principal on calls made for them."""
+    return _credentials.get()
+
+
 @contextmanager
 def acting(
-    principal: Principal, correlation: str | None = None, causation: str | None = None
+    principal: Principal,
+    correlation: str | None = None,
+    causation: str | None = None,
+    token: str | None = None,
 ) -> Iterator[None]:
     tokens = (
         _principal.set(principal),
         _correlation_id.set(correlation),
         _causation_id.set(causation),
+        _credentials.set(token),
     )
     try:
         yield
@@ -64,3 +82,4 @@ def acting(
         _principal.reset(tokens[0])
         _correlation_id.reset(tokens[1])
         _causation_id.reset(tokens[2])
+        _credentials.reset(tokens[3])

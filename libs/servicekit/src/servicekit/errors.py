@@ -54,6 +54,12 @@ class PermissionDenied(ServiceError):
     code = grpc.StatusCode.PERMISSION_DENIED
 
 
+class Unauthenticated(ServiceError):
+    """The caller did not prove who it is (or on whose behalf it calls)."""
+
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
 class Unavailable(ServiceError):
     """A service this one depends on cannot answer now; the caller may retry."""
 

@@ -1,11 +1,16 @@
-"""gRPC both ways: a server with health checking, reflection and one interceptor that sets who
-is acting, continues the caller's trace and turns `ServiceError`s into status codes; and client
-channels that send the same metadata onwards."""
+"""gRPC both ways over mutual TLS: a server with health checking, reflection and one interceptor
+that admits each call by its verified caller and token (servicekit.access), continues the caller's
+trace and turns `ServiceError`s into status codes; and client channels that present this
+process's certificate and send the trace (and, from the gateway, the person's token) onwards.
+
+Health is also served without TLS on a port of its own, for probes that hold no certificate."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +24,12 @@ from grpc_status import rpc_status
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
-from servicekit.context import Principal, acting, causation_id, correlation_id, current_principal
-from servicekit.errors import FieldViolation, ServiceError
+from servicekit.access import Access, bearer
+from servicekit.bounds import oversized_ids
+from servicekit.context import acting, causation_id, correlation_id, credentials
+from servicekit.errors import FieldViolation, InvalidArgument, ServiceError
 from servicekit.telemetry import extract_trace_context, inject_trace_context
+from servicekit.tls import TlsFiles, peer_of
 
 # gRPC's default 4 MiB would refuse a 5 MiB picture or a 1,000-line quote with every figure.
 MESSAGE_LIMITS = [
@@ -31,11 +39,16 @@ MESSAGE_LIMITS = [
 
 log = logging.getLogger(__name__)
 
-SUBJECT_KEY = "x-oms-subject"
-ROLES_KEY = "x-oms-roles"
 CORRELATION_KEY = "x-oms-correlation-id"
+CAUSATION_KEY = "x-oms-causation-id"
+# Status messages travel in HTTP/2 trailers: a message echoing a huge input must not outgrow them.
+_MESSAGE_LIMIT = 500
 
 Registration = tuple[Callable[[Any, grpc.aio.Server], None], object]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _status_for(error: ServiceError) -> grpc.Status:
@@ -44,32 +57,42 @@ def _status_for(error: ServiceError) -> grpc.Status:
         error_details_pb2.BadRequest(
             field_violations=[
                 error_details_pb2.BadRequest.FieldViolation(
-                    field=v.field, description=v.description
+                    field=_clip(v.field, 200), description=_clip(v.description, _MESSAGE_LIMIT)
                 )
-                for v in error.violations
+                for v in error.violations[:50]
             ]
         )
     )
     status = status_pb2.Status(
-        code=getattr(code_pb2, error.code.name), message=error.message, details=[detail]
+        code=getattr(code_pb2, error.code.name),
+        message=_clip(error.message, _MESSAGE_LIMIT),
+        details=[detail],
     )
     return rpc_status.to_status(status)
 
 
-def _wrap(behavior: Callable[..., Awaitable[Any]], method: str) -> Callable[..., Awaitable[Any]]:
+def _wrap(
+    behavior: Callable[..., Awaitable[Any]], method: str, access: Access
+) -> Callable[..., Awaitable[Any]]:
     tracer = trace.get_tracer("servicekit.grpc")
 
     async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
         metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
-        roles = tuple(r for r in metadata.get(ROLES_KEY, "").split(",") if r)
-        principal = Principal(metadata.get(SUBJECT_KEY, "anonymous"), roles)
+        try:
+            principal = access.admit(method, peer_of(context.auth_context()), bearer(metadata))
+        except ServiceError as error:
+            log.info("refused %s: %s", method, error.message)
+            await context.abort_with_status(_status_for(error))
         token = otel_context.attach(extract_trace_context(metadata))
         try:
             with (
                 tracer.start_as_current_span(method, kind=trace.SpanKind.SERVER),
-                acting(principal, metadata.get(CORRELATION_KEY)),
+                acting(principal, metadata.get(CORRELATION_KEY), metadata.get(CAUSATION_KEY)),
             ):
                 try:
+                    too_long = oversized_ids(request)
+                    if too_long:
+                        raise InvalidArgument(f"{too_long[0].field}: too long", tuple(too_long))
                     return await behavior(request, context)
                 except ServiceError as error:
                     await context.abort_with_status(_status_for(error))
@@ -80,27 +103,55 @@ def _wrap(behavior: Callable[..., Awaitable[Any]], method: str) -> Callable[...,
 
 
 class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    def __init__(self, access: Access) -> None:
+        self.access = access
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(details)
-        if handler is None or handler.unary_unary is None or details.method.startswith("/grpc."):
+        # health and reflection: every peer that completed the mutual TLS handshake may ask
+        if handler is None or details.method.startswith("/grpc."):
             return handler
+        if handler.unary_unary is None:
+            raise TypeError(f"{details.method}: only unary RPCs are served")
         return grpc.unary_unary_rpc_method_handler(
-            _wrap(handler.unary_unary, details.method),
+            _wrap(handler.unary_unary, details.method, self.access),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
 
 
+@dataclass
+class GrpcServers:
+    """The API server (mutual TLS) and, when a port is given, the plain probe server (health
+    only); stopped together."""
+
+    api: grpc.aio.Server
+    probes: grpc.aio.Server | None
+
+    async def stop(self, grace: float | None) -> None:
+        await asyncio.gather(
+            self.api.stop(grace), *([self.probes.stop(grace)] if self.probes else [])
+        )
+
+
 async def start_server(
-    registrations: Sequence[Registration], service_names: Sequence[str], host: str, port: int
-) -> grpc.aio.Server:
+    registrations: Sequence[Registration],
+    service_names: Sequence[str],
+    *,
+    host: str,
+    port: int,
+    tls: TlsFiles,
+    access: Access,
+    health_port: int | None = None,
+) -> GrpcServers:
     """Starts a server for `registrations` (add_XServicer_to_server, servicer) plus health and
-    reflection, and reports every service SERVING."""
-    server = grpc.aio.server(interceptors=[_ServerInterceptor()], options=MESSAGE_LIMITS)
+    reflection on `port` (mutual TLS), health alone on `health_port` (plain), and reports every
+    service SERVING."""
+    server = grpc.aio.server(interceptors=[_ServerInterceptor(access)], options=MESSAGE_LIMITS)
     for add, servicer in registrations:
         add(servicer, server)
     health_servicer = health.aio.HealthServicer()
@@ -108,26 +159,29 @@ async def start_server(
     reflection.enable_server_reflection(
         [*service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
     )
-    server.add_insecure_port(f"{host}:{port}")
+    server.add_secure_port(f"{host}:{port}", tls.server_credentials())
+    probes = None
+    if health_port:
+        probes = grpc.aio.server()
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, probes)
+        probes.add_insecure_port(f"{host}:{health_port}")
+        await probes.start()
     await server.start()
     for name in ("", *service_names):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    log.info("gRPC listening on %s:%s", host, port)
-    return server
+    log.info("gRPC listening on %s:%s (mutual TLS), health on %s", host, port, health_port)
+    return GrpcServers(server, probes)
 
 
 def outgoing_metadata() -> tuple[tuple[str, str], ...]:
-    """Who is acting and the trace, for a call made on their behalf."""
-    principal = current_principal()
-    entries = {
-        SUBJECT_KEY: principal.subject,
-        ROLES_KEY: ",".join(principal.roles),
-        CORRELATION_KEY: correlation_id(),
-        **inject_trace_context(),
-    }
+    """The trace and, when there is one, the token of the person this call is made for."""
+    entries = {CORRELATION_KEY: correlation_id(), **inject_trace_context()}
     cause = causation_id()
     if cause:
-        entries["x-oms-causation-id"] = cause
+        entries[CAUSATION_KEY] = cause
+    token = credentials()
+    if token:
+        entries["authorization"] = f"Bearer {token}"
     return tuple(entries.items())
 
 
@@ -140,10 +194,14 @@ class _ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[
         return await continuation(details, request)
 
 
-def open_channel(target: str) -> grpc.aio.Channel:
-    """A long-lived channel to another service; reuse it for every call."""
-    return grpc.aio.insecure_channel(
-        target, options=MESSAGE_LIMITS, interceptors=[_ClientInterceptor()]
+def open_channel(target: str, tls: TlsFiles) -> grpc.aio.Channel:
+    """A long-lived channel to another service, presenting this process's certificate; reuse
+    it for every call."""
+    return grpc.aio.secure_channel(
+        target,
+        tls.channel_credentials(),
+        options=MESSAGE_LIMITS,
+        interceptors=[_ClientInterceptor()],
     )
 
 

@@ -6,15 +6,17 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
-
-import grpc
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
 
+class Stoppable(Protocol):
+    async def stop(self, grace: float | None) -> Any: ...
+
+
 async def run_until_stopped(
-    server: grpc.aio.Server,
+    server: Stoppable,
     loops: Sequence[Callable[[], Coroutine[Any, Any, None]]],
     grace_seconds: float = 5.0,
 ) -> None:

@@ -1,7 +1,10 @@
-"""Fixtures: a real Kafka broker and PostgreSQL server per test session, started lazily.
+"""Fixtures: a real Kafka broker and PostgreSQL server per test session, started lazily, with the
+session's trust (testkit.security): the broker takes mutual TLS from its CA only.
 
 Set OMS_TEST_KAFKA_BOOTSTRAP and OMS_TEST_PG_URL (an admin postgresql:// URL) to use running
-servers instead of starting fresh ones. Unit tests never ask for these, so never start them.
+servers instead of starting fresh ones; the broker must then trust OMS_TEST_PKI_DIR's CA (a
+devstack.pki folder, `.run/pki` for `make run`'s). Unit tests never ask for these, so never
+start them.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from pathlib import Path
 import pytest
 
 from devstack.kafka import KafkaBroker
+from devstack.kafka_acls import provision
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
 from devstack.topology import Ports
+from testkit.security import TestSecurity, session_security
 from testkit.services import service_process
 
 
@@ -38,7 +43,12 @@ class Infrastructure:
 
 
 @pytest.fixture(scope="session")
-def oms_infrastructure() -> Iterator[Infrastructure]:
+def security() -> TestSecurity:
+    return session_security()
+
+
+@pytest.fixture(scope="session")
+def oms_infrastructure(security: TestSecurity) -> Iterator[Infrastructure]:
     if os.environ.get("OMS_TEST_KAFKA_BOOTSTRAP") and os.environ.get("OMS_TEST_PG_URL"):
         yield Infrastructure(
             os.environ["OMS_TEST_KAFKA_BOOTSTRAP"],
@@ -47,7 +57,7 @@ def oms_infrastructure() -> Iterator[Infrastructure]:
         return
     folder = Path(tempfile.mkdtemp(prefix="oms-test-"))
     postgres = PostgresCluster.private(folder / "pgdata", free_port())
-    kafka = KafkaBroker(folder / "kafka", free_port(), free_port())
+    kafka = KafkaBroker(folder / "kafka", free_port(), free_port(), security.pki)
     try:
         kafka.start()
         yield Infrastructure(kafka.bootstrap, postgres)
@@ -95,9 +105,14 @@ async def e2e_stack(oms_infrastructure: Infrastructure) -> AsyncIterator[Stack]:
     offset = int(os.environ.get("OMS_TEST_PORT_OFFSET", "1000"))
     logs = Path(tempfile.mkdtemp(prefix="oms-e2e-logs-"))
     stack = Stack(
-        oms_infrastructure.postgres, oms_infrastructure.kafka_bootstrap, Ports(offset), logs
+        oms_infrastructure.postgres,
+        oms_infrastructure.kafka_bootstrap,
+        Ports(offset),
+        logs,
+        session_security().secrets,
     )
     try:
+        await provision(session_security().operator_kafka(oms_infrastructure.kafka_bootstrap))
         await stack.start_all()
         yield stack
     finally:

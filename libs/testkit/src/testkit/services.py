@@ -1,5 +1,9 @@
 """Running one service in-process against the real broker and database, and talking to it the way
-its peers do: gRPC calls with a principal, events in, events out."""
+its peers do: gRPC calls over mutual TLS as the gateway passing a person's token, events in
+(written as the topic's owner would), events out.
+
+Kafka helpers take the broker's address and act as the operator (a super user) of the session's
+trust (testkit.security)."""
 
 from __future__ import annotations
 
@@ -15,18 +19,19 @@ from typing import Any
 
 import grpc
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from devstack.kafka_acls import provision
 from devstack.postgres import PostgresCluster
 from messaging.dlq import DeadLetter, read_dead_letters
 from messaging.envelope import Envelope
-from messaging.events import registry, topic_of
+from messaging.events import registry, topic_of, topic_owner
 from messaging.host import ServiceSpec, serve
-from messaging.kafka import ensure_topics, make_producer
+from messaging.kafka import KafkaAccess, ensure_topics, make_admin, make_producer
 from servicekit.config import ServiceSettings
 from servicekit.context import Principal, acting
+from testkit.security import session_security
 
 
 def free_port() -> int:
@@ -40,16 +45,30 @@ def namespace() -> str:
     return f"t{uuid.uuid4().hex[:10]}."
 
 
-def as_user(subject: str, *roles: str) -> tuple[tuple[str, str], ...]:
-    """gRPC metadata naming the caller, as the gateway sends it."""
-    return (("x-oms-subject", subject), ("x-oms-roles", ",".join(roles)))
+def as_user(subject: str, *roles: str, team: str = "") -> tuple[tuple[str, str], ...]:
+    """gRPC metadata carrying a person's signed token, as the gateway sends it."""
+    return (("authorization", f"Bearer {session_security().token(subject, *roles, team=team)}"),)
+
+
+def signed_in(subject: str, *roles: str, team: str = "") -> dict[str, str]:
+    """HTTP headers of a person signed in with the identity provider the gateway trusts."""
+    token = session_security().bearer(subject, *roles, team=team)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def operator(bootstrap: str) -> KafkaAccess:
+    return session_security().operator_kafka(bootstrap)
 
 
 @contextlib.asynccontextmanager
 async def running(spec: ServiceSpec, settings: ServiceSettings) -> AsyncIterator[grpc.aio.Channel]:
-    """Serves `spec` until the block ends; yields a channel to it once it reports SERVING."""
+    """Serves `spec` until the block ends (its topics and ACLs provisioned in its namespace);
+    yields a channel to it, as the gateway, once it reports SERVING."""
+    await provision(
+        operator(settings.kafka_bootstrap_servers), [spec.name], settings.topic_namespace
+    )
     task = asyncio.create_task(serve(spec, settings))
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{settings.grpc_port}")
+    channel = session_security().channel(f"127.0.0.1:{settings.grpc_port}")
     try:
         for _ in range(300):
             if task.done():
@@ -78,9 +97,10 @@ async def publish(
     actor: Principal | None = None,
 ) -> Envelope:
     """Publishes `message` as its producing service would (envelope, headers, key)."""
+    owner = topic_owner(topic_of(message))
     with acting(actor or Principal("test", ("admin",))):
-        envelope = Envelope.wrap(message, source="/oms/test", key=key, namespace=namespace)
-    producer = make_producer(bootstrap, "test-publisher")
+        envelope = Envelope.wrap(message, source=owner, key=key, namespace=namespace)
+    producer = make_producer(operator(bootstrap), "test-publisher")
     await producer.start()
     try:
         await producer.send_and_wait(
@@ -99,12 +119,13 @@ class EventLog:
     ) -> None:
         self.bootstrap = bootstrap
         self.topics = sorted({namespace + topic_of(m) for m in message_types})
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self.kafka = operator(bootstrap)
+        self.consumer = AIOKafkaConsumer(**self.kafka.client_args(), enable_auto_commit=False)
         self.seen: list[tuple[Envelope, Message]] = []
 
     async def __aenter__(self) -> EventLog:
-        await ensure_topics(self.bootstrap, self.topics, partitions=3)
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await ensure_topics(self.kafka, self.topics, partitions=3)
+        admin = make_admin(self.kafka)
         await admin.start()
         try:
             described = await admin.describe_topics(self.topics)
@@ -161,7 +182,7 @@ async def dead_letter(bootstrap: str, key: str, seconds: float = 30.0) -> DeadLe
     """The dead letter keyed `key`, once a consumer has refused it."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
-        for letter in await read_dead_letters(bootstrap):
+        for letter in await read_dead_letters(operator(bootstrap)):
             if letter.key == key.encode():
                 return letter
         if asyncio.get_running_loop().time() > deadline:
@@ -188,8 +209,11 @@ async def service_process(
     database = f"{service}_{uuid.uuid4().hex[:10]}"
     await pg_cluster.create_database(database)
     port, ns, prefix = free_port(), f"t{uuid.uuid4().hex[:10]}.", service.upper()
+    security = session_security()
+    await provision(operator(kafka_bootstrap), [service], ns)
     env = {
         **os.environ,
+        **security.environment(),
         f"{prefix}_DATABASE_URL": pg_cluster.url(database),
         f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         f"{prefix}_GRPC_PORT": str(port),
@@ -197,7 +221,7 @@ async def service_process(
     }
     process = await asyncio.create_subprocess_exec(sys.executable, "-m", service, env=env)
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        async with security.channel(f"127.0.0.1:{port}") as channel:
             await asyncio.wait_for(channel.channel_ready(), 60)
         yield ServiceProcess(f"127.0.0.1:{port}", ns, pg_cluster.url(database))
     finally:

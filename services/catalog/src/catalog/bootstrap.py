@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from catalog.adapters.tables import messaging_tables, metadata
+from catalog.adapters.tables import audit_log, messaging_tables, metadata
 from catalog.application.handlers import Catalog, Pricing
+from catalog.entrypoints.access import ACCESS
 from catalog.entrypoints.grpc_server import CatalogServicer
 from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
@@ -15,7 +16,10 @@ from servicekit.db import Database
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
     servicer = CatalogServicer(Catalog(database, outbox), Pricing(database))
-    return Wiring(registrations=[(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, servicer)])
+    return Wiring(
+        registrations=[(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, servicer)],
+        access=[ACCESS],
+    )
 
 
 SPEC = ServiceSpec(
@@ -23,6 +27,7 @@ SPEC = ServiceSpec(
     alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
     metadata=metadata,
     tables=messaging_tables,
+    audit_log=audit_log,
     publishes=[
         events.ProductCreated,
         events.ProductChanged,

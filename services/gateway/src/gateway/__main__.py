@@ -1,7 +1,10 @@
+import sys
+
 import uvicorn
 
 from gateway.app import create_app
 from gateway.config import Settings
+from servicekit.auth import UnsafeKey
 from servicekit.telemetry import configure_logging, configure_tracing
 
 
@@ -9,8 +12,12 @@ def main() -> None:
     settings = Settings()
     configure_logging("gateway", settings.log_level, settings.log_dir)
     configure_tracing("gateway", settings.otel_exporter_endpoint)
+    try:
+        app = create_app(settings)
+    except UnsafeKey as error:
+        sys.exit(f"gateway refuses to start: {error}")
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.http_host,
         port=settings.http_port,
         loop="uvloop",

@@ -12,6 +12,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from gateway import problems
+from gateway.auth import Authentication, Authenticator
 from gateway.clients import Clients
 from gateway.config import Settings
 from gateway.routes import billing, catalog, customers, inventory, orders, procurement, quotes
@@ -57,6 +58,10 @@ class TraceContext:
 
 
 def create_app(settings: Settings, clients: Clients | None = None) -> FastAPI:
+    """The API; UnsafeKey when its token keys are missing, weak or published development keys
+    outside development mode."""
+    authenticator = Authenticator.from_settings(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = clients or Clients.connect(settings)
@@ -100,5 +105,9 @@ def create_app(settings: Settings, clients: Clients | None = None) -> FastAPI:
             return problems.problem(request, 503, f"not serving: {', '.join(down)}")
         return {"status": "ready"}
 
+    # the last added runs first: trace, then authentication, then the routes
+    app.add_middleware(
+        Authentication, authenticator=lambda: authenticator, refuse=problems.send_problem
+    )
     app.add_middleware(TraceContext)
     return app

@@ -1,37 +1,141 @@
-"""Who is calling: a verified bearer token, and whether its roles allow this request."""
+"""Who is calling: authentication of every /api/v1 request before its body is read, the role
+checks of each route (a first line; each service decides again), and the short-lived token the
+gateway signs for the caller and passes to the services it calls on their behalf."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
 
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, HTTPException
+from starlette.requests import Request
 
-from servicekit.auth import InvalidToken, verify_token
+from gateway.config import Settings
+from servicekit.auth import (
+    INTERNAL_TOKEN_SECONDS,
+    InvalidToken,
+    SigningKey,
+    TokenVerifier,
+    issue_token,
+    signing_key,
+    trusted_keys,
+)
 from servicekit.context import Principal, acting
 
-bearer = HTTPBearer(auto_error=False, description="JWT signed with the gateway's secret")
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class Unauthenticated(Exception):
+    """No credentials, or credentials the gateway cannot verify."""
+
+
+@dataclass
+class Authenticator:
+    """Verifies people's bearer tokens and signs the tokens passed on for them."""
+
+    people: TokenVerifier
+    key: SigningKey
+    issuer: str
+    audience: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Authenticator:
+        """UnsafeKey when a key is missing, weak or a development key outside development."""
+        mode = settings.development_mode
+        keys = trusted_keys(
+            settings.identity_provider_jwks_file,
+            mode,
+            "GATEWAY_IDENTITY_PROVIDER_JWKS_FILE",
+            "identity-provider",
+        )
+        key = signing_key(settings.signing_key_file, mode, "GATEWAY_SIGNING_KEY_FILE", "internal")
+        verifier = TokenVerifier(
+            keys, settings.identity_provider_issuer, settings.identity_provider_audience
+        )
+        return cls(verifier, key, settings.internal_issuer, settings.internal_audience)
+
+    def __post_init__(self) -> None:
+        self._passed_on: dict[Principal, tuple[str, float]] = {}
+
+    def person(self, headers: MutableMapping[str, str]) -> Principal:
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("a bearer token is required")
+        try:
+            return self.people.verify(token.strip())
+        except InvalidToken as error:
+            raise Unauthenticated(f"invalid token: {error}") from error
+
+    def token_for(self, principal: Principal) -> str:
+        """The token services verify for `principal`, reused until a minute before it expires."""
+        found = self._passed_on.get(principal)
+        if found is not None and found[1] > time.time() + 60:
+            return found[0]
+        token = issue_token(
+            self.key,
+            issuer=self.issuer,
+            audience=self.audience,
+            subject=principal.subject,
+            roles=principal.roles,
+            ttl_seconds=INTERNAL_TOKEN_SECONDS,
+            team=principal.team,
+        )
+        if len(self._passed_on) >= 4096:
+            self._passed_on.clear()
+        self._passed_on[principal] = (token, time.time() + INTERNAL_TOKEN_SECONDS)
+        return token
+
+
+class Authentication:
+    """Authenticates every /api/v1 request from its headers alone, so no body is read for an
+    unknown caller; the rest of the request runs as the caller (servicekit.context), with the
+    token for the services it calls."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        authenticator: Callable[[], Authenticator],
+        refuse: Callable[[Scope, Send, int, str, dict[str, str]], Awaitable[None]],
+    ) -> None:
+        self.app = app
+        self.authenticator = authenticator
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        authenticator = self.authenticator()
+        try:
+            caller = authenticator.person(headers)
+        except Unauthenticated as error:
+            await self.refuse(scope, send, 401, str(error), CHALLENGE)
+            return
+        scope.setdefault("state", {})["principal"] = caller
+        correlation = headers.get("x-correlation-id")
+        with acting(caller, correlation, token=authenticator.token_for(caller)):
+            await self.app(scope, receive, send)
 
 
 def require(*roles: str) -> Any:
-    """A dependency: the caller's principal, acting for the rest of the request.
+    """A dependency: the caller, when one of `roles` is theirs (admin passes everywhere;
+    without roles, anyone signed in)."""
 
-    Without roles, any authenticated caller passes; `admin` passes everywhere."""
-
-    async def principal(request: Request, credentials: Credentials) -> AsyncIterator[Principal]:
-        if credentials is None:
+    async def principal(request: Request) -> AsyncIterator[Principal]:
+        caller = getattr(request.state, "principal", None)
+        if not isinstance(caller, Principal):  # the authentication middleware did not run
             raise HTTPException(401, "a bearer token is required", headers=CHALLENGE)
-        try:
-            caller = verify_token(request.app.state.settings.jwt_secret, credentials.credentials)
-        except InvalidToken as error:
-            raise HTTPException(401, f"invalid token: {error}", headers=CHALLENGE) from error
         if roles and not caller.has_any(*roles):
             raise HTTPException(403, f"this needs one of the roles: {', '.join(roles)}")
-        with acting(caller, request.headers.get("x-correlation-id")):
-            yield caller
+        yield caller
 
     return Depends(principal)
 

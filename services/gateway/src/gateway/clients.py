@@ -27,7 +27,10 @@ class Clients:
 
     @classmethod
     def connect(cls, settings: Settings) -> Clients:
-        return cls({name: open_channel(getattr(settings, f"{name}_target")) for name in SERVICES})
+        tls = settings.tls()
+        return cls(
+            {name: open_channel(getattr(settings, f"{name}_target"), tls) for name in SERVICES}
+        )
 
     @property
     def catalog(self) -> CatalogServiceStub:

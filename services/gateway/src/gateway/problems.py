@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 import grpc
@@ -48,6 +48,29 @@ def problem(
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+
+
+async def send_problem(
+    scope: MutableMapping[str, Any],
+    send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    status: int,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """A problem answered by middleware, before any route (and before the body is read)."""
+    body = {
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": scope.get("path", ""),
+    }
+    response = JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+    await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> MutableMapping[str, Any]:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def field_path(location: tuple[int | str, ...]) -> str:

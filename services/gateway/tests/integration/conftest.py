@@ -15,22 +15,24 @@ from gateway.app import create_app
 from gateway.clients import SERVICES, Clients
 from gateway.config import Settings
 from servicekit.grpc import open_channel
+from testkit.security import session_security
 from testkit.services import ServiceProcess, service_process
 
 Served = tuple[httpx.AsyncClient, ServiceProcess]
-GatewayOverService = Callable[[str, str, str], AbstractAsyncContextManager[Served]]
+GatewayOverService = Callable[[str, str], AbstractAsyncContextManager[Served]]
 
 
 @pytest.fixture
 def gateway_over_service(pg_cluster: PostgresCluster, kafka_bootstrap: str) -> GatewayOverService:
-    """`gateway_over_service(service, jwt_secret, base_url)`: a client of the gateway whose
-    every client reaches that one service, and the service's process."""
+    """`gateway_over_service(service, base_url)`: a client of the gateway whose every client
+    reaches that one service, and the service's process."""
 
     @contextlib.asynccontextmanager
-    async def serve(service: str, secret: str, base_url: str) -> AsyncIterator[Served]:
+    async def serve(service: str, base_url: str) -> AsyncIterator[Served]:
         async with service_process(service, pg_cluster, kafka_bootstrap) as running:
-            clients = Clients({name: open_channel(running.target) for name in SERVICES})
-            app = create_app(Settings(jwt_secret=secret), clients)
+            tls = session_security().pki.files("gateway")
+            clients = Clients({name: open_channel(running.target, tls) for name in SERVICES})
+            app = create_app(Settings(), clients)
             try:
                 async with httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=app), base_url=base_url

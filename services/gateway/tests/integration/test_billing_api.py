@@ -13,23 +13,21 @@ import pytest
 from oms.events.v1 import billing_pb2 as events
 from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2
 from oms.types.v1.types_pb2 import Money
-from servicekit.auth import issue_token
 from services.gateway.tests.integration.conftest import GatewayOverService
-from testkit.services import EventLog, publish
+from testkit.services import EventLog, publish, signed_in
 
-SECRET = "a-secret-for-billing-api-tests-of-32-or-more-bytes"
 API = "/api/v1"
 
 
 def bearer(*roles: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, 'fiona', roles)}"}
+    return signed_in("fiona", *roles)
 
 
 @pytest.fixture
 async def api(
     gateway_over_service: GatewayOverService,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    async with gateway_over_service("billing", SECRET, "http://gw") as (client, billing):
+    async with gateway_over_service("billing", "http://gw") as (client, billing):
         yield client, billing.namespace
 
 

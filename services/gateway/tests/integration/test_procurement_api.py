@@ -7,14 +7,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from servicekit.auth import issue_token
 from services.gateway.tests.integration.conftest import GatewayOverService
-
-SECRET = "a-secret-for-integration-tests-of-32-or-more-bytes"
+from testkit.services import signed_in
 
 
 def as_role(*roles: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, 'pat', roles)}"}
+    return signed_in("pat", *roles)
 
 
 BUYER, FINANCE, WAREHOUSE, SALES = (
@@ -27,7 +25,7 @@ BUYER, FINANCE, WAREHOUSE, SALES = (
 
 @pytest.fixture
 async def api(gateway_over_service: GatewayOverService) -> AsyncIterator[httpx.AsyncClient]:
-    async with gateway_over_service("procurement", SECRET, "http://gateway/api/v1") as (client, _):
+    async with gateway_over_service("procurement", "http://gateway/api/v1") as (client, _):
         yield client
 
 

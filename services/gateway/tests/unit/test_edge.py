@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from gateway.app import create_app
 from gateway.config import Settings
@@ -15,11 +17,19 @@ from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc
 from oms.types.v1.types_pb2 import Money
-from servicekit.auth import issue_token
+from servicekit.auth import (
+    API_AUDIENCE,
+    INTERNAL_AUDIENCE,
+    INTERNAL_ISSUER,
+    SigningKey,
+    TokenVerifier,
+    issue_token,
+)
 from servicekit.errors import InvalidArgument, NotFound
 from services.gateway.tests.unit.conftest import GatewayOver
+from testkit.security import IDENTITY_PROVIDER, session_security
+from testkit.services import signed_in
 
-SECRET = "a-secret-for-unit-tests-only-of-32-or-more-bytes"
 ORDER = orders_pb2.SalesOrder(
     id="o-1", status="reserved", currency="EUR", total=Money(amount="37.50", currency="EUR")
 )
@@ -64,17 +74,30 @@ async def api(gateway_over: GatewayOver) -> AsyncIterator[httpx.AsyncClient]:
             (inventory_pb2_grpc.add_InventoryServiceServicer_to_server, FakeInventory()),
             (billing_pb2_grpc.add_BillingServiceServicer_to_server, FakeBilling()),
         ],
-        SECRET,
         "http://gw",
     ) as client:
         yield client
 
 
-FORGED = issue_token("another-secret-of-32-bytes-or-more!!", "mallory", ("admin",))
+# signed by a key of the attacker's own, naming the issuer and audience the gateway expects
+FORGED = issue_token(
+    SigningKey.from_pem(
+        ed25519.Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    ),
+    issuer=IDENTITY_PROVIDER,
+    audience=API_AUDIENCE,
+    subject="mallory",
+    roles=("admin",),
+    ttl_seconds=600,
+)
 
 
 def bearer(*roles: str, subject: str = "alice") -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, subject, roles)}"}
+    return signed_in(subject, *roles)
 
 
 async def test_no_token_or_a_forged_one_is_401_problem_json(api: httpx.AsyncClient) -> None:
@@ -120,7 +143,7 @@ async def test_field_violations_from_a_service_become_422_errors(api: httpx.Asyn
 
 
 async def test_not_found_is_404(api: httpx.AsyncClient) -> None:
-    response = await api.get("/api/v1/sales-orders/nope", headers=bearer())
+    response = await api.get("/api/v1/sales-orders/nope", headers=bearer("order-desk"))
     assert response.status_code == 404
     assert response.json()["detail"] == "sales order nope not found"
 
@@ -147,7 +170,12 @@ async def test_the_summary_composes_three_services_and_forwards_the_caller_and_t
     )
     assert trace_id in response.headers["traceparent"]
     forwarded = seen_metadata[-1]
-    assert (forwarded["x-oms-subject"], forwarded["x-oms-roles"]) == ("sam", "sales")
+    # the caller travels as a token the gateway signed, which services verify
+    keys = session_security().gateway_key.key_set()
+    verifier = TokenVerifier(keys, INTERNAL_ISSUER, INTERNAL_AUDIENCE)
+    passed_on = verifier.verify(forwarded["authorization"].removeprefix("Bearer "))
+    assert (passed_on.subject, passed_on.roles) == ("sam", ("sales",))
+    assert "x-oms-roles" not in forwarded
     assert trace_id in forwarded["traceparent"]
 
 
@@ -157,7 +185,8 @@ def test_validation_locations_become_client_field_paths() -> None:
 
 
 def test_the_openapi_document_names_every_operation_once() -> None:
-    document = create_app(Settings(jwt_secret=SECRET)).openapi()
+    session_security()  # the gateway's settings
+    document = create_app(Settings()).openapi()
     operations = [
         operation["operationId"]
         for path in document["paths"].values()

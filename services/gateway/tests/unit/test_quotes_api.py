@@ -17,11 +17,10 @@ from oms.quoting.v1 import quoting_pb2 as pb
 from oms.quoting.v1 import quoting_pb2_grpc
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
-from servicekit.auth import issue_token
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from services.gateway.tests.unit.conftest import GatewayOver
+from testkit.services import signed_in
 
-SECRET = "a-secret-for-unit-tests-only-of-32-or-more-bytes"
 PDF = b"%PDF-1.7\n...\n%%EOF\n"
 
 DOCUMENT = pricing.PricedDocument(
@@ -171,14 +170,13 @@ async def quoting() -> FakeQuoting:
 async def api(gateway_over: GatewayOver, quoting: FakeQuoting) -> AsyncIterator[httpx.AsyncClient]:
     async with gateway_over(
         [(quoting_pb2_grpc.add_QuotingServiceServicer_to_server, quoting)],
-        SECRET,
         "http://gw/api/v1",
     ) as client:
         yield client
 
 
 def bearer(*roles: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, 'sam', roles)}"}
+    return signed_in("sam", *roles)
 
 
 SALES = bearer("sales")

@@ -21,10 +21,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 
 from messaging.runtime import MessagingTables
+from servicekit.audit import audit_table
 from servicekit.db import new_metadata
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+audit_log = audit_table(metadata)
 
 categories = Table(
     "categories",

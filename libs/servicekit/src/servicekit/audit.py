@@ -1,0 +1,170 @@
+"""The change log each service keeps of its own data, and the API that reads it back.
+
+A use case records a change in the transaction that makes it:
+
+    await audit.record(session, "customer", customer.id, "credit_limit_changed",
+                       before={"credit_limit": "500.00 EUR"}, after={"credit_limit": "900.00 EUR"})
+
+The actor is the current principal (a person through the gateway, a service, or the actor an
+event names), the time is now and the correlation id is the business request's. Every service
+serves the same `oms.audit.v1.AuditService` for its entities (messaging.host registers it), open
+to admin and finance people and to internal clients holding `audit:read`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import grpc
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, and_, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.audit.v1 import audit_pb2, audit_pb2_grpc
+from servicekit.access import AccessTable, allow
+from servicekit.context import correlation_id, current_principal
+from servicekit.db import Database
+from servicekit.errors import InvalidArgument
+from servicekit.grpc import timestamp
+from servicekit.paging import newest_after, page_limit, page_token
+
+AUDIT_ACCESS = AccessTable(
+    audit_pb2.DESCRIPTOR.services_by_name["AuditService"],
+    {"ListAuditEntries": allow("finance", scope="audit:read")},
+)
+AUDIT_SERVICE_NAME = audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
+
+
+def audit_table(metadata: MetaData) -> Table:
+    table = Table(
+        "audit_log",
+        metadata,
+        Column("id", String(36), primary_key=True),
+        Column("entity_type", String(40), nullable=False),
+        Column("entity_id", String(100), nullable=False),
+        Column("action", String(60), nullable=False),
+        Column("actor", String(200), nullable=False),
+        Column("actor_roles", ARRAY(String(40)), nullable=False),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("before", JSONB),
+        Column("after", JSONB),
+        Column("correlation_id", String(64), nullable=False),
+    )
+    Index("ix_audit_log_entity", table.c.entity_type, table.c.entity_id, table.c.at)
+    return table
+
+
+def _plain(value: Any) -> Any:
+    """JSON's shapes for what entities hold: money and dates as text, never a float."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+class AuditLog:
+    """Writes and reads one service's change log."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    async def record(
+        self,
+        session: AsyncSession,
+        entity_type: str,
+        entity_id: str,
+        action: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        actor = current_principal()
+        await session.execute(
+            self.table.insert().values(
+                id=str(uuid.uuid4()),
+                entity_type=entity_type,
+                entity_id=entity_id,
+                action=action,
+                actor=actor.subject,
+                actor_roles=list(actor.roles),
+                at=datetime.now(UTC),
+                before=_plain(before) if before is not None else None,
+                after=_plain(after) if after is not None else None,
+                correlation_id=correlation_id(),
+            )
+        )
+
+    async def entries(
+        self, session: AsyncSession, entity_type: str, entity_id: str, limit: int, token: str
+    ) -> list[Any]:
+        c = self.table.c
+        query = select(self.table).where(c.entity_type == entity_type)
+        if entity_id:
+            query = query.where(c.entity_id == entity_id)
+        after = newest_after(token)
+        if after is not None:
+            at, last = after
+            query = query.where(or_(c.at < at, and_(c.at == at, c.id < last)))
+        query = query.order_by(c.at.desc(), c.id.desc()).limit(limit + 1)
+        return list((await session.execute(query)).all())
+
+
+def changed(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields whose values differ, before and after: what an update record keeps."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+class AuditServicer(audit_pb2_grpc.AuditServiceServicer):
+    def __init__(self, service: str, database: Database, log: AuditLog) -> None:
+        self.service = service
+        self.database = database
+        self.log = log
+
+    async def ListAuditEntries(  # noqa: N802 - the RPC's name
+        self, request: audit_pb2.ListAuditEntriesRequest, context: grpc.aio.ServicerContext
+    ) -> audit_pb2.ListAuditEntriesResponse:
+        if not request.entity_type:
+            raise InvalidArgument.of("entity_type", "required")
+        if len(request.entity_type) > 40 or len(request.entity_id) > 100:
+            raise InvalidArgument.of("entity_id", "longer than any id this service keeps")
+        limit = page_limit(request.page_size)
+        async with self.database.transaction() as session:
+            rows = await self.log.entries(
+                session, request.entity_type, request.entity_id, limit, request.page_token
+            )
+        next_token = ""
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_token = page_token(rows[-1].at.isoformat(), rows[-1].id)
+        return audit_pb2.ListAuditEntriesResponse(
+            entries=[
+                audit_pb2.AuditEntry(
+                    id=row.id,
+                    entity_type=row.entity_type,
+                    entity_id=row.entity_id,
+                    action=row.action,
+                    actor=row.actor,
+                    actor_roles=row.actor_roles,
+                    at=timestamp(row.at),
+                    before_json="" if row.before is None else json.dumps(row.before),
+                    after_json="" if row.after is None else json.dumps(row.after),
+                    correlation_id=row.correlation_id,
+                    service=self.service,
+                )
+                for row in rows
+            ],
+            next_page_token=next_token,
+        )

@@ -1,0 +1,104 @@
+"""Client-supplied request ids: a command retried with the same id has its first effect only.
+
+A use case that moves money or stock takes an optional `request_id` from its caller (the gateway
+derives one from the client's Idempotency-Key). In its transaction, before doing anything:
+
+    done = await requests.claim(session, "record_payment", request.request_id, request)
+    if done is not None:
+        return await repository.get_payment(done)        # the first call's result
+    ... the work ...
+    await requests.complete(session, "record_payment", request.request_id, payment.id)
+
+Two calls with the same id at once: the second one's claim waits for the first transaction and
+then returns its result. The same id with different content is refused (ALREADY_EXISTS on
+`request_id`), never applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from google.protobuf.message import Message
+from sqlalchemy import Column, DateTime, MetaData, String, Table, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.errors import AlreadyExists, FieldViolation, InvalidArgument
+
+MAX_REQUEST_ID = 100
+
+
+def requests_table(metadata: MetaData) -> Table:
+    return Table(
+        "processed_requests",
+        metadata,
+        Column("operation", String(60), primary_key=True),
+        Column("request_id", String(MAX_REQUEST_ID), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+        Column("result_id", String(100)),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def fingerprint(request: Message, id_field: str = "request_id") -> str:
+    """The request's content without its id: what a retry must repeat exactly."""
+    content = type(request)()
+    content.CopyFrom(request)
+    content.ClearField(id_field)  # type: ignore[arg-type]
+    return hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
+
+
+class ProcessedRequests:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    async def claim(
+        self, session: AsyncSession, operation: str, request_id: str, request: Message
+    ) -> str | None:
+        """None when this transaction now owns `request_id` (or there is none): do the work and
+        `complete` it. The first result's id when the request was done before."""
+        if not request_id:
+            return None
+        if len(request_id) > MAX_REQUEST_ID:
+            raise InvalidArgument.of("request_id", f"at most {MAX_REQUEST_ID} characters")
+        print_ = fingerprint(request)
+        claimed = await session.execute(
+            insert(self.table)
+            .values(
+                operation=operation,
+                request_id=request_id,
+                fingerprint=print_,
+                created_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing()
+            .returning(self.table.c.request_id)
+        )
+        if claimed.first() is not None:
+            return None
+        c = self.table.c
+        row = (
+            await session.execute(
+                select(c.fingerprint, c.result_id).where(
+                    c.operation == operation, c.request_id == request_id
+                )
+            )
+        ).one()
+        if row.fingerprint != print_ or row.result_id is None:
+            raise AlreadyExists(
+                "this request_id was used for a different request",
+                (FieldViolation("request_id", "already used with other content"),),
+            )
+        return str(row.result_id)
+
+    async def complete(
+        self, session: AsyncSession, operation: str, request_id: str, result_id: str
+    ) -> None:
+        if not request_id:
+            return
+        c = self.table.c
+        await session.execute(
+            self.table.update()
+            .where(c.operation == operation, c.request_id == request_id)
+            .values(result_id=result_id)
+        )
