@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
-from aiokafka.protocol.admin import CreateAclsRequest_v1
+from aiokafka.protocol.admin import CreateAclsRequest_v1, DescribeAclsRequest
 from aiokafka.protocol.api import Request
 
 from devstack.pki import OPERATOR, Pki
@@ -40,6 +40,7 @@ class Operation(IntEnum):
     DESCRIBE = 8
 
 
+_ANY = 1
 _LITERAL = 3
 _ALLOW = 3
 
@@ -84,7 +85,7 @@ def topics_of(services: Iterable[str], namespace: str = "") -> set[str]:
     return found
 
 
-class _CreateAcls(Request[CreateAclsRequest_v1]):
+class _CreateAcls(Request[CreateAclsRequest_v1]):  # type: ignore[misc]
     API_KEY = 30
 
     def __init__(self, acls: list[Acl]) -> None:
@@ -99,14 +100,34 @@ class _CreateAcls(Request[CreateAclsRequest_v1]):
         )
 
 
-async def create_acls(operator: KafkaAccess, acls: list[Acl]) -> None:
+async def create_acls(operator: KafkaAccess, acls: list[Acl], wait_seconds: float = 15) -> None:
+    """Creates the ACLs and returns once the broker enforces them: the controller commits them
+    first, and the broker applies them a moment later."""
     admin = make_admin(operator)
     await admin.start()
     try:
-        response = await admin._client.send(admin._client.get_random_node(), _CreateAcls(acls))
+        node = admin._client.get_random_node()
+        response = await admin._client.send(node, _CreateAcls(acls))
         failed = [r for r in response.creation_responses if r[0] != 0]
         if failed:
             raise RuntimeError(f"the broker refused {len(failed)} ACL(s): {failed[0]}")
+        wanted = {(a.principal, int(a.resource), a.name, int(a.operation)) for a in acls}
+        deadline = asyncio.get_running_loop().time() + wait_seconds
+        while True:
+            seen: set[tuple[str, int, str, int]] = set()
+            for principal in {a.principal for a in acls}:
+                described = await admin._client.send(
+                    node, DescribeAclsRequest(_ANY, None, _ANY, principal, None, _ANY, _ANY)
+                )
+                for kind, name, _pattern, entries in described.resources:
+                    seen |= {(p, kind, name, op) for p, _host, op, _perm in entries}
+            if wanted <= seen:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(
+                    f"{len(wanted - seen)} ACL(s) not in force after {wait_seconds}s"
+                )
+            await asyncio.sleep(0.1)
     finally:
         await admin.close()
 

@@ -1,6 +1,7 @@
 """The project's certificate authority for local stacks and tests: one certificate per service,
 per registered internal client, for the Kafka broker and for the operator.
 
+    python -m devstack.pki init --dir /trust          # CA, every certificate, token keys
     python -m devstack.pki register-client reporting --scope orders:read --scope billing:read
 
 A deployment uses its own CA (cert-manager, Vault, its platform's) and issues the same shapes:
@@ -27,6 +28,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from devstack.paths import RUN
 from devstack.topology import BUSINESS_SERVICES
+from servicekit.auth import keygen
 from servicekit.tls import Peer, PeerKind, TlsFiles
 
 # The broker's own identity and the operator's (provisioning, dead-letter tools): Kafka super users.
@@ -177,6 +179,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack.pki")
     parser.add_argument("--dir", type=Path, default=RUN / "pki", help="default: .run/pki")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "init",
+        help="the CA and certificates, and token key pairs for the gateway and an identity "
+        "provider (for a stack without one of its own, such as docker compose)",
+    )
     register = sub.add_parser("register-client", help="certificate and scopes for a client")
     register.add_argument("name")
     register.add_argument("--scope", action="append", default=[], required=True)
@@ -184,6 +191,12 @@ def main() -> None:
     revoke.add_argument("name")
     args = parser.parse_args()
     pki = Pki(args.dir).ensure()
+    if args.command == "init":
+        for name in ("gateway-signing", "identity-provider"):
+            if not (pki.folder / f"{name}.pem").exists():
+                keygen(pki.folder, name)
+        print(f"trust material in {pki.folder}")
+        return
     if args.command == "revoke-client":
         pki.revoke_client(args.name)
         print(f"{args.name} revoked")

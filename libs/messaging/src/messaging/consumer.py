@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.envelope import Envelope, MalformedEnvelope
-from messaging.events import dead_letter_topic, event_type, topic_of, topic_owner
+from messaging.events import dead_letter_topic, event_type, source_of, topic_of, topic_owner
 from messaging.faults import fault_point
 from messaging.inbox import claim
 from messaging.kafka import KafkaAccess, make_consumer
@@ -113,10 +113,10 @@ class EventConsumer:
         subscription = self.handlers.get(envelope.type)
         if subscription is None:
             return  # another consumer's event on a shared topic
-        owner = topic_owner(record.topic.removeprefix(self.namespace))
+        owner = source_of(topic_owner(record.topic.removeprefix(self.namespace)))
         if envelope.source != owner:
             await self._dead_letter(
-                record, f"ce_source {envelope.source!r} is not {owner!r}, the owner of the topic"
+                record, f"ce_source {envelope.source!r} is not {owner!r}, the topic's owner"
             )
             return
         try:

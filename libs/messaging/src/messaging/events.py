@@ -36,6 +36,11 @@ def topic_owner(topic: str) -> str:
     return parts[1]
 
 
+def source_of(service: str) -> str:
+    """The CloudEvents `ce_source` of what a service publishes."""
+    return f"/oms/{service}"
+
+
 def dead_letter_topic(topic: str) -> str:
     return topic + DEAD_LETTER_SUFFIX
 

@@ -59,13 +59,14 @@ class ServiceSpec:
 async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     configure_logging(spec.name, settings.log_level, settings.log_dir)
     configure_tracing(spec.name, settings.otel_exporter_endpoint)
+    # before anything else: refuses unsafe token keys outside development mode
+    verifier = settings.token_verifier()
     tls = settings.tls()
     await migrate(spec.alembic_ini, settings.database_url)
     database = Database(settings.database_url)
     outbox = Outbox(spec.tables.outbox, spec.name, settings.topic_namespace)
     wiring = spec.wire(database, outbox, settings)
-    # before anything listens: refuses unsafe token keys outside development mode
-    access = settings.access([*wiring.access, AUDIT_ACCESS])
+    access = settings.access([*wiring.access, AUDIT_ACCESS], verifier)
     audit = AuditServicer(spec.name, database, AuditLog(spec.audit_log))
     try:
         async with start_messaging(

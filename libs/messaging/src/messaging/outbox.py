@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.envelope import Envelope
+from messaging.events import source_of
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -59,7 +60,7 @@ class Outbox:
 
     async def add(self, session: AsyncSession, message: Message, *, key: str) -> Envelope:
         envelope = Envelope.wrap(
-            message, source=f"/oms/{self.source}", key=key, namespace=self.namespace
+            message, source=source_of(self.source), key=key, namespace=self.namespace
         )
         await session.execute(
             self.table.insert().values(

@@ -1,6 +1,9 @@
 """A minimal service for reliability tests: an outbox, an inbox, and a handler whose effect is
 deliberately NOT idempotent on its own (it appends a row), so a second application shows.
 
+It writes catalog's topic as catalog would (ce_source "catalog"), connecting as the test
+session's Kafka operator (the certificates in OMS_TEST_PKI_DIR).
+
 Run as a separate process so a test can kill it at a named fault point:
     python probe.py relay    <database_url> <bootstrap>
     python probe.py consumer <database_url> <bootstrap> <group> <key_prefix>
@@ -9,20 +12,26 @@ Run as a separate process so a test can kill it at a named fault point:
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sys
+from pathlib import Path
 
 from google.protobuf.message import Message
 from sqlalchemy import Column, DateTime, Integer, String, Table, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devstack.pki import OPERATOR, Pki
 from messaging.consumer import EventConsumer, PoisonEvent, Subscription
 from messaging.envelope import Envelope
-from messaging.kafka import make_producer
+from messaging.kafka import KafkaAccess, make_producer
 from messaging.relay import OutboxRelay
 from messaging.runtime import MessagingTables
 from oms.events.v1 import catalog_pb2 as events
 from servicekit.db import Database, new_metadata
 
+# the probe stands in for catalog's outbox: consumers accept catalog's topic only from catalog
+SOURCE = "catalog"
 metadata = new_metadata()
 tables = MessagingTables.on(metadata)
 applied = Table(
@@ -49,23 +58,27 @@ def make_handler(key_prefix: str):  # type: ignore[no-untyped-def]
     return handle
 
 
+def operator(bootstrap: str) -> KafkaAccess:
+    return KafkaAccess.of(bootstrap, Pki(Path(os.environ["OMS_TEST_PKI_DIR"])).files(OPERATOR))
+
+
 async def run_relay(database_url: str, bootstrap: str) -> None:
     database = Database(database_url)
-    producer = make_producer(bootstrap, "probe-relay")
+    producer = make_producer(operator(bootstrap), "probe-relay")
     await producer.start()
     try:
-        await OutboxRelay(database.engine, tables.outbox, producer, "probe").run()
+        await OutboxRelay(database.engine, tables.outbox, producer, SOURCE).run()
     finally:
         await producer.stop()
 
 
 async def run_consumer(database_url: str, bootstrap: str, group: str, key_prefix: str) -> None:
     database = Database(database_url)
-    producer = make_producer(bootstrap, "probe-consumer")
+    producer = make_producer(operator(bootstrap), "probe-consumer")
     await producer.start()
     try:
         await EventConsumer(
-            bootstrap_servers=bootstrap,
+            kafka=operator(bootstrap),
             group_id=group,
             subscriptions=[Subscription(events.ProductCreated, make_handler(key_prefix))],
             database=database,
@@ -78,5 +91,6 @@ async def run_consumer(database_url: str, bootstrap: str, group: str, key_prefix
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     mode, *args = sys.argv[1:]
     asyncio.run(run_relay(*args) if mode == "relay" else run_consumer(*args))

@@ -18,7 +18,8 @@ from messaging.kafka import ensure_topics
 from messaging.outbox import Outbox
 from oms.events.v1 import catalog_pb2 as events
 from servicekit.db import Database
-from testkit.services import free_port
+from testkit.security import session_security
+from testkit.services import free_port, operator
 
 sys.path.insert(0, str(Path(__file__).parent))
 import probe
@@ -29,14 +30,16 @@ PROBE = str(Path(__file__).parent / "probe.py")
 async def test_the_relay_outlives_a_broker_outage_and_publishes_what_was_written_meanwhile(
     fresh_database: Callable[[str], Awaitable[str]],
 ) -> None:
-    broker = KafkaBroker(Path(tempfile.mkdtemp(prefix="outage-")), free_port(), free_port())
+    security = session_security()
+    folder = Path(tempfile.mkdtemp(prefix="outage-"))
+    broker = KafkaBroker(folder, free_port(), free_port(), security.pki)
     await asyncio.to_thread(broker.start)
     url = await fresh_database("outage")
     database = Database(url)
     async with database.engine.begin() as connection:
         await connection.run_sync(probe.metadata.create_all)
-    await ensure_topics(broker.bootstrap, ["oms.catalog.product.v1"], partitions=1)
-    outbox = Outbox(probe.tables.outbox, "probe")
+    await ensure_topics(operator(broker.bootstrap), ["oms.catalog.product.v1"], partitions=1)
+    outbox = Outbox(probe.tables.outbox, probe.SOURCE)
 
     async def write(count: int) -> None:
         async with database.transaction() as session:
@@ -61,7 +64,12 @@ async def test_the_relay_outlives_a_broker_outage_and_publishes_what_was_written
         raise AssertionError(f"{await unpublished()} events still unpublished")
 
     relay = await asyncio.create_subprocess_exec(
-        sys.executable, PROBE, "relay", url, broker.bootstrap, env=dict(os.environ)
+        sys.executable,
+        PROBE,
+        "relay",
+        url,
+        broker.bootstrap,
+        env={**os.environ, "OMS_TEST_PKI_DIR": str(security.pki.folder)},
     )
     try:
         await write(3)

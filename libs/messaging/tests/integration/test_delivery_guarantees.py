@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import func, select
 
 from messaging.dlq import read_dead_letters, redrive
 from messaging.events import dead_letter_topic, topic_of
-from messaging.kafka import ensure_topics, make_producer
+from messaging.kafka import ensure_topics, make_admin, make_producer
 from messaging.outbox import Outbox
 from messaging.relay import OutboxRelay
 from oms.events.v1 import catalog_pb2 as events
 from servicekit.db import Database
+from testkit.security import session_security
+from testkit.services import operator
 
 sys.path.insert(0, str(Path(__file__).parent))
 import probe
@@ -52,7 +53,7 @@ class Probe:
 
     async def write_events(self, keys: list[str]) -> list[str]:
         """Commits one ProductCreated per key through the outbox; returns their ce_ids."""
-        outbox = Outbox(probe.tables.outbox, "probe")
+        outbox = Outbox(probe.tables.outbox, probe.SOURCE)
         async with self.database.transaction() as session:
             envelopes = [
                 await outbox.add(session, events.ProductCreated(product_id=k, sku=k), key=k)
@@ -69,13 +70,14 @@ async def probe_env(
     database = Database(url)
     async with database.engine.begin() as connection:
         await connection.run_sync(probe.metadata.create_all)  # a throwaway schema for the probe
-    await ensure_topics(kafka_bootstrap, [TOPIC, dead_letter_topic(TOPIC)], partitions=3)
+    await ensure_topics(operator(kafka_bootstrap), [TOPIC, dead_letter_topic(TOPIC)], partitions=3)
     yield Probe(database, url, kafka_bootstrap, f"probe-{uuid.uuid4().hex[:8]}")
     await database.dispose()
 
 
 async def run_probe(env: Probe, *args: str, fault: str | None = None) -> asyncio.subprocess.Process:
     extra = {"OMS_FAULT": fault} if fault else {}
+    extra["OMS_TEST_PKI_DIR"] = str(session_security().pki.folder)
     return await asyncio.create_subprocess_exec(
         sys.executable,
         PROBE,
@@ -97,8 +99,8 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30.0
 
 async def caught_up(bootstrap: str, group: str) -> bool:
     """True when `group` has committed offsets up to the end of every partition of TOPIC."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = make_admin(operator(bootstrap))
+    consumer = AIOKafkaConsumer(**operator(bootstrap).client_args(), enable_auto_commit=False)
     await admin.start()
     await consumer.start()
     try:
@@ -116,7 +118,7 @@ async def new_group(bootstrap: str) -> str:
     """A consumer group whose committed position is the topic's current end, so it sees only
     what a test publishes from now on (the topic is shared with other tests)."""
     group = f"probe-group-{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = make_admin(operator(bootstrap))
     await admin.start()
     try:
         (described,) = await admin.describe_topics([TOPIC])
@@ -124,7 +126,7 @@ async def new_group(bootstrap: str) -> str:
     finally:
         await admin.close()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        **operator(bootstrap).client_args(), group_id=group, enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -139,7 +141,10 @@ async def new_group(bootstrap: str) -> str:
 async def records_with(bootstrap: str, topic: str, keys: set[str]) -> list[dict[str, str]]:
     """Headers of every record on `topic` whose key is in `keys`, read from the beginning."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        topic,
+        **operator(bootstrap).client_args(),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
     )
     await consumer.start()
     try:
@@ -198,10 +203,10 @@ async def test_consumer_killed_after_its_transaction_before_committing_offsets_h
     key = f"{probe_env.prefix}-order"  # one key: one partition, one batch
     group = await new_group(probe_env.bootstrap)
     await probe_env.write_events([key] * 5)
-    producer = make_producer(probe_env.bootstrap, "probe-test")
+    producer = make_producer(operator(probe_env.bootstrap), "probe-test")
     await producer.start()
     try:
-        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, "probe")
+        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, probe.SOURCE)
         assert await relay.publish_batch() == 5
     finally:
         await producer.stop()
@@ -229,15 +234,15 @@ async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_
     first, poison, last = await probe_env.write_events([key, key, key])
     async with probe_env.database.transaction() as session:
         await session.execute(probe.refused.insert().values(event_id=poison))
-    producer = make_producer(probe_env.bootstrap, "probe-test")
+    producer = make_producer(operator(probe_env.bootstrap), "probe-test")
     await producer.start()
     try:
-        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, "probe")
+        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, probe.SOURCE)
         await relay.publish_batch()
         garbage_headers = [
             ("ce_id", b"garbage-" + key.encode()),
             ("ce_type", b"oms.catalog.ProductCreated.v1"),
-            ("ce_source", b"/oms/test"),
+            ("ce_source", b"/oms/catalog"),
             ("ce_time", b"2026-11-24T10:00:00+00:00"),
         ]
         await producer.send_and_wait(
@@ -267,8 +272,10 @@ async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_
     # the operator fixes the cause and re-drives the dead letter: it is applied, once
     async with probe_env.database.transaction() as session:
         await session.execute(probe.refused.delete())
-    listed = [x for x in await read_dead_letters(probe_env.bootstrap) if x.event_id == poison]
-    assert await redrive(probe_env.bootstrap, listed) == 1
+    listed = [
+        x for x in await read_dead_letters(operator(probe_env.bootstrap)) if x.event_id == poison
+    ]
+    assert await redrive(operator(probe_env.bootstrap), listed) == 1
     await consume_until_caught_up(
         probe_env, group
     )  # the same group: only the re-driven copy is new
@@ -280,6 +287,32 @@ async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_
             )
         ]
     assert applied.count(poison) == 1
+
+
+async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_not_applied(
+    probe_env: Probe,
+) -> None:
+    """The broker lets only catalog write catalog's topic; a forged `ce_source` (an operator's
+    mistake, a re-driven record from elsewhere) must not speak for another service either."""
+    key = f"{probe_env.prefix}-forged"
+    group = await new_group(probe_env.bootstrap)
+    outbox = Outbox(probe.tables.outbox, "billing")  # billing claiming catalog's event
+    async with probe_env.database.transaction() as session:
+        forged = await outbox.add(session, events.ProductCreated(product_id=key), key=key)
+    producer = make_producer(operator(probe_env.bootstrap), "probe-test")
+    await producer.start()
+    try:
+        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, probe.SOURCE)
+        assert await relay.publish_batch() == 1
+    finally:
+        await producer.stop()
+
+    await consume_until_caught_up(probe_env, group)
+
+    assert await probe_env.count(probe.applied) == 0
+    letters = await records_with(probe_env.bootstrap, dead_letter_topic(TOPIC), {key})
+    assert [x["ce_id"] for x in letters] == [forged.event_id]
+    assert "is not '/oms/catalog', the topic's owner" in letters[0]["dlq_error"]
 
 
 async def _is(value: Awaitable[int], expected: int) -> bool:

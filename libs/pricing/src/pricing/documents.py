@@ -142,6 +142,11 @@ def line_ids(message: pb.PricedDocument) -> list[str]:
     return [line.line_id for group in message.groups for line in group.lines]
 
 
+def _plain(value: Decimal) -> str:
+    """A figure as plain decimal text: str() would write a zero with many places as "0E-8"."""
+    return format(value, "f")
+
+
 def breakdown_to_proto(
     breakdown: Breakdown, ids: Sequence[str], prices_include_tax: bool
 ) -> pb.Breakdown:
@@ -151,22 +156,24 @@ def breakdown_to_proto(
         lines=[
             pb.LineFigures(
                 line_id=line_id,
-                extended=str(line.extended),
-                discount=str(line.discount),
-                net=str(line.net),
-                taxes=[pb.TaxAmount(code=code, amount=str(amount)) for code, amount in line.taxes],
+                extended=_plain(line.extended),
+                discount=_plain(line.discount),
+                net=_plain(line.net),
+                taxes=[pb.TaxAmount(code=c, amount=_plain(amount)) for c, amount in line.taxes],
             )
             for line_id, line in zip(ids, breakdown.lines, strict=True)
         ],
-        subtotal=str(breakdown.subtotal),
-        discounts=str(breakdown.discounts),
-        net=str(breakdown.net),
-        shipping=str(breakdown.shipping),
+        subtotal=_plain(breakdown.subtotal),
+        discounts=_plain(breakdown.discounts),
+        net=_plain(breakdown.net),
+        shipping=_plain(breakdown.shipping),
         taxes=[
-            pb.TaxTotal(code=t.code, rate=str(t.rate), base=str(t.base), amount=str(t.amount))
+            pb.TaxTotal(
+                code=t.code, rate=_plain(t.rate), base=_plain(t.base), amount=_plain(t.amount)
+            )
             for t in breakdown.taxes
         ],
-        total=str(breakdown.total),
+        total=_plain(breakdown.total),
     )
 
 

@@ -116,3 +116,28 @@ def test_any_priced_document_survives_the_wire_and_verifies(
     document.groups[0].discount.percent = str(percent)
     copied = pb.PricedDocument.FromString(priced(document).SerializeToString())
     verify(copied)
+
+
+def test_a_free_line_under_document_rounding_with_a_tax_survives_the_wire() -> None:
+    """str(Decimal) writes some zeros as "0E+2", which verify() would refuse."""
+    document = pb.PricedDocument(
+        currency="EUR",
+        policy=pb.PricingPolicy(rounding_mode="per_document", prices_include_tax=True),
+        groups=[
+            pb.DocumentGroup(
+                name="Free",
+                lines=[
+                    pb.DocumentLine(
+                        line_id="a",
+                        sku="F-1",
+                        quantity="1",
+                        unit_price="0",
+                        taxes=[pb.TaxRate(code="VAT19", rate="0.19")],
+                    )
+                ],
+            )
+        ],
+    )
+    figures = priced(document)
+    assert "E" not in str(figures.breakdown)
+    verify(figures)

@@ -5,8 +5,9 @@ A call comes over mutual TLS from a verified peer (servicekit.tls). It is admitt
   the person needs one of the rule's roles (admin passes everywhere);
 - a suite service acting on its own account, when the rule names that service;
 - a registered internal client, when the registry grants it the rule's scope.
-Anything else is refused: UNAUTHENTICATED when a person's token is needed and missing or bad,
-PERMISSION_DENIED when the caller is known but lacks the right. Plain metadata never names a
+Anything else is refused: UNAUTHENTICATED for a token that does not verify (a caller without a
+certificate never gets this far: the TLS handshake refuses it), PERMISSION_DENIED for a known
+caller without the right. Plain metadata never names a
 caller. Finer rights (a salesperson's own quotes) stay with the use cases, which read
 `current_principal()`.
 
@@ -135,9 +136,10 @@ class Access:
         if peer.kind is PeerKind.SERVICE:
             if peer.name in rule.services:
                 return Principal(peer.name, ("service",))
-            if rule.roles:
-                raise Unauthenticated("this call needs the signed token of the person acting")
-            raise PermissionDenied(f"service {peer.name} may not call {method}")
+            raise PermissionDenied(
+                f"service {peer.name} may not call {method} on its own account"
+                + (" (a person's token is needed)" if rule.roles else "")
+            )
         if rule.scope and rule.scope in self.clients.scopes(peer.name):
             return Principal(f"client:{peer.name}", ("client",))
         raise PermissionDenied(

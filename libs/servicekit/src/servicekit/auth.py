@@ -281,7 +281,8 @@ class TokenVerifier:
         return Principal(str(claims["sub"]), held, team), float(claims["exp"])
 
 
-def _keygen(out: Path, name: str) -> None:
+def keygen(out: Path, name: str) -> None:
+    """Writes an Ed25519 key pair: NAME.pem (private, 0600) and NAME.jwks.json (public)."""
     key = ed25519.Ed25519PrivateKey.generate()
     out.mkdir(parents=True, exist_ok=True)
     private = out / f"{name}.pem"
@@ -309,12 +310,12 @@ def main() -> None:
     issue.add_argument("--key", help="private key PEM (default: the development key)")
     issue.add_argument("--issuer", default=DEVELOPMENT_ISSUER)
     issue.add_argument("--audience", default=API_AUDIENCE)
-    keygen = sub.add_parser("keygen", help="write an Ed25519 key pair: NAME.pem and NAME.jwks.json")
-    keygen.add_argument("--out", type=Path, required=True)
-    keygen.add_argument("--name", required=True)
+    pair = sub.add_parser("keygen", help="write an Ed25519 key pair: NAME.pem and NAME.jwks.json")
+    pair.add_argument("--out", type=Path, required=True)
+    pair.add_argument("--name", required=True)
     args = parser.parse_args()
     if args.command == "keygen":
-        _keygen(args.out, args.name)
+        keygen(args.out, args.name)
         return
     key = SigningKey.load(args.key) if args.key else development_key("identity-provider")
     token = issue_token(

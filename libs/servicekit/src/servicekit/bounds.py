@@ -27,10 +27,7 @@ def oversized_ids(message: Message, path: str = "") -> list[FieldViolation]:
                 if len(text) > MAX_ID_LENGTH:
                     at = f"{name}[{i}]" if repeated else name
                     found.append(FieldViolation(at, f"at most {MAX_ID_LENGTH} characters"))
-        elif (
-            field.type == FieldDescriptor.TYPE_MESSAGE
-            and not field.message_type.GetOptions().map_entry
-        ):
+        elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
             for i, item in enumerate(value if repeated else [value]):
                 found += oversized_ids(item, f"{name}[{i}]" if repeated else name)
     return found

@@ -57,9 +57,12 @@ class ServiceSettings(BaseSettings):
     def tls(self) -> TlsFiles:
         return TlsFiles.of(self.tls_ca_file, self.tls_cert_file, self.tls_key_file)
 
-    def access(self, tables: Sequence[AccessTable]) -> Access:
-        """Admission for the service's RPCs; UnsafeKey when the token keys are unfit."""
+    def token_verifier(self) -> TokenVerifier:
+        """For the tokens the gateway passes on; UnsafeKey when the keys are unfit."""
         setting = f"{self.model_config.get('env_prefix', '')}TOKEN_JWKS_FILE"
         keys = trusted_keys(self.token_jwks_file, self.development_mode, setting, "internal")
-        verifier = TokenVerifier(keys, self.token_issuer, self.token_audience)
+        return TokenVerifier(keys, self.token_issuer, self.token_audience)
+
+    def access(self, tables: Sequence[AccessTable], verifier: TokenVerifier) -> Access:
+        """Admission for the service's RPCs."""
         return Access(tables, verifier, ClientRegistry(self.clients_file))

@@ -45,7 +45,7 @@ def fingerprint(request: Message, id_field: str = "request_id") -> str:
     """The request's content without its id: what a retry must repeat exactly."""
     content = type(request)()
     content.CopyFrom(request)
-    content.ClearField(id_field)  # type: ignore[arg-type]
+    content.ClearField(id_field)
     return hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
 
 

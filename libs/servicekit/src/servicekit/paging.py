@@ -1,10 +1,13 @@
-"""Opaque page tokens: the sort key of a page's last row, so the next page starts after it."""
+"""Opaque page tokens: the sort key of a page's last row, so the next page starts after it.
+
+Newest first (`newest_after`, `newest_page`) for what is listed by creation, or any unique sort
+key (`page_start`, `keyed_page`): SKUs, names with ids, paths."""
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -37,6 +40,7 @@ class Dated(Protocol):
 
 
 D = TypeVar("D", bound=Dated)
+T = TypeVar("T")
 
 
 def page_limit(page_size: int, maximum: int = 200, default: int = 50) -> int:
@@ -63,4 +67,22 @@ def newest_page(found: Sequence[D], limit: int) -> tuple[list[D], str]:
     if len(found) > limit:
         last = found[limit - 1]
         return list(found[:limit]), page_token(last.created_at.isoformat(), last.id)
+    return list(found), ""
+
+
+def page_start(page_size: int, token: str) -> tuple[int, str]:
+    """The rows a page holds (`page_limit`) and the one-part key it starts after ("" for the
+    first page)."""
+    limit = page_limit(page_size)
+    key = page_after(token, 1)
+    return limit, key[0] if key else ""
+
+
+def keyed_page(
+    found: Sequence[T], limit: int, key: Callable[[T], tuple[str, ...]]
+) -> tuple[list[T], str]:
+    """The page from the `limit + 1` rows read in the order of a unique sort key, and the next
+    page's token carrying its last row's `key` (empty on the last page)."""
+    if len(found) > limit:
+        return list(found[:limit]), page_token(*key(found[limit - 1]))
     return list(found), ""

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf.descriptor import ServiceDescriptor
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from google.protobuf.descriptor import ServiceDescriptor
 
 from devstack.pki import GATEWAY, OPERATOR, Pki
 from devstack.topology import BUSINESS_SERVICES, Secrets
 from messaging.kafka import KafkaAccess
+from servicekit.access import EVERY_ROLE, Access, AccessTable, ClientRegistry, allow
 from servicekit.auth import (
     API_AUDIENCE,
     INTERNAL_AUDIENCE,
@@ -32,7 +33,6 @@ from servicekit.auth import (
     TokenVerifier,
     issue_token,
 )
-from servicekit.access import EVERY_ROLE, Access, AccessTable, ClientRegistry, allow
 from servicekit.grpc import MESSAGE_LIMITS
 
 IDENTITY_PROVIDER = "oms-test-identity-provider"

@@ -26,7 +26,7 @@ from devstack.kafka_acls import provision
 from devstack.postgres import PostgresCluster
 from messaging.dlq import DeadLetter, read_dead_letters
 from messaging.envelope import Envelope
-from messaging.events import registry, topic_of, topic_owner
+from messaging.events import registry, source_of, topic_of, topic_owner
 from messaging.host import ServiceSpec, serve
 from messaging.kafka import KafkaAccess, ensure_topics, make_admin, make_producer
 from servicekit.config import ServiceSettings
@@ -99,7 +99,7 @@ async def publish(
     """Publishes `message` as its producing service would (envelope, headers, key)."""
     owner = topic_owner(topic_of(message))
     with acting(actor or Principal("test", ("admin",))):
-        envelope = Envelope.wrap(message, source=owner, key=key, namespace=namespace)
+        envelope = Envelope.wrap(message, source=source_of(owner), key=key, namespace=namespace)
     producer = make_producer(operator(bootstrap), "test-publisher")
     await producer.start()
     try:
