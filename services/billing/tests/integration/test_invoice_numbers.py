@@ -102,7 +102,8 @@ async def test_many_concurrent_shipments_are_numbered_one_to_n_without_gaps_or_d
 
         async def all_issued() -> list[pb.Invoice]:
             for _ in range(600):
-                found = list((await stub.ListInvoices(pb.ListInvoicesRequest())).invoices)
+                request = pb.ListInvoicesRequest(page_size=200)
+                found = list((await stub.ListInvoices(request)).invoices)
                 if len(found) >= expected:
                     return found
                 await asyncio.sleep(0.1)

@@ -189,9 +189,9 @@ async def test_payments_take_an_invoice_to_paid_with_its_events_and_the_customer
     }
     listed = await env.stub.ListPayments(pb.ListPaymentsRequest(invoice_id=invoice.id))
     assert [(p.amount.amount, p.reference) for p in listed.payments] == [
-        ("10.00", "transfer 1"),
         ("27.50", "transfer 2"),
-    ]
+        ("10.00", "transfer 1"),
+    ]  # newest first
     by_customer = await env.stub.ListPayments(pb.ListPaymentsRequest(customer_id="C-1"))
     assert len(by_customer.payments) == 2
     balance = await env.stub.GetCustomerBalance(pb.GetCustomerBalanceRequest(customer_id="C-1"))
@@ -247,7 +247,7 @@ async def test_a_cancelled_order_credits_each_of_its_invoices_once_even_those_is
         await env.send(a_shipment(order, 3), key=order.order_id)
         await env.send(a_shipment(order, 2), key=order.order_id)
         await log.wait_for(order.order_id, count=2)
-        first, second = await env.invoices(order.order_id)
+        second, first = await env.invoices(order.order_id)  # newest first
         await pay(env, first.id, eur("10.00"))
         await env.send(cancelled, key=order.order_id)
         await env.send(cancelled, key=order.order_id)  # the same, with a new event id
@@ -269,11 +269,11 @@ async def test_a_cancelled_order_credits_each_of_its_invoices_once_even_those_is
     assert [(i.status, i.balance.amount) for i in invoices] == [("credited", "0.00")] * 3
     listed = await env.stub.ListCreditNotes(pb.ListCreditNotesRequest(order_id=order.order_id))
     assert [(n.total.amount, n.unapplied.amount) for n in listed.credit_notes] == [
-        ("37.50", "10.00"),
-        ("25.00", "0.00"),
         ("12.50", "0.00"),
-    ]
-    assert [line.quantity for line in listed.credit_notes[0].lines] == [3]
+        ("25.00", "0.00"),
+        ("37.50", "10.00"),
+    ]  # newest first
+    assert [line.quantity for line in listed.credit_notes[-1].lines] == [3]
     assert balances(log, "C-2")[-1] == "0.00"
     by_customer = await env.stub.ListCreditNotes(pb.ListCreditNotesRequest(customer_id="C-2"))
     assert len(by_customer.credit_notes) == 3
@@ -414,7 +414,7 @@ async def test_a_document_order_credits_returns_at_the_lines_net_per_unit_and_ki
     credits = (
         await env.stub.ListCreditNotes(pb.ListCreditNotesRequest(order_id=order.order_id))
     ).credit_notes
-    assert [(x.order_line_id, x.quantity) for x in credits[0].lines] == [
+    assert [(x.order_line_id, x.quantity) for x in credits[-1].lines] == [  # the first one
         (widget.line_id, 1),
         (kit.line_id, 1),
     ]

@@ -26,7 +26,7 @@ def pay(customer_id: str, amount: str, *allocations: tuple[str, str], **kw: str)
     return pb.RecordCustomerPaymentRequest(
         customer_id=customer_id,
         amount=eur(amount),
-        reference=kw.get("reference", "transfer"),
+        reference=kw.get("reference", f"transfer {uuid.uuid4().hex[:8]}"),  # each its own
         received_on=kw.get("received_on", ""),
         allocations=[pb.AllocationRequest(invoice_id=i, amount=eur(a)) for i, a in allocations],
     )
@@ -267,7 +267,7 @@ async def test_credit_notes_for_part_of_an_invoice_or_a_free_amount(service: Bil
             "adjustment",
         )
     listed = await stub.ListCreditNotes(pb.ListCreditNotesRequest(customer_id="C-R3"))
-    assert [n.number for n in listed.credit_notes] == [part.number, free.number]
+    assert [n.number for n in listed.credit_notes] == [free.number, part.number]  # newest first
 
     rendered = await stub.RenderCreditNote(pb.RenderCreditNoteRequest(credit_note_id=free.id))
     assert rendered.filename == f"credit-note-{free.number}.pdf"

@@ -17,6 +17,7 @@ from billing.domain.payables import (
     PAID,
     PARTIALLY_PAID,
     RELEASED,
+    DualControl,
     LineIn,
     OrderedLine,
     Tolerance,
@@ -25,7 +26,7 @@ from billing.domain.payables import (
 )
 from billing.domain.revenue import Entry, revenue
 from pricing.money import Money
-from servicekit.errors import InvalidArgument
+from servicekit.errors import InvalidArgument, PermissionDenied
 
 TOLERANCE = Tolerance()  # 2 % price, 0 % quantity
 
@@ -124,13 +125,30 @@ def test_bad_input_is_refused_by_field_with_the_received_quantity() -> None:
         "(10 received, 4 billed before)",
         "lines[1].product_id": "product 'p9' is not on the order",
         "lines[2].product_id": "product p1 is listed twice",
-        "lines[3].quantity": "must be more than zero",
+        "lines[3].quantity": "between 1 and 1,000,000",
     }
     assert refused([]) == {"lines": "at least one line"}
     assert refused([LineIn("p1", 1, "1e3"), LineIn("p2", 1, "-1")]) == {
         "lines[0].unit_price": "'1e3' is not a plain decimal amount",
         "lines[1].unit_price": "cannot be negative",
     }
+
+
+def test_quantities_prices_and_totals_beyond_what_a_bill_can_hold_are_refused_by_field() -> None:
+    plenty = {"p1": 2_000_000, "p2": 5}
+    assert refused(
+        [LineIn("p1", 1_000_001, "1.00"), LineIn("p2", 1, "1" + "0" * 39)], received=plenty
+    ) == {
+        "lines[0].quantity": "between 1 and 1,000,000",
+        "lines[1].unit_price": "at most 12 digits before the point",
+    }
+    assert refused([LineIn("p1", 1, "1.0000001")]) == {"lines[0].unit_price": "at most 6 decimals"}
+    # each price fits, the line's total (10^18) does not
+    assert refused([LineIn("p1", 1_000_000, "999999999999")], received=plenty) == {
+        "lines[0].unit_price": "the line's total 999999999999000000.00 EUR is beyond any bill"
+    }
+    # trailing zeros are not decimals
+    assert match([LineIn("p1", 1, "10.000000000")]).status == MATCHED
 
 
 def test_nothing_received_yet_refuses_the_bill() -> None:
@@ -164,6 +182,34 @@ def test_a_bill_is_payable_once_matched_or_released_and_paid_once_settled() -> N
     assert bill_status(total, eur("0"), MATCHED) == OPEN
     assert bill_status(total, eur("4"), RELEASED) == PARTIALLY_PAID
     assert bill_status(total, eur("10"), MATCHED) == PAID
+
+
+# Dual control -------------------------------------------------------------------------------
+
+LIMIT = DualControl(eur("10000.00"))
+
+
+@pytest.mark.parametrize(
+    ("total", "applies"),
+    [
+        (eur("10000.00"), False),  # at the limit: one person may do it
+        (eur("10000.01"), True),
+        (None, True),  # no rate converts it: its size is unknown, so two people
+    ],
+)
+def test_dual_control_applies_above_the_limit_and_when_the_size_is_unknown(
+    total: Money | None, applies: bool
+) -> None:
+    assert LIMIT.applies(total) is applies
+
+
+def test_a_bill_under_dual_control_is_released_by_someone_else_than_its_recorder() -> None:
+    DualControl.check_release("b-1", recorded_by="fiona", releasing="frank")
+    with pytest.raises(PermissionDenied) as refused:
+        DualControl.check_release("b-1", recorded_by="fiona", releasing="fiona")
+    assert refused.value.message == (
+        "bill b-1 is under dual control: fiona recorded it, so another finance user must release it"
+    )
 
 
 # Revenue ------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from billing.adapters.pdf import render_credit_note, render_invoice
-from billing.application.credits import CreditNote
-from billing.application.invoicing import Invoice
+from billing.application.credit_notes import CreditNote
+from billing.application.invoice_views import Invoice
 from billing.domain.model import InvoiceLine, document_lines
 from billing.domain.settlement import CreditLine
 from pricing.money import Money

@@ -9,10 +9,8 @@ from catalog.domain.model import (
     change_price,
     create_product,
     discontinue,
-    new_category,
-    search_criteria,
-    text_query,
 )
+from catalog.domain.search import new_category, search_criteria, text_query
 from servicekit.errors import FailedPrecondition, InvalidArgument
 
 

@@ -6,16 +6,15 @@ from decimal import Decimal
 import pytest
 
 from catalog.domain.model import (
-    MAX_PICTURE_BYTES,
     NewProduct,
     NewSupplier,
-    PictureContent,
     Product,
     Related,
     add_picture,
     create_product,
     set_suppliers,
 )
+from catalog.domain.pictures import MAX_PICTURE_BYTES, PictureContent
 from servicekit.errors import InvalidArgument
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16

@@ -8,6 +8,8 @@ class Settings(ServiceSettings):
 
     model_config = service_config("INVENTORY_")
 
+    # gRPC address of the catalog, which confirms that the products stock is kept for exist.
+    catalog_target: str = "127.0.0.1:20051"
     # True: what cannot be reserved now is backordered and filled first come, first served as
     # stock arrives. False: an order that cannot be reserved in full is rejected (StockRejected).
     backorders: bool = True

@@ -1,5 +1,6 @@
-"""The inventory service in-process against the real broker and database, and helpers to talk to
-it as its peers do: gRPC calls as a warehouse user, order events in, inventory events out."""
+"""The inventory service in-process against the real broker and database (and the real catalog,
+as its own process), and helpers to talk to it as its peers do: gRPC calls as a warehouse user,
+order events in (written as orders writes them), inventory events out."""
 
 from __future__ import annotations
 
@@ -18,22 +19,30 @@ from google.protobuf.message import Message
 from inventory.bootstrap import SPEC
 from inventory.config import Settings
 from messaging.envelope import Envelope
+from messaging.events import source_of, topic_of, topic_owner
 from messaging.kafka import make_producer
+from oms.audit.v1 import audit_pb2_grpc
+from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from oms.events.v1 import orders_pb2
 from oms.inventory.v1 import inventory_pb2 as pb
 from oms.inventory.v1 import inventory_pb2_grpc
+from oms.types.v1.types_pb2 import Money
 from servicekit.context import Principal, acting
-from testkit.services import EventLog, as_user, free_port, namespace, running
+from servicekit.grpc import violations_of
+from testkit.security import session_security
+from testkit.services import EventLog, as_user, free_port, namespace, operator, running
 
-ADMIN = as_user("wendy", "warehouse")
+# A warehouse user: most calls are made as one.
+WAREHOUSE = as_user("wendy", "warehouse")
 
 
-def settings(url: str, bootstrap: str, ns: str, **overrides: Any) -> Settings:
+def settings(url: str, bootstrap: str, ns: str, catalog: str, **overrides: Any) -> Settings:
     return Settings(
         database_url=url,
         kafka_bootstrap_servers=bootstrap,
         grpc_port=free_port(),
         topic_namespace=ns,
+        catalog_target=catalog,
         **overrides,
     )
 
@@ -54,23 +63,49 @@ def placed(*lines: tuple[str, int]) -> orders_pb2.SalesOrderPlaced:
 
 
 def new_product() -> str:
+    """A product id the catalog does not know: for orders only (stock needs `product()`)."""
     return f"P-{uuid.uuid4().hex[:8]}"
 
 
 @dataclasses.dataclass
 class Inventory:
-    """A running inventory service and the topic namespace it lives in."""
+    """A running inventory service, the topic namespace it lives in and its catalog."""
 
     stub: inventory_pb2_grpc.InventoryServiceStub
     bootstrap: str
     ns: str
+    catalog: catalog_pb2_grpc.CatalogServiceStub
+    # Where it answers, for channels that present another caller's certificate.
+    target: str
+    audit: audit_pb2_grpc.AuditServiceStub
+
+    async def product(self) -> str:
+        """A new product of the catalog; its id."""
+        reply = await self.catalog.CreateProduct(
+            catalog_pb2.CreateProductRequest(
+                sku=f"SKU-{uuid.uuid4().hex[:10]}",
+                name="Widget",
+                list_price=Money(amount="10.00", currency="EUR"),
+            ),
+            metadata=as_user("pia", "purchasing"),
+        )
+        return reply.product.id
+
+    async def approve(self, order_id: str) -> None:
+        """Orders approves the order; returns once inventory knows it may ship."""
+        await self.publish((orders_pb2.SalesOrderApproved(order_id=order_id), order_id))
+
+        async def approved() -> bool:
+            return (await self.ledger(order_id)).approved
+
+        await eventually(approved)
 
     async def warehouse(self, priority: int = 0) -> str:
         reply = await self.stub.CreateWarehouse(
             pb.CreateWarehouseRequest(
                 code=f"W{uuid.uuid4().hex[:6]}", name="Warehouse", priority=priority
             ),
-            metadata=ADMIN,
+            metadata=WAREHOUSE,
         )
         return reply.warehouse.id
 
@@ -79,7 +114,7 @@ class Inventory:
             pb.AdjustStockRequest(
                 warehouse_id=warehouse, product_id=product, quantity_delta=units, reason="count"
             ),
-            metadata=ADMIN,
+            metadata=WAREHOUSE,
         )
         return reply.level
 
@@ -101,15 +136,14 @@ class Inventory:
     ) -> list[Envelope]:
         """Publishes (message, key) pairs in order through one producer, as orders would;
         `time` overrides their ce_time (the order's placement time, for one placed)."""
-        producer = make_producer(self.bootstrap, "test-publisher")
+        producer = make_producer(operator(self.bootstrap), "test-publisher")
         await producer.start()
         sent = []
         try:
             for message, key in messages:
+                owner = source_of(topic_owner(topic_of(message)))
                 with acting(Principal("test", ("admin",))):
-                    envelope = Envelope.wrap(
-                        message, source="/oms/test", key=key, namespace=self.ns
-                    )
+                    envelope = Envelope.wrap(message, source=owner, key=key, namespace=self.ns)
                 if time is not None:
                     envelope = dataclasses.replace(envelope, time=time)
                 await producer.send_and_wait(
@@ -133,11 +167,23 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30.0
         await asyncio.sleep(0.1)
 
 
-async def refused(call: Awaitable[Any]) -> grpc.StatusCode:
-    """The status code a call fails with (fails the test when it succeeds)."""
+async def failure(call: Awaitable[Any]) -> grpc.aio.AioRpcError:
+    """The error a call fails with (fails the test when it succeeds)."""
     with pytest.raises(grpc.aio.AioRpcError) as error:
         await call
-    return error.value.code()
+    return error.value
+
+
+async def refused(call: Awaitable[Any]) -> grpc.StatusCode:
+    """The status code a call fails with (fails the test when it succeeds)."""
+    return (await failure(call)).code()
+
+
+async def invalid_fields(call: Awaitable[Any]) -> list[str]:
+    """The fields an INVALID_ARGUMENT names (fails the test on any other outcome)."""
+    error = await failure(call)
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, error.details()
+    return [v.field for v in violations_of(error)]
 
 
 StartInventory = Callable[..., contextlib.AbstractAsyncContextManager[Inventory]]
@@ -154,16 +200,27 @@ async def database_url(fresh_database: Callable[[str], Awaitable[str]]) -> str:
 
 
 @pytest.fixture
-def start_inventory(database_url: str, kafka_bootstrap: str, ns: str) -> StartInventory:
+def start_inventory(
+    database_url: str, kafka_bootstrap: str, ns: str, catalog_process: str
+) -> StartInventory:
     """`async with start_inventory(**settings) as inventory:` one replica on the test's database
     and namespace (start two for two replicas)."""
 
     @contextlib.asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Inventory]:
-        async with running(
-            SPEC, settings(database_url, kafka_bootstrap, ns, **overrides)
-        ) as channel:
-            yield Inventory(inventory_pb2_grpc.InventoryServiceStub(channel), kafka_bootstrap, ns)
+        config = settings(database_url, kafka_bootstrap, ns, catalog_process, **overrides)
+        async with (
+            running(SPEC, config) as channel,
+            session_security().channel(catalog_process) as catalog,
+        ):
+            yield Inventory(
+                inventory_pb2_grpc.InventoryServiceStub(channel),
+                kafka_bootstrap,
+                ns,
+                catalog_pb2_grpc.CatalogServiceStub(catalog),
+                f"127.0.0.1:{config.grpc_port}",
+                audit_pb2_grpc.AuditServiceStub(channel),
+            )
 
     return start
 

@@ -10,7 +10,7 @@ from oms.events.v1 import inventory_pb2 as events
 from oms.events.v1 import orders_pb2
 from oms.inventory.v1 import inventory_pb2 as pb
 from services.inventory.tests.integration.conftest import (
-    ADMIN,
+    WAREHOUSE,
     Inventory,
     StartInventory,
     eventually,
@@ -30,7 +30,7 @@ RESERVATION_EVENTS = (
 async def test_a_partial_reservation_waits_and_a_receipt_fills_it_first_placed_first(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, 5)
     first = placed((product, 8))
     late = placed((product, 2))  # placed before `second`, but it arrives last
@@ -57,7 +57,7 @@ async def test_a_partial_reservation_waits_and_a_receipt_fills_it_first_placed_f
                 warehouse_id=warehouse,
                 lines=[pb.ExpectedLine(product_id=product, quantity=10)],
             ),
-            metadata=ADMIN,
+            metadata=WAREHOUSE,
         )
         level = await inventory.level(product, warehouse)
         assert (level.on_hand, level.reserved, level.incoming, level.backordered) == (5, 5, 10, 8)
@@ -69,7 +69,7 @@ async def test_a_partial_reservation_waits_and_a_receipt_fills_it_first_placed_f
                     purchase_order_id="PO-1",
                     lines=[pb.ReceiptLine(product_id=product, quantity=4)],
                 ),
-                metadata=ADMIN,
+                metadata=WAREHOUSE,
             )
             ((_, received),) = await receipts.wait_for(reply.receipt.id)
         assert (received.purchase_order_id, [x.quantity for x in received.lines]) == ("PO-1", [4])
@@ -93,7 +93,7 @@ async def test_a_partial_reservation_waits_and_a_receipt_fills_it_first_placed_f
 async def test_cancelling_releases_everything_and_the_freed_stock_fills_a_backorder(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, 3)
     holder, waiter = placed((product, 3)), placed((product, 2), (new_product(), 1))
     async with inventory.events(*RESERVATION_EVENTS) as log:
@@ -127,7 +127,7 @@ async def test_cancelling_releases_everything_and_the_freed_stock_fills_a_backor
 async def test_changed_lines_release_what_was_cut_and_reserve_or_backorder_what_was_added(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, 5)
     order, waiter = placed((product, 4)), placed((product, 3))
     line = order.lines[0]
@@ -170,7 +170,7 @@ async def test_reservations_of_orders_not_approved_in_time_expire(
     async with start_inventory(
         reservation_ttl_seconds=2.0, expiry_interval_seconds=0.2
     ) as inventory:
-        product, warehouse = new_product(), await inventory.warehouse()
+        product, warehouse = await inventory.product(), await inventory.warehouse()
         await inventory.stock(warehouse, product, 4)
         approved, forgotten, waiter = (
             placed((product, 1)),

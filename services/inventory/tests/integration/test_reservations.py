@@ -6,23 +6,22 @@ import asyncio
 
 import grpc
 import pytest
-from aiokafka import AIOKafkaProducer
 
+from messaging.kafka import make_producer
 from oms.events.v1 import inventory_pb2 as events
 from oms.inventory.v1 import inventory_pb2 as pb
 from services.inventory.tests.integration.conftest import (
-    ADMIN,
+    WAREHOUSE,
     Inventory,
     StartInventory,
-    new_product,
     placed,
     refused,
 )
-from testkit.services import publish
+from testkit.services import operator, publish
 
 
 async def stocked(inventory: Inventory, units: int) -> tuple[str, str]:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, units)
     return product, warehouse
 
@@ -38,11 +37,12 @@ async def test_an_order_is_reserved_then_shipped(inventory: Inventory) -> None:
         level = await inventory.level(product, warehouse)
         assert (level.on_hand, level.reserved, level.available) == (10, 3, 7)
 
+        await inventory.approve(order.order_id)
         shipped = await inventory.stub.ShipOrder(
             pb.ShipOrderRequest(
                 order_id=order.order_id, warehouse_id=warehouse, carrier="DHL", tracking_number="1Z"
             ),
-            metadata=ADMIN,
+            metadata=WAREHOUSE,
         )
         assert shipped.shipment.created_by == "wendy"
         (_, (envelope, dispatched)) = await log.wait_for(order.order_id, count=2)
@@ -124,7 +124,7 @@ async def test_a_redelivered_order_is_reserved_once(inventory: Inventory) -> Non
     async with inventory.events(events.StockReserved, events.StockRejected) as log:
         envelope = await inventory.place(order)
         await log.wait_for(order.order_id)
-        producer = AIOKafkaProducer(bootstrap_servers=inventory.bootstrap)
+        producer = make_producer(operator(inventory.bootstrap), "test-redelivery")
         await producer.start()
         await producer.send_and_wait(
             envelope.topic, envelope.body, key=order.order_id.encode(), headers=envelope.headers()

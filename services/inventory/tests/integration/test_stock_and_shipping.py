@@ -14,11 +14,10 @@ from oms.events.v1 import inventory_pb2 as events
 from oms.events.v1 import orders_pb2, procurement_pb2
 from oms.inventory.v1 import inventory_pb2 as pb
 from services.inventory.tests.integration.conftest import (
-    ADMIN,
+    WAREHOUSE,
     Inventory,
     StartInventory,
     eventually,
-    new_product,
     placed,
     quantities,
     refused,
@@ -29,7 +28,7 @@ async def test_a_split_order_ships_partly_from_two_warehouses_and_travels_to_del
     start_inventory: StartInventory,
 ) -> None:
     async with start_inventory(allocation_policy="split") as inventory:
-        product = new_product()
+        product = await inventory.product()
         second = await inventory.warehouse(priority=2)
         first = await inventory.warehouse(priority=1)
         listed = (await inventory.stub.ListWarehouses(pb.ListWarehousesRequest())).warehouses
@@ -44,6 +43,7 @@ async def test_a_split_order_ships_partly_from_two_warehouses_and_travels_to_del
             await inventory.place(order)
             ((_, reserved),) = await log.wait_for(order.order_id)
             assert quantities(reserved.lines) == sorted([(first, 3), (second, 3)])
+            await inventory.approve(order.order_id)
 
             def ship(warehouse: str, *lines: tuple[str, int]) -> pb.ShipOrderRequest:
                 return pb.ShipOrderRequest(
@@ -54,15 +54,17 @@ async def test_a_split_order_ships_partly_from_two_warehouses_and_travels_to_del
                     lines=[pb.ShipLine(line_id=i, quantity=q) for i, q in lines],
                 )
 
-            too_many = inventory.stub.ShipOrder(ship(first, (line, 4)), metadata=ADMIN)
+            too_many = inventory.stub.ShipOrder(ship(first, (line, 4)), metadata=WAREHOUSE)
             assert await refused(too_many) == grpc.StatusCode.FAILED_PRECONDITION
-            unknown = inventory.stub.ShipOrder(ship(first, ("nope", 1)), metadata=ADMIN)
+            unknown = inventory.stub.ShipOrder(ship(first, ("nope", 1)), metadata=WAREHOUSE)
             assert await refused(unknown) == grpc.StatusCode.FAILED_PRECONDITION
-            zero = inventory.stub.ShipOrder(ship(first, (line, 0)), metadata=ADMIN)
+            zero = inventory.stub.ShipOrder(ship(first, (line, 0)), metadata=WAREHOUSE)
             assert await refused(zero) == grpc.StatusCode.INVALID_ARGUMENT
 
-            part = (await inventory.stub.ShipOrder(ship(first, (line, 2)), metadata=ADMIN)).shipment
-            rest = (await inventory.stub.ShipOrder(ship(second), metadata=ADMIN)).shipment
+            part = (
+                await inventory.stub.ShipOrder(ship(first, (line, 2)), metadata=WAREHOUSE)
+            ).shipment
+            rest = (await inventory.stub.ShipOrder(ship(second), metadata=WAREHOUSE)).shipment
             assert [(x.line_id, x.quantity) for x in part.lines] == [(line, 2)]
             assert [(x.line_id, x.quantity) for x in rest.lines] == [(line, 3)]
             (_, (_, a), (_, b)) = await log.wait_for(order.order_id, count=3)
@@ -74,14 +76,18 @@ async def test_a_split_order_ships_partly_from_two_warehouses_and_travels_to_del
             def status(to: str) -> pb.UpdateShipmentStatusRequest:
                 return pb.UpdateShipmentStatusRequest(shipment_id=part.id, status=to)
 
-            skipped = inventory.stub.UpdateShipmentStatus(status("delivered"), metadata=ADMIN)
+            skipped = inventory.stub.UpdateShipmentStatus(status("delivered"), metadata=WAREHOUSE)
             assert await refused(skipped) == grpc.StatusCode.FAILED_PRECONDITION
-            moved = await inventory.stub.UpdateShipmentStatus(status("in_transit"), metadata=ADMIN)
+            moved = await inventory.stub.UpdateShipmentStatus(
+                status("in_transit"), metadata=WAREHOUSE
+            )
             assert moved.shipment.status == "in_transit"
-            await inventory.stub.UpdateShipmentStatus(status("delivered"), metadata=ADMIN)
-            again = await inventory.stub.UpdateShipmentStatus(status("delivered"), metadata=ADMIN)
+            await inventory.stub.UpdateShipmentStatus(status("delivered"), metadata=WAREHOUSE)
+            again = await inventory.stub.UpdateShipmentStatus(
+                status("delivered"), metadata=WAREHOUSE
+            )
             assert again.shipment.status == "delivered"
-            back = inventory.stub.UpdateShipmentStatus(status("in_transit"), metadata=ADMIN)
+            back = inventory.stub.UpdateShipmentStatus(status("in_transit"), metadata=WAREHOUSE)
             assert await refused(back) == grpc.StatusCode.FAILED_PRECONDITION
             *_, (_, c), (_, d) = await log.wait_for(order.order_id, count=5)
             assert [(x.from_status, x.to_status) for x in (c, d)] == [
@@ -102,7 +108,7 @@ async def test_a_split_order_ships_partly_from_two_warehouses_and_travels_to_del
 async def test_a_transfer_moves_stock_but_never_what_is_reserved(
     inventory: Inventory,
 ) -> None:
-    product = new_product()
+    product = await inventory.product()
     source, target = await inventory.warehouse(), await inventory.warehouse()
     await inventory.stock(source, product, 10)
     order = placed((product, 4))
@@ -116,14 +122,14 @@ async def test_a_transfer_moves_stock_but_never_what_is_reserved(
         )
 
     assert (
-        await refused(inventory.stub.TransferStock(transfer(7), metadata=ADMIN))
+        await refused(inventory.stub.TransferStock(transfer(7), metadata=WAREHOUSE))
         == grpc.StatusCode.FAILED_PRECONDITION
     )
     assert (
-        await refused(inventory.stub.TransferStock(transfer(1, to=source), metadata=ADMIN))
+        await refused(inventory.stub.TransferStock(transfer(1, to=source), metadata=WAREHOUSE))
         == grpc.StatusCode.INVALID_ARGUMENT
     )
-    moved = await inventory.stub.TransferStock(transfer(6), metadata=ADMIN)
+    moved = await inventory.stub.TransferStock(transfer(6), metadata=WAREHOUSE)
     assert (moved.from_level.on_hand, moved.from_level.reserved) == (4, 4)
     assert (moved.to_level.on_hand, moved.to_level.available) == (6, 6)
 
@@ -131,11 +137,11 @@ async def test_a_transfer_moves_stock_but_never_what_is_reserved(
 async def test_low_stock_is_announced_once_per_crossing_of_the_reorder_point(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, 10)
     set_point = await inventory.stub.SetReorderPoint(
         pb.SetReorderPointRequest(product_id=product, warehouse_id=warehouse, reorder_point=5),
-        metadata=ADMIN,
+        metadata=WAREHOUSE,
     )
     assert set_point.level.reorder_point == 5
     async with inventory.events(events.LowStock, events.StockReserved) as log:
@@ -154,12 +160,12 @@ async def test_low_stock_is_announced_once_per_crossing_of_the_reorder_point(
 
 
 async def test_an_authorised_return_is_received_once(inventory: Inventory) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, 1)
     return_id, order_id, line_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     request = pb.ReceiveReturnRequest(return_id=return_id, warehouse_id=warehouse)
     assert (
-        await refused(inventory.stub.ReceiveReturn(request, metadata=ADMIN))
+        await refused(inventory.stub.ReceiveReturn(request, metadata=WAREHOUSE))
         == grpc.StatusCode.NOT_FOUND
     )
     authorized = orders_pb2.ReturnAuthorized(
@@ -186,7 +192,7 @@ async def test_an_authorised_return_is_received_once(inventory: Inventory) -> No
     assert envelope.actor.subject == "wendy"
     assert (await inventory.level(product, warehouse)).on_hand == 3
     assert (
-        await refused(inventory.stub.ReceiveReturn(request, metadata=ADMIN))
+        await refused(inventory.stub.ReceiveReturn(request, metadata=WAREHOUSE))
         == grpc.StatusCode.FAILED_PRECONDITION
     )
     assert (await inventory.level(product, warehouse)).on_hand == 3
@@ -195,14 +201,14 @@ async def test_an_authorised_return_is_received_once(inventory: Inventory) -> No
 async def test_a_retried_receipt_is_applied_once_and_bad_receipts_are_refused(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     receipt = pb.ReceiveGoodsRequest(
         warehouse_id=warehouse,
         lines=[pb.ReceiptLine(product_id=product, quantity=5)],
         receipt_id="R-1",
     )
-    first = await inventory.stub.ReceiveGoods(receipt, metadata=ADMIN)
-    second = await inventory.stub.ReceiveGoods(receipt, metadata=ADMIN)
+    first = await inventory.stub.ReceiveGoods(receipt, metadata=WAREHOUSE)
+    second = await inventory.stub.ReceiveGoods(receipt, metadata=WAREHOUSE)
     assert first.receipt.id == second.receipt.id == "R-1"
     assert (await inventory.level(product, warehouse)).on_hand == 5
     empty = pb.ReceiveGoodsRequest(warehouse_id=warehouse)
@@ -220,7 +226,7 @@ async def _receive(
 ) -> pb.ReceiveReturnResponse | None:
     """The receipt, or None while the return is not known as authorised yet."""
     try:
-        return await inventory.stub.ReceiveReturn(request, metadata=ADMIN)
+        return await inventory.stub.ReceiveReturn(request, metadata=WAREHOUSE)
     except grpc.aio.AioRpcError as error:
         if error.code() != grpc.StatusCode.NOT_FOUND:
             raise
@@ -230,7 +236,7 @@ async def _receive(
 async def test_a_purchase_order_sent_to_its_supplier_is_incoming_until_received(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     issued = procurement_pb2.PurchaseOrderIssued(
         purchase_order_id="po-77",
         number="PO-2026-000077",
@@ -251,7 +257,7 @@ async def test_a_purchase_order_sent_to_its_supplier_is_incoming_until_received(
             purchase_order_id="po-77",
             lines=[pb.ReceiptLine(product_id=product, quantity=5)],
         ),
-        metadata=ADMIN,
+        metadata=WAREHOUSE,
     )
     level = await inventory.level(product, warehouse)
     assert (level.on_hand, level.incoming) == (5, 7)
@@ -264,14 +270,14 @@ async def _equals(value: Awaitable[int], expected: int) -> bool:
 async def test_goods_that_arrive_before_their_purchase_order_is_announced_still_count(
     inventory: Inventory,
 ) -> None:
-    product, warehouse = new_product(), await inventory.warehouse()
+    product, warehouse = await inventory.product(), await inventory.warehouse()
     await inventory.stub.ReceiveGoods(
         pb.ReceiveGoodsRequest(
             warehouse_id=warehouse,
             purchase_order_id="po-88",
             lines=[pb.ReceiptLine(product_id=product, quantity=4)],
         ),
-        metadata=ADMIN,
+        metadata=WAREHOUSE,
     )
     issued = procurement_pb2.PurchaseOrderIssued(
         purchase_order_id="po-88",

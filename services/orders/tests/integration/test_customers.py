@@ -1,18 +1,22 @@
 """The customer master against the real broker and database: accounts in, events out, billing's
-balances in, and the credit position the order use cases read."""
+balances in, the credit position the order use cases read, finance's hold on credit terms and the
+change log of every account."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 
 import grpc
 import pytest
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from oms.audit.v1 import audit_pb2, audit_pb2_grpc
 from oms.events.v1 import billing_pb2
 from oms.events.v1 import orders_pb2 as events
 from oms.orders.v1 import customers_pb2 as pb
@@ -28,7 +32,7 @@ from testkit.services import EventLog, as_user, free_port, namespace, publish, r
 
 SALES = as_user("sam", "sales")
 FINANCE = as_user("fiona", "finance")
-Env = tuple[customers_pb2_grpc.CustomersServiceStub, str, str]
+Env = tuple[customers_pb2_grpc.CustomersServiceStub, str, str, grpc.aio.Channel]
 
 
 @pytest.fixture
@@ -46,7 +50,7 @@ async def customers(
         catalog_target=f"127.0.0.1:{free_port()}",  # customers never ask the catalog
     )
     async with running(SPEC, settings) as channel:
-        yield customers_pb2_grpc.CustomersServiceStub(channel), ns, url
+        yield customers_pb2_grpc.CustomersServiceStub(channel), ns, url, channel
 
 
 def an_account(
@@ -93,19 +97,19 @@ async def _position(url: str, customer_id: str) -> CreditPosition | None:
 async def test_an_account_is_opened_and_announced_with_its_terms(
     customers: Env, kafka_bootstrap: str
 ) -> None:
-    stub, ns, url = customers
+    stub, ns, url, _ = customers
     async with EventLog(kafka_bootstrap, [events.CustomerRegistered], ns) as log:
         created = (
             await stub.CreateCustomer(
-                pb.CreateCustomerRequest(customer=an_account()), metadata=SALES
+                pb.CreateCustomerRequest(customer=an_account()), metadata=FINANCE
             )
         ).customer
         ((envelope, registered),) = await log.wait_for(created.id)
-    assert (created.name, created.version, created.created_by) == ("Acme GmbH", 1, "sam")
+    assert (created.name, created.version, created.created_by) == ("Acme GmbH", 1, "fiona")
     assert (created.credit_limit.amount, created.billing_address.country) == ("5000.00", "DE")
     assert not created.HasField("shipping_address")
     assert envelope.type == "oms.orders.CustomerRegistered.v1"
-    assert (envelope.key, envelope.actor.subject) == (created.id, "sam")
+    assert (envelope.key, envelope.actor.subject) == (created.id, "fiona")
     assert isinstance(registered, events.CustomerRegistered)
     assert registered.customer == events.CustomerAccount(
         customer_id=created.id,
@@ -131,41 +135,64 @@ async def test_an_account_is_opened_and_announced_with_its_terms(
         await engine.dispose()
 
 
-async def test_an_update_replaces_every_field_and_announces_the_change(
+async def test_an_update_replaces_what_it_names_keeps_the_rest_and_is_announced(
     customers: Env, kafka_bootstrap: str
 ) -> None:
-    stub, ns, _ = customers
+    stub, ns, _, _ = customers
     created = (
-        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=an_account()), metadata=SALES)
+        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=an_account()), metadata=FINANCE)
     ).customer
-    replacement = pb.CustomerInput(
-        name="Acme AG", kind="company", currency="CHF", payment_terms="10 days net"
+    renamed = pb.UpdateCustomerRequest(
+        customer_id=created.id, customer=pb.CustomerInput(name="Acme AG"), version=1
     )
     async with EventLog(kafka_bootstrap, [events.CustomerChanged], ns) as log:
-        updated = (
-            await stub.UpdateCustomer(
-                pb.UpdateCustomerRequest(customer_id=created.id, customer=replacement, version=1),
-                metadata=FINANCE,
-            )
-        ).customer
+        updated = (await stub.UpdateCustomer(renamed, metadata=SALES)).customer
         ((envelope, changed),) = await log.wait_for(created.id)
-    assert (updated.name, updated.currency, updated.version) == ("Acme AG", "CHF", 2)
-    assert (updated.created_by, updated.updated_by) == ("sam", "fiona")
-    assert not updated.HasField("credit_limit")  # no limit any more
-    assert (list(updated.contacts), updated.HasField("billing_address")) == ([], False)
+    # what the update left out stays: the limit, the terms, the contacts, the address
+    assert (updated.name, updated.version, updated.updated_by) == ("Acme AG", 2, "sam")
+    assert (updated.credit_limit, updated.payment_terms) == (
+        created.credit_limit,
+        created.payment_terms,
+    )
+    assert (updated.contacts, updated.billing_address) == (
+        created.contacts,
+        created.billing_address,
+    )
     assert envelope.type == "oms.orders.CustomerChanged.v1"
     assert isinstance(changed, events.CustomerChanged)
-    assert (changed.customer.name, changed.customer.currency) == ("Acme AG", "CHF")
-    assert not changed.customer.HasField("credit_limit")
+    assert (changed.customer.name, changed.customer.credit_limit.amount) == ("Acme AG", "5000.00")
 
-    stale = pb.UpdateCustomerRequest(customer_id=created.id, customer=replacement, version=1)
-    with pytest.raises(grpc.aio.AioRpcError) as refused:
-        await stub.UpdateCustomer(stale, metadata=FINANCE)
-    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    # a mask names what to replace, so a field it names and leaves out is cleared
+    cleared = pb.UpdateCustomerRequest(
+        customer_id=created.id,
+        customer=pb.CustomerInput(currency="CHF"),
+        update_mask=FieldMask(paths=["currency", "credit_limit", "contacts", "billing_address"]),
+    )
+    updated = (await stub.UpdateCustomer(cleared, metadata=FINANCE)).customer
+    assert (updated.currency, updated.name, updated.HasField("credit_limit")) == (
+        "CHF",
+        "Acme AG",
+        False,
+    )
+    assert (list(updated.contacts), updated.HasField("billing_address")) == ([], False)
+
+    unknown = pb.UpdateCustomerRequest(
+        customer_id=created.id, update_mask=FieldMask(paths=["credit_limit.amount"])
+    )
+    stale = pb.UpdateCustomerRequest(customer_id=created.id, customer=renamed.customer, version=1)
+    for request, code, field in (
+        (unknown, grpc.StatusCode.INVALID_ARGUMENT, ["update_mask"]),
+        (stale, grpc.StatusCode.FAILED_PRECONDITION, []),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.UpdateCustomer(request, metadata=FINANCE)
+        assert refused.value.code() == code
+        assert [v.field for v in violations_of(refused.value)] == field
     for missing in (
         stub.GetCustomer(pb.GetCustomerRequest(customer_id="nobody")),
         stub.UpdateCustomer(
-            pb.UpdateCustomerRequest(customer_id="nobody", customer=replacement), metadata=SALES
+            pb.UpdateCustomerRequest(customer_id="nobody", customer=renamed.customer),
+            metadata=SALES,
         ),
     ):
         with pytest.raises(grpc.aio.AioRpcError) as not_found:
@@ -173,15 +200,74 @@ async def test_an_update_replaces_every_field_and_announces_the_change(
         assert not_found.value.code() == grpc.StatusCode.NOT_FOUND
 
 
+async def test_only_finance_sets_credit_limits_and_terms_and_the_log_keeps_each_change(
+    customers: Env,
+) -> None:
+    stub, _, _, channel = customers
+    with_limit = pb.CreateCustomerRequest(customer=an_account())
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await stub.CreateCustomer(with_limit, metadata=SALES)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert [v.field for v in violations_of(refused.value)] == ["credit_limit"]
+    opened = (
+        await stub.CreateCustomer(
+            pb.CreateCustomerRequest(customer=an_account(credit_limit=None)), metadata=SALES
+        )
+    ).customer
+    assert (opened.HasField("credit_limit"), opened.payment_terms) == (False, "30 days net")
+
+    def change(**fields: object) -> pb.UpdateCustomerRequest:
+        return pb.UpdateCustomerRequest(
+            customer_id=opened.id,
+            customer=pb.CustomerInput(**fields),  # type: ignore[arg-type]
+        )
+
+    raise_limit = change(credit_limit=MoneyMessage(amount="900.00", currency="EUR"))
+    for request, field in (
+        (raise_limit, "credit_limit"),
+        (change(payment_terms="365 days net"), "payment_terms"),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as denied:
+            await stub.UpdateCustomer(request, metadata=SALES)
+        assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert [v.field for v in violations_of(denied.value)] == [field]
+    raised = (await stub.UpdateCustomer(raise_limit, metadata=FINANCE)).customer
+    assert (raised.credit_limit.amount, raised.version) == ("900.00", 2)
+
+    audit = audit_pb2_grpc.AuditServiceStub(channel)
+    log = await audit.ListAuditEntries(
+        audit_pb2.ListAuditEntriesRequest(entity_type="customer", entity_id=opened.id),
+        metadata=FINANCE,
+    )
+    newest, first = log.entries
+    assert (first.action, first.actor, newest.action, newest.actor) == (
+        "created",
+        "sam",
+        "changed",
+        "fiona",
+    )
+    assert json.loads(newest.before_json) == {"credit_limit": None}
+    assert json.loads(newest.after_json) == {"credit_limit": "900.00 EUR"}
+
+
+async def test_a_channel_registers_a_guest_buyer(customers: Env) -> None:
+    stub, _, _, _ = customers
+    guest = pb.CustomerInput(name="Jo Shopper", kind="guest", currency="EUR", email="jo@x.example")
+    created = (
+        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=guest), metadata=SALES)
+    ).customer
+    assert (created.kind, created.HasField("credit_limit")) == ("guest", False)
+
+
 async def test_customers_are_listed_by_name_filtered_and_paged_with_a_cursor(
     customers: Env,
 ) -> None:
-    stub, _, _ = customers
+    stub, _, _, _ = customers
     names = ["Beta & Co", "alpha tools", "Alpha Works", "Gamma 100% Ltd", "Alphabet", "Delta"]
     for i, name in enumerate(names):
         group = "retail" if i % 2 else "wholesale"
         request = pb.CreateCustomerRequest(customer=an_account(name, group))
-        await stub.CreateCustomer(request, metadata=SALES)
+        await stub.CreateCustomer(request, metadata=FINANCE)
 
     async def everything(**filters: object) -> list[list[str]]:
         pages, token = [], ""
@@ -216,16 +302,14 @@ async def test_customers_are_listed_by_name_filtered_and_paged_with_a_cursor(
         assert [v.field for v in violations_of(refused.value)] == [field]
 
 
-async def test_billings_balances_feed_the_credit_position_in_the_customers_currency(
+async def test_billings_balances_in_every_currency_feed_the_credit_position(
     customers: Env, kafka_bootstrap: str
 ) -> None:
-    stub, ns, url = customers
+    stub, ns, url, _ = customers
     created = (
-        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=an_account()), metadata=SALES)
+        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=an_account()), metadata=FINANCE)
     ).customer
-    assert await _position(url, created.id) == CreditPosition(
-        Money(Decimal("5000.00"), "EUR"), Money.zero("EUR")
-    )
+    assert await _position(url, created.id) == CreditPosition(Money(Decimal("5000.00"), "EUR"))
 
     def balance(amount: str, currency: str) -> billing_pb2.CustomerBalanceChanged:
         return billing_pb2.CustomerBalanceChanged(
@@ -234,7 +318,10 @@ async def test_billings_balances_feed_the_credit_position_in_the_customers_curre
 
     for event in (balance("120.00", "EUR"), balance("999.00", "USD"), balance("1250.50", "EUR")):
         await publish(kafka_bootstrap, event, key=created.id, namespace=ns)
-    expected = CreditPosition(Money(Decimal("5000.00"), "EUR"), Money(Decimal("1250.50"), "EUR"))
+    expected = CreditPosition(
+        Money(Decimal("5000.00"), "EUR"),
+        (Money(Decimal("1250.50"), "EUR"), Money(Decimal("999.00"), "USD")),
+    )
     for _ in range(150):
         if await _position(url, created.id) == expected:
             break
@@ -262,7 +349,7 @@ async def test_billings_balances_feed_the_credit_position_in_the_customers_curre
 async def test_bad_accounts_are_refused_field_by_field_and_nothing_is_stored(
     customers: Env,
 ) -> None:
-    stub, _, url = customers
+    stub, _, url, _ = customers
     cases = [
         (an_account(name=" ", kind="robot"), ["name", "kind"]),
         (
@@ -294,7 +381,7 @@ async def test_bad_accounts_are_refused_field_by_field_and_nothing_is_stored(
         assert [v.field for v in violations_of(refused.value)] == fields
 
     created = (
-        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=an_account()), metadata=SALES)
+        await stub.CreateCustomer(pb.CreateCustomerRequest(customer=an_account()), metadata=FINANCE)
     ).customer
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await stub.UpdateCustomer(

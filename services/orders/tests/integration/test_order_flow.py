@@ -9,57 +9,16 @@ import uuid
 import grpc
 import pytest
 
-from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from oms.events.v1 import billing_pb2, inventory_pb2, orders_pb2
 from oms.orders.v1 import orders_pb2 as pb
-from oms.orders.v1 import orders_pb2_grpc
-from oms.types.v1.types_pb2 import Money
 from servicekit.grpc import violations_of
+from services.orders.tests.integration.conftest import Env, a_product, an_order
+from services.orders.tests.integration.conftest import until as _until
 from testkit.services import EventLog, as_user, publish
 
 SALES = as_user("sam", "sales")
 DESK = as_user("olga", "order-desk")
 WAREHOUSE = as_user("walt", "warehouse")
-Env = tuple[orders_pb2_grpc.OrdersServiceStub, str, str]
-
-
-async def a_product(
-    catalog: str, price: str = "12.50", currency: str = "EUR", cost: str = "7.00"
-) -> str:
-    async with grpc.aio.insecure_channel(catalog) as channel:
-        reply = await catalog_pb2_grpc.CatalogServiceStub(channel).CreateProduct(
-            catalog_pb2.CreateProductRequest(
-                sku=f"SKU-{uuid.uuid4().hex[:8]}",
-                name="Widget",
-                list_price=Money(amount=price, currency=currency),
-                cost=cost,
-            )
-        )
-    return str(reply.product.id)
-
-
-def an_order(
-    product: str, quantity: int = 3, order_type: str = "", customer: str = "C-1"
-) -> pb.PlaceSalesOrderRequest:
-    return pb.PlaceSalesOrderRequest(
-        customer_id=customer,
-        currency="EUR",
-        order_type=order_type,
-        lines=[
-            pb.PlaceSalesOrderLine(product_id=product, quantity=quantity, needed_by="2026-12-15")
-        ],
-    )
-
-
-async def _until(
-    stub: orders_pb2_grpc.OrdersServiceStub, order_id: str, status: str, field: str = "status"
-) -> pb.SalesOrder:
-    for _ in range(150):
-        order = (await stub.GetSalesOrder(pb.GetSalesOrderRequest(order_id=order_id))).order
-        if getattr(order, field) == status:
-            return order
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"order {order_id} has {field} {getattr(order, field)}, not {status}")
 
 
 def _reserved(order: pb.SalesOrder, quantity: int) -> inventory_pb2.ReservedLine:
@@ -78,19 +37,23 @@ def _shipment(order: pb.SalesOrder, quantity: int) -> inventory_pb2.ShipmentDisp
 
 
 async def test_a_standard_order_is_approved_reserved_shipped_and_journalled(
-    env: Env, catalog: str, kafka_bootstrap: str
+    env: Env, catalog: str, kafka_bootstrap: str, customer: str
 ) -> None:
     stub, ns, _ = env
     product = await a_product(catalog)
     kinds = [orders_pb2.SalesOrderPlaced, orders_pb2.SalesOrderApproved]
     async with EventLog(kafka_bootstrap, kinds, ns) as log:
-        order = (await stub.PlaceSalesOrder(an_order(product), metadata=SALES)).order
+        order = (
+            await stub.PlaceSalesOrder(an_order(product, customer=customer), metadata=SALES)
+        ).order
         found = await log.wait_for(order.id, count=4)
     names = [type(event).__name__ for _, event in found]
     assert names[0] == "SalesOrderPlaced"
     assert "SalesOrderApproved" in names
     assert (order.status, order.total.amount, order.salesperson) == ("execution", "37.50", "sam")
-    assert (order.estimated_cost, order.lines[0].needed_by) == ("21.00", "2026-12-15")
+    assert (order.estimated_cost, order.lines[0].needed_by) == ("", "2026-12-15")  # not sales'
+    as_desk = await stub.GetSalesOrder(pb.GetSalesOrderRequest(order_id=order.id), metadata=DESK)
+    assert (as_desk.order.estimated_cost, as_desk.order.lines[0].unit_cost) == ("21.00", "7.00")
 
     reserved = inventory_pb2.StockReserved(order_id=order.id, lines=[_reserved(order, 3)])
     await publish(kafka_bootstrap, reserved, key=order.id, namespace=ns)
@@ -113,11 +76,13 @@ async def test_a_standard_order_is_approved_reserved_shipped_and_journalled(
 
 
 async def test_backordered_goods_ship_in_two_parts_are_paid_and_the_order_closes(
-    env: Env, catalog: str, kafka_bootstrap: str
+    env: Env, catalog: str, kafka_bootstrap: str, customer: str
 ) -> None:
     stub, ns, _ = env
     order = (
-        await stub.PlaceSalesOrder(an_order(await a_product(catalog), 5), metadata=SALES)
+        await stub.PlaceSalesOrder(
+            an_order(await a_product(catalog), 5, customer=customer), metadata=SALES
+        )
     ).order
     line = order.lines[0]
     partly = inventory_pb2.StockPartiallyReserved(
@@ -148,10 +113,14 @@ async def test_backordered_goods_ship_in_two_parts_are_paid_and_the_order_closes
 
 
 async def test_a_stock_rejection_cancels_the_order_with_its_reason(
-    env: Env, catalog: str, kafka_bootstrap: str
+    env: Env, catalog: str, kafka_bootstrap: str, customer: str
 ) -> None:
     stub, ns, _ = env
-    order = (await stub.PlaceSalesOrder(an_order(await a_product(catalog)), metadata=SALES)).order
+    order = (
+        await stub.PlaceSalesOrder(
+            an_order(await a_product(catalog), customer=customer), metadata=SALES
+        )
+    ).order
     rejected = inventory_pb2.StockRejected(order_id=order.id, reason="insufficient stock for SKU-1")
     await publish(kafka_bootstrap, rejected, key=order.id, namespace=ns)
     found = await _until(stub, order.id, "cancelled")
@@ -162,11 +131,12 @@ async def test_a_stock_rejection_cancels_the_order_with_its_reason(
 
 
 async def test_a_contract_moves_only_as_its_pipeline_and_roles_allow(
-    env: Env, catalog: str
+    env: Env, catalog: str, customer: str
 ) -> None:
     stub, _, _ = env
     placed = await stub.PlaceSalesOrder(
-        an_order(await a_product(catalog), order_type="contract"), metadata=SALES
+        an_order(await a_product(catalog), order_type="contract", customer=customer),
+        metadata=SALES,
     )
     order = placed.order
     assert (order.status, list(order.next_stages)) == ("request", ["approval", "cancelled"])
@@ -201,14 +171,18 @@ async def test_a_contract_moves_only_as_its_pipeline_and_roles_allow(
 
 
 async def test_cancel_change_return_and_costs_are_announced_and_journalled(
-    env: Env, catalog: str, kafka_bootstrap: str
+    env: Env, catalog: str, kafka_bootstrap: str, customer: str
 ) -> None:
     stub, ns, _ = env
     product = await a_product(catalog)
-    kept = (await stub.PlaceSalesOrder(an_order(product, 4), metadata=SALES)).order
-    dropped = (await stub.PlaceSalesOrder(an_order(product, 1), metadata=SALES)).order
     kinds = [orders_pb2.SalesOrderCancelled, orders_pb2.ReturnAuthorized]
     async with EventLog(kafka_bootstrap, kinds, ns) as log:
+        kept = (
+            await stub.PlaceSalesOrder(an_order(product, 4, customer=customer), metadata=SALES)
+        ).order
+        dropped = (
+            await stub.PlaceSalesOrder(an_order(product, 1, customer=customer), metadata=SALES)
+        ).order
         with pytest.raises(grpc.aio.AioRpcError) as no_right:
             await stub.CancelSalesOrder(
                 pb.CancelSalesOrderRequest(order_id=dropped.id, reason="x"), metadata=SALES
@@ -237,9 +211,10 @@ async def test_cancel_change_return_and_costs_are_announced_and_journalled(
             ),
             metadata=DESK,
         )
-        # every event of the order's topic: the move, then what it announces
-        on_dropped = [e for _, e in await log.wait_for(dropped.id, count=2)]
-        on_kept = [e for _, e in await log.wait_for(kept.id, count=3)]
+        # every event of the order's topic: placed, request -> approval -> execution, approved,
+        # then the moves and what they announce
+        on_dropped = [e for _, e in await log.wait_for(dropped.id, count=6)]
+        on_kept = [e for _, e in await log.wait_for(kept.id, count=7)]
     (cancelled,) = [e for e in on_dropped if isinstance(e, orders_pb2.SalesOrderCancelled)]
     assert cancelled.reason == "customer withdrew"
     assert any(isinstance(e, orders_pb2.SalesOrderLinesChanged) for e in on_kept)
@@ -282,10 +257,11 @@ async def test_cancel_change_return_and_costs_are_announced_and_journalled(
     assert any(n.startswith("return ") and "received" in n for n in notes)
 
 
-async def test_the_order_desk_query_filters_pages_and_totals(env: Env, catalog: str) -> None:
+async def test_the_order_desk_query_filters_pages_and_totals(
+    env: Env, catalog: str, customer: str
+) -> None:
     stub, _, _ = env
     product = await a_product(catalog)
-    customer = f"C-{uuid.uuid4().hex[:6]}"
     for quantity in (1, 2, 3):
         await stub.PlaceSalesOrder(an_order(product, quantity, customer=customer), metadata=SALES)
     await stub.PlaceSalesOrder(
@@ -309,11 +285,10 @@ async def test_the_order_desk_query_filters_pages_and_totals(env: Env, catalog: 
 
 
 async def test_bad_orders_are_refused_field_by_field_and_nothing_is_written(
-    env: Env, catalog: str
+    env: Env, catalog: str, customer: str
 ) -> None:
     stub, _, _ = env
     usd = await a_product(catalog, currency="USD")
-    customer = f"C-{uuid.uuid4().hex[:6]}"
     cases = [
         (an_order(str(uuid.uuid4()), customer=customer), ["lines[0].product_id"]),
         (an_order(usd, customer=customer), ["currency"]),
@@ -330,11 +305,13 @@ async def test_bad_orders_are_refused_field_by_field_and_nothing_is_written(
 
 
 async def test_an_invoice_that_overtakes_its_shipment_still_settles_the_order(
-    env: Env, catalog: str, kafka_bootstrap: str
+    env: Env, catalog: str, kafka_bootstrap: str, customer: str
 ) -> None:
     stub, ns, _ = env
     order = (
-        await stub.PlaceSalesOrder(an_order(await a_product(catalog), quantity=1), metadata=SALES)
+        await stub.PlaceSalesOrder(
+            an_order(await a_product(catalog), quantity=1, customer=customer), metadata=SALES
+        )
     ).order
     invoiced = billing_pb2.InvoiceIssued(invoice_id="i1", order_id=order.id, shipment_id="s1")
     await publish(kafka_bootstrap, invoiced, key=order.id, namespace=ns)

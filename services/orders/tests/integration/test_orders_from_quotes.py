@@ -1,4 +1,6 @@
-"""An accepted quote becomes a sales order with the quote's own document, proven first."""
+"""An accepted quote becomes a sales order with the quote's own document, proven first, and goes
+through credit control as any order: approved (and announced so) for a registered customer in
+credit, held at approval for a customer the master does not know."""
 
 from __future__ import annotations
 
@@ -6,12 +8,10 @@ import uuid
 
 from oms.events.v1 import orders_pb2, quoting_pb2
 from oms.orders.v1 import orders_pb2 as pb
-from oms.orders.v1 import orders_pb2_grpc
 from pricing.documents import verify
+from services.orders.tests.integration.conftest import Env
 from testkit.documents import a_priced_document
 from testkit.services import EventLog, dead_letter, publish
-
-Env = tuple[orders_pb2_grpc.OrdersServiceStub, str, str]
 
 
 def accepted() -> quoting_pb2.QuoteAccepted:
@@ -54,6 +54,11 @@ async def test_the_order_has_the_quote_figures_and_picks_a_kit_by_its_parts(
         "quote",
         quote.document.breakdown.total,
     )
+    # C-7 is no customer of the master: credit cannot be checked, so the order waits
+    assert (order.status, order.credit_hold) == (
+        "approval",
+        "customer C-7 is not registered: credit is unknown",
+    )
     verify(order.document)
     listed = await stub.ListSalesOrders(pb.ListSalesOrdersRequest(customer_id="C-7"))
     assert [o.id for o in listed.orders] == [quote.target_id]
@@ -85,3 +90,22 @@ async def test_a_quote_accepted_for_invoicing_makes_no_order(
         await log.wait_for(to_order.target_id)
     listed = await stub.ListSalesOrders(pb.ListSalesOrdersRequest(customer_id=to_order.customer_id))
     assert [o.id for o in listed.orders] == [to_order.target_id]
+
+
+async def test_a_quote_for_a_registered_customer_in_credit_is_approved_and_announced(
+    env: Env, kafka_bootstrap: str, customer: str
+) -> None:
+    stub, ns, _ = env
+    quote = accepted()
+    quote.customer_id = customer
+    async with EventLog(kafka_bootstrap, [orders_pb2.SalesOrderApproved], ns) as log:
+        await publish(kafka_bootstrap, quote, key=quote.quote_id, namespace=ns)
+        found = await log.wait_for(quote.target_id, count=4)
+    assert [type(event).__name__ for _, event in found] == [
+        "SalesOrderPlaced",
+        "SalesOrderStatusChanged",
+        "SalesOrderStatusChanged",
+        "SalesOrderApproved",
+    ]
+    order = (await stub.GetSalesOrder(pb.GetSalesOrderRequest(order_id=quote.target_id))).order
+    assert (order.status, order.credit_hold) == ("execution", "")

@@ -12,7 +12,10 @@ from orders.domain.customers import (
     MoneyInput,
     check_input,
     credit_position,
+    finance_changes,
+    merged,
     open_account,
+    recorded,
 )
 from pricing.money import Money
 from servicekit.errors import InvalidArgument
@@ -151,9 +154,51 @@ def test_an_update_replaces_everything_and_counts_the_version() -> None:
     assert (changed.created_at, changed.updated_at) == (NOW, later)
 
 
-def test_the_credit_position_is_in_the_customers_currency() -> None:
-    balances = {"EUR": Decimal("250.500000"), "USD": Decimal("99")}
+def test_the_credit_position_keeps_the_balance_owed_in_every_currency() -> None:
+    balances = {"USD": Decimal("99"), "EUR": Decimal("250.500000"), "CHF": Decimal(0)}
     assert credit_position("EUR", Decimal("1000.000000"), balances) == CreditPosition(
-        Money(Decimal("1000.00"), "EUR"), Money(Decimal("250.50"), "EUR")
+        Money(Decimal("1000.00"), "EUR"),
+        (Money(Decimal("250.50"), "EUR"), Money(Decimal("99.00"), "USD")),
     )
-    assert credit_position("GBP", None, balances) == CreditPosition(None, Money.zero("GBP"))
+    assert credit_position("GBP", None, {}) == CreditPosition(None, ())
+
+
+def test_an_update_keeps_what_it_does_not_name_and_clears_what_it_names_empty() -> None:
+    current = check_input(GOOD)
+    given = CustomerInput(name="Acme AG", kind="", currency="", email="new@acme.example")
+    kept = check_input(merged(current, given, ["name", "email"]))
+    assert (kept.name, kept.email) == ("Acme AG", "new@acme.example")
+    assert (kept.credit_limit, kept.payment_terms, kept.contacts) == (
+        current.credit_limit,
+        current.payment_terms,
+        current.contacts,
+    )
+    cleared = check_input(merged(current, given, ["credit_limit", "shipping_address"]))
+    assert (cleared.credit_limit, cleared.shipping_address, cleared.name) == (
+        None,
+        None,
+        "Acme GmbH",
+    )
+    assert check_input(merged(current, given, [])) == current
+
+
+def test_credit_limits_and_payment_terms_are_what_finance_alone_changes() -> None:
+    current = check_input(GOOD)
+    assert finance_changes(current, replace(current, name="Acme AG", email="")) == []
+    assert finance_changes(current, replace(current, credit_limit=None)) == ["credit_limit"]
+    assert finance_changes(current, replace(current, payment_terms="90 days")) == ["payment_terms"]
+    # a new account: a limit is finance's to grant; the terms it opens with are the seller's
+    assert finance_changes(None, current) == ["credit_limit"]
+    assert finance_changes(None, replace(current, credit_limit=None)) == []
+
+
+def test_a_channel_registers_a_guest_buyer() -> None:
+    guest = check_input(CustomerInput(name="Jo Shopper", kind="guest", currency="EUR"))
+    assert guest.kind == "guest"
+
+
+def test_the_change_log_keeps_money_as_text_and_addresses_as_objects() -> None:
+    kept = recorded(check_input(GOOD))
+    assert kept["credit_limit"] == "10000.00 EUR"
+    assert kept["billing_address"]["city"] == "Berlin"
+    assert kept["contacts"][0]["name"] == "Ada Buyer"

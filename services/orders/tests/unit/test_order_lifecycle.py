@@ -8,16 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orders.domain import pipeline as stages
-from orders.domain.model import (
-    CatalogProduct,
-    Exposure,
-    OrderRequest,
-    SalesOrder,
-    check_request,
-    forecast,
-    place,
-)
+from orders.domain.credit import Exposure
+from orders.domain.model import SalesOrder, forecast
 from orders.domain.pipeline import CONTRACT, STANDARD, from_definition, to_definition
+from orders.domain.placing import CatalogProduct, OrderRequest, Placer, check_request, place
 from pricing.money import Money
 from servicekit.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 
@@ -36,16 +30,20 @@ CATALOG = {
 }
 
 
+NO_LIMIT = Exposure(None)
+ALICE = Placer("alice", "alice", "north")
+
+
 def an_order(*lines: tuple[str, int], order_type: str = "standard") -> SalesOrder:
     request = OrderRequest(
         "C-1", "EUR", [(p, q, "2026-12-01") for p, q in lines], "", order_type=order_type
     )
-    return place(request, CATALOG, NOW, "alice")
+    return place(request, CATALOG, NOW, ALICE)
 
 
 def executing(*lines: tuple[str, int]) -> SalesOrder:
     order = an_order(*lines)
-    order.advance(STANDARD, None)
+    order.advance(STANDARD, NO_LIMIT)
     return order
 
 
@@ -53,7 +51,12 @@ def test_an_order_is_priced_from_the_catalog_and_rounded_per_line() -> None:
     order = an_order(("p1", 3), ("p2", 3))
     assert [line.total.amount for line in order.lines] == [Decimal("37.50"), Decimal("1.00")]
     assert order.total == Money.of("38.50", "EUR")
-    assert (order.channel, order.status, order.salesperson) == ("direct", "request", "alice")
+    assert (order.channel, order.status, order.salesperson, order.team) == (
+        "direct",
+        "request",
+        "alice",
+        "north",
+    )
     assert order.lines[0].needed_by is not None
     assert (order.lines[0].unit_cost, order.lines[0].category_id) == (Decimal("7.00"), "cat-a")
 
@@ -90,33 +93,62 @@ def test_a_standard_order_in_credit_goes_straight_to_execution_with_its_cost_fix
 
 def test_an_order_over_the_credit_limit_stops_at_approval_with_the_figures() -> None:
     order = an_order(("p1", 8))  # 100.00 EUR
-    exposure = Exposure(Money.of("500", "EUR"), Money.of("350", "EUR"), Money.of("60", "EUR"))
+    exposure = Exposure(Money.of("500", "EUR"), (Money.of("350", "EUR"),), (Money.of("60", "EUR"),))
     order.advance(STANDARD, exposure)
     assert order.status == "approval"
-    assert "credit limit 500.00 EUR exceeded: exposure would be 510.00 EUR" in order.credit_hold
+    assert order.credit_hold == (
+        "credit limit 500.00 EUR exceeded: exposure would be 510.00 EUR (open invoices"
+        " 350.00 EUR, open orders 60.00 EUR, this order 100.00 EUR)"
+    )
+    assert order.announce == ["held"]
     with pytest.raises(FailedPrecondition):
         order.transition(STANDARD, "execution", ["order-desk"], {}, "", False, exposure)
     with pytest.raises(PermissionDenied, match="finance"):
         order.transition(STANDARD, "execution", ["order-desk"], {}, "", True, exposure)
     order.transition(STANDARD, "execution", ["finance", "order-desk"], {}, "ok'd", True, exposure)
     assert (order.status, order.credit_hold) == ("execution", "")
+    assert order.announce == ["held", "released", "approved"]
+    assert order.released == "released by finance: ok'd"
+
+
+def test_finance_alone_releases_a_credit_hold_though_the_pipeline_names_the_order_desk() -> None:
+    order = an_order(("p1", 8))
+    exposure = Exposure(Money.of("50", "EUR"))
+    order.advance(STANDARD, exposure)
+    with pytest.raises(PermissionDenied, match="order-desk"):  # no release: a normal move
+        order.transition(STANDARD, "execution", ["finance"], {}, "", False, exposure)
+    order.transition(STANDARD, "execution", ["finance"], {}, "", True, exposure)
+    assert order.status == "execution"
+
+
+def test_an_order_in_credit_again_is_released_when_the_order_desk_moves_it_on() -> None:
+    order = an_order(("p1", 8))
+    order.advance(STANDARD, Exposure(Money.of("50", "EUR")))
+    order.transition(STANDARD, "execution", ["order-desk"], {}, "", False, NO_LIMIT)
+    assert (order.announce, order.released) == (["held", "released", "approved"], "in credit")
+
+
+def test_after_an_event_no_automatic_move_enters_execution_unchecked() -> None:
+    order = an_order(("p1", 1))
+    order.advance(STANDARD, None)
+    assert (order.status, order.announce) == ("approval", [])
 
 
 def test_the_pipeline_refuses_a_forbidden_move_a_wrong_role_and_a_missing_field() -> None:
     order = an_order(("p1", 1), order_type="contract")
-    order.advance(CONTRACT, None)
+    order.advance(CONTRACT, NO_LIMIT)
     assert order.status == "request"  # nothing automatic for contracts
     with pytest.raises(FailedPrecondition, match="from request to shipped"):
-        order.transition(CONTRACT, "shipped", ["admin"], {}, "", False, None)
+        order.transition(CONTRACT, "shipped", ["admin"], {}, "", False, NO_LIMIT)
     with pytest.raises(PermissionDenied):
-        order.transition(CONTRACT, "approval", ["warehouse"], {}, "", False, None)
-    order.transition(CONTRACT, "approval", ["sales"], {}, "", False, None)
+        order.transition(CONTRACT, "approval", ["warehouse"], {}, "", False, NO_LIMIT)
+    order.transition(CONTRACT, "approval", ["sales"], {}, "", False, NO_LIMIT)
     with pytest.raises(InvalidArgument) as missing:
-        order.transition(CONTRACT, "execution", ["order-desk"], {}, "", False, None)
+        order.transition(CONTRACT, "execution", ["order-desk"], {}, "", False, NO_LIMIT)
     assert [v.field for v in missing.value.violations] == ["contract_number", "payment_terms"]
     assert order.status == "approval"
     fields = {"contract_number": "K-17", "payment_terms": "30 days net"}
-    order.transition(CONTRACT, "execution", ["order-desk"], fields, "signed", False, None)
+    order.transition(CONTRACT, "execution", ["order-desk"], fields, "signed", False, NO_LIMIT)
     assert (order.status, order.contract_number) == ("execution", "K-17")
 
 
@@ -249,3 +281,57 @@ def test_a_kit_is_sold_at_its_own_price_and_picked_by_its_components() -> None:
         ("SKU-1", 4),
         ("SKU-2", 10),
     ]
+
+
+def test_a_huge_quantity_a_long_channel_or_reference_and_a_big_address_are_refused() -> None:
+    bad = OrderRequest(
+        "C-1",
+        "EUR",
+        [("p1", 1_000_001, "")],
+        "c" * 51,
+        salesperson=" sam",
+        shipping_address={f"k{i}": "v" for i in range(21)} | {"city": "x" * 201},
+        external_reference="r" * 101,
+    )
+    with pytest.raises(InvalidArgument) as error:
+        check_request(bad)
+    assert [v.field for v in error.value.violations] == [
+        "channel",
+        "external_reference",
+        "salesperson",
+        "shipping_address",
+        "shipping_address.city",
+        "lines[0].quantity",
+    ]
+
+
+def test_lines_whose_sum_no_column_can_keep_are_refused_on_lines() -> None:
+    dear = {p: CatalogProduct(p, p.upper(), Money.of("999999.99", "EUR"), True) for p in ("d", "e")}
+    cheap = {"c": CatalogProduct("c", "CHEAP", Money.of("1", "EUR"), True)}
+    # each line fits NUMERIC(18, 6); their sum does not
+    request = OrderRequest("C-1", "EUR", [("d", 1_000_000, ""), ("e", 1_000_000, "")], "")
+    with pytest.raises(InvalidArgument) as error:
+        place(request, dear, NOW, ALICE)
+    assert [v.field for v in error.value.violations] == ["lines"]
+    order = place(OrderRequest("C-1", "EUR", [("c", 1, "")], ""), cheap, NOW, ALICE)
+    order.lines[0].unit_price = Money.of("999999999999", "EUR")  # as if priced so long ago
+    with pytest.raises(InvalidArgument) as changed:
+        order.change({order.lines[0].id: 2}, None)
+    assert [v.field for v in changed.value.violations] == ["lines"]
+    assert order.lines[0].quantity == 1
+
+
+def test_a_changed_quantity_stays_within_bounds() -> None:
+    order = executing(("p1", 1))
+    with pytest.raises(InvalidArgument) as error:
+        order.change({order.lines[0].id: 1_000_001}, None)
+    assert [v.field for v in error.value.violations] == [f"lines[{order.lines[0].id}].quantity"]
+
+
+def test_a_transitions_fields_are_bounded_by_their_columns() -> None:
+    order = an_order(("p1", 1), order_type="contract")
+    with pytest.raises(InvalidArgument) as error:
+        order.transition(
+            CONTRACT, "approval", ["sales"], {"contract_number": "K" * 101}, "", False, NO_LIMIT
+        )
+    assert [v.field for v in error.value.violations] == ["fields.contract_number"]

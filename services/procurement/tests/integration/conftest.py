@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
+import grpc
 import pytest
 
 from oms.procurement.v1 import procurement_pb2_grpc
@@ -16,6 +17,9 @@ class Procurement:
     stub: procurement_pb2_grpc.ProcurementServiceStub
     namespace: str
     database_url: str
+    # The channel the stub uses (as the gateway), and where the service listens.
+    channel: grpc.aio.Channel
+    target: str
 
 
 @pytest.fixture
@@ -33,4 +37,6 @@ async def procurement(
             procurement_pb2_grpc.ProcurementServiceStub(channel),
             settings.topic_namespace,
             settings.database_url,
+            channel,
+            f"127.0.0.1:{settings.grpc_port}",
         )

@@ -24,7 +24,7 @@ from oms.types.v1.types_pb2 import Money
 from pricing.documents import verify
 from servicekit.grpc import violations_of
 from services.procurement.tests.integration.conftest import Procurement
-from testkit.services import EventLog, as_user, publish
+from testkit.services import EventLog, as_user, operator, publish
 
 BUYER = as_user("pat", "purchasing")
 VAT19 = pricing.TaxRate(code="VAT19", rate="0.19")
@@ -313,7 +313,7 @@ async def test_contract_prices_apply_to_new_lines_and_drafts_can_be_cancelled(
 
 async def _deliver(bootstrap: str, envelope: Envelope) -> None:
     """Sends an event as it was already sent once (the same ce_id), as after a relay crash."""
-    producer = make_producer(bootstrap, "test-redelivery")
+    producer = make_producer(operator(bootstrap), "test-redelivery")
     await producer.start()
     try:
         await producer.send_and_wait(

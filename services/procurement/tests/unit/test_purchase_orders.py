@@ -14,16 +14,13 @@ from oms.types.v1.types_pb2 import Money
 from pricing.documents import verify
 from procurement.domain.contracts import AgreedPrice
 from procurement.domain.model import Supplier
+from procurement.domain.order_content import build, check, replenishment_document, with_defaults
 from procurement.domain.purchase_orders import (
     PurchaseOrder,
     Source,
     Status,
-    build,
-    check,
     new_purchase_order,
     purchase_order_number,
-    replenishment_document,
-    with_defaults,
 )
 from servicekit.errors import FailedPrecondition, InvalidArgument
 

@@ -1,106 +1,31 @@
-"""Quoting against the real broker and database, pricing from a real catalog process."""
+"""Quoting against the real broker and database, pricing from a real catalog process: pricing,
+the lifecycle, expiry, templates, paging and the customer copy."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 
 import grpc
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from oms.catalog.v1 import catalog_pb2 as catalog
-from oms.catalog.v1 import catalog_pb2_grpc
 from oms.events.v1 import orders_pb2
 from oms.events.v1 import quoting_pb2 as events
 from oms.quoting.v1 import quoting_pb2 as pb
-from oms.quoting.v1 import quoting_pb2_grpc
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
 from pricing.documents import verify
-from quoting.bootstrap import SPEC
-from quoting.config import Settings
 from servicekit.grpc import violations_of
-from testkit.services import EventLog, as_user, free_port, namespace, publish, running
-
-SALES = as_user("sam", "sales")
-VAT19 = pricing.TaxRate(code="VAT19", rate="0.19")
-VAT7 = pricing.TaxRate(code="VAT7", rate="0.07")
-
-
-@dataclass
-class Catalog:
-    widget: str
-    bolt: str
-    kit: str
-    loose_kit: str
-    service: str
-    dollar: str
-
-
-async def product(
-    stub: catalog_pb2_grpc.CatalogServiceStub, price: str, currency: str = "EUR", **fields: object
-) -> str:
-    request = catalog.CreateProductRequest(
-        sku=f"S-{uuid.uuid4().hex[:8]}",
-        name=str(fields.pop("name", "Widget")),
-        list_price=Money(amount=price, currency=currency),
-        **fields,  # type: ignore[arg-type]
-    )
-    return str((await stub.CreateProduct(request)).product.sku)
-
-
-@pytest.fixture(scope="module")
-async def products(catalog_process: str) -> AsyncIterator[Catalog]:
-    async with grpc.aio.insecure_channel(catalog_process) as channel:
-        stub = catalog_pb2_grpc.CatalogServiceStub(channel)
-        widget = await product(stub, "10.00", name="Widget")
-        bolt = await product(stub, "0.50", name="Bolt")
-        ids = {
-            p.sku: p.id
-            for p in (
-                await stub.SearchProducts(catalog.SearchProductsRequest(page_size=10))
-            ).products
-        }
-        parts = [
-            catalog.KitComponent(product_id=ids[widget], quantity=1),
-            catalog.KitComponent(product_id=ids[bolt], quantity=4),
-        ]
-        kit = await product(stub, "11.00", name="Starter kit", kind="kit", components=parts)
-        loose = await product(
-            stub, "0", name="Loose kit", kind="kit", components=parts, kit_pricing="components"
-        )
-        service = await product(stub, "80.00", name="Installation", kind="service")
-        dollar = await product(stub, "5.00", "USD", name="Imported")
-        await stub.CreatePriceList(
-            catalog.CreatePriceListRequest(
-                name="Wholesale",
-                currency="EUR",
-                customer_group="wholesale",
-                breaks=[
-                    catalog.PriceBreak(product_id=ids[widget], min_quantity=10, unit_price="9.00")
-                ],
-            )
-        )
-        yield Catalog(widget, bolt, kit, loose, service, dollar)
-
-
-@pytest.fixture
-async def env(
-    catalog_process: str, fresh_database: Callable[[str], Awaitable[str]], kafka_bootstrap: str
-) -> AsyncIterator[tuple[quoting_pb2_grpc.QuotingServiceStub, str, str]]:
-    ns, url = namespace(), await fresh_database("quoting")
-    settings = Settings(
-        database_url=url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        grpc_port=free_port(),
-        topic_namespace=ns,
-        catalog_target=catalog_process,
-        expiry_interval_seconds=0.2,
-    )
-    async with running(SPEC, settings) as channel:
-        yield quoting_pb2_grpc.QuotingServiceStub(channel), ns, url
+from services.quoting.tests.integration.conftest import (
+    SALES,
+    VAT7,
+    VAT19,
+    Catalog,
+    Quoting,
+    one_line,
+    refusal,
+)
+from testkit.services import EventLog, as_user, publish
 
 
 def full_content(c: Catalog) -> pb.QuoteContent:
@@ -139,11 +64,11 @@ def full_content(c: Catalog) -> pb.QuoteContent:
 
 
 async def test_a_quote_is_priced_from_price_lists_and_kits_and_its_figures_verify(
-    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str],
+    quoting: Quoting,
     products: Catalog,
     kafka_bootstrap: str,
 ) -> None:
-    stub, ns, _ = env
+    stub, ns = quoting.stub, quoting.ns
     async with EventLog(kafka_bootstrap, [events.QuoteCreated], ns) as log:
         request = pb.CreateQuoteRequest(content=full_content(products))
         quote = (await stub.CreateQuote(request, metadata=SALES)).quote
@@ -169,11 +94,11 @@ async def test_a_quote_is_priced_from_price_lists_and_kits_and_its_figures_verif
 
 
 async def test_sent_revised_and_accepted_with_every_version_kept(
-    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str],
+    quoting: Quoting,
     products: Catalog,
     kafka_bootstrap: str,
 ) -> None:
-    stub, ns, _ = env
+    stub, ns = quoting.stub, quoting.ns
     kinds = [events.QuoteSent, events.QuoteRevised, events.QuoteAccepted]
     async with EventLog(kafka_bootstrap, kinds, ns) as log:
         content = full_content(products)
@@ -217,11 +142,11 @@ async def test_sent_revised_and_accepted_with_every_version_kept(
 
 
 async def test_a_quote_expires_by_itself_and_cannot_then_be_accepted(
-    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str],
+    quoting: Quoting,
     products: Catalog,
     kafka_bootstrap: str,
 ) -> None:
-    stub, ns, url = env
+    stub, ns, url = quoting.stub, quoting.ns, quoting.url
     content = pb.QuoteContent(
         customer_id="C-2",
         salesperson="sam",
@@ -253,48 +178,65 @@ async def test_a_quote_expires_by_itself_and_cannot_then_be_accepted(
     assert [v.field for v in violations_of(refused.value)] == ["status"]
 
 
-async def test_bad_input_names_the_field_and_stores_nothing(
-    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str], products: Catalog
+def free_text(amount: str, quantity: int = 1) -> pb.LineInput:
+    return pb.LineInput(
+        description="fee", quantity=quantity, unit_price=Money(amount=amount, currency="EUR")
+    )
+
+
+async def test_bad_or_oversized_input_names_the_field_and_stores_nothing(
+    quoting: Quoting, products: Catalog
 ) -> None:
-    stub, _, _ = env
-
-    def one_line(line: pb.LineInput) -> pb.CreateQuoteRequest:
-        group = pb.GroupInput(name="Main", lines=[line])
-        return pb.CreateQuoteRequest(
-            content=pb.QuoteContent(
-                customer_id="C-3", salesperson="sam", currency="EUR", groups=[group]
-            )
-        )
-
+    at = "groups[0].lines[0]"
     cases = [
-        (one_line(pb.LineInput(sku="NO-SUCH-SKU", quantity=1)), "groups[0].lines[0].sku"),
-        (one_line(pb.LineInput(sku=products.widget, quantity=-2)), "groups[0].lines[0].quantity"),
-        (one_line(pb.LineInput(sku=products.dollar, quantity=1)), "groups[0].lines[0].sku"),
-        (
-            one_line(
-                pb.LineInput(
-                    description="fee", quantity=1, unit_price=Money(amount="5", currency="USD")
-                )
-            ),
-            "groups[0].lines[0].unit_price.currency",
-        ),
+        (one_line(pb.LineInput(sku="NO-SUCH-SKU", quantity=1), "C-3"), f"{at}.sku"),
+        (one_line(pb.LineInput(sku=products.widget, quantity=-2), "C-3"), f"{at}.quantity"),
+        (one_line(pb.LineInput(sku=products.widget, quantity=10**6 + 1), "C-3"), f"{at}.quantity"),
+        (one_line(pb.LineInput(sku=products.dollar, quantity=1), "C-3"), f"{at}.sku"),
+        (one_line(free_text("1" * 40), "C-3"), f"{at}.unit_price.amount"),
+        (one_line(free_text("1000000000000"), "C-3"), f"{at}.unit_price.amount"),
+        (one_line(free_text("0.1234567"), "C-3"), f"{at}.unit_price.amount"),
+        (one_line(free_text("999999999999", 1_000_000), "C-3"), "groups"),  # the total overflows
+        (one_line(free_text("5"), "C-3", salesperson="s" * 201), "salesperson"),
     ]
-    huge = one_line(pb.LineInput(sku=products.widget, quantity=1))
-    huge.content.groups[0].lines.extend([pb.LineInput(sku=products.widget, quantity=1)] * 9_999)
-    cases.append((huge, "groups"))
+    wrong_currency = one_line(free_text("5"), "C-3")
+    wrong_currency.content.groups[0].lines[0].unit_price.currency = "USD"
+    cases.append((wrong_currency, f"{at}.unit_price.currency"))
+    long_notes = one_line(free_text("5"), "C-3")
+    long_notes.content.notes = "n" * 5001
+    cases.append((long_notes, "notes"))
+    too_many = one_line(pb.LineInput(sku=products.widget, quantity=1), "C-3")
+    too_many.content.groups[0].lines.extend([too_many.content.groups[0].lines[0]] * 1000)
+    cases.append((too_many, "groups"))
+    admin = as_user("root", "admin")  # may name any salesperson: only the length is at fault
     for request, field in cases:
-        with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await stub.CreateQuote(request, metadata=SALES)
-        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        assert field in [v.field for v in violations_of(refused.value)]
-    listed = await stub.ListQuotes(pb.ListQuotesRequest(customer_id="C-3"))
+        code, fields = await refusal(quoting.stub.CreateQuote(request, metadata=admin))
+        assert (code, field in fields) == (grpc.StatusCode.INVALID_ARGUMENT, True), field
+    listed = await quoting.stub.ListQuotes(pb.ListQuotesRequest(customer_id="C-3"))
     assert list(listed.quotes) == []
 
 
-async def test_templates_filters_pages_and_the_pdf(
-    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str], products: Catalog
-) -> None:
-    stub, _, _ = env
+async def test_lists_and_ids_are_bounded(quoting: Quoting) -> None:
+    stub = quoting.stub
+    for request, field in [
+        (pb.ListQuotesRequest(page_size=201), "page_size"),
+        (pb.ListQuotesRequest(page_token="not-a-token"), "page_token"),
+        (pb.ListQuotesRequest(salesperson="s" * 201), "salesperson"),
+        (pb.ListTemplatesRequest(page_size=201), "page_size"),
+        (pb.ListTemplatesRequest(page_token="bm90IGEgdG9rZW4="), "page_token"),
+    ]:
+        call = (
+            stub.ListQuotes(request)
+            if isinstance(request, pb.ListQuotesRequest)
+            else stub.ListTemplates(request)
+        )
+        assert await refusal(call) == (grpc.StatusCode.INVALID_ARGUMENT, [field])
+    long_id = await refusal(stub.GetQuote(pb.GetQuoteRequest(quote_id="q" * 12_000)))
+    assert long_id == (grpc.StatusCode.INVALID_ARGUMENT, ["quote_id"])
+
+
+async def test_templates_filters_pages_and_the_pdf(quoting: Quoting, products: Catalog) -> None:
+    stub = quoting.stub
     first = (
         await stub.CreateQuote(
             pb.CreateQuoteRequest(content=full_content(products)), metadata=SALES
@@ -309,18 +251,16 @@ async def test_templates_filters_pages_and_the_pdf(
     started = pb.QuoteContent(
         customer_id="C-4",
         customer_group="wholesale",
-        salesperson="kim",
         currency="EUR",
         template_id=template.id,
         shipping=full_content(products).shipping,
     )
-    second = (await stub.CreateQuote(pb.CreateQuoteRequest(content=started), metadata=SALES)).quote
+    kim = as_user("kim", "sales")
+    second = (await stub.CreateQuote(pb.CreateQuoteRequest(content=started), metadata=kim)).quote
     assert second.total == first.total  # the same groups, priced the same today
+    assert second.salesperson == "kim"  # the caller, as the content names nobody
     await asyncio.gather(
-        *(
-            stub.CreateQuote(pb.CreateQuoteRequest(content=started), metadata=SALES)
-            for _ in range(3)
-        )
+        *(stub.CreateQuote(pb.CreateQuoteRequest(content=started), metadata=kim) for _ in range(3))
     )
     seen, token = [], ""
     while True:
@@ -337,14 +277,25 @@ async def test_templates_filters_pages_and_the_pdf(
     rendered = await stub.RenderQuote(pb.RenderQuoteRequest(quote_id=first.id))
     assert rendered.pdf.startswith(b"%PDF-")
     assert rendered.filename.endswith("-v1.pdf")
+    for name in ("Another bundle", "Zebra bundle"):
+        request = pb.SaveTemplateRequest(quote_id=first.id, name=name)
+        await stub.SaveTemplate(request, metadata=SALES)
+    names, token = [], ""
+    while True:
+        listed = await stub.ListTemplates(pb.ListTemplatesRequest(page_size=2, page_token=token))
+        names += [t.name for t in listed.templates]
+        token = listed.next_page_token
+        if not token:
+            break
+    assert names == ["Another bundle", "Starter bundle", "Zebra bundle"]
 
 
 async def test_a_known_customer_brings_its_price_list_group_and_payment_terms(
-    env: tuple[quoting_pb2_grpc.QuotingServiceStub, str, str],
+    quoting: Quoting,
     products: Catalog,
     kafka_bootstrap: str,
 ) -> None:
-    stub, ns, _ = env
+    stub, ns = quoting.stub, quoting.ns
     customer_id = str(uuid.uuid4())
     account = orders_pb2.CustomerAccount(
         customer_id=customer_id,

@@ -13,19 +13,18 @@ from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
 from pricing.documents import verify
 from quoting.adapters import pdf
-from quoting.domain.model import (
-    MAX_LINES,
+from quoting.domain.content import (
     CatalogItem,
     KitComponent,
-    Quote,
     ResolvedPrice,
-    Status,
     build,
     check,
     price_requests,
     references,
     with_defaults,
 )
+from quoting.domain.limits import MAX_LINES
+from quoting.domain.model import Quote, Status
 from servicekit.errors import FailedPrecondition, InvalidArgument
 
 TODAY = date(2026, 11, 25)

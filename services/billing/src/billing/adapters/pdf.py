@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from billing.application.credits import CreditNote
-from billing.application.invoicing import Invoice
+from billing.application.credit_notes import CreditNote
+from billing.application.invoice_views import Invoice
 from pricing.money import Money
 from printing.pdf import Column, Document, Group, Section, render
 

@@ -1,7 +1,7 @@
 """Billing's tables: its copy of each order and customer, invoices, payments and their
 allocations, credit notes, the gap-free number sequences, each customer's open balance and
-credit; and for payables its copy of each purchase order and goods receipt, bills and the
-payments sent to suppliers."""
+credit; for payables its copy of each purchase order and goods receipt, bills and the payments
+sent to suppliers; the exchange rates finance sets; the change log and the requests done."""
 
 from sqlalchemy import (
     BigInteger,
@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -18,14 +19,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
+from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.idempotency import requests_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+audit_log = audit_table(metadata)
+processed_requests = requests_table(metadata)
 
 # What billing knows of each sales order, from SalesOrderPlaced: never a call per row to orders.
 order_copies = Table(
@@ -151,6 +157,21 @@ payments = Table(
     Column("kind", String(20), nullable=False, server_default="received"),
     # The part no invoice took when it was received: it became the customer's credit.
     Column("unapplied", Numeric(18, 6), nullable=False, server_default="0"),
+    # The request that recorded money received (its content, idempotency.fingerprint): a payment
+    # sent again under its customer and reference must repeat it exactly. Empty on older rows.
+    Column("fingerprint", String(64)),
+)
+
+# A customer's payment reference (the bank transfer's) names one payment: the natural key that
+# makes a payment sent twice land once. Rows from before the key was kept have no fingerprint.
+# Literal SQL, not bound values: ON CONFLICT must match the index's predicate in every plan.
+PAYMENT_NATURAL_KEY = text("kind = 'received' AND reference <> '' AND fingerprint IS NOT NULL")
+Index(
+    "uq_payments_customer_reference",
+    payments.c.customer_id,
+    payments.c.reference,
+    unique=True,
+    postgresql_where=PAYMENT_NATURAL_KEY,
 )
 
 # Where each payment went. An unallocated row stays, stamped, and its amount went to credit.
@@ -320,6 +341,8 @@ bills = Table(
     Column("released_at", DateTime(timezone=True)),
     Column("released_by", String(200)),
     Column("release_note", Text, nullable=False, server_default=""),
+    # Above the dual-control amount: held until a finance user other than recorded_by releases it.
+    Column("dual_control", Boolean, nullable=False, server_default="false"),
     UniqueConstraint("supplier_id", "supplier_reference"),
 )
 
@@ -363,4 +386,19 @@ supplier_payment_allocations = Table(
     Column("position", Integer, nullable=False),
     Column("amount", Numeric(18, 6), nullable=False),
     Column("allocated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Exchange rates -------------------------------------------------------------------------------
+
+# One unit of base_currency is worth `rate` units of quote_currency from effective_from on (until
+# the pair's next rate). Set by finance; published as ExchangeRateSet.
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("base_currency", String(3), primary_key=True),
+    Column("quote_currency", String(3), primary_key=True),
+    Column("effective_from", Date, primary_key=True),
+    Column("rate", Numeric(24, 12), nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Column("set_by", String(200), nullable=False),
 )

@@ -1,47 +1,36 @@
-"""Credit notes: every invoice of a cancelled order credited in full, returned units credited at
-the order's prices; numbered without gaps, each with its events in one transaction."""
+"""Credit for what customers did not keep: every invoice of a cancelled order credited in full,
+returned units credited at the order's prices. The credit notes are issued by
+billing.application.credit_notes, each with its events in the event's transaction."""
 
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from google.protobuf.json_format import ParseDict
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
-    credit_note_lines,
-    credit_note_sequences,
-    credit_notes,
     invoice_lines,
     invoices,
     order_copies,
     order_copy_lines,
     returns_received,
 )
-from billing.application.accounts import move_balance, move_credit, next_number
-from billing.application.fields import money_in
-from billing.domain.receivables import check_amount
+from billing.application.credit_notes import credited, issue_against
 from billing.domain.settlement import (
-    ADJUSTMENT,
     CANCELLED,
     CREDITED,
-    PAID,
     RETURNED,
-    Account,
     BilledLine,
     CannotCredit,
     CreditLine,
     KitPart,
     NotInvoicedYet,
-    credit_note_number,
     credit_return,
     kit_part_line_id,
     kits_returned,
@@ -50,50 +39,16 @@ from billing.domain.settlement import (
 from messaging.consumer import PoisonEvent
 from messaging.envelope import Envelope
 from messaging.outbox import Outbox
-from oms.events.v1 import billing_pb2 as events
 from oms.events.v1 import inventory_pb2, orders_pb2
-from oms.types.v1 import types_pb2
 from oms.types.v1.pricing_pb2 import PricedDocument
 from pricing.money import Money
-from pricing.wire import money_to_proto
-from servicekit.context import current_principal
 from servicekit.db import Database
-from servicekit.errors import NotFound, Violations
 
 log = logging.getLogger(__name__)
 
 # What became of a return received.
 PENDING, DONE, NOTHING, REFUSED = "pending", "credited", "nothing_to_credit", "refused"
 ORDER_CANCELLED = "the order was cancelled: its invoices were credited in full"
-MAX_MEMO = 500
-# In a customer's credit history: the unapplied part of a credit note.
-FROM_CREDIT_NOTE = "credit_note"
-
-
-@dataclass(frozen=True)
-class CreditNote:
-    id: str
-    number: str
-    invoice_id: str
-    invoice_number: str
-    order_id: str
-    customer_id: str
-    lines: list[CreditLine]
-    total: Money
-    unapplied: Money
-    reason: str
-    return_id: str
-    issued_at: datetime
-    memo: str = ""
-
-
-def account_of(head: Row[Any]) -> Account:
-    return Account(
-        Money(head.total, head.currency),
-        Money(head.amount_paid, head.currency),
-        Money(head.amount_credited, head.currency),
-        head.status,
-    )
 
 
 class Credits:
@@ -128,7 +83,7 @@ class Credits:
         )
 
     async def _cancel(self, session: AsyncSession, head: Row[Any]) -> None:
-        rest = Money(head.total - await self._credited(session, head.id), head.currency)
+        rest = Money(head.total - await credited(session, head.id), head.currency)
         if rest.amount <= 0:
             if head.status != CREDITED:
                 await session.execute(
@@ -153,7 +108,7 @@ class Credits:
             for r in rows
             if r.quantity > r.returned
         ]
-        await self._issue(session, head, lines, rest.rounded(), CANCELLED)
+        await issue_against(session, self.outbox, head, lines, rest.rounded(), CANCELLED)
 
     async def after_invoice(self, session: AsyncSession, invoice_id: str, order_id: str) -> None:
         """An invoice was just issued for the order: credited at once if the order was
@@ -250,12 +205,14 @@ class Credits:
                         credited=invoice_lines.c.credited + c.amount.amount,
                     )
                 )
-            rest = head.total - await self._credited(session, head.id)
+            rest = head.total - await credited(session, head.id)
             total = Money(
                 min(sum((c.amount.amount for c in mine), Decimal(0)), rest), head.currency
             ).rounded()
             if total.amount > 0:
-                await self._issue(session, head, mine, total, RETURNED, event.return_id)
+                await issue_against(
+                    session, self.outbox, head, mine, total, RETURNED, event.return_id
+                )
                 issued += 1
         if issued:
             await self._settle(session, event.return_id, DONE, "")
@@ -358,257 +315,3 @@ class Credits:
                 .with_for_update()
             )
         ).all()
-
-    async def _credited(self, session: AsyncSession, invoice_id: str) -> Decimal:
-        """What credit notes credited against the invoice so far, applied or not."""
-        total = await session.execute(
-            select(func.coalesce(func.sum(credit_notes.c.total), 0)).where(
-                credit_notes.c.invoice_id == invoice_id
-            )
-        )
-        return Decimal(total.scalar_one())
-
-    async def _issue(
-        self,
-        session: AsyncSession,
-        head: Row[Any],
-        lines: Sequence[CreditLine],
-        total: Money,
-        reason: str,
-        return_id: str = "",
-        memo: str = "",
-    ) -> str:
-        """A credit note against the (locked) invoice: the part its balance can take is applied
-        to it, the rest becomes the customer's credit."""
-        before = account_of(head)
-        after, unapplied = before.credit(total, cancelled=reason == CANCELLED)
-        credit_note_id = await self._insert(
-            session,
-            head.customer_id,
-            total,
-            unapplied,
-            reason,
-            invoice_id=head.id,
-            order_id=head.order_id,
-            return_id=return_id,
-            memo=memo,
-        )
-        if lines:
-            await session.execute(
-                credit_note_lines.insert(),
-                [
-                    {
-                        "credit_note_id": credit_note_id,
-                        "position": position,
-                        "order_line_id": x.order_line_id,
-                        "product_id": x.product_id,
-                        "sku": x.sku,
-                        "quantity": x.quantity,
-                        "unit_price": x.unit_price.amount,
-                        "line_total": x.amount.amount,
-                    }
-                    for position, x in enumerate(lines)
-                ],
-            )
-        await session.execute(
-            invoices.update()
-            .where(invoices.c.id == head.id)
-            .values(amount_credited=after.credited.amount, status=after.status)
-        )
-        if after.status == PAID and before.status != PAID:
-            await self.outbox.add(
-                session,
-                events.InvoicePaid(
-                    invoice_id=head.id, order_id=head.order_id or "", customer_id=head.customer_id
-                ),
-                key=head.order_id or head.id,
-            )
-        if unapplied.amount > 0:
-            await move_credit(
-                session, head.customer_id, unapplied.rounded(), FROM_CREDIT_NOTE, credit_note_id
-            )
-        await move_balance(session, self.outbox, head.customer_id, (unapplied - total))
-        return credit_note_id
-
-    async def _insert(
-        self,
-        session: AsyncSession,
-        customer_id: str,
-        total: Money,
-        unapplied: Money,
-        reason: str,
-        *,
-        invoice_id: str | None = None,
-        order_id: str | None = None,
-        return_id: str = "",
-        memo: str = "",
-    ) -> str:
-        """The credit note's next gap-free number, its row and CreditNoteIssued."""
-        issued_at = datetime.now(UTC)
-        number = credit_note_number(
-            issued_at.year, await next_number(session, issued_at.year, credit_note_sequences)
-        )
-        credit_note_id = str(uuid.uuid4())
-        await session.execute(
-            credit_notes.insert().values(
-                id=credit_note_id,
-                number=number,
-                invoice_id=invoice_id,
-                order_id=order_id,
-                customer_id=customer_id,
-                currency=total.currency,
-                total=total.amount,
-                unapplied=unapplied.amount,
-                reason=reason,
-                return_id=return_id or None,
-                issued_at=issued_at,
-                created_by=current_principal().subject,
-                memo=memo,
-            )
-        )
-        await self.outbox.add(
-            session,
-            events.CreditNoteIssued(
-                credit_note_id=credit_note_id,
-                number=number,
-                invoice_id=invoice_id or "",
-                order_id=order_id or "",
-                customer_id=customer_id,
-                total=money_to_proto(total),
-                reason=reason,
-                return_id=return_id,
-            ),
-            key=order_id or invoice_id or customer_id,
-        )
-        return credit_note_id
-
-    # Adjustments --------------------------------------------------------------------------
-
-    async def issue_adjustment(
-        self, invoice_id: str, customer_id: str, amount: types_pb2.Money, memo: str
-    ) -> CreditNote:
-        """A credit note for part of an invoice (at most what no credit note credited yet), or
-        a free amount for a customer, which becomes the customer's credit. Reason "adjustment".
-        """
-        problems = Violations()
-        money = money_in(problems, "amount", amount)
-        if money is not None:
-            check_amount(problems, "amount", money)
-        if not memo.strip() or len(memo) > MAX_MEMO:
-            problems.add("memo", f"required, at most {MAX_MEMO} characters")
-        if not invoice_id and (not customer_id.strip() or len(customer_id) > 100):
-            problems.add("customer_id", "required (at most 100 characters) without an invoice_id")
-        if not invoice_id or money is None:
-            problems.raise_if_any()
-        assert money is not None
-        money = money.rounded()
-        async with self.database.transaction() as session:
-            if not invoice_id:
-                credit_note_id = await self._insert(
-                    session, customer_id, money, money, ADJUSTMENT, memo=memo.strip()
-                )
-                await move_credit(session, customer_id, money, FROM_CREDIT_NOTE, credit_note_id)
-                return await self._get_in(session, credit_note_id)
-            head = (
-                await session.execute(
-                    select(invoices).where(invoices.c.id == invoice_id).with_for_update()
-                )
-            ).first()
-            if head is None:
-                problems.add("invoice_id", f"no invoice {invoice_id}")
-                problems.raise_if_any()
-            assert head is not None
-            if customer_id and customer_id != head.customer_id:
-                problems.add("customer_id", f"invoice {head.number} is {head.customer_id}'s")
-            if money.currency != head.currency:
-                problems.add("amount.currency", f"must be the invoice's currency, {head.currency}")
-            elif not problems.items:
-                left = Money(head.total - await self._credited(session, head.id), head.currency)
-                if money.amount > left.amount:
-                    problems.add(
-                        "amount",
-                        f"exceeds what no credit note credited yet of the invoice, "
-                        f"{left.rounded()}",
-                    )
-            problems.raise_if_any()
-            credit_note_id = await self._issue(
-                session, head, [], money, ADJUSTMENT, memo=memo.strip()
-            )
-            return await self._get_in(session, credit_note_id)
-
-    # Queries ------------------------------------------------------------------------------
-
-    async def find(
-        self, order_id: str = "", customer_id: str = "", credit_note_id: str = ""
-    ) -> list[CreditNote]:
-        async with self.database.transaction() as session:
-            return await self._find(session, order_id, customer_id, credit_note_id)
-
-    async def _get_in(self, session: AsyncSession, credit_note_id: str) -> CreditNote:
-        (note,) = await self._find(session, credit_note_id=credit_note_id)
-        return note
-
-    async def _find(
-        self,
-        session: AsyncSession,
-        order_id: str = "",
-        customer_id: str = "",
-        credit_note_id: str = "",
-    ) -> list[CreditNote]:
-        query = (
-            select(credit_notes, invoices.c.number.label("invoice_number"))
-            .outerjoin(invoices, invoices.c.id == credit_notes.c.invoice_id)
-            .order_by(credit_notes.c.number)
-        )
-        if order_id:
-            query = query.where(credit_notes.c.order_id == order_id)
-        if customer_id:
-            query = query.where(credit_notes.c.customer_id == customer_id)
-        if credit_note_id:
-            query = query.where(credit_notes.c.id == credit_note_id)
-        heads = (await session.execute(query)).all()
-        currency = {h.id: h.currency for h in heads}
-        invoice_of = {h.id: h.invoice_id for h in heads}
-        rows = await session.execute(
-            select(credit_note_lines)
-            .where(credit_note_lines.c.credit_note_id.in_(list(currency)))
-            .order_by(credit_note_lines.c.credit_note_id, credit_note_lines.c.position)
-        )
-        lines: dict[str, list[CreditLine]] = {}
-        for r in rows:
-            money = currency[r.credit_note_id]
-            lines.setdefault(r.credit_note_id, []).append(
-                CreditLine(
-                    invoice_of[r.credit_note_id] or "",
-                    r.order_line_id,
-                    r.product_id,
-                    r.sku,
-                    r.quantity,
-                    Money(r.unit_price, money).trimmed(),
-                    Money(r.line_total, money).trimmed(),
-                )
-            )
-        return [
-            CreditNote(
-                h.id,
-                h.number,
-                h.invoice_id or "",
-                h.invoice_number or "",
-                h.order_id or "",
-                h.customer_id,
-                lines.get(h.id, []),
-                Money(h.total, h.currency).trimmed(),
-                Money(h.unapplied, h.currency).trimmed(),
-                h.reason,
-                h.return_id or "",
-                h.issued_at,
-                h.memo,
-            )
-            for h in heads
-        ]
-
-    async def get(self, credit_note_id: str) -> CreditNote:
-        found = await self.find(credit_note_id=credit_note_id)
-        if not found:
-            raise NotFound(f"credit note {credit_note_id} not found")
-        return found[0]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from oms.types.v1 import types_pb2
-from pricing.money import InvalidMoney, Money, check_currency, parse_amount
+from pricing.money import InvalidMoney, Money, check_currency, parse_input_amount
 from servicekit.errors import Violations
 
 
 def money_in(
     problems: Violations, name: str, amount: types_pb2.Money, *, required: bool = True
 ) -> Money | None:
-    """A request's money as a value, or its faults added to `problems` by field."""
+    """A request's money as a value, or its faults added to `problems` by field: also when no
+    column could keep it (more than 12 digits before the point or 6 after)."""
     if not required and not amount.amount and not amount.currency:
         return None
     money = None
@@ -21,7 +22,7 @@ def money_in(
     except InvalidMoney as error:
         problems.add(f"{name}.currency", str(error))
     try:
-        money = Money(parse_amount(amount.amount), amount.currency)
+        money = Money(parse_input_amount(amount.amount), amount.currency)
     except InvalidMoney as error:
         problems.add(name, str(error))
     return money

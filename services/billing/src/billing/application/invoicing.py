@@ -1,11 +1,11 @@
-"""Invoicing: a copy of each order, and one invoice per shipment, numbered without gaps."""
+"""Invoicing: a copy of each order, and one invoice per shipment, numbered without gaps; each
+invoice in the change log under the actor of the event that caused it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict, ParseDict
@@ -23,6 +23,8 @@ from billing.adapters.tables import (
 )
 from billing.application.accounts import due_on, move_balance, next_number
 from billing.application.credits import Credits
+from billing.application.invoice_views import Invoice, find_invoices
+from billing.application.records import audit
 from billing.domain.model import (
     CannotInvoice,
     InvoiceLine,
@@ -48,29 +50,7 @@ from pricing.wire import money_from_proto, money_to_proto
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import NotFound
-
-
-@dataclass(frozen=True)
-class Invoice:
-    id: str
-    number: str
-    order_id: str
-    shipment_id: str
-    customer_id: str
-    lines: list[InvoiceLine]
-    total: Money
-    status: str
-    issued_at: datetime
-    quote_id: str = ""
-    document: PricedDocument | None = None
-    due_date: date | None = None
-    amount_paid: Money | None = None
-    amount_credited: Money | None = None
-
-    @property
-    def balance(self) -> Money:
-        zero = self.total.times(0)
-        return (self.total - (self.amount_paid or zero) - (self.amount_credited or zero)).rounded()
+from servicekit.paging import page_after, page_limit, page_token
 
 
 def verified(document: PricedDocument, what: str) -> PricedDocument:
@@ -317,6 +297,7 @@ class Invoicing:
             quote_id=quote_id or "",
         )
         await self.outbox.add(session, issued, key=order_id or quote_id or invoice_id)
+        await _audit_issued(session, issued)
         if order_id is not None:
             # Invoices before the customer's balance, as payments and credit notes lock them:
             # never one waiting for the other's lock while holding the one it needs.
@@ -330,54 +311,46 @@ class Invoicing:
         if order_id is not None:
             await self.credits.after_invoice(session, invoice_id, order_id)
 
-    async def find(self, order_id: str = "", invoice_id: str = "") -> list[Invoice]:
-        query = select(invoices).order_by(invoices.c.number)
-        if order_id:
-            query = query.where(invoices.c.order_id == order_id)
-        if invoice_id:
-            query = query.where(invoices.c.id == invoice_id)
+    # Queries ------------------------------------------------------------------------------
+
+    async def find(self, order_id: str = "") -> list[Invoice]:
+        """Every invoice (of the order), newest first."""
         async with self.database.transaction() as session:
-            heads = (await session.execute(query)).all()
-            rows = await session.execute(
-                select(invoice_lines)
-                .where(invoice_lines.c.invoice_id.in_([h.id for h in heads]))
-                .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
+            return await find_invoices(session, order_id)
+
+    async def page(self, order_id: str, page_size: int, token: str) -> tuple[list[Invoice], str]:
+        """Newest (highest number) first."""
+        limit = page_limit(page_size)
+        after = page_after(token, 1)
+        async with self.database.transaction() as session:
+            found = await find_invoices(
+                session, order_id, before=after[0] if after else "", limit=limit + 1
             )
-            lines: dict[str, list[InvoiceLine]] = {}
-            currency = {h.id: h.currency for h in heads}
-            for r in rows:
-                lines.setdefault(r.invoice_id, []).append(
-                    InvoiceLine(
-                        r.order_line_id,
-                        r.product_id,
-                        r.sku,
-                        r.quantity,
-                        Money(r.unit_price, currency[r.invoice_id]).trimmed(),
-                        Money(r.line_total, currency[r.invoice_id]).trimmed(),
-                    )
-                )
-        return [
-            Invoice(
-                h.id,
-                h.number,
-                h.order_id or "",
-                h.shipment_id or "",
-                h.customer_id,
-                lines.get(h.id, []),
-                Money(h.total, h.currency).trimmed(),
-                h.status,
-                h.issued_at,
-                h.quote_id or "",
-                None if h.document is None else ParseDict(h.document, PricedDocument()),
-                h.due_date,
-                Money(h.amount_paid, h.currency).trimmed(),
-                Money(h.amount_credited, h.currency).trimmed(),
-            )
-            for h in heads
-        ]
+        if len(found) > limit:
+            return found[:limit], page_token(found[limit - 1].number)
+        return found, ""
 
     async def get(self, invoice_id: str) -> Invoice:
-        found = await self.find(invoice_id=invoice_id)
+        async with self.database.transaction() as session:
+            found = await find_invoices(session, invoice_id=invoice_id)
         if not found:
             raise NotFound(f"invoice {invoice_id} not found")
         return found[0]
+
+
+async def _audit_issued(session: AsyncSession, issued: events.InvoiceIssued) -> None:
+    """The invoice in the change log, under the actor of the event that caused it."""
+    await audit.record(
+        session,
+        "invoice",
+        issued.invoice_id,
+        "issued",
+        after={
+            "number": issued.number,
+            "customer_id": issued.customer_id,
+            "order_id": issued.order_id,
+            "shipment_id": issued.shipment_id,
+            "quote_id": issued.quote_id,
+            "total": f"{issued.total.amount} {issued.total.currency}",
+        },
+    )

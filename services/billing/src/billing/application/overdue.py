@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from billing.adapters.tables import invoices
-from billing.application.payments import account_of
+from billing.application.allocation import account_of
+from billing.application.records import audit
 from billing.domain.settlement import OPEN, PARTIALLY_PAID
 from messaging.outbox import Outbox
 from oms.events.v1 import billing_pb2 as events
@@ -65,6 +66,13 @@ class Overdue:
                             balance=money_to_proto(account_of(head).balance.rounded()),
                         ),
                         key=head.customer_id,
+                    )
+                    await audit.record(
+                        session,
+                        "invoice",
+                        head.id,
+                        "overdue",
+                        after={"due_date": head.due_date, "overdue_at": now},
                     )
             marked += len(heads)
             if len(heads) < BATCH:

@@ -19,7 +19,7 @@ from billing.adapters.tables import (
     supplier_payments,
 )
 from billing.application.fields import as_of_in
-from billing.application.payments import paid_as_of
+from billing.application.payment_views import paid_as_of
 from billing.domain.receivables import AgedItem, Aging, age
 from billing.domain.revenue import QUOTE, Entry, Row, revenue
 from pricing.money import Money

@@ -6,6 +6,9 @@ was received -- that is refused outright, by field, as bad input. Beyond that, a
 more than was ordered (quantity tolerance, default 0 %) or at a unit price off the ordered one by
 more than the price tolerance (default 2 %, either way) holds the bill, with the reason per
 line, until finance releases it. A bill without such issues is matched and payable.
+
+Dual control: a bill above a set amount is held as well, and released only by a finance user
+other than the one who recorded it -- one person never records, releases and pays a large bill.
 """
 
 from __future__ import annotations
@@ -14,8 +17,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pricing.money import InvalidMoney, Money, Rounding, parse_amount
-from servicekit.errors import Violations
+from pricing.money import (
+    LARGEST_AMOUNT,
+    MAX_INTEGER_DIGITS,
+    InvalidMoney,
+    Money,
+    Rounding,
+    parse_amount,
+    storable,
+)
+from servicekit.bounds import MAX_QUANTITY
+from servicekit.errors import PermissionDenied, Violations
 
 MATCHED, HELD, RELEASED = "matched", "held", "released"
 # A bill's payment status; "held" until released.
@@ -112,8 +124,8 @@ def match_bill(
         seen.add(line.product_id)
         price = _price(problems, f"{at}.unit_price", line.unit_price, currency)
         got, before = received.get(line.product_id, 0), billed_before.get(line.product_id, 0)
-        if line.quantity <= 0:
-            problems.add(f"{at}.quantity", "must be more than zero")
+        if not 0 < line.quantity <= MAX_QUANTITY:
+            problems.add(f"{at}.quantity", f"between 1 and {MAX_QUANTITY:,}")
         elif before + line.quantity > got:
             problems.add(
                 f"{at}.quantity",
@@ -123,6 +135,9 @@ def match_bill(
         if price is None or problems.items:
             continue
         line_total = price.times(line.quantity).rounded(Rounding.HALF_UP)
+        if not storable(line_total.amount):
+            problems.add(f"{at}.unit_price", f"the line's total {line_total} is beyond any bill")
+            continue
         total = total + line_total
         matched.append(
             MatchedLine(
@@ -138,6 +153,8 @@ def match_bill(
                 issue_of(order_line, before + line.quantity, price, tolerance),
             )
         )
+    if not problems.items and not storable(total.amount):
+        problems.add("lines", f"the bill's total {total} is beyond any bill")
     problems.raise_if_any()
     return Match(matched, total)
 
@@ -166,11 +183,13 @@ def _price(problems: Violations, name: str, text: str, currency: str) -> Money |
         return None
     if value < 0:
         problems.add(name, "cannot be negative")
-        return None
-    if value != value.quantize(Decimal(1).scaleb(-PRICE_DECIMALS)):
+    elif value > LARGEST_AMOUNT:  # before quantize, which cannot hold 40 digits
+        problems.add(name, f"at most {MAX_INTEGER_DIGITS} digits before the point")
+    elif value != value.quantize(Decimal(1).scaleb(-PRICE_DECIMALS)):
         problems.add(name, f"at most {PRICE_DECIMALS} decimals")
-        return None
-    return Money(value, currency)
+    else:
+        return Money(value, currency)
+    return None
 
 
 def bill_status(total: Money, paid: Money, match_status: str) -> str:
@@ -180,3 +199,31 @@ def bill_status(total: Money, paid: Money, match_status: str) -> str:
     if paid.amount >= total.amount:
         return PAID
     return PARTIALLY_PAID if paid.amount > 0 else OPEN
+
+
+@dataclass(frozen=True)
+class DualControl:
+    """Bills above `above` need a second finance user: the one who releases them may not be the
+    one who recorded them."""
+
+    above: Money
+
+    def applies(self, total: Money | None) -> bool:
+        """Whether a bill of `total` (already converted into the limit's currency; None when no
+        rate converts it) is under dual control: above the limit, or of an unknown size."""
+        return total is None or total.amount > self.above.amount
+
+    def reason(self, total: Money) -> str:
+        return (
+            f"{total.rounded()} is above {self.above.rounded()} (or not convertible into "
+            f"{self.above.currency}): a second finance user releases it"
+        )
+
+    @staticmethod
+    def check_release(bill_id: str, recorded_by: str, releasing: str) -> None:
+        """PermissionDenied when the person releasing a bill under dual control recorded it."""
+        if releasing == recorded_by:
+            raise PermissionDenied(
+                f"bill {bill_id} is under dual control: {recorded_by} recorded it, so another "
+                "finance user must release it"
+            )

@@ -1,226 +1,70 @@
-"""billing.v1.BillingService: protobuf in, use cases, protobuf out."""
+"""billing.v1.BillingService: protobuf in, use cases, protobuf out. Who may call what is
+`entrypoints/access.py`; commands that move money carry their request for safe retries."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 from typing import TypeAlias
 
 import grpc
 
 from billing.adapters.pdf import render_credit_note, render_invoice
 from billing.application.accounts import Customers
-from billing.application.credits import CreditNote, Credits
-from billing.application.invoicing import Invoice, Invoicing
-from billing.application.payables import Bill, Payables, SupplierPayment
-from billing.application.payments import Payment, Payments
+from billing.application.bills import Bills
+from billing.application.credit_notes import CreditNotes
+from billing.application.customer_credit import CustomerCredit
+from billing.application.exchange_rates import ExchangeRates
+from billing.application.invoicing import Invoicing
+from billing.application.payments import Payments
+from billing.application.payments_sent import PaymentsSent
+from billing.application.records import Retry
 from billing.application.reports import Reports
 from billing.domain.payables import LineIn
-from billing.domain.receivables import BUCKETS, Aging, AgingLine
-from billing.domain.revenue import Row
+from billing.entrypoints.wire import (
+    aging_parts,
+    bill_to_proto,
+    credit_note_to_proto,
+    exchange_rate_to_proto,
+    invoice_to_proto,
+    payment_to_proto,
+    revenue_row_to_proto,
+    supplier_payment_to_proto,
+)
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
-from pricing.money import Money
 from pricing.wire import money_to_proto
-from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
-def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
-    return pb.Invoice(
-        id=invoice.id,
-        number=invoice.number,
-        order_id=invoice.order_id,
-        shipment_id=invoice.shipment_id,
-        customer_id=invoice.customer_id,
-        lines=[
-            pb.InvoiceLine(
-                order_line_id=x.order_line_id,
-                product_id=x.product_id,
-                sku=x.sku,
-                quantity=x.quantity,
-                unit_price=money_to_proto(x.unit_price),
-                line_total=money_to_proto(x.total),
-            )
-            for x in invoice.lines
-        ],
-        total=money_to_proto(invoice.total),
-        status=invoice.status,
-        issued_at=timestamp(invoice.issued_at),
-        quote_id=invoice.quote_id,
-        document=invoice.document,
-        due_date=invoice.due_date.isoformat() if invoice.due_date else "",
-        amount_paid=money_to_proto(invoice.amount_paid or invoice.total.times(0).rounded()),
-        amount_credited=money_to_proto(invoice.amount_credited or invoice.total.times(0).rounded()),
-        balance=money_to_proto(invoice.balance),
-    )
+@dataclass(frozen=True)
+class Receivables:
+    """The use cases of what customers owe."""
 
-
-def payment_to_proto(payment: Payment) -> pb.Payment:
-    return pb.Payment(
-        id=payment.id,
-        invoice_id=payment.invoice_id,
-        invoice_number=payment.invoice_number,
-        order_id=payment.order_id,
-        customer_id=payment.customer_id,
-        amount=money_to_proto(payment.amount),
-        reference=payment.reference,
-        received_on=payment.received_on.isoformat(),
-        recorded_at=timestamp(payment.recorded_at),
-        recorded_by=payment.recorded_by,
-        kind=payment.kind,
-        allocations=[
-            pb.PaymentAllocation(
-                id=a.id,
-                invoice_id=a.invoice_id,
-                invoice_number=a.invoice_number,
-                amount=money_to_proto(a.amount),
-                allocated_at=timestamp(a.allocated_at),
-                unallocated_at=timestamp(a.unallocated_at) if a.unallocated_at else None,
-                unallocated_by=a.unallocated_by,
-            )
-            for a in payment.allocations
-        ],
-        allocated=money_to_proto(payment.allocated),
-        unapplied=money_to_proto(payment.unapplied or payment.amount.times(0).rounded()),
-    )
-
-
-def credit_note_to_proto(note: CreditNote) -> pb.CreditNote:
-    return pb.CreditNote(
-        id=note.id,
-        number=note.number,
-        invoice_id=note.invoice_id,
-        invoice_number=note.invoice_number,
-        order_id=note.order_id,
-        customer_id=note.customer_id,
-        lines=[
-            pb.CreditNoteLine(
-                order_line_id=x.order_line_id,
-                product_id=x.product_id,
-                sku=x.sku,
-                quantity=x.quantity,
-                unit_price=money_to_proto(x.unit_price),
-                line_total=money_to_proto(x.amount),
-            )
-            for x in note.lines
-        ],
-        total=money_to_proto(note.total),
-        unapplied=money_to_proto(note.unapplied),
-        reason=note.reason,
-        return_id=note.return_id,
-        issued_at=timestamp(note.issued_at),
-        memo=note.memo,
-    )
-
-
-def aging_line_to_proto(line: AgingLine) -> pb.AgingLine:
-    zero = Money.zero(line.currency).rounded()
-    return pb.AgingLine(
-        party_id=line.party_id,
-        currency=line.currency,
-        buckets=pb.AgingBuckets(
-            **{name: money_to_proto(line.bucket(name).rounded()) for name in BUCKETS},
-            total=money_to_proto(line.total.rounded()),
-        ),
-        credit=money_to_proto((line.credit or zero).rounded()),
-        documents=line.documents,
-    )
-
-
-def revenue_row_to_proto(row: Row) -> pb.RevenueRow:
-    return pb.RevenueRow(
-        period=row.period,
-        channel=row.channel,
-        invoiced=money_to_proto(row.invoiced.rounded()),
-        credited=money_to_proto(row.credited.rounded()),
-        net=money_to_proto(row.net.rounded()),
-        invoices=row.invoices,
-        credit_notes=row.credit_notes,
-    )
-
-
-def bill_to_proto(bill: Bill) -> pb.Bill:
-    return pb.Bill(
-        id=bill.id,
-        purchase_order_id=bill.purchase_order_id,
-        purchase_order_number=bill.purchase_order_number,
-        supplier_id=bill.supplier_id,
-        supplier_reference=bill.supplier_reference,
-        lines=[
-            pb.BillLine(
-                product_id=x.product_id,
-                sku=x.sku,
-                quantity=x.quantity,
-                unit_price=money_to_proto(x.unit_price),
-                line_total=money_to_proto(x.line_total),
-                ordered_quantity=x.ordered_quantity,
-                received_quantity=x.received_quantity,
-                ordered_unit_price=money_to_proto(x.ordered_unit_price),
-                billed_before=x.billed_before,
-                issue=x.issue,
-            )
-            for x in bill.lines
-        ],
-        total=money_to_proto(bill.total),
-        status=bill.status,
-        match_status=bill.match_status,
-        reason=bill.reason,
-        amount_paid=money_to_proto(bill.amount_paid),
-        balance=money_to_proto(bill.balance),
-        due_date=bill.due_date.isoformat(),
-        recorded_at=timestamp(bill.recorded_at),
-        recorded_by=bill.recorded_by,
-        released_at=timestamp(bill.released_at) if bill.released_at else None,
-        released_by=bill.released_by,
-        release_note=bill.release_note,
-    )
-
-
-def supplier_payment_to_proto(payment: SupplierPayment) -> pb.SupplierPayment:
-    return pb.SupplierPayment(
-        id=payment.id,
-        supplier_id=payment.supplier_id,
-        amount=money_to_proto(payment.amount),
-        reference=payment.reference,
-        paid_on=payment.paid_on.isoformat(),
-        allocations=[
-            pb.SupplierPaymentAllocation(
-                bill_id=a.bill_id,
-                supplier_reference=a.supplier_reference,
-                amount=money_to_proto(a.amount),
-            )
-            for a in payment.allocations
-        ],
-        unapplied=money_to_proto(payment.unapplied),
-        recorded_at=timestamp(payment.recorded_at),
-        recorded_by=payment.recorded_by,
-    )
-
-
-def aging_parts(as_of: date, aging: Aging) -> tuple[str, list[pb.AgingLine], list[pb.AgingLine]]:
-    return (
-        as_of.isoformat(),
-        [aging_line_to_proto(x) for x in aging.lines],
-        [aging_line_to_proto(x) for x in aging.totals],
-    )
+    invoicing: Invoicing
+    payments: Payments
+    credit: CustomerCredit
+    credit_notes: CreditNotes
+    customers: Customers
 
 
 class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     def __init__(
         self,
-        invoicing: Invoicing,
-        payments: Payments,
-        credits: Credits,
-        customers: Customers,
-        payables: Payables,
+        receivables: Receivables,
+        bills: Bills,
+        payments_sent: PaymentsSent,
+        rates: ExchangeRates,
         reports: Reports,
     ) -> None:
-        self.invoicing = invoicing
-        self.payments = payments
-        self.credits = credits
-        self.customers = customers
-        self.payables = payables
+        self.invoicing = receivables.invoicing
+        self.payments = receivables.payments
+        self.credit = receivables.credit
+        self.credit_notes = receivables.credit_notes
+        self.customers = receivables.customers
+        self.bills = bills
+        self.payments_sent = payments_sent
+        self.rates = rates
         self.reports = reports
 
     async def GetInvoice(
@@ -233,24 +77,34 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def ListInvoices(
         self, request: pb.ListInvoicesRequest, context: Context
     ) -> pb.ListInvoicesResponse:
-        found = await self.invoicing.find(order_id=request.order_id)
-        return pb.ListInvoicesResponse(invoices=[invoice_to_proto(i) for i in found])
+        found, token = await self.invoicing.page(
+            request.order_id, request.page_size, request.page_token
+        )
+        return pb.ListInvoicesResponse(
+            invoices=[invoice_to_proto(i) for i in found], next_page_token=token
+        )
 
     async def RecordPayment(
         self, request: pb.RecordPaymentRequest, context: Context
     ) -> pb.RecordPaymentResponse:
         payment = await self.payments.record(
-            request.invoice_id, request.amount, request.reference, request.received_on
+            request.invoice_id,
+            request.amount,
+            request.reference,
+            request.received_on,
+            Retry(request),
         )
         return pb.RecordPaymentResponse(payment=payment_to_proto(payment))
 
     async def ListPayments(
         self, request: pb.ListPaymentsRequest, context: Context
     ) -> pb.ListPaymentsResponse:
-        found = await self.payments.find(
-            invoice_id=request.invoice_id, customer_id=request.customer_id
+        found, token = await self.payments.page(
+            request.invoice_id, request.customer_id, request.page_size, request.page_token
         )
-        return pb.ListPaymentsResponse(payments=[payment_to_proto(p) for p in found])
+        return pb.ListPaymentsResponse(
+            payments=[payment_to_proto(p) for p in found], next_page_token=token
+        )
 
     async def GetPayment(
         self, request: pb.GetPaymentRequest, context: Context
@@ -262,13 +116,17 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def ListCreditNotes(
         self, request: pb.ListCreditNotesRequest, context: Context
     ) -> pb.ListCreditNotesResponse:
-        found = await self.credits.find(order_id=request.order_id, customer_id=request.customer_id)
-        return pb.ListCreditNotesResponse(credit_notes=[credit_note_to_proto(n) for n in found])
+        found, token = await self.credit_notes.page(
+            request.order_id, request.customer_id, request.page_size, request.page_token
+        )
+        return pb.ListCreditNotesResponse(
+            credit_notes=[credit_note_to_proto(n) for n in found], next_page_token=token
+        )
 
     async def GetCreditNote(
         self, request: pb.GetCreditNoteRequest, context: Context
     ) -> pb.GetCreditNoteResponse:
-        note = await self.credits.get(request.credit_note_id)
+        note = await self.credit_notes.get(request.credit_note_id)
         return pb.GetCreditNoteResponse(credit_note=credit_note_to_proto(note))
 
     async def GetCustomerBalance(
@@ -293,30 +151,31 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             request.reference,
             request.received_on,
             request.allocations,
+            Retry(request),
         )
         return pb.RecordCustomerPaymentResponse(payment=payment_to_proto(payment))
 
     async def UnallocatePayment(
         self, request: pb.UnallocatePaymentRequest, context: Context
     ) -> pb.UnallocatePaymentResponse:
-        payment = await self.payments.unallocate(
-            request.payment_id, request.allocation_id, request.invoice_id
+        payment = await self.credit.unallocate(
+            request.payment_id, request.allocation_id, request.invoice_id, Retry(request)
         )
         return pb.UnallocatePaymentResponse(payment=payment_to_proto(payment))
 
     async def ApplyCustomerCredit(
         self, request: pb.ApplyCustomerCreditRequest, context: Context
     ) -> pb.ApplyCustomerCreditResponse:
-        payment = await self.payments.apply_credit(
-            request.customer_id, request.invoice_id, request.amount
+        payment = await self.credit.apply_credit(
+            request.customer_id, request.invoice_id, request.amount, Retry(request)
         )
         return pb.ApplyCustomerCreditResponse(payment=payment_to_proto(payment))
 
     async def IssueCreditNote(
         self, request: pb.IssueCreditNoteRequest, context: Context
     ) -> pb.IssueCreditNoteResponse:
-        note = await self.credits.issue_adjustment(
-            request.invoice_id, request.customer_id, request.amount, request.memo
+        note = await self.credit_notes.issue_adjustment(
+            request.invoice_id, request.customer_id, request.amount, request.memo, Retry(request)
         )
         return pb.IssueCreditNoteResponse(credit_note=credit_note_to_proto(note))
 
@@ -351,7 +210,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def RenderCreditNote(
         self, request: pb.RenderCreditNoteRequest, context: Context
     ) -> pb.RenderDocumentResponse:
-        note = await self.credits.get(request.credit_note_id)
+        note = await self.credit_notes.get(request.credit_note_id)
         name = await self.customers.name(note.customer_id)
         return pb.RenderDocumentResponse(
             pdf=render_credit_note(note, name), filename=f"credit-note-{note.number}.pdf"
@@ -362,50 +221,58 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def RecordBill(
         self, request: pb.RecordBillRequest, context: Context
     ) -> pb.RecordBillResponse:
-        bill = await self.payables.record_bill(
+        bill = await self.bills.record(
             request.purchase_order_id,
             request.supplier_id,
             request.supplier_reference,
             request.currency,
             [LineIn(x.product_id, x.quantity, x.unit_price) for x in request.lines],
+            Retry(request),
         )
         return pb.RecordBillResponse(bill=bill_to_proto(bill))
 
     async def ReleaseBill(
         self, request: pb.ReleaseBillRequest, context: Context
     ) -> pb.ReleaseBillResponse:
-        bill = await self.payables.release_bill(request.bill_id, request.note)
+        bill = await self.bills.release(request.bill_id, request.note)
         return pb.ReleaseBillResponse(bill=bill_to_proto(bill))
 
     async def GetBill(self, request: pb.GetBillRequest, context: Context) -> pb.GetBillResponse:
-        return pb.GetBillResponse(bill=bill_to_proto(await self.payables.get(request.bill_id)))
+        return pb.GetBillResponse(bill=bill_to_proto(await self.bills.get(request.bill_id)))
 
     async def ListBills(
         self, request: pb.ListBillsRequest, context: Context
     ) -> pb.ListBillsResponse:
-        found = await self.payables.find(
-            request.purchase_order_id, request.supplier_id, request.status
+        found, token = await self.bills.page(
+            request.purchase_order_id,
+            request.supplier_id,
+            request.status,
+            request.page_size,
+            request.page_token,
         )
-        return pb.ListBillsResponse(bills=[bill_to_proto(b) for b in found])
+        return pb.ListBillsResponse(bills=[bill_to_proto(b) for b in found], next_page_token=token)
 
     async def RecordSupplierPayment(
         self, request: pb.RecordSupplierPaymentRequest, context: Context
     ) -> pb.RecordSupplierPaymentResponse:
-        payment = await self.payables.record_payment(
+        payment = await self.payments_sent.record(
             request.supplier_id,
             request.amount,
             request.reference,
             request.paid_on,
             request.allocations,
+            Retry(request),
         )
         return pb.RecordSupplierPaymentResponse(payment=supplier_payment_to_proto(payment))
 
     async def ListSupplierPayments(
         self, request: pb.ListSupplierPaymentsRequest, context: Context
     ) -> pb.ListSupplierPaymentsResponse:
-        found = await self.payables.payments(request.supplier_id, request.bill_id)
+        found, token = await self.payments_sent.page(
+            request.supplier_id, request.bill_id, request.page_size, request.page_token
+        )
         return pb.ListSupplierPaymentsResponse(
-            payments=[supplier_payment_to_proto(p) for p in found]
+            payments=[supplier_payment_to_proto(p) for p in found], next_page_token=token
         )
 
     async def GetApAging(
@@ -415,3 +282,23 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             *await self.reports.payables(request.as_of, request.supplier_id)
         )
         return pb.GetApAgingResponse(as_of=as_of, suppliers=lines, totals=totals)
+
+    # Exchange rates -----------------------------------------------------------------------
+
+    async def SetExchangeRate(
+        self, request: pb.SetExchangeRateRequest, context: Context
+    ) -> pb.SetExchangeRateResponse:
+        found = await self.rates.set(
+            request.base_currency, request.quote_currency, request.rate, request.effective_from
+        )
+        return pb.SetExchangeRateResponse(rate=exchange_rate_to_proto(found))
+
+    async def ListExchangeRates(
+        self, request: pb.ListExchangeRatesRequest, context: Context
+    ) -> pb.ListExchangeRatesResponse:
+        found, token = await self.rates.page(
+            request.base_currency, request.quote_currency, request.page_size, request.page_token
+        )
+        return pb.ListExchangeRatesResponse(
+            rates=[exchange_rate_to_proto(r) for r in found], next_page_token=token
+        )

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import price_breaks, price_lists
 from catalog.domain.pricing_rules import PriceBreak, PriceList
+
+
+def _price_list(row: Row[Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
+    return PriceList(
+        row.id, row.name, row.currency, row.customer_group, row.valid_from, row.valid_to, breaks
+    )
 
 
 class PriceListRepository:
@@ -61,12 +68,44 @@ class PriceListRepository:
         found: dict[tuple[str, str], PriceList] = {}
         for r in rows:
             key = (r.product_id, r.id)
-            current = found.get(key) or PriceList(
-                r.id, r.name, r.currency, r.customer_group, r.valid_from, r.valid_to, ()
-            )
+            current = found.get(key) or _price_list(r)
             brk = PriceBreak(r.product_id, r.min_quantity, r.unit_price)
             found[key] = replace(current, breaks=(*current.breaks, brk))
         by_product: dict[str, list[PriceList]] = {}
         for (product_id, _), price_list in found.items():
             by_product.setdefault(product_id, []).append(price_list)
         return by_product
+
+    async def get(self, price_list_id: str) -> PriceList | None:
+        row = (
+            await self.session.execute(select(price_lists).where(price_lists.c.id == price_list_id))
+        ).first()
+        if row is None:
+            return None
+        breaks = await self.session.execute(
+            select(price_breaks)
+            .where(price_breaks.c.price_list_id == price_list_id)
+            .order_by(price_breaks.c.product_id, price_breaks.c.min_quantity)
+        )
+        return _price_list(
+            row, tuple(PriceBreak(b.product_id, b.min_quantity, b.unit_price) for b in breaks)
+        )
+
+    async def page(
+        self, customer_group: str, currency: str, after: tuple[str, str] | None, limit: int
+    ) -> list[tuple[PriceList, int]]:
+        """Lists by name and id, after `after`, each without its breaks but with their count."""
+        count = (
+            select(func.count())
+            .where(price_breaks.c.price_list_id == price_lists.c.id)
+            .scalar_subquery()
+        )
+        query = select(price_lists, count.label("break_count"))
+        if customer_group:
+            query = query.where(price_lists.c.customer_group == customer_group)
+        if currency:
+            query = query.where(price_lists.c.currency == currency)
+        if after is not None:
+            query = query.where(tuple_(price_lists.c.name, price_lists.c.id) > after)
+        query = query.order_by(price_lists.c.name, price_lists.c.id).limit(limit)
+        return [(_price_list(r), r.break_count) for r in await self.session.execute(query)]

@@ -33,17 +33,9 @@ from catalog.adapters.tables import (
     product_suppliers,
     products,
 )
-from catalog.domain.model import (
-    Category,
-    KitComponent,
-    Picture,
-    PictureContent,
-    Product,
-    ProductId,
-    ProductSupplier,
-    Search,
-    text_query,
-)
+from catalog.domain.model import KitComponent, Product, ProductId, ProductSupplier
+from catalog.domain.pictures import Picture, PictureContent
+from catalog.domain.search import Category, Search, text_query
 from pricing.money import Money
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -211,9 +203,13 @@ class ProductRepository:
             wanted = or_(wanted, products.c.sku.in_(list(skus)))
         return await self._load(select(products).where(wanted))
 
-    async def variants(self, parent_id: str) -> list[Product]:
+    async def variants(
+        self, parent_id: str, after_sku: str = "", limit: int | None = None
+    ) -> list[Product]:
+        """The product's variants by SKU: after `after_sku`, at most `limit` (all by default)."""
         query = select(products).where(products.c.parent_id == parent_id)
-        return await self._load(query.order_by(products.c.sku))
+        query = query.where(products.c.sku > after_sku).order_by(products.c.sku)
+        return await self._load(query.limit(limit))
 
     async def _load(self, query: Select[Any]) -> list[Product]:
         """The products `query` selects, with their pictures, suppliers and components -- in the
@@ -233,11 +229,6 @@ class ProductRepository:
             )
             for r in rows
         ]
-
-    async def page(self, after_sku: str, limit: int) -> list[Product]:
-        return await self._load(
-            select(products).where(products.c.sku > after_sku).order_by(products.c.sku).limit(limit)
-        )
 
     async def search(self, search: Search, after_sku: str, limit: int) -> list[Product]:
         """Products matching every criterion, by SKU. Each criterion has an index to use: the
@@ -283,6 +274,8 @@ class CategoryRepository:
             )
         )
 
-    async def all(self) -> list[Category]:
-        rows = await self.session.execute(select(categories).order_by(categories.c.path))
+    async def page(self, after_path: str, limit: int) -> list[Category]:
+        """Categories by path (so parents before children), after `after_path`."""
+        query = select(categories).where(categories.c.path > after_path)
+        rows = await self.session.execute(query.order_by(categories.c.path).limit(limit))
         return [Category(r.id, r.name, r.parent_id, r.path) for r in rows]

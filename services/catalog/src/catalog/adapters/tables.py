@@ -23,10 +23,13 @@ from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.idempotency import requests_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
 audit_log = audit_table(metadata)
+# Client request ids of CreateProduct, so a retried call returns the first product.
+processed_requests = requests_table(metadata)
 
 categories = Table(
     "categories",

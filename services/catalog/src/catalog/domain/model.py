@@ -9,11 +9,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import NewType
-from urllib.parse import urlsplit
 
+from catalog.domain.pictures import (
+    MAX_PICTURES,
+    Picture,
+    PictureContent,
+    check_alt_text,
+    check_link,
+    new_picture,
+)
 from oms.events.v1 import catalog_pb2 as events
-from pricing.money import InvalidMoney, Money, check_currency, parse_amount
+from pricing.money import InvalidMoney, Money, check_currency, parse_input_amount
 from pricing.wire import money_to_proto
+from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import FailedPrecondition, InvalidArgument, Violations
 
 ProductId = NewType("ProductId", str)
@@ -22,33 +30,15 @@ SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 KINDS = ("stocked", "service", "kit")
 TAX_CATEGORIES = ("standard", "reduced", "exempt")
 KIT_PRICING = ("components", "kit")
-MAX_AMOUNT = Decimal(10) ** 12  # what Numeric(18, 6) holds
-MAX_PICTURES = 20
 MAX_SUPPLIERS = 50
 MAX_COMPONENTS = 100
-MAX_PICTURE_BYTES = 5 * 1024 * 1024
-# What each accepted picture type's bytes hold, at these offsets.
-PICTURE_SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
-    "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
-    "image/jpeg": ((0, b"\xff\xd8\xff"),),
-    "image/gif": ((0, b"GIF8"),),
-    "image/webp": ((0, b"RIFF"), (8, b"WEBP")),
-}
-
-
-@dataclass(frozen=True)
-class Picture:
-    id: str
-    url: str
-    alt_text: str
-    position: int
-    stored: bool
-
-
-@dataclass(frozen=True)
-class PictureContent:
-    content: bytes
-    content_type: str
+MAX_ATTRIBUTES = 50
+# Text bounds: the columns' sizes (name, unit, supplier codes) or, for text columns, what a
+# description reasonably needs.
+MAX_NAME = 200
+MAX_DESCRIPTION = 5000
+MAX_UNIT = 16
+MAX_SUPPLIER_CODE = 64
 
 
 @dataclass(frozen=True)
@@ -152,34 +142,20 @@ def create_product(
         problems.add(
             "sku", "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
-    if not request.name.strip():
-        problems.add("name", "must not be empty")
-    elif len(request.name) > 200:
-        problems.add("name", "at most 200 characters")
-    price: Money | None = None
-    try:
-        price = Money.of(request.price_amount, request.price_currency)
-        if price.amount < 0:
-            problems.add("list_price.amount", "must not be negative")
-    except InvalidMoney as error:
-        problems.add("list_price", str(error))
-    _check_attributes(request.attributes, "attributes", problems)
+    _check_text(request.name, request.description, problems)
+    price = _list_price(request.price_amount, request.price_currency, problems)
+    check_attributes(request.attributes, "attributes", problems)
     kind = _one_of(request.kind or "stocked", KINDS, "kind", problems)
     unit = request.unit_of_measure.strip() or "pc"
-    if len(unit) > 16:
-        problems.add("unit_of_measure", "at most 16 characters")
+    if len(unit) > MAX_UNIT:
+        problems.add("unit_of_measure", f"at most {MAX_UNIT} characters")
     cost = _amount(request.cost, "cost", problems) if request.cost else None
     tax = _one_of(request.tax_category or "standard", TAX_CATEGORIES, "tax_category", problems)
     _check_variant(request, related, problems)
     _check_kit(request, related, problems)
-    for i, (url, alt_text) in enumerate(request.pictures):
-        _check_picture_link(url, f"pictures[{i}].url", problems)
-        _check_alt_text(alt_text, f"pictures[{i}].alt_text", problems)
-    if len(request.pictures) > MAX_PICTURES:
-        problems.add("pictures", f"at most {MAX_PICTURES}")
+    _check_links(request.pictures, problems)
     suppliers = _suppliers(request.suppliers, problems)
     problems.raise_if_any()
-    assert price is not None
     product = Product(
         id=ProductId(str(uuid.uuid4())),
         sku=request.sku,
@@ -214,6 +190,13 @@ def create_product(
     return product, event
 
 
+def _check_text(name: str, description: str, problems: Violations) -> None:
+    if not name.strip() or len(name) > MAX_NAME:
+        problems.add("name", f"1-{MAX_NAME} characters")
+    if len(description) > MAX_DESCRIPTION:
+        problems.add("description", f"at most {MAX_DESCRIPTION} characters")
+
+
 def _one_of(value: str, allowed: Sequence[str], at: str, problems: Violations) -> str:
     if value not in allowed:
         problems.add(at, f"one of {', '.join(allowed)}")
@@ -221,17 +204,26 @@ def _one_of(value: str, allowed: Sequence[str], at: str, problems: Violations) -
 
 
 def _amount(text: str, at: str, problems: Violations) -> Decimal:
-    """A non-negative decimal amount; 0 (with a violation added) when it is not one."""
+    """A non-negative amount the money columns can keep; 0 (with a violation added) when it is
+    not one."""
     try:
-        value = parse_amount(text)
+        value = parse_input_amount(text)
     except InvalidMoney as error:
         problems.add(at, str(error))
         return Decimal(0)
     if value < 0:
         problems.add(at, "must not be negative")
-    elif value >= MAX_AMOUNT:
-        problems.add(at, "too large")
     return value
+
+
+def _list_price(amount: str, currency: str, problems: Violations) -> Money:
+    """The list price asked for (an unusable one adds a violation)."""
+    value = _amount(amount, "list_price.amount", problems)
+    try:
+        return Money(value, check_currency(currency))
+    except InvalidMoney as error:
+        problems.add("list_price.currency", str(error))
+        return Money(value, currency)
 
 
 def _check_variant(request: NewProduct, related: Related, problems: Violations) -> None:
@@ -248,7 +240,7 @@ def _check_variant(request: NewProduct, related: Related, problems: Violations) 
     if not request.variant_options:
         problems.add("variant_options", "required for a variant")
         return
-    _check_attributes(request.variant_options, "variant_options", problems)
+    check_attributes(request.variant_options, "variant_options", problems)
     for sibling in related.siblings:
         if dict(sibling.variant_options) == dict(request.variant_options):
             problems.add("variant_options", f"the same as variant {sibling.sku}")
@@ -278,19 +270,16 @@ def _check_kit(request: NewProduct, related: Related, problems: Violations) -> N
         elif product_id in seen:
             problems.add(f"components[{i}].product_id", "listed twice")
         seen.add(product_id)
-        if quantity < 1:
-            problems.add(f"components[{i}].quantity", "at least 1")
+        if not 1 <= quantity <= MAX_QUANTITY:
+            problems.add(f"components[{i}].quantity", f"between 1 and {MAX_QUANTITY:,}")
 
 
-def _check_picture_link(url: str, at: str, problems: Violations) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
-        problems.add(at, "an http or https URL of at most 2000 characters")
-
-
-def _check_alt_text(alt_text: str, at: str, problems: Violations) -> None:
-    if len(alt_text) > 500:
-        problems.add(at, "at most 500 characters")
+def _check_links(pictures: Sequence[tuple[str, str]], problems: Violations) -> None:
+    for i, (url, alt_text) in enumerate(pictures):
+        check_link(url, f"pictures[{i}].url", problems)
+        check_alt_text(alt_text, f"pictures[{i}].alt_text", problems)
+    if len(pictures) > MAX_PICTURES:
+        problems.add("pictures", f"at most {MAX_PICTURES}")
 
 
 def _suppliers(
@@ -301,12 +290,12 @@ def _suppliers(
     found: list[ProductSupplier] = []
     for i, s in enumerate(requested):
         at = f"suppliers[{i}]"
-        if not s.supplier_id.strip() or len(s.supplier_id) > 64:
-            problems.add(f"{at}.supplier_id", "1-64 characters")
+        if not s.supplier_id.strip() or len(s.supplier_id) > MAX_SUPPLIER_CODE:
+            problems.add(f"{at}.supplier_id", f"1-{MAX_SUPPLIER_CODE} characters")
         elif s.supplier_id in {f.supplier_id for f in found}:
             problems.add(f"{at}.supplier_id", "listed twice")
-        if len(s.supplier_sku) > 64:
-            problems.add(f"{at}.supplier_sku", "at most 64 characters")
+        if len(s.supplier_sku) > MAX_SUPPLIER_CODE:
+            problems.add(f"{at}.supplier_sku", f"at most {MAX_SUPPLIER_CODE} characters")
         cost = _amount(s.cost, f"{at}.cost", problems)
         try:
             check_currency(s.currency)
@@ -340,44 +329,15 @@ def set_suppliers(product: Product, requested: Sequence[NewSupplier]) -> Product
 def add_picture(
     product: Product, url: str, content: bytes, content_type: str, alt_text: str
 ) -> tuple[Product, Picture, PictureContent | None]:
-    """The product with one more picture: linked by `url`, or stored from `content`. Returns
-    the new picture, and the bytes to store for it (None for a linked one)."""
-    problems = Violations()
-    position = len(product.pictures)
-    if position >= MAX_PICTURES:
-        problems.add("pictures", f"a product has at most {MAX_PICTURES}")
-    if url and content:
-        problems.add("url", "either a url or content, not both")
-    elif url:
-        _check_picture_link(url, "url", problems)
-    elif content:
-        _check_picture_content(content, content_type, problems)
-    else:
-        problems.add("url", "either a url or content is required")
-    _check_alt_text(alt_text, "alt_text", problems)
-    problems.raise_if_any()
-    picture_id = str(uuid.uuid4())
-    stored = PictureContent(content, content_type) if content else None
-    link = url or f"/products/{product.id}/pictures/{picture_id}"
-    picture = Picture(picture_id, link, alt_text, position, stored=stored is not None)
+    """The product with one more picture (pictures.new_picture); returns the new picture, and
+    the bytes to store for it (None for a linked one)."""
+    picture, stored = new_picture(
+        product.id, len(product.pictures), url, content, content_type, alt_text
+    )
     return replace(product, pictures=(*product.pictures, picture)), picture, stored
 
 
-def _check_picture_content(content: bytes, content_type: str, problems: Violations) -> None:
-    signature = PICTURE_SIGNATURES.get(content_type)
-    if signature is None:
-        problems.add("content_type", f"one of {', '.join(PICTURE_SIGNATURES)}")
-    elif len(content) > MAX_PICTURE_BYTES:
-        problems.add("content", f"at most {MAX_PICTURE_BYTES} bytes (5 MiB)")
-    elif not all(content[at : at + len(magic)] == magic for at, magic in signature):
-        problems.add("content", f"not a {content_type} picture")
-
-
-MAX_ATTRIBUTES = 50
-WORD = re.compile(r"[\w]+", re.UNICODE)
-
-
-def _check_attributes(attributes: Mapping[str, str], at: str, problems: Violations) -> None:
+def check_attributes(attributes: Mapping[str, str], at: str, problems: Violations) -> None:
     if len(attributes) > MAX_ATTRIBUTES:
         problems.add(at, f"at most {MAX_ATTRIBUTES} attributes")
     for key, value in attributes.items():
@@ -387,76 +347,14 @@ def _check_attributes(attributes: Mapping[str, str], at: str, problems: Violatio
             problems.add(f"{at}.{key}", "values are at most 200 characters")
 
 
-@dataclass(frozen=True)
-class Category:
-    id: str
-    name: str
-    parent_id: str | None
-    path: str
-
-
-def new_category(name: str, parent: Category | None) -> Category:
-    """A category under `parent`; its path extends the parent's, so descendants share a prefix."""
-    if not name.strip() or len(name) > 200:
-        raise InvalidArgument.of("name", "1-200 characters")
-    category_id = str(uuid.uuid4())
-    prefix = parent.path if parent is not None else "/"
-    return Category(
-        category_id, name.strip(), parent.id if parent else None, f"{prefix}{category_id}/"
-    )
-
-
-@dataclass(frozen=True)
-class Search:
-    """What a product search asks for; every given criterion must hold."""
-
-    text: str = ""
-    sku: str = ""
-    category_id: str = ""
-    attributes: Mapping[str, str] = field(default_factory=dict)
-    min_price: Decimal | None = None
-    max_price: Decimal | None = None
-
-
-def search_criteria(
-    text: str, sku: str, category_id: str, attributes: Mapping[str, str], low: str, high: str
-) -> Search:
-    problems = Violations()
-    bounds: list[Decimal | None] = []
-    for name, value in (("min_price", low), ("max_price", high)):
-        if not value:
-            bounds.append(None)
-            continue
-        try:
-            bounds.append(parse_amount(value))
-        except InvalidMoney as error:
-            problems.add(name, str(error))
-            bounds.append(None)
-    if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
-        problems.add("min_price", "must not exceed max_price")
-    _check_attributes(attributes, "attributes", problems)
-    if len(text) > 200:
-        problems.add("text", "at most 200 characters")
-    problems.raise_if_any()
-    return Search(text, sku, category_id, dict(attributes), bounds[0], bounds[1])
-
-
-def text_query(text: str) -> str:
-    """A PostgreSQL tsquery: every word must appear; the last may be a prefix ("blu" finds
-    "blue"). Only word characters reach the query, so no input can break its syntax."""
-    words = [w.lower() for w in WORD.findall(text)]
-    if not words:
-        return ""
-    return " & ".join([*words[:-1], f"{words[-1]}:*"])
-
-
 def change_details(
     product: Product, name: str, description: str
 ) -> tuple[Product, events.ProductChanged]:
     """A renamed or re-described product, and the event announcing it."""
     _selling(product)
-    if not name.strip() or len(name) > 200:
-        raise InvalidArgument.of("name", "1-200 characters")
+    problems = Violations()
+    _check_text(name, description, problems)
+    problems.raise_if_any()
     changed = replace(product, name=name.strip(), description=description)
     return changed, events.ProductChanged(
         product_id=product.id, sku=product.sku, name=changed.name, description=description
@@ -468,12 +366,9 @@ def change_price(
 ) -> tuple[Product, events.ProductPriceChanged]:
     """A product at a new list price, and the event announcing old and new."""
     _selling(product)
-    try:
-        price = Money.of(amount, currency)
-    except InvalidMoney as error:
-        raise InvalidArgument.of("list_price", str(error)) from error
-    if price.amount < 0:
-        raise InvalidArgument.of("list_price.amount", "must not be negative")
+    problems = Violations()
+    price = _list_price(amount, currency, problems)
+    problems.raise_if_any()
     if price.currency != product.list_price.currency:
         raise InvalidArgument.of(
             "list_price.currency", f"{product.sku} is priced in {product.list_price.currency}"
@@ -492,6 +387,11 @@ def discontinue(product: Product) -> tuple[Product, events.ProductDiscontinued]:
     return replace(product, active=False), events.ProductDiscontinued(
         product_id=product.id, sku=product.sku
     )
+
+
+def amount_text(amount: Decimal, currency: str) -> str:
+    """An amount as the list price reads: 4.5 EUR -> "4.50", 3.999 USD -> "3.999"."""
+    return str(Money(amount, currency).trimmed().amount)
 
 
 def _selling(product: Product) -> None:

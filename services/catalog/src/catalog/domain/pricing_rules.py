@@ -9,8 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pricing.money import InvalidMoney, Money, check_currency, parse_amount
+from pricing.money import InvalidMoney, Money, check_currency, parse_input_amount
+from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import Violations
+
+MAX_LIST_NAME = 200
+MAX_CUSTOMER_GROUP = 100
+# One break per product and quantity step: room for a large catalog's list.
+MAX_BREAKS = 10_000
 
 
 @dataclass(frozen=True)
@@ -87,33 +93,22 @@ def new_price_list(
     breaks: Sequence[tuple[str, int, str]],  # product id, minimum quantity, unit price
 ) -> PriceList:
     problems = Violations()
-    if not name.strip():
-        problems.add("name", "required")
+    if not name.strip() or len(name) > MAX_LIST_NAME:
+        problems.add("name", f"1-{MAX_LIST_NAME} characters")
     try:
         check_currency(currency)
     except InvalidMoney as error:
         problems.add("currency", str(error))
+    if len(customer_group) > MAX_CUSTOMER_GROUP:
+        problems.add("customer_group", f"at most {MAX_CUSTOMER_GROUP} characters")
     if valid_from and valid_to and valid_from > valid_to:
         problems.add("valid_to", "must not be before valid_from")
-    parsed = []
-    seen = set()
-    for i, (product_id, min_quantity, amount) in enumerate(breaks):
-        if not product_id:
-            problems.add(f"breaks[{i}].product_id", "required")
-        if min_quantity < 1:
-            problems.add(f"breaks[{i}].min_quantity", "at least 1")
-        if (product_id, min_quantity) in seen:
-            problems.add(f"breaks[{i}]", "the same product and quantity appear twice")
-        seen.add((product_id, min_quantity))
-        try:
-            price = parse_amount(amount)
-            if price < 0:
-                problems.add(f"breaks[{i}].unit_price", "must not be negative")
-            parsed.append(PriceBreak(product_id, min_quantity, price))
-        except InvalidMoney as error:
-            problems.add(f"breaks[{i}].unit_price", str(error))
     if not breaks:
         problems.add("breaks", "at least one price")
+    elif len(breaks) > MAX_BREAKS:
+        problems.add("breaks", f"at most {MAX_BREAKS:,}")
+        breaks = ()  # one violation says it all
+    parsed = _breaks(breaks, problems)
     problems.raise_if_any()
     return PriceList(
         str(uuid.uuid4()),
@@ -122,5 +117,26 @@ def new_price_list(
         customer_group,
         valid_from,
         valid_to,
-        tuple(parsed),
+        parsed,
     )
+
+
+def _breaks(breaks: Sequence[tuple[str, int, str]], problems: Violations) -> tuple[PriceBreak, ...]:
+    parsed = []
+    seen = set()
+    for i, (product_id, min_quantity, amount) in enumerate(breaks):
+        if not product_id:
+            problems.add(f"breaks[{i}].product_id", "required")
+        if not 1 <= min_quantity <= MAX_QUANTITY:
+            problems.add(f"breaks[{i}].min_quantity", f"between 1 and {MAX_QUANTITY:,}")
+        if (product_id, min_quantity) in seen:
+            problems.add(f"breaks[{i}]", "the same product and quantity appear twice")
+        seen.add((product_id, min_quantity))
+        try:
+            price = parse_input_amount(amount)
+            if price < 0:
+                problems.add(f"breaks[{i}].unit_price", "must not be negative")
+            parsed.append(PriceBreak(product_id, min_quantity, price))
+        except InvalidMoney as error:
+            problems.add(f"breaks[{i}].unit_price", str(error))
+    return tuple(parsed)

@@ -1,12 +1,22 @@
 """Who may call each RPC of catalog.v1.CatalogService (servicekit.access). Purchasing keeps the
-product master; sales managers keep price lists; everyone signed in reads. Orders, quoting and
-inventory read products and prices on their own account; clients with `catalog:read` read."""
+product master; sales managers keep price lists; everyone signed in reads products, and everyone
+but the warehouse reads prices. Orders, quoting and inventory read products on their own
+account, orders and quoting prices too; clients with `catalog:read` read both.
+
+Which figures of a product a reader sees (costs, list price) is decided per caller in
+domain/rights.py."""
 
 from oms.catalog.v1 import catalog_pb2
 from servicekit.access import EVERY_ROLE, AccessTable, allow
 
 READERS = allow(*EVERY_ROLE, services=("orders", "quoting", "inventory"), scope="catalog:read")
+PRICE_READERS = allow(
+    *(role for role in EVERY_ROLE if role != "warehouse"),
+    services=("orders", "quoting"),
+    scope="catalog:read",
+)
 PRODUCT_MASTER = allow("purchasing")
+PRICE_LIST_KEEPERS = allow("sales-manager")
 
 ACCESS = AccessTable(
     catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"],
@@ -18,7 +28,7 @@ ACCESS = AccessTable(
         "SetProductSuppliers": PRODUCT_MASTER,
         "AddPicture": PRODUCT_MASTER,
         "CreateCategory": PRODUCT_MASTER,
-        "CreatePriceList": allow("sales-manager"),
+        "CreatePriceList": PRICE_LIST_KEEPERS,
         "GetProduct": READERS,
         "BatchGetProducts": READERS,
         "ListProducts": READERS,
@@ -26,7 +36,9 @@ ACCESS = AccessTable(
         "ListVariants": READERS,
         "ListCategories": READERS,
         "GetPictureContent": READERS,
-        "ResolvePrice": READERS,
-        "ResolvePrices": READERS,
+        "ListPriceLists": PRICE_READERS,
+        "GetPriceList": PRICE_READERS,
+        "ResolvePrice": PRICE_READERS,
+        "ResolvePrices": PRICE_READERS,
     },
 )

@@ -1,94 +1,41 @@
-"""catalog.v1.CatalogService: translates protobuf to use-case calls and back."""
+"""catalog.v1.CatalogService: translates protobuf to use-case calls and back. Who may call each
+RPC is in entrypoints/access.py; what of a product the caller may read, in domain/rights.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from typing import TypeAlias
 
 import grpc
 
-from catalog.application.handlers import Catalog, Pricing
-from catalog.domain.model import (
-    Category,
-    NewProduct,
-    NewSupplier,
-    Product,
-    change_details,
-    change_price,
-    discontinue,
-    search_criteria,
+from catalog.application.pricing import Pricing
+from catalog.application.products import Catalog
+from catalog.domain.model import Product
+from catalog.domain.rights import visibility
+from catalog.domain.search import search_criteria
+from catalog.entrypoints.messages import (
+    category_to_proto,
+    new_product_from_proto,
+    price_list_to_proto,
+    product_to_proto,
+    suppliers_from_proto,
 )
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
-from pricing.money import Money
 from pricing.wire import money_to_proto
-from servicekit.grpc import timestamp
+from servicekit.context import current_principal
+
+Context: TypeAlias = grpc.aio.ServicerContext
 
 
-def category_to_proto(category: Category) -> pb.Category:
-    return pb.Category(id=category.id, name=category.name, parent_id=category.parent_id or "")
+def _for_caller(products: Iterable[Product]) -> list[pb.Product]:
+    seen = visibility(current_principal())
+    return [product_to_proto(p, seen) for p in products]
 
 
-def product_to_proto(product: Product) -> pb.Product:
-    return pb.Product(
-        id=product.id,
-        sku=product.sku,
-        name=product.name,
-        description=product.description,
-        list_price=money_to_proto(product.list_price),
-        active=product.active,
-        created_at=timestamp(product.created_at),
-        created_by=product.created_by,
-        category_id=product.category_id or "",
-        attributes=dict(product.attributes),
-        kind=product.kind,
-        unit_of_measure=product.unit_of_measure,
-        cost="" if product.cost is None else _amount(product.cost, product.list_price.currency),
-        tax_category=product.tax_category,
-        parent_id=product.parent_id or "",
-        variant_options=dict(product.variant_options),
-        pictures=[
-            pb.Picture(
-                id=p.id, url=p.url, alt_text=p.alt_text, position=p.position, stored=p.stored
-            )
-            for p in product.pictures
-        ],
-        suppliers=[
-            pb.ProductSupplier(
-                supplier_id=s.supplier_id,
-                supplier_sku=s.supplier_sku,
-                cost=_amount(s.cost, s.currency),
-                currency=s.currency,
-                minimum_order_quantity=s.minimum_order_quantity,
-                lead_time_days=s.lead_time_days,
-            )
-            for s in product.suppliers
-        ],
-        components=[
-            pb.KitComponent(product_id=c.product_id, sku=c.sku, quantity=c.quantity)
-            for c in product.components
-        ],
-        kit_pricing=product.kit_pricing,
-    )
-
-
-def _amount(amount: Decimal, currency: str) -> str:
-    """As the list price reads: 4.5 EUR -> "4.50", 3.999 USD -> "3.999"."""
-    return str(Money(amount, currency).trimmed().amount)
-
-
-def suppliers_from_proto(suppliers: Iterable[pb.ProductSupplier]) -> list[NewSupplier]:
-    return [
-        NewSupplier(
-            supplier_id=s.supplier_id,
-            supplier_sku=s.supplier_sku,
-            cost=s.cost,
-            currency=s.currency,
-            minimum_order_quantity=s.minimum_order_quantity,
-            lead_time_days=s.lead_time_days,
-        )
-        for s in suppliers
-    ]
+def _one_for_caller(product: Product) -> pb.Product:
+    (message,) = _for_caller([product])
+    return message
 
 
 class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
@@ -97,70 +44,38 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         self.pricing = pricing
 
     async def CreateProduct(
-        self, request: pb.CreateProductRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CreateProductRequest, context: Context
     ) -> pb.CreateProductResponse:
         product = await self.catalog.create_product(
-            NewProduct(
-                sku=request.sku,
-                name=request.name,
-                description=request.description,
-                price_amount=request.list_price.amount,
-                price_currency=request.list_price.currency,
-                category_id=request.category_id,
-                attributes=dict(request.attributes),
-                kind=request.kind,
-                unit_of_measure=request.unit_of_measure,
-                cost=request.cost,
-                tax_category=request.tax_category,
-                parent_id=request.parent_id,
-                variant_options=dict(request.variant_options),
-                pictures=[(p.url, p.alt_text) for p in request.pictures],
-                suppliers=suppliers_from_proto(request.suppliers),
-                components=[(c.product_id, c.quantity) for c in request.components],
-                kit_pricing=request.kit_pricing,
-            )
+            new_product_from_proto(request), request.request_id, request
         )
-        return pb.CreateProductResponse(product=product_to_proto(product))
+        return pb.CreateProductResponse(product=_one_for_caller(product))
 
     async def GetProduct(
-        self, request: pb.GetProductRequest, context: grpc.aio.ServicerContext
+        self, request: pb.GetProductRequest, context: Context
     ) -> pb.GetProductResponse:
         product = await self.catalog.get_product(request.product_id)
-        return pb.GetProductResponse(product=product_to_proto(product))
+        return pb.GetProductResponse(product=_one_for_caller(product))
 
     async def BatchGetProducts(
-        self, request: pb.BatchGetProductsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.BatchGetProductsRequest, context: Context
     ) -> pb.BatchGetProductsResponse:
         found = await self.catalog.get_products(list(request.product_ids), list(request.skus))
         ids, skus = {p.id for p in found}, {p.sku for p in found}
         return pb.BatchGetProductsResponse(
-            products=[product_to_proto(p) for p in found],
+            products=_for_caller(found),
             missing_ids=[i for i in request.product_ids if i not in ids],
             missing_skus=[s for s in request.skus if s not in skus],
         )
 
     async def ListProducts(
-        self, request: pb.ListProductsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListProductsRequest, context: Context
     ) -> pb.ListProductsResponse:
         found, token = await self.catalog.list_products(request.page_size, request.page_token)
-        return pb.ListProductsResponse(
-            products=[product_to_proto(p) for p in found], next_page_token=token
-        )
-
-    async def CreateCategory(
-        self, request: pb.CreateCategoryRequest, context: grpc.aio.ServicerContext
-    ) -> pb.CreateCategoryResponse:
-        category = await self.catalog.create_category(request.name, request.parent_id)
-        return pb.CreateCategoryResponse(category=category_to_proto(category))
-
-    async def ListCategories(
-        self, request: pb.ListCategoriesRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ListCategoriesResponse:
-        found = await self.catalog.list_categories()
-        return pb.ListCategoriesResponse(categories=[category_to_proto(c) for c in found])
+        return pb.ListProductsResponse(products=_for_caller(found), next_page_token=token)
 
     async def SearchProducts(
-        self, request: pb.SearchProductsRequest, context: grpc.aio.ServicerContext
+        self, request: pb.SearchProductsRequest, context: Context
     ) -> pb.SearchProductsResponse:
         search = search_criteria(
             request.text,
@@ -171,12 +86,77 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.max_price,
         )
         found, token = await self.catalog.search(search, request.page_size, request.page_token)
-        return pb.SearchProductsResponse(
-            products=[product_to_proto(p) for p in found], next_page_token=token
+        return pb.SearchProductsResponse(products=_for_caller(found), next_page_token=token)
+
+    async def ListVariants(
+        self, request: pb.ListVariantsRequest, context: Context
+    ) -> pb.ListVariantsResponse:
+        found, token = await self.catalog.list_variants(
+            request.parent_id, request.page_size, request.page_token
+        )
+        return pb.ListVariantsResponse(variants=_for_caller(found), next_page_token=token)
+
+    async def ChangeProduct(
+        self, request: pb.ChangeProductRequest, context: Context
+    ) -> pb.ChangeProductResponse:
+        product = await self.catalog.change_details(
+            request.product_id, request.name, request.description
+        )
+        return pb.ChangeProductResponse(product=_one_for_caller(product))
+
+    async def ChangeListPrice(
+        self, request: pb.ChangeListPriceRequest, context: Context
+    ) -> pb.ChangeListPriceResponse:
+        price = request.list_price
+        product = await self.catalog.change_list_price(
+            request.product_id, price.amount, price.currency
+        )
+        return pb.ChangeListPriceResponse(product=_one_for_caller(product))
+
+    async def DiscontinueProduct(
+        self, request: pb.DiscontinueProductRequest, context: Context
+    ) -> pb.DiscontinueProductResponse:
+        product = await self.catalog.discontinue(request.product_id)
+        return pb.DiscontinueProductResponse(product=_one_for_caller(product))
+
+    async def SetProductSuppliers(
+        self, request: pb.SetProductSuppliersRequest, context: Context
+    ) -> pb.SetProductSuppliersResponse:
+        product = await self.catalog.set_suppliers(
+            request.product_id, suppliers_from_proto(request.suppliers)
+        )
+        return pb.SetProductSuppliersResponse(product=_one_for_caller(product))
+
+    async def AddPicture(
+        self, request: pb.AddPictureRequest, context: Context
+    ) -> pb.AddPictureResponse:
+        product = await self.catalog.add_picture(
+            request.product_id, request.url, request.content, request.content_type, request.alt_text
+        )
+        return pb.AddPictureResponse(product=_one_for_caller(product))
+
+    async def GetPictureContent(
+        self, request: pb.GetPictureContentRequest, context: Context
+    ) -> pb.GetPictureContentResponse:
+        found = await self.catalog.picture_content(request.product_id, request.picture_id)
+        return pb.GetPictureContentResponse(content=found.content, content_type=found.content_type)
+
+    async def CreateCategory(
+        self, request: pb.CreateCategoryRequest, context: Context
+    ) -> pb.CreateCategoryResponse:
+        category = await self.catalog.create_category(request.name, request.parent_id)
+        return pb.CreateCategoryResponse(category=category_to_proto(category))
+
+    async def ListCategories(
+        self, request: pb.ListCategoriesRequest, context: Context
+    ) -> pb.ListCategoriesResponse:
+        found, token = await self.catalog.list_categories(request.page_size, request.page_token)
+        return pb.ListCategoriesResponse(
+            categories=[category_to_proto(c) for c in found], next_page_token=token
         )
 
     async def CreatePriceList(
-        self, request: pb.CreatePriceListRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CreatePriceListRequest, context: Context
     ) -> pb.CreatePriceListResponse:
         created = await self.pricing.create_price_list(
             request.name,
@@ -186,27 +166,27 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.valid_to,
             [(b.product_id, b.min_quantity, b.unit_price) for b in request.breaks],
         )
-        return pb.CreatePriceListResponse(
-            price_list=pb.PriceList(
-                id=created.id,
-                name=created.name,
-                currency=created.currency,
-                customer_group=created.customer_group,
-                valid_from=created.valid_from.isoformat() if created.valid_from else "",
-                valid_to=created.valid_to.isoformat() if created.valid_to else "",
-                breaks=[
-                    pb.PriceBreak(
-                        product_id=b.product_id,
-                        min_quantity=b.min_quantity,
-                        unit_price=str(b.unit_price),
-                    )
-                    for b in created.breaks
-                ],
-            )
+        return pb.CreatePriceListResponse(price_list=price_list_to_proto(created))
+
+    async def ListPriceLists(
+        self, request: pb.ListPriceListsRequest, context: Context
+    ) -> pb.ListPriceListsResponse:
+        found, token = await self.pricing.list_price_lists(
+            request.customer_group, request.currency, request.page_size, request.page_token
+        )
+        return pb.ListPriceListsResponse(
+            price_lists=[price_list_to_proto(p, count) for p, count in found],
+            next_page_token=token,
         )
 
+    async def GetPriceList(
+        self, request: pb.GetPriceListRequest, context: Context
+    ) -> pb.GetPriceListResponse:
+        found = await self.pricing.get_price_list(request.price_list_id)
+        return pb.GetPriceListResponse(price_list=price_list_to_proto(found))
+
     async def ResolvePrice(
-        self, request: pb.ResolvePriceRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ResolvePriceRequest, context: Context
     ) -> pb.ResolvePriceResponse:
         found = await self.pricing.resolve(
             request.product_id,
@@ -218,7 +198,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         return pb.ResolvePriceResponse(unit_price=money_to_proto(found.unit_price), rule=found.rule)
 
     async def ResolvePrices(
-        self, request: pb.ResolvePricesRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ResolvePricesRequest, context: Context
     ) -> pb.ResolvePricesResponse:
         queries = [(q.product_id, q.quantity) for q in request.queries]
         found = await self.pricing.resolve_many(
@@ -238,54 +218,3 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
                 for (product_id, quantity), answer in zip(queries, found, strict=True)
             ]
         )
-
-    async def ChangeProduct(
-        self, request: pb.ChangeProductRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ChangeProductResponse:
-        product = await self.catalog.change(
-            request.product_id, lambda p: change_details(p, request.name, request.description)
-        )
-        return pb.ChangeProductResponse(product=product_to_proto(product))
-
-    async def ChangeListPrice(
-        self, request: pb.ChangeListPriceRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ChangeListPriceResponse:
-        price = request.list_price
-        product = await self.catalog.change(
-            request.product_id, lambda p: change_price(p, price.amount, price.currency)
-        )
-        return pb.ChangeListPriceResponse(product=product_to_proto(product))
-
-    async def DiscontinueProduct(
-        self, request: pb.DiscontinueProductRequest, context: grpc.aio.ServicerContext
-    ) -> pb.DiscontinueProductResponse:
-        product = await self.catalog.change(request.product_id, discontinue)
-        return pb.DiscontinueProductResponse(product=product_to_proto(product))
-
-    async def ListVariants(
-        self, request: pb.ListVariantsRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ListVariantsResponse:
-        found = await self.catalog.list_variants(request.parent_id)
-        return pb.ListVariantsResponse(variants=[product_to_proto(p) for p in found])
-
-    async def SetProductSuppliers(
-        self, request: pb.SetProductSuppliersRequest, context: grpc.aio.ServicerContext
-    ) -> pb.SetProductSuppliersResponse:
-        product = await self.catalog.set_suppliers(
-            request.product_id, suppliers_from_proto(request.suppliers)
-        )
-        return pb.SetProductSuppliersResponse(product=product_to_proto(product))
-
-    async def AddPicture(
-        self, request: pb.AddPictureRequest, context: grpc.aio.ServicerContext
-    ) -> pb.AddPictureResponse:
-        product = await self.catalog.add_picture(
-            request.product_id, request.url, request.content, request.content_type, request.alt_text
-        )
-        return pb.AddPictureResponse(product=product_to_proto(product))
-
-    async def GetPictureContent(
-        self, request: pb.GetPictureContentRequest, context: grpc.aio.ServicerContext
-    ) -> pb.GetPictureContentResponse:
-        found = await self.catalog.picture_content(request.product_id, request.picture_id)
-        return pb.GetPictureContentResponse(content=found.content, content_type=found.content_type)

@@ -29,6 +29,7 @@ from inventory.adapters.tables import (
 )
 from inventory.domain.allocation import Waiting
 from servicekit.context import current_principal
+from servicekit.errors import NotFound
 
 # The first key of the two-key advisory locks taken on products (the second is the product's
 # hash), apart from any other advisory lock in the database (migrations, the outbox relay).
@@ -93,6 +94,12 @@ class InventoryStore:
             select(warehouses.c.id).where(warehouses.c.id.in_(wanted))
         )
         return sorted(wanted - {row.id for row in rows})
+
+    async def require_warehouses(self, *warehouse_ids: str) -> None:
+        """NotFound naming the first of `warehouse_ids` that does not exist."""
+        missing = await self.missing_warehouses(warehouse_ids)
+        if missing:
+            raise NotFound(f"warehouse {missing[0]} not found")
 
     # -- stock levels -----------------------------------------------------------------------
 
@@ -191,9 +198,10 @@ class InventoryStore:
         )
 
     async def incoming(
-        self, product_id: str = "", warehouse_id: str = ""
+        self, product_ids: Iterable[str], warehouse_id: str = ""
     ) -> dict[tuple[str, str], int]:
-        """(warehouse id, product id) -> units announced by purchase orders, not received."""
+        """(warehouse id, product id) -> units announced by purchase orders, not received, for
+        `product_ids` (in `warehouse_id`, when given)."""
         goods = expected_goods.c
         query = (
             select(
@@ -201,11 +209,9 @@ class InventoryStore:
                 goods.product_id,
                 func.sum(func.greatest(goods.expected - goods.received, 0)).label("incoming"),
             )
-            .where(goods.expected > goods.received)
+            .where(goods.expected > goods.received, goods.product_id.in_(set(product_ids)))
             .group_by(goods.warehouse_id, goods.product_id)
         )
-        if product_id:
-            query = query.where(goods.product_id == product_id)
         if warehouse_id:
             query = query.where(goods.warehouse_id == warehouse_id)
         return {
@@ -248,6 +254,13 @@ class InventoryStore:
             .values(status=status, **times)
         )
 
+    async def set_hold(self, order_id: str, on_hold: bool, reason: str) -> None:
+        await self.session.execute(
+            reservation_orders.update()
+            .where(reservation_orders.c.order_id == order_id)
+            .values(on_hold=on_hold, hold_reason=reason)
+        )
+
     async def lock_orders(self, order_ids: Iterable[str]) -> None:
         """Row locks on orders, in id order: whoever fills an order's last backorder sees what
         every other filler of the same order committed."""
@@ -269,11 +282,16 @@ class InventoryStore:
         )
         return [row.order_id for row in rows]
 
-    async def lines(self, order_id: str) -> list[Row[Any]]:
+    async def lines(
+        self, order_id: str, *, after_position: int = -1, limit: int | None = None
+    ) -> list[Row[Any]]:
+        """The order's lines in order (those after `after_position`, at most `limit`)."""
+        line = reservation_lines.c
         rows = await self.session.execute(
             select(reservation_lines)
-            .where(reservation_lines.c.order_id == order_id)
-            .order_by(reservation_lines.c.position)
+            .where(line.order_id == order_id, line.position > after_position)
+            .order_by(line.position)
+            .limit(limit)
         )
         return list(rows)
 

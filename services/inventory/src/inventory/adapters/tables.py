@@ -17,10 +17,15 @@ from sqlalchemy import (
 )
 
 from messaging.runtime import MessagingTables
+from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.idempotency import requests_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+audit_log = audit_table(metadata)
+# Client-supplied request ids of the commands that move stock, with their first result.
+processed_requests = requests_table(metadata)
 
 warehouses = Table(
     "warehouses",
@@ -75,7 +80,11 @@ reservation_orders = Table(
     # open (not approved: expires) | approved | cancelled | expired | rejected
     Column("status", String(20), nullable=False),
     Column("placed_at", DateTime(timezone=True), nullable=False),
+    # Set when orders approves the order (SalesOrderApproved): it may ship from then on ...
     Column("approved_at", DateTime(timezone=True)),
+    # ... unless orders holds it (SalesOrderHoldChanged), for this reason.
+    Column("on_hold", Boolean, nullable=False, server_default="false"),
+    Column("hold_reason", String(500), nullable=False, server_default=""),
     Column("closed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_reservation_orders_open", "placed_at", postgresql_where=text("status = 'open'")),
@@ -141,6 +150,8 @@ shipments = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True)),
+    # Newest first, a page at a time.
+    Index("ix_shipments_created_at_id", "created_at", "id"),
 )
 
 shipment_lines = Table(

@@ -1,5 +1,6 @@
 """An order's reservations, from the orders topic: reserve (or backorder) what is placed, make
-it firm on approval, follow line changes, release on cancellation or expiry; and the ledger.
+it firm on approval, keep whether orders holds it, follow line changes, release on cancellation
+or expiry.
 
 Each handler runs in the consumer's transaction (with its inbox row), so its state changes and
 the events they cause commit together."""
@@ -9,17 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.repository import InventoryStore, held_by_warehouse
-from inventory.adapters.tables import return_lines, returns
 from inventory.application.ledger import StockBook
 from inventory.domain.allocation import Demand, Policy, allocate, release_from
 from inventory.domain.ledger import LineState, change_line
@@ -30,38 +29,12 @@ from oms.events.v1 import inventory_pb2 as events
 from oms.events.v1 import orders_pb2
 from servicekit.context import Principal, acting
 from servicekit.db import Database
-from servicekit.errors import NotFound
 
 log = logging.getLogger(__name__)
 
 EXPIRY_BATCH = 100
 # Orders whose reservations still change; the others are closed for good.
 ACTIVE = ("open", "approved")
-
-
-@dataclass(frozen=True)
-class LineAllocation:
-    warehouse_id: str
-    reserved: int
-    consumed: int
-    released: int
-
-
-@dataclass(frozen=True)
-class LedgerLine:
-    line_id: str
-    product_id: str
-    quantity: int
-    backordered: int
-    allocations: list[LineAllocation] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Ledger:
-    order_id: str
-    status: str
-    placed_at: datetime
-    lines: list[LedgerLine]
 
 
 @dataclass(frozen=True)
@@ -201,6 +174,17 @@ class Reservations:
             )
             return
         await store.set_order_status(approved.order_id, "approved", approved_at=envelope.time)
+
+    async def on_sales_order_hold_changed(
+        self, session: AsyncSession, changed: orders_pb2.SalesOrderHoldChanged, envelope: Envelope
+    ) -> None:
+        """Orders holds an order (or lets it go): it may not ship while held."""
+        store = InventoryStore(session)
+        if await store.order(changed.order_id, for_update=True) is None:
+            log.info("hold of %s ignored: the order is unknown here", changed.order_id)
+            return
+        reason = changed.reason[:500] if changed.on_hold else ""
+        await store.set_hold(changed.order_id, changed.on_hold, reason)
 
     async def on_sales_order_cancelled(
         self, session: AsyncSession, cancelled: orders_pb2.SalesOrderCancelled, envelope: Envelope
@@ -349,43 +333,6 @@ class Reservations:
         if more:
             await self._announce(store, order_id)
 
-    # -- returns ------------------------------------------------------------------------------
-
-    async def on_return_authorized(
-        self, session: AsyncSession, authorized: orders_pb2.ReturnAuthorized, envelope: Envelope
-    ) -> None:
-        """Keeps a copy of the return, for ReceiveReturn."""
-        added = await session.execute(
-            insert(returns)
-            .values(
-                return_id=authorized.return_id,
-                order_id=authorized.order_id,
-                reason=authorized.reason[:500],
-                status="authorized",
-                authorized_at=envelope.time,
-            )
-            .on_conflict_do_nothing()
-            .returning(returns.c.return_id)
-        )
-        if added.first() is None:
-            log.info("return %s is known already", authorized.return_id)
-            return
-        lines = [x for x in authorized.lines if x.quantity > 0]
-        if lines:
-            await session.execute(
-                return_lines.insert(),
-                [
-                    {
-                        "return_id": authorized.return_id,
-                        "position": i,
-                        "line_id": x.line_id,
-                        "product_id": x.product_id,
-                        "quantity": x.quantity,
-                    }
-                    for i, x in enumerate(lines)
-                ],
-            )
-
     # -- expiry -------------------------------------------------------------------------------
 
     async def expire_due(self, now: datetime | None = None) -> int:
@@ -411,34 +358,3 @@ class Reservations:
             except SQLAlchemyError:
                 log.exception("expiring reservations failed; retrying")
             await asyncio.sleep(interval_seconds)
-
-    # -- the ledger ---------------------------------------------------------------------------
-
-    async def ledger_of(self, order_id: str) -> Ledger:
-        async with self.database.transaction() as session:
-            store = InventoryStore(session)
-            order = await store.order(order_id)
-            if order is None:
-                raise NotFound(f"no reservations for order {order_id}")
-            priority = await store.warehouse_priority()
-            rank = {w: i for i, w in enumerate(priority)}
-            rows = await store.ledger(order_id)
-            lines = [
-                LedgerLine(
-                    line.line_id,
-                    line.product_id,
-                    int(line.quantity),
-                    int(line.backordered),
-                    [
-                        LineAllocation(
-                            r.warehouse_id, int(r.reserved), int(r.consumed), int(r.released)
-                        )
-                        for r in sorted(
-                            (r for r in rows if r.line_id == line.line_id),
-                            key=lambda r: (rank.get(r.warehouse_id, len(rank)), r.warehouse_id),
-                        )
-                    ],
-                )
-                for line in await store.lines(order_id)
-            ]
-            return Ledger(order_id, order.status, order.placed_at, lines)

@@ -1,5 +1,5 @@
-"""Shipping what an order holds in a warehouse (all of it or the lines named), a shipment's
-journey, and goods coming back from an authorised return."""
+"""Shipping what an order holds in a warehouse (all of it or the lines named) once orders has
+approved it and does not hold it, and a shipment's journey."""
 
 from __future__ import annotations
 
@@ -7,20 +7,24 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.repository import InventoryStore
-from inventory.adapters.tables import return_lines, returns, shipment_lines, shipments
+from inventory.adapters.tables import shipment_lines, shipments
 from inventory.application.ledger import StockBook
+from inventory.application.ports import ClientRequest, Retries
+from inventory.domain.commands import check_shipment, shipping_refusal
 from inventory.domain.ledger import next_shipment_status
-from inventory.domain.model import check_shipment
 from messaging.outbox import Outbox
 from oms.events.v1 import inventory_pb2 as events
+from servicekit.audit import AuditLog
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import FailedPrecondition, InvalidArgument, NotFound, Violations
+from servicekit.paging import newest_after, newest_page, page_limit
 
 
 @dataclass(frozen=True)
@@ -44,21 +48,57 @@ class Shipment:
     updated_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Return:
-    return_id: str
-    order_id: str
-    warehouse_id: str
-    lines: list[ShippedLine]
-    status: str
-    received_at: datetime | None
-    received_by: str
+def _pick(held: dict[str, Row[Any]], lines: Sequence[tuple[str, int]]) -> list[ShippedLine]:
+    """What leaves: the lines named (each at most what it holds here), else everything held."""
+    if not lines:
+        return [ShippedLine(r.line_id, r.product_id, int(r.reserved)) for r in held.values()]
+    problems = Violations()
+    for i, (line_id, quantity) in enumerate(lines):
+        if line_id not in held:
+            problems.add(f"lines[{i}].line_id", "has nothing reserved there")
+        elif quantity > held[line_id].reserved:
+            problems.add(f"lines[{i}].quantity", f"at most {held[line_id].reserved} reserved there")
+    if problems.items:
+        raise FailedPrecondition(
+            "; ".join(f"{v.field}: {v.description}" for v in problems.items),
+            tuple(problems.items),
+        )
+    return [ShippedLine(line_id, held[line_id].product_id, units) for line_id, units in lines]
+
+
+def _audited(shipment: Shipment) -> dict[str, Any]:
+    return {
+        "order_id": shipment.order_id,
+        "warehouse_id": shipment.warehouse_id,
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "status": shipment.status,
+        "lines": [{"line_id": x.line_id, "quantity": x.quantity} for x in shipment.lines],
+    }
+
+
+def _dispatched(shipment: Shipment) -> events.ShipmentDispatched:
+    return events.ShipmentDispatched(
+        shipment_id=shipment.id,
+        order_id=shipment.order_id,
+        warehouse_id=shipment.warehouse_id,
+        lines=[
+            events.ShippedLine(line_id=x.line_id, product_id=x.product_id, quantity=x.quantity)
+            for x in shipment.lines
+        ],
+        carrier=shipment.carrier,
+        tracking_number=shipment.tracking_number,
+    )
 
 
 class Shipments:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(
+        self, database: Database, outbox: Outbox, audit: AuditLog, retries: Retries
+    ) -> None:
         self.database = database
         self.outbox = outbox
+        self.audit = audit
+        self.retries = retries
 
     async def ship(
         self,
@@ -67,14 +107,19 @@ class Shipments:
         carrier: str,
         tracking: str,
         lines: Sequence[tuple[str, int]] = (),
+        request: ClientRequest | None = None,
     ) -> Shipment:
         """Ships from `warehouse_id` what the order holds there: everything, or `lines`
         (line id, units), each at most what that line holds there."""
-        check_shipment(order_id, warehouse_id, carrier, lines)
+        check_shipment(order_id, warehouse_id, carrier, tracking, lines)
         async with self.database.transaction() as session:
+            done = await self.retries.claim(session, "ship_order", request)
+            if done is not None:
+                return (await self._shipments(session, shipment_id=done))[0]
             store = InventoryStore(session)
             here = await store.ledger(order_id, warehouse_id=warehouse_id)
             await store.lock_products(r.product_id for r in here)
+            await self._cleared(store, order_id, warehouse_id)
             held = {
                 r.line_id: r
                 for r in await store.ledger(order_id, warehouse_id=warehouse_id, for_update=True)
@@ -84,35 +129,12 @@ class Shipments:
                 raise FailedPrecondition(
                     f"nothing reserved for order {order_id} in warehouse {warehouse_id}"
                 )
-            if lines:
-                problems = Violations()
-                for i, (line_id, quantity) in enumerate(lines):
-                    if line_id not in held:
-                        problems.add(f"lines[{i}].line_id", "has nothing reserved there")
-                    elif quantity > held[line_id].reserved:
-                        problems.add(
-                            f"lines[{i}].quantity",
-                            f"at most {held[line_id].reserved} reserved there",
-                        )
-                if problems.items:
-                    raise FailedPrecondition(
-                        "; ".join(f"{v.field}: {v.description}" for v in problems.items),
-                        tuple(problems.items),
-                    )
-                picked = [
-                    ShippedLine(line_id, held[line_id].product_id, quantity)
-                    for line_id, quantity in lines
-                ]
-            else:
-                picked = [
-                    ShippedLine(r.line_id, r.product_id, int(r.reserved)) for r in held.values()
-                ]
             now = datetime.now(UTC)
             shipment = Shipment(
                 id=str(uuid.uuid4()),
                 order_id=order_id,
                 warehouse_id=warehouse_id,
-                lines=picked,
+                lines=_pick(held, lines),
                 carrier=carrier.strip(),
                 tracking_number=tracking.strip(),
                 status="dispatched",
@@ -120,58 +142,68 @@ class Shipments:
                 created_by=current_principal().subject,
                 updated_at=now,
             )
-            await session.execute(
-                shipments.insert().values(
-                    id=shipment.id,
-                    order_id=order_id,
-                    warehouse_id=warehouse_id,
-                    carrier=shipment.carrier,
-                    tracking_number=shipment.tracking_number,
-                    status=shipment.status,
-                    created_by=shipment.created_by,
-                    created_at=shipment.created_at,
-                    updated_at=now,
-                )
+            await self._dispatch(store, shipment)
+            await self.audit.record(
+                session, "shipment", shipment.id, "dispatched", after=_audited(shipment)
             )
-            book = StockBook(store, self.outbox)
-            for line in picked:
-                await book.consume(
-                    order_id,
-                    line.line_id,
-                    line.product_id,
-                    warehouse_id,
-                    line.quantity,
-                    f"shipped with {shipment.carrier}",
-                    shipment.id,
-                )
-            await session.execute(
-                shipment_lines.insert(),
-                [
-                    {
-                        "shipment_id": shipment.id,
-                        "line_id": x.line_id,
-                        "product_id": x.product_id,
-                        "quantity": x.quantity,
-                    }
-                    for x in picked
-                ],
+            await self.retries.complete(session, "ship_order", request, shipment.id)
+        return shipment
+
+    @staticmethod
+    async def _cleared(store: InventoryStore, order_id: str, warehouse_id: str) -> None:
+        """FailedPrecondition unless orders approved the order and does not hold it (the row
+        stays locked, so a hold arriving now waits for this shipment or stops it)."""
+        order = await store.order(order_id, for_update=True)
+        if order is None:
+            raise FailedPrecondition(
+                f"nothing reserved for order {order_id} in warehouse {warehouse_id}"
             )
-            dispatched = events.ShipmentDispatched(
-                shipment_id=shipment.id,
-                order_id=order_id,
-                warehouse_id=warehouse_id,
-                lines=[
-                    events.ShippedLine(
-                        line_id=x.line_id, product_id=x.product_id, quantity=x.quantity
-                    )
-                    for x in picked
-                ],
+        refusal = shipping_refusal(
+            order_id, order.approved_at is not None, order.on_hold, order.hold_reason
+        )
+        if refusal:
+            raise FailedPrecondition(refusal)
+
+    async def _dispatch(self, store: InventoryStore, shipment: Shipment) -> None:
+        """The shipment recorded, its units consumed from the reservations, and announced."""
+        await store.session.execute(
+            shipments.insert().values(
+                id=shipment.id,
+                order_id=shipment.order_id,
+                warehouse_id=shipment.warehouse_id,
                 carrier=shipment.carrier,
                 tracking_number=shipment.tracking_number,
+                status=shipment.status,
+                created_by=shipment.created_by,
+                created_at=shipment.created_at,
+                updated_at=shipment.updated_at,
             )
-            await self.outbox.add(session, dispatched, key=order_id)
-            await book.settle()
-        return shipment
+        )
+        book = StockBook(store, self.outbox)
+        for line in shipment.lines:
+            await book.consume(
+                shipment.order_id,
+                line.line_id,
+                line.product_id,
+                shipment.warehouse_id,
+                line.quantity,
+                f"shipped with {shipment.carrier}",
+                shipment.id,
+            )
+        await store.session.execute(
+            shipment_lines.insert(),
+            [
+                {
+                    "shipment_id": shipment.id,
+                    "line_id": x.line_id,
+                    "product_id": x.product_id,
+                    "quantity": x.quantity,
+                }
+                for x in shipment.lines
+            ],
+        )
+        await self.outbox.add(store.session, _dispatched(shipment), key=shipment.order_id)
+        await book.settle()
 
     async def change_status(self, shipment_id: str, status: str) -> Shipment:
         if not shipment_id:
@@ -197,25 +229,47 @@ class Shipments:
                     to_status=status,
                 )
                 await self.outbox.add(session, changed, key=row.order_id)
+                await self.audit.record(
+                    session,
+                    "shipment",
+                    shipment_id,
+                    "status_changed",
+                    before={"status": row.status},
+                    after={"status": status},
+                )
             return (await self._shipments(session, shipment_id=shipment_id))[0]
 
-    async def shipments_of(self, order_id: str) -> list[Shipment]:
+    async def page(
+        self, order_id: str = "", page_size: int = 0, token: str = ""
+    ) -> tuple[list[Shipment], str]:
+        """A page of shipments (of one order, when given), newest first, and the next page's
+        token."""
+        limit = page_limit(page_size)
+        after = newest_after(token)
         async with self.database.transaction() as session:
-            return await self._shipments(session, order_id=order_id)
+            found = await self._shipments(session, order_id=order_id, limit=limit + 1, after=after)
+        return newest_page(found, limit)
 
     async def _shipments(
-        self, session: AsyncSession, order_id: str = "", shipment_id: str = ""
+        self,
+        session: AsyncSession,
+        order_id: str = "",
+        shipment_id: str = "",
+        limit: int | None = None,
+        after: tuple[datetime, str] | None = None,
     ) -> list[Shipment]:
-        query = select(shipments).order_by(shipments.c.created_at)
+        c = shipments.c
+        query = select(shipments).order_by(c.created_at.desc(), c.id.desc()).limit(limit)
         if order_id:
-            query = query.where(shipments.c.order_id == order_id)
+            query = query.where(c.order_id == order_id)
         if shipment_id:
-            query = query.where(shipments.c.id == shipment_id)
+            query = query.where(c.id == shipment_id)
+        if after is not None:
+            query = query.where(tuple_(c.created_at, c.id) < tuple_(*after))
         heads = (await session.execute(query)).all()
-        ids = [h.id for h in heads]
         lines: dict[str, list[ShippedLine]] = {}
         for row in await session.execute(
-            select(shipment_lines).where(shipment_lines.c.shipment_id.in_(ids))
+            select(shipment_lines).where(shipment_lines.c.shipment_id.in_([h.id for h in heads]))
         ):
             lines.setdefault(row.shipment_id, []).append(
                 ShippedLine(row.line_id, row.product_id, row.quantity)
@@ -235,69 +289,3 @@ class Shipments:
             )
             for h in heads
         ]
-
-    async def receive_return(self, return_id: str, warehouse_id: str) -> Return:
-        """Puts an authorised return's goods back on hand, once."""
-        problems = Violations()
-        if not return_id:
-            problems.add("return_id", "required")
-        if not warehouse_id:
-            problems.add("warehouse_id", "required")
-        problems.raise_if_any()
-        async with self.database.transaction() as session:
-            store = InventoryStore(session)
-            if await store.missing_warehouses([warehouse_id]):
-                raise NotFound(f"warehouse {warehouse_id} not found")
-            head = (
-                await session.execute(
-                    select(returns).where(returns.c.return_id == return_id).with_for_update()
-                )
-            ).first()
-            if head is None:
-                raise NotFound(f"return {return_id} was not authorised")
-            if head.status == "received":
-                raise FailedPrecondition(
-                    f"return {return_id} was received already, in warehouse {head.warehouse_id}"
-                )
-            lines = await self._return_lines(session, return_id)
-            await store.lock_products(x.product_id for x in lines)
-            book = StockBook(store, self.outbox)
-            for line in lines:
-                await book.put(
-                    warehouse_id,
-                    line.product_id,
-                    line.quantity,
-                    kind="return",
-                    reason=f"returned with {return_id}",
-                    reference=head.order_id,
-                )
-            now, who = datetime.now(UTC), current_principal().subject
-            await session.execute(
-                returns.update()
-                .where(returns.c.return_id == return_id)
-                .values(
-                    status="received", warehouse_id=warehouse_id, received_at=now, received_by=who
-                )
-            )
-            received = events.ReturnReceived(
-                return_id=return_id,
-                order_id=head.order_id,
-                warehouse_id=warehouse_id,
-                lines=[
-                    events.ShippedLine(
-                        line_id=x.line_id, product_id=x.product_id, quantity=x.quantity
-                    )
-                    for x in lines
-                ],
-            )
-            await self.outbox.add(session, received, key=head.order_id)
-            await book.settle()
-            return Return(return_id, head.order_id, warehouse_id, lines, "received", now, who)
-
-    async def _return_lines(self, session: AsyncSession, return_id: str) -> list[ShippedLine]:
-        rows = await session.execute(
-            select(return_lines)
-            .where(return_lines.c.return_id == return_id)
-            .order_by(return_lines.c.position)
-        )
-        return [ShippedLine(r.line_id, r.product_id, r.quantity) for r in rows]

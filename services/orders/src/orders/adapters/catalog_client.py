@@ -7,16 +7,19 @@ from collections.abc import Sequence
 import grpc
 
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
-from orders.domain.model import CatalogProduct
+from orders.domain.placing import CatalogProduct
 from pricing.money import parse_amount
 from pricing.wire import money_from_proto
 from servicekit.errors import Unavailable
 from servicekit.grpc import open_channel
+from servicekit.tls import TlsFiles
 
 
 class CatalogClient:
-    def __init__(self, target: str) -> None:
-        self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target))
+    """Calls the catalog on the orders service's own account (its certificate)."""
+
+    def __init__(self, target: str, tls: TlsFiles) -> None:
+        self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target, tls))
 
     async def products(self, ids: Sequence[str]) -> dict[str, CatalogProduct]:
         try:

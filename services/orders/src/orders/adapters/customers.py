@@ -32,7 +32,7 @@ from pricing.money import Money
 
 
 async def credit_position(session: AsyncSession, customer_id: str) -> CreditPosition | None:
-    """The customer's limit and open balance in its own currency; None for no such customer."""
+    """The customer's limit and open balances (every currency); None for no such customer."""
     account = (
         await session.execute(
             select(customers.c.currency, customers.c.credit_limit).where(
@@ -42,13 +42,12 @@ async def credit_position(session: AsyncSession, customer_id: str) -> CreditPosi
     ).first()
     if account is None:
         return None
-    owed = await session.scalar(
-        select(customer_balances.c.open_balance).where(
-            customer_balances.c.customer_id == customer_id,
-            customer_balances.c.currency == account.currency,
+    owed = await session.execute(
+        select(customer_balances.c.currency, customer_balances.c.open_balance).where(
+            customer_balances.c.customer_id == customer_id
         )
     )
-    balances = {} if owed is None else {account.currency: Decimal(owed)}
+    balances = {currency: Decimal(amount) for currency, amount in owed}
     return position_in(account.currency, account.credit_limit, balances)
 
 

@@ -1,8 +1,8 @@
-"""Sales orders in PostgreSQL: rows to domain objects and back, with an optimistic version."""
+"""Sales orders in PostgreSQL: rows to domain objects and back, with an optimistic version, and
+their journal."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -10,24 +10,16 @@ from decimal import Decimal
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict, ParseDict
-from sqlalchemy import Row, and_, exists, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Row, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.types.v1.pricing_pb2 import PricedDocument
-from orders.adapters.tables import (
-    order_costs,
-    order_history,
-    order_returns,
-    pipelines,
-    sales_order_lines,
-    sales_orders,
-)
+from orders.adapters.tables import order_history, sales_order_lines, sales_orders
 from orders.domain import pipeline as stages
-from orders.domain.model import Line, ReturnRequest, SalesOrder, as_dict
-from orders.domain.pipeline import Pipeline, from_definition, to_definition
+from orders.domain.model import Line, SalesOrder, as_dict
 from pricing.money import Money
 from servicekit.context import causation_id, current_principal
+from servicekit.sales_reach import EVERYTHING, Reach
 
 OPEN_STAGES = (
     stages.REQUEST,
@@ -48,16 +40,20 @@ class OrderQuery:
 
     status: str = ""
     customer_id: str = ""
+    order_id: str = ""
     salesperson: str = ""
     channel: str = ""
     order_type: str = ""
     category_id: str = ""
     created_from: datetime | None = None
     created_to: datetime | None = None
+    # The orders the caller reaches (servicekit.sales_reach).
+    reach: Reach = EVERYTHING
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    id: int
     from_status: str | None
     to_status: str
     reason: str
@@ -110,6 +106,8 @@ def _order(head: Row[Any], lines: Sequence[Row[Any]]) -> SalesOrder:
         invoiced_in_full=h["invoiced_in_full"],
         document=None if h["document"] is None else ParseDict(h["document"], PricedDocument()),
         quote_id=h["quote_id"] or "",
+        external_reference=h["external_reference"],
+        team=h["team"],
         version=h["version"],
         updated_at=h["updated_at"],
     )
@@ -171,6 +169,8 @@ class OrderRepository:
                 salesperson=order.salesperson,
                 document=None if order.document is None else MessageToDict(order.document),
                 quote_id=order.quote_id or None,
+                external_reference=order.external_reference,
+                team=order.team,
                 version=1,
                 created_at=order.created_at,
                 created_by=order.created_by,
@@ -270,14 +270,18 @@ class OrderRepository:
             )
         )
 
-    async def history(self, order_id: str) -> list[HistoryEntry]:
+    async def history(self, order_id: str, after: int, limit: int) -> list[HistoryEntry]:
+        """Oldest first, from the entry after `after` (an entry's id; 0 for the first)."""
         rows = await self.session.execute(
             select(order_history)
-            .where(order_history.c.order_id == order_id)
+            .where(order_history.c.order_id == order_id, order_history.c.id > after)
             .order_by(order_history.c.id)
+            .limit(limit)
         )
         return [
-            HistoryEntry(r.from_status, r.to_status, r.reason, r.note, r.actor, r.caused_by, r.at)
+            HistoryEntry(
+                r.id, r.from_status, r.to_status, r.reason, r.note, r.actor, r.caused_by, r.at
+            )
             for r in rows
         ]
 
@@ -286,6 +290,7 @@ class OrderRepository:
         for column, wanted in (
             (sales_orders.c.status, query.status),
             (sales_orders.c.customer_id, query.customer_id),
+            (sales_orders.c.id, query.order_id),
             (sales_orders.c.salesperson, query.salesperson),
             (sales_orders.c.channel, query.channel),
             (sales_orders.c.order_type, query.order_type),
@@ -303,6 +308,10 @@ class OrderRepository:
             conditions.append(sales_orders.c.created_at >= query.created_from)
         if query.created_to is not None:
             conditions.append(sales_orders.c.created_at < query.created_to)
+        reach = query.reach
+        if not reach.everything:
+            mine = sales_orders.c.salesperson == reach.salesperson
+            conditions.append(or_(mine, sales_orders.c.team == reach.team) if reach.team else mine)
         return and_(True, *conditions)
 
     async def page(
@@ -339,19 +348,22 @@ class OrderRepository:
         )
         return [(r[0], int(r[1]), Decimal(r[2])) for r in rows]
 
-    async def open_orders_total(self, customer_id: str, currency: str, besides: str) -> Money:
-        """What the customer has on order and not yet invoiced, other than order `besides`."""
-        total = await self.session.scalar(
-            select(func.coalesce(func.sum(sales_orders.c.total), 0)).where(
+    async def open_orders(self, customer_id: str, besides: str) -> tuple[Money, ...]:
+        """What the customer has on order and not yet invoiced, per currency, other than order
+        `besides`."""
+        rows = await self.session.execute(
+            select(sales_orders.c.currency, func.sum(sales_orders.c.total))
+            .where(
                 sales_orders.c.customer_id == customer_id,
-                sales_orders.c.currency == currency,
                 sales_orders.c.status.in_(OPEN_STAGES),
                 sales_orders.c.id != besides,
             )
+            .group_by(sales_orders.c.currency)
+            .order_by(sales_orders.c.currency)
         )
-        return Money(Decimal(total or 0), currency)
+        return tuple(Money(Decimal(total), currency) for currency, total in rows)
 
-    async def open_for_forecast(self) -> list[tuple[Money, str, date]]:
+    async def open_for_forecast(self, reach: Reach) -> list[tuple[Money, str, date]]:
         """(total, "order_type:stage", month) of every open order, for the sales forecast."""
         needed = (
             select(func.min(sales_order_lines.c.needed_by))
@@ -365,102 +377,9 @@ class OrderRepository:
                 sales_orders.c.order_type,
                 sales_orders.c.status,
                 func.coalesce(needed, func.date(sales_orders.c.created_at)),
-            ).where(sales_orders.c.status.in_(OPEN_STAGES))
+            ).where(
+                sales_orders.c.status.in_(OPEN_STAGES),
+                self._filtered(OrderQuery(reach=reach)),
+            )
         )
         return [(Money(r[0], r[1]), f"{r[2]}:{r[3]}", r[4]) for r in rows]
-
-    # -- costs and returns ---------------------------------------------------------------------
-
-    async def add_cost(
-        self, order_id: str, kind: str, amount: Decimal, description: str, source: str | None
-    ) -> bool:
-        """Records a cost; False when `source` (a shipment) was recorded already."""
-        added = await self.session.execute(
-            insert(order_costs)
-            .values(
-                id=str(uuid.uuid4()),
-                order_id=order_id,
-                kind=kind,
-                amount=amount,
-                description=description,
-                source=source,
-                at=datetime.now(UTC),
-                actor=current_principal().subject,
-            )
-            .on_conflict_do_nothing()
-            .returning(order_costs.c.id)
-        )
-        return added.first() is not None
-
-    async def costs(self, order_ids: Sequence[str]) -> dict[str, list[tuple[str, Decimal, str]]]:
-        rows = await self.session.execute(
-            select(order_costs)
-            .where(order_costs.c.order_id.in_(list(order_ids)))
-            .order_by(order_costs.c.at)
-        )
-        found: dict[str, list[tuple[str, Decimal, str]]] = {}
-        for r in rows:
-            found.setdefault(r.order_id, []).append((r.kind, r.amount, r.description))
-        return found
-
-    async def add_return(self, order_id: str, request: ReturnRequest) -> None:
-        await self.session.execute(
-            order_returns.insert().values(
-                id=request.id,
-                order_id=order_id,
-                status="authorized",
-                lines=request.lines,
-                reason=request.reason,
-                created_at=datetime.now(UTC),
-                created_by=current_principal().subject,
-            )
-        )
-
-    async def returned_or_authorised(self, order_id: str) -> dict[str, int]:
-        """Per line, the units already under a return authorisation."""
-        rows = await self.session.execute(
-            select(order_returns.c.lines).where(order_returns.c.order_id == order_id)
-        )
-        found: dict[str, int] = {}
-        for (lines,) in rows:
-            for line_id, quantity in lines.items():
-                found[line_id] = found.get(line_id, 0) + int(quantity)
-        return found
-
-    async def mark_return_received(self, return_id: str) -> bool:
-        """False when the return was already marked received (a redelivered event)."""
-        marked = await self.session.execute(
-            order_returns.update()
-            .where(order_returns.c.id == return_id, order_returns.c.status == "authorized")
-            .values(status="received")
-            .returning(order_returns.c.id)
-        )
-        return marked.first() is not None
-
-    # -- pipelines -----------------------------------------------------------------------------
-
-    async def pipeline(self, order_type: str) -> Pipeline:
-        stored = await self.session.scalar(
-            select(pipelines.c.definition).where(pipelines.c.order_type == order_type)
-        )
-        if stored is None:
-            return stages.DEFAULTS.get(order_type, stages.STANDARD)
-        return from_definition(order_type, stored)
-
-    async def all_pipelines(self) -> dict[str, Pipeline]:
-        found = dict(stages.DEFAULTS)
-        for row in await self.session.execute(select(pipelines)):
-            found[row.order_type] = from_definition(row.order_type, row.definition)
-        return found
-
-    async def save_pipeline(self, pipeline: Pipeline) -> None:
-        values = {
-            "definition": to_definition(pipeline),
-            "updated_at": datetime.now(UTC),
-            "updated_by": current_principal().subject,
-        }
-        await self.session.execute(
-            insert(pipelines)
-            .values(order_type=pipeline.order_type, **values)
-            .on_conflict_do_update(index_elements=["order_type"], set_=values)
-        )

@@ -1,4 +1,5 @@
-"""The orders service's tables: orders, their lines, and the journal of every change."""
+"""The orders service's tables: customers, orders, their lines, the journal of every change, the
+exchange rates credit control converts with, the change log and the requests already done."""
 
 from sqlalchemy import (
     BigInteger,
@@ -14,14 +15,19 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
+from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.idempotency import requests_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+audit_log = audit_table(metadata)
+processed_requests = requests_table(metadata)
 
 sales_orders = Table(
     "sales_orders",
@@ -50,6 +56,10 @@ sales_orders = Table(
     # The priced document of an order made from a quote (PricedDocument as JSON); else NULL.
     Column("document", JSONB),
     Column("quote_id", String(36), unique=True),
+    # The channel's own reference (a web shop's order number): unique per channel when given.
+    Column("external_reference", String(100), nullable=False, server_default=""),
+    # The sales team of the person who placed it, for sales managers' view; "" when unknown.
+    Column("team", String(100), nullable=False, server_default=""),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
@@ -59,6 +69,14 @@ sales_orders = Table(
 Index("ix_sales_orders_customer_created", sales_orders.c.customer_id, sales_orders.c.created_at)
 Index("ix_sales_orders_status_created", sales_orders.c.status, sales_orders.c.created_at)
 Index("ix_sales_orders_salesperson_created", sales_orders.c.salesperson, sales_orders.c.created_at)
+Index("ix_sales_orders_team_created", sales_orders.c.team, sales_orders.c.created_at)
+Index(
+    "uq_sales_orders_channel_external_reference",
+    sales_orders.c.channel,
+    sales_orders.c.external_reference,
+    unique=True,
+    postgresql_where=text("external_reference <> ''"),
+)
 
 sales_order_lines = Table(
     "sales_order_lines",
@@ -173,4 +191,17 @@ customer_balances = Table(
     Column("open_balance", Numeric(18, 6), nullable=False),
     # When billing stated it (the event's time): an older statement never overwrites a newer one.
     Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
+# Finance's exchange rates (billing's ExchangeRateSet), for credit limits in another currency:
+# one unit of `base_currency` is worth `rate` units of `quote_currency` from `effective_from` on.
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("base_currency", String(3), primary_key=True),
+    Column("quote_currency", String(3), primary_key=True),
+    Column("effective_from", Date, primary_key=True),
+    Column("rate", Numeric(24, 12), nullable=False),
+    # When finance set it (the event's time): an older statement never overwrites a newer one.
+    Column("set_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,8 +1,10 @@
-"""Customer use cases. Each is one transaction: the account and its event commit together."""
+"""Customer use cases. Each is one transaction: the account, its event and its change log entry
+commit together. Only finance (or an admin) sets a credit limit or changes payment terms."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,19 +19,29 @@ from orders.domain.customers import (
     Customer,
     CustomerFilter,
     CustomerInput,
+    Details,
     check_input,
+    finance_changes,
+    merged,
     open_account,
+    recorded,
 )
 from pricing.money import InvalidMoney
 from pricing.wire import money_from_proto, money_to_proto
+from servicekit.audit import AuditLog, changed
 from servicekit.context import current_principal
 from servicekit.db import Database
-from servicekit.errors import FailedPrecondition, InvalidArgument, NotFound
-from servicekit.paging import page_after, page_token
+from servicekit.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    NotFound,
+    PermissionDenied,
+    Violations,
+)
+from servicekit.paging import page_after, page_limit, page_token
 
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
 MAX_FILTER = 200
+ENTITY = "customer"
 
 
 def account_of(customer: Customer) -> events.CustomerAccount:
@@ -50,19 +62,34 @@ def account_of(customer: Customer) -> events.CustomerAccount:
     return account
 
 
+def _check_finance(before: Details | None, after: Details) -> None:
+    """PermissionDenied naming the credit terms a caller other than finance would set."""
+    changing = finance_changes(before, after)
+    if changing and not current_principal().has_any("finance"):
+        raise PermissionDenied(
+            f"only finance sets {' and '.join(changing)}",
+            tuple(FieldViolation(name, "set by finance only") for name in changing),
+        )
+
+
 class Customers:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(self, database: Database, outbox: Outbox, audit: AuditLog) -> None:
         self.database = database
         self.outbox = outbox
+        self.audit = audit
 
     async def create(self, entered: CustomerInput) -> Customer:
         customer = open_account(
             str(uuid.uuid4()), entered, datetime.now(UTC), current_principal().subject
         )
+        _check_finance(None, customer.details)
         async with self.database.transaction() as session:
             await CustomerRepository(session).add(customer)
             registered = events.CustomerRegistered(customer=account_of(customer))
             await self.outbox.add(session, registered, key=customer.id)
+            await self.audit.record(
+                session, ENTITY, customer.id, "created", after=recorded(customer.details)
+            )
         return customer
 
     async def get(self, customer_id: str) -> Customer:
@@ -72,9 +99,11 @@ class Customers:
             raise NotFound(f"customer {customer_id} not found")
         return customer
 
-    async def update(self, customer_id: str, entered: CustomerInput, version: int) -> Customer:
-        """Replaces every editable field; `version` (when not 0) must be the stored one."""
-        details = check_input(entered)
+    async def update(
+        self, customer_id: str, given: CustomerInput, replaced: Collection[str], version: int
+    ) -> Customer:
+        """Replaces the `replaced` fields with `given`'s, keeping the others; `version` (when not
+        0) must be the stored one."""
         async with self.database.transaction() as session:
             repository = CustomerRepository(session)
             current = await repository.get(customer_id, for_update=True)
@@ -84,34 +113,34 @@ class Customers:
                 raise FailedPrecondition(
                     f"customer {customer_id} is at version {current.version}, not {version}"
                 )
+            details = check_input(merged(current.details, given, replaced))
+            _check_finance(current.details, details)
             customer = current.replaced(details, datetime.now(UTC), current_principal().subject)
             if not await repository.save(customer):
                 raise FailedPrecondition(f"customer {customer_id} changed meanwhile; retry")
-            changed = events.CustomerChanged(customer=account_of(customer))
-            await self.outbox.add(session, changed, key=customer.id)
+            announced = events.CustomerChanged(customer=account_of(customer))
+            await self.outbox.add(session, announced, key=customer.id)
+            before, after = changed(recorded(current.details), recorded(details))
+            await self.audit.record(
+                session, ENTITY, customer.id, "changed", before=before, after=after
+            )
         return customer
 
     async def page(
         self, wanted: CustomerFilter, page_size: int, token: str
     ) -> tuple[list[Customer], str]:
-        problems = []
-        if not 0 <= page_size <= MAX_PAGE:
-            problems.append(InvalidArgument.of("page_size", f"between 1 and {MAX_PAGE}"))
+        problems = Violations()
         for name, value in (
             ("name_prefix", wanted.name_prefix),
             ("name_contains", wanted.name_contains),
             ("customer_group", wanted.customer_group),
         ):
             if len(value) > MAX_FILTER:
-                problems.append(InvalidArgument.of(name, f"at most {MAX_FILTER} characters"))
-        if problems:
-            raise InvalidArgument(
-                "; ".join(p.message for p in problems),
-                tuple(v for p in problems for v in p.violations),
-            )
+                problems.add(name, f"at most {MAX_FILTER} characters")
+        problems.raise_if_any()
+        limit = page_limit(page_size)
         key = page_after(token, 2)
         after = (key[0], key[1]) if key else None
-        limit = page_size or DEFAULT_PAGE
         async with self.database.transaction() as session:
             found = await CustomerRepository(session).page(wanted, after, limit + 1)
         if len(found) > limit:

@@ -1,22 +1,29 @@
-"""The customer master: accounts (companies or persons) sales orders are placed for, and what
-credit control needs to know of them. Plain Python.
+"""The customer master: accounts (companies, persons, and the guests a sales channel registers
+with their order) sales orders are placed for, and what credit control needs to know of them.
+Plain Python.
 
 Input arrives as the client typed it (`CustomerInput`, amounts as strings); `check_input` names
 every field at fault at once, with the paths the client sent ("contacts[1].email"), and yields the
-normalised values a `Customer` is made of.
+normalised values a `Customer` is made of. An update replaces only the fields it names; the
+credit limit and the payment terms are finance's to set.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from servicekit.errors import Violations
 
-KINDS = ("company", "person")
+# A guest: a one-off buyer a sales channel (a web shop's checkout) registers with its order.
+KINDS = ("company", "person", "guest")
+# What only finance (or an admin) sets: it decides how much credit the customer gets.
+FINANCE_FIELDS = ("credit_limit", "payment_terms")
 MAX_CONTACTS = 50
 # Bounds of the columns the values are kept in.
 MAX_NAME = 200
@@ -37,259 +44,24 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 
 # ISO 3166-1 alpha-2: the officially assigned codes.
-COUNTRIES = frozenset(
-    [
-        "AD",
-        "AE",
-        "AF",
-        "AG",
-        "AI",
-        "AL",
-        "AM",
-        "AO",
-        "AQ",
-        "AR",
-        "AS",
-        "AT",
-        "AU",
-        "AW",
-        "AX",
-        "AZ",
-        "BA",
-        "BB",
-        "BD",
-        "BE",
-        "BF",
-        "BG",
-        "BH",
-        "BI",
-        "BJ",
-        "BL",
-        "BM",
-        "BN",
-        "BO",
-        "BQ",
-        "BR",
-        "BS",
-        "BT",
-        "BV",
-        "BW",
-        "BY",
-        "BZ",
-        "CA",
-        "CC",
-        "CD",
-        "CF",
-        "CG",
-        "CH",
-        "CI",
-        "CK",
-        "CL",
-        "CM",
-        "CN",
-        "CO",
-        "CR",
-        "CU",
-        "CV",
-        "CW",
-        "CX",
-        "CY",
-        "CZ",
-        "DE",
-        "DJ",
-        "DK",
-        "DM",
-        "DO",
-        "DZ",
-        "EC",
-        "EE",
-        "EG",
-        "EH",
-        "ER",
-        "ES",
-        "ET",
-        "FI",
-        "FJ",
-        "FK",
-        "FM",
-        "FO",
-        "FR",
-        "GA",
-        "GB",
-        "GD",
-        "GE",
-        "GF",
-        "GG",
-        "GH",
-        "GI",
-        "GL",
-        "GM",
-        "GN",
-        "GP",
-        "GQ",
-        "GR",
-        "GS",
-        "GT",
-        "GU",
-        "GW",
-        "GY",
-        "HK",
-        "HM",
-        "HN",
-        "HR",
-        "HT",
-        "HU",
-        "ID",
-        "IE",
-        "IL",
-        "IM",
-        "IN",
-        "IO",
-        "IQ",
-        "IR",
-        "IS",
-        "IT",
-        "JE",
-        "JM",
-        "JO",
-        "JP",
-        "KE",
-        "KG",
-        "KH",
-        "KI",
-        "KM",
-        "KN",
-        "KP",
-        "KR",
-        "KW",
-        "KY",
-        "KZ",
-        "LA",
-        "LB",
-        "LC",
-        "LI",
-        "LK",
-        "LR",
-        "LS",
-        "LT",
-        "LU",
-        "LV",
-        "LY",
-        "MA",
-        "MC",
-        "MD",
-        "ME",
-        "MF",
-        "MG",
-        "MH",
-        "MK",
-        "ML",
-        "MM",
-        "MN",
-        "MO",
-        "MP",
-        "MQ",
-        "MR",
-        "MS",
-        "MT",
-        "MU",
-        "MV",
-        "MW",
-        "MX",
-        "MY",
-        "MZ",
-        "NA",
-        "NC",
-        "NE",
-        "NF",
-        "NG",
-        "NI",
-        "NL",
-        "NO",
-        "NP",
-        "NR",
-        "NU",
-        "NZ",
-        "OM",
-        "PA",
-        "PE",
-        "PF",
-        "PG",
-        "PH",
-        "PK",
-        "PL",
-        "PM",
-        "PN",
-        "PR",
-        "PS",
-        "PT",
-        "PW",
-        "PY",
-        "QA",
-        "RE",
-        "RO",
-        "RS",
-        "RU",
-        "RW",
-        "SA",
-        "SB",
-        "SC",
-        "SD",
-        "SE",
-        "SG",
-        "SH",
-        "SI",
-        "SJ",
-        "SK",
-        "SL",
-        "SM",
-        "SN",
-        "SO",
-        "SR",
-        "SS",
-        "ST",
-        "SV",
-        "SX",
-        "SY",
-        "SZ",
-        "TC",
-        "TD",
-        "TF",
-        "TG",
-        "TH",
-        "TJ",
-        "TK",
-        "TL",
-        "TM",
-        "TN",
-        "TO",
-        "TR",
-        "TT",
-        "TV",
-        "TW",
-        "TZ",
-        "UA",
-        "UG",
-        "UM",
-        "US",
-        "UY",
-        "UZ",
-        "VA",
-        "VC",
-        "VE",
-        "VG",
-        "VI",
-        "VN",
-        "VU",
-        "WF",
-        "WS",
-        "YE",
-        "YT",
-        "ZA",
-        "ZM",
-        "ZW",
-    ]
-)
+COUNTRIES = frozenset([
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"
+])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -394,11 +166,11 @@ class Customer:
 
 @dataclass(frozen=True)
 class CreditPosition:
-    """What credit control needs of a customer: its limit (None: no limit) and what it owes on
-    open invoices, both in the customer's currency."""
+    """What credit control needs of a customer: its limit (None: no limit), in the customer's
+    currency, and what it owes on open invoices in each currency billing reported (none at 0)."""
 
     credit_limit: Money | None
-    open_balance: Money
+    open_balances: tuple[Money, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -530,7 +302,56 @@ def open_account(customer_id: str, entered: CustomerInput, now: datetime, actor:
 def credit_position(
     currency: str, credit_limit: Decimal | None, balances: dict[str, Decimal]
 ) -> CreditPosition:
-    """The position in the customer's `currency`: balances in other currencies are ignored."""
+    """The limit in the customer's `currency`, and every balance owed, by currency."""
     limit = None if credit_limit is None else Money(credit_limit, currency).trimmed()
-    owed = Money(balances.get(currency, Decimal(0)), currency).trimmed()
+    owed = tuple(Money(balances[c], c).trimmed() for c in sorted(balances) if balances[c])
     return CreditPosition(limit, owed)
+
+
+EDITABLE = tuple(f.name for f in fields(CustomerInput))
+
+
+def as_input(details: Details) -> CustomerInput:
+    """The stored account as it would be entered, so an update can keep what it leaves out."""
+    limit = details.credit_limit
+    return CustomerInput(
+        name=details.name,
+        kind=details.kind,
+        currency=details.currency,
+        tax_id=details.tax_id,
+        email=details.email,
+        customer_group=details.customer_group,
+        payment_terms=details.payment_terms,
+        credit_limit=None if limit is None else MoneyInput(str(limit.amount), limit.currency),
+        contacts=details.contacts,
+        billing_address=details.billing_address,
+        shipping_address=details.shipping_address,
+    )
+
+
+def merged(current: Details, given: CustomerInput, replaced: Collection[str]) -> CustomerInput:
+    """The account's input with the `replaced` fields taken from `given`, the rest as stored."""
+    return replace(as_input(current), **{name: getattr(given, name) for name in replaced})
+
+
+def finance_changes(before: Details | None, after: Details) -> list[str]:
+    """The finance-only fields `after` sets differently (for a new account: sets at all, but
+    the payment terms a new account is opened with)."""
+    if before is None:
+        return ["credit_limit"] if after.credit_limit is not None else []
+    return [name for name in FINANCE_FIELDS if getattr(before, name) != getattr(after, name)]
+
+
+def recorded(details: Details) -> dict[str, Any]:
+    """The account's fields as the change log keeps them (money as "5000.00 EUR")."""
+    found: dict[str, Any] = {}
+    for f in fields(details):
+        value = getattr(details, f.name)
+        if isinstance(value, Money):
+            value = str(value)
+        elif isinstance(value, Address):
+            value = value.as_dict()
+        elif f.name == "contacts":
+            value = [vars(c) for c in value]
+        found[f.name] = value
+    return found

@@ -17,10 +17,11 @@ from typing import Any
 
 from oms.types.v1 import pricing_pb2 as pricing
 from orders.domain import pipeline as stages
+from orders.domain.credit import Exposure
 from orders.domain.pipeline import Pipeline
-from pricing.documents import priced
 from pricing.engine import total_of
-from pricing.money import InvalidMoney, Money, check_currency, parse_amount
+from pricing.money import LARGEST_AMOUNT, Money, parse_amount, storable
+from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -29,9 +30,13 @@ from servicekit.errors import (
     Violations,
 )
 
-MAX_LINES = 500
-ORDER_TYPES = ("standard", "contract")
 COST_KINDS = ("goods", "shipping", "service", "other")
+# Bounds of the columns a person's input is kept in.
+MAX_ADDRESS_ENTRIES = 20
+MAX_ADDRESS_KEY = 50
+MAX_ADDRESS_VALUE = 200
+MAX_CONTRACT_NUMBER = 100
+MAX_PAYMENT_TERMS = 200
 
 
 class StockStatus:
@@ -49,20 +54,6 @@ class Move:
     from_status: str
     to_status: str
     reason: str = ""
-
-
-@dataclass(frozen=True)
-class CatalogProduct:
-    """What the catalog says about a product at the moment of ordering."""
-
-    id: str
-    sku: str
-    price: Money
-    active: bool
-    cost: Decimal | None = None
-    category_id: str = ""
-    # For a kit: what one kit holds, as (product id, sku, units).
-    components: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass
@@ -83,30 +74,6 @@ class Line:
     @property
     def total(self) -> Money:
         return self.unit_price.times(self.quantity).rounded()
-
-
-@dataclass(frozen=True)
-class Exposure:
-    """What a customer owes and has on order, against the limit of credit it has."""
-
-    limit: Money | None
-    open_balance: Money
-    open_orders: Money
-
-    def refuses(self, order_total: Money) -> str:
-        """Why `order_total` more is too much, with the figures; empty when it is not."""
-        if self.limit is None:
-            return ""
-        exposure = self.open_balance + self.open_orders + order_total
-        if exposure.amount <= self.limit.amount:
-            return ""
-        limit, balance, on_order = (
-            m.trimmed() for m in (self.limit, self.open_balance, self.open_orders)
-        )
-        return (
-            f"credit limit {limit} exceeded: exposure would be {exposure.trimmed()} (open invoices"
-            f" {balance}, open orders {on_order}, this order {order_total.trimmed()})"
-        )
 
 
 @dataclass(frozen=True)
@@ -143,10 +110,15 @@ class SalesOrder:
     updated_at: datetime | None = None
     document: pricing.PricedDocument | None = None
     quote_id: str = ""
+    external_reference: str = ""
+    team: str = ""
     # What this unit of work changed, for the journal and the outbox.
     changes: list[Move] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    announce: list[str] = field(default_factory=list)  # "approved", "cancelled", "lines_changed"
+    # "approved", "cancelled", "lines_changed", "held", "released"
+    announce: list[str] = field(default_factory=list)
+    # How a credit hold this unit of work ended was released.
+    released: str = ""
     changed: bool = False
 
     @property
@@ -174,6 +146,9 @@ class SalesOrder:
         self.status = to
         self.status_reason = reason
         if to == stages.EXECUTION:
+            if self.credit_hold:
+                self.released = self.released or "in credit"
+                self.announce.append("released")
             self.credit_hold = ""
             self.estimated_cost = self.cost_estimate()
             self.announce.append("approved")
@@ -195,17 +170,24 @@ class SalesOrder:
     # -- the pipeline --------------------------------------------------------------------------
 
     def advance(self, pipeline: Pipeline, exposure: Exposure | None) -> None:
-        """Makes every automatic move open to the order now; stops at approval, with the
-        figures, when the order would take its customer over the credit limit."""
+        """Makes every automatic move open to the order now; stops at approval on credit hold,
+        with the reason, when credit control refuses the order. Without an `exposure` (after a
+        milestone an event reached) no automatic move enters execution."""
         while (move := pipeline.auto_from(self.status)) is not None:
             if move.target == stages.EXECUTION:
-                refused = exposure.refuses(self.total) if exposure else ""
+                if exposure is None:
+                    return
+                refused = exposure.refuses(self.total)
                 if refused:
-                    if refused != self.credit_hold:
-                        self.credit_hold = refused
-                        self.note(f"credit hold: {refused}")
+                    self._hold(refused)
                     return
             self._move(move.target, "automatic")
+
+    def _hold(self, reason: str) -> None:
+        if reason != self.credit_hold:
+            self.credit_hold = reason
+            self.note(f"credit hold: {reason}")
+            self.announce.append("held")
 
     def transition(
         self,
@@ -215,26 +197,27 @@ class SalesOrder:
         fields: Mapping[str, str],
         reason: str,
         release_credit_hold: bool,
-        exposure: Exposure | None,
+        exposure: Exposure,
     ) -> None:
         """A person's move; refused whole (nothing changes) when the pipeline, the roles, the
-        required fields or the customer's credit do not allow it."""
-        unknown = [name for name in fields if name not in ("contract_number", "payment_terms")]
-        if unknown:
-            raise InvalidArgument.of(f"fields.{unknown[0]}", "only contract_number, payment_terms")
+        required fields or the customer's credit do not allow it. Finance releases a credit hold
+        by moving the order on with `release_credit_hold`, whoever else the pipeline lets move
+        it."""
+        _check_fields(fields)
         present = self._present() | {name: bool(value) for name, value in fields.items()}
-        pipeline.check_move(self.status, target, roles, present)
-        if target == stages.EXECUTION:
-            refused = exposure.refuses(self.total) if exposure else ""
-            if refused and not release_credit_hold:
-                raise FailedPrecondition(
-                    f"order {self.id} is on credit hold: {refused}",
-                    (FieldViolation("release_credit_hold", refused),),
-                )
-            if refused and "finance" not in roles and "admin" not in roles:
-                raise PermissionDenied("releasing a credit hold needs the finance role")
-            if refused:
-                self.note(f"credit hold released: {refused}")
+        refused = exposure.refuses(self.total) if target == stages.EXECUTION else ""
+        releasing = bool(refused) and release_credit_hold
+        if releasing and not {"finance", "admin"} & set(roles):
+            raise PermissionDenied("releasing a credit hold needs the finance role")
+        pipeline.check_move(self.status, target, roles, present, releasing)
+        if refused and not releasing:
+            raise FailedPrecondition(
+                f"order {self.id} is on credit hold: {refused}",
+                (FieldViolation("release_credit_hold", refused),),
+            )
+        if releasing:
+            self.note(f"credit hold released: {refused}")
+            self.released = "released by finance" + (f": {reason.strip()}" if reason else "")
         self.contract_number = fields.get("contract_number", self.contract_number)
         self.payment_terms = fields.get("payment_terms", self.payment_terms)
         self._move(target, reason)
@@ -365,11 +348,14 @@ class SalesOrder:
                 problems.add(f"lines[{line_id}]", "no such line on the order")
             elif quantity < line.shipped or (quantity == 0 and line.shipped):
                 problems.add(at, f"{line.shipped} already shipped")
-            elif quantity < 0:
-                problems.add(at, "must not be negative")
+            elif not 0 <= quantity <= MAX_QUANTITY:
+                problems.add(at, f"between 0 and {MAX_QUANTITY}")
         if quantities and all(quantities.get(x.id, x.quantity) == 0 for x in self.lines):
             problems.add("lines", "an order keeps at least one line; cancel it instead")
+        check_address(problems, "shipping_address", shipping_address)
         problems.raise_if_any()
+        new = [(Decimal(quantities.get(x.id, x.quantity)), x.unit_price.amount) for x in self.lines]
+        check_total(total_of(self.currency, new))
         for line_id, quantity in quantities.items():
             line = self._line(line_id)
             if quantity != line.quantity:
@@ -411,187 +397,42 @@ class SalesOrder:
         self.note(f"return {return_id[:8]} received: {sum(quantities.values())} units back")
 
 
+def _check_fields(fields: Mapping[str, str]) -> None:
+    problems = Violations()
+    for name, value in fields.items():
+        limit = {"contract_number": MAX_CONTRACT_NUMBER, "payment_terms": MAX_PAYMENT_TERMS}
+        if name not in limit:
+            problems.add(f"fields.{name}", "only contract_number, payment_terms")
+        elif len(value) > limit[name]:
+            problems.add(f"fields.{name}", f"at most {limit[name]} characters")
+    problems.raise_if_any()
+
+
+def check_address(problems: Violations, at: str, address: Mapping[str, str] | None) -> None:
+    """A shipping address (free keys) small enough to keep."""
+    if not address:
+        return
+    if len(address) > MAX_ADDRESS_ENTRIES:
+        problems.add(at, f"at most {MAX_ADDRESS_ENTRIES} entries")
+    for key, value in address.items():
+        if not 0 < len(key) <= MAX_ADDRESS_KEY:
+            problems.add(at, f"keys of 1 to {MAX_ADDRESS_KEY} characters")
+        elif len(value) > MAX_ADDRESS_VALUE:
+            problems.add(f"{at}.{key}", f"at most {MAX_ADDRESS_VALUE} characters")
+
+
+def check_total(total: Decimal) -> None:
+    """InvalidArgument on `lines` for an order whose total no column can keep."""
+    if not storable(total):
+        raise InvalidArgument.of("lines", f"the order's total would exceed {LARGEST_AMOUNT:f}")
+
+
 def stages_open(status: str) -> bool:
     return status in (
         stages.REQUEST,
         stages.APPROVAL,
         stages.EXECUTION,
         stages.PARTIALLY_SHIPPED,
-    )
-
-
-@dataclass(frozen=True)
-class OrderRequest:
-    customer_id: str
-    currency: str
-    lines: list[tuple[str, int, str]]  # (product id, quantity, needed by: ISO date or "")
-    channel: str
-    order_type: str = "standard"
-    salesperson: str = ""
-    shipping_address: dict[str, str] | None = None
-
-
-def check_request(request: OrderRequest) -> None:
-    """Every fault in the request at once, before anything is looked up."""
-    problems = Violations()
-    if not request.customer_id.strip():
-        problems.add("customer_id", "required")
-    try:
-        check_currency(request.currency)
-    except InvalidMoney as error:
-        problems.add("currency", str(error))
-    if request.order_type not in ORDER_TYPES:
-        problems.add("order_type", f"one of {', '.join(ORDER_TYPES)}")
-    if not 1 <= len(request.lines) <= MAX_LINES:
-        problems.add("lines", f"between 1 and {MAX_LINES} lines")
-    seen: set[str] = set()
-    for i, (product_id, quantity, needed_by) in enumerate(request.lines):
-        if not product_id:
-            problems.add(f"lines[{i}].product_id", "required")
-        elif product_id in seen:
-            problems.add(f"lines[{i}].product_id", "this product is already on another line")
-        seen.add(product_id)
-        if quantity <= 0:
-            problems.add(f"lines[{i}].quantity", "must be greater than 0")
-        if needed_by:
-            try:
-                date.fromisoformat(needed_by)
-            except ValueError:
-                problems.add(f"lines[{i}].needed_by", "a date as YYYY-MM-DD")
-    problems.raise_if_any()
-
-
-def place(
-    request: OrderRequest, catalog: Mapping[str, CatalogProduct], now: datetime, actor: str
-) -> SalesOrder:
-    """A new order (a request, at first) priced at the catalog's list prices; refuses unknown
-    or mispriced products."""
-    problems = Violations()
-    for i, (product_id, _, _) in enumerate(request.lines):
-        product = catalog.get(product_id)
-        if product is None:
-            problems.add(f"lines[{i}].product_id", "unknown product")
-        elif not product.active:
-            problems.add(f"lines[{i}].product_id", f"{product.sku} is discontinued")
-        elif product.price.currency != request.currency:
-            problems.add("currency", f"{product.sku} is priced in {product.price.currency}")
-    problems.raise_if_any()
-    lines = [
-        Line(
-            str(uuid.uuid4()),
-            pid,
-            catalog[pid].sku,
-            quantity,
-            catalog[pid].price,
-            needed_by=date.fromisoformat(needed_by) if needed_by else None,
-            unit_cost=catalog[pid].cost,
-            category_id=catalog[pid].category_id,
-        )
-        for pid, quantity, needed_by in request.lines
-    ]
-    if any(line.total.amount > Money.of("999999999999", request.currency).amount for line in lines):
-        raise InvalidArgument.of("lines", "a line total is too large")
-    document = _kit_document(request, catalog, lines)
-    if document is not None:
-        lines = picking_lines(document)
-    return SalesOrder(
-        id=str(uuid.uuid4()),
-        customer_id=request.customer_id.strip(),
-        currency=request.currency,
-        channel=request.channel or "direct",
-        lines=lines,
-        created_at=now,
-        created_by=actor,
-        order_type=request.order_type,
-        salesperson=request.salesperson.strip() or actor,
-        shipping_address=request.shipping_address,
-        document=document,
-    )
-
-
-def _kit_document(
-    request: OrderRequest, catalog: Mapping[str, CatalogProduct], lines: Sequence[Line]
-) -> pricing.PricedDocument | None:
-    """An order with a kit is a priced document: the kit is sold as one line at its own price
-    and picked by its components (as an order made from a quote is); None without kits."""
-    if not any(catalog[line.product_id].components for line in lines):
-        return None
-    return priced(
-        pricing.PricedDocument(
-            currency=request.currency,
-            groups=[
-                pricing.DocumentGroup(
-                    name="Items",
-                    lines=[
-                        pricing.DocumentLine(
-                            line_id=line.id,
-                            product_id=line.product_id,
-                            sku=line.sku,
-                            description=line.sku,
-                            quantity=str(line.quantity),
-                            unit_price=str(line.unit_price.amount),
-                            price_rule="list price",
-                            kind="kit" if catalog[line.product_id].components else "stocked",
-                            kit_parts=[
-                                pricing.KitPart(product_id=p, sku=s, quantity=q)
-                                for p, s, q in catalog[line.product_id].components
-                            ],
-                        )
-                        for line in lines
-                    ],
-                )
-            ],
-        )
-    )
-
-
-def picking_lines(document: pricing.PricedDocument) -> list[Line]:
-    """What is to be picked for a priced document: each stocked product line, and a kit's parts in
-    place of the kit. Service and free-text lines are not picked."""
-    lines = []
-    for group in document.groups:
-        for line in group.lines:
-            quantity = int(line.quantity)
-            unit_price = Money(parse_amount(line.unit_price), document.currency)
-            if line.kit_parts:
-                lines += [
-                    Line(
-                        str(uuid.uuid5(uuid.NAMESPACE_URL, f"{line.line_id}/{part.product_id}")),
-                        part.product_id,
-                        part.sku,
-                        quantity * part.quantity,
-                        Money.zero(document.currency),  # the kit's line carries the price
-                    )
-                    for part in line.kit_parts
-                ]
-            elif line.product_id and line.kind != "service":
-                lines.append(Line(line.line_id, line.product_id, line.sku, quantity, unit_price))
-    return lines
-
-
-def from_quote(
-    order_id: str,
-    quote_id: str,
-    customer_id: str,
-    salesperson: str,
-    document: pricing.PricedDocument,
-    now: datetime,
-    actor: str,
-) -> SalesOrder:
-    """The sales order an accepted quote becomes: the same document, to be picked line by line.
-
-    The caller has verified the document's figures."""
-    return SalesOrder(
-        id=order_id,
-        customer_id=customer_id,
-        currency=document.currency,
-        channel="quote",
-        lines=picking_lines(document),
-        created_at=now,
-        created_by=actor,
-        salesperson=salesperson or actor,
-        document=document,
-        quote_id=quote_id,
     )
 
 

@@ -10,6 +10,7 @@ from oms.orders.v1 import customers_pb2 as pb
 from oms.orders.v1 import customers_pb2_grpc
 from orders.application.customers import Customers
 from orders.domain.customers import (
+    EDITABLE,
     Address,
     Contact,
     Customer,
@@ -17,7 +18,10 @@ from orders.domain.customers import (
     CustomerInput,
     MoneyInput,
 )
+from orders.domain.rights import sees_prices
 from pricing.wire import money_to_proto
+from servicekit.context import current_principal
+from servicekit.errors import InvalidArgument
 from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
@@ -56,6 +60,19 @@ def input_from_proto(message: pb.CustomerInput) -> CustomerInput:
     )
 
 
+def replaced_fields(request: pb.UpdateCustomerRequest) -> list[str]:
+    """The fields an update replaces: those its mask names, else those it sets."""
+    paths = list(request.update_mask.paths)
+    if not paths:
+        return [described.name for described, _ in request.customer.ListFields()]
+    unknown = [path for path in paths if path not in EDITABLE]
+    if unknown:
+        raise InvalidArgument.of(
+            "update_mask", f"{unknown[0][:100]!r} is not a CustomerInput field"
+        )
+    return paths
+
+
 def _address(address: Address) -> pb.CustomerAddress:
     return pb.CustomerAddress(
         line1=address.line1,
@@ -68,6 +85,7 @@ def _address(address: Address) -> pb.CustomerAddress:
 
 
 def customer_to_proto(customer: Customer) -> pb.Customer:
+    """The account as the caller may see it: the warehouse reads addresses, not credit."""
     d = customer.details
     message = pb.Customer(
         id=customer.id,
@@ -88,7 +106,7 @@ def customer_to_proto(customer: Customer) -> pb.Customer:
         updated_at=timestamp(customer.updated_at),
         updated_by=customer.updated_by,
     )
-    if d.credit_limit is not None:
+    if d.credit_limit is not None and sees_prices(current_principal()):
         message.credit_limit.CopyFrom(money_to_proto(d.credit_limit))
     if d.billing_address is not None:
         message.billing_address.CopyFrom(_address(d.billing_address))
@@ -133,6 +151,9 @@ class CustomersServicer(customers_pb2_grpc.CustomersServiceServicer):
         self, request: pb.UpdateCustomerRequest, context: Context
     ) -> pb.UpdateCustomerResponse:
         customer = await self.customers.update(
-            request.customer_id, input_from_proto(request.customer), request.version
+            request.customer_id,
+            input_from_proto(request.customer),
+            replaced_fields(request),
+            request.version,
         )
         return pb.UpdateCustomerResponse(customer=customer_to_proto(customer))

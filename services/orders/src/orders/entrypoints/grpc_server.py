@@ -1,8 +1,8 @@
-"""orders.v1.OrdersService: protobuf in, use cases, protobuf out."""
+"""orders.v1.OrdersService: protobuf in, use cases, protobuf out (as the caller may see it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -12,11 +12,11 @@ from oms.orders.v1 import orders_pb2 as pb
 from oms.orders.v1 import orders_pb2_grpc
 from oms.types.v1.types_pb2 import Money
 from orders.adapters.repository import OrderQuery
-from orders.application.handlers import Orders
-from orders.domain.model import OrderRequest, SalesOrder
-from orders.domain.pipeline import Pipeline
-from pricing.money import Money as PlainMoney
-from pricing.wire import money_to_proto
+from orders.application.handlers import Orders, Retry
+from orders.domain.model import SalesOrder
+from orders.domain.placing import OrderRequest
+from orders.entrypoints.order_views import amount_text, order_to_proto, pipeline_to_proto
+from servicekit.context import current_principal
 from servicekit.errors import InvalidArgument
 from servicekit.grpc import timestamp
 
@@ -24,80 +24,14 @@ Context: TypeAlias = grpc.aio.ServicerContext
 _CENT = Decimal("0.01")
 
 
-def _amount(value: Decimal | None, currency: str) -> str:
-    """A figure as money is shown: the currency's decimals, more only when it has them."""
-    return "" if value is None else str(PlainMoney(value, currency).trimmed().amount)
-
-
-def order_to_proto(order: SalesOrder, pipeline: Pipeline | None = None) -> pb.SalesOrder:
-    return pb.SalesOrder(
-        id=order.id,
-        customer_id=order.customer_id,
-        status=order.status,
-        currency=order.currency,
-        lines=[
-            pb.SalesOrderLine(
-                id=line.id,
-                product_id=line.product_id,
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=money_to_proto(line.unit_price),
-                line_total=money_to_proto(line.total),
-                shipped=line.shipped,
-                needed_by=line.needed_by.isoformat() if line.needed_by else "",
-                reserved=line.reserved,
-                backordered=line.backordered,
-                returned=line.returned,
-                unit_cost=_amount(line.unit_cost, order.currency),
-                category_id=line.category_id,
-            )
-            for line in order.lines
-        ],
-        total=money_to_proto(order.total),
-        status_reason=order.status_reason,
-        channel=order.channel,
-        created_at=timestamp(order.created_at),
-        created_by=order.created_by,
-        updated_at=timestamp(order.updated_at or order.created_at),
-        document=order.document,
-        quote_id=order.quote_id,
-        order_type=order.order_type,
-        salesperson=order.salesperson,
-        contract_number=order.contract_number,
-        payment_terms=order.payment_terms,
-        shipping_address=order.shipping_address or {},
-        stock_status=order.stock_status,
-        credit_hold=order.credit_hold,
-        estimated_cost=_amount(order.estimated_cost, order.currency),
-        next_stages=pipeline.allowed_from(order.status) if pipeline else [],
-    )
-
-
-def pipeline_to_proto(pipeline: Pipeline) -> pb.Pipeline:
-    return pb.Pipeline(
-        order_type=pipeline.order_type,
-        stages=[
-            pb.PipelineStage(
-                name=s.name, probability=str(s.probability), requires=s.requires, open=s.open
-            )
-            for s in pipeline.stages
-        ],
-        transitions=[
-            pb.PipelineTransition(
-                from_stage=t.source, to_stage=t.target, roles=t.roles, auto=t.auto
-            )
-            for t in pipeline.transitions
-        ],
-    )
-
-
 def _instant(value: str, field: str) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        instant = datetime.fromisoformat(value)
     except ValueError as error:
         raise InvalidArgument.of(field, "an RFC 3339 instant") from error
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
@@ -105,7 +39,8 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         self.orders = orders
 
     async def _reply(self, order: SalesOrder) -> pb.SalesOrder:
-        return order_to_proto(order, await self.orders.pipeline(order.order_type))
+        pipeline = await self.orders.pipeline(order.order_type)
+        return order_to_proto(order, pipeline, current_principal())
 
     async def PlaceSalesOrder(
         self, request: pb.PlaceSalesOrderRequest, context: Context
@@ -119,7 +54,9 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
                 order_type=request.order_type or "standard",
                 salesperson=request.salesperson,
                 shipping_address=dict(request.shipping_address) or None,
-            )
+                external_reference=request.external_reference,
+            ),
+            Retry(request.request_id, request),
         )
         return pb.PlaceSalesOrderResponse(order=await self._reply(order))
 
@@ -144,7 +81,7 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         )
         found, token, totals = await self.orders.page(query, request.page_size, request.page_token)
         return pb.ListSalesOrdersResponse(
-            orders=[order_to_proto(o) for o in found],
+            orders=[order_to_proto(o, None, current_principal()) for o in found],
             next_page_token=token,
             totals=[
                 pb.OrderTotals(
@@ -171,8 +108,11 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
     async def GetSalesOrderHistory(
         self, request: pb.GetSalesOrderHistoryRequest, context: Context
     ) -> pb.GetSalesOrderHistoryResponse:
-        entries = await self.orders.history(request.order_id)
+        entries, token = await self.orders.history(
+            request.order_id, request.page_size, request.page_token
+        )
         return pb.GetSalesOrderHistoryResponse(
+            next_page_token=token,
             entries=[
                 pb.HistoryEntry(
                     from_status=e.from_status or "",
@@ -184,7 +124,7 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
                     at=timestamp(e.at),
                 )
                 for e in entries
-            ]
+            ],
         )
 
     async def CancelSalesOrder(
@@ -215,32 +155,23 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         self, request: pb.RecordOrderCostRequest, context: Context
     ) -> pb.RecordOrderCostResponse:
         order = await self.orders.record_cost(
-            request.order_id, request.kind, request.amount, request.description
+            request.order_id,
+            request.kind,
+            request.amount,
+            request.description,
+            Retry(request.request_id, request),
         )
         return pb.RecordOrderCostResponse(order=await self._reply(order))
 
     async def GetCostReport(
         self, request: pb.GetCostReportRequest, context: Context
     ) -> pb.GetCostReportResponse:
-        lines = await self.orders.cost_report(
-            OrderQuery(status=request.status, customer_id=request.customer_id)
+        query = OrderQuery(
+            status=request.status, customer_id=request.customer_id, order_id=request.order_id
         )
+        found, token = await self.orders.costs_page(query, request.page_size, request.page_token)
         return pb.GetCostReportResponse(
-            orders=[
-                pb.OrderCost(
-                    order_id=x.order_id,
-                    currency=x.currency,
-                    estimated=_amount(x.estimated, x.currency),
-                    actual=_amount(x.actual, x.currency),
-                    variance=_amount(x.variance, x.currency),
-                    items=[
-                        pb.CostItem(kind=kind, amount=_amount(amount, x.currency), description=text)
-                        for kind, amount, text in x.items
-                    ],
-                )
-                for x in lines
-                if not request.order_id or x.order_id == request.order_id
-            ]
+            orders=[_order_cost(order, costs) for order, costs in found], next_page_token=token
         )
 
     async def GetSalesForecast(
@@ -284,3 +215,20 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         }
         pipeline = await self.orders.set_pipeline(given.order_type, definition)
         return pb.SetPipelineResponse(pipeline=pipeline_to_proto(pipeline))
+
+
+def _order_cost(order: SalesOrder, costs: list[tuple[str, Decimal, str]]) -> pb.OrderCost:
+    currency = order.currency
+    actual = sum((amount for _, amount, _ in costs), Decimal(0))
+    estimated = order.estimated_cost
+    return pb.OrderCost(
+        order_id=order.id,
+        currency=currency,
+        estimated=amount_text(estimated, currency),
+        actual=amount_text(actual, currency),
+        variance=amount_text(None if estimated is None else actual - estimated, currency),
+        items=[
+            pb.CostItem(kind=kind, amount=amount_text(amount, currency), description=text)
+            for kind, amount, text in costs
+        ],
+    )

@@ -17,10 +17,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
+from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.idempotency import requests_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+# Who changed what, when, before and after (servicekit.audit).
+audit_log = audit_table(metadata)
+# Commands that commit money, by the client's request_id (servicekit.idempotency).
+processed_requests = requests_table(metadata)
 
 suppliers = Table(
     "suppliers",

@@ -1,49 +1,63 @@
-"""Purchase order use cases, and what other services report about them (goods received, the
-supplier's bill recorded and paid). Each change is one transaction with its events."""
+"""Purchase order use cases: drafted, changed, sent, cancelled. Each change is one transaction
+with its events and its audit entry (what other services report: application.progress)."""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from messaging.envelope import Envelope
 from messaging.outbox import Outbox
-from oms.events.v1 import billing_pb2, inventory_pb2
 from oms.events.v1 import procurement_pb2 as events
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
 from pricing.money import parse_amount
-from procurement.adapters.repository import (
-    PurchaseOrderRepository,
-    RuleRepository,
-    SupplierRepository,
-    next_number,
+from procurement.adapters.purchase_orders import PurchaseOrderRepository, next_number
+from procurement.adapters.repository import RuleRepository, SupplierRepository
+from procurement.application.changes import (
+    PURCHASE_ORDER,
+    REORDER_RULE,
+    order_fields,
+    rule_change,
 )
 from procurement.application.contracts import prices_agreed
 from procurement.application.suppliers import utc_now
+from procurement.domain.order_content import build, check, with_defaults
 from procurement.domain.purchase_orders import (
     PurchaseOrder,
     Source,
     Status,
     StatusChange,
-    build,
-    check,
     new_purchase_order,
     purchase_order_number,
-    with_defaults,
 )
+from servicekit.audit import AuditLog, changed
 from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import InvalidArgument, NotFound
-from servicekit.paging import newest_page, page_after, page_limit
+from servicekit.idempotency import ProcessedRequests
+from servicekit.paging import newest_after, newest_page, page_limit
 
 log = logging.getLogger(__name__)
+CREATE = "create_purchase_order"
+SEND = "send_purchase_order"
+# What a change does to a locked order, returning the events it causes.
+Change = Callable[[AsyncSession, PurchaseOrder, datetime], Awaitable[Sequence[Message]]]
+
+
+@dataclass(frozen=True)
+class Once:
+    """A command done once per client request_id (servicekit.idempotency)."""
+
+    operation: str
+    request_id: str
+    request: Message
 
 
 def status_changed(order: PurchaseOrder, change: StatusChange) -> events.PurchaseOrderStatusChanged:
@@ -80,27 +94,46 @@ def issued(order: PurchaseOrder) -> events.PurchaseOrderIssued:
 
 async def add_order(
     session: AsyncSession,
+    audit: AuditLog,
     content: pb.PurchaseOrderContent,
     document: pricing.PricedDocument,
     source: Source,
     now: datetime,
     rfq_id: str = "",
 ) -> PurchaseOrder:
-    """Numbers and stores a new draft, in the caller's transaction."""
+    """Numbers, stores and records a new draft, in the caller's transaction."""
     number = purchase_order_number(now.year, await next_number(session, now.year))
     order = new_purchase_order(
         number, content, document, source, now, current_principal().subject, rfq_id
     )
     await PurchaseOrderRepository(session).add(order)
+    made = {"source": source.value, "rfq_id": rfq_id, **order_fields(order)}
+    await audit.record(session, PURCHASE_ORDER, order.id, "created", after=made)
+    return order
+
+
+async def _found(
+    repository: PurchaseOrderRepository, order_id: str, for_update: bool = False
+) -> PurchaseOrder:
+    order = await repository.get(order_id, for_update=for_update)
+    if order is None:
+        raise NotFound(f"purchase order {order_id} not found")
     return order
 
 
 class PurchaseOrders:
     def __init__(
-        self, database: Database, outbox: Outbox, clock: Callable[[], datetime] = utc_now
+        self,
+        database: Database,
+        outbox: Outbox,
+        audit: AuditLog,
+        requests: ProcessedRequests,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.database = database
         self.outbox = outbox
+        self.audit = audit
+        self.requests = requests
         self.clock = clock
 
     async def _priced(
@@ -113,18 +146,21 @@ class PurchaseOrders:
         agreed = await prices_agreed(session, content.supplier_id, content.currency, now.date())
         return content, build(content, agreed)
 
-    async def create(self, content: pb.PurchaseOrderContent) -> PurchaseOrder:
+    async def create(self, request: pb.CreatePurchaseOrderRequest) -> PurchaseOrder:
+        """A retry with the request's request_id answers the order the first call made."""
         now = self.clock()
         async with self.database.transaction() as session:
-            content, document = await self._priced(session, content, now)
-            return await add_order(session, content, document, Source.MANUAL, now)
+            done = await self.requests.claim(session, CREATE, request.request_id, request)
+            if done is not None:
+                return await _found(PurchaseOrderRepository(session), done)
+            content, document = await self._priced(session, request.content, now)
+            order = await add_order(session, self.audit, content, document, Source.MANUAL, now)
+            await self.requests.complete(session, CREATE, request.request_id, order.id)
+        return order
 
     async def get(self, order_id: str) -> PurchaseOrder:
         async with self.database.transaction() as session:
-            order = await PurchaseOrderRepository(session).get(order_id)
-        if order is None:
-            raise NotFound(f"purchase order {order_id} not found")
-        return order
+            return await _found(PurchaseOrderRepository(session), order_id)
 
     async def page(
         self, status: str, supplier_id: str, warehouse_id: str, page_size: int, token: str
@@ -135,28 +171,43 @@ class PurchaseOrders:
         filters = {"status": status, "supplier_id": supplier_id, "warehouse_id": warehouse_id}
         async with self.database.transaction() as session:
             found = await PurchaseOrderRepository(session).page(
-                filters, page_after(token, 2), limit + 1
+                filters, newest_after(token), limit + 1
             )
         return newest_page(found, limit)
 
     async def _change(
         self,
         order_id: str,
-        change: Callable[[AsyncSession, PurchaseOrder, datetime], Awaitable[Sequence[Message]]],
+        action: str,
+        change: Change,
+        detail: Mapping[str, Any] | None = None,
+        once: Once | None = None,
     ) -> PurchaseOrder:
-        """Runs `change` on the locked order, saves it and publishes the events it returns, all
-        in one transaction."""
+        """Runs `change` on the locked order, saves it, publishes the events it returns and
+        records it (`action`, with `detail`), all in one transaction. With `once`, a retry of
+        the command answers the order as it is, changing nothing."""
         now = self.clock()
         async with self.database.transaction() as session:
             repository = PurchaseOrderRepository(session)
-            order = await repository.get(order_id, for_update=True)
-            if order is None:
-                raise NotFound(f"purchase order {order_id} not found")
+            if once and await self.requests.claim(
+                session, once.operation, once.request_id, once.request
+            ):
+                return await _found(repository, order_id)
+            order = await _found(repository, order_id, for_update=True)
+            before = order_fields(order)
             published = await change(session, order, now)
             order.updated_at = now
             await repository.save(order)
             for event in published:
                 await self.outbox.add(session, event, key=order.id)
+            old, new = changed(before, order_fields(order))
+            new |= detail or {}
+            if new:
+                await self.audit.record(
+                    session, PURCHASE_ORDER, order.id, action, before=old, after=new
+                )
+            if once:
+                await self.requests.complete(session, once.operation, once.request_id, order.id)
         return order
 
     async def update(self, order_id: str, content: pb.PurchaseOrderContent) -> PurchaseOrder:
@@ -168,22 +219,37 @@ class PurchaseOrders:
             order.revise(stored, document)
             return []
 
-        return await self._change(order_id, update)
+        return await self._change(order_id, "changed", update)
 
-    async def send(self, order_id: str) -> PurchaseOrder:
+    async def send(self, request: pb.SendPurchaseOrderRequest) -> PurchaseOrder:
+        """A retry with the request's request_id answers the order instead of refusing to send
+        it twice."""
         actor = current_principal().subject
 
         async def send(session: AsyncSession, order: PurchaseOrder, now: datetime) -> list[Message]:
             change = order.send(now.date(), now, actor)
             if not order.document.policy.prices_include_tax:
-                # The order's prices become the supplier's last known ones on reorder rules.
-                prices = {line.product_id: parse_amount(line.unit_price) for line in order.lines}
-                await RuleRepository(session).learn_prices(
-                    order.supplier_id, order.currency, prices, now, actor
-                )
+                await self._learn_prices(session, order, now, actor)
             return [issued(order), status_changed(order, change)]
 
-        return await self._change(order_id, send)
+        once = Once(SEND, request.request_id, request)
+        return await self._change(request.purchase_order_id, "sent", send, once=once)
+
+    async def _learn_prices(
+        self, session: AsyncSession, order: PurchaseOrder, now: datetime, actor: str
+    ) -> None:
+        """The order's prices become the supplier's last known ones on reorder rules."""
+        prices = {line.product_id: parse_amount(line.unit_price) for line in order.lines}
+        learnt = await RuleRepository(session).learn_prices(
+            order.supplier_id, order.currency, prices, now, actor
+        )
+        for before, after in learnt:
+            recorded = rule_change(before, after)
+            if recorded is not None:
+                old, new = recorded
+                await self.audit.record(
+                    session, REORDER_RULE, after.product_id, "price_learned", before=old, after=new
+                )
 
     async def cancel(self, order_id: str, reason: str) -> PurchaseOrder:
         actor = current_principal().subject
@@ -193,71 +259,4 @@ class PurchaseOrders:
         ) -> list[Message]:
             return [status_changed(order, order.cancel(reason, now, actor))]
 
-        return await self._change(order_id, cancel)
-
-    # Events from inventory and billing
-
-    async def _apply(
-        self,
-        session: AsyncSession,
-        order_id: str,
-        what: str,
-        change: Callable[[PurchaseOrder, datetime, str], list[StatusChange]],
-    ) -> None:
-        repository = PurchaseOrderRepository(session)
-        order = await repository.get(order_id, for_update=True)
-        if order is None:
-            log.info("ignoring %s for unknown purchase order %r", what, order_id)
-            return
-        changes = change(order, self.clock(), current_principal().subject)
-        await repository.save(order)
-        for moved in changes:
-            await self.outbox.add(session, status_changed(order, moved), key=order.id)
-
-    async def on_goods_received(
-        self, session: AsyncSession, event: inventory_pb2.GoodsReceived, envelope: Envelope
-    ) -> None:
-        if not event.purchase_order_id:
-            return
-        quantities: Counter[str] = Counter()
-        for line in event.lines:
-            if line.quantity > 0:
-                quantities[line.product_id] += line.quantity
-        await self._apply(
-            session,
-            event.purchase_order_id,
-            f"receipt {event.receipt_id}",
-            lambda order, now, actor: order.receive(
-                event.receipt_id, event.warehouse_id, quantities, now, actor
-            ),
-        )
-
-    async def on_bill_recorded(
-        self, session: AsyncSession, event: billing_pb2.BillRecorded, envelope: Envelope
-    ) -> None:
-        await self._apply(
-            session,
-            event.purchase_order_id,
-            f"bill {event.bill_id}",
-            lambda order, now, actor: order.record_bill(event.bill_id, event.status, now, actor),
-        )
-
-    async def on_bill_released(
-        self, session: AsyncSession, event: billing_pb2.BillReleased, envelope: Envelope
-    ) -> None:
-        await self._apply(
-            session,
-            event.purchase_order_id,
-            f"bill {event.bill_id}",
-            lambda order, now, actor: order.record_bill(event.bill_id, "matched", now, actor),
-        )
-
-    async def on_bill_paid(
-        self, session: AsyncSession, event: billing_pb2.BillPaid, envelope: Envelope
-    ) -> None:
-        await self._apply(
-            session,
-            event.purchase_order_id,
-            f"bill {event.bill_id}",
-            lambda order, now, actor: order.bill_paid(event.bill_id, now, actor),
-        )
+        return await self._change(order_id, "cancelled", cancel, {"reason": reason.strip()})

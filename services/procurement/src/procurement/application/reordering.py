@@ -13,40 +13,61 @@ from messaging.consumer import PoisonEvent
 from messaging.envelope import Envelope
 from oms.events.v1 import inventory_pb2
 from oms.procurement.v1 import procurement_pb2 as pb
-from procurement.adapters.repository import (
-    PurchaseOrderRepository,
-    RuleRepository,
-    SupplierRepository,
-)
+from procurement.adapters.purchase_orders import PurchaseOrderRepository
+from procurement.adapters.repository import RuleRepository, SupplierRepository
+from procurement.application.changes import PURCHASE_ORDER, REORDER_RULE, order_fields, rule_change
 from procurement.application.contracts import prices_agreed
 from procurement.application.purchase_orders import add_order
 from procurement.application.suppliers import utc_now
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.purchase_orders import Source, replenishment_document
+from procurement.domain.order_content import replenishment_document
+from procurement.domain.purchase_orders import PurchaseOrder, Source
 from procurement.domain.reorder import ReorderRule, new_rule
+from servicekit.audit import AuditLog, changed
 from servicekit.context import current_principal
 from servicekit.db import Database
+from servicekit.paging import keyed_page, page_after, page_limit
 
 log = logging.getLogger(__name__)
 
 
 class Reordering:
-    def __init__(self, database: Database, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self, database: Database, audit: AuditLog, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.database = database
+        self.audit = audit
         self.clock = clock
 
     async def set_rule(self, request: pb.SetReorderRuleRequest) -> ReorderRule:
         async with self.database.transaction() as session:
             supplier = await SupplierRepository(session).get(request.supplier_id)
             rule = new_rule(request, supplier, self.clock(), current_principal().subject)
-            await RuleRepository(session).put(rule)
+            repository = RuleRepository(session)
+            earlier = await repository.get(rule.product_id, rule.warehouse_id, for_update=True)
+            await repository.put(rule)
+            recorded = rule_change(earlier, rule)
+            if recorded is not None:
+                before, after = recorded
+                await self.audit.record(
+                    session, REORDER_RULE, rule.product_id, "set", before=before, after=after
+                )
         return rule
 
-    async def rules(
-        self, warehouse_id: str, product_id: str, supplier_id: str
-    ) -> list[ReorderRule]:
+    async def page(self, request: pb.ListReorderRulesRequest) -> tuple[list[ReorderRule], str]:
+        """By warehouse and product, a page at a time."""
+        limit = page_limit(request.page_size)
+        key = page_after(request.page_token, 2)
+        filters = {
+            "warehouse_id": request.warehouse_id,
+            "product_id": request.product_id,
+            "supplier_id": request.supplier_id,
+        }
         async with self.database.transaction() as session:
-            return await RuleRepository(session).find(warehouse_id, product_id, supplier_id)
+            found = await RuleRepository(session).page(
+                filters, (key[0], key[1]) if key else None, limit + 1
+            )
+        return keyed_page(found, limit, lambda rule: (rule.warehouse_id, rule.product_id))
 
     async def on_low_stock(
         self, session: AsyncSession, event: inventory_pb2.LowStock, envelope: Envelope
@@ -68,9 +89,7 @@ class Reordering:
         orders = PurchaseOrderRepository(session)
         draft = await orders.open_draft(supplier.id, rule.warehouse_id, supplier.currency)
         if draft is not None:
-            if draft.replenish(rule.product_id, rule.sku, quantity, price):
-                draft.updated_at = now
-                await orders.save(draft)
+            await self._extend(session, draft, rule, quantity, price, now)
             return
         content = pb.PurchaseOrderContent(
             supplier_id=supplier.id,
@@ -83,4 +102,23 @@ class Reordering:
         document = replenishment_document(
             supplier.currency, rule.product_id, rule.sku, quantity, price
         )
-        await add_order(session, content, document, Source.REORDER, now)
+        await add_order(session, self.audit, content, document, Source.REORDER, now)
+
+    async def _extend(
+        self,
+        session: AsyncSession,
+        draft: PurchaseOrder,
+        rule: ReorderRule,
+        quantity: int,
+        price: AgreedPrice,
+        now: datetime,
+    ) -> None:
+        """Orders `quantity` of the rule's product on the supplier's open draft."""
+        before = order_fields(draft)
+        if draft.replenish(rule.product_id, rule.sku, quantity, price):
+            draft.updated_at = now
+            await PurchaseOrderRepository(session).save(draft)
+            old, new = changed(before, order_fields(draft))
+            await self.audit.record(
+                session, PURCHASE_ORDER, draft.id, "replenished", before=old, after=new
+            )

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from oms.procurement.v1 import procurement_pb2 as pb
-from pricing.money import InvalidMoney, check_currency, parse_amount
+from pricing.money import InvalidMoney, check_currency
+from procurement.domain import limits
 from procurement.domain.model import Supplier
 from servicekit.errors import Violations
 
@@ -74,10 +75,7 @@ def new_contract(
         problems.add("supplier_id", f"no supplier {request.supplier_id}")
     supplier_currency = supplier.currency if supplier else ""
     reference = request.reference.strip()
-    if not reference:
-        problems.add("reference", "required")
-    elif len(reference) > 200:
-        problems.add("reference", "at most 200 characters")
+    limits.text(reference, "reference", limits.MAX_NAME, problems, required=True)
     currency = request.currency or supplier_currency
     try:
         if currency or supplier is not None:
@@ -93,23 +91,18 @@ def new_contract(
     prices, seen = [], set()
     for i, price in enumerate(request.prices[:MAX_PRICES]):
         at = f"prices[{i}]"
-        if not price.product_id.strip():
-            problems.add(f"{at}.product_id", "required")
-        elif price.product_id in seen:
-            problems.add(f"{at}.product_id", f"{price.product_id} is priced twice")
-        seen.add(price.product_id)
-        amount = Decimal(0)
-        try:
-            amount = parse_amount(price.unit_price.amount)
-            if amount < 0:
-                problems.add(f"{at}.unit_price.amount", "must not be negative")
-        except InvalidMoney as error:
-            problems.add(f"{at}.unit_price.amount", str(error))
+        product_id = price.product_id.strip()
+        limits.text(product_id, f"{at}.product_id", limits.MAX_CODE, problems, required=True)
+        if product_id and product_id in seen:
+            problems.add(f"{at}.product_id", f"{product_id} is priced twice")
+        seen.add(product_id)
+        limits.text(price.sku.strip(), f"{at}.sku", limits.MAX_CODE, problems)
+        amount = limits.amount(price.unit_price.amount, f"{at}.unit_price.amount", problems)
         if currency and price.unit_price.currency != currency:
             problems.add(
                 f"{at}.unit_price.currency", f"must be the contract's currency, {currency}"
             )
-        prices.append(ContractPrice(price.product_id.strip(), price.sku.strip(), amount))
+        prices.append(ContractPrice(product_id, price.sku.strip(), amount))
     problems.raise_if_any()
     assert valid_from is not None
     assert valid_to is not None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pricing.money import InvalidMoney, check_currency
+from procurement.domain import limits
 from servicekit.errors import Violations
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -45,32 +46,32 @@ def _check_details(
     rating: int,
     problems: Violations,
 ) -> tuple[Contact, ...]:
-    if email and not EMAIL.match(email):
-        problems.add("email", "not an e-mail address")
+    _check_email(email, "email", problems)
     if len(contacts) > MAX_CONTACTS:
         problems.add("contacts", f"at most {MAX_CONTACTS}")
     cleaned = []
     for i, contact in enumerate(contacts[:MAX_CONTACTS]):
-        if not contact.name.strip():
-            problems.add(f"contacts[{i}].name", "required")
-        elif len(contact.name) > 200:
-            problems.add(f"contacts[{i}].name", "at most 200 characters")
-        if contact.email and not EMAIL.match(contact.email):
-            problems.add(f"contacts[{i}].email", "not an e-mail address")
-        if len(contact.phone) > 50:
-            problems.add(f"contacts[{i}].phone", "at most 50 characters")
-        if len(contact.role) > 100:
-            problems.add(f"contacts[{i}].role", "at most 100 characters")
+        at = f"contacts[{i}]"
+        limits.text(contact.name, f"{at}.name", limits.MAX_NAME, problems, required=True)
+        _check_email(contact.email, f"{at}.email", problems)
+        limits.text(contact.phone, f"{at}.phone", 50, problems)
+        limits.text(contact.role, f"{at}.role", 100, problems)
         cleaned.append(
             Contact(
                 contact.name.strip(), contact.email, contact.phone.strip(), contact.role.strip()
             )
         )
-    if len(payment_terms) > 500:
-        problems.add("payment_terms", "at most 500 characters")
+    limits.text(payment_terms, "payment_terms", limits.MAX_TERMS, problems)
     if not (rating == 0 or 1 <= rating <= 5):
         problems.add("rating", "between 1 and 5 (0: not rated)")
     return tuple(cleaned)
+
+
+def _check_email(email: str, field: str, problems: Violations) -> None:
+    if len(email) > limits.MAX_EMAIL:
+        problems.add(field, f"at most {limits.MAX_EMAIL} characters")
+    elif email and not EMAIL.match(email):
+        problems.add(field, "not an e-mail address")
 
 
 def new_supplier(
@@ -84,10 +85,7 @@ def new_supplier(
     rating: int = 0,
 ) -> Supplier:
     problems = Violations()
-    if not name.strip():
-        problems.add("name", "required")
-    elif len(name) > 200:
-        problems.add("name", "at most 200 characters")
+    limits.text(name, "name", limits.MAX_NAME, problems, required=True)
     try:
         check_currency(currency)
     except InvalidMoney as error:

@@ -11,23 +11,16 @@ bill recorded before the goods it bills is kept and moves the order on once the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime
 from enum import StrEnum
 
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1 import pricing_pb2 as pricing
-from pricing.documents import InvalidDocument, priced
-from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.model import Supplier
-from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, Violations
-
-MAX_LINES = 1000
-DEFAULT_LEAD_TIME_DAYS = 14
-REPLENISHMENT = "Replenishment"
+from procurement.domain.order_content import REPLENISHMENT, price_document, replenishment_line
+from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument
 
 
 class Status(StrEnum):
@@ -54,11 +47,6 @@ class BillStatus(StrEnum):
 
 def purchase_order_number(year: int, sequence: int) -> str:
     return f"PO-{year}-{sequence:06d}"
-
-
-def amount_text(amount: Decimal, currency: str) -> str:
-    """A unit price as stored for a line: no trailing zeros beyond the currency's minor unit."""
-    return str(Money(amount, currency).trimmed().amount)
 
 
 @dataclass(frozen=True)
@@ -89,184 +77,6 @@ class OrderLine:
     quantity: int
     unit_price: str
     price_rule: str
-
-
-# Content as entered
-
-
-def _lines(content: pb.PurchaseOrderContent) -> Iterator[tuple[str, pb.PurchaseOrderLineInput]]:
-    for g, group in enumerate(content.groups):
-        for i, line in enumerate(group.lines):
-            yield f"groups[{g}].lines[{i}]", line
-
-
-def with_defaults(
-    content: pb.PurchaseOrderContent, supplier: Supplier | None, today: date
-) -> pb.PurchaseOrderContent:
-    """The content as stored: trimmed, with the supplier's currency and terms and an expected
-    date when it names none."""
-    result = pb.PurchaseOrderContent()
-    result.CopyFrom(content)
-    result.supplier_id = content.supplier_id.strip()
-    result.warehouse_id = content.warehouse_id.strip()
-    result.notes = content.notes.strip()
-    result.payment_terms = content.payment_terms.strip()
-    if supplier is not None:
-        result.currency = result.currency or supplier.currency
-        result.payment_terms = result.payment_terms or supplier.payment_terms
-    if not result.expected_on:
-        result.expected_on = (today + timedelta(days=DEFAULT_LEAD_TIME_DAYS)).isoformat()
-    for group in result.groups:
-        group.name = group.name.strip() or "Items"
-        for line in group.lines:
-            line.product_id = line.product_id.strip()
-            line.sku = line.sku.strip()
-            line.description = line.description.strip()
-    return result
-
-
-def check(content: pb.PurchaseOrderContent, supplier: Supplier | None, today: date) -> None:
-    """Faults visible in the content itself, all at once."""
-    problems = Violations()
-    if not content.supplier_id:
-        problems.add("supplier_id", "required")
-    elif supplier is None:
-        problems.add("supplier_id", f"no supplier {content.supplier_id}")
-    if not content.warehouse_id:
-        problems.add("warehouse_id", "required")
-    elif len(content.warehouse_id) > 64:
-        problems.add("warehouse_id", "at most 64 characters")
-    try:
-        if content.currency or supplier is not None:  # else the supplier_id is at fault
-            check_currency(content.currency)
-    except InvalidMoney as error:
-        problems.add("currency", str(error))
-    try:
-        if date.fromisoformat(content.expected_on) < today:
-            problems.add("expected_on", "must be today or later")
-    except ValueError:
-        problems.add("expected_on", "an ISO date, YYYY-MM-DD")
-    if len(content.payment_terms) > 500:
-        problems.add("payment_terms", "at most 500 characters")
-    if len(content.notes) > 5000:
-        problems.add("notes", "at most 5000 characters")
-    count = sum(len(group.lines) for group in content.groups)
-    if not 1 <= count <= MAX_LINES:
-        problems.add("groups", f"between 1 and {MAX_LINES} lines in all, not {count}")
-    for g, group in enumerate(content.groups):
-        if len(group.name) > 200:
-            problems.add(f"groups[{g}].name", "at most 200 characters")
-    seen: set[str] = set()
-    for at, line in list(_lines(content))[:MAX_LINES]:
-        if not line.product_id:
-            problems.add(f"{at}.product_id", "required")
-        elif line.product_id in seen:
-            problems.add(f"{at}.product_id", f"{line.product_id} has a line already")
-        seen.add(line.product_id)
-        if line.quantity <= 0:
-            problems.add(f"{at}.quantity", "must be greater than 0")
-        if line.HasField("unit_price"):
-            try:
-                if parse_amount(line.unit_price.amount) < 0:
-                    problems.add(f"{at}.unit_price.amount", "must not be negative")
-            except InvalidMoney as error:
-                problems.add(f"{at}.unit_price.amount", str(error))
-            if line.unit_price.currency != content.currency:
-                problems.add(
-                    f"{at}.unit_price.currency",
-                    f"must be the order's currency, {content.currency}",
-                )
-    problems.raise_if_any()
-
-
-def build(
-    content: pb.PurchaseOrderContent, agreed: Mapping[str, AgreedPrice]
-) -> pricing.PricedDocument:
-    """The priced document. A product under contract (`agreed`, by product id) takes the
-    contract's price; any other line needs an entered unit price."""
-    problems = Violations()
-    groups = []
-    for g, group in enumerate(content.groups):
-        lines = []
-        for i, line in enumerate(group.lines):
-            contract = agreed.get(line.product_id)
-            if contract is not None:
-                unit_price = amount_text(contract.unit_price, content.currency)
-                rule = contract.rule
-            elif line.HasField("unit_price"):
-                unit_price, rule = line.unit_price.amount, "entered"
-            else:
-                problems.add(
-                    f"groups[{g}].lines[{i}].unit_price",
-                    "required: no contract with the supplier prices this product",
-                )
-                continue
-            lines.append(
-                pricing.DocumentLine(
-                    line_id=str(uuid.uuid4()),
-                    product_id=line.product_id,
-                    sku=line.sku,
-                    description=line.description or line.sku or line.product_id,
-                    quantity=str(line.quantity),
-                    unit_price=unit_price,
-                    price_rule=rule,
-                    kind="stocked",
-                    discount=line.discount,
-                    taxes=line.taxes,
-                )
-            )
-        groups.append(
-            pricing.DocumentGroup(
-                name=group.name, lines=lines, discount=group.discount, taxes=group.taxes
-            )
-        )
-    problems.raise_if_any()
-    return price_document(
-        pricing.PricedDocument(
-            currency=content.currency,
-            groups=groups,
-            shipping=content.shipping,
-            policy=content.policy,
-        )
-    )
-
-
-def price_document(document: pricing.PricedDocument) -> pricing.PricedDocument:
-    try:
-        return priced(document)
-    except InvalidDocument as error:
-        raise InvalidArgument.of(error.field, error.message) from error
-
-
-def replenishment_line(
-    product_id: str, sku: str, quantity: int, price: AgreedPrice, currency: str
-) -> pricing.DocumentLine:
-    return pricing.DocumentLine(
-        line_id=str(uuid.uuid4()),
-        product_id=product_id,
-        sku=sku,
-        description=sku or product_id,
-        quantity=str(quantity),
-        unit_price=amount_text(price.unit_price, currency),
-        price_rule=price.rule,
-        kind="stocked",
-    )
-
-
-def replenishment_document(
-    currency: str, product_id: str, sku: str, quantity: int, price: AgreedPrice
-) -> pricing.PricedDocument:
-    """A reorder's document: one group with the product's line."""
-    line = replenishment_line(product_id, sku, quantity, price, currency)
-    return price_document(
-        pricing.PricedDocument(
-            currency=currency,
-            groups=[pricing.DocumentGroup(name=REPLENISHMENT, lines=[line])],
-        )
-    )
-
-
-# The order
 
 
 @dataclass

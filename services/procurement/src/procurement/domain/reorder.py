@@ -8,12 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from oms.procurement.v1 import procurement_pb2 as pb
-from pricing.money import InvalidMoney, parse_amount
+from procurement.domain import limits
 from procurement.domain.model import Supplier
-from procurement.domain.purchase_orders import DEFAULT_LEAD_TIME_DAYS
+from procurement.domain.order_content import DEFAULT_LEAD_TIME_DAYS
+from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import Violations
-
-MAX_UNITS = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -49,17 +48,13 @@ def new_rule(
     """The rule, or InvalidArgument naming every field at fault."""
     problems = Violations()
     for name in ("product_id", "warehouse_id"):
-        value = getattr(request, name).strip()
-        if not value:
-            problems.add(name, "required")
-        elif len(value) > 64:
-            problems.add(name, "at most 64 characters")
-    if len(request.sku) > 64:
-        problems.add("sku", "at most 64 characters")
-    if not 0 <= request.minimum < MAX_UNITS:
-        problems.add("minimum", f"between 0 and {MAX_UNITS}")
-    if not request.minimum < request.maximum <= MAX_UNITS:
-        problems.add("maximum", f"greater than the minimum, at most {MAX_UNITS}")
+        limits.text(getattr(request, name).strip(), name, limits.MAX_CODE, problems, required=True)
+    limits.text(request.sku.strip(), "sku", limits.MAX_CODE, problems)
+    # The maximum is what one reorder orders at most: a line's quantity.
+    if not 0 <= request.minimum < MAX_QUANTITY:
+        problems.add("minimum", f"between 0 and {MAX_QUANTITY - 1}")
+    if not request.minimum < request.maximum <= MAX_QUANTITY:
+        problems.add("maximum", f"greater than the minimum, at most {MAX_QUANTITY}")
     if not request.supplier_id:
         problems.add("supplier_id", "required")
     elif supplier is None:
@@ -68,12 +63,7 @@ def new_rule(
     if not request.HasField("unit_price"):
         problems.add("unit_price", "required: the last known price from the supplier")
     else:
-        try:
-            amount = parse_amount(request.unit_price.amount)
-            if amount < 0:
-                problems.add("unit_price.amount", "must not be negative")
-        except InvalidMoney as error:
-            problems.add("unit_price.amount", str(error))
+        amount = limits.amount(request.unit_price.amount, "unit_price.amount", problems)
         if supplier is not None and request.unit_price.currency != supplier.currency:
             problems.add(
                 "unit_price.currency", f"must be the supplier's currency, {supplier.currency}"

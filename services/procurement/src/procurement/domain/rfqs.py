@@ -13,8 +13,9 @@ from enum import StrEnum
 
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1 import pricing_pb2 as pricing
-from pricing.money import InvalidMoney, check_currency, parse_amount
-from procurement.domain.purchase_orders import amount_text, price_document
+from pricing.money import InvalidMoney, check_currency
+from procurement.domain import limits
+from procurement.domain.order_content import amount_text, price_document
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, Violations
 
 MAX_LINES = 500
@@ -105,13 +106,8 @@ class Rfq:
                 problems.add(f"{at}.product_id", f"{line.product_id!r} is not on the RFQ")
             elif line.product_id in prices:
                 problems.add(f"{at}.product_id", f"{line.product_id} is priced twice")
-            try:
-                amount = parse_amount(line.unit_price.amount)
-                if amount < 0:
-                    problems.add(f"{at}.unit_price.amount", "must not be negative")
-                prices.setdefault(line.product_id, amount)
-            except InvalidMoney as error:
-                problems.add(f"{at}.unit_price.amount", str(error))
+            amount = limits.amount(line.unit_price.amount, f"{at}.unit_price.amount", problems)
+            prices.setdefault(line.product_id, amount)
             if line.unit_price.currency != self.currency:
                 problems.add(
                     f"{at}.unit_price.currency", f"must be the RFQ's currency, {self.currency}"
@@ -121,8 +117,8 @@ class Rfq:
             problems.add("lines", f"no price for {', '.join(missing)}")
         if not 0 <= request.lead_time_days <= MAX_LEAD_TIME_DAYS:
             problems.add("lead_time_days", f"between 0 and {MAX_LEAD_TIME_DAYS}")
-        if len(request.terms) > 2000:
-            problems.add("terms", "at most 2000 characters")
+        # The terms become those of the purchase order made from the proposal.
+        limits.text(request.terms, "terms", limits.MAX_TERMS, problems)
         valid_until = now.date()
         try:
             valid_until = date.fromisoformat(request.valid_until)
@@ -140,6 +136,7 @@ class Rfq:
             now,
             actor,
         )
+        limits.storable_total(self.document(proposal, "proposal"), "lines")
         self.proposals[proposal.supplier_id] = proposal
         self.updated_at = now
         return proposal
@@ -236,25 +233,20 @@ def new_rfq(
     None when it has none; `known_suppliers` the ids among its suppliers that exist."""
     problems = Violations()
     title = request.title.strip()
-    if len(title) > 200:
-        problems.add("title", "at most 200 characters")
+    limits.text(title, "title", limits.MAX_NAME, problems)
     try:
         check_currency(request.currency)
     except InvalidMoney as error:
         problems.add("currency", str(error))
     warehouse_id = request.warehouse_id.strip()
-    if not warehouse_id:
-        problems.add("warehouse_id", "required")
-    elif len(warehouse_id) > 64:
-        problems.add("warehouse_id", "at most 64 characters")
+    limits.text(warehouse_id, "warehouse_id", limits.MAX_CODE, problems, required=True)
     if deadline is None:
         problems.add("deadline", "required")
     elif deadline <= now:
         problems.add("deadline", "must be in the future")
     _check_suppliers(request.supplier_ids, known_suppliers, problems)
     lines = _rfq_lines(request.lines, now.date(), problems)
-    if len(request.notes) > 5000:
-        problems.add("notes", "at most 5000 characters")
+    limits.text(request.notes, "notes", limits.MAX_NOTES, problems)
     problems.raise_if_any()
     assert deadline is not None
     return Rfq(
@@ -296,13 +288,13 @@ def _rfq_lines(
     for i, line in enumerate(lines[:MAX_LINES]):
         at = f"lines[{i}]"
         product_id = line.product_id.strip()
-        if not product_id:
-            problems.add(f"{at}.product_id", "required")
-        elif product_id in seen:
+        limits.text(product_id, f"{at}.product_id", limits.MAX_CODE, problems, required=True)
+        if product_id and product_id in seen:
             problems.add(f"{at}.product_id", f"{product_id} has a line already")
         seen.add(product_id)
-        if line.quantity <= 0:
-            problems.add(f"{at}.quantity", "must be greater than 0")
+        limits.text(line.sku.strip(), f"{at}.sku", limits.MAX_CODE, problems)
+        limits.text(line.description.strip(), f"{at}.description", limits.MAX_DESCRIPTION, problems)
+        limits.quantity(line.quantity, f"{at}.quantity", problems)
         if line.needed_by:
             try:
                 if date.fromisoformat(line.needed_by) < today:

@@ -8,9 +8,10 @@ import grpc
 
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from pricing.money import parse_amount
-from quoting.domain.model import CatalogItem, KitComponent, PriceKey, ResolvedPrice
+from quoting.domain.content import CatalogItem, KitComponent, PriceKey, ResolvedPrice
 from servicekit.errors import Unavailable
 from servicekit.grpc import open_channel
+from servicekit.tls import TlsFiles
 
 TIMEOUT = 10.0
 
@@ -28,10 +29,11 @@ def _item(product: catalog_pb2.Product) -> CatalogItem:
 
 
 class CatalogClient:
-    """Two calls per quote, however many lines: the products, then their prices."""
+    """Two calls per quote, however many lines: the products, then their prices. Made on
+    quoting's own account (its certificate), whoever the quote is for."""
 
-    def __init__(self, target: str) -> None:
-        self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target))
+    def __init__(self, target: str, tls: TlsFiles) -> None:
+        self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target, tls))
 
     async def items(self, skus: set[str], ids: set[str]) -> dict[str, CatalogItem]:
         """Items by SKU and by id; unknown ones are simply absent."""

@@ -16,6 +16,7 @@ from oms.types.v1 import pricing_pb2 as pricing
 from pricing.money import parse_amount
 from quoting.adapters.tables import quote_templates, quote_versions, quotes
 from quoting.domain.model import Quote, Status
+from servicekit.sales_reach import Reach
 
 
 def as_json(message: Message) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def _quote(head: Row[Any], version: Row[Any]) -> Quote:
         converted_to=head.converted_to,
         converted_id=head.converted_id,
         rejection_reason=head.rejection_reason,
+        team=head.team,
     )
 
 
@@ -64,6 +66,7 @@ class QuoteRepository:
                 id=quote.id,
                 created_at=quote.created_at,
                 created_by=quote.created_by,
+                team=quote.team,
                 **self._head(quote),
             )
         )
@@ -108,9 +111,14 @@ class QuoteRepository:
         return None if row is None else _quote(head, row)
 
     async def page(
-        self, status: str, customer_id: str, salesperson: str, after: list[str], limit: int
+        self,
+        visible: Reach,
+        filters: tuple[str, str, str],
+        after: tuple[datetime, str] | None,
+        limit: int,
     ) -> list[Quote]:
-        """Newest first; `after` is the (created_at, id) of the previous page's last quote."""
+        """The quotes `visible` admits, newest first, filtered by (status, customer_id,
+        salesperson); `after` is the (created_at, id) of the previous page's last quote."""
         version = quote_versions.c
         query = select(quotes, version.version, version.content, version.document).join(
             quote_versions,
@@ -119,15 +127,15 @@ class QuoteRepository:
                 quote_versions.c.version == quotes.c.latest_version,
             ),
         )
-        for column, wanted in (
-            (quotes.c.status, status),
-            (quotes.c.customer_id, customer_id),
-            (quotes.c.salesperson, salesperson),
-        ):
+        columns = (quotes.c.status, quotes.c.customer_id, quotes.c.salesperson)
+        for column, wanted in zip(columns, filters, strict=True):
             if wanted:
                 query = query.where(column == wanted)
+        if not visible.everything:
+            mine = quotes.c.salesperson == visible.salesperson
+            query = query.where(or_(mine, quotes.c.team == visible.team) if visible.team else mine)
         if after:
-            at, last_id = datetime.fromisoformat(after[0]), after[1]
+            at, last_id = after
             query = query.where(
                 or_(
                     quotes.c.created_at < at, and_(quotes.c.created_at == at, quotes.c.id < last_id)
@@ -160,10 +168,16 @@ class QuoteRepository:
             )
         )
 
-    async def templates(self, template_id: str = "") -> list[pb.Template]:
-        query = select(quote_templates).order_by(quote_templates.c.name, quote_templates.c.id)
+    async def templates(
+        self, template_id: str = "", after: list[str] | None = None, limit: int | None = None
+    ) -> list[pb.Template]:
+        """By name; `after` is the (name, id) of the previous page's last template."""
+        c = quote_templates.c
+        query = select(quote_templates).order_by(c.name, c.id).limit(limit)
         if template_id:
-            query = query.where(quote_templates.c.id == template_id)
+            query = query.where(c.id == template_id)
+        if after:
+            query = query.where(or_(c.name > after[0], and_(c.name == after[0], c.id > after[1])))
         found = []
         for row in await self.session.execute(query):
             template = pb.Template(id=row.id, name=row.name, created_by=row.created_by)

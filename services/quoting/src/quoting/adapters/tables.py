@@ -1,4 +1,5 @@
-"""Quoting's tables: each quote's current state, every version it had, and templates."""
+"""Quoting's tables: each quote's current state, every version it had, templates, the copy of
+customers and the change log."""
 
 from sqlalchemy import (
     Column,
@@ -15,10 +16,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from messaging.runtime import MessagingTables
+from servicekit.audit import audit_table
 from servicekit.db import new_metadata
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
+audit_log = audit_table(metadata)
 
 # The latest version's headline figures, for listing and filtering without reading documents.
 quotes = Table(
@@ -38,9 +41,14 @@ quotes = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The creator's sales team (their token's claim): whose manager sees the quote.
+    Column("team", String(100), nullable=False, server_default=""),
 )
 Index("ix_quotes_status_created", quotes.c.status, quotes.c.created_at)
 Index("ix_quotes_customer_created", quotes.c.customer_id, quotes.c.created_at)
+# What a salesperson's and a manager's lists read.
+Index("ix_quotes_salesperson_created", quotes.c.salesperson, quotes.c.created_at)
+Index("ix_quotes_team_created", quotes.c.team, quotes.c.created_at)
 Index(
     "ix_quotes_open_valid_until",
     quotes.c.valid_until,

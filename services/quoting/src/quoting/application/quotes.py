@@ -1,15 +1,15 @@
-"""Quote use cases: each write is one transaction with its event."""
+"""Quote use cases: each write is one transaction with its event and its change-log entry, and
+touches only quotes the caller may work (quoting.domain.rights)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from google.protobuf.message import Message
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbox import Outbox
 from oms.events.v1 import quoting_pb2 as events
@@ -20,18 +20,22 @@ from quoting.adapters import pdf
 from quoting.adapters.catalog_client import CatalogClient
 from quoting.adapters.repository import QuoteRepository
 from quoting.application.customers import with_customer_defaults
-from quoting.domain.model import Quote, Status, build, check, price_requests, references
-from quoting.domain.model import with_defaults as stored_form
-from servicekit.context import Principal, acting, current_principal
+from quoting.domain.content import build, check, price_requests, references
+from quoting.domain.content import with_defaults as stored_form
+from quoting.domain.limits import CONTENT_TEXTS, TEAM
+from quoting.domain.model import Quote, Status
+from servicekit.audit import AuditLog, changed
+from servicekit.context import current_principal
 from servicekit.db import Database
 from servicekit.errors import InvalidArgument, NotFound
-from servicekit.paging import newest_page, page_after, page_limit
+from servicekit.paging import newest_after, newest_page, page_limit
+from servicekit.sales_reach import check_reach, reach_of, salesperson_for
 
-log = logging.getLogger(__name__)
-EXPIRY_BATCH = 100
+# The change log's name for a quote.
+QUOTE = "quote"
 
 
-def _today() -> date:
+def today_utc() -> date:
     return datetime.now(UTC).date()
 
 
@@ -45,26 +49,57 @@ def _total(quote: Quote) -> Money:
     return Money(amount=quote.total, currency=quote.document.currency)
 
 
+def audited(quote: Quote) -> dict[str, Any]:
+    """What the change log keeps of a quote: its headline, not every line (versions keep those)."""
+    return {
+        "status": quote.status.value,
+        "version": quote.version,
+        "customer_id": quote.content.customer_id,
+        "salesperson": quote.salesperson,
+        "team": quote.team,
+        "currency": quote.document.currency,
+        "total": quote.total,
+        "valid_until": quote.content.valid_until,
+        "payment_terms": quote.content.payment_terms,
+        "lines": sum(len(group.lines) for group in quote.document.groups),
+        "converted_to": quote.converted_to,
+        "converted_id": quote.converted_id,
+        "rejection_reason": quote.rejection_reason,
+    }
+
+
+async def record_change(
+    audit: AuditLog, session: AsyncSession, quote: Quote, action: str, before: dict[str, Any]
+) -> None:
+    """Logs what `action` changed of `quote` since `before` (an `audited` snapshot)."""
+    was, now = changed(before, audited(quote))
+    await audit.record(session, QUOTE, quote.id, action, before=was, after=now)
+
+
 class Quotes:
     def __init__(
         self,
         database: Database,
         outbox: Outbox,
+        audit: AuditLog,
         catalog: CatalogClient,
-        today: Callable[[], date] = _today,
+        today: Callable[[], date] = today_utc,
     ) -> None:
         self.database = database
         self.outbox = outbox
+        self.audit = audit
         self.catalog = catalog
         self.today = today
 
     async def _price(
-        self, content: pb.QuoteContent
+        self, content: pb.QuoteContent, salesperson: str = ""
     ) -> tuple[pb.QuoteContent, pricing.PricedDocument]:
-        """The content as stored (a template's groups first) and its priced document."""
+        """The content as stored (a template's groups first, the responsible salesperson given
+        the caller and the current `salesperson`) and its priced document."""
         if content.template_id:
             content = await self._from_template(content)
         content = _copy(content)
+        content.salesperson = salesperson_for(current_principal(), content.salesperson, salesperson)
         async with self.database.transaction() as session:
             await with_customer_defaults(session, content)
         today = self.today()
@@ -89,9 +124,15 @@ class Quotes:
         return merged
 
     async def create(self, content: pb.QuoteContent) -> Quote:
+        caller = current_principal()
+        if len(caller.team) > TEAM:
+            raise InvalidArgument.of("team", f"the token's team claim is over {TEAM} characters")
         content, document = await self._price(content)
-        now, actor = datetime.now(UTC), current_principal().subject
-        quote = Quote(str(uuid.uuid4()), 1, 1, Status.DRAFT, content, document, now, actor, now)
+        now = datetime.now(UTC)
+        quote = Quote(
+            str(uuid.uuid4()), 1, 1, Status.DRAFT, content, document, now, caller.subject, now
+        )
+        quote.team = caller.team
         async with self.database.transaction() as session:
             await QuoteRepository(session).add(quote)
             created = events.QuoteCreated(
@@ -101,45 +142,69 @@ class Quotes:
                 total=_total(quote),
             )
             await self.outbox.add(session, created, key=quote.id)
+            await self.audit.record(session, QUOTE, quote.id, "created", after=audited(quote))
         return quote
 
     async def get(self, quote_id: str, version: int = 0) -> Quote:
+        """The quote (an earlier version when asked), if the caller may see it as it is now."""
         async with self.database.transaction() as session:
-            quote = await QuoteRepository(session).get(quote_id, version)
+            repository = QuoteRepository(session)
+            latest = await repository.get(quote_id)
+            if latest is None:
+                raise NotFound(f"quote {quote_id} not found")
+            check_reach(current_principal(), f"quote {latest.id}", latest.salesperson, latest.team)
+            if version in (0, latest.version):
+                return latest
+            quote = await repository.get(quote_id, version)
         if quote is None:
-            raise NotFound(f"quote {quote_id}{f' version {version}' if version else ''} not found")
+            raise NotFound(f"quote {quote_id} version {version} not found")
         return quote
 
     async def page(
         self, status: str, customer_id: str, salesperson: str, page_size: int, token: str
     ) -> tuple[list[Quote], str]:
+        """The caller's visible quotes, newest first, filtered."""
         limit = page_limit(page_size)
         if status and status not in set(Status):
             raise InvalidArgument.of("status", f"one of {', '.join(Status)}")
+        if len(salesperson) > CONTENT_TEXTS["salesperson"]:
+            raise InvalidArgument.of("salesperson", "longer than any salesperson's name")
+        after = newest_after(token)
         async with self.database.transaction() as session:
             found = await QuoteRepository(session).page(
-                status, customer_id, salesperson, page_after(token, 2), limit + 1
+                reach_of(current_principal()),
+                (status, customer_id, salesperson),
+                after,
+                limit + 1,
             )
         return newest_page(found, limit)
 
-    async def _change(self, quote_id: str, change: Callable[[Quote], Message | None]) -> Quote:
-        """Runs `change` on the locked quote, saves it and publishes the event `change` returns,
-        all in one transaction."""
+    async def _change(
+        self, quote_id: str, action: str, change: Callable[[Quote], Message | None]
+    ) -> Quote:
+        """Runs `change` on the locked quote, if the caller may work it; saves it, publishes the
+        event `change` returns and logs `action`, all in one transaction."""
         async with self.database.transaction() as session:
             repository = QuoteRepository(session)
             quote = await repository.get(quote_id, for_update=True)
             if quote is None:
                 raise NotFound(f"quote {quote_id} not found")
+            check_reach(current_principal(), f"quote {quote.id}", quote.salesperson, quote.team)
+            before = audited(quote)
             event = change(quote)
             quote.updated_at = datetime.now(UTC)
             await repository.save(quote, current_principal().subject)
             if event is not None:
                 await self.outbox.add(session, event, key=quote.id)
+            await record_change(self.audit, session, quote, action, before)
         return quote
 
     async def update(self, quote_id: str, content: pb.QuoteContent) -> Quote:
-        content, document = await self._price(content)
-        return await self._change(quote_id, lambda quote: quote.update(content, document))
+        current = await self.get(quote_id)
+        content, document = await self._price(content, current.salesperson)
+        return await self._change(
+            quote_id, "updated", lambda quote: quote.update(content, document)
+        )
 
     async def send(self, quote_id: str) -> Quote:
         def send(quote: Quote) -> Message:
@@ -152,12 +217,13 @@ class Quotes:
                 valid_until=quote.content.valid_until,
             )
 
-        return await self._change(quote_id, send)
+        return await self._change(quote_id, "sent", send)
 
     async def revise(self, quote_id: str, content: pb.QuoteContent | None) -> Quote:
-        if content is None:
-            content = (await self.get(quote_id)).content
-        content, document = await self._price(content)
+        """A new version of `content`, or of the latest version's content repriced."""
+        current = await self.get(quote_id)
+        wanted = current.content if content is None else content
+        content, document = await self._price(wanted, current.salesperson)
 
         def revise(quote: Quote) -> Message:
             previous = quote.version
@@ -166,7 +232,7 @@ class Quotes:
                 quote_id=quote.id, version=quote.version, previous_version=previous
             )
 
-        return await self._change(quote_id, revise)
+        return await self._change(quote_id, "revised", revise)
 
     async def accept(self, quote_id: str, convert_to: str) -> Quote:
         def accept(quote: Quote) -> Message:
@@ -180,66 +246,17 @@ class Quotes:
                 target_id=target_id,
                 document=quote.document,
                 payment_terms=quote.content.payment_terms,
+                team=quote.team,
             )
 
-        return await self._change(quote_id, accept)
+        return await self._change(quote_id, "accepted", accept)
 
     async def reject(self, quote_id: str, reason: str) -> Quote:
         def reject(quote: Quote) -> Message:
             quote.reject(reason)
             return events.QuoteRejected(quote_id=quote.id, version=quote.version, reason=reason)
 
-        return await self._change(quote_id, reject)
-
-    async def expire_due(self) -> int:
-        """Expires open quotes past their validity date; how many it expired."""
-        today, expired = self.today(), 0
-        async with self.database.transaction() as session:
-            repository = QuoteRepository(session)
-            for quote_id in await repository.open_past_validity(today, EXPIRY_BATCH):
-                quote = await repository.get(quote_id)
-                if quote is None or not quote.expire(today):
-                    continue
-                quote.updated_at = datetime.now(UTC)
-                await repository.save(quote, "system:expiry")
-                event = events.QuoteExpired(
-                    quote_id=quote.id, version=quote.version, valid_until=quote.content.valid_until
-                )
-                await self.outbox.add(session, event, key=quote.id)
-                expired += 1
-        return expired
-
-    async def expire_forever(self, interval_seconds: float) -> None:
-        """The expiry loop: quotes expire by themselves once their validity date passes."""
-        while True:
-            try:
-                with acting(Principal("system:expiry", ("system",))):
-                    if expired := await self.expire_due():
-                        log.info("expired %d quotes", expired)
-            except SQLAlchemyError:
-                log.exception("expiring quotes failed; retrying")
-            await asyncio.sleep(interval_seconds)
-
-    async def save_template(self, quote_id: str, name: str) -> pb.Template:
-        if not name.strip() or len(name) > 200:
-            raise InvalidArgument.of("name", "1-200 characters")
-        quote = await self.get(quote_id)
-        template_id, now = str(uuid.uuid4()), datetime.now(UTC)
-        async with self.database.transaction() as session:
-            repository = QuoteRepository(session)
-            await repository.add_template(
-                template_id,
-                name.strip(),
-                list(quote.content.groups),
-                now,
-                current_principal().subject,
-            )
-            (template,) = await repository.templates(template_id)
-        return template
-
-    async def templates(self) -> list[pb.Template]:
-        async with self.database.transaction() as session:
-            return await QuoteRepository(session).templates()
+        return await self._change(quote_id, "rejected", reject)
 
     async def render(self, quote_id: str, version: int) -> tuple[bytes, str]:
         quote = await self.get(quote_id, version)

@@ -10,7 +10,9 @@ from oms.quoting.v1 import quoting_pb2 as pb
 from oms.quoting.v1 import quoting_pb2_grpc
 from oms.types.v1.types_pb2 import Money
 from quoting.application.quotes import Quotes
-from quoting.domain.model import Quote, from_first_version
+from quoting.application.templates import Templates
+from quoting.domain.content import from_first_version
+from quoting.domain.model import Quote
 from servicekit.grpc import timestamp
 
 Context: TypeAlias = grpc.aio.ServicerContext
@@ -51,12 +53,14 @@ def quote_to_proto(quote: Quote) -> pb.Quote:
         created_at=timestamp(quote.created_at),
         created_by=quote.created_by,
         updated_at=timestamp(quote.updated_at),
+        team=quote.team,
     )
 
 
 class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
-    def __init__(self, quotes: Quotes) -> None:
+    def __init__(self, quotes: Quotes, templates: Templates) -> None:
         self.quotes = quotes
+        self.templates = templates
 
     async def CreateQuote(
         self, request: pb.CreateQuoteRequest, context: Context
@@ -115,13 +119,14 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
     async def SaveTemplate(
         self, request: pb.SaveTemplateRequest, context: Context
     ) -> pb.SaveTemplateResponse:
-        template = await self.quotes.save_template(request.quote_id, request.name)
+        template = await self.templates.save(request.quote_id, request.name)
         return pb.SaveTemplateResponse(template=template)
 
     async def ListTemplates(
         self, request: pb.ListTemplatesRequest, context: Context
     ) -> pb.ListTemplatesResponse:
-        return pb.ListTemplatesResponse(templates=await self.quotes.templates())
+        found, token = await self.templates.page(request.page_size, request.page_token)
+        return pb.ListTemplatesResponse(templates=found, next_page_token=token)
 
     async def RenderQuote(
         self, request: pb.RenderQuoteRequest, context: Context

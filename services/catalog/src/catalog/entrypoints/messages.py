@@ -1,0 +1,122 @@
+"""The catalog's objects to protobuf messages and back. A product is always written for a reader
+(domain.rights): the figures the caller may not see are left out and named in `withheld`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from catalog.domain.model import NewProduct, NewSupplier, Product, amount_text
+from catalog.domain.pricing_rules import PriceList
+from catalog.domain.rights import Visibility
+from catalog.domain.search import Category
+from oms.catalog.v1 import catalog_pb2 as pb
+from pricing.wire import money_to_proto
+from servicekit.grpc import timestamp
+
+
+def category_to_proto(category: Category) -> pb.Category:
+    return pb.Category(id=category.id, name=category.name, parent_id=category.parent_id or "")
+
+
+def product_to_proto(product: Product, seen: Visibility) -> pb.Product:
+    currency = product.list_price.currency
+    message = pb.Product(
+        id=product.id,
+        sku=product.sku,
+        name=product.name,
+        description=product.description,
+        active=product.active,
+        created_at=timestamp(product.created_at),
+        created_by=product.created_by,
+        category_id=product.category_id or "",
+        attributes=dict(product.attributes),
+        kind=product.kind,
+        unit_of_measure=product.unit_of_measure,
+        cost="" if product.cost is None or not seen.costs else amount_text(product.cost, currency),
+        tax_category=product.tax_category,
+        parent_id=product.parent_id or "",
+        variant_options=dict(product.variant_options),
+        pictures=[
+            pb.Picture(
+                id=p.id, url=p.url, alt_text=p.alt_text, position=p.position, stored=p.stored
+            )
+            for p in product.pictures
+        ],
+        suppliers=[
+            pb.ProductSupplier(
+                supplier_id=s.supplier_id,
+                supplier_sku=s.supplier_sku,
+                cost=amount_text(s.cost, s.currency) if seen.costs else "",
+                currency=s.currency,
+                minimum_order_quantity=s.minimum_order_quantity,
+                lead_time_days=s.lead_time_days,
+            )
+            for s in product.suppliers
+        ],
+        components=[
+            pb.KitComponent(product_id=c.product_id, sku=c.sku, quantity=c.quantity)
+            for c in product.components
+        ],
+        kit_pricing=product.kit_pricing,
+        withheld=seen.withheld,
+    )
+    if seen.prices:
+        message.list_price.CopyFrom(money_to_proto(product.list_price))
+    return message
+
+
+def price_list_to_proto(price_list: PriceList, break_count: int | None = None) -> pb.PriceList:
+    """The list with its breaks, or without them but with their count (`break_count`)."""
+    return pb.PriceList(
+        id=price_list.id,
+        name=price_list.name,
+        currency=price_list.currency,
+        customer_group=price_list.customer_group,
+        valid_from=price_list.valid_from.isoformat() if price_list.valid_from else "",
+        valid_to=price_list.valid_to.isoformat() if price_list.valid_to else "",
+        breaks=[
+            pb.PriceBreak(
+                product_id=b.product_id,
+                min_quantity=b.min_quantity,
+                unit_price=amount_text(b.unit_price, price_list.currency),
+            )
+            for b in price_list.breaks
+        ],
+        break_count=len(price_list.breaks) if break_count is None else break_count,
+    )
+
+
+def suppliers_from_proto(suppliers: Iterable[pb.ProductSupplier]) -> list[NewSupplier]:
+    return [
+        NewSupplier(
+            supplier_id=s.supplier_id,
+            supplier_sku=s.supplier_sku,
+            cost=s.cost,
+            currency=s.currency,
+            minimum_order_quantity=s.minimum_order_quantity,
+            lead_time_days=s.lead_time_days,
+        )
+        for s in suppliers
+    ]
+
+
+def new_product_from_proto(request: pb.CreateProductRequest) -> NewProduct:
+    return NewProduct(
+        sku=request.sku,
+        name=request.name,
+        description=request.description,
+        price_amount=request.list_price.amount,
+        price_currency=request.list_price.currency,
+        category_id=request.category_id,
+        attributes=dict(request.attributes),
+        kind=request.kind,
+        unit_of_measure=request.unit_of_measure,
+        cost=request.cost,
+        tax_category=request.tax_category,
+        parent_id=request.parent_id,
+        variant_options=dict(request.variant_options),
+        pictures=[(p.url, p.alt_text) for p in request.pictures],
+        suppliers=suppliers_from_proto(request.suppliers),
+        components=[(c.product_id, c.quantity) for c in request.components],
+        kit_pricing=request.kit_pricing,
+    )

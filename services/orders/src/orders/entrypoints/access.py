@@ -1,0 +1,45 @@
+"""Who may call each RPC of orders.v1.OrdersService and orders.v1.CustomersService
+(servicekit.access). Sales, sales managers and the order desk place and change orders, within
+the reach orders.domain.rights gives each; finance releases credit holds, records costs and keeps
+customers' credit terms; the warehouse and purchasing read orders without prices; an admin
+replaces pipelines. No suite service calls orders today; registered clients holding `orders:read`
+read orders and customers."""
+
+from oms.orders.v1 import customers_pb2, orders_pb2
+from servicekit.access import EVERY_ROLE, AccessTable, allow
+
+READ = "orders:read"
+SELLERS = ("sales", "sales-manager", "order-desk")
+
+ORDERS_ACCESS = AccessTable(
+    orders_pb2.DESCRIPTOR.services_by_name["OrdersService"],
+    {
+        "PlaceSalesOrder": allow(*SELLERS),
+        "GetSalesOrder": allow(*EVERY_ROLE, scope=READ),
+        "ListSalesOrders": allow(*EVERY_ROLE, scope=READ),
+        # the pipeline says who makes which move; finance releases credit holds
+        "TransitionSalesOrder": allow(*SELLERS, "finance"),
+        "GetSalesOrderHistory": allow(*SELLERS, "finance", scope=READ),
+        # the pipeline says who cancels (the built-in ones: the order desk)
+        "CancelSalesOrder": allow(*SELLERS),
+        "ChangeSalesOrder": allow(*SELLERS),
+        "AuthorizeReturn": allow("order-desk"),
+        "RecordOrderCost": allow("order-desk", "finance"),
+        "GetCostReport": allow("order-desk", "finance", scope=READ),
+        "GetSalesForecast": allow(*SELLERS, "finance", scope=READ),
+        "GetPipeline": allow(*EVERY_ROLE, scope=READ),
+        "SetPipeline": allow(),  # an admin's
+    },
+)
+
+CUSTOMERS_ACCESS = AccessTable(
+    customers_pb2.DESCRIPTOR.services_by_name["CustomersService"],
+    {
+        # only finance sets credit limits and payment terms (application.customers)
+        "CreateCustomer": allow(*SELLERS, "finance"),
+        "UpdateCustomer": allow(*SELLERS, "finance"),
+        # the warehouse reads addresses
+        "GetCustomer": allow(*SELLERS, "finance", "warehouse", scope=READ),
+        "ListCustomers": allow(*SELLERS, "finance", "warehouse", scope=READ),
+    },
+)

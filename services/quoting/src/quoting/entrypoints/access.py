@@ -1,0 +1,27 @@
+"""Who may call each RPC of quoting.v1.QuotingService (servicekit.access). Salespeople and sales
+managers work quotes; the order desk and finance read them; internal clients read with
+`quoting:read`; warehouse and purchasing have no business here. Which quotes each person may
+see and work is quoting.domain.rights'."""
+
+from oms.quoting.v1 import quoting_pb2
+from servicekit.access import AccessTable, allow
+
+READ = allow("sales", "sales-manager", "order-desk", "finance", scope="quoting:read")
+WORK = allow("sales", "sales-manager")
+
+ACCESS = AccessTable(
+    quoting_pb2.DESCRIPTOR.services_by_name["QuotingService"],
+    {
+        "CreateQuote": WORK,
+        "GetQuote": READ,
+        "ListQuotes": READ,
+        "UpdateQuote": WORK,
+        "SendQuote": WORK,
+        "ReviseQuote": WORK,
+        "AcceptQuote": WORK,
+        "RejectQuote": WORK,
+        "SaveTemplate": WORK,
+        "ListTemplates": READ,
+        "RenderQuote": READ,
+    },
+)
