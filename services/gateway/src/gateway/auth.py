@@ -1,6 +1,10 @@
 """Who is calling: authentication of every /api/v1 request before its body is read, the role
 checks of each route (a first line; each service decides again), and the short-lived token the
-gateway signs for the caller and passes to the services it calls on their behalf."""
+gateway signs for the caller and passes to the services it calls on their behalf.
+
+A caller presents one credential: a person's bearer token (`Authorization: Bearer <jwt>`) or a
+machine's API key (`X-API-Key: <key>`, or `Authorization: ApiKey <key>`; see gateway.api_keys).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any
 from fastapi import Depends, HTTPException
 from starlette.requests import Request
 
+from gateway.api_keys import ApiKeys, InvalidApiKey
 from gateway.config import Settings
 from servicekit.auth import (
     INTERNAL_TOKEN_SECONDS,
@@ -25,6 +30,7 @@ from servicekit.auth import (
 from servicekit.context import Principal, acting
 
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
+API_KEY_HEADER = "x-api-key"
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -67,7 +73,7 @@ class Authenticator:
     def person(self, headers: MutableMapping[str, str]) -> Principal:
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("a bearer token is required")
+            raise Unauthenticated("a bearer token or an API key is required")
         try:
             return self.people.verify(token.strip())
         except InvalidToken as error:
@@ -102,10 +108,12 @@ class Authentication:
         self,
         app: ASGIApp,
         authenticator: Callable[[], Authenticator],
+        machines: Callable[[], ApiKeys],
         refuse: Callable[[Scope, Send, int, str, dict[str, str]], Awaitable[None]],
     ) -> None:
         self.app = app
         self.authenticator = authenticator
+        self.machines = machines
         self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,7 +123,7 @@ class Authentication:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         authenticator = self.authenticator()
         try:
-            caller = authenticator.person(headers)
+            caller = await self.caller(headers)
         except Unauthenticated as error:
             await self.refuse(scope, send, 401, str(error), CHALLENGE)
             return
@@ -123,6 +131,21 @@ class Authentication:
         correlation = headers.get("x-correlation-id")
         with acting(caller, correlation, token=authenticator.token_for(caller)):
             await self.app(scope, receive, send)
+
+    async def caller(self, headers: MutableMapping[str, str]) -> Principal:
+        """The person a bearer token names, or the machine an API key belongs to."""
+        scheme, _, credential = headers.get("authorization", "").partition(" ")
+        api_key = headers.get(API_KEY_HEADER)
+        if scheme.lower() == "apikey" and api_key is None:
+            api_key = credential.strip()
+        elif api_key is not None and "authorization" in headers:
+            raise Unauthenticated("send one credential: a bearer token or an API key")
+        if api_key is None:
+            return self.authenticator().person(headers)
+        try:
+            return await self.machines().verify(api_key)
+        except InvalidApiKey as error:
+            raise Unauthenticated(str(error)) from error
 
 
 def require(*roles: str) -> Any:
@@ -132,7 +155,7 @@ def require(*roles: str) -> Any:
     async def principal(request: Request) -> AsyncIterator[Principal]:
         caller = getattr(request.state, "principal", None)
         if not isinstance(caller, Principal):  # the authentication middleware did not run
-            raise HTTPException(401, "a bearer token is required", headers=CHALLENGE)
+            raise HTTPException(401, "a bearer token or an API key is required", headers=CHALLENGE)
         if roles and not caller.has_any(*roles):
             raise HTTPException(403, f"this needs one of the roles: {', '.join(roles)}")
         yield caller

@@ -1,6 +1,7 @@
 """Bodies of the billing resources: invoices with what remains to pay, payments and their
-allocations, customer credit, credit notes, customer balances, ageing and revenue reports, and
-for payables supplier bills and the payments sent."""
+allocations, customer credit, credit notes, customer balances, ageing and revenue reports, for
+payables supplier bills and the payments sent, and the exchange rates finance keeps. Amounts stay
+strings (bounded by MoneyIn), checked by billing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Annotated, Any
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BeforeValidator, Field
 
-from gateway.schemas import Invoice, Money, MoneyIn, Request, Response, When
+from gateway.schemas import Count, Id, Invoice, Money, MoneyIn, Request, Response, When
+
+# The id of a billing resource in its path.
 
 
 def _empty_is_none(value: Any) -> Any:
@@ -42,10 +45,11 @@ class BillingInvoice(Invoice):
 
 class InvoiceList(Response):
     items: list[BillingInvoice]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class AllocationIn(Request):
-    invoice_id: str = Field(max_length=36)
+    invoice_id: Id
     amount: MoneyIn = Field(
         description="in the payment's currency, at most the invoice's open amount"
     )
@@ -56,10 +60,16 @@ class PaymentIn(Request):
     spread over its invoices as `allocations` say -- or oldest due first when there are none --
     the rest becoming the customer's credit."""
 
-    invoice_id: str = Field("", max_length=36)
-    customer_id: str = Field("", max_length=100)
+    invoice_id: Id = ""
+    customer_id: Id = ""
     amount: MoneyIn = Field(description="for one invoice: in its currency, at most its balance")
-    reference: str = Field("", max_length=200, examples=["bank transfer 2026-0042"])
+    reference: str = Field(
+        "",
+        max_length=200,
+        examples=["bank transfer 2026-0042"],
+        description="with the customer, names one payment: the same payment sent again is the "
+        "first one; another under a reference used already is refused (409)",
+    )
     received_on: date = Field(examples=["2026-03-01"])
     allocations: list[AllocationIn] = Field(default_factory=list, max_length=1000)
 
@@ -94,12 +104,12 @@ class Payment(Response):
 
 
 class UnallocateIn(Request):
-    allocation_id: str = Field("", max_length=36, description="one allocation; else all")
-    invoice_id: str = Field("", max_length=36, description="or the allocation to this invoice")
+    allocation_id: Id = Field("", description="one allocation; else all")
+    invoice_id: Id = Field("", description="or the allocation to this invoice")
 
 
 class CreditApplyIn(Request):
-    invoice_id: str = Field(max_length=36)
+    invoice_id: Id
     amount: MoneyIn | None = Field(
         None, description="empty: as much as the credit and the invoice's balance allow"
     )
@@ -107,6 +117,7 @@ class CreditApplyIn(Request):
 
 class PaymentList(Response):
     items: list[Payment]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class CreditNoteLine(Response):
@@ -141,14 +152,15 @@ class CreditNote(Response):
 class CreditNoteIn(Request):
     """Part of an invoice (`invoice_id`), or a free amount for a customer (`customer_id`)."""
 
-    invoice_id: str = Field("", max_length=36)
-    customer_id: str = Field("", max_length=100)
+    invoice_id: Id = ""
+    customer_id: Id = ""
     amount: MoneyIn
     memo: str = Field(max_length=500, examples=["goodwill: late delivery"])
 
 
 class CreditNoteList(Response):
     items: list[CreditNote]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class CustomerBalance(Response):
@@ -204,16 +216,18 @@ class Revenue(Response):
 
 
 class BillLineIn(Request):
-    product_id: str = Field(max_length=64)
-    quantity: int = Field(ge=-1_000_000_000, le=1_000_000_000)
-    unit_price: str = Field(max_length=40, examples=["9.50"])
+    product_id: Id
+    quantity: Count
+    unit_price: str = Field(
+        max_length=40, examples=["9.50"], description="at most 12 digits before the point, 6 after"
+    )
 
 
 class BillIn(Request):
-    purchase_order_id: str = Field(max_length=36)
-    supplier_id: str = Field(max_length=100)
+    purchase_order_id: Id
+    supplier_id: Id
     supplier_reference: str = Field(max_length=100, examples=["INV-88812"])
-    currency: str = Field(max_length=3, examples=["EUR"])
+    currency: str = Field(pattern="^[A-Z]{3}$", examples=["EUR"])
     lines: list[BillLineIn] = Field(max_length=1000)
 
 
@@ -249,10 +263,15 @@ class Bill(Response):
     released_at: MaybeWhen = None
     released_by: str
     release_note: str
+    dual_control: bool = Field(
+        description="above the amount that needs a second person: released only by a finance "
+        "user other than recorded_by"
+    )
 
 
 class BillList(Response):
     items: list[Bill]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class ReleaseIn(Request):
@@ -260,12 +279,12 @@ class ReleaseIn(Request):
 
 
 class BillAllocationIn(Request):
-    bill_id: str = Field(max_length=36)
+    bill_id: Id
     amount: MoneyIn
 
 
 class SupplierPaymentIn(Request):
-    supplier_id: str = Field(max_length=100)
+    supplier_id: Id
     amount: MoneyIn
     reference: str = Field("", max_length=200)
     paid_on: date = Field(examples=["2026-03-01"])
@@ -292,3 +311,35 @@ class SupplierPayment(Response):
 
 class SupplierPaymentList(Response):
     items: list[SupplierPayment]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+# Exchange rates ------------------------------------------------------------------------------
+
+
+class ExchangeRateIn(Request):
+    """One unit of `base_currency` is worth `rate` units of `quote_currency` from
+    `effective_from` (today when omitted) on."""
+
+    base_currency: str = Field(pattern="^[A-Z]{3}$", examples=["USD"])
+    quote_currency: str = Field(pattern="^[A-Z]{3}$", examples=["EUR"])
+    rate: str = Field(
+        max_length=30,
+        examples=["0.9215"],
+        description="> 0, at most 12 digits before the point and 12 after",
+    )
+    effective_from: date | None = Field(None, examples=["2026-03-01"])
+
+
+class ExchangeRate(Response):
+    base_currency: str
+    quote_currency: str
+    rate: str
+    effective_from: date
+    set_at: When
+    set_by: str
+
+
+class ExchangeRateList(Response):
+    items: list[ExchangeRate]
+    next_page_token: str = Field(description="empty on the last page")

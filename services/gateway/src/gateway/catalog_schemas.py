@@ -1,29 +1,51 @@
-"""The catalog's REST bodies for kinds, variants, kits, suppliers, pictures and availability.
-The catalog service validates the values; these bound their sizes and document them."""
+"""The catalog's REST bodies: products (kinds, variants, kits, suppliers, pictures), categories,
+price lists, resolved prices and availability. The catalog service validates the values; these
+bound every size as the catalog's columns do and document them."""
 
 from __future__ import annotations
 
-from pydantic import Base64Bytes, Field
+from typing import Annotated, Any
 
-from gateway import schemas
-from gateway.schemas import Quantity, Request, Response
+from pydantic import Base64Bytes, BeforeValidator, Field
+
+from gateway.schemas import Count, Id, Money, MoneyIn, Request, Response, When
+from oms.types.v1.types_pb2 import Money as MoneyMessage
 
 # 5 MiB, base64-encoded; the catalog checks the decoded size and what the bytes are.
 MAX_PICTURE_BASE64 = 4 * ((5 * 1024 * 1024 + 2) // 3)
+
+Amount = Annotated[str, Field(max_length=40, examples=["4.20"], description="a decimal string")]
+Currency = Annotated[str, Field(min_length=3, max_length=3, examples=["EUR"])]
+Attributes = Annotated[
+    dict[
+        Annotated[str, Field(min_length=1, max_length=50)],
+        Annotated[str, Field(max_length=200)],
+    ],
+    Field(max_length=50, examples=[{"colour": "blue"}]),
+]
+Date = Annotated[str, Field(max_length=10, examples=["2026-12-31"], description="YYYY-MM-DD")]
+
+
+def _unset_is_null(value: Any) -> Any:
+    """A list price the caller may not see comes without an amount: null."""
+    return None if isinstance(value, MoneyMessage) and not value.amount else value
+
+
+# Products
 
 
 class ProductSupplierIn(Request):
     supplier_id: str = Field(max_length=64)
     supplier_sku: str = Field("", max_length=64, description="the supplier's own code")
-    cost: str = Field(max_length=40, examples=["4.20"], description="per unit, in `currency`")
-    currency: str = Field(max_length=3, examples=["EUR"])
-    minimum_order_quantity: Quantity = 1
-    lead_time_days: Quantity = 0
+    cost: Amount = Field(description="per unit, in `currency`")
+    currency: Currency
+    minimum_order_quantity: int = Field(1, ge=1, le=1_000_000_000)
+    lead_time_days: int = Field(0, ge=0, le=3650)
 
 
 class KitComponentIn(Request):
-    product_id: str = Field(max_length=36)
-    quantity: Quantity = Field(description="units per kit, >= 1")
+    product_id: Id
+    quantity: Count = Field(description="units per kit")
 
 
 class PictureLinkIn(Request):
@@ -31,13 +53,19 @@ class PictureLinkIn(Request):
     alt_text: str = Field("", max_length=500)
 
 
-class ProductIn(schemas.ProductIn):
+class ProductIn(Request):
+    sku: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
+    list_price: MoneyIn
+    category_id: Id = ""
+    attributes: Attributes = Field(default_factory=dict)
     kind: str = Field("stocked", max_length=16, description="stocked, service or kit")
     unit_of_measure: str = Field("pc", max_length=16, examples=["pc", "kg", "h"])
-    cost: str = Field("", max_length=40, description="per unit, in the list price's currency")
+    cost: Amount = Field("", description="per unit, in the list price's currency")
     tax_category: str = Field("standard", max_length=16, description="standard, reduced, exempt")
-    parent_id: str = Field("", max_length=36, description="for a variant: its variable product")
-    variant_options: dict[str, str] = Field(default_factory=dict, examples=[{"size": "M"}])
+    parent_id: Id = Field("", description="for a variant: its variable product")
+    variant_options: Attributes = Field(default_factory=dict)
     pictures: list[PictureLinkIn] = Field(default_factory=list, max_length=20)
     suppliers: list[ProductSupplierIn] = Field(default_factory=list, max_length=50)
     components: list[KitComponentIn] = Field(
@@ -46,6 +74,11 @@ class ProductIn(schemas.ProductIn):
     kit_pricing: str = Field(
         "", max_length=16, description='for a kit: "kit" (the default) or "components"'
     )
+
+
+class ProductChange(Request):
+    name: str = Field(max_length=200)
+    description: str = Field("", max_length=5000)
 
 
 class SuppliersIn(Request):
@@ -73,7 +106,7 @@ class Picture(Response):
 class ProductSupplier(Response):
     supplier_id: str
     supplier_sku: str
-    cost: str
+    cost: str = Field(description='empty when withheld (see the product\'s "withheld")')
     currency: str
     minimum_order_quantity: int
     lead_time_days: int
@@ -85,10 +118,22 @@ class KitComponent(Response):
     quantity: int
 
 
-class Product(schemas.Product):
+class Product(Response):
+    id: str
+    sku: str
+    name: str
+    description: str
+    list_price: Annotated[Money | None, BeforeValidator(_unset_is_null)] = Field(
+        description="null when withheld"
+    )
+    active: bool
+    created_at: When
+    created_by: str
+    category_id: str
+    attributes: dict[str, str]
     kind: str
     unit_of_measure: str
-    cost: str
+    cost: str = Field(description="empty when unknown or withheld")
     tax_category: str
     parent_id: str
     variant_options: dict[str, str]
@@ -96,15 +141,15 @@ class Product(schemas.Product):
     suppliers: list[ProductSupplier]
     components: list[KitComponent]
     kit_pricing: str
+    withheld: list[str] = Field(
+        description='what you may not see and so was left out: "list_price" (not for the '
+        'warehouse), "cost" and "suppliers.cost" (for purchasing and finance only)'
+    )
 
 
 class ProductPage(Response):
     items: list[Product]
-    next_cursor: str
-
-
-class Variants(Response):
-    items: list[Product]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class WarehouseAvailability(Response):
@@ -119,3 +164,67 @@ class Availability(Response):
     kind: str
     warehouses: list[WarehouseAvailability]
     total: int
+
+
+# Categories
+
+
+class CategoryIn(Request):
+    name: str = Field(max_length=200)
+    parent_id: Id = ""
+
+
+class Category(Response):
+    id: str
+    name: str
+    parent_id: str
+
+
+class CategoryPage(Response):
+    items: list[Category]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+# Price lists and prices
+
+
+class PriceBreakIn(Request):
+    product_id: Id
+    min_quantity: Count
+    unit_price: Amount = Field(examples=["9.50"])
+
+
+class PriceListIn(Request):
+    name: str = Field(max_length=200)
+    currency: Currency
+    customer_group: str = Field("", max_length=100)
+    valid_from: Date = Field("", description="YYYY-MM-DD; empty: unbounded")
+    valid_to: Date = Field("", description="YYYY-MM-DD, inclusive; empty: unbounded")
+    breaks: list[PriceBreakIn] = Field(max_length=10_000)
+
+
+class PriceBreak(Response):
+    product_id: str
+    min_quantity: int
+    unit_price: str
+
+
+class PriceList(Response):
+    id: str
+    name: str
+    currency: str
+    customer_group: str
+    valid_from: str
+    valid_to: str
+    breaks: list[PriceBreak] = Field(description="empty in a page of price lists")
+    break_count: int
+
+
+class PriceListPage(Response):
+    items: list[PriceList]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+class ResolvedPrice(Response):
+    unit_price: Money
+    rule: str

@@ -9,6 +9,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.config import Settings
+from oms.audit.v1.audit_pb2_grpc import AuditServiceStub
 from oms.billing.v1.billing_pb2_grpc import BillingServiceStub
 from oms.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from oms.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
@@ -60,6 +61,10 @@ class Clients:
     @property
     def procurement(self) -> ProcurementServiceStub:
         return ProcurementServiceStub(self.channels["procurement"])
+
+    def audit(self, service: str) -> AuditServiceStub:
+        """The change log `service` keeps of its own data (every service serves one)."""
+        return AuditServiceStub(self.channels[service])
 
     async def unhealthy(self) -> list[str]:
         """The services that do not answer SERVING now."""

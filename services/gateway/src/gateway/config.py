@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import BaseSettings
 
 from servicekit.auth import API_AUDIENCE, DEVELOPMENT_ISSUER, INTERNAL_AUDIENCE, INTERNAL_ISSUER
@@ -12,6 +13,9 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # SQLAlchemy URL of the gateway's own database (API keys, idempotency records, its audit
+    # log), e.g. postgresql+asyncpg://u:p@host:5432/oms_gateway; migrated at start.
+    database_url: str
     catalog_target: str = "127.0.0.1:20051"
     quoting_target: str = "127.0.0.1:20052"
     orders_target: str = "127.0.0.1:20053"
@@ -34,6 +38,21 @@ class Settings(BaseSettings):
     internal_audience: str = INTERNAL_AUDIENCE
     # Accepts the published development keys. Only `make run` sets it; never a deployment.
     development_mode: bool = False
+    # Requests per second each caller (a person or an API key) may make, and how many may come
+    # at once after a quiet spell. Counted per replica: N replicas admit up to N times this.
+    rate_limit_per_second: float = Field(50.0, gt=0)
+    rate_limit_burst: int = Field(100, ge=1)
+    # The largest request body accepted (bytes); larger ones are refused (413) unread.
+    max_body_bytes: int = Field(1_048_576, ge=1)
+    # The same for picture uploads (base64 in JSON: a 5 MiB picture is ~6.7 MiB of body).
+    max_upload_bytes: int = Field(8_388_608, ge=1)
+    # How long a POST's response is kept for replay under its Idempotency-Key.
+    idempotency_ttl_hours: float = Field(24.0, gt=0)
+    # How long a request waits for the one before it with the same key before answering 409.
+    idempotency_wait_seconds: float = Field(10.0, ge=0)
+    # How long a verified API key is trusted without looking again: the most a revocation
+    # takes to reach every replica.
+    api_key_cache_seconds: float = Field(5.0, ge=0)
     otel_exporter_endpoint: str | None = None
     log_level: str = "INFO"
     log_dir: str | None = None

@@ -1,14 +1,16 @@
-"""The customer master's REST bodies: an account as sales, the order desk or finance enter it, and
-the account as stored.
+"""The customer master's REST bodies: an account as sales, the order desk or finance enter it, a
+change to some of its fields, and the account as stored.
 
 The orders service validates the values (currencies, countries, e-mail addresses, the credit
 limit's currency) and names every field at fault with these same paths
-(`contacts[1].email`, `billing_address.country`); these models only bound sizes generously."""
+(`contacts[1].email`, `billing_address.country`); these models only bound sizes generously. Only
+finance sets a credit limit or changes payment terms (403 otherwise)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from pydantic import Field, model_validator
 
@@ -48,11 +50,15 @@ class AddressIn(Request):
         )
 
 
+Kind = Literal["company", "person", "guest"]
+
+
 class CustomerIn(Request):
-    """Every editable field of an account; a PUT replaces them all."""
+    """Every editable field of an account. A sales channel registers a one-off buyer as kind
+    `guest`; a credit limit is finance's to grant."""
 
     name: str = Field(max_length=400, examples=["Acme GmbH"])
-    kind: Literal["company", "person"] = Field(examples=["company"])
+    kind: Kind = Field(examples=["company"])
     tax_id: str = Field("", max_length=100, examples=["DE123456789"])
     email: str = Field("", max_length=640)
     customer_group: str = Field(
@@ -89,10 +95,45 @@ class CustomerIn(Request):
         return message
 
 
-class CustomerUpdateIn(CustomerIn):
+class CustomerUpdateIn(Request):
+    """The fields to change: each one given replaces the stored value (null clears the credit
+    limit or an address); each one left out stays as it was."""
+
+    name: str | None = Field(None, max_length=400)
+    kind: Kind | None = None
+    tax_id: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=640)
+    customer_group: str | None = Field(None, max_length=200)
+    currency: str | None = Field(None, max_length=3)
+    payment_terms: str | None = Field(None, max_length=200, description="finance only")
+    credit_limit: MoneyIn | None = Field(None, description="finance only; null: no limit")
+    contacts: list[ContactIn] | None = Field(None, max_length=200)
+    billing_address: AddressIn | None = None
+    shipping_address: AddressIn | None = None
     version: int = Field(
-        0, ge=0, le=2_147_483_647, description="the version read; 0 or absent: replace regardless"
+        0, ge=0, le=2_147_483_647, description="the version read; 0 or absent: change regardless"
     )
+
+    def to_proto(self, customer_id: str) -> pb.UpdateCustomerRequest:
+        """The update naming exactly the fields the body gave (null ones left empty: cleared)."""
+        given = sorted(self.model_fields_set - {"version"})
+        entered = pb.CustomerInput()
+        for name in given:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name == "contacts":
+                entered.contacts.extend(c.to_proto() for c in value)
+            elif isinstance(value, MoneyIn | AddressIn):
+                getattr(entered, name).CopyFrom(value.to_proto())
+            else:
+                setattr(entered, name, value)
+        return pb.UpdateCustomerRequest(
+            customer_id=customer_id,
+            customer=entered,
+            version=self.version,
+            update_mask=FieldMask(paths=given),
+        )
 
 
 class Contact(Response):

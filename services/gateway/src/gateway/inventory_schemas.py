@@ -1,18 +1,30 @@
 """The inventory's REST bodies: warehouses by priority, stock with what is incoming and
 backordered, receipts, transfers, reorder points, expected goods, the reservation ledger,
 partial shipments, shipment statuses and returns. The inventory service validates the values
-(and names the field at fault); these bound their sizes and document them."""
+(and names the field at fault); these bound their sizes (422 naming the field) and document
+them. Inventory replies carry quantities only: no prices or costs to withhold."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from gateway import schemas
-from gateway.schemas import Quantity, Request, Response, When
+from gateway.schemas import Count, Id, Request, Response, When
 from oms.inventory.v1 import inventory_pb2 as pb
+from servicekit.bounds import MAX_QUANTITY
+
+# Units added (> 0) or removed (< 0) by one adjustment.
+Delta = Annotated[int, Field(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
+ProductId = Annotated[str, Field(min_length=1, max_length=64)]
+Reason = Annotated[str, Field(max_length=500)]
+
+
+class Page(Response):
+    items: list[Any]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class WarehouseIn(schemas.WarehouseIn):
@@ -25,6 +37,13 @@ class Warehouse(schemas.Warehouse):
     priority: int
 
 
+class StockAdjustmentIn(Request):
+    warehouse_id: Id
+    product_id: ProductId
+    quantity_delta: Delta = Field(description="units to add (> 0) or remove (< 0); not 0")
+    reason: Reason = Field(min_length=1)
+
+
 class StockLevel(schemas.StockLevel):
     incoming: int = Field(description="announced by purchase orders, not received yet")
     backordered: int = Field(
@@ -35,12 +54,12 @@ class StockLevel(schemas.StockLevel):
 
 
 class ReceiptLineIn(Request):
-    product_id: str = Field(max_length=64)
-    quantity: Quantity = Field(description="> 0")
+    product_id: ProductId
+    quantity: Count
 
 
 class ReceiptIn(Request):
-    warehouse_id: str = Field(max_length=36)
+    warehouse_id: Id
     purchase_order_id: str = Field("", max_length=64, description="empty: goods without one")
     lines: list[ReceiptLineIn] = Field(max_length=1000)
     receipt_id: str = Field(
@@ -63,11 +82,11 @@ class Receipt(Response):
 
 
 class TransferIn(Request):
-    from_warehouse_id: str = Field(max_length=36)
-    to_warehouse_id: str = Field(max_length=36)
-    product_id: str = Field(max_length=64)
-    quantity: Quantity = Field(description="> 0; never what the source has reserved")
-    reason: str = Field("", max_length=500)
+    from_warehouse_id: Id
+    to_warehouse_id: Id
+    product_id: ProductId
+    quantity: Count = Field(description="never what the source has reserved")
+    reason: Reason = ""
 
 
 class Transfer(Response):
@@ -77,21 +96,21 @@ class Transfer(Response):
 
 
 class ReorderPointIn(Request):
-    product_id: str = Field(max_length=64)
-    warehouse_id: str = Field(max_length=36)
-    reorder_point: Quantity = Field(description=">= 0; 0 removes it")
+    product_id: ProductId
+    warehouse_id: Id
+    reorder_point: int = Field(ge=0, le=MAX_QUANTITY, description="0 removes it")
 
 
 class ExpectedLineIn(Request):
-    product_id: str = Field(max_length=64)
-    quantity: Quantity = Field(description="> 0")
+    product_id: ProductId
+    quantity: Count
 
 
 class ExpectedGoodsIn(Request):
     """The whole expectation of a purchase order: announcing it again replaces it."""
 
-    purchase_order_id: str = Field(max_length=64)
-    warehouse_id: str = Field(max_length=36)
+    purchase_order_id: str = Field(min_length=1, max_length=64)
+    warehouse_id: Id
     lines: list[ExpectedLineIn] = Field(max_length=1000)
 
 
@@ -126,15 +145,25 @@ class Reservations(Response):
     order_id: str
     status: str = Field(description="open, approved, cancelled, expired or rejected")
     placed_at: When
-    lines: list[ReservationLine]
+    lines: list[ReservationLine] = Field(description="a page of the order's lines, in order")
+    next_page_token: str = Field(description="empty on the last page")
+    approved: bool = Field(description="orders approved the order")
+    on_hold: bool = Field(description="orders holds the order: it may not ship")
+    hold_reason: str
 
 
 class ShipLineIn(Request):
-    line_id: str = Field(max_length=36)
-    quantity: Quantity = Field(description="> 0, at most what the line holds in the warehouse")
+    line_id: Id
+    quantity: Count = Field(description="at most what the line holds in the warehouse")
 
 
-class ShipmentIn(schemas.ShipmentIn):
+class ShipmentIn(Request):
+    """Ships what an approved order, not on hold, holds in the warehouse."""
+
+    order_id: Id
+    warehouse_id: Id
+    carrier: str = Field(min_length=1, max_length=100)
+    tracking_number: str = Field("", max_length=100)
     lines: list[ShipLineIn] = Field(
         default_factory=list,
         max_length=500,
@@ -152,7 +181,7 @@ class ShipmentStatusIn(Request):
 
 
 class ReturnReceiptIn(Request):
-    warehouse_id: str = Field(max_length=36)
+    warehouse_id: Id
 
 
 class Return(Response):

@@ -3,20 +3,33 @@ returns, costs, the forecast and the pipelines themselves."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from gateway.schemas import Money, Quantity, Request, Response, SalesOrder, When
+from gateway.schemas import (
+    AddressKey,
+    AddressValue,
+    Count,
+    Id,
+    Money,
+    Request,
+    Response,
+    SalesOrder,
+    When,
+)
+from servicekit.bounds import MAX_QUANTITY
 
 
 class TransitionIn(Request):
     to_stage: str = Field(max_length=30, examples=["execution"])
-    fields: dict[str, str] = Field(
-        default_factory=dict,
-        max_length=10,
-        examples=[{"contract_number": "K-2026-17", "payment_terms": "30 days net"}],
-        description="what the target stage requires: contract_number, payment_terms",
+    fields: dict[Annotated[str, Field(max_length=30)], Annotated[str, Field(max_length=200)]] = (
+        Field(
+            default_factory=dict,
+            max_length=10,
+            examples=[{"contract_number": "K-2026-17", "payment_terms": "30 days net"}],
+            description="what the target stage requires: contract_number, payment_terms",
+        )
     )
     reason: str = Field("", max_length=2000)
     release_credit_hold: bool = Field(False, description="finance only: move on despite the limit")
@@ -34,26 +47,32 @@ class HistoryEntry(Response):
 
 class History(Response):
     items: list[HistoryEntry]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class CancelIn(Request):
     reason: str = Field(max_length=2000)
 
 
-class LineQuantityIn(Request):
-    line_id: str = Field(max_length=64)
-    quantity: Quantity
+class NewQuantityIn(Request):
+    line_id: Id
+    quantity: int = Field(ge=0, le=MAX_QUANTITY, description="0 drops the line")
 
 
 class OrderChangeIn(Request):
-    lines: list[LineQuantityIn] = Field(
+    lines: list[NewQuantityIn] = Field(
         default_factory=list, max_length=500, description="new quantities; 0 drops a line"
     )
-    shipping_address: dict[str, str] | None = Field(None, max_length=20)
+    shipping_address: dict[AddressKey, AddressValue] | None = Field(None, max_length=20)
+
+
+class ReturnLineIn(Request):
+    line_id: Id
+    quantity: Count
 
 
 class ReturnIn(Request):
-    lines: list[LineQuantityIn] = Field(max_length=500)
+    lines: list[ReturnLineIn] = Field(max_length=500)
     reason: str = Field(max_length=2000)
 
 
@@ -64,7 +83,11 @@ class ReturnAuthorised(Response):
 
 class CostIn(Request):
     kind: Literal["goods", "shipping", "service", "other"]
-    amount: str = Field(max_length=40, examples=["12.50"], description="in the order's currency")
+    amount: str = Field(
+        max_length=40,
+        examples=["12.50"],
+        description="in the order's currency, > 0: at most 12 digits before the point, 6 after",
+    )
     description: str = Field("", max_length=2000)
 
 
@@ -85,6 +108,7 @@ class OrderCost(Response):
 
 class CostReport(Response):
     items: list[OrderCost]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class ForecastMonth(Response):

@@ -7,10 +7,12 @@ from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 import grpc
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
+from servicekit.errors import ServiceError
 from servicekit.grpc import violations_of
 
 log = logging.getLogger(__name__)
@@ -26,9 +28,15 @@ _HTTP_STATUS = {
     grpc.StatusCode.DEADLINE_EXCEEDED: 503,
 }
 _TITLES = {
-    401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-    422: "Invalid request", 500: "Internal error", 503: "Service unavailable",
+    401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+    409: "Conflict", 413: "Content too large", 422: "Invalid request", 429: "Too many requests",
+    500: "Internal error", 503: "Service unavailable",
 }  # fmt: skip
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def problem(
@@ -51,26 +59,56 @@ def problem(
 
 
 async def send_problem(
-    scope: MutableMapping[str, Any],
-    send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    scope: Scope,
+    send: Send,
     status: int,
     detail: str,
     headers: Mapping[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
 ) -> None:
     """A problem answered by middleware, before any route (and before the body is read)."""
-    body = {
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": _TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
         "instance": scope.get("path", ""),
     }
+    if errors:
+        body["errors"] = errors
     response = JSONResponse(body, status, headers=headers, media_type="application/problem+json")
     await response({"type": "http"}, _no_body, send)
 
 
-async def _no_body() -> MutableMapping[str, Any]:
+async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
+
+
+class CrashAsProblem:
+    """An error no handler knew becomes a logged 500 problem+json, not Starlette's bare
+    text/plain page; the middleware inside it (idempotency) has seen the error first."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            log.exception("%s %s failed", scope["method"], scope["path"])
+            if started:  # too late for another answer; the server closes the connection
+                raise
+            await send_problem(scope, send, 500, "the request could not be completed")
 
 
 def field_path(location: tuple[int | str, ...]) -> str:
@@ -90,6 +128,12 @@ def install(app: FastAPI) -> None:
             return problem(request, 500, "the request could not be completed")
         errors = [{"field": v.field, "detail": v.description} for v in violations_of(error)]
         return problem(request, status, error.details() or "", errors or None)
+
+    @app.exception_handler(ServiceError)
+    async def from_service_error(request: Request, error: ServiceError) -> JSONResponse:
+        """What the gateway's own checks raise (a page token it cannot read)."""
+        errors = [{"field": v.field, "detail": v.description} for v in error.violations]
+        return problem(request, _HTTP_STATUS.get(error.code, 500), error.message, errors or None)
 
     @app.exception_handler(RequestValidationError)
     async def from_validation(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -2,7 +2,9 @@
 orders (priced documents, like quotes) and reorder rules.
 
 The procurement service validates the values and names every field at fault with the same paths
-(`groups[0].lines[2].quantity`); these models check shapes and bound sizes generously."""
+(`groups[0].lines[2].quantity`); these models check shapes and bound every size, quantity and
+id. Amounts stay strings the service checks. A warehouse reader gets purchase orders and reorder
+rules without prices: those fields are null and `prices_hidden` is true."""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from gateway.document_schemas import (
     ShippingChargeIn,
     TaxRateIn,
 )
-from gateway.schemas import Money, MoneyIn, PricedLineIn, Quantity, Request, Response, When
+from gateway.schemas import Count, Id, Money, MoneyIn, PricedLineIn, Request, Response, When
 from oms.procurement.v1 import procurement_pb2 as pb
+from oms.types.v1.types_pb2 import Money as MoneyMessage
 
 
 def _unset_is_null(value: Any) -> Any:
@@ -30,9 +33,16 @@ def _unset_is_null(value: Any) -> Any:
     return value
 
 
+def _no_price_is_null(value: Any) -> Any:
+    """A price the service left out (prices_hidden) reads as an empty Money message."""
+    return None if isinstance(value, MoneyMessage) and not value.currency else value
+
+
 MaybeWhen = Annotated[When | None, BeforeValidator(_unset_is_null)]
+Price = Annotated[Money | None, BeforeValidator(_no_price_is_null)]
 Date = Annotated[str, Field(max_length=10, examples=["2026-12-31"], description="YYYY-MM-DD")]
-Id = Annotated[str, Field(max_length=64)]
+# Product, warehouse and SKU codes: the columns procurement keeps them in.
+Code = Annotated[str, Field(max_length=64)]
 
 # Suppliers
 
@@ -49,7 +59,7 @@ class ContactIn(Request):
 
 class SupplierChangeIn(Request):
     email: str = Field("", max_length=320)
-    contacts: list[ContactIn] = Field(default_factory=list, max_length=100)
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=20)
     payment_terms: str = Field("", max_length=500, examples=["30 days net"])
     rating: int = Field(0, ge=0, le=5, description="1 (poor) to 5 (excellent); 0: not rated")
 
@@ -89,18 +99,19 @@ class Supplier(Response):
     updated_at: MaybeWhen
 
 
-class SupplierList(Response):
+class SupplierPage(Response):
     items: list[Supplier]
+    next_page_token: str
 
 
 # RFQs
 
 
 class RfqLineIn(Request):
-    product_id: Id
-    sku: str = Field("", max_length=64)
+    product_id: Code
+    sku: Code = ""
     description: str = Field("", max_length=2000)
-    quantity: Quantity = Field(description="whole units, > 0")
+    quantity: Count = Field(description="whole units, 1 to 1,000,000")
     needed_by: str = Field("", max_length=10, description="YYYY-MM-DD; empty: no date")
 
 
@@ -109,10 +120,10 @@ class RfqIn(Request):
 
     title: str = Field("", max_length=200)
     currency: str = Field(max_length=3, examples=["EUR"])
-    warehouse_id: Id = Field(description="where the goods are to arrive")
+    warehouse_id: Code = Field(description="where the goods are to arrive")
     deadline: AwareDatetime = Field(description="proposals are recorded until then")
-    supplier_ids: list[Id] = Field(max_length=100)
-    lines: list[RfqLineIn] = Field(max_length=5000)
+    supplier_ids: list[Id] = Field(max_length=50)
+    lines: list[RfqLineIn] = Field(max_length=500)
     notes: str = Field("", max_length=5000)
 
     def to_proto(self) -> pb.CreateRfqRequest:
@@ -129,7 +140,7 @@ class RfqIn(Request):
 
 
 class ProposalLineIn(Request):
-    product_id: Id
+    product_id: Code
     unit_price: MoneyIn = Field(description="per unit, tax-exclusive, in the RFQ's currency")
 
 
@@ -137,13 +148,14 @@ class ProposalIn(Request):
     """A supplier's answer: a price for every line of the RFQ."""
 
     supplier_id: Id
-    lines: list[ProposalLineIn] = Field(max_length=5000)
+    lines: list[ProposalLineIn] = Field(max_length=500)
     lead_time_days: int = Field(ge=0, le=3650)
-    terms: str = Field("", max_length=2000)
+    terms: str = Field("", max_length=500, description="the purchase order's terms if awarded")
     valid_until: Date
 
-    def to_proto(self, rfq_id: str) -> pb.RecordProposalRequest:
+    def to_proto(self, rfq_id: str, request_id: str) -> pb.RecordProposalRequest:
         return pb.RecordProposalRequest(
+            request_id=request_id,
             rfq_id=rfq_id,
             supplier_id=self.supplier_id,
             lines=[
@@ -239,8 +251,8 @@ class Comparison(Response):
 
 
 class ContractPriceIn(Request):
-    product_id: Id
-    sku: str = Field("", max_length=64)
+    product_id: Code
+    sku: Code = ""
     unit_price: MoneyIn
 
 
@@ -252,10 +264,11 @@ class ContractIn(Request):
     currency: str = Field("", max_length=3, description="empty: the supplier's")
     valid_from: Date
     valid_to: Date
-    prices: list[ContractPriceIn] = Field(max_length=20_000)
+    prices: list[ContractPriceIn] = Field(max_length=5000)
 
-    def to_proto(self) -> pb.CreateContractRequest:
+    def to_proto(self, request_id: str) -> pb.CreateContractRequest:
         return pb.CreateContractRequest(
+            request_id=request_id,
             supplier_id=self.supplier_id,
             reference=self.reference,
             currency=self.currency,
@@ -288,16 +301,18 @@ class SupplierContract(Response):
     created_by: str
 
 
-class ContractList(Response):
+class ContractPage(Response):
     items: list[SupplierContract]
+    next_page_token: str
 
 
 # Purchase orders
 
 
 class PurchaseOrderLineIn(PricedLineIn):
-    product_id: Id = Field(description="one line per product in the whole order")
-    sku: str = Field("", max_length=64)
+    product_id: Code = Field(description="one line per product in the whole order")
+    sku: Code = ""
+    quantity: Count = Field(description="whole units, 1 to 1,000,000")
     description: str = Field("", max_length=2000)
     unit_price: MoneyIn | None = Field(
         None, description="required unless a contract with the supplier prices the product"
@@ -315,7 +330,7 @@ class PurchaseOrderGroupIn(Request):
     name: str = Field("", max_length=200, description='empty: "Items"')
     discount: DiscountIn | None = None
     taxes: list[TaxRateIn] = Field(default_factory=list, max_length=20)
-    lines: list[PurchaseOrderLineIn] = Field(default_factory=list, max_length=20_000)
+    lines: list[PurchaseOrderLineIn] = Field(default_factory=list, max_length=1000)
 
     def to_proto(self) -> pb.PurchaseOrderGroupInput:
         group = pb.PurchaseOrderGroupInput(
@@ -332,7 +347,7 @@ class PurchaseOrderIn(Request):
     """Everything a purchase order says; the procurement service prices it."""
 
     supplier_id: Id
-    warehouse_id: Id = Field(description="where the goods are to arrive")
+    warehouse_id: Code = Field(description="where the goods are to arrive")
     currency: str = Field("", max_length=3, description="empty: the supplier's")
     expected_on: str = Field("", max_length=10, description="YYYY-MM-DD; empty: in 14 days")
     payment_terms: str = Field("", max_length=500, description="empty: the supplier's")
@@ -369,7 +384,7 @@ class PurchaseOrderLine(Response):
     sku: str
     quantity: int
     received: int
-    unit_price: Money
+    unit_price: Price = Field(description="null when prices are hidden")
     price_rule: str = Field(description='e.g. "entered" or the contract that priced it')
 
 
@@ -398,7 +413,7 @@ class PurchaseOrder(Response, HasDocument):
     status: str = Field(
         description="draft, sent, partially_received, received, billed, closed or cancelled"
     )
-    total: Money
+    total: Price = Field(description="null when prices are hidden")
     expected_on: str
     payment_terms: str
     notes: str
@@ -412,7 +427,10 @@ class PurchaseOrder(Response, HasDocument):
     created_at: When
     created_by: str
     updated_at: When
-    document: PricedDocument | None
+    document: PricedDocument | None = Field(description="null when prices are hidden")
+    prices_hidden: bool = Field(
+        description="true for a reader who may not see prices (the warehouse)"
+    )
 
 
 class PurchaseOrderPage(Response):
@@ -431,11 +449,11 @@ class Award(Response):
 class ReorderRuleIn(Request):
     """Keeps a product's stock in a warehouse between `minimum` and `maximum`."""
 
-    product_id: Id
-    warehouse_id: Id
-    sku: str = Field("", max_length=64)
-    minimum: int = Field(ge=0, le=1_000_000_000)
-    maximum: int = Field(ge=1, le=1_000_000_000)
+    product_id: Code
+    warehouse_id: Code
+    sku: Code = ""
+    minimum: int = Field(ge=0, le=999_999)
+    maximum: Count = Field(description="greater than the minimum, at most 1,000,000")
     supplier_id: Id = Field(description="the preferred supplier")
     unit_price: MoneyIn = Field(description="the last known price, in the supplier's currency")
     lead_time_days: int = Field(0, ge=0, le=3650, description="0: 14 days")
@@ -460,11 +478,13 @@ class ReorderRule(Response):
     minimum: int
     maximum: int
     supplier_id: str
-    unit_price: Money
+    unit_price: Price = Field(description="null when prices are hidden")
     lead_time_days: int
     updated_at: When
     updated_by: str
+    prices_hidden: bool
 
 
-class ReorderRuleList(Response):
+class ReorderRulePage(Response):
     items: list[ReorderRule]
+    next_page_token: str

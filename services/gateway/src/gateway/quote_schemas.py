@@ -2,8 +2,9 @@
 free-text lines, discounts, taxes, shipping, pricing policy), and the priced quote.
 
 The quoting service validates the values and names every field at fault with the same paths
-(`groups[0].lines[2].quantity`); these models bound sizes generously so that its messages, such
-as the limit on lines in a quote, are the ones a client sees."""
+(`groups[0].lines[2].quantity`); these models bound every size the service bounds, with the same
+numbers (the limit on lines is the contract's QUOTE_LIMIT_MAX_LINES), so oversized input is a
+422 here and never travels."""
 
 from __future__ import annotations
 
@@ -21,18 +22,19 @@ from gateway.document_schemas import (
     TaxRate,
     TaxRateIn,
 )
-from gateway.schemas import Money, MoneyIn, PricedLineIn, Quantity, Request, Response, When
+from gateway.schemas import Count, Id, Money, MoneyIn, PricedLineIn, Request, Response, When
 from oms.quoting.v1 import quoting_pb2 as pb
 
-MAX_LINES_PER_GROUP = 20_000
-MAX_LINES = 20_000
+# The quoting service's own limit, from the contract: one number for both.
+MAX_LINES = pb.QUOTE_LIMIT_MAX_LINES
 
 
 class LineIn(PricedLineIn):
     """A catalog product (by `sku` or `product_id`), or free text with a `unit_price`."""
 
     sku: str = Field("", max_length=64)
-    product_id: str = Field("", max_length=64)
+    product_id: Id = ""
+    quantity: Count = Field(description="whole units, 1 to 1,000,000")
     description: str = Field(
         "", max_length=2000, description="required for free text; for a product: its name"
     )
@@ -54,7 +56,8 @@ class GroupIn(Request):
     taxes: list[TaxRateIn] = Field(
         default_factory=list, max_length=20, description="on every line, on top of its own"
     )
-    lines: list[LineIn] = Field(default_factory=list, max_length=MAX_LINES_PER_GROUP)
+    # bounded with every other group's: at most MAX_LINES in the quote (QuoteIn), as quoting says
+    lines: list[LineIn] = Field(default_factory=list)
 
     def to_proto(self) -> pb.GroupInput:
         group = pb.GroupInput(
@@ -70,11 +73,15 @@ class GroupIn(Request):
 class QuoteIn(Request):
     """Everything a quote says; the quoting service prices it."""
 
-    customer_id: str = Field(max_length=100)
+    customer_id: Id
     customer_group: str = Field(
         "", max_length=100, description="whose price list prices catalog lines; empty: list prices"
     )
-    salesperson: str = Field(max_length=200)
+    salesperson: str = Field(
+        "",
+        max_length=200,
+        description="who is responsible; empty: you. Only a sales manager may name another",
+    )
     currency: str = Field(max_length=3, examples=["EUR"])
     valid_until: str = Field(
         "", max_length=10, examples=["2026-12-31"], description="YYYY-MM-DD; empty: in 30 days"
@@ -82,13 +89,11 @@ class QuoteIn(Request):
     payment_terms: str = Field("", max_length=500)
     terms_and_conditions: str = Field("", max_length=20_000)
     notes: str = Field("", max_length=5000)
-    template_id: str = Field(
-        "", max_length=64, description="starts from this template's groups; `groups` follow them"
-    )
+    template_id: Id = Field("", description="starts from this template's groups; `groups` follow")
     policy: PricingPolicyIn | None = Field(
         None, description="absent: per line, half up, tax-exclusive prices"
     )
-    groups: list[GroupIn] = Field(default_factory=list, max_length=1000)
+    groups: list[GroupIn] = Field(default_factory=list, max_length=MAX_LINES)
     shipping: list[ShippingChargeIn] = Field(default_factory=list, max_length=100)
 
     @field_validator("groups")
@@ -119,7 +124,7 @@ class QuoteIn(Request):
 
 class LegacyQuoteLineIn(Request):
     description: str = Field(max_length=500)
-    quantity: Quantity
+    quantity: Count
     unit_price: MoneyIn
 
 
@@ -178,7 +183,7 @@ class RejectIn(Request):
 
 
 class TemplateIn(Request):
-    name: str = Field(max_length=200)
+    name: str = Field(min_length=1, max_length=200)
 
 
 class QuoteLine(Response):
@@ -207,6 +212,7 @@ class Quote(Response, HasDocument):
     created_at: When
     created_by: str
     updated_at: When
+    team: str = Field(description="the sales team of whoever created it; its manager sees it")
     total: Money
     document: PricedDocument | None
     lines: list[QuoteLine] = Field(
@@ -260,5 +266,6 @@ class Template(Response):
     created_by: str
 
 
-class TemplateList(Response):
+class TemplatePage(Response):
     items: list[Template]
+    next_page_token: str

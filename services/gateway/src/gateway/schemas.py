@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
+from fastapi import Path, Query
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from gateway.document_schemas import DiscountIn, HasDocument, PricedDocument, TaxRateIn
 from oms.procurement.v1.procurement_pb2 import PurchaseOrderLineInput
 from oms.quoting.v1.quoting_pb2 import LineInput
 from oms.types.v1.types_pb2 import Money as MoneyMessage
+from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
 
 
 def _from_timestamp(value: Any) -> Any:
@@ -22,6 +25,16 @@ When = Annotated[datetime, BeforeValidator(_from_timestamp)]
 
 # Quantities are bounded so that no request can overflow the wire's 64-bit integers.
 Quantity = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+# Bounds for any route: an id (ours are UUIDs, clients' references shorter than this), a
+# quantity of one line or movement, and a page of a list (query parameters).
+Id = Annotated[str, Field(max_length=MAX_ID_LENGTH)]
+Count = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+IdQuery = Annotated[str, Query(max_length=MAX_ID_LENGTH)]
+IdPath = Annotated[str, Path(max_length=MAX_ID_LENGTH)]
+PageSize = Annotated[int, Query(ge=1, le=200, description="1 to 200")]
+PageToken = Annotated[
+    str, Query(max_length=1000, description="the next_page_token of the page before")
+]
 LineMessage = TypeVar("LineMessage", LineInput, PurchaseOrderLineInput)
 
 
@@ -33,9 +46,14 @@ class Response(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+AMOUNT_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
+
+
 class MoneyIn(Request):
-    amount: str = Field(examples=["12.50"], max_length=40)
-    currency: str = Field(examples=["EUR"], min_length=3, max_length=3)
+    """An amount that fits where money is kept: at most 12 digits before the point, 6 after."""
+
+    amount: str = Field(examples=["12.50"], max_length=20, pattern=AMOUNT_PATTERN)
+    currency: str = Field(examples=["EUR"], pattern="^[A-Z]{3}$", description="ISO 4217")
 
     def to_proto(self) -> MoneyMessage:
         return MoneyMessage(amount=self.amount, currency=self.currency)
@@ -63,85 +81,6 @@ class PricedLineIn(Request):
 class Money(Response):
     amount: str
     currency: str
-
-
-class ProductIn(Request):
-    sku: str = Field(max_length=64)
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=5000)
-    list_price: MoneyIn
-    category_id: str = Field("", max_length=36)
-    attributes: dict[str, str] = Field(default_factory=dict, examples=[{"colour": "blue"}])
-
-
-class ProductChange(Request):
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=5000)
-
-
-class Product(Response):
-    id: str
-    sku: str
-    name: str
-    description: str
-    list_price: Money
-    active: bool
-    created_at: When
-    created_by: str
-    category_id: str
-    attributes: dict[str, str]
-
-
-class ProductPage(Response):
-    items: list[Product]
-    next_cursor: str
-
-
-class CategoryIn(Request):
-    name: str = Field(max_length=200)
-    parent_id: str = Field("", max_length=36)
-
-
-class Category(Response):
-    id: str
-    name: str
-    parent_id: str
-
-
-class PriceBreakIn(Request):
-    product_id: str = Field(max_length=36)
-    min_quantity: Quantity
-    unit_price: str = Field(max_length=40, examples=["9.50"])
-
-
-class PriceListIn(Request):
-    name: str = Field(max_length=200)
-    currency: str = Field(max_length=3)
-    customer_group: str = Field("", max_length=100)
-    valid_from: str = Field("", description="YYYY-MM-DD; empty: unbounded", max_length=10)
-    valid_to: str = Field("", description="YYYY-MM-DD, inclusive; empty: unbounded", max_length=10)
-    breaks: list[PriceBreakIn] = Field(max_length=10000)
-
-
-class PriceBreak(Response):
-    product_id: str
-    min_quantity: int
-    unit_price: str
-
-
-class PriceList(Response):
-    id: str
-    name: str
-    currency: str
-    customer_group: str
-    valid_from: str
-    valid_to: str
-    breaks: list[PriceBreak]
-
-
-class ResolvedPrice(Response):
-    unit_price: Money
-    rule: str
 
 
 class WarehouseIn(Request):
@@ -175,39 +114,74 @@ class StockLevel(Response):
 
 
 class OrderLineIn(Request):
-    product_id: str = Field(max_length=64)
-    quantity: Quantity
+    product_id: Id
+    quantity: Count
     needed_by: str = Field("", max_length=10, examples=["2026-12-24"], description="YYYY-MM-DD")
 
 
+AddressKey = Annotated[str, Field(min_length=1, max_length=50)]
+AddressValue = Annotated[str, Field(max_length=200)]
+
+
 class SalesOrderIn(Request):
-    customer_id: str = Field(max_length=100)
+    customer_id: Id = Field(description="a registered customer (a channel registers guests)")
     currency: str = Field(max_length=3)
     lines: list[OrderLineIn] = Field(max_length=500)
     channel: str = Field("direct", max_length=50)
     order_type: str = Field("standard", max_length=30, description="standard or contract")
-    salesperson: str = Field("", max_length=200, description="the responsible person; you if empty")
-    shipping_address: dict[str, str] = Field(default_factory=dict, max_length=20)
+    salesperson: str = Field(
+        "",
+        max_length=200,
+        description="you if empty; only the order desk or a sales manager names someone else",
+    )
+    shipping_address: dict[AddressKey, AddressValue] = Field(default_factory=dict, max_length=20)
+    external_reference: Id = Field(
+        "",
+        examples=["WC-1001"],
+        description="the channel's own order number: a second order with it returns the first",
+    )
+
+
+def _unset_as_null(value: Any, names: tuple[str, ...]) -> Any:
+    """A protobuf message's fields, with the sub-messages `names` left unset as null (a proto3
+    sub-message reads as an empty default when unset)."""
+    if isinstance(value, Message):
+        value = {f.name: getattr(value, f.name) for f in value.DESCRIPTOR.fields}
+    if isinstance(value, dict):
+        for name in names:
+            found = value.get(name)
+            if isinstance(found, Message) and not found.ByteSize():
+                value[name] = None
+    return value
 
 
 class SalesOrderLine(Response):
+    """`unit_price` and `line_total` are null for a caller who may not see prices."""
+
     id: str
     product_id: str
     sku: str
     quantity: int
-    unit_price: Money
-    line_total: Money
+    unit_price: Money | None
+    line_total: Money | None
     shipped: int
     needed_by: str
     reserved: int
     backordered: int
     returned: int
-    unit_cost: str
+    unit_cost: str = Field(description="empty but for the order desk and finance")
     category_id: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hidden_prices_are_null(cls, value: Any) -> Any:
+        return _unset_as_null(value, ("unit_price", "line_total"))
 
 
 class SalesOrder(Response, HasDocument):
-    """`document`: for an order made from a quote, the priced document as the quote had it."""
+    """`document`: for an order made from a quote, the priced document as the quote had it.
+    For the warehouse and purchasing (`prices_hidden`) prices, totals and the document are null
+    and costs empty."""
 
     id: str
     customer_id: str
@@ -216,7 +190,7 @@ class SalesOrder(Response, HasDocument):
     currency: str
     channel: str
     lines: list[SalesOrderLine]
-    total: Money
+    total: Money | None
     created_at: When
     created_by: str
     updated_at: When
@@ -229,8 +203,16 @@ class SalesOrder(Response, HasDocument):
     shipping_address: dict[str, str]
     stock_status: str = Field(description="pending, reserved, backordered, rejected or released")
     credit_hold: str = Field(description="why it waits at approval; empty when it does not")
-    estimated_cost: str
+    estimated_cost: str = Field(description="empty but for the order desk and finance")
     next_stages: list[str] = Field(description="where the pipeline lets it go from here")
+    external_reference: str = Field(description="the channel's own order number, if any")
+    team: str = Field(description="the sales team of whoever placed it")
+    prices_hidden: bool = Field(description="true when the caller may not see prices")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hidden_prices_are_null(cls, value: Any) -> Any:
+        return _unset_as_null(value, ("total", "document"))
 
 
 class OrderTotals(Response):
@@ -241,7 +223,7 @@ class OrderTotals(Response):
 
 class SalesOrderPage(Response):
     items: list[SalesOrder]
-    next_cursor: str
+    next_page_token: str = Field(description="empty on the last page")
     totals: list[OrderTotals] = Field(description="of every order the filters match, per currency")
 
 
@@ -296,7 +278,8 @@ class Invoice(Response, HasDocument):
 
 
 class OrderSummary(Response):
-    """The order-360 view: the order, its shipments and its invoices."""
+    """The order-360 view: the order, its shipments and its invoices (none for the warehouse and
+    purchasing, who see no prices)."""
 
     order: SalesOrder
     shipments: list[Shipment]

@@ -4,7 +4,7 @@ database: the REST edge against what it composes, without importing the service.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 import httpx
@@ -14,6 +14,7 @@ from devstack.postgres import PostgresCluster
 from gateway.app import create_app
 from gateway.clients import SERVICES, Clients
 from gateway.config import Settings
+from gateway.stores import open_stores
 from servicekit.grpc import open_channel
 from testkit.security import session_security
 from testkit.services import ServiceProcess, service_process
@@ -23,16 +24,24 @@ GatewayOverService = Callable[[str, str], AbstractAsyncContextManager[Served]]
 
 
 @pytest.fixture
-def gateway_over_service(pg_cluster: PostgresCluster, kafka_bootstrap: str) -> GatewayOverService:
-    """`gateway_over_service(service, base_url)`: a client of the gateway whose every client
-    reaches that one service, and the service's process."""
+def gateway_over_service(
+    pg_cluster: PostgresCluster,
+    kafka_bootstrap: str,
+    fresh_database: Callable[[str], Awaitable[str]],
+) -> GatewayOverService:
+    """`gateway_over_service(service, base_url)`: a client of the gateway (on a database of its
+    own) whose every client reaches that one service, and the service's process."""
 
     @contextlib.asynccontextmanager
     async def serve(service: str, base_url: str) -> AsyncIterator[Served]:
-        async with service_process(service, pg_cluster, kafka_bootstrap) as running:
+        settings = Settings(database_url=await fresh_database("gateway"))
+        async with (
+            service_process(service, pg_cluster, kafka_bootstrap) as running,
+            open_stores(settings) as stores,
+        ):
             tls = session_security().pki.files("gateway")
             clients = Clients({name: open_channel(running.target, tls) for name in SERVICES})
-            app = create_app(Settings(), clients)
+            app = create_app(settings, clients, stores)
             try:
                 async with httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=app), base_url=base_url

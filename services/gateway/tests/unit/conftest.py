@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from gateway.app import create_app
 from gateway.clients import SERVICES, Clients
 from gateway.config import Settings
+from gateway.stores import Stores
+from oms.audit.v1 import audit_pb2
 from oms.billing.v1 import billing_pb2
 from oms.catalog.v1 import catalog_pb2
 from oms.inventory.v1 import inventory_pb2
@@ -19,15 +22,26 @@ from oms.orders.v1 import customers_pb2, orders_pb2
 from oms.procurement.v1 import procurement_pb2
 from oms.quoting.v1 import quoting_pb2
 from servicekit.grpc import Registration, open_channel, start_server
+from services.gateway.tests.unit.fakes import memory_stores
 from testkit.security import session_security
 from testkit.services import free_port
 
-GatewayOver = Callable[
-    [Sequence[Registration], str], AbstractAsyncContextManager[httpx.AsyncClient]
-]
+
+class GatewayOver(Protocol):
+    def __call__(
+        self,
+        registrations: Sequence[Registration],
+        base_url: str,
+        *,
+        stores: Stores | None = None,
+        settings: Settings | None = None,
+    ) -> AbstractAsyncContextManager[httpx.AsyncClient]: ...
+
+
 FAKED = [
     module.DESCRIPTOR.services_by_name[name]
     for module, name in [
+        (audit_pb2, "AuditService"),
         (catalog_pb2, "CatalogService"),
         (quoting_pb2, "QuotingService"),
         (orders_pb2, "OrdersService"),
@@ -39,10 +53,15 @@ FAKED = [
 ]
 
 
+def gateway_settings(**overrides: Any) -> Settings:
+    """The gateway's settings for unit tests: the session's keys, fakes for its database."""
+    session_security()
+    return Settings(database_url="postgresql+asyncpg://unused/fake-stores", **overrides)
+
+
 @contextlib.asynccontextmanager
-async def _gateway_over(
-    registrations: Sequence[Registration], base_url: str
-) -> AsyncIterator[httpx.AsyncClient]:
+async def fake_services(registrations: Sequence[Registration]) -> AsyncIterator[str]:
+    """A real gRPC server (mutual TLS, every person admitted) serving the fakes; its target."""
     security = session_security()
     port = free_port()
     server = await start_server(
@@ -53,9 +72,23 @@ async def _gateway_over(
         tls=security.pki.files("orders"),
         access=security.access(*FAKED),
     )
-    tls = security.pki.files("gateway")
-    clients = Clients({name: open_channel(f"127.0.0.1:{port}", tls) for name in SERVICES})
-    app = create_app(Settings(), clients)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(None)
+
+
+@contextlib.asynccontextmanager
+async def gateway_at(
+    targets: Mapping[str, str],
+    base_url: str,
+    stores: Stores | None = None,
+    settings: Settings | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the gateway whose client of each service reaches `targets[service]`."""
+    tls = session_security().pki.files("gateway")
+    clients = Clients({name: open_channel(targets[name], tls) for name in SERVICES})
+    app = create_app(settings or gateway_settings(), clients, stores or memory_stores())
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=base_url
@@ -63,11 +96,25 @@ async def _gateway_over(
             yield client
     finally:
         await clients.close()
-        await server.stop(None)
+
+
+@contextlib.asynccontextmanager
+async def _gateway_over(
+    registrations: Sequence[Registration],
+    base_url: str,
+    *,
+    stores: Stores | None = None,
+    settings: Settings | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with (
+        fake_services(registrations) as target,
+        gateway_at(dict.fromkeys(SERVICES, target), base_url, stores, settings) as client,
+    ):
+        yield client
 
 
 @pytest.fixture(scope="session")
 def gateway_over() -> GatewayOver:
     """`gateway_over(registrations, base_url)`: a client of the gateway whose services are
-    the fakes registered."""
+    the fakes registered, and whose stores are in memory (or `stores`)."""
     return _gateway_over

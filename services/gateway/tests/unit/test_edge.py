@@ -9,10 +9,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from pydantic import ValidationError
 
 from gateway.app import create_app
-from gateway.config import Settings
 from gateway.problems import field_path
+from gateway.schemas import MoneyIn
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc
@@ -26,7 +27,8 @@ from servicekit.auth import (
     issue_token,
 )
 from servicekit.errors import InvalidArgument, NotFound
-from services.gateway.tests.unit.conftest import GatewayOver
+from services.gateway.tests.unit.conftest import GatewayOver, gateway_settings
+from services.gateway.tests.unit.fakes import memory_stores
 from testkit.security import IDENTITY_PROVIDER, session_security
 from testkit.services import signed_in
 
@@ -185,8 +187,7 @@ def test_validation_locations_become_client_field_paths() -> None:
 
 
 def test_the_openapi_document_names_every_operation_once() -> None:
-    session_security()  # the gateway's settings
-    document = create_app(Settings()).openapi()
+    document = create_app(gateway_settings()).openapi()
     operations = [
         operation["operationId"]
         for path in document["paths"].values()
@@ -194,3 +195,153 @@ def test_the_openapi_document_names_every_operation_once() -> None:
     ]
     assert len(operations) == len(set(operations))
     assert "/api/v1/quotes/{quote_id}/convert" in document["paths"]
+
+
+# The edge's limits ---------------------------------------------------------------------------
+
+
+async def test_unmatched_routes_and_wrong_methods_answer_problem_json(
+    api: httpx.AsyncClient,
+) -> None:
+    for path, headers in (("/api/v1/nothing-here", bearer("sales")), ("/nothing-here", {})):
+        response = await api.get(path, headers=headers)
+        assert response.status_code == 404
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["status"] == 404
+    wrong = await api.delete("/api/v1/sales-orders/o-1/summary", headers=bearer("sales"))
+    assert wrong.status_code == 405
+    assert wrong.headers["content-type"] == "application/problem+json"
+    assert "GET" in wrong.headers["allow"]
+
+
+async def test_a_huge_page_size_is_422_problem_json(api: httpx.AsyncClient) -> None:
+    for size in ("201", "0", "99999999999999999999999", "many"):
+        response = await api.get(f"/api/v1/api-keys?page_size={size}", headers=bearer("admin"))
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"][0]["field"] == "page_size"
+
+
+async def test_an_amount_that_no_column_can_keep_is_422_naming_it(api: httpx.AsyncClient) -> None:
+    body = {
+        "customer_id": "C-1",
+        "amount": {"amount": "1" + "0" * 39, "currency": "EUR"},
+        "received_on": "2026-03-01",
+    }
+    response = await api.post("/api/v1/payments", json=body, headers=bearer("finance"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "amount.amount"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "valid"),
+    [
+        ("999999999999.999999", "EUR", True),
+        ("-12.5", "USD", True),
+        ("0", "JPY", True),
+        ("1000000000000", "EUR", False),  # 13 digits before the point
+        ("1.0000001", "EUR", False),  # 7 after
+        ("1e3", "EUR", False),
+        ("NaN", "EUR", False),
+        (" 1.00", "EUR", False),
+        ("1.", "EUR", False),
+        ("12.50", "eur", False),
+        ("12.50", "EURO", False),
+        ("12.50", "", False),
+    ],
+)
+def test_money_in_holds_amounts_the_services_can_store(
+    amount: str, currency: str, valid: bool
+) -> None:
+    try:
+        MoneyIn(amount=amount, currency=currency)
+    except ValidationError:
+        assert not valid
+    else:
+        assert valid
+
+
+async def test_a_body_over_the_limit_is_413_problem_json(gateway_over: GatewayOver) -> None:
+    settings = gateway_settings(max_body_bytes=1000, max_upload_bytes=5000)
+    big = {"customer_id": "C", "currency": "EUR", "lines": [], "channel": "x" * 2000}
+
+    async def streamed() -> AsyncIterator[bytes]:  # no Content-Length: counted as it is read
+        for _ in range(10):
+            yield b" " * 200
+
+    async with gateway_over([], "http://gw", settings=settings) as api:
+        declared = await api.post("/api/v1/sales-orders", json=big, headers=bearer("sales"))
+        chunked = await api.post(
+            "/api/v1/sales-orders",
+            content=streamed(),
+            headers={**bearer("sales"), "content-type": "application/json"},
+        )
+        picture = {"url": "", "content_base64": "A" * 3000, "content_type": "image/png"}
+        upload = await api.post(
+            "/api/v1/products/p-1/pictures", json=picture, headers=bearer("sales")
+        )
+    for refused in (declared, chunked):
+        assert refused.status_code == 413
+        assert refused.headers["content-type"] == "application/problem+json"
+    assert upload.status_code == 403  # within the upload limit: on to the role check
+
+
+async def test_an_unknown_callers_body_is_never_read() -> None:
+    app = create_app(gateway_settings(), stores=memory_stores())
+    read: list[bool] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        read.append(True)
+        return {"type": "http.request", "body": b"x" * 1_000_000, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/payments",
+        "raw_path": b"/api/v1/payments",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"gw"), (b"content-length", str(10**10).encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("gw", 80),
+    }
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 401
+    assert read == []
+
+
+async def test_each_caller_has_its_own_rate_limit(gateway_over: GatewayOver) -> None:
+    settings = gateway_settings(rate_limit_per_second=0.5, rate_limit_burst=2)
+    async with gateway_over([], "http://gw", settings=settings) as api:
+        answers = [
+            await api.get("/api/v1/api-keys", headers=bearer("admin", subject="ada"))
+            for _ in range(3)
+        ]
+        other = await api.get("/api/v1/api-keys", headers=bearer("admin", subject="bob"))
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].headers["content-type"] == "application/problem+json"
+    assert answers[2].headers["retry-after"] == "2"
+    assert other.status_code == 200
+
+
+async def test_an_unexpected_failure_is_500_problem_json_without_details() -> None:
+    app = create_app(gateway_settings(), stores=memory_stores())
+
+    async def broken() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/api/v1/broken", broken)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gw"
+    ) as client:
+        response = await client.get("/api/v1/broken", headers=bearer("sales"))
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "secret" not in response.text

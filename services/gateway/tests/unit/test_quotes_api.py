@@ -160,6 +160,11 @@ class FakeQuoting(quoting_pb2_grpc.QuotingServiceServicer):
         )
         return pb.SaveTemplateResponse(template=template)
 
+    async def ListTemplates(self, request: Any, context: Any) -> pb.ListTemplatesResponse:
+        self.requests.append(request)
+        template = pb.Template(id="t-1", name="Starter")
+        return pb.ListTemplatesResponse(templates=[template], next_page_token="t-next")
+
 
 @pytest.fixture(scope="module")
 async def quoting() -> FakeQuoting:
@@ -407,15 +412,97 @@ async def test_field_violations_from_the_service_become_422_naming_the_field(
     ]
 
 
-async def test_more_lines_than_the_service_allows_reach_the_service(
+async def test_more_lines_than_quoting_allows_are_refused_at_the_edge(
     api: httpx.AsyncClient, quoting: FakeQuoting
 ) -> None:
-    lines = [{"sku": f"S-{i}", "quantity": 1} for i in range(1001)]
-    body = {**BODY, "customer_id": "too-many", "groups": [{"name": "All", "lines": lines}]}
+    limit = pb.QUOTE_LIMIT_MAX_LINES  # quoting's own limit, from the contract
+    sent = len(quoting.requests)
+    lines = [{"sku": f"S-{i}", "quantity": 1} for i in range(limit + 1)]
+    one_group = {**BODY, "groups": [{"name": "All", "lines": lines}]}
+    halves = [
+        {"name": "A", "lines": lines[: limit // 2 + 1]},
+        {"name": "B", "lines": lines[: limit // 2]},
+    ]
+    for body in (one_group, {**BODY, "groups": halves}):
+        response = await api.post("/quotes", json=body, headers=SALES)
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == ["groups"]  # as quoting names it
+    assert len(quoting.requests) == sent  # never reached the service
+    body = {**BODY, "groups": [{"name": "All", "lines": lines[:limit]}]}
+    assert (await api.post("/quotes", json=body, headers=SALES)).status_code == 201
+
+
+LINE = "groups[0].lines[0]"
+
+
+def line_with(**fields: Any) -> dict[str, Any]:
+    line = {"sku": "S-1", "quantity": 1, **fields}
+    return {**BODY, "groups": [{"name": "Main", "lines": [line]}]}
+
+
+def priced_at(amount: str) -> dict[str, Any]:
+    return line_with(unit_price={"amount": amount, "currency": "EUR"})
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (line_with(quantity=1_000_001), f"{LINE}.quantity"),
+        (line_with(quantity=0), f"{LINE}.quantity"),
+        (priced_at("1" * 40), f"{LINE}.unit_price.amount"),
+        (priced_at("1000000000000"), f"{LINE}.unit_price.amount"),
+        (line_with(product_id="p" * 101), f"{LINE}.product_id"),
+        (line_with(description="d" * 2001), f"{LINE}.description"),
+        ({**BODY, "customer_id": "c" * 101}, "customer_id"),
+        ({**BODY, "salesperson": "s" * 201}, "salesperson"),
+        ({**BODY, "notes": "n" * 5001}, "notes"),
+        ({**BODY, "payment_terms": "p" * 501}, "payment_terms"),
+        ({**BODY, "shipping": [{"description": "x", "amount": "1"}] * 101}, "shipping"),
+    ],
+)
+async def test_oversized_quote_input_is_422_naming_the_field(
+    api: httpx.AsyncClient, body: dict[str, Any], field: str
+) -> None:
     response = await api.post("/quotes", json=body, headers=SALES)
-    assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["groups"]
-    assert len(quoting.requests[-1].content.groups[0].lines) == 1001
+    assert response.status_code == 422, response.text
+    assert field in [e["field"] for e in response.json()["errors"]]
+
+
+async def test_ids_and_pages_are_bounded_at_the_edge(api: httpx.AsyncClient) -> None:
+    for path, params, field in [
+        (f"/quotes/{'q' * 101}", {}, "quote_id"),
+        (f"/quotes/{'q' * 12_000}/pdf", {}, "quote_id"),
+        ("/quotes", {"page_size": 201}, "page_size"),
+        ("/quotes", {"page_size": 0}, "page_size"),
+        ("/quotes", {"customer_id": "c" * 101}, "customer_id"),
+        ("/quote-templates", {"page_size": 201}, "page_size"),
+    ]:
+        response = await api.get(path, params=params, headers=SALES)
+        assert response.status_code == 422, path
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    refused = await api.post(f"/quotes/{'q' * 12_000}/send", headers=SALES)
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "quote_id")
+
+
+async def test_the_salesperson_comes_from_the_token_not_the_body(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    body = {k: v for k, v in BODY.items() if k != "salesperson"}
+    response = await api.post("/quotes", json=body, headers=SALES)
+    assert response.status_code == 201, response.text
+    assert quoting.requests[-1].content.salesperson == ""  # quoting puts the caller there
+
+
+async def test_templates_list_a_page_at_a_time(
+    api: httpx.AsyncClient, quoting: FakeQuoting
+) -> None:
+    response = await api.get(
+        "/quote-templates", params={"page_size": 5, "page_token": "t-1"}, headers=SALES
+    )
+    assert response.status_code == 200, response.text
+    assert quoting.requests[-1] == pb.ListTemplatesRequest(page_size=5, page_token="t-1")
+    page = response.json()
+    assert ([t["name"] for t in page["items"]], page["next_page_token"]) == (["Starter"], "t-next")
 
 
 async def test_a_failed_precondition_is_409(api: httpx.AsyncClient) -> None:
@@ -431,9 +518,20 @@ async def test_an_unknown_quote_is_404(api: httpx.AsyncClient) -> None:
     assert response.status_code == 404
 
 
-async def test_writes_need_the_sales_role(api: httpx.AsyncClient) -> None:
-    assert (await api.post("/quotes", json=BODY, headers=bearer("finance"))).status_code == 403
-    assert (await api.get("/quotes/q-1", headers=bearer("warehouse"))).status_code == 403
+async def test_sales_and_sales_managers_write_and_the_order_desk_and_finance_read(
+    api: httpx.AsyncClient,
+) -> None:
+    for role, status in [("sales-manager", 201), ("finance", 403), ("order-desk", 403)]:
+        assert (await api.post("/quotes", json=BODY, headers=bearer(role))).status_code == status
+    for role, status in [
+        ("sales-manager", 200),
+        ("order-desk", 200),
+        ("finance", 200),
+        ("warehouse", 403),
+        ("purchasing", 403),
+    ]:
+        assert (await api.get("/quotes/q-1", headers=bearer(role))).status_code == status, role
+        assert (await api.get("/quotes", headers=bearer(role))).status_code == status, role
 
 
 async def test_accept_converts_to_a_sales_order_unless_told_otherwise(

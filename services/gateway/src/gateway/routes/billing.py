@@ -1,20 +1,18 @@
 """/invoices, /payments, /credit-notes, /customers/{id}/balance and /credit, /reports/ar-aging,
-/reports/ap-aging, /reports/revenue; payables: /bills, /payments-sent"""
+/reports/revenue; with payables (/bills, /payments-sent, /reports/ap-aging) and /exchange-rates
+from their own modules. Billing decides again who may do what; POSTs that move money pass the
+Idempotency-Key on as the command's request_id."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from gateway.auth import require
 from gateway.billing_schemas import (
-    ApAging,
     ArAging,
-    Bill,
-    BillIn,
     BillingInvoice,
-    BillList,
     CreditApplyIn,
     CreditNote,
     CreditNoteIn,
@@ -24,41 +22,41 @@ from gateway.billing_schemas import (
     Payment,
     PaymentIn,
     PaymentList,
-    ReleaseIn,
     Revenue,
-    SupplierPayment,
-    SupplierPaymentIn,
-    SupplierPaymentList,
     UnallocateIn,
 )
+from gateway.idempotency import request_id
+from gateway.routes import exchange_rates, payables
 from gateway.routes.quotes import attachment
-from gateway.schemas import MoneyIn
+from gateway.schemas import IdPath, IdQuery, PageSize, PageToken
 from oms.billing.v1 import billing_pb2
-from oms.types.v1.types_pb2 import Money
 
 router = APIRouter(tags=["billing"])
 FINANCE = require("finance")
-FINANCE_READERS = require("finance", "order-desk", "sales")
-PAYABLES_READERS = require("finance", "order-desk", "sales", "purchasing")
+FINANCE_READERS = require("finance", "order-desk", "sales", "sales-manager")
 PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "the document as a PDF"}
 }
 
 
-def money(body: MoneyIn | None) -> Money | None:
-    return None if body is None else Money(amount=body.amount, currency=body.currency)
-
-
 @router.get("/invoices", response_model=InvoiceList, dependencies=[FINANCE_READERS])
-async def invoices(request: Request, order_id: str = "") -> InvoiceList:
+async def invoices(
+    request: Request, order_id: IdQuery = "", page_size: PageSize = 50, page_token: PageToken = ""
+) -> InvoiceList:
+    """Invoices (of one order), newest first."""
     reply = await request.app.state.clients.billing.ListInvoices(
-        billing_pb2.ListInvoicesRequest(order_id=order_id)
+        billing_pb2.ListInvoicesRequest(
+            order_id=order_id, page_size=page_size, page_token=page_token
+        )
     )
-    return InvoiceList(items=[BillingInvoice.model_validate(i) for i in reply.invoices])
+    return InvoiceList(
+        items=[BillingInvoice.model_validate(i) for i in reply.invoices],
+        next_page_token=reply.next_page_token,
+    )
 
 
 @router.get("/invoices/{invoice_id}", response_model=BillingInvoice, dependencies=[FINANCE_READERS])
-async def invoice(invoice_id: str, request: Request) -> BillingInvoice:
+async def invoice(invoice_id: IdPath, request: Request) -> BillingInvoice:
     reply = await request.app.state.clients.billing.GetInvoice(
         billing_pb2.GetInvoiceRequest(invoice_id=invoice_id)
     )
@@ -71,7 +69,7 @@ async def invoice(invoice_id: str, request: Request) -> BillingInvoice:
     dependencies=[FINANCE_READERS],
     responses=PDF,
 )
-async def invoice_pdf(invoice_id: str, request: Request) -> Response:
+async def invoice_pdf(invoice_id: IdPath, request: Request) -> Response:
     """The invoice as a printable PDF, every figure as billing stored it."""
     reply = await request.app.state.clients.billing.RenderInvoice(
         billing_pb2.RenderInvoiceRequest(invoice_id=invoice_id)
@@ -89,9 +87,8 @@ async def record_payment(body: PaymentIn, request: Request, response: Response) 
     than its balance, on `amount.currency` for another currency than the invoice's). With
     `customer_id`: spread over the customer's invoices as `allocations` say (422 on
     `allocations[i].amount` for more than an invoice's open amount), else oldest due first; what
-    is left becomes the customer's credit."""
-    billing = request.app.state.clients.billing
-    amount = Money(amount=body.amount.amount, currency=body.amount.currency)
+    is left becomes the customer's credit. A `reference` the customer's payments used already:
+    the same payment again gives the first, another one 409."""
     if body.invoice_id and body.allocations:
         raise RequestValidationError(
             [
@@ -103,47 +100,57 @@ async def record_payment(body: PaymentIn, request: Request, response: Response) 
             ]
         )
     if body.customer_id or body.allocations or not body.invoice_id:
-        # A customer's payment; with invoice_id too, all of it for that invoice of theirs.
-        allocations = [
-            billing_pb2.AllocationRequest(invoice_id=a.invoice_id, amount=money(a.amount))
-            for a in body.allocations
-        ] or (
-            [billing_pb2.AllocationRequest(invoice_id=body.invoice_id, amount=amount)]
-            if body.invoice_id
-            else []
-        )
-        reply = await billing.RecordCustomerPayment(
-            billing_pb2.RecordCustomerPaymentRequest(
-                customer_id=body.customer_id,
-                amount=amount,
-                reference=body.reference,
-                received_on=body.received_on.isoformat(),
-                allocations=allocations,
-            )
+        reply = await request.app.state.clients.billing.RecordCustomerPayment(
+            _customer_payment(body, request_id(request))
         )
     else:
-        reply = await billing.RecordPayment(
+        reply = await request.app.state.clients.billing.RecordPayment(
             billing_pb2.RecordPaymentRequest(
                 invoice_id=body.invoice_id,
-                amount=amount,
+                amount=body.amount.to_proto(),
                 reference=body.reference,
                 received_on=body.received_on.isoformat(),
+                request_id=request_id(request),
             )
         )
     response.headers["Location"] = f"{request.url.path}/{reply.payment.id}"
     return Payment.model_validate(reply.payment)
 
 
+def _customer_payment(body: PaymentIn, retry_id: str) -> billing_pb2.RecordCustomerPaymentRequest:
+    """A customer's payment; with invoice_id too (and no allocations), all of it for that
+    invoice of theirs."""
+    allocations = [
+        billing_pb2.AllocationRequest(invoice_id=a.invoice_id, amount=a.amount.to_proto())
+        for a in body.allocations
+    ] or (
+        [billing_pb2.AllocationRequest(invoice_id=body.invoice_id, amount=body.amount.to_proto())]
+        if body.invoice_id
+        else []
+    )
+    return billing_pb2.RecordCustomerPaymentRequest(
+        customer_id=body.customer_id,
+        amount=body.amount.to_proto(),
+        reference=body.reference,
+        received_on=body.received_on.isoformat(),
+        allocations=allocations,
+        request_id=retry_id,
+    )
+
+
 @router.post("/payments/{payment_id}/unallocate", response_model=Payment, dependencies=[FINANCE])
 async def unallocate_payment(
-    payment_id: str, request: Request, body: UnallocateIn | None = None
+    payment_id: IdPath, request: Request, body: UnallocateIn | None = None
 ) -> Payment:
     """Takes the payment's allocations (all, or the one named) off their invoices: they reopen
     and the amounts become the customer's credit. 409 for an invoice credited since."""
     body = body or UnallocateIn()
     reply = await request.app.state.clients.billing.UnallocatePayment(
         billing_pb2.UnallocatePaymentRequest(
-            payment_id=payment_id, allocation_id=body.allocation_id, invoice_id=body.invoice_id
+            payment_id=payment_id,
+            allocation_id=body.allocation_id,
+            invoice_id=body.invoice_id,
+            request_id=request_id(request),
         )
     )
     return Payment.model_validate(reply.payment)
@@ -155,26 +162,44 @@ async def unallocate_payment(
     response_model=Payment,
     dependencies=[FINANCE],
 )
-async def apply_credit(customer_id: str, body: CreditApplyIn, request: Request) -> Payment:
+async def apply_credit(customer_id: IdPath, body: CreditApplyIn, request: Request) -> Payment:
     """Pays an invoice out of the customer's credit (a payment of kind "credit")."""
     reply = await request.app.state.clients.billing.ApplyCustomerCredit(
         billing_pb2.ApplyCustomerCreditRequest(
-            customer_id=customer_id, invoice_id=body.invoice_id, amount=money(body.amount)
+            customer_id=customer_id,
+            invoice_id=body.invoice_id,
+            amount=body.amount.to_proto() if body.amount else None,
+            request_id=request_id(request),
         )
     )
     return Payment.model_validate(reply.payment)
 
 
 @router.get("/payments", response_model=PaymentList, dependencies=[FINANCE_READERS])
-async def payments(request: Request, invoice_id: str = "", customer_id: str = "") -> PaymentList:
+async def payments(
+    request: Request,
+    invoice_id: IdQuery = "",
+    customer_id: IdQuery = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> PaymentList:
+    """Payments (of one invoice, of one customer), newest first."""
     reply = await request.app.state.clients.billing.ListPayments(
-        billing_pb2.ListPaymentsRequest(invoice_id=invoice_id, customer_id=customer_id)
+        billing_pb2.ListPaymentsRequest(
+            invoice_id=invoice_id,
+            customer_id=customer_id,
+            page_size=page_size,
+            page_token=page_token,
+        )
     )
-    return PaymentList(items=[Payment.model_validate(p) for p in reply.payments])
+    return PaymentList(
+        items=[Payment.model_validate(p) for p in reply.payments],
+        next_page_token=reply.next_page_token,
+    )
 
 
 @router.get("/payments/{payment_id}", response_model=Payment, dependencies=[FINANCE_READERS])
-async def payment(payment_id: str, request: Request) -> Payment:
+async def payment(payment_id: IdPath, request: Request) -> Payment:
     reply = await request.app.state.clients.billing.GetPayment(
         billing_pb2.GetPaymentRequest(payment_id=payment_id)
     )
@@ -183,12 +208,22 @@ async def payment(payment_id: str, request: Request) -> Payment:
 
 @router.get("/credit-notes", response_model=CreditNoteList, dependencies=[FINANCE_READERS])
 async def credit_notes(
-    request: Request, order_id: str = "", customer_id: str = ""
+    request: Request,
+    order_id: IdQuery = "",
+    customer_id: IdQuery = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
 ) -> CreditNoteList:
+    """Credit notes (of one order, of one customer), newest first."""
     reply = await request.app.state.clients.billing.ListCreditNotes(
-        billing_pb2.ListCreditNotesRequest(order_id=order_id, customer_id=customer_id)
+        billing_pb2.ListCreditNotesRequest(
+            order_id=order_id, customer_id=customer_id, page_size=page_size, page_token=page_token
+        )
     )
-    return CreditNoteList(items=[CreditNote.model_validate(n) for n in reply.credit_notes])
+    return CreditNoteList(
+        items=[CreditNote.model_validate(n) for n in reply.credit_notes],
+        next_page_token=reply.next_page_token,
+    )
 
 
 @router.post("/credit-notes", status_code=201, response_model=CreditNote, dependencies=[FINANCE])
@@ -198,8 +233,9 @@ async def issue_credit_note(body: CreditNoteIn, request: Request, response: Resp
         billing_pb2.IssueCreditNoteRequest(
             invoice_id=body.invoice_id,
             customer_id=body.customer_id,
-            amount=money(body.amount),
+            amount=body.amount.to_proto(),
             memo=body.memo,
+            request_id=request_id(request),
         )
     )
     response.headers["Location"] = f"{request.url.path}/{reply.credit_note.id}"
@@ -212,7 +248,7 @@ async def issue_credit_note(body: CreditNoteIn, request: Request, response: Resp
     dependencies=[FINANCE_READERS],
     responses=PDF,
 )
-async def credit_note_pdf(credit_note_id: str, request: Request) -> Response:
+async def credit_note_pdf(credit_note_id: IdPath, request: Request) -> Response:
     reply = await request.app.state.clients.billing.RenderCreditNote(
         billing_pb2.RenderCreditNoteRequest(credit_note_id=credit_note_id)
     )
@@ -226,7 +262,7 @@ async def credit_note_pdf(credit_note_id: str, request: Request) -> Response:
 @router.get(
     "/credit-notes/{credit_note_id}", response_model=CreditNote, dependencies=[FINANCE_READERS]
 )
-async def credit_note(credit_note_id: str, request: Request) -> CreditNote:
+async def credit_note(credit_note_id: IdPath, request: Request) -> CreditNote:
     reply = await request.app.state.clients.billing.GetCreditNote(
         billing_pb2.GetCreditNoteRequest(credit_note_id=credit_note_id)
     )
@@ -238,7 +274,7 @@ async def credit_note(credit_note_id: str, request: Request) -> CreditNote:
     response_model=CustomerBalance,
     dependencies=[FINANCE_READERS],
 )
-async def customer_balance(customer_id: str, request: Request) -> CustomerBalance:
+async def customer_balance(customer_id: IdPath, request: Request) -> CustomerBalance:
     """What the customer owes on open invoices and the credit it can still use."""
     reply = await request.app.state.clients.billing.GetCustomerBalance(
         billing_pb2.GetCustomerBalanceRequest(customer_id=customer_id)
@@ -250,7 +286,9 @@ async def customer_balance(customer_id: str, request: Request) -> CustomerBalanc
 
 
 @router.get("/reports/ar-aging", response_model=ArAging, dependencies=[FINANCE_READERS])
-async def ar_aging(request: Request, as_of: date | None = None, customer_id: str = "") -> ArAging:
+async def ar_aging(
+    request: Request, as_of: date | None = None, customer_id: IdQuery = ""
+) -> ArAging:
     """Open invoice balances by days past due (current, 1-30, 31-60, 61-90, over 90) as of a
     day (today by default), per customer and currency, and totals; credit beside them."""
     reply = await request.app.state.clients.billing.GetArAging(
@@ -261,23 +299,12 @@ async def ar_aging(request: Request, as_of: date | None = None, customer_id: str
     return ArAging.model_validate(reply)
 
 
-@router.get("/reports/ap-aging", response_model=ApAging, dependencies=[PAYABLES_READERS])
-async def ap_aging(request: Request, as_of: date | None = None, supplier_id: str = "") -> ApAging:
-    """Unpaid bills by days past due as of a day, per supplier and currency, and totals."""
-    reply = await request.app.state.clients.billing.GetApAging(
-        billing_pb2.GetApAgingRequest(
-            as_of=as_of.isoformat() if as_of else "", supplier_id=supplier_id
-        )
-    )
-    return ApAging.model_validate(reply)
-
-
 @router.get("/reports/revenue", response_model=Revenue, dependencies=[FINANCE_READERS])
 async def revenue(
     request: Request,
     from_date: date | None = None,
     to_date: date | None = None,
-    group_by: str = "",
+    group_by: Annotated[str, Query(max_length=20, description='"channel" or empty')] = "",
 ) -> Revenue:
     """Invoiced less credited per month (UTC), by channel with `group_by=channel`."""
     reply = await request.app.state.clients.billing.GetRevenueReport(
@@ -290,90 +317,5 @@ async def revenue(
     return Revenue.model_validate(reply)
 
 
-# Payables ------------------------------------------------------------------------------------
-
-
-@router.post("/bills", status_code=201, response_model=Bill, dependencies=[FINANCE])
-async def record_bill(body: BillIn, request: Request, response: Response) -> Bill:
-    """A supplier's bill, matched three ways against its purchase order and the goods received:
-    "matched" or "held" with the reason per line. 422 on `currency` for another currency than
-    the order's, on `lines[i].quantity` for more than was received."""
-    reply = await request.app.state.clients.billing.RecordBill(
-        billing_pb2.RecordBillRequest(
-            purchase_order_id=body.purchase_order_id,
-            supplier_id=body.supplier_id,
-            supplier_reference=body.supplier_reference,
-            currency=body.currency,
-            lines=[
-                billing_pb2.BillLineRequest(
-                    product_id=x.product_id, quantity=x.quantity, unit_price=x.unit_price
-                )
-                for x in body.lines
-            ],
-        )
-    )
-    response.headers["Location"] = f"{request.url.path}/{reply.bill.id}"
-    return Bill.model_validate(reply.bill)
-
-
-@router.get("/bills", response_model=BillList, dependencies=[PAYABLES_READERS])
-async def list_bills(
-    request: Request, purchase_order_id: str = "", supplier_id: str = "", status: str = ""
-) -> BillList:
-    reply = await request.app.state.clients.billing.ListBills(
-        billing_pb2.ListBillsRequest(
-            purchase_order_id=purchase_order_id, supplier_id=supplier_id, status=status
-        )
-    )
-    return BillList(items=[Bill.model_validate(b) for b in reply.bills])
-
-
-@router.get("/bills/{bill_id}", response_model=Bill, dependencies=[PAYABLES_READERS])
-async def get_bill(bill_id: str, request: Request) -> Bill:
-    reply = await request.app.state.clients.billing.GetBill(
-        billing_pb2.GetBillRequest(bill_id=bill_id)
-    )
-    return Bill.model_validate(reply.bill)
-
-
-@router.post("/bills/{bill_id}/release", response_model=Bill, dependencies=[FINANCE])
-async def release_bill(bill_id: str, request: Request, body: ReleaseIn | None = None) -> Bill:
-    """A held bill becomes payable. 409 when it is not held."""
-    reply = await request.app.state.clients.billing.ReleaseBill(
-        billing_pb2.ReleaseBillRequest(bill_id=bill_id, note=(body or ReleaseIn()).note)
-    )
-    return Bill.model_validate(reply.bill)
-
-
-@router.post(
-    "/payments-sent", status_code=201, response_model=SupplierPayment, dependencies=[FINANCE]
-)
-async def record_supplier_payment(
-    body: SupplierPaymentIn, request: Request, response: Response
-) -> SupplierPayment:
-    """Money sent to a supplier, allocated to its payable bills as `allocations` say (else
-    oldest due first); held bills cannot be paid; the rest is an advance."""
-    reply = await request.app.state.clients.billing.RecordSupplierPayment(
-        billing_pb2.RecordSupplierPaymentRequest(
-            supplier_id=body.supplier_id,
-            amount=money(body.amount),
-            reference=body.reference,
-            paid_on=body.paid_on.isoformat(),
-            allocations=[
-                billing_pb2.BillAllocationRequest(bill_id=a.bill_id, amount=money(a.amount))
-                for a in body.allocations
-            ],
-        )
-    )
-    response.headers["Location"] = f"{request.url.path}/{reply.payment.id}"
-    return SupplierPayment.model_validate(reply.payment)
-
-
-@router.get("/payments-sent", response_model=SupplierPaymentList, dependencies=[PAYABLES_READERS])
-async def supplier_payments(
-    request: Request, supplier_id: str = "", bill_id: str = ""
-) -> SupplierPaymentList:
-    reply = await request.app.state.clients.billing.ListSupplierPayments(
-        billing_pb2.ListSupplierPaymentsRequest(supplier_id=supplier_id, bill_id=bill_id)
-    )
-    return SupplierPaymentList(items=[SupplierPayment.model_validate(p) for p in reply.payments])
+router.include_router(payables.router)
+router.include_router(exchange_rates.router)

@@ -1,50 +1,62 @@
-"""/products, with their variants, suppliers, pictures and availability"""
+"""/products, with their variants, suppliers, pictures, prices and availability; /categories;
+/price-lists. The role checks are a first line: the catalog decides again, and leaves out of
+each product what the caller may not see (costs, or for the warehouse, prices)."""
 
 import asyncio
 from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import StringConstraints
 
 from gateway.auth import AnyUser, require
 from gateway.catalog_schemas import (
     Availability,
+    Category,
+    CategoryIn,
+    CategoryPage,
     PictureIn,
+    PriceList,
+    PriceListIn,
+    PriceListPage,
     Product,
+    ProductChange,
     ProductIn,
     ProductPage,
     ProductSupplierIn,
+    ResolvedPrice,
     SuppliersIn,
-    Variants,
     WarehouseAvailability,
 )
-from gateway.schemas import (
-    Category,
-    CategoryIn,
-    Items,
-    MoneyIn,
-    PriceList,
-    PriceListIn,
-    ProductChange,
-    ResolvedPrice,
-)
+from gateway.idempotency import request_id
+from gateway.schemas import IdPath, MoneyIn, PageSize, PageToken
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.inventory.v1 import inventory_pb2
-from oms.types.v1.types_pb2 import Money
+from servicekit.bounds import MAX_ID_LENGTH
 
 router = APIRouter(prefix="/products", tags=["catalog"])
 categories = APIRouter(prefix="/categories", tags=["catalog"])
 price_lists = APIRouter(prefix="/price-lists", tags=["catalog"])
 
+PRODUCT_MASTER = require("purchasing")
+# Everyone but the warehouse, which sees quantities, not prices.
+PRICE_READERS = require("sales", "sales-manager", "order-desk", "purchasing", "finance")
 
-@router.post("", status_code=201, response_model=Product, dependencies=[require("purchasing")])
+ProductId = IdPath
+PictureId = IdPath
+PriceListId = IdPath
+Attribute = Annotated[str, StringConstraints(max_length=251)]
+
+
+@router.post("", status_code=201, response_model=Product, dependencies=[PRODUCT_MASTER])
 async def create_product(body: ProductIn, request: Request, response: Response) -> Product:
+    """Adds a product. Sent again with the same `Idempotency-Key`, returns the first product."""
     reply = await request.app.state.clients.catalog.CreateProduct(
         pb.CreateProductRequest(
             sku=body.sku,
             name=body.name,
             description=body.description,
-            list_price=Money(amount=body.list_price.amount, currency=body.list_price.currency),
+            list_price=body.list_price.to_proto(),
             category_id=body.category_id,
             attributes=body.attributes,
             kind=body.kind,
@@ -60,6 +72,7 @@ async def create_product(body: ProductIn, request: Request, response: Response) 
                 for c in body.components
             ],
             kit_pricing=body.kit_pricing,
+            request_id=request_id(request),
         )
     )
     response.headers["Location"] = f"{request.url.path}/{reply.product.id}"
@@ -73,15 +86,22 @@ def _suppliers(suppliers: list[ProductSupplierIn]) -> list[pb.ProductSupplier]:
 @router.get("", response_model=ProductPage, dependencies=[AnyUser])
 async def search_products(
     request: Request,
-    q: Annotated[str, Query(description="words of the name; the last may be a prefix")] = "",
-    sku: str = "",
-    category_id: Annotated[str, Query(description="this category and its descendants")] = "",
-    attribute: Annotated[list[str], Query(description="name:value, repeatable")] = [],  # noqa: B006
-    min_price: str = "",
-    max_price: str = "",
-    page_size: int = 50,
-    cursor: str = "",
+    q: Annotated[
+        str, Query(max_length=200, description="words of the name; the last may be a prefix")
+    ] = "",
+    sku: Annotated[str, Query(max_length=64)] = "",
+    category_id: Annotated[
+        str, Query(max_length=MAX_ID_LENGTH, description="this category and its descendants")
+    ] = "",
+    attribute: Annotated[
+        list[Attribute], Query(max_length=50, description="name:value, repeatable")
+    ] = [],  # noqa: B006
+    min_price: Annotated[str, Query(max_length=40, description="not for the warehouse")] = "",
+    max_price: Annotated[str, Query(max_length=40, description="not for the warehouse")] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
 ) -> ProductPage:
+    """Products matching every filter given, by SKU, a page at a time."""
     attributes = dict(a.partition(":")[::2] for a in attribute)
     reply = await request.app.state.clients.catalog.SearchProducts(
         pb.SearchProductsRequest(
@@ -92,121 +112,63 @@ async def search_products(
             min_price=min_price,
             max_price=max_price,
             page_size=page_size,
-            page_token=cursor,
+            page_token=page_token,
         )
     )
     return ProductPage(
         items=[Product.model_validate(p) for p in reply.products],
-        next_cursor=reply.next_page_token,
+        next_page_token=reply.next_page_token,
     )
 
 
 @router.get("/{product_id}", response_model=Product, dependencies=[AnyUser])
-async def get_product(product_id: str, request: Request) -> Product:
+async def get_product(product_id: ProductId, request: Request) -> Product:
     reply = await request.app.state.clients.catalog.GetProduct(
         pb.GetProductRequest(product_id=product_id)
     )
     return Product.model_validate(reply.product)
 
 
-@categories.post("", status_code=201, response_model=Category, dependencies=[require("purchasing")])
-async def create_category(body: CategoryIn, request: Request, response: Response) -> Category:
-    reply = await request.app.state.clients.catalog.CreateCategory(
-        pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
-    )
-    response.headers["Location"] = f"{request.url.path}/{reply.category.id}"
-    return Category.model_validate(reply.category)
-
-
-@categories.get("", response_model=Items, dependencies=[AnyUser])
-async def list_categories(request: Request) -> Items:
-    reply = await request.app.state.clients.catalog.ListCategories(pb.ListCategoriesRequest())
-    return Items(items=[Category.model_validate(c) for c in reply.categories])
-
-
-@router.get("/{product_id}/price", response_model=ResolvedPrice, dependencies=[AnyUser])
-async def resolve_price(
-    product_id: str,
-    request: Request,
-    currency: str,
-    quantity: int = 1,
-    customer_group: str = "",
-    date: Annotated[str, Query(description="YYYY-MM-DD; empty: today")] = "",
-) -> ResolvedPrice:
-    """The unit price this customer group pays for this quantity on this date, and why."""
-    reply = await request.app.state.clients.catalog.ResolvePrice(
-        pb.ResolvePriceRequest(
-            product_id=product_id,
-            customer_group=customer_group,
-            currency=currency,
-            quantity=quantity,
-            date=date,
-        )
-    )
-    return ResolvedPrice.model_validate(reply)
-
-
-@price_lists.post("", status_code=201, response_model=PriceList, dependencies=[require("sales")])
-async def create_price_list(body: PriceListIn, request: Request) -> PriceList:
-    reply = await request.app.state.clients.catalog.CreatePriceList(
-        pb.CreatePriceListRequest(
-            name=body.name,
-            currency=body.currency,
-            customer_group=body.customer_group,
-            valid_from=body.valid_from,
-            valid_to=body.valid_to,
-            breaks=[
-                pb.PriceBreak(
-                    product_id=b.product_id, min_quantity=b.min_quantity, unit_price=b.unit_price
-                )
-                for b in body.breaks
-            ],
-        )
-    )
-    return PriceList.model_validate(reply.price_list)
-
-
-@router.patch("/{product_id}", response_model=Product, dependencies=[require("purchasing")])
-async def change_product(product_id: str, body: ProductChange, request: Request) -> Product:
+@router.patch("/{product_id}", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def change_product(product_id: ProductId, body: ProductChange, request: Request) -> Product:
     reply = await request.app.state.clients.catalog.ChangeProduct(
         pb.ChangeProductRequest(product_id=product_id, name=body.name, description=body.description)
     )
     return Product.model_validate(reply.product)
 
 
-@router.put(
-    "/{product_id}/list-price", response_model=Product, dependencies=[require("purchasing")]
-)
-async def change_list_price(product_id: str, body: MoneyIn, request: Request) -> Product:
+@router.put("/{product_id}/list-price", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def change_list_price(product_id: ProductId, body: MoneyIn, request: Request) -> Product:
     reply = await request.app.state.clients.catalog.ChangeListPrice(
-        pb.ChangeListPriceRequest(
-            product_id=product_id, list_price=Money(amount=body.amount, currency=body.currency)
-        )
+        pb.ChangeListPriceRequest(product_id=product_id, list_price=body.to_proto())
     )
     return Product.model_validate(reply.product)
 
 
-@router.post(
-    "/{product_id}/discontinue", response_model=Product, dependencies=[require("purchasing")]
-)
-async def discontinue_product(product_id: str, request: Request) -> Product:
+@router.post("/{product_id}/discontinue", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def discontinue_product(product_id: ProductId, request: Request) -> Product:
     reply = await request.app.state.clients.catalog.DiscontinueProduct(
         pb.DiscontinueProductRequest(product_id=product_id)
     )
     return Product.model_validate(reply.product)
 
 
-@router.get("/{product_id}/variants", response_model=Variants, dependencies=[AnyUser])
-async def list_variants(product_id: str, request: Request) -> Variants:
-    """A variable product's variants, by SKU."""
+@router.get("/{product_id}/variants", response_model=ProductPage, dependencies=[AnyUser])
+async def list_variants(
+    product_id: ProductId, request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> ProductPage:
+    """A variable product's variants, by SKU, a page at a time."""
     reply = await request.app.state.clients.catalog.ListVariants(
-        pb.ListVariantsRequest(parent_id=product_id)
+        pb.ListVariantsRequest(parent_id=product_id, page_size=page_size, page_token=page_token)
     )
-    return Variants(items=[Product.model_validate(p) for p in reply.variants])
+    return ProductPage(
+        items=[Product.model_validate(p) for p in reply.variants],
+        next_page_token=reply.next_page_token,
+    )
 
 
-@router.put("/{product_id}/suppliers", response_model=Product, dependencies=[require("purchasing")])
-async def set_suppliers(product_id: str, body: SuppliersIn, request: Request) -> Product:
+@router.put("/{product_id}/suppliers", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def set_suppliers(product_id: ProductId, body: SuppliersIn, request: Request) -> Product:
     """Replaces the product's suppliers."""
     reply = await request.app.state.clients.catalog.SetProductSuppliers(
         pb.SetProductSuppliersRequest(product_id=product_id, suppliers=_suppliers(body.suppliers))
@@ -215,12 +177,9 @@ async def set_suppliers(product_id: str, body: SuppliersIn, request: Request) ->
 
 
 @router.post(
-    "/{product_id}/pictures",
-    status_code=201,
-    response_model=Product,
-    dependencies=[require("purchasing")],
+    "/{product_id}/pictures", status_code=201, response_model=Product, dependencies=[PRODUCT_MASTER]
 )
-async def add_picture(product_id: str, body: PictureIn, request: Request) -> Product:
+async def add_picture(product_id: ProductId, body: PictureIn, request: Request) -> Product:
     """Links a picture by URL, or stores an uploaded one (served under its `url`)."""
     reply = await request.app.state.clients.catalog.AddPicture(
         pb.AddPictureRequest(
@@ -240,7 +199,7 @@ async def add_picture(product_id: str, body: PictureIn, request: Request) -> Pro
     responses={200: {"content": {"image/*": {}}, "description": "the picture's bytes"}},
     dependencies=[AnyUser],
 )
-async def get_picture(product_id: str, picture_id: str, request: Request) -> Response:
+async def get_picture(product_id: ProductId, picture_id: PictureId, request: Request) -> Response:
     """A stored picture's bytes, with its content type."""
     reply = await request.app.state.clients.catalog.GetPictureContent(
         pb.GetPictureContentRequest(product_id=product_id, picture_id=picture_id)
@@ -249,8 +208,30 @@ async def get_picture(product_id: str, picture_id: str, request: Request) -> Res
     return Response(reply.content, media_type=reply.content_type, headers=headers)
 
 
+@router.get("/{product_id}/price", response_model=ResolvedPrice, dependencies=[PRICE_READERS])
+async def resolve_price(
+    product_id: ProductId,
+    request: Request,
+    currency: Annotated[str, Query(min_length=3, max_length=3)],
+    quantity: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    customer_group: Annotated[str, Query(max_length=100)] = "",
+    date: Annotated[str, Query(max_length=10, description="YYYY-MM-DD; empty: today")] = "",
+) -> ResolvedPrice:
+    """The unit price this customer group pays for this quantity on this date, and why."""
+    reply = await request.app.state.clients.catalog.ResolvePrice(
+        pb.ResolvePriceRequest(
+            product_id=product_id,
+            customer_group=customer_group,
+            currency=currency,
+            quantity=quantity,
+            date=date,
+        )
+    )
+    return ResolvedPrice.model_validate(reply)
+
+
 @router.get("/{product_id}/availability", response_model=Availability, dependencies=[AnyUser])
-async def availability(product_id: str, request: Request) -> Availability:
+async def availability(product_id: ProductId, request: Request) -> Availability:
     """Units available per warehouse, from catalog and inventory. A kit has as many as its
     scarcest component allows there: the least of floor(available / quantity per kit)."""
     clients = request.app.state.clients
@@ -281,3 +262,81 @@ async def availability(product_id: str, request: Request) -> Availability:
         warehouses=warehouses,
         total=sum(w.available for w in warehouses),
     )
+
+
+@categories.post("", status_code=201, response_model=Category, dependencies=[PRODUCT_MASTER])
+async def create_category(body: CategoryIn, request: Request, response: Response) -> Category:
+    reply = await request.app.state.clients.catalog.CreateCategory(
+        pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.category.id}"
+    return Category.model_validate(reply.category)
+
+
+@categories.get("", response_model=CategoryPage, dependencies=[AnyUser])
+async def list_categories(
+    request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> CategoryPage:
+    """The category tree, parents before children, a page at a time."""
+    reply = await request.app.state.clients.catalog.ListCategories(
+        pb.ListCategoriesRequest(page_size=page_size, page_token=page_token)
+    )
+    return CategoryPage(
+        items=[Category.model_validate(c) for c in reply.categories],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@price_lists.post(
+    "", status_code=201, response_model=PriceList, dependencies=[require("sales-manager")]
+)
+async def create_price_list(body: PriceListIn, request: Request, response: Response) -> PriceList:
+    reply = await request.app.state.clients.catalog.CreatePriceList(
+        pb.CreatePriceListRequest(
+            name=body.name,
+            currency=body.currency,
+            customer_group=body.customer_group,
+            valid_from=body.valid_from,
+            valid_to=body.valid_to,
+            breaks=[
+                pb.PriceBreak(
+                    product_id=b.product_id, min_quantity=b.min_quantity, unit_price=b.unit_price
+                )
+                for b in body.breaks
+            ],
+        )
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.price_list.id}"
+    return PriceList.model_validate(reply.price_list)
+
+
+@price_lists.get("", response_model=PriceListPage, dependencies=[PRICE_READERS])
+async def list_price_lists(
+    request: Request,
+    customer_group: Annotated[str, Query(max_length=100)] = "",
+    currency: Annotated[str, Query(max_length=3)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> PriceListPage:
+    """Price lists by name, each without its breaks (`break_count` says how many), a page at a
+    time."""
+    reply = await request.app.state.clients.catalog.ListPriceLists(
+        pb.ListPriceListsRequest(
+            customer_group=customer_group,
+            currency=currency,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return PriceListPage(
+        items=[PriceList.model_validate(p) for p in reply.price_lists],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@price_lists.get("/{price_list_id}", response_model=PriceList, dependencies=[PRICE_READERS])
+async def get_price_list(price_list_id: PriceListId, request: Request) -> PriceList:
+    reply = await request.app.state.clients.catalog.GetPriceList(
+        pb.GetPriceListRequest(price_list_id=price_list_id)
+    )
+    return PriceList.model_validate(reply.price_list)

@@ -6,17 +6,20 @@ from fastapi import APIRouter, Query, Request, Response
 
 from gateway.auth import require
 from gateway.customer_schemas import Customer, CustomerIn, CustomerPage, CustomerUpdateIn
+from gateway.schemas import IdPath, PageSize, PageToken
 from oms.orders.v1 import customers_pb2 as pb
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
-WRITERS = require("sales", "order-desk", "finance")
-READERS = require("sales", "order-desk", "finance", "warehouse")
+WRITERS = require("sales", "sales-manager", "order-desk", "finance")
+READERS = require("sales", "sales-manager", "order-desk", "finance", "warehouse")
+CustomerId = IdPath
 
 
 @router.post("", status_code=201, response_model=Customer, dependencies=[WRITERS])
 async def create_customer(body: CustomerIn, request: Request, response: Response) -> Customer:
-    """Opens an account (published as CustomerRegistered)."""
+    """Opens an account (published as CustomerRegistered); with a credit limit, finance only.
+    A sales channel registers a one-off buyer as kind `guest` before placing its order."""
     reply = await request.app.state.clients.customers.CreateCustomer(
         pb.CreateCustomerRequest(customer=body.to_proto())
     )
@@ -30,8 +33,8 @@ async def list_customers(
     name_prefix: Annotated[str, Query(max_length=200, description="ignoring case")] = "",
     name_contains: Annotated[str, Query(max_length=200, description="ignoring case")] = "",
     customer_group: Annotated[str, Query(max_length=100)] = "",
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
-    page_token: Annotated[str, Query(max_length=1000)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
 ) -> CustomerPage:
     """Customers by name; `next_page_token` fetches the next page."""
     reply = await request.app.state.clients.customers.ListCustomers(
@@ -50,7 +53,7 @@ async def list_customers(
 
 
 @router.get("/{customer_id}", response_model=Customer, dependencies=[READERS])
-async def get_customer(customer_id: str, request: Request) -> Customer:
+async def get_customer(customer_id: CustomerId, request: Request) -> Customer:
     reply = await request.app.state.clients.customers.GetCustomer(
         pb.GetCustomerRequest(customer_id=customer_id)
     )
@@ -58,12 +61,11 @@ async def get_customer(customer_id: str, request: Request) -> Customer:
 
 
 @router.put("/{customer_id}", response_model=Customer, dependencies=[WRITERS])
-async def update_customer(customer_id: str, body: CustomerUpdateIn, request: Request) -> Customer:
-    """Replaces every editable field (published as CustomerChanged); with `version`, 409 when the
-    account changed since it was read."""
-    reply = await request.app.state.clients.customers.UpdateCustomer(
-        pb.UpdateCustomerRequest(
-            customer_id=customer_id, customer=body.to_proto(), version=body.version
-        )
-    )
+async def update_customer(
+    customer_id: CustomerId, body: CustomerUpdateIn, request: Request
+) -> Customer:
+    """Changes the fields the body gives and keeps the others (published as CustomerChanged);
+    null clears the credit limit or an address. The credit limit and payment terms are
+    finance's (403 otherwise); with `version`, 409 when the account changed since it was read."""
+    reply = await request.app.state.clients.customers.UpdateCustomer(body.to_proto(customer_id))
     return Customer.model_validate(reply.customer)

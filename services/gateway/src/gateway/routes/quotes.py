@@ -3,7 +3,7 @@
 from typing import Annotated
 from urllib.parse import quote as percent_encoded
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from gateway.auth import require
 from gateway.quote_schemas import (
@@ -15,16 +15,20 @@ from gateway.quote_schemas import (
     RejectIn,
     Template,
     TemplateIn,
-    TemplateList,
+    TemplatePage,
 )
+from gateway.schemas import IdQuery, PageSize, PageToken
 from oms.quoting.v1 import quoting_pb2 as pb
+from servicekit.bounds import MAX_ID_LENGTH
 
 router = APIRouter(prefix="/quotes", tags=["quoting"])
 templates = APIRouter(prefix="/quote-templates", tags=["quoting"])
 
-WRITERS = require("sales")
-READERS = require("sales", "order-desk", "finance")
+# A first line of checks; quoting decides, and a salesperson works only their own quotes.
+WRITERS = require("sales", "sales-manager")
+READERS = require("sales", "sales-manager", "order-desk", "finance")
 
+QuoteId = Annotated[str, Path(max_length=MAX_ID_LENGTH)]
 Version = Annotated[
     int, Query(ge=0, le=2_147_483_647, description="an earlier version; 0 or absent: the latest")
 ]
@@ -32,7 +36,8 @@ Version = Annotated[
 
 @router.post("", status_code=201, response_model=Quote, dependencies=[WRITERS])
 async def create_quote(body: QuoteCreateIn, request: Request, response: Response) -> Quote:
-    """Drafts a quote, pricing its catalog lines from the customer group's price list now.
+    """Drafts a quote, pricing its catalog lines from the customer group's price list now. You
+    are its salesperson unless you are a sales manager naming another.
 
     The first version's flat body (`customer_id`, `salesperson`, `currency` and free-text
     `lines`) is still accepted."""
@@ -45,12 +50,13 @@ async def create_quote(body: QuoteCreateIn, request: Request, response: Response
 async def list_quotes(
     request: Request,
     status: Annotated[str, Query(max_length=16, description="draft, sent, accepted...")] = "",
-    customer_id: Annotated[str, Query(max_length=100)] = "",
+    customer_id: IdQuery = "",
     salesperson: Annotated[str, Query(max_length=200)] = "",
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
-    page_token: Annotated[str, Query(max_length=500)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
 ) -> QuotePage:
-    """Quotes, newest first."""
+    """The quotes you may see (a salesperson: their own; a sales manager: the team's), newest
+    first."""
     reply = await request.app.state.clients.quoting.ListQuotes(
         pb.ListQuotesRequest(
             status=status,
@@ -67,7 +73,7 @@ async def list_quotes(
 
 
 @router.get("/{quote_id}", response_model=Quote, dependencies=[READERS])
-async def get_quote(quote_id: str, request: Request, version: Version = 0) -> Quote:
+async def get_quote(quote_id: QuoteId, request: Request, version: Version = 0) -> Quote:
     reply = await request.app.state.clients.quoting.GetQuote(
         pb.GetQuoteRequest(quote_id=quote_id, version=version)
     )
@@ -75,7 +81,7 @@ async def get_quote(quote_id: str, request: Request, version: Version = 0) -> Qu
 
 
 @router.put("/{quote_id}", response_model=Quote, dependencies=[WRITERS])
-async def update_quote(quote_id: str, body: QuoteIn, request: Request) -> Quote:
+async def update_quote(quote_id: QuoteId, body: QuoteIn, request: Request) -> Quote:
     """Replaces a draft's content (409 unless it is a draft)."""
     reply = await request.app.state.clients.quoting.UpdateQuote(
         pb.UpdateQuoteRequest(quote_id=quote_id, content=body.to_proto())
@@ -84,7 +90,7 @@ async def update_quote(quote_id: str, body: QuoteIn, request: Request) -> Quote:
 
 
 @router.post("/{quote_id}/send", response_model=Quote, dependencies=[WRITERS])
-async def send_quote(quote_id: str, request: Request) -> Quote:
+async def send_quote(quote_id: QuoteId, request: Request) -> Quote:
     """draft -> sent (409 from any other status, or past its validity date)."""
     reply = await request.app.state.clients.quoting.SendQuote(
         pb.SendQuoteRequest(quote_id=quote_id)
@@ -93,7 +99,7 @@ async def send_quote(quote_id: str, request: Request) -> Quote:
 
 
 @router.post("/{quote_id}/revise", response_model=Quote, dependencies=[WRITERS])
-async def revise_quote(quote_id: str, request: Request, body: QuoteIn | None = None) -> Quote:
+async def revise_quote(quote_id: QuoteId, request: Request, body: QuoteIn | None = None) -> Quote:
     """A new draft version of a sent, rejected or expired quote; without a body, a copy of the
     latest version, repriced. Earlier versions stay readable with `?version=`."""
     message = pb.ReviseQuoteRequest(quote_id=quote_id)
@@ -105,7 +111,7 @@ async def revise_quote(quote_id: str, request: Request, body: QuoteIn | None = N
 
 @router.post("/{quote_id}/accept", response_model=Quote, dependencies=[WRITERS])
 @router.post("/{quote_id}/convert", response_model=Quote, dependencies=[WRITERS])
-async def accept_quote(quote_id: str, request: Request, body: AcceptIn | None = None) -> Quote:
+async def accept_quote(quote_id: QuoteId, request: Request, body: AcceptIn | None = None) -> Quote:
     """sent -> accepted; the quote becomes a sales order (the default) or an invoice. `convert`
     is the same action, named for what it does to the quote."""
     convert_to = (body or AcceptIn()).convert_to
@@ -116,7 +122,7 @@ async def accept_quote(quote_id: str, request: Request, body: AcceptIn | None = 
 
 
 @router.post("/{quote_id}/reject", response_model=Quote, dependencies=[WRITERS])
-async def reject_quote(quote_id: str, request: Request, body: RejectIn | None = None) -> Quote:
+async def reject_quote(quote_id: QuoteId, request: Request, body: RejectIn | None = None) -> Quote:
     """sent -> rejected, with the customer's reason."""
     reason = (body or RejectIn()).reason
     reply = await request.app.state.clients.quoting.RejectQuote(
@@ -131,7 +137,7 @@ async def reject_quote(quote_id: str, request: Request, body: RejectIn | None = 
     dependencies=[READERS],
     responses={200: {"content": {"application/pdf": {}}, "description": "the quote as a PDF"}},
 )
-async def quote_pdf(quote_id: str, request: Request, version: Version = 0) -> Response:
+async def quote_pdf(quote_id: QuoteId, request: Request, version: Version = 0) -> Response:
     """The quote as a printable PDF, every total as the engine computed it."""
     reply = await request.app.state.clients.quoting.RenderQuote(
         pb.RenderQuoteRequest(quote_id=quote_id, version=version)
@@ -155,7 +161,7 @@ def attachment(filename: str) -> str:
 @router.post(
     "/{quote_id}/template", status_code=201, response_model=Template, dependencies=[WRITERS]
 )
-async def save_template(quote_id: str, body: TemplateIn, request: Request) -> Template:
+async def save_template(quote_id: QuoteId, body: TemplateIn, request: Request) -> Template:
     """Saves the quote's groups as a template to start new quotes from (`template_id`)."""
     reply = await request.app.state.clients.quoting.SaveTemplate(
         pb.SaveTemplateRequest(quote_id=quote_id, name=body.name)
@@ -163,7 +169,15 @@ async def save_template(quote_id: str, body: TemplateIn, request: Request) -> Te
     return Template.model_validate(reply.template)
 
 
-@templates.get("", response_model=TemplateList, dependencies=[READERS])
-async def list_templates(request: Request) -> TemplateList:
-    reply = await request.app.state.clients.quoting.ListTemplates(pb.ListTemplatesRequest())
-    return TemplateList(items=[Template.model_validate(t) for t in reply.templates])
+@templates.get("", response_model=TemplatePage, dependencies=[READERS])
+async def list_templates(
+    request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> TemplatePage:
+    """Templates by name."""
+    reply = await request.app.state.clients.quoting.ListTemplates(
+        pb.ListTemplatesRequest(page_size=page_size, page_token=page_token)
+    )
+    return TemplatePage(
+        items=[Template.model_validate(t) for t in reply.templates],
+        next_page_token=reply.next_page_token,
+    )
