@@ -199,6 +199,15 @@ async def measure(
             "reason": "bench",
         },
     )
+    customers = [
+        (
+            await api.post(
+                "/customers",
+                json={"name": f"Bench buyer {n}", "kind": "company", "currency": "EUR"},
+            )
+        ).json()["id"]
+        for n in range(50)
+    ]
     ids: list[str] = []
 
     async def place(i: int) -> float:
@@ -206,7 +215,7 @@ async def measure(
         reply = await api.post(
             "/sales-orders",
             json={
-                "customer_id": f"C-{i % 50}",
+                "customer_id": customers[i % 50],
                 "currency": "EUR",
                 "lines": [{"product_id": product, "quantity": 1}],
             },

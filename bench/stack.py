@@ -15,10 +15,12 @@ from pathlib import Path
 import httpx
 
 from devstack.kafka import KafkaBroker
+from devstack.kafka_acls import provision
+from devstack.pki import Pki
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
-from devstack.topology import DEV_JWT_SECRET, Ports
-from servicekit.auth import issue_token
+from devstack.topology import Ports, Secrets
+from servicekit.auth import API_AUDIENCE, DEVELOPMENT_ISSUER, development_key, issue_token
 
 
 @dataclass
@@ -29,7 +31,14 @@ class PrivateStack:
 
     def api(self, connections: int = 100) -> httpx.AsyncClient:
         """The gateway's /api/v1 as an admin."""
-        token = issue_token(DEV_JWT_SECRET, "bench", ("admin",))
+        token = issue_token(
+            development_key("identity-provider"),
+            issuer=DEVELOPMENT_ISSUER,
+            audience=API_AUDIENCE,
+            subject="bench",
+            roles=("admin",),
+            ttl_seconds=3600,
+        )
         return httpx.AsyncClient(
             base_url=f"{self.stack.gateway_url}/api/v1",
             headers={"Authorization": f"Bearer {token}"},
@@ -43,9 +52,16 @@ async def private_stack() -> AsyncIterator[PrivateStack]:
     folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
     ports = Ports(int(os.environ.get("OMS_BENCH_PORT_OFFSET", "2000")))
     postgres = await asyncio.to_thread(PostgresCluster.private, folder / "pgdata", ports.postgres)
-    kafka = KafkaBroker(folder / "kafka", ports.kafka, ports.kafka_controller)
+    # mutual TLS and ACLs as in any run; the development token keys, as `make run` uses
+    pki = Pki(folder / "pki").ensure()
+    kafka = KafkaBroker(folder / "kafka", ports.kafka, ports.kafka_controller, pki)
     await asyncio.to_thread(kafka.start)
-    stack = Stack(postgres, kafka.bootstrap, ports, folder / "logs")
+    await provision(kafka.operator())
+    secrets = Secrets(pki.folder, development_mode=True)
+    # the load comes from one admin: its rate limit must not be what is measured
+    os.environ.setdefault("GATEWAY_RATE_LIMIT_PER_SECOND", "1000000")
+    os.environ.setdefault("GATEWAY_RATE_LIMIT_BURST", "1000000")
+    stack = Stack(postgres, kafka.bootstrap, ports, folder / "logs", secrets)
     try:
         print("starting the stack...", flush=True)
         await stack.start_all(progress=True)

@@ -7,11 +7,20 @@ from typing import Any
 import pytest
 import yaml
 
-from devstack.topology import BUSINESS_SERVICES, Ports, gateway_env, service_env
+from devstack.topology import BUSINESS_SERVICES, Ports, Secrets, gateway_env, service_env
 
 COMPOSE = yaml.safe_load((Path(__file__).parents[2] / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 PORTS = Ports()
+# every optional key set, so every variable the runner can pass is compared
+SECRETS = Secrets(
+    Path("/trust"),
+    development_mode=False,
+    gateway_signing_key=Path("/trust/gateway-signing.pem"),
+    gateway_jwks=Path("/trust/gateway-signing.jwks.json"),
+    identity_provider_jwks=Path("/trust/identity-provider.jwks.json"),
+    identity_provider_issuer="oms-compose-identity-provider",
+)
 
 
 def published(service: str) -> set[int]:
@@ -24,7 +33,9 @@ def settings_fields(service: str) -> set[str]:
 
 
 def test_the_same_processes_run_in_both() -> None:
-    assert set(SERVICES) == {"postgres", "kafka", "gateway", *BUSINESS_SERVICES}
+    assert set(SERVICES) == {
+        "trust", "kafka-acls", "postgres", "kafka", "gateway", *BUSINESS_SERVICES
+    }  # fmt: skip
 
 
 def test_the_same_ports_are_published() -> None:
@@ -37,14 +48,14 @@ def test_the_same_ports_are_published() -> None:
 
 @pytest.mark.parametrize("service", BUSINESS_SERVICES)
 def test_each_service_gets_the_same_settings(service: str) -> None:
-    runner = set(service_env(service, PORTS, "url", "kafka", "/logs"))
+    runner = set(service_env(service, PORTS, "url", "kafka", "/logs", SECRETS))
     compose = set(SERVICES[service]["environment"])
     assert runner <= compose
     assert compose <= settings_fields(service), "every variable is a setting the service reads"
 
 
 def test_the_gateway_gets_the_same_settings() -> None:
-    runner = set(gateway_env(PORTS, "/logs"))
+    runner = set(gateway_env(PORTS, "/logs", "url", SECRETS))
     compose = set(SERVICES["gateway"]["environment"])
     assert runner <= compose
     assert compose <= settings_fields("gateway")

@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 import pytest
 
 from devstack.supervisor import Stack
-from devstack.topology import DEV_JWT_SECRET
 from tests.e2e.helpers import Api
 
 
@@ -16,13 +15,13 @@ def gateway_url(e2e_stack: Stack) -> str:
 
 @pytest.fixture
 async def admin(gateway_url: str) -> AsyncIterator[Api]:
-    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-admin", "admin")
+    api = Api(gateway_url, "e2e-admin", "admin")
     yield api
     await api.aclose()
 
 
 @pytest.fixture
 async def warehouse(gateway_url: str) -> AsyncIterator[Api]:
-    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-warehouse", "warehouse")
+    api = Api(gateway_url, "e2e-warehouse", "warehouse")
     yield api
     await api.aclose()

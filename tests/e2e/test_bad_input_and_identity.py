@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import uuid
 
-from tests.e2e.helpers import Api
+import httpx
+
+from servicekit.auth import API_AUDIENCE, DEVELOPMENT_ISSUER, development_key, issue_token
+from tests.e2e.helpers import Api, new_customer
 
 
 async def test_requests_without_a_valid_token_are_refused(gateway_url: str) -> None:
-    anonymous = Api(gateway_url, "a-secret-that-is-not-the-gateways-own-secret", "mallory", "admin")
-    try:
-        response = await anonymous.get("/sales-orders")
-    finally:
-        await anonymous.aclose()
-    assert response.status_code == 401
-    assert response.headers["content-type"].startswith("application/problem+json")
+    # signed with the published development key: a deployment (this stack is run as one, not in
+    # development mode) must not trust it
+    forged = issue_token(
+        development_key("identity-provider"),
+        issuer=DEVELOPMENT_ISSUER,
+        audience=API_AUDIENCE,
+        subject="mallory",
+        roles=("admin",),
+        ttl_seconds=600,
+    )
+    async with httpx.AsyncClient(base_url=f"{gateway_url}/api/v1") as client:
+        for headers in ({}, {"Authorization": f"Bearer {forged}"}):
+            response = await client.get("/sales-orders", headers=headers)
+            assert response.status_code == 401
+            assert response.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_a_role_without_the_right_is_refused(warehouse: Api) -> None:
@@ -27,7 +38,7 @@ async def test_a_role_without_the_right_is_refused(warehouse: Api) -> None:
 
 
 async def test_an_unknown_product_is_a_field_error_and_no_order_is_written(admin: Api) -> None:
-    customer = f"C-{uuid.uuid4().hex[:8]}"
+    customer = await new_customer(admin)
     response = await admin.post(
         "/sales-orders",
         {

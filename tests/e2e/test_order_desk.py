@@ -13,15 +13,14 @@ from typing import Any
 import pytest
 
 from devstack.supervisor import Stack
-from devstack.topology import DEV_JWT_SECRET
 from testkit.services import free_port
-from tests.e2e.helpers import Api, eventually
+from tests.e2e.helpers import Api, eventually, new_customer
 
 
 @pytest.fixture
 async def desk(gateway_url: str) -> AsyncIterator[Api]:
     roles = ("order-desk", "sales", "finance", "warehouse", "purchasing")
-    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-desk", *roles)
+    api = Api(gateway_url, "e2e-desk", *roles)
     yield api
     await api.aclose()
 
@@ -54,9 +53,9 @@ async def _stock(api: Api, warehouse_id: str, product_id: str, units: int) -> No
     assert response.status_code in (200, 201), response.text
 
 
-async def _order(api: Api, product_id: str, quantity: int, customer: str = "C-DESK") -> Any:
+async def _order(api: Api, product_id: str, quantity: int, customer: str = "") -> Any:
     body = {
-        "customer_id": customer,
+        "customer_id": customer or await new_customer(api, "Desk buyer"),
         "currency": "EUR",
         "lines": [{"product_id": product_id, "quantity": quantity}],
     }
@@ -216,7 +215,7 @@ async def test_a_forbidden_move_or_a_role_without_the_right_is_refused_and_chang
 ) -> None:
     product = await _product(desk)
     body = {
-        "customer_id": "C-DESK",
+        "customer_id": await new_customer(desk, "Contract buyer"),
         "currency": "EUR",
         "order_type": "contract",
         "lines": [{"product_id": product["id"], "quantity": 1}],

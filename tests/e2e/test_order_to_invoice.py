@@ -10,7 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from tests.e2e.helpers import Api, eventually
+from tests.e2e.helpers import Api, eventually, new_customer
 
 TRACE_ID = uuid.uuid4().hex
 TRACEPARENT = f"00-{TRACE_ID}-{uuid.uuid4().hex[:16]}-01"
@@ -42,7 +42,7 @@ async def _order(api: Api, product_id: str, quantity: int, **headers: str) -> An
     response = await api.post(
         "/sales-orders",
         {
-            "customer_id": "C-1",
+            "customer_id": await new_customer(api),
             "currency": "EUR",
             "lines": [{"product_id": product_id, "quantity": quantity}],
         },
@@ -139,7 +139,7 @@ async def test_quoting_and_procurement_answer_through_the_gateway(admin: Api) ->
     quote = await admin.created(
         "/quotes",
         {
-            "customer_id": "C-1",
+            "customer_id": await new_customer(admin),
             "salesperson": "sam",
             "currency": "EUR",
             "lines": [
@@ -262,7 +262,7 @@ async def test_a_discontinued_product_can_no_longer_be_ordered(admin: Api) -> No
     refused = await admin.post(
         "/sales-orders",
         {
-            "customer_id": "C-1",
+            "customer_id": await new_customer(admin),
             "currency": "EUR",
             "lines": [{"product_id": product_id, "quantity": 1}],
         },

@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 
-from devstack.topology import DEV_JWT_SECRET
 from tests.e2e.helpers import Api, eventually
 
 
 @pytest.fixture
 async def buyer(gateway_url: str) -> AsyncIterator[Api]:
     roles = ("purchasing", "warehouse", "finance", "order-desk", "sales")
-    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-buyer", *roles)
+    api = Api(gateway_url, "e2e-buyer", *roles)
     yield api
     await api.aclose()
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from devstack.supervisor import Stack
 from devstack.topology import database_name
-from tests.e2e.helpers import Api, eventually
+from tests.e2e.helpers import Api, eventually, new_customer
 
 VAT19 = {"code": "VAT19", "rate": "0.19"}
 VAT7 = {"code": "VAT7", "rate": "0.07"}
@@ -86,7 +86,7 @@ async def test_an_accepted_quote_becomes_an_order_and_an_invoice_with_the_same_f
     quote = await admin.created(
         "/quotes",
         {
-            "customer_id": "C-QUOTE",
+            "customer_id": await new_customer(admin, "Quote buyer"),
             "customer_group": "wholesale",
             "salesperson": "sam",
             "currency": "EUR",
@@ -179,7 +179,7 @@ async def test_a_quote_accepted_for_invoicing_is_invoiced_with_its_figures(admin
     quote = await admin.created(
         "/quotes",
         {
-            "customer_id": "C-DIRECT",
+            "customer_id": await new_customer(admin, "Direct buyer"),
             "salesperson": "sam",
             "currency": "EUR",
             "policy": {"prices_include_tax": True},

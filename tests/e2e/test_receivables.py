@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from devstack.topology import DEV_JWT_SECRET
-from tests.e2e.helpers import Api, eventually
+from tests.e2e.helpers import Api, eventually, new_customer
 
 TODAY = datetime.now(UTC).date().isoformat()
 
@@ -23,7 +22,7 @@ TODAY = datetime.now(UTC).date().isoformat()
 @pytest.fixture
 async def clerk(gateway_url: str) -> AsyncIterator[Api]:
     roles = ("finance", "order-desk", "sales", "warehouse", "purchasing")
-    api = Api(gateway_url, DEV_JWT_SECRET, "e2e-clerk", *roles)
+    api = Api(gateway_url, "e2e-clerk", *roles)
     yield api
     await api.aclose()
 
@@ -49,14 +48,6 @@ async def _stocked(api: Api, units: int, price: str = "10.00") -> tuple[str, str
     )
     assert adjusted.status_code in (200, 201), adjusted.text
     return product["id"], warehouse["id"]
-
-
-async def _customer(api: Api) -> str:
-    created = await api.created(
-        "/customers",
-        {"name": f"Rope buyer {uuid.uuid4().hex[:4]}", "kind": "company", "currency": "EUR"},
-    )
-    return str(created["id"])
 
 
 async def _invoiced_order(api: Api, customer: str, product: str, warehouse: str, units: int) -> Any:
@@ -90,7 +81,7 @@ def _money(amount: str) -> dict[str, str]:
 async def test_one_payment_pays_three_invoices_and_its_overpayment_pays_a_later_one(
     clerk: Api,
 ) -> None:
-    customer = await _customer(clerk)
+    customer = await new_customer(clerk, "Rope buyer")
     product, warehouse = await _stocked(clerk, 20)
     invoices = [
         await _invoiced_order(clerk, customer, product, warehouse, units) for units in (1, 2, 3)
@@ -139,7 +130,7 @@ async def test_one_payment_pays_three_invoices_and_its_overpayment_pays_a_later_
 
 
 async def test_aging_totals_equal_the_sum_of_open_documents(clerk: Api) -> None:
-    customer = await _customer(clerk)
+    customer = await new_customer(clerk, "Rope buyer")
     product, warehouse = await _stocked(clerk, 10)
     for units in (1, 4):
         await _invoiced_order(clerk, customer, product, warehouse, units)
@@ -160,7 +151,7 @@ async def test_invoice_numbers_have_no_gaps_when_shipments_are_invoiced_at_once(
     clerk: Api,
 ) -> None:
     product, warehouse = await _stocked(clerk, 30)
-    customer = await _customer(clerk)
+    customer = await new_customer(clerk, "Rope buyer")
     orders = []
     for _ in range(12):
         orders.append(
