@@ -116,7 +116,8 @@ async def test_a_backordered_order_ships_in_two_parts_is_invoiced_paid_and_close
             {
                 "invoice_id": invoice["id"],
                 "amount": invoice["total"],
-                "reference": "bank",
+                # one transfer per invoice: a reference names one payment of the customer's
+                "reference": f"bank {invoice['number']}",
                 "received_on": datetime.now(UTC).date().isoformat(),
             },
         )

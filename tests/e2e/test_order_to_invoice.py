@@ -10,6 +10,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
+from testkit.security import session_security
+from testkit.services import operator
 from tests.e2e.helpers import Api, eventually, new_customer
 
 TRACE_ID = uuid.uuid4().hex
@@ -93,7 +95,7 @@ async def test_an_order_is_reserved_shipped_invoiced_and_summarised(
     # the placed event is on the broker with CloudEvents headers, the actor and the caller's trace
     consumer = AIOKafkaConsumer(
         "oms.orders.sales-order.v1",
-        bootstrap_servers=kafka_bootstrap,
+        **operator(kafka_bootstrap).client_args(),  # the broker takes certified callers only
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
@@ -172,6 +174,8 @@ async def test_events_can_be_read_with_kafkas_own_console_consumer(
         "console-consumer",
         "--bootstrap-server",
         kafka_bootstrap,
+        "--pki",
+        str(session_security().pki.folder),
         "--topic",
         "oms.orders.sales-order.v1",
         "--from-beginning",

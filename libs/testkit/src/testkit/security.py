@@ -28,7 +28,6 @@ from servicekit.auth import (
     API_AUDIENCE,
     INTERNAL_AUDIENCE,
     INTERNAL_ISSUER,
-    INTERNAL_TOKEN_SECONDS,
     SigningKey,
     TokenVerifier,
     issue_token,
@@ -36,6 +35,7 @@ from servicekit.auth import (
 from servicekit.grpc import MESSAGE_LIMITS
 
 IDENTITY_PROVIDER = "oms-test-identity-provider"
+SESSION_SECONDS = 6 * 3600
 
 
 def _key_pair(folder: Path, name: str) -> SigningKey:
@@ -61,14 +61,15 @@ class TestSecurity:
         return KafkaAccess.of(bootstrap, self.pki.files(OPERATOR))
 
     def token(self, subject: str, *roles: str, team: str = "") -> str:
-        """The token the gateway passes to services for a person."""
+        """The token the gateway passes to services for a person; valid for the whole test
+        session (tests keep them in module constants), where the gateway's last minutes."""
         return issue_token(
             self.gateway_key,
             issuer=INTERNAL_ISSUER,
             audience=INTERNAL_AUDIENCE,
             subject=subject,
             roles=roles,
-            ttl_seconds=INTERNAL_TOKEN_SECONDS,
+            ttl_seconds=SESSION_SECONDS,
             team=team,
         )
 
@@ -80,7 +81,7 @@ class TestSecurity:
             audience=API_AUDIENCE,
             subject=subject,
             roles=roles,
-            ttl_seconds=3600,
+            ttl_seconds=SESSION_SECONDS,
             team=team,
         )
 
