@@ -164,6 +164,8 @@ async def start_server(
     if health_port:
         probes = grpc.aio.server()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, probes)
+        # so `grpcurl -plaintext <host>:<health port> grpc.health.v1.Health/Check` works too
+        reflection.enable_server_reflection([health.SERVICE_NAME, reflection.SERVICE_NAME], probes)
         probes.add_insecure_port(f"{host}:{health_port}")
         await probes.start()
     await server.start()
