@@ -7,7 +7,7 @@ A use case records a change in the transaction that makes it:
 
 The actor is the current principal (a person through the gateway, a service, or the actor an
 event names), the time is now and the correlation id is the business request's. Every service
-serves the same `oms.audit.v1.AuditService` for its entities (messaging.host registers it), open
+serves the same `oms.audit.v1.AuditService` for its entities (servicehost.host registers it), open
 to admin and finance people and to internal clients holding `audit:read`.
 """
 

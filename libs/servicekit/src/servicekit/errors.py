@@ -1,14 +1,27 @@
-"""Errors a use case raises on purpose, and how they travel as gRPC status codes.
+"""Errors a domain or use case raises on purpose. Plain Python: no transport in sight.
 
-Domain code raises these; the gRPC interceptor turns them into status codes with
-google.rpc.BadRequest field details; the gateway turns those into problem+json.
+Each names the standard status it travels as (`Code`, gRPC's names); the gRPC server adapter
+(servicekit.grpc) turns them into status codes with google.rpc.BadRequest field details, and the
+gateway turns those into problem+json.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-import grpc
+
+class Code(StrEnum):
+    """The status an error travels as, named as gRPC names it."""
+
+    INVALID_ARGUMENT = "INVALID_ARGUMENT"
+    NOT_FOUND = "NOT_FOUND"
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+    FAILED_PRECONDITION = "FAILED_PRECONDITION"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    UNAVAILABLE = "UNAVAILABLE"
+    INTERNAL = "INTERNAL"
 
 
 @dataclass(frozen=True)
@@ -22,7 +35,7 @@ class FieldViolation:
 class ServiceError(Exception):
     """Base of the errors that reach a caller as a status code rather than INTERNAL."""
 
-    code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+    code: Code = Code.INTERNAL
 
     def __init__(self, message: str, violations: tuple[FieldViolation, ...] = ()) -> None:
         super().__init__(message)
@@ -31,7 +44,7 @@ class ServiceError(Exception):
 
 
 class InvalidArgument(ServiceError):
-    code = grpc.StatusCode.INVALID_ARGUMENT
+    code = Code.INVALID_ARGUMENT
 
     @classmethod
     def of(cls, field: str, description: str) -> InvalidArgument:
@@ -39,31 +52,31 @@ class InvalidArgument(ServiceError):
 
 
 class NotFound(ServiceError):
-    code = grpc.StatusCode.NOT_FOUND
+    code = Code.NOT_FOUND
 
 
 class AlreadyExists(ServiceError):
-    code = grpc.StatusCode.ALREADY_EXISTS
+    code = Code.ALREADY_EXISTS
 
 
 class FailedPrecondition(ServiceError):
-    code = grpc.StatusCode.FAILED_PRECONDITION
+    code = Code.FAILED_PRECONDITION
 
 
 class PermissionDenied(ServiceError):
-    code = grpc.StatusCode.PERMISSION_DENIED
+    code = Code.PERMISSION_DENIED
 
 
 class Unauthenticated(ServiceError):
     """The caller did not prove who it is (or on whose behalf it calls)."""
 
-    code = grpc.StatusCode.UNAUTHENTICATED
+    code = Code.UNAUTHENTICATED
 
 
 class Unavailable(ServiceError):
     """A service this one depends on cannot answer now; the caller may retry."""
 
-    code = grpc.StatusCode.UNAVAILABLE
+    code = Code.UNAVAILABLE
 
 
 class Violations:

@@ -64,7 +64,7 @@ def _status_for(error: ServiceError) -> grpc.Status:
         )
     )
     status = status_pb2.Status(
-        code=getattr(code_pb2, error.code.name),
+        code=getattr(code_pb2, error.code.value),
         message=_clip(error.message, _MESSAGE_LIMIT),
         details=[detail],
     )

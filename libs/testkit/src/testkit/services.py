@@ -27,8 +27,8 @@ from devstack.postgres import PostgresCluster
 from messaging.dlq import DeadLetter, read_dead_letters
 from messaging.envelope import Envelope
 from messaging.events import registry, source_of, topic_of, topic_owner
-from messaging.host import ServiceSpec, serve
 from messaging.kafka import KafkaAccess, ensure_topics, make_admin, make_producer
+from servicehost.host import ServiceSpec, serve
 from servicekit.config import ServiceSettings
 from servicekit.context import Principal, acting
 from testkit.security import session_security

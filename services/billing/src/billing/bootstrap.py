@@ -20,12 +20,12 @@ from billing.domain.payables import DualControl, Tolerance
 from billing.entrypoints.access import ACCESS
 from billing.entrypoints.grpc_server import BillingServicer, Receivables
 from messaging.consumer import Subscription
-from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.events.v1 import billing_pb2 as events
 from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2, quoting_pb2
 from pricing.money import Money
+from servicehost.host import ServiceSpec, Wiring
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
 

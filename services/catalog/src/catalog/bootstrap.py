@@ -7,10 +7,10 @@ from catalog.application.pricing import Pricing
 from catalog.application.products import Catalog
 from catalog.entrypoints.access import ACCESS
 from catalog.entrypoints.grpc_server import CatalogServicer
-from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from oms.events.v1 import catalog_pb2 as events
+from servicehost.host import ServiceSpec, Wiring
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database

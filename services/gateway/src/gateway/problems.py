@@ -133,7 +133,8 @@ def install(app: FastAPI) -> None:
     async def from_service_error(request: Request, error: ServiceError) -> JSONResponse:
         """What the gateway's own checks raise (a page token it cannot read)."""
         errors = [{"field": v.field, "detail": v.description} for v in error.violations]
-        return problem(request, _HTTP_STATUS.get(error.code, 500), error.message, errors or None)
+        status = _HTTP_STATUS.get(grpc.StatusCode[error.code.value], 500)
+        return problem(request, status, error.message, errors or None)
 
     @app.exception_handler(RequestValidationError)
     async def from_validation(request: Request, error: RequestValidationError) -> JSONResponse:

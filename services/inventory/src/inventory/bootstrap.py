@@ -17,11 +17,11 @@ from inventory.config import Settings
 from inventory.entrypoints.access import ACCESS
 from inventory.entrypoints.grpc_server import InventoryServicer, UseCases
 from messaging.consumer import Subscription
-from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import inventory_pb2 as events
 from oms.events.v1 import orders_pb2, procurement_pb2
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
+from servicehost.host import ServiceSpec, Wiring
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from messaging.consumer import Subscription
-from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import billing_pb2, inventory_pb2, quoting_pb2
 from oms.events.v1 import orders_pb2 as events
@@ -19,6 +18,7 @@ from orders.config import Settings
 from orders.entrypoints.access import CUSTOMERS_ACCESS, ORDERS_ACCESS
 from orders.entrypoints.customers_grpc import CustomersServicer
 from orders.entrypoints.grpc_server import OrdersServicer
+from servicehost.host import ServiceSpec, Wiring
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from messaging.consumer import Subscription
-from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import billing_pb2, inventory_pb2
 from oms.events.v1 import procurement_pb2 as events
@@ -17,6 +16,7 @@ from procurement.application.rfqs import Rfqs
 from procurement.application.suppliers import Suppliers
 from procurement.entrypoints.access import ACCESS
 from procurement.entrypoints.grpc_server import ProcurementServicer
+from servicehost.host import ServiceSpec, Wiring
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from messaging.consumer import Subscription
-from messaging.host import ServiceSpec, Wiring
 from messaging.outbox import Outbox
 from oms.events.v1 import orders_pb2
 from oms.events.v1 import quoting_pb2 as events
@@ -17,6 +16,7 @@ from quoting.application.templates import Templates
 from quoting.config import Settings
 from quoting.entrypoints.access import ACCESS
 from quoting.entrypoints.grpc_server import QuotingServicer
+from servicehost.host import ServiceSpec, Wiring
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database

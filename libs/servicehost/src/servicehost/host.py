@@ -18,13 +18,13 @@ from messaging.kafka import KafkaAccess
 from messaging.outbox import Outbox
 from messaging.runtime import MessagingTables, start_messaging
 from oms.audit.v1 import audit_pb2_grpc
+from servicehost.runtime import run_until_stopped
 from servicekit.access import AccessTable
 from servicekit.audit import AUDIT_ACCESS, AUDIT_SERVICE_NAME, AuditLog, AuditServicer
 from servicekit.auth import UnsafeKey
 from servicekit.config import ServiceSettings
 from servicekit.db import Database, migrate
 from servicekit.grpc import Registration, start_server
-from servicekit.runtime import run_until_stopped
 from servicekit.telemetry import configure_logging, configure_tracing
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,31 @@
+"""Gap-free document numbers (invoices, credit notes, purchase orders): one counter row per
+series and year, locked by the transaction that takes a number, so a rollback gives it back and
+concurrent documents take turns. Numbers are never skipped, which tax law asks of invoices."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, MetaData, Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def sequence_table(metadata: MetaData, name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("year", Integer, primary_key=True),
+        Column("last_number", Integer, nullable=False),
+    )
+
+
+async def next_number(session: AsyncSession, table: Table, year: int) -> int:
+    """The year's next number in `table`; its row stays locked until the transaction ends."""
+    statement = (
+        insert(table)
+        .values(year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=["year"], set_={"last_number": table.c.last_number + 1}
+        )
+        .returning(table.c.last_number)
+    )
+    return int((await session.execute(statement)).scalar_one())
