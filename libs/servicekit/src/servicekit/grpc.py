@@ -25,9 +25,9 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from servicekit.access import Access, bearer
-from servicekit.bounds import oversized_ids
 from servicekit.context import acting, causation_id, correlation_id, credentials
 from servicekit.errors import FieldViolation, InvalidArgument, ServiceError
+from servicekit.request_checks import oversized_ids
 from servicekit.telemetry import extract_trace_context, inject_trace_context
 from servicekit.tls import TlsFiles, peer_of
 

@@ -1,7 +1,8 @@
 """Oversized ids are refused by field path, at any depth of a request."""
 
 from oms.orders.v1 import orders_pb2 as pb
-from servicekit.bounds import MAX_ID_LENGTH, oversized_ids
+from servicekit.bounds import MAX_ID_LENGTH
+from servicekit.request_checks import oversized_ids
 
 
 def test_ids_longer_than_the_limit_are_named_by_their_path() -> None:

@@ -1,22 +1,28 @@
-"""The one place the quoting service's resources are put together."""
+"""The one place the quoting service is put together: the adapters built on the resources the
+service host made, handed to the use cases through the entrypoints."""
+
+from __future__ import annotations
 
 from pathlib import Path
 
-from messaging.consumer import Subscription
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from messaging.outbox import Outbox
-from oms.events.v1 import orders_pb2
-from oms.events.v1 import quoting_pb2 as events
 from oms.quoting.v1 import quoting_pb2, quoting_pb2_grpc
-from quoting.adapters.catalog_client import CatalogClient
+from quoting.adapters.catalog_client import GrpcCatalog
+from quoting.adapters.clock import SystemClock
+from quoting.adapters.events import PUBLISHED
+from quoting.adapters.pdf import PdfPrinter
 from quoting.adapters.tables import audit_log, messaging_tables, metadata
-from quoting.application.customers import on_customer
-from quoting.application.expiry import Expiry
-from quoting.application.quotes import Quotes
-from quoting.application.templates import Templates
+from quoting.adapters.unit_of_work import SqlUnitOfWork
+from quoting.application.commands.expire_quotes import expire_quotes
+from quoting.application.ports import Ports, UnitOfWork
 from quoting.config import Settings
 from quoting.entrypoints.access import ACCESS
 from quoting.entrypoints.grpc_server import QuotingServicer
+from quoting.entrypoints.subscriptions import subscriptions
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.periodic import every
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -25,22 +31,30 @@ from servicekit.db import Database
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
     assert isinstance(settings, Settings)
     audit = AuditLog(audit_log)
-    catalog = CatalogClient(settings.catalog_target, settings.tls())
-    quotes = Quotes(database, outbox, audit, catalog)
-    servicer = QuotingServicer(quotes, Templates(database, audit, quotes))
-    expiry = Expiry(database, outbox, audit)
 
-    async def expire() -> None:
-        await expiry.expire_forever(settings.expiry_interval_seconds)
+    def unit_of_work() -> UnitOfWork:
+        return SqlUnitOfWork(database, outbox, audit)
+
+    def joined(session: AsyncSession) -> UnitOfWork:
+        return SqlUnitOfWork.joining(session, outbox, audit)
+
+    ports = Ports(
+        uow=unit_of_work,
+        catalog=GrpcCatalog(settings.catalog_target, settings.tls()),
+        printer=PdfPrinter(),
+        clock=SystemClock(),
+    )
+
+    async def expire() -> int:
+        return await expire_quotes(ports)
 
     return Wiring(
-        registrations=[(quoting_pb2_grpc.add_QuotingServiceServicer_to_server, servicer)],
-        access=[ACCESS],
-        subscriptions=[
-            Subscription(orders_pb2.CustomerRegistered, on_customer),
-            Subscription(orders_pb2.CustomerChanged, on_customer),
+        registrations=[
+            (quoting_pb2_grpc.add_QuotingServiceServicer_to_server, QuotingServicer(ports))
         ],
-        loops=[expire],
+        access=[ACCESS],
+        subscriptions=subscriptions(joined),
+        loops=[every(settings.expiry_interval_seconds, expire, "expiry")],
     )
 
 
@@ -50,14 +64,7 @@ SPEC = ServiceSpec(
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,
-    publishes=[
-        events.QuoteCreated,
-        events.QuoteSent,
-        events.QuoteRevised,
-        events.QuoteAccepted,
-        events.QuoteRejected,
-        events.QuoteExpired,
-    ],
+    publishes=PUBLISHED,
     grpc_service_names=[quoting_pb2.DESCRIPTOR.services_by_name["QuotingService"].full_name],
     wire=wire,
 )

@@ -1,7 +1,7 @@
 """A quote's bounds without I/O: oversized amounts, quantities, counts and texts are field errors
 naming the field, and no figure a quote comes to is larger than money is stored as."""
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -9,36 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oms.quoting.v1 import quoting_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
-from oms.types.v1.types_pb2 import Money
 from pricing.money import LARGEST_AMOUNT, storable
-from quoting.domain.content import CatalogItem, KitComponent, ResolvedPrice, build, check
-from quoting.domain.limits import MAX_LINES
-from quoting.domain.model import Quote, Status
+from quoting.domain.build import build
+from quoting.domain.catalog import CatalogItem, KitComponent, ResolvedPrice
+from quoting.domain.content import GroupInput, LineInput, QuoteContent, check
+from quoting.domain.limits import MAX_LINES, MAX_QUANTITY
+from quoting.domain.model import Status
+from quoting.domain.terms import Discount, PricingPolicy, ShippingCharge, TaxRate
+from servicekit import bounds
 from servicekit.errors import InvalidArgument
+from services.quoting.tests.builders import TODAY, a_quote, content, free_text
 
-TODAY = date(2026, 11, 25)
 LINE = "groups[0].lines[0]"
 
 
-def free_text(amount: str = "10", quantity: int = 1, **fields: object) -> pb.LineInput:
-    return pb.LineInput(
-        description="fee",
-        quantity=quantity,
-        unit_price=Money(amount=amount, currency="EUR"),
-        **fields,  # type: ignore[arg-type]
-    )
-
-
-def content(*lines: pb.LineInput, **fields: object) -> pb.QuoteContent:
-    values: dict[str, object] = {"customer_id": "C-1", "salesperson": "sam", "currency": "EUR"}
-    return pb.QuoteContent(
-        groups=[pb.GroupInput(name="Main", lines=lines)],
-        **(values | fields),  # type: ignore[arg-type]
-    )
-
-
-def refused_fields(wanted: pb.QuoteContent) -> list[str]:
+def refused_fields(wanted: QuoteContent) -> list[str]:
     with pytest.raises(InvalidArgument) as refused:
         check(wanted, TODAY)
     return [v.field for v in refused.value.violations]
@@ -68,6 +53,10 @@ def test_the_line_limit_is_the_contracts_one_number() -> None:
     assert refused_fields(content(*[free_text()] * (MAX_LINES + 1))) == ["groups"]
 
 
+def test_the_quantity_limit_is_every_services_one_number() -> None:
+    assert MAX_QUANTITY == bounds.MAX_QUANTITY
+
+
 @pytest.mark.parametrize(
     ("field", "limit"),
     [
@@ -86,14 +75,16 @@ def test_a_text_longer_than_its_limit_is_refused(field: str, limit: int) -> None
 def test_texts_counts_and_amounts_inside_groups_and_shipping_are_named() -> None:
     line = free_text(
         sku="S" * 65,
-        discount=pricing.Discount(amount="1" * 13),
-        taxes=[pricing.TaxRate(code="T" * 33, rate="0.1")],
+        discount=Discount(amount="1" * 13),
+        taxes=(TaxRate("T" * 33, "0.1"),),
     )
-    line.description = "d" * 2001
-    wanted = content(line)
-    wanted.groups[0].name = "g" * 201
-    wanted.groups[0].taxes.extend([pricing.TaxRate(code="VAT", rate="0.1")] * 21)
-    wanted.shipping.append(pricing.ShippingCharge(description="s" * 501, amount="1" * 40))
+    line = replace(line, description="d" * 2001)
+    group = GroupInput("g" * 201, (line,), taxes=(TaxRate("VAT", "0.1"),) * 21)
+    wanted = replace(
+        content(),
+        groups=(group,),
+        shipping=(ShippingCharge("s" * 501, "1" * 40),),
+    )
     assert refused_fields(wanted) == [
         "groups[0].name",
         "groups[0].taxes",
@@ -108,8 +99,11 @@ def test_texts_counts_and_amounts_inside_groups_and_shipping_are_named() -> None
 
 def test_too_many_groups_and_shipping_charges_are_refused() -> None:
     wanted = content(free_text())
-    wanted.groups.extend([pb.GroupInput(name="empty")] * MAX_LINES)
-    wanted.shipping.extend([pricing.ShippingCharge(description="x", amount="1")] * 101)
+    wanted = replace(
+        wanted,
+        groups=(*wanted.groups, *[GroupInput("empty")] * MAX_LINES),
+        shipping=(ShippingCharge("x", "1"),) * 101,
+    )
     assert refused_fields(wanted) == ["groups", "shipping"]
 
 
@@ -127,15 +121,14 @@ def test_a_kit_whose_components_would_exceed_the_quantity_limit_names_the_line()
         "p-k", "K-1", "Pallet", "kit", True, (KitComponent("p-b", "B-1", 1000),), "components"
     )
     prices = {("p-b", 1000): ResolvedPrice(Decimal("0.10"), "list price")}
-    wanted = content(pb.LineInput(sku="K-1", quantity=1_001))
+    wanted = content(LineInput(sku="K-1", quantity=1_001))
     with pytest.raises(InvalidArgument) as refused:
         build(wanted, {"K-1": kit}, prices)
     assert [v.field for v in refused.value.violations] == [f"{LINE}.quantity"]
 
 
 def test_a_rejection_reason_longer_than_kept_is_refused() -> None:
-    now = datetime(2026, 11, 25, tzinfo=UTC)
-    quote = Quote("q", 1, 1, Status.SENT, content(), pricing.PricedDocument(), now, "sam", now)
+    quote = a_quote(Status.SENT)
     with pytest.raises(InvalidArgument) as refused:
         quote.reject("r" * 2001)
     assert [v.field for v in refused.value.violations] == ["reason"]
@@ -162,12 +155,17 @@ def test_a_quote_within_the_bounds_is_priced_to_storable_figures_or_refused_on_g
     per_document: bool,
     inclusive: bool,
 ) -> None:
-    tax = [pricing.TaxRate(code="T", rate=rate)]
+    tax = (TaxRate("T", rate),)
     wanted = content(*[free_text(price, quantity, taxes=tax) for price, quantity in lines])
-    wanted.groups[0].discount.percent = discount
-    wanted.shipping.extend(pricing.ShippingCharge(description="s", amount=a) for a in shipping)
-    wanted.policy.rounding_mode = "per_document" if per_document else "per_line"
-    wanted.policy.prices_include_tax = inclusive
+    wanted = replace(
+        wanted,
+        groups=(replace(wanted.groups[0], discount=Discount(percent=discount)),),
+        shipping=tuple(ShippingCharge("s", a) for a in shipping),
+        policy=PricingPolicy(
+            rounding_mode="per_document" if per_document else "per_line",
+            prices_include_tax=inclusive,
+        ),
+    )
     check(wanted, TODAY)
     try:
         document = build(wanted, {}, {})
@@ -176,5 +174,5 @@ def test_a_quote_within_the_bounds_is_priced_to_storable_figures_or_refused_on_g
     else:
         figures = document.breakdown
         amounts = (figures.subtotal, figures.net, figures.shipping, figures.total)
-        fields = [] if all(storable(Decimal(x)) for x in amounts) else ["unstorable"]
+        fields = [] if all(storable(x) for x in amounts) else ["unstorable"]
     assert fields in ([], ["groups"])

@@ -1,74 +1,32 @@
 """Quotes without I/O: building from catalog answers, and the lifecycle."""
 
 import zlib
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oms.quoting.v1 import quoting_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
-from oms.types.v1.types_pb2 import Money
 from pricing.documents import verify
-from quoting.adapters import pdf
-from quoting.domain.content import (
-    CatalogItem,
-    KitComponent,
-    ResolvedPrice,
-    build,
-    check,
-    price_requests,
-    references,
-    with_defaults,
-)
+from quoting.adapters.pdf import PdfPrinter
+from quoting.adapters.protobuf import document_to_proto, text
+from quoting.domain.build import build, price_requests
+from quoting.domain.content import LineInput, UnitPrice, check, references
+from quoting.domain.events import QuoteAccepted, QuoteExpired, QuoteRevised, QuoteSent
 from quoting.domain.limits import MAX_LINES
 from quoting.domain.model import Quote, Status
 from servicekit.errors import FailedPrecondition, InvalidArgument
-
-TODAY = date(2026, 11, 25)
-VAT19 = pricing.TaxRate(code="VAT19", rate="0.19")
-WIDGET = CatalogItem("p-w", "W-1", "Widget", "stocked", True)
-BOLT = CatalogItem("p-b", "B-1", "Bolt", "stocked", True)
-OLD = CatalogItem("p-o", "O-1", "Old", "stocked", False)
-KIT = CatalogItem(
-    "p-k",
-    "K-1",
-    "Starter kit",
-    "kit",
-    True,
-    (KitComponent("p-w", "W-1", 1), KitComponent("p-b", "B-1", 4)),
-)
-EXPLODING_KIT = CatalogItem("p-e", "K-2", "Loose kit", "kit", True, KIT.components, "components")
-CATALOG = {i.sku: i for i in (WIDGET, BOLT, OLD, KIT, EXPLODING_KIT)} | {
-    i.product_id: i for i in (WIDGET, BOLT, OLD, KIT, EXPLODING_KIT)
-}
-
-
-def content(*lines: pb.LineInput, **fields: str) -> pb.QuoteContent:
-    values = {"customer_id": "C-1", "salesperson": "sam", "currency": "EUR"} | fields
-    return pb.QuoteContent(groups=[pb.GroupInput(name="Main", lines=lines)], **values)
-
-
-def prices(**by_product: str) -> dict[tuple[str, int], ResolvedPrice | None]:
-    found: dict[tuple[str, int], ResolvedPrice | None] = {}
-    for quantity in range(1, 50):
-        for product, price in by_product.items():
-            found[(f"p-{product}", quantity)] = ResolvedPrice(Decimal(price), "list price")
-    return found
+from services.quoting.tests.builders import CATALOG, TODAY, VAT19, a_quote, content, prices
 
 
 def test_catalog_lines_take_the_resolved_price_and_free_text_lines_their_own() -> None:
     wanted = content(
-        pb.LineInput(sku="W-1", quantity=2, taxes=[VAT19]),
-        pb.LineInput(
-            description="Installation", quantity=1, unit_price=Money(amount="80", currency="EUR")
-        ),
+        LineInput(sku="W-1", quantity=2, taxes=(VAT19,)),
+        LineInput(description="Installation", quantity=1, unit_price=UnitPrice("80", "EUR")),
     )
     assert references(wanted) == ({"W-1"}, set())
     assert price_requests(wanted, CATALOG) == {("p-w", 2)}
-    document = build(wanted, CATALOG, prices(w="10.00"))
+    document = document_to_proto(build(wanted, CATALOG, prices(w="10.00")))
     first, second = document.groups[0].lines
     assert (first.sku, first.unit_price, first.description, first.kind) == (
         "W-1",
@@ -83,15 +41,17 @@ def test_catalog_lines_take_the_resolved_price_and_free_text_lines_their_own() -
 
 
 def test_a_kit_is_one_line_with_its_parts_or_a_line_per_component_as_it_says() -> None:
-    one = build(content(pb.LineInput(sku="K-1", quantity=2)), CATALOG, prices(k="25.00"))
+    one = document_to_proto(
+        build(content(LineInput(sku="K-1", quantity=2)), CATALOG, prices(k="25.00"))
+    )
     (line,) = one.groups[0].lines
     assert (line.sku, line.quantity, line.kind) == ("K-1", "2", "kit")
     assert [(p.sku, p.quantity) for p in line.kit_parts] == [("W-1", 1), ("B-1", 4)]
     assert one.breakdown.total == "50.00"
 
-    wanted = content(pb.LineInput(sku="K-2", quantity=2))
+    wanted = content(LineInput(sku="K-2", quantity=2))
     assert price_requests(wanted, CATALOG) == {("p-w", 2), ("p-b", 8)}
-    loose = build(wanted, CATALOG, prices(w="10.00", b="0.25"))
+    loose = document_to_proto(build(wanted, CATALOG, prices(w="10.00", b="0.25")))
     assert [(x.sku, x.quantity, x.unit_price) for x in loose.groups[0].lines] == [
         ("W-1", "2", "10.00"),
         ("B-1", "8", "0.25"),
@@ -101,9 +61,9 @@ def test_a_kit_is_one_line_with_its_parts_or_a_line_per_component_as_it_says() -
 
 def test_unknown_discontinued_and_unpriced_products_are_each_named() -> None:
     wanted = content(
-        pb.LineInput(sku="NOPE", quantity=1),
-        pb.LineInput(sku="O-1", quantity=1),
-        pb.LineInput(sku="B-1", quantity=1),
+        LineInput(sku="NOPE", quantity=1),
+        LineInput(sku="O-1", quantity=1),
+        LineInput(sku="B-1", quantity=1),
     )
     with pytest.raises(InvalidArgument) as refused:
         build(wanted, CATALOG, prices(w="1"))
@@ -116,9 +76,9 @@ def test_unknown_discontinued_and_unpriced_products_are_each_named() -> None:
 
 def test_bad_content_names_every_field_before_the_catalog_is_asked() -> None:
     wanted = content(
-        pb.LineInput(sku="W-1", quantity=-1),
-        pb.LineInput(quantity=1),
-        pb.LineInput(description="fee", quantity=1, unit_price=Money(amount="5", currency="USD")),
+        LineInput(sku="W-1", quantity=-1),
+        LineInput(quantity=1),
+        LineInput(description="fee", quantity=1, unit_price=UnitPrice("5", "USD")),
         customer_id=" ",
         valid_until="2026-11-24",
     )
@@ -135,42 +95,42 @@ def test_bad_content_names_every_field_before_the_catalog_is_asked() -> None:
 
 
 def test_a_quote_of_more_lines_than_allowed_is_refused_whole() -> None:
-    lines = [pb.LineInput(sku="W-1", quantity=1)] * (MAX_LINES * 10)
+    lines = [LineInput(sku="W-1", quantity=1)] * (MAX_LINES * 10)
     with pytest.raises(InvalidArgument) as refused:
         check(content(*lines), TODAY)
     assert [v.field for v in refused.value.violations] == ["groups"]
 
 
-def quote(status: Status = Status.DRAFT, valid_until: str = "2026-12-01") -> Quote:
-    stored = with_defaults(
-        content(pb.LineInput(sku="W-1", quantity=1), valid_until=valid_until), TODAY
-    )
-    document = build(stored, CATALOG, prices(w="10"))
-    now = datetime(2026, 11, 25, tzinfo=UTC)
-    return Quote("q-1", 1, 1, status, stored, document, now, "sam", now)
-
-
 def test_the_lifecycle_draft_sent_accepted() -> None:
-    q = quote()
-    q.send(TODAY)
-    target = q.accept("", TODAY)
+    q = a_quote()
+    (sent,) = q.send(TODAY)
+    (accepted,) = q.accept("", TODAY)
+    assert isinstance(accepted, QuoteAccepted)
+    target = accepted.target_id
     assert (q.status, q.converted_to, q.converted_id) == (Status.ACCEPTED, "sales_order", target)
+    assert sent == QuoteSent("q-1", 1, "C-1", q.total, date(2026, 12, 1))
+    assert (accepted.convert_to, accepted.document, accepted.version) == (
+        "sales_order",
+        q.document,
+        1,
+    )
 
 
 def test_an_expired_quote_cannot_be_accepted_and_says_why() -> None:
-    q = quote(valid_until="2026-11-30")
+    q = a_quote(valid_until="2026-11-30")
     q.send(TODAY)
     with pytest.raises(FailedPrecondition) as refused:
         q.accept("invoice", date(2026, 12, 1))
     assert [v.field for v in refused.value.violations] == ["valid_until"]
-    assert q.expire(date(2026, 12, 1))
+    assert q.expire(date(2026, 12, 1)) == [QuoteExpired("q-1", 1, date(2026, 11, 30))]
     assert q.status is Status.EXPIRED
+    assert q.expire(date(2026, 12, 2)) == []  # once
 
 
 def test_revising_makes_a_new_draft_version() -> None:
-    q = quote()
+    q = a_quote()
     q.send(TODAY)
-    q.revise(q.content, q.document)
+    assert q.revise(q.content, q.document) == [QuoteRevised("q-1", 2, 1)]
     assert (q.version, q.latest_version, q.status) == (2, 2, Status.DRAFT)
 
 
@@ -198,7 +158,7 @@ def act(q: Quote, action: str, today: date) -> None:
 def test_no_sequence_of_actions_leaves_an_accepted_quote_or_moves_a_version_backwards(
     actions: list[str], days_later: int
 ) -> None:
-    q = quote()
+    q = a_quote()
     today = date.fromordinal(TODAY.toordinal() + days_later)
     for action in actions:
         before = (q.status, q.version)
@@ -214,8 +174,8 @@ def test_no_sequence_of_actions_leaves_an_accepted_quote_or_moves_a_version_back
 
 
 def test_the_pdf_prints_every_total_as_the_engine_computed_it() -> None:
-    q = quote()
-    rendered = pdf.render(q)
+    q = a_quote()
+    rendered = PdfPrinter().render(q)
     assert rendered.startswith(b"%PDF-")
     pages = b"".join(
         zlib.decompress(chunk.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0])
@@ -223,4 +183,4 @@ def test_the_pdf_prints_every_total_as_the_engine_computed_it() -> None:
         if b"/FlateDecode" in chunk and b"stream\n" in chunk and b"/Length1" not in chunk
     )
     assert b"(Total) Tj" in pages
-    assert f"({q.document.breakdown.total} EUR) Tj".encode() in pages
+    assert f"({text(q.document.breakdown.total)} EUR) Tj".encode() in pages

@@ -1,4 +1,5 @@
-"""The catalog, as quoting needs it: products by SKU or id, and prices from its price lists."""
+"""The catalog over gRPC (quoting.application.ports.Catalog): products by SKU or id, and prices
+from its price lists."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import grpc
 
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from pricing.money import parse_amount
-from quoting.domain.content import CatalogItem, KitComponent, PriceKey, ResolvedPrice
+from quoting.domain.catalog import CatalogItem, KitComponent, PriceKey, ResolvedPrice
 from servicekit.errors import Unavailable
 from servicekit.grpc import open_channel
 from servicekit.tls import TlsFiles
@@ -28,7 +29,7 @@ def _item(product: catalog_pb2.Product) -> CatalogItem:
     )
 
 
-class CatalogClient:
+class GrpcCatalog:
     """Two calls per quote, however many lines: the products, then their prices. Made on
     quoting's own account (its certificate), whoever the quote is for."""
 

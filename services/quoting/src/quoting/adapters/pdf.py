@@ -1,10 +1,12 @@
-"""A quote as a printable PDF (libs/printing). Every figure is printed from the stored
-breakdown, never recomputed here, so the paper says exactly what the engine said."""
+"""A quote as a printable PDF (libs/printing; quoting.application.ports.QuotePrinter). Every
+figure is printed from the stored breakdown, never recomputed here, so the paper says exactly
+what the engine said."""
 
 from __future__ import annotations
 
 from printing.pdf import Column, Document, Group, Section
 from printing.pdf import render as render_document
+from quoting.adapters.protobuf import text
 from quoting.domain.model import Quote
 
 # Column widths in mm on an A4 page with 15 mm margins (180 mm usable).
@@ -17,35 +19,40 @@ COLUMNS = (
 )
 
 
-def document_of(quote: Quote) -> Document:
-    content, document = quote.content, quote.document
-    figures = document.breakdown
-    currency = document.currency
-    figures_by_line = {line.line_id: line for line in figures.lines}
-    groups = [
+def _groups(quote: Quote) -> list[Group]:
+    """Each group's rows, with each line's own figures from the breakdown."""
+    figures = {line.line_id: priced for line, priced in quote.document.figures()}
+    return [
         Group(
             group.name,
             [
                 (
                     f"{line.sku}  {line.description}" if line.sku else line.description,
-                    line.quantity,
-                    line.unit_price,
-                    figures_by_line[line.line_id].discount,
-                    figures_by_line[line.line_id].net,
+                    text(line.quantity),
+                    text(line.unit_price),
+                    text(figures[line.line_id].discount),
+                    text(figures[line.line_id].net),
                 )
                 for line in group.lines
             ],
         )
-        for group in document.groups
+        for group in quote.document.groups
     ]
+
+
+def document_of(quote: Quote) -> Document:
+    content, document = quote.content, quote.document
+    figures = document.breakdown
+    currency = document.currency
     totals = [
         ("Subtotal", figures.subtotal),
         ("Discounts", figures.discounts),
         ("Net", figures.net),
         ("Shipping", figures.shipping),
-        *((f"{t.code} ({t.rate} on {t.base})", t.amount) for t in figures.taxes),
+        *((f"{t.code} ({text(t.rate)} on {text(t.base)})", t.amount) for t in figures.taxes),
     ]
     policy = figures.policy
+    inclusive = "including" if document.policy.prices_include_tax else "excluding"
     return Document(
         title=f"Quote {quote.id[:8]} - version {quote.version}",
         metadata_title=f"Quote {quote.id} v{quote.version}",
@@ -57,13 +64,12 @@ def document_of(quote: Quote) -> Document:
             ("Payment terms", content.payment_terms or "-"),
         ],
         columns=COLUMNS,
-        groups=groups,
-        totals=[(label, f"{amount} {currency}") for label, amount in totals],
-        grand_total=("Total", f"{figures.total} {currency}"),
+        groups=_groups(quote),
+        totals=[(label, f"{text(amount)} {currency}") for label, amount in totals],
+        grand_total=("Total", f"{text(figures.total)} {currency}"),
         footnote=(
-            f"Priced by engine {figures.engine_version}, rounding {policy.rounding_mode} "
-            f"{policy.rounding}, prices {'including' if policy.prices_include_tax else 'excluding'}"
-            " tax."
+            f"Priced by engine {figures.engine_version}, rounding {policy.mode.value} "
+            f"{policy.rounding.name.lower()}, prices {inclusive} tax."
         ),
         sections=[
             Section("Terms and conditions", content.terms_and_conditions),
@@ -72,5 +78,6 @@ def document_of(quote: Quote) -> Document:
     )
 
 
-def render(quote: Quote) -> bytes:
-    return render_document(document_of(quote))
+class PdfPrinter:
+    def render(self, quote: Quote) -> bytes:
+        return render_document(document_of(quote))

@@ -1,70 +1,101 @@
-"""What a quote says, and how it becomes a priced document. Plain Python.
+"""What a quote says, as a salesperson enters it: groups of catalog or free-text lines, the
+terms they are priced under, and the customer's particulars. Plain Python.
 
-Building happens in two steps so the catalog is asked once: `references` lists the products the
-content names and `price_requests` the prices it needs; `build` then turns content plus the
-catalog's answers into a priced document, or names every field at fault.
+Content is kept as entered; `check` names every field at fault before the catalog is asked,
+and `stored_form` is what is kept once it passes.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
 
-from oms.quoting.v1 import quoting_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
-from pricing.documents import InvalidDocument, priced
 from pricing.money import InvalidMoney, check_currency
-from quoting.domain.limits import MAX_LINES, amount_within, check_sizes, check_totals
-from servicekit.bounds import MAX_QUANTITY
-from servicekit.errors import InvalidArgument, Violations
+from quoting.domain.limits import (
+    CONTENT_TEXTS,
+    GROUP_NAME,
+    LINE_DESCRIPTION,
+    MAX_GROUPS,
+    MAX_LINES,
+    MAX_SHIPPING_CHARGES,
+    MAX_TAXES,
+    SHIPPING_DESCRIPTION,
+    SKU,
+    TAX_CODE,
+    amount_within,
+    quantity_within,
+    text_within,
+)
+from quoting.domain.terms import Discount, PricingPolicy, ShippingCharge, TaxRate
+from servicekit.errors import Violations
 
 DEFAULT_VALIDITY = timedelta(days=30)
 
 
 @dataclass(frozen=True)
-class KitComponent:
-    product_id: str
-    sku: str
-    quantity: int
+class UnitPrice:
+    """A price as entered: a decimal text in a currency."""
+
+    amount: str
+    currency: str
 
 
 @dataclass(frozen=True)
-class CatalogItem:
-    """What the catalog says about a product when the quote is priced."""
+class LineInput:
+    """A catalog product (by SKU or id), or free text with a price."""
 
-    product_id: str
-    sku: str
-    name: str
-    kind: str  # "stocked", "service" or "kit"
-    active: bool
-    components: tuple[KitComponent, ...] = ()
-    kit_pricing: str = "kit"  # "kit": one line; "components": a line per component
+    sku: str = ""
+    product_id: str = ""
+    # Required for free text; for a product, empty means the product's name.
+    description: str = ""
+    quantity: int = 0
+    # Required for free text; for a product it overrides the resolved price.
+    unit_price: UnitPrice | None = None
+    discount: Discount = field(default_factory=Discount)
+    taxes: tuple[TaxRate, ...] = ()
 
     @property
-    def explodes(self) -> bool:
-        return self.kind == "kit" and self.kit_pricing == "components"
+    def is_free_text(self) -> bool:
+        return not (self.sku or self.product_id)
 
 
 @dataclass(frozen=True)
-class ResolvedPrice:
-    unit_price: Decimal
-    rule: str
+class GroupInput:
+    name: str
+    lines: tuple[LineInput, ...] = ()
+    discount: Discount = field(default_factory=Discount)
+    taxes: tuple[TaxRate, ...] = ()
 
 
-# A price is resolved for a product at a quantity (quantity breaks).
-PriceKey = tuple[str, int]
+@dataclass(frozen=True)
+class QuoteContent:
+    customer_id: str = ""
+    customer_group: str = ""  # whose price list prices catalog lines; empty: list prices
+    salesperson: str = ""
+    currency: str = ""
+    valid_until: str = ""  # an ISO date
+    payment_terms: str = ""
+    terms_and_conditions: str = ""
+    notes: str = ""
+    groups: tuple[GroupInput, ...] = ()
+    shipping: tuple[ShippingCharge, ...] = ()
+    policy: PricingPolicy = field(default_factory=PricingPolicy)
+    # Starts from a template's groups (before `groups`).
+    template_id: str = ""
+
+    def lines(self) -> Iterator[tuple[str, LineInput]]:
+        """Every line with its field path."""
+        for g, group in enumerate(self.groups):
+            for i, line in enumerate(group.lines):
+                yield f"groups[{g}].lines[{i}]", line
+
+    def after(self, groups: tuple[GroupInput, ...]) -> QuoteContent:
+        """This content with `groups` (a template's) before its own."""
+        return replace(self, groups=(*groups, *self.groups))
 
 
-def _lines(content: pb.QuoteContent) -> Iterator[tuple[str, pb.LineInput]]:
-    for g, group in enumerate(content.groups):
-        for i, line in enumerate(group.lines):
-            yield f"groups[{g}].lines[{i}]", line
-
-
-def check(content: pb.QuoteContent, today: date) -> None:
+def check(content: QuoteContent, today: date) -> None:
     """Faults visible without the catalog, all at once."""
     problems = Violations()
     for name in ("customer_id", "salesperson"):
@@ -83,204 +114,87 @@ def check(content: pb.QuoteContent, today: date) -> None:
     count = sum(len(group.lines) for group in content.groups)
     if not 1 <= count <= MAX_LINES:
         problems.add("groups", f"between 1 and {MAX_LINES} lines in all, not {count}")
-    check_sizes(content, problems)
+    _check_sizes(content, problems)
     for g, group in enumerate(content.groups):
         if not group.name.strip():
             problems.add(f"groups[{g}].name", "required")
-    for at, line in list(_lines(content))[:MAX_LINES]:
-        if not (line.sku or line.product_id):
+    for at, line in list(content.lines())[:MAX_LINES]:
+        if line.is_free_text:
             if not line.description.strip():
                 problems.add(f"{at}.description", "required for a line without a product")
-            if not line.HasField("unit_price"):
+            if line.unit_price is None:
                 problems.add(f"{at}.unit_price", "required for a line without a product")
-        if line.HasField("unit_price"):
-            _check_price(line.unit_price.amount, line.unit_price.currency, content, at, problems)
+        if line.unit_price is not None:
+            _check_price(line.unit_price, content.currency, at, problems)
     problems.raise_if_any()
 
 
-def _check_price(
-    amount: str, currency: str, content: pb.QuoteContent, at: str, problems: Violations
-) -> None:
-    value = amount_within(problems, f"{at}.unit_price.amount", amount)
+def _check_price(price: UnitPrice, currency: str, at: str, problems: Violations) -> None:
+    value = amount_within(problems, f"{at}.unit_price.amount", price.amount)
     if value is not None and value < 0:
         problems.add(f"{at}.unit_price.amount", "must not be negative")
-    if currency != content.currency:
-        problems.add(
-            f"{at}.unit_price.currency", f"must be the quote's currency, {content.currency}"
-        )
+    if price.currency != currency:
+        problems.add(f"{at}.unit_price.currency", f"must be the quote's currency, {currency}")
 
 
-def references(content: pb.QuoteContent) -> tuple[set[str], set[str]]:
+def _check_sizes(content: QuoteContent, problems: Violations) -> None:
+    """Every text, count and amount of `content` that exceeds its limit, by field."""
+    for name, limit in CONTENT_TEXTS.items():
+        text_within(problems, name, getattr(content, name), limit)
+    if len(content.groups) > MAX_GROUPS:
+        problems.add("groups", f"at most {MAX_GROUPS} groups")
+    for g, group in enumerate(content.groups[:MAX_GROUPS]):
+        at = f"groups[{g}]"
+        text_within(problems, f"{at}.name", group.name, GROUP_NAME)
+        _check_discount(problems, f"{at}.discount", group.discount)
+        _check_taxes(problems, f"{at}.taxes", group.taxes)
+        for i, line in enumerate(group.lines[:MAX_LINES]):
+            _check_line(problems, f"{at}.lines[{i}]", line)
+    if len(content.shipping) > MAX_SHIPPING_CHARGES:
+        problems.add("shipping", f"at most {MAX_SHIPPING_CHARGES} charges")
+    for s, charge in enumerate(content.shipping[:MAX_SHIPPING_CHARGES]):
+        at = f"shipping[{s}]"
+        text_within(problems, f"{at}.description", charge.description, SHIPPING_DESCRIPTION)
+        amount_within(problems, f"{at}.amount", charge.amount)
+        _check_taxes(problems, f"{at}.taxes", charge.taxes)
+
+
+def _check_line(problems: Violations, at: str, line: LineInput) -> None:
+    quantity_within(problems, f"{at}.quantity", line.quantity)
+    text_within(problems, f"{at}.sku", line.sku, SKU)
+    text_within(problems, f"{at}.description", line.description, LINE_DESCRIPTION)
+    _check_discount(problems, f"{at}.discount", line.discount)
+    _check_taxes(problems, f"{at}.taxes", line.taxes)
+
+
+def _check_discount(problems: Violations, at: str, discount: Discount) -> None:
+    if discount.amount:
+        amount_within(problems, f"{at}.amount", discount.amount)
+
+
+def _check_taxes(problems: Violations, at: str, taxes: tuple[TaxRate, ...]) -> None:
+    if len(taxes) > MAX_TAXES:
+        problems.add(at, f"at most {MAX_TAXES} taxes")
+    for i, tax in enumerate(taxes[:MAX_TAXES]):
+        text_within(problems, f"{at}[{i}].code", tax.code, TAX_CODE)
+
+
+def references(content: QuoteContent) -> tuple[set[str], set[str]]:
     """(SKUs, product ids) the content names."""
-    skus = {line.sku for _, line in _lines(content) if line.sku}
-    ids = {line.product_id for _, line in _lines(content) if line.product_id and not line.sku}
+    skus = {line.sku for _, line in content.lines() if line.sku}
+    ids = {line.product_id for _, line in content.lines() if line.product_id and not line.sku}
     return skus, ids
 
 
-def _item(line: pb.LineInput, catalog: Mapping[str, CatalogItem]) -> CatalogItem | None:
-    return catalog.get(line.sku) if line.sku else catalog.get(line.product_id)
-
-
-def price_requests(content: pb.QuoteContent, catalog: Mapping[str, CatalogItem]) -> set[PriceKey]:
-    """The prices `build` needs: each product line's, or each component's of a kit it explodes.
-
-    `catalog` maps SKUs and product ids to items."""
-    wanted: set[PriceKey] = set()
-    for _, line in _lines(content):
-        item = _item(line, catalog)
-        if item is None or line.quantity <= 0:
-            continue
-        if item.explodes:
-            wanted |= {
-                (c.product_id, c.quantity * line.quantity)
-                for c in item.components
-                if c.quantity * line.quantity <= MAX_QUANTITY
-            }
-        elif not line.HasField("unit_price"):
-            wanted.add((item.product_id, line.quantity))
-    return wanted
-
-
-def build(
-    content: pb.QuoteContent,
-    catalog: Mapping[str, CatalogItem],
-    prices: Mapping[PriceKey, ResolvedPrice | None],
-) -> pricing.PricedDocument:
-    """The priced document, or InvalidArgument naming every line the catalog cannot price."""
-    problems = Violations()
-    groups = []
-    for g, group in enumerate(content.groups):
-        lines: list[pricing.DocumentLine] = []
-        for i, line in enumerate(group.lines):
-            at = f"groups[{g}].lines[{i}]"
-            lines += _document_lines(line, at, content.currency, catalog, prices, problems)
-        groups.append(
-            pricing.DocumentGroup(
-                name=group.name.strip(), lines=lines, discount=group.discount, taxes=group.taxes
-            )
-        )
-    problems.raise_if_any()
-    document = pricing.PricedDocument(
-        currency=content.currency, groups=groups, shipping=content.shipping, policy=content.policy
+def stored_form(content: QuoteContent, today: date) -> QuoteContent:
+    """The checked content as kept: trimmed names, a validity date (ISO), no template."""
+    valid_until = (
+        date.fromisoformat(content.valid_until) if content.valid_until else today + DEFAULT_VALIDITY
     )
-    try:
-        result = priced(document)
-    except InvalidDocument as error:
-        raise InvalidArgument.of(error.field, error.message) from error
-    check_totals(result)
-    return result
-
-
-def _document_lines(
-    line: pb.LineInput,
-    at: str,
-    currency: str,
-    catalog: Mapping[str, CatalogItem],
-    prices: Mapping[PriceKey, ResolvedPrice | None],
-    problems: Violations,
-) -> list[pricing.DocumentLine]:
-    if not (line.sku or line.product_id):
-        return [
-            pricing.DocumentLine(
-                line_id=str(uuid.uuid4()),
-                description=line.description.strip(),
-                quantity=str(line.quantity),
-                unit_price=line.unit_price.amount,
-                price_rule="entered",
-                discount=line.discount,
-                taxes=line.taxes,
-            )
-        ]
-    item = _item(line, catalog)
-    ref = "sku" if line.sku else "product_id"
-    if item is None:
-        problems.add(f"{at}.{ref}", f"no product {line.sku or line.product_id} in the catalog")
-        return []
-    if not item.active:
-        problems.add(f"{at}.{ref}", f"{item.sku} is discontinued")
-        return []
-    if item.explodes:
-        parts = []
-        for c in item.components:
-            if c.quantity * line.quantity > MAX_QUANTITY:
-                problems.add(f"{at}.quantity", f"{c.sku} would be over {MAX_QUANTITY:,} units")
-                continue
-            price = prices.get((c.product_id, c.quantity * line.quantity))
-            if price is None:
-                problems.add(f"{at}.{ref}", f"kit component {c.sku} has no price in {currency}")
-                continue
-            parts.append(
-                pricing.DocumentLine(
-                    line_id=str(uuid.uuid4()),
-                    product_id=c.product_id,
-                    sku=c.sku,
-                    description=f"{item.name}: {c.sku}",
-                    quantity=str(c.quantity * line.quantity),
-                    unit_price=str(price.unit_price),
-                    price_rule=price.rule,
-                    kind="stocked",
-                    discount=line.discount,
-                    taxes=line.taxes,
-                )
-            )
-        return parts
-    if line.HasField("unit_price"):
-        unit_price, rule = line.unit_price.amount, "entered"
-    else:
-        resolved = prices.get((item.product_id, line.quantity))
-        if resolved is None:
-            problems.add(f"{at}.{ref}", f"{item.sku} has no price in {currency}")
-            return []
-        unit_price, rule = str(resolved.unit_price), resolved.rule
-    return [
-        pricing.DocumentLine(
-            line_id=str(uuid.uuid4()),
-            product_id=item.product_id,
-            sku=item.sku,
-            description=line.description.strip() or item.name,
-            quantity=str(line.quantity),
-            unit_price=unit_price,
-            price_rule=rule,
-            kind=item.kind,
-            kit_parts=[
-                pricing.KitPart(product_id=c.product_id, sku=c.sku, quantity=c.quantity)
-                for c in item.components
-            ],
-            discount=line.discount,
-            taxes=line.taxes,
-        )
-    ]
-
-
-def with_defaults(content: pb.QuoteContent, today: date) -> pb.QuoteContent:
-    """The content as stored: trimmed names and a validity date."""
-    result = pb.QuoteContent()
-    result.CopyFrom(content)
-    result.customer_id = content.customer_id.strip()
-    result.salesperson = content.salesperson.strip()
-    if not result.valid_until:
-        result.valid_until = (today + DEFAULT_VALIDITY).isoformat()
-    result.template_id = ""
-    return result
-
-
-def from_first_version(request: pb.CreateQuoteRequest) -> pb.QuoteContent:
-    """The first API's flat free-text lines as one group."""
-    return pb.QuoteContent(
-        customer_id=request.customer_id,
-        salesperson=request.salesperson,
-        currency=request.currency,
-        groups=[
-            pb.GroupInput(
-                name="Items",
-                lines=[
-                    pb.LineInput(
-                        description=x.description, quantity=x.quantity, unit_price=x.unit_price
-                    )
-                    for x in request.lines
-                ],
-            )
-        ]
-        if request.lines
-        else [],
+    return replace(
+        content,
+        customer_id=content.customer_id.strip(),
+        salesperson=content.salesperson.strip(),
+        valid_until=valid_until.isoformat(),
+        template_id="",
     )

@@ -1,6 +1,6 @@
 """A quote: what a salesperson offers a customer, priced by the engine, and its lifecycle.
-
-Plain Python; how content becomes a priced document is `quoting.domain.content`.
+Each transition returns the events it causes. Plain Python; how content becomes a priced
+document is `quoting.domain.build`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from oms.quoting.v1 import quoting_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
+from pricing.money import Money
+from quoting.domain.content import QuoteContent
+from quoting.domain.document import PricedDocument
+from quoting.domain.events import (
+    QuoteAccepted,
+    QuoteCreated,
+    QuoteEvent,
+    QuoteExpired,
+    QuoteRejected,
+    QuoteRevised,
+    QuoteSent,
+)
 from quoting.domain.limits import REJECTION_REASON
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument
 
@@ -22,6 +32,10 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     EXPIRED = "expired"
+
+
+# Quotes the expiry job looks at: still open.
+OPEN = (Status.DRAFT, Status.SENT)
 
 
 class ConvertTo(StrEnum):
@@ -37,16 +51,31 @@ class Quote:
     version: int
     latest_version: int
     status: Status
-    content: pb.QuoteContent
-    document: pricing.PricedDocument
+    content: QuoteContent
+    document: PricedDocument
     created_at: datetime
     created_by: str
     updated_at: datetime
     converted_to: str = ""
     converted_id: str = ""
     rejection_reason: str = ""
-    # The sales team of whoever created it: whose manager sees it (quoting.domain.rights).
+    # The sales team of whoever created it: whose manager sees it (servicekit.sales_reach).
     team: str = ""
+
+    @classmethod
+    def create(
+        cls,
+        quote_id: str,
+        content: QuoteContent,
+        document: PricedDocument,
+        at: datetime,
+        by: str,
+        team: str,
+    ) -> tuple[Quote, list[QuoteEvent]]:
+        """A first draft, version 1."""
+        quote = cls(quote_id, 1, 1, Status.DRAFT, content, document, at, by, at, team=team)
+        created = QuoteCreated(quote_id, content.customer_id, content.salesperson, quote.total)
+        return quote, [created]
 
     @property
     def salesperson(self) -> str:
@@ -57,8 +86,8 @@ class Quote:
         return date.fromisoformat(self.content.valid_until)
 
     @property
-    def total(self) -> str:
-        return self.document.breakdown.total
+    def total(self) -> Money:
+        return Money(self.document.total, self.document.currency)
 
     def _require(self, *allowed: Status, doing: str) -> None:
         if self.status not in allowed:
@@ -75,26 +104,32 @@ class Quote:
                 (FieldViolation("valid_until", f"passed on {self.valid_until.isoformat()}"),),
             )
 
-    def update(self, content: pb.QuoteContent, document: pricing.PricedDocument) -> None:
+    def update(self, content: QuoteContent, document: PricedDocument) -> list[QuoteEvent]:
+        """A draft's content replaced; nothing is announced until it is sent."""
         self._require(Status.DRAFT, doing="changed")
         self.content, self.document = content, document
+        return []
 
-    def send(self, today: date) -> None:
+    def send(self, today: date) -> list[QuoteEvent]:
         self._require(Status.DRAFT, doing="sent")
         self._require_valid(today)
         self.status = Status.SENT
+        customer_id = self.content.customer_id
+        return [QuoteSent(self.id, self.version, customer_id, self.total, self.valid_until)]
 
-    def revise(self, content: pb.QuoteContent, document: pricing.PricedDocument) -> None:
+    def revise(self, content: QuoteContent, document: PricedDocument) -> list[QuoteEvent]:
         """A new draft version; the previous one stays as it was."""
         self._require(Status.SENT, Status.REJECTED, Status.EXPIRED, doing="revised")
+        previous = self.version
         self.latest_version += 1
         self.version = self.latest_version
         self.content, self.document = content, document
         self.status = Status.DRAFT
         self.rejection_reason = ""
+        return [QuoteRevised(self.id, self.version, previous)]
 
-    def accept(self, convert_to: str, today: date) -> str:
-        """Accepts and returns the id the sales order or invoice will have."""
+    def accept(self, convert_to: str, today: date) -> list[QuoteEvent]:
+        """Accepted, to become a sales order or an invoice with the id the event names."""
         try:
             target = ConvertTo(convert_to or ConvertTo.SALES_ORDER)
         except ValueError as error:
@@ -103,18 +138,32 @@ class Quote:
         self._require_valid(today)
         self.status = Status.ACCEPTED
         self.converted_to, self.converted_id = target.value, str(uuid.uuid4())
-        return self.converted_id
+        return [
+            QuoteAccepted(
+                quote_id=self.id,
+                version=self.version,
+                customer_id=self.content.customer_id,
+                salesperson=self.content.salesperson,
+                convert_to=self.converted_to,
+                target_id=self.converted_id,
+                document=self.document,
+                payment_terms=self.content.payment_terms,
+                team=self.team,
+            )
+        ]
 
-    def reject(self, reason: str) -> None:
+    def reject(self, reason: str) -> list[QuoteEvent]:
         if len(reason) > REJECTION_REASON:
             raise InvalidArgument.of("reason", f"at most {REJECTION_REASON} characters")
         self._require(Status.SENT, doing="rejected")
         self.status = Status.REJECTED
         self.rejection_reason = reason.strip()
+        return [QuoteRejected(self.id, self.version, reason)]
 
-    def expire(self, today: date) -> bool:
-        """True when the validity date has passed and the quote was still open."""
-        if self.status in (Status.DRAFT, Status.SENT) and today > self.valid_until:
+    def expire(self, today: date) -> list[QuoteEvent]:
+        """Expired when the validity date has passed and the quote was still open; else
+        nothing happens."""
+        if self.status in OPEN and today > self.valid_until:
             self.status = Status.EXPIRED
-            return True
-        return False
+            return [QuoteExpired(self.id, self.version, self.valid_until)]
+        return []

@@ -1,7 +1,7 @@
 """Who may call each RPC of quoting.v1.QuotingService (servicekit.access). Salespeople and sales
 managers work quotes; the order desk and finance read them; internal clients read with
 `quoting:read`; warehouse and purchasing have no business here. Which quotes each person may
-see and work is quoting.domain.rights'."""
+see and work is servicekit.sales_reach's, applied by the use cases."""
 
 from oms.quoting.v1 import quoting_pb2
 from servicekit.access import AccessTable, allow

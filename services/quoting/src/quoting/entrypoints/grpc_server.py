@@ -1,4 +1,6 @@
-"""quoting.v1.QuotingService: protobuf in, use cases, protobuf out."""
+"""oms.quoting.v1.QuotingService: each RPC maps its request to a command or query, runs the use
+case and maps the result back. Errors are servicekit.errors, which the server adapter
+(servicekit.grpc) turns into status codes."""
 
 from __future__ import annotations
 
@@ -8,80 +10,49 @@ import grpc
 
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.quoting.v1 import quoting_pb2_grpc
-from oms.types.v1.types_pb2 import Money
-from quoting.application.quotes import Quotes
-from quoting.application.templates import Templates
-from quoting.domain.content import from_first_version
-from quoting.domain.model import Quote
-from servicekit.grpc import timestamp
+from quoting.adapters.protobuf import content_from_proto
+from quoting.application.commands.accept_quote import AcceptQuote, accept_quote
+from quoting.application.commands.create_quote import CreateQuote, create_quote
+from quoting.application.commands.reject_quote import RejectQuote, reject_quote
+from quoting.application.commands.revise_quote import ReviseQuote, revise_quote
+from quoting.application.commands.save_template import SaveTemplate, save_template
+from quoting.application.commands.send_quote import SendQuote, send_quote
+from quoting.application.commands.update_quote import UpdateQuote, update_quote
+from quoting.application.ports import Ports
+from quoting.application.queries.get_quote import GetQuote, get_quote
+from quoting.application.queries.list_quotes import ListQuotes, list_quotes
+from quoting.application.queries.list_templates import ListTemplates, list_templates
+from quoting.application.queries.render_quote import RenderQuote, render_quote
+from quoting.entrypoints.messages import content_of, quote_to_proto, template_to_proto
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
-def quote_to_proto(quote: Quote) -> pb.Quote:
-    content, document = quote.content, quote.document
-    currency = document.currency
-    figures = {line.line_id: line for line in document.breakdown.lines}
-    return pb.Quote(
-        id=quote.id,
-        version=quote.version,
-        latest_version=quote.latest_version,
-        status=quote.status.value,
-        customer_id=content.customer_id,
-        customer_group=content.customer_group,
-        salesperson=content.salesperson,
-        currency=currency,
-        valid_until=content.valid_until,
-        payment_terms=content.payment_terms,
-        terms_and_conditions=content.terms_and_conditions,
-        notes=content.notes,
-        document=document,
-        total=Money(amount=quote.total, currency=currency),
-        lines=[
-            pb.QuoteLine(
-                description=line.description,
-                quantity=int(line.quantity),
-                unit_price=Money(amount=line.unit_price, currency=currency),
-                line_total=Money(amount=figures[line.line_id].net, currency=currency),
-            )
-            for group in document.groups
-            for line in group.lines
-        ],
-        converted_to=quote.converted_to,
-        converted_id=quote.converted_id,
-        rejection_reason=quote.rejection_reason,
-        created_at=timestamp(quote.created_at),
-        created_by=quote.created_by,
-        updated_at=timestamp(quote.updated_at),
-        team=quote.team,
-    )
-
-
 class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
-    def __init__(self, quotes: Quotes, templates: Templates) -> None:
-        self.quotes = quotes
-        self.templates = templates
+    def __init__(self, ports: Ports) -> None:
+        self.ports = ports
 
     async def CreateQuote(
         self, request: pb.CreateQuoteRequest, context: Context
     ) -> pb.CreateQuoteResponse:
-        content = request.content if request.HasField("content") else from_first_version(request)
-        return pb.CreateQuoteResponse(quote=quote_to_proto(await self.quotes.create(content)))
+        quote = await create_quote(self.ports, CreateQuote(content_of(request)))
+        return pb.CreateQuoteResponse(quote=quote_to_proto(quote))
 
     async def GetQuote(self, request: pb.GetQuoteRequest, context: Context) -> pb.GetQuoteResponse:
-        quote = await self.quotes.get(request.quote_id, request.version)
+        quote = await get_quote(self.ports, GetQuote(request.quote_id, request.version))
         return pb.GetQuoteResponse(quote=quote_to_proto(quote))
 
     async def ListQuotes(
         self, request: pb.ListQuotesRequest, context: Context
     ) -> pb.ListQuotesResponse:
-        found, token = await self.quotes.page(
+        query = ListQuotes(
             request.status,
             request.customer_id,
             request.salesperson,
             request.page_size,
             request.page_token,
         )
+        found, token = await list_quotes(self.ports, query)
         return pb.ListQuotesResponse(
             quotes=[quote_to_proto(q) for q in found], next_page_token=token
         )
@@ -89,47 +60,54 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
     async def UpdateQuote(
         self, request: pb.UpdateQuoteRequest, context: Context
     ) -> pb.UpdateQuoteResponse:
-        quote = await self.quotes.update(request.quote_id, request.content)
+        command = UpdateQuote(request.quote_id, content_from_proto(request.content))
+        quote = await update_quote(self.ports, command)
         return pb.UpdateQuoteResponse(quote=quote_to_proto(quote))
 
     async def SendQuote(
         self, request: pb.SendQuoteRequest, context: Context
     ) -> pb.SendQuoteResponse:
-        return pb.SendQuoteResponse(quote=quote_to_proto(await self.quotes.send(request.quote_id)))
+        quote = await send_quote(self.ports, SendQuote(request.quote_id))
+        return pb.SendQuoteResponse(quote=quote_to_proto(quote))
 
     async def ReviseQuote(
         self, request: pb.ReviseQuoteRequest, context: Context
     ) -> pb.ReviseQuoteResponse:
-        content = request.content if request.HasField("content") else None
-        quote = await self.quotes.revise(request.quote_id, content)
+        content = content_from_proto(request.content) if request.HasField("content") else None
+        quote = await revise_quote(self.ports, ReviseQuote(request.quote_id, content))
         return pb.ReviseQuoteResponse(quote=quote_to_proto(quote))
 
     async def AcceptQuote(
         self, request: pb.AcceptQuoteRequest, context: Context
     ) -> pb.AcceptQuoteResponse:
-        quote = await self.quotes.accept(request.quote_id, request.convert_to)
+        command = AcceptQuote(request.quote_id, request.convert_to)
+        quote = await accept_quote(self.ports, command)
         return pb.AcceptQuoteResponse(quote=quote_to_proto(quote))
 
     async def RejectQuote(
         self, request: pb.RejectQuoteRequest, context: Context
     ) -> pb.RejectQuoteResponse:
-        quote = await self.quotes.reject(request.quote_id, request.reason)
+        quote = await reject_quote(self.ports, RejectQuote(request.quote_id, request.reason))
         return pb.RejectQuoteResponse(quote=quote_to_proto(quote))
 
     async def SaveTemplate(
         self, request: pb.SaveTemplateRequest, context: Context
     ) -> pb.SaveTemplateResponse:
-        template = await self.templates.save(request.quote_id, request.name)
-        return pb.SaveTemplateResponse(template=template)
+        command = SaveTemplate(request.quote_id, request.name)
+        template = await save_template(self.ports, command)
+        return pb.SaveTemplateResponse(template=template_to_proto(template))
 
     async def ListTemplates(
         self, request: pb.ListTemplatesRequest, context: Context
     ) -> pb.ListTemplatesResponse:
-        found, token = await self.templates.page(request.page_size, request.page_token)
-        return pb.ListTemplatesResponse(templates=found, next_page_token=token)
+        query = ListTemplates(request.page_size, request.page_token)
+        found, token = await list_templates(self.ports, query)
+        return pb.ListTemplatesResponse(
+            templates=[template_to_proto(t) for t in found], next_page_token=token
+        )
 
     async def RenderQuote(
         self, request: pb.RenderQuoteRequest, context: Context
     ) -> pb.RenderQuoteResponse:
-        content, filename = await self.quotes.render(request.quote_id, request.version)
-        return pb.RenderQuoteResponse(pdf=content, filename=filename)
+        rendered = await render_quote(self.ports, RenderQuote(request.quote_id, request.version))
+        return pb.RenderQuoteResponse(pdf=rendered.pdf, filename=rendered.filename)

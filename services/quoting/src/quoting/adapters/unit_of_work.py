@@ -1,0 +1,81 @@
+"""The unit of work in PostgreSQL: one transaction holding the repositories, the outbox rows of
+the events it publishes and its change-log entries, committed when the block ends normally."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from messaging.outbox import Outbox
+from quoting.adapters.customer_repository import SqlCustomerRepository
+from quoting.adapters.events import to_message
+from quoting.adapters.quote_repository import SqlQuoteRepository
+from quoting.adapters.template_repository import SqlTemplateRepository
+from quoting.domain.events import QuoteEvent
+from servicekit.audit import AuditLog
+from servicekit.db import Database
+
+
+class SqlUnitOfWork:
+    """A new transaction of `database`; or, made with `joining`, the consumer's transaction an
+    event is applied in (which the consumer commits with its inbox claim)."""
+
+    session: AsyncSession
+    quotes: SqlQuoteRepository
+    templates: SqlTemplateRepository
+    customers: SqlCustomerRepository
+
+    def __init__(self, database: Database | None, outbox: Outbox, audit: AuditLog) -> None:
+        self.database = database
+        self.outbox = outbox
+        self.audit = audit
+        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
+
+    @classmethod
+    def joining(cls, session: AsyncSession, outbox: Outbox, audit: AuditLog) -> SqlUnitOfWork:
+        uow = cls(None, outbox, audit)
+        uow._bind(session)
+        return uow
+
+    def _bind(self, session: AsyncSession) -> None:
+        self.session = session
+        self.quotes = SqlQuoteRepository(session)
+        self.templates = SqlTemplateRepository(session)
+        self.customers = SqlCustomerRepository(session)
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        if self.database is not None:
+            self._transaction = self.database.transaction()
+            self._bind(await self._transaction.__aenter__())
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._transaction is not None:
+            transaction, self._transaction = self._transaction, None
+            await transaction.__aexit__(kind, error, traceback)
+
+    async def publish(self, events: Sequence[QuoteEvent]) -> None:
+        for event in events:
+            await self.outbox.add(self.session, to_message(event), key=event.quote_id)
+
+    async def record(
+        self,
+        entity_type: str,
+        entity_id: str,
+        action: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        await self.audit.record(
+            self.session, entity_type, entity_id, action, before=before, after=after
+        )

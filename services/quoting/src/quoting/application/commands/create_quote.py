@@ -1,0 +1,35 @@
+"""Drafting a quote: priced from the catalog now, for the caller (or whom a manager names)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from quoting.application.changes import QUOTE, audited
+from quoting.application.ports import Ports
+from quoting.application.quote_pricing import price_content
+from quoting.domain.content import QuoteContent
+from quoting.domain.limits import TEAM
+from quoting.domain.model import Quote
+from servicekit.context import current_principal
+from servicekit.errors import InvalidArgument
+
+
+@dataclass(frozen=True)
+class CreateQuote:
+    content: QuoteContent
+
+
+async def create_quote(ports: Ports, command: CreateQuote) -> Quote:
+    caller = current_principal()
+    if len(caller.team) > TEAM:
+        raise InvalidArgument.of("team", f"the token's team claim is over {TEAM} characters")
+    content, document = await price_content(ports, command.content)
+    quote, events = Quote.create(
+        str(uuid.uuid4()), content, document, ports.clock.now(), caller.subject, caller.team
+    )
+    async with ports.uow() as uow:
+        await uow.quotes.add(quote)
+        await uow.publish(events)
+        await uow.record(QUOTE, quote.id, "created", after=audited(quote))
+    return quote

@@ -1,0 +1,49 @@
+"""Saving a quote's groups as a template. Everyone who works quotes shares templates; saving
+one needs a quote the caller may see."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from quoting.application.changes import TEMPLATE, reachable_quote
+from quoting.application.ports import Ports
+from quoting.domain.limits import TEMPLATE_NAME
+from quoting.domain.template import Template
+from servicekit.context import current_principal
+from servicekit.errors import InvalidArgument
+
+
+@dataclass(frozen=True)
+class SaveTemplate:
+    quote_id: str
+    name: str
+
+
+async def save_template(ports: Ports, command: SaveTemplate) -> Template:
+    name = command.name.strip()
+    if not name or len(command.name) > TEMPLATE_NAME:
+        raise InvalidArgument.of("name", f"1-{TEMPLATE_NAME} characters")
+    async with ports.uow() as uow:
+        quote = await reachable_quote(uow, command.quote_id)
+    template = Template(
+        str(uuid.uuid4()),
+        name,
+        quote.content.groups,
+        ports.clock.now(),
+        current_principal().subject,
+    )
+    async with ports.uow() as uow:
+        await uow.templates.add(template)
+        await uow.record(
+            TEMPLATE,
+            template.id,
+            "created",
+            after={
+                "name": name,
+                "quote_id": quote.id,
+                "quote_version": quote.version,
+                "groups": [group.name for group in template.groups],
+            },
+        )
+    return template

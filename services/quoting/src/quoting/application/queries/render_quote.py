@@ -1,0 +1,26 @@
+"""A quote (or an earlier version) as a printable PDF, and the file name to save it under."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quoting.application.ports import Ports
+from quoting.application.queries.get_quote import GetQuote, get_quote
+
+
+@dataclass(frozen=True)
+class RenderQuote:
+    quote_id: str
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class RenderedQuote:
+    pdf: bytes
+    filename: str
+
+
+async def render_quote(ports: Ports, query: RenderQuote) -> RenderedQuote:
+    quote = await get_quote(ports, GetQuote(query.quote_id, query.version))
+    filename = f"quote-{quote.id[:8]}-v{quote.version}.pdf"
+    return RenderedQuote(ports.printer.render(quote), filename)

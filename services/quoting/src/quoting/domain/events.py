@@ -1,0 +1,64 @@
+"""What happens to a quote, as its transitions report it (quoting.domain.model). Plain facts;
+quoting.adapters.events puts them on the wire (oms.events.v1, topic oms.quoting.quote.v1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pricing.money import Money
+from quoting.domain.document import PricedDocument
+
+
+@dataclass(frozen=True)
+class QuoteCreated:
+    quote_id: str
+    customer_id: str
+    salesperson: str
+    total: Money
+
+
+@dataclass(frozen=True)
+class QuoteSent:
+    quote_id: str
+    version: int
+    customer_id: str
+    total: Money
+    valid_until: date
+
+
+@dataclass(frozen=True)
+class QuoteRevised:
+    quote_id: str
+    version: int
+    previous_version: int
+
+
+@dataclass(frozen=True)
+class QuoteAccepted:
+    quote_id: str
+    version: int
+    customer_id: str
+    salesperson: str
+    convert_to: str  # "sales_order" or "invoice"
+    target_id: str  # the id the sales order or invoice will have
+    document: PricedDocument
+    payment_terms: str
+    team: str
+
+
+@dataclass(frozen=True)
+class QuoteRejected:
+    quote_id: str
+    version: int
+    reason: str  # as the customer gave it
+
+
+@dataclass(frozen=True)
+class QuoteExpired:
+    quote_id: str
+    version: int
+    valid_until: date
+
+
+QuoteEvent = QuoteCreated | QuoteSent | QuoteRevised | QuoteAccepted | QuoteRejected | QuoteExpired
