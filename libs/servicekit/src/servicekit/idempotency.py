@@ -54,15 +54,16 @@ class ProcessedRequests:
         self.table = table
 
     async def claim(
-        self, session: AsyncSession, operation: str, request_id: str, request: Message
+        self, session: AsyncSession, operation: str, request_id: str, request: Message | str
     ) -> str | None:
         """None when this transaction now owns `request_id` (or there is none): do the work and
-        `complete` it. The first result's id when the request was done before."""
+        `complete` it. The first result's id when the request was done before. `request` is the
+        wire message, or its `fingerprint` taken where the wire message still was."""
         if not request_id:
             return None
         if len(request_id) > MAX_REQUEST_ID:
             raise InvalidArgument.of("request_id", f"at most {MAX_REQUEST_ID} characters")
-        print_ = fingerprint(request)
+        print_ = request if isinstance(request, str) else fingerprint(request)
         claimed = await session.execute(
             insert(self.table)
             .values(

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from oms.procurement.v1 import procurement_pb2
-from oms.types.v1 import pricing_pb2 as pricing
 from procurement.application.rights import sees_prices
+from procurement.domain.documents import Breakdown, DocumentGroup, DocumentLine, PricedDocument
 from procurement.domain.purchase_orders import PurchaseOrder, ReceiptLine, Source, Status
 from procurement.domain.reorder import ReorderRule
 from procurement.entrypoints.access import ACCESS
@@ -154,8 +154,13 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_without_prices_an_order_shows_quantities_and_dates_only() -> None:
-    line = pricing.DocumentLine(
-        line_id="l-1", product_id="p-1", sku="BOLT", quantity="40", unit_price="0.12"
+    line = DocumentLine(
+        line_id="l-1",
+        product_id="p-1",
+        sku="BOLT",
+        description="",
+        quantity="40",
+        unit_price="0.12",
     )
     order = PurchaseOrder(
         id="po-1",
@@ -164,10 +169,10 @@ def test_without_prices_an_order_shows_quantities_and_dates_only() -> None:
         warehouse_id="w-1",
         currency="EUR",
         status=Status.SENT,
-        document=pricing.PricedDocument(
+        document=PricedDocument(
             currency="EUR",
-            groups=[pricing.DocumentGroup(name="Parts", lines=[line])],
-            breakdown=pricing.Breakdown(total="4.80"),
+            groups=(DocumentGroup(name="Parts", lines=(line,)),),
+            breakdown=Breakdown(total="4.80"),
         ),
         expected_on=date(2026, 3, 9),
         payment_terms="30 days net",

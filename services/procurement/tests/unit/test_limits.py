@@ -1,6 +1,7 @@
 """Every input is held to what its column keeps: amounts a NUMERIC(18, 6) holds, quantities up to
 a million, texts within their columns, totals that fit; each fault names its field."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -8,15 +9,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oms.procurement.v1 import procurement_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
-from oms.types.v1.types_pb2 import Money
 from pricing.money import LARGEST_AMOUNT, storable
-from procurement.domain.contracts import new_contract
-from procurement.domain.model import Contact, Supplier, new_supplier
-from procurement.domain.order_content import build, check, with_defaults
-from procurement.domain.reorder import new_rule
-from procurement.domain.rfqs import new_rfq
+from procurement.domain import limits
+from procurement.domain.contracts import ContractInput, ContractPriceInput, new_contract
+from procurement.domain.documents import Discount, ShippingCharge
+from procurement.domain.limits import EnteredMoney
+from procurement.domain.order_content import (
+    GroupInput,
+    LineInput,
+    OrderContent,
+    build,
+    check,
+    with_defaults,
+)
+from procurement.domain.reorder import RuleInput, new_rule
+from procurement.domain.rfq_content import RfqInput, RfqLineInput, new_rfq
+from procurement.domain.rfqs import ProposalInput, ProposalLineInput
+from procurement.domain.suppliers import Contact, Supplier, new_supplier
+from servicekit import bounds
 from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import InvalidArgument
 
@@ -27,32 +37,36 @@ TOO_BIG = "1000000000000"  # 13 digits before the point
 LONG = "x" * 65
 
 
-def eur(amount: str) -> Money:
-    return Money(amount=amount, currency="EUR")
+def eur(amount: str) -> EnteredMoney:
+    return EnteredMoney(amount, "EUR")
 
 
 def faults(error: pytest.ExceptionInfo[InvalidArgument]) -> list[str]:
     return [v.field for v in error.value.violations]
 
 
-def order(*lines: pb.PurchaseOrderLineInput, **content: object) -> pb.PurchaseOrderContent:
-    entered = pb.PurchaseOrderContent(
+def order(*lines: LineInput, **content: object) -> OrderContent:
+    entered = OrderContent(
         supplier_id="s-1",
         warehouse_id="w-1",
-        groups=[pb.PurchaseOrderGroupInput(lines=lines)],
+        groups=(GroupInput(lines=lines),),
         **content,  # type: ignore[arg-type]
     )
     return with_defaults(entered, ACME, TODAY)
 
 
+def test_the_domain_holds_quantities_to_the_edges_bound() -> None:
+    assert limits.MAX_QUANTITY == bounds.MAX_QUANTITY
+
+
 def test_a_purchase_order_line_is_bounded_field_by_field() -> None:
-    line = pb.PurchaseOrderLineInput(
+    line = LineInput(
         product_id=LONG,
         sku=LONG,
         description="d" * 2001,
         quantity=MAX_QUANTITY + 1,
         unit_price=eur(TOO_BIG),
-        discount=pricing.Discount(amount="1e3"),
+        discount=Discount(amount="1e3"),
     )
     with pytest.raises(InvalidArgument) as error:
         check(order(line), ACME, TODAY)
@@ -69,13 +83,13 @@ def test_a_purchase_order_line_is_bounded_field_by_field() -> None:
 
 def test_discounts_and_shipping_hold_storable_amounts_and_texts_fit_their_columns() -> None:
     content = order(
-        pb.PurchaseOrderLineInput(product_id="p-1", quantity=1, unit_price=eur("1")),
-        shipping=[pricing.ShippingCharge(description="Freight", amount="1" + "0" * 39)],
+        LineInput(product_id="p-1", quantity=1, unit_price=eur("1")),
+        shipping=(ShippingCharge(description="Freight", amount="1" + "0" * 39),),
         payment_terms="t" * 501,
         notes="n" * 5001,
     )
-    content.groups[0].discount.amount = TOO_BIG
-    content.groups[0].name = "g" * 201
+    group = replace(content.groups[0], discount=Discount(amount=TOO_BIG), name="g" * 201)
+    content = replace(content, groups=(group,))
     with pytest.raises(InvalidArgument) as error:
         check(content, ACME, TODAY)
     assert faults(error) == [
@@ -89,7 +103,7 @@ def test_discounts_and_shipping_hold_storable_amounts_and_texts_fit_their_column
 
 def test_a_total_no_money_column_can_keep_is_refused_on_groups() -> None:
     price = str(LARGEST_AMOUNT)
-    content = order(pb.PurchaseOrderLineInput(product_id="p-1", quantity=10, unit_price=eur(price)))
+    content = order(LineInput(product_id="p-1", quantity=10, unit_price=eur(price)))
     check(content, ACME, TODAY)
     with pytest.raises(InvalidArgument) as error:
         build(content, {})
@@ -104,7 +118,7 @@ def test_bounded_lines_price_to_a_storable_total_or_name_the_groups(
     quantities: list[int], price: Decimal
 ) -> None:
     lines = [
-        pb.PurchaseOrderLineInput(product_id=f"p-{i}", quantity=q, unit_price=eur(str(price)))
+        LineInput(product_id=f"p-{i}", quantity=q, unit_price=eur(str(price)))
         for i, q in enumerate(quantities)
     ]
     content = order(*lines)
@@ -121,15 +135,15 @@ def test_bounded_lines_price_to_a_storable_total_or_name_the_groups(
 
 
 def test_rfq_lines_are_bounded_and_a_proposal_keeps_storable_prices_and_short_terms() -> None:
-    request = pb.CreateRfqRequest(
+    request = RfqInput(
         title="t" * 201,
         currency="EUR",
         warehouse_id="w-1",
-        supplier_ids=["s-1"],
-        lines=[
-            pb.RfqLineInput(product_id=LONG, sku=LONG, quantity=MAX_QUANTITY + 1),
-            pb.RfqLineInput(product_id="p-2", description="d" * 2001, quantity=1),
-        ],
+        supplier_ids=("s-1",),
+        lines=(
+            RfqLineInput(product_id=LONG, sku=LONG, quantity=MAX_QUANTITY + 1),
+            RfqLineInput(product_id="p-2", description="d" * 2001, quantity=1),
+        ),
     )
     with pytest.raises(InvalidArgument) as error:
         new_rfq(request, NOW + timedelta(days=1), {"s-1"}, NOW, "pat")
@@ -140,16 +154,17 @@ def test_rfq_lines_are_bounded_and_a_proposal_keeps_storable_prices_and_short_te
         "lines[0].quantity",
         "lines[1].description",
     ]
-    request = pb.CreateRfqRequest(
+    request = RfqInput(
+        title="",
         currency="EUR",
         warehouse_id="w-1",
-        supplier_ids=["s-1"],
-        lines=[pb.RfqLineInput(product_id="p-1", quantity=MAX_QUANTITY)],
+        supplier_ids=("s-1",),
+        lines=(RfqLineInput(product_id="p-1", quantity=MAX_QUANTITY),),
     )
     rfq = new_rfq(request, NOW + timedelta(days=1), {"s-1"}, NOW, "pat")
-    proposal = pb.RecordProposalRequest(
+    proposal = ProposalInput(
         supplier_id="s-1",
-        lines=[pb.ProposalLine(product_id="p-1", unit_price=eur(TOO_BIG))],
+        lines=(ProposalLineInput(product_id="p-1", unit_price=eur(TOO_BIG)),),
         terms="t" * 501,
         valid_until="2026-04-01",
     )
@@ -157,8 +172,8 @@ def test_rfq_lines_are_bounded_and_a_proposal_keeps_storable_prices_and_short_te
         rfq.record(proposal, NOW, "pat")
     assert faults(error) == ["lines[0].unit_price.amount", "terms"]
     # A million units at a storable price: the proposal's total would not be.
-    proposal.lines[0].unit_price.amount = "999999999999"
-    proposal.terms = ""
+    line = ProposalLineInput(product_id="p-1", unit_price=eur("999999999999"))
+    proposal = replace(proposal, lines=(line,), terms="")
     with pytest.raises(InvalidArgument) as error:
         rfq.record(proposal, NOW, "pat")
     assert faults(error) == ["lines"]
@@ -166,12 +181,12 @@ def test_rfq_lines_are_bounded_and_a_proposal_keeps_storable_prices_and_short_te
 
 
 def test_contract_prices_rules_and_suppliers_are_bounded() -> None:
-    contract = pb.CreateContractRequest(
+    contract = ContractInput(
         supplier_id="s-1",
         reference="Frame",
         valid_from="2026-01-01",
         valid_to="2026-12-31",
-        prices=[pb.ContractPrice(product_id=LONG, sku=LONG, unit_price=eur(TOO_BIG))],
+        prices=(ContractPriceInput(product_id=LONG, sku=LONG, unit_price=eur(TOO_BIG)),),
     )
     with pytest.raises(InvalidArgument) as error:
         new_contract(contract, ACME, NOW, "pat")
@@ -180,7 +195,7 @@ def test_contract_prices_rules_and_suppliers_are_bounded() -> None:
         "prices[0].sku",
         "prices[0].unit_price.amount",
     ]
-    rule = pb.SetReorderRuleRequest(
+    rule = RuleInput(
         product_id="p-1",
         warehouse_id="w-1",
         sku=LONG,

@@ -1,6 +1,7 @@
 """RFQs (proposals until the deadline, comparison, award), contract prices and reorder
 quantities."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -8,12 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oms.procurement.v1 import procurement_pb2 as pb
-from oms.types.v1.types_pb2 import Money
-from procurement.domain.contracts import SupplierContract, agreed_prices, new_contract
-from procurement.domain.model import Supplier
-from procurement.domain.reorder import new_rule
-from procurement.domain.rfqs import Rfq, RfqStatus, new_rfq
+from procurement.domain.contracts import (
+    ContractInput,
+    ContractPriceInput,
+    SupplierContract,
+    agreed_prices,
+    new_contract,
+)
+from procurement.domain.limits import EnteredMoney
+from procurement.domain.reorder import RuleInput, new_rule
+from procurement.domain.rfq_content import RfqInput, RfqLineInput, new_rfq
+from procurement.domain.rfqs import ProposalInput, ProposalLineInput, Rfq, RfqStatus
+from procurement.domain.suppliers import Supplier
 from servicekit.errors import FailedPrecondition, InvalidArgument
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -22,33 +29,33 @@ DEADLINE = NOW + timedelta(days=7)
 ACME = Supplier("s-1", "Acme", "", "EUR", NOW, "pat")
 
 
-def eur(amount: str) -> Money:
-    return Money(amount=amount, currency="EUR")
+def eur(amount: str) -> EnteredMoney:
+    return EnteredMoney(amount, "EUR")
 
 
 def rfq() -> Rfq:
-    request = pb.CreateRfqRequest(
+    request = RfqInput(
         title="Spring restock",
         currency="EUR",
         warehouse_id="w-1",
-        supplier_ids=["s-1", "s-2", "s-3"],
-        lines=[
-            pb.RfqLineInput(product_id="p-1", sku="BOLT", quantity=100),
-            pb.RfqLineInput(product_id="p-2", sku="NUT", quantity=50, needed_by="2026-04-01"),
-        ],
+        supplier_ids=("s-1", "s-2", "s-3"),
+        lines=(
+            RfqLineInput(product_id="p-1", sku="BOLT", quantity=100),
+            RfqLineInput(product_id="p-2", sku="NUT", quantity=50, needed_by="2026-04-01"),
+        ),
     )
     return new_rfq(request, DEADLINE, {"s-1", "s-2", "s-3"}, NOW, "pat")
 
 
 def proposal(
     supplier: str, bolt: str, nut: str, lead: int = 5, valid: str = "2026-04-30"
-) -> pb.RecordProposalRequest:
-    return pb.RecordProposalRequest(
+) -> ProposalInput:
+    return ProposalInput(
         supplier_id=supplier,
-        lines=[
-            pb.ProposalLine(product_id="p-1", unit_price=eur(bolt)),
-            pb.ProposalLine(product_id="p-2", unit_price=eur(nut)),
-        ],
+        lines=(
+            ProposalLineInput(product_id="p-1", unit_price=eur(bolt)),
+            ProposalLineInput(product_id="p-2", unit_price=eur(nut)),
+        ),
         lead_time_days=lead,
         terms="30 days net",
         valid_until=valid,
@@ -56,10 +63,12 @@ def proposal(
 
 
 def test_an_rfq_names_every_field_at_fault() -> None:
-    request = pb.CreateRfqRequest(
+    request = RfqInput(
+        title="",
         currency="EURO",
-        supplier_ids=["s-1", "s-1", "s-9"],
-        lines=[pb.RfqLineInput(product_id="p-1", quantity=0, needed_by="soon")],
+        warehouse_id="",
+        supplier_ids=("s-1", "s-1", "s-9"),
+        lines=(RfqLineInput(product_id="p-1", quantity=0, needed_by="soon"),),
     )
     with pytest.raises(InvalidArgument) as error:
         new_rfq(request, NOW - timedelta(seconds=1), {"s-1"}, NOW, "pat")
@@ -88,9 +97,9 @@ def test_proposals_are_recorded_until_the_deadline_and_only_from_suppliers_asked
 
 
 def test_a_proposal_prices_every_line_in_the_rfqs_currency() -> None:
-    partial = pb.RecordProposalRequest(
+    partial = ProposalInput(
         supplier_id="s-2",
-        lines=[pb.ProposalLine(product_id="p-1", unit_price=Money(amount="1", currency="USD"))],
+        lines=(ProposalLineInput(product_id="p-1", unit_price=EnteredMoney("1", "USD")),),
         lead_time_days=-1,
         valid_until="2026-03-01",
     )
@@ -168,14 +177,15 @@ def test_the_cheapest_is_the_lowest_engine_total(prices: list[tuple[int, int]]) 
 
 
 def test_a_contract_names_every_field_at_fault() -> None:
-    request = pb.CreateContractRequest(
+    request = ContractInput(
         supplier_id="s-1",
+        reference="",
         valid_from="2026-12-31",
         valid_to="2026-01-01",
-        prices=[
-            pb.ContractPrice(product_id="p-1", unit_price=eur("1.00")),
-            pb.ContractPrice(product_id="p-1", unit_price=Money(amount="x", currency="USD")),
-        ],
+        prices=(
+            ContractPriceInput(product_id="p-1", unit_price=eur("1.00")),
+            ContractPriceInput(product_id="p-1", unit_price=EnteredMoney("x", "USD")),
+        ),
     )
     with pytest.raises(InvalidArgument) as error:
         new_contract(request, ACME, NOW, "pat")
@@ -190,12 +200,12 @@ def test_a_contract_names_every_field_at_fault() -> None:
 
 def test_the_contract_covering_the_day_prices_a_product_the_latest_started_winning() -> None:
     def contract(reference: str, start: str, end: str, price: str) -> SupplierContract:
-        request = pb.CreateContractRequest(
+        request = ContractInput(
             supplier_id="s-1",
             reference=reference,
             valid_from=start,
             valid_to=end,
-            prices=[pb.ContractPrice(product_id="p-1", unit_price=eur(price))],
+            prices=(ContractPriceInput(product_id="p-1", unit_price=eur(price)),),
         )
         return new_contract(request, ACME, NOW, "pat")
 
@@ -208,8 +218,8 @@ def test_the_contract_covering_the_day_prices_a_product_the_latest_started_winni
     assert agreed_prices([spring, year], "EUR", date(2027, 1, 1)) == {}
 
 
-def rule(minimum: int = 10, maximum: int = 50) -> pb.SetReorderRuleRequest:
-    return pb.SetReorderRuleRequest(
+def rule(minimum: int = 10, maximum: int = 50) -> RuleInput:
+    return RuleInput(
         product_id="p-1",
         warehouse_id="w-1",
         minimum=minimum,
@@ -220,9 +230,9 @@ def rule(minimum: int = 10, maximum: int = 50) -> pb.SetReorderRuleRequest:
 
 
 def test_a_reorder_rule_names_every_field_at_fault() -> None:
-    bad = rule(minimum=-1, maximum=-5)
-    bad.unit_price.currency = "USD"
-    bad.warehouse_id = ""
+    bad = replace(
+        rule(minimum=-1, maximum=-5), unit_price=EnteredMoney("2.50", "USD"), warehouse_id=""
+    )
     with pytest.raises(InvalidArgument) as error:
         new_rule(bad, ACME, NOW, "pat")
     assert [v.field for v in error.value.violations] == [

@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from procurement.domain.model import Contact, SupplierChange, changed_supplier, new_supplier
+from procurement.domain.events import SupplierCreated
+from procurement.domain.suppliers import Contact, SupplierChange, changed_supplier, new_supplier
 from servicekit.errors import InvalidArgument
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -14,9 +15,10 @@ def test_a_supplier_needs_a_name_a_plausible_email_and_a_known_currency() -> Non
     assert [v.field for v in error.value.violations] == ["name", "currency", "email"]
 
 
-def test_a_valid_supplier_is_trimmed() -> None:
-    supplier = new_supplier(" Acme ", "buy@acme.test", "EUR", datetime.now(UTC), "pat")
+def test_a_valid_supplier_is_trimmed_and_announced() -> None:
+    supplier, events = new_supplier(" Acme ", "buy@acme.test", "EUR", datetime.now(UTC), "pat")
     assert (supplier.name, supplier.created_by, supplier.rating) == ("Acme", "pat", 0)
+    assert events == [SupplierCreated(supplier.id, "Acme", "EUR")]
 
 
 def test_contacts_terms_and_rating_are_checked_field_by_field() -> None:
@@ -38,7 +40,7 @@ def test_contacts_terms_and_rating_are_checked_field_by_field() -> None:
 
 
 def test_a_supplier_changes_its_details_but_not_its_name_or_currency() -> None:
-    supplier = new_supplier("Acme", "", "EUR", NOW, "pat")
+    supplier, _ = new_supplier("Acme", "", "EUR", NOW, "pat")
     changed = changed_supplier(
         supplier,
         SupplierChange("buy@acme.test", (Contact(" Ann ", role="sales"),), "30 days net", 4),

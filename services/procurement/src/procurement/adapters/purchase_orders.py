@@ -1,27 +1,29 @@
-"""Purchase orders in PostgreSQL: the head with its priced document, a row per line, the
-receipts and the status history, and the yearly number sequence."""
+"""Purchase orders in PostgreSQL: the head with its priced document (the protobuf's JSON), a
+row per line, the receipts and the status history, and the yearly number sequence
+(servicekit.numbering)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from google.protobuf.json_format import MessageToDict, ParseDict
-from sqlalchemy import Row, Table, select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.types.v1 import pricing_pb2 as pricing
 from pricing.money import parse_amount
-from procurement.adapters.repository import older_than
+from procurement.adapters.documents import document_from_json, document_to_json
 from procurement.adapters.tables import (
+    older_than,
     purchase_order_history,
     purchase_order_lines,
     purchase_order_receipts,
     purchase_order_sequences,
     purchase_orders,
 )
+from procurement.application.ports import OrderFilter
 from procurement.domain.purchase_orders import (
     PurchaseOrder,
     ReceiptLine,
@@ -29,22 +31,7 @@ from procurement.domain.purchase_orders import (
     Status,
     StatusChange,
 )
-
-
-async def next_number(
-    session: AsyncSession, year: int, table: Table = purchase_order_sequences
-) -> int:
-    """The year's next number; the row stays locked until this transaction ends, so a rollback
-    gives the number back and concurrent orders take turns."""
-    statement = (
-        insert(table)
-        .values(year=year, last_number=1)
-        .on_conflict_do_update(
-            index_elements=["year"], set_={"last_number": table.c.last_number + 1}
-        )
-        .returning(table.c.last_number)
-    )
-    return int((await session.execute(statement)).scalar_one())
+from servicekit.numbering import next_number
 
 
 def _order(
@@ -57,7 +44,7 @@ def _order(
         warehouse_id=row.warehouse_id,
         currency=row.currency,
         status=Status(row.status),
-        document=ParseDict(row.document, pricing.PricedDocument()),
+        document=document_from_json(row.document),
         expected_on=row.expected_on,
         payment_terms=row.payment_terms,
         notes=row.notes,
@@ -76,9 +63,12 @@ def _order(
     )
 
 
-class PurchaseOrderRepository:
+class SqlPurchaseOrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def next_number(self, year: int) -> int:
+        return await next_number(self.session, purchase_order_sequences, year)
 
     def _head(self, order: PurchaseOrder) -> dict[str, Any]:
         return {
@@ -86,7 +76,7 @@ class PurchaseOrderRepository:
             "warehouse_id": order.warehouse_id,
             "currency": order.currency,
             "status": order.status.value,
-            "document": MessageToDict(order.document),
+            "document": document_to_json(order.document),
             "total": parse_amount(order.total),
             "expected_on": order.expected_on,
             "payment_terms": order.payment_terms,
@@ -119,6 +109,7 @@ class PurchaseOrderRepository:
         await self._save_parts(order)
 
     async def _save_parts(self, order: PurchaseOrder) -> None:
+        """The lines as they are now; receipts and history only ever grow."""
         await self.session.execute(
             purchase_order_lines.delete().where(
                 purchase_order_lines.c.purchase_order_id == order.id
@@ -140,41 +131,17 @@ class PurchaseOrderRepository:
             ],
         )
         if order.receipts:
+            receipts = [{"purchase_order_id": order.id, **asdict(r)} for r in order.receipts]
             await self.session.execute(
-                insert(purchase_order_receipts)
-                .values(
-                    [
-                        {
-                            "purchase_order_id": order.id,
-                            "receipt_id": r.receipt_id,
-                            "product_id": r.product_id,
-                            "quantity": r.quantity,
-                            "note": r.note,
-                            "received_at": r.received_at,
-                        }
-                        for r in order.receipts
-                    ]
-                )
-                .on_conflict_do_nothing()
+                insert(purchase_order_receipts).values(receipts).on_conflict_do_nothing()
             )
         if order.history:
+            history = [
+                {"purchase_order_id": order.id, "position": position, **asdict(h)}
+                for position, h in enumerate(order.history)
+            ]
             await self.session.execute(
-                insert(purchase_order_history)
-                .values(
-                    [
-                        {
-                            "purchase_order_id": order.id,
-                            "position": position,
-                            "from_status": h.from_status,
-                            "to_status": h.to_status,
-                            "reason": h.reason,
-                            "at": h.at,
-                            "by": h.by,
-                        }
-                        for position, h in enumerate(order.history)
-                    ]
-                )
-                .on_conflict_do_nothing()
+                insert(purchase_order_history).values(history).on_conflict_do_nothing()
             )
 
     async def _complete(self, rows: Sequence[Row[Any]]) -> list[PurchaseOrder]:
@@ -194,7 +161,7 @@ class PurchaseOrderRepository:
                 history[row.purchase_order_id].append(row)
         return [_order(row, receipts[row.id], history[row.id]) for row in rows]
 
-    async def get(self, order_id: str, for_update: bool = False) -> PurchaseOrder | None:
+    async def get(self, order_id: str, *, for_update: bool = False) -> PurchaseOrder | None:
         if not order_id:
             return None
         query = select(purchase_orders).where(purchase_orders.c.id == order_id)
@@ -205,7 +172,6 @@ class PurchaseOrderRepository:
     async def open_draft(
         self, supplier_id: str, warehouse_id: str, currency: str
     ) -> PurchaseOrder | None:
-        """The supplier's newest draft in `currency` for the warehouse, locked."""
         c = purchase_orders.c
         query = (
             select(purchase_orders)
@@ -223,20 +189,18 @@ class PurchaseOrderRepository:
         return found[0] if found else None
 
     async def page(
-        self,
-        filters: Mapping[str, str],
-        after: tuple[datetime, str] | None,
-        limit: int,
+        self, wanted: OrderFilter, after: tuple[datetime, str] | None, limit: int
     ) -> list[PurchaseOrder]:
-        """Newest first, after the (created_at, id) of the previous page's last order; `filters`
-        by column (status, supplier_id, warehouse_id)."""
+        c = purchase_orders.c
         query = select(purchase_orders)
-        for name, wanted in filters.items():
-            if wanted:
-                query = query.where(purchase_orders.c[name] == wanted)
+        for column, value in (
+            (c.status, wanted.status),
+            (c.supplier_id, wanted.supplier_id),
+            (c.warehouse_id, wanted.warehouse_id),
+        ):
+            if value:
+                query = query.where(column == value)
         if after is not None:
             query = query.where(older_than(purchase_orders, after))
-        query = query.order_by(
-            purchase_orders.c.created_at.desc(), purchase_orders.c.id.desc()
-        ).limit(limit)
+        query = query.order_by(c.created_at.desc(), c.id.desc()).limit(limit)
         return await self._complete((await self.session.execute(query)).all())

@@ -12,8 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.money import parse_amount
-from procurement.adapters.repository import older_than
-from procurement.adapters.tables import rfq_proposals, rfqs
+from procurement.adapters.tables import older_than, rfq_proposals, rfqs
 from procurement.domain.rfqs import Proposal, Rfq, RfqLine, RfqStatus
 
 
@@ -49,7 +48,7 @@ def _rfq(row: Row[Any], proposals: Iterable[Proposal]) -> Rfq:
     )
 
 
-class RfqRepository:
+class SqlRfqRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -106,14 +105,13 @@ class RfqRepository:
                 proposals[row.rfq_id].append(_proposal(row))
         return [_rfq(row, proposals[row.id]) for row in rows]
 
-    async def get(self, rfq_id: str, for_update: bool = False) -> Rfq | None:
+    async def get(self, rfq_id: str, *, for_update: bool = False) -> Rfq | None:
         query = select(rfqs).where(rfqs.c.id == rfq_id)
         rows = (await self.session.execute(query.with_for_update() if for_update else query)).all()
         found = await self._with_proposals(rows)
         return found[0] if found else None
 
     async def page(self, status: str, after: tuple[datetime, str] | None, limit: int) -> list[Rfq]:
-        """Newest first; `after` is the (created_at, id) of the previous page's last RFQ."""
         query = select(rfqs)
         if status:
             query = query.where(rfqs.c.status == status)

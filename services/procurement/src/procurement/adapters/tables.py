@@ -1,8 +1,11 @@
-"""Procurement's tables."""
+"""Procurement's tables, and what their newest-first pages share."""
+
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Index,
@@ -13,6 +16,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -20,6 +25,7 @@ from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
 from servicekit.idempotency import requests_table
+from servicekit.numbering import sequence_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
@@ -181,13 +187,9 @@ purchase_order_history = Table(
     Column("by", String(200), nullable=False),
 )
 
-# One row per year; taking the next number locks it until the order commits or rolls back.
-purchase_order_sequences = Table(
-    "purchase_order_sequences",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("last_number", Integer, nullable=False),
-)
+# One row per year; taking the next number locks it until the order commits or rolls back
+# (servicekit.numbering).
+purchase_order_sequences = sequence_table(metadata, "purchase_order_sequences")
 
 reorder_rules = Table(
     "reorder_rules",
@@ -205,3 +207,9 @@ reorder_rules = Table(
     Column("updated_by", String(200), nullable=False),
 )
 Index("ix_reorder_rules_supplier", reorder_rules.c.supplier_id, reorder_rules.c.product_id)
+
+
+def older_than(table: Table, after: tuple[datetime, str]) -> ColumnElement[bool]:
+    """Rows after `after`, the (created_at, id) of a newest-first page's last row."""
+    at, last_id = after
+    return or_(table.c.created_at < at, and_(table.c.created_at == at, table.c.id < last_id))

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from procurement.domain.contracts import SupplierContract
-from procurement.domain.model import Supplier
 from procurement.domain.order_content import amount_text
 from procurement.domain.purchase_orders import PurchaseOrder
 from procurement.domain.reorder import ReorderRule
 from procurement.domain.rfqs import Proposal, Rfq
+from procurement.domain.suppliers import Supplier
 from servicekit.audit import changed
 
 SUPPLIER = "supplier"

@@ -4,18 +4,37 @@ order line for a product under contract takes the contract's price. Plain Python
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from oms.procurement.v1 import procurement_pb2 as pb
 from pricing.money import InvalidMoney, check_currency
 from procurement.domain import limits
-from procurement.domain.model import Supplier
+from procurement.domain.limits import EnteredMoney
+from procurement.domain.suppliers import Supplier
 from servicekit.errors import Violations
 
 MAX_PRICES = 5000
+
+
+@dataclass(frozen=True)
+class ContractPriceInput:
+    product_id: str
+    unit_price: EnteredMoney
+    sku: str = ""
+
+
+@dataclass(frozen=True)
+class ContractInput:
+    """A contract as the buyer enters it; an empty currency is the supplier's."""
+
+    supplier_id: str
+    reference: str
+    valid_from: str
+    valid_to: str
+    prices: tuple[ContractPriceInput, ...]
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +83,7 @@ def parse_date(text: str, name: str, problems: Violations) -> date | None:
 
 
 def new_contract(
-    request: pb.CreateContractRequest, supplier: Supplier | None, now: datetime, actor: str
+    request: ContractInput, supplier: Supplier | None, now: datetime, actor: str
 ) -> SupplierContract:
     """The contract, or InvalidArgument naming every field at fault; `supplier` is the one
     the request names, None when there is none."""
@@ -86,10 +105,30 @@ def new_contract(
     valid_to = parse_date(request.valid_to, "valid_to", problems)
     if valid_from and valid_to and valid_to < valid_from:
         problems.add("valid_to", "must not be before valid_from")
-    if not 1 <= len(request.prices) <= MAX_PRICES:
+    prices = _prices(request.prices, currency, problems)
+    problems.raise_if_any()
+    assert valid_from is not None
+    assert valid_to is not None
+    return SupplierContract(
+        str(uuid.uuid4()),
+        request.supplier_id,
+        reference,
+        currency,
+        valid_from,
+        valid_to,
+        prices,
+        now,
+        actor,
+    )
+
+
+def _prices(
+    entered: Sequence[ContractPriceInput], currency: str, problems: Violations
+) -> tuple[ContractPrice, ...]:
+    if not 1 <= len(entered) <= MAX_PRICES:
         problems.add("prices", f"between 1 and {MAX_PRICES} products")
     prices, seen = [], set()
-    for i, price in enumerate(request.prices[:MAX_PRICES]):
+    for i, price in enumerate(entered[:MAX_PRICES]):
         at = f"prices[{i}]"
         product_id = price.product_id.strip()
         limits.text(product_id, f"{at}.product_id", limits.MAX_CODE, problems, required=True)
@@ -103,20 +142,7 @@ def new_contract(
                 f"{at}.unit_price.currency", f"must be the contract's currency, {currency}"
             )
         prices.append(ContractPrice(product_id, price.sku.strip(), amount))
-    problems.raise_if_any()
-    assert valid_from is not None
-    assert valid_to is not None
-    return SupplierContract(
-        str(uuid.uuid4()),
-        request.supplier_id,
-        reference,
-        currency,
-        valid_from,
-        valid_to,
-        tuple(prices),
-        now,
-        actor,
-    )
+    return tuple(prices)
 
 
 def agreed_prices(

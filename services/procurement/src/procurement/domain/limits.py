@@ -3,11 +3,12 @@ its field (INVALID_ARGUMENT), never a database error. Plain Python."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from oms.types.v1 import pricing_pb2 as pricing
 from pricing.money import InvalidMoney, parse_input_amount, storable
-from servicekit.bounds import MAX_QUANTITY
+from procurement.domain.documents import Discount, PricedDocument
+from servicekit import bounds
 from servicekit.errors import InvalidArgument, Violations
 
 # Product, warehouse and SKU columns.
@@ -18,6 +19,16 @@ MAX_EMAIL = 320
 MAX_TERMS = 500
 MAX_DESCRIPTION = 2000
 MAX_NOTES = 5000
+# Units of one line, as every service bounds them.
+MAX_QUANTITY = bounds.MAX_QUANTITY
+
+
+@dataclass(frozen=True)
+class EnteredMoney:
+    """A price as a client entered it: decimal text and the currency it names."""
+
+    amount: str
+    currency: str
 
 
 def amount(text: str, field: str, problems: Violations) -> Decimal:
@@ -45,13 +56,13 @@ def quantity(value: int, field: str, problems: Violations) -> None:
         problems.add(field, f"between 1 and {MAX_QUANTITY}")
 
 
-def discount(given: pricing.Discount, field: str, problems: Violations) -> None:
+def discount(given: Discount, field: str, problems: Violations) -> None:
     """A discount's amount, when it has one, like a price (its percent is the engine's)."""
     if given.amount:
         amount(given.amount, f"{field}.amount", problems)
 
 
-def storable_total(document: pricing.PricedDocument, field: str) -> None:
+def storable_total(document: PricedDocument, field: str) -> None:
     """InvalidArgument on `field` when the document's total does not fit a money column."""
     total = Decimal(document.breakdown.total)
     if not storable(total):

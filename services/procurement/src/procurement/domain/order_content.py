@@ -6,21 +6,66 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from oms.procurement.v1 import procurement_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
-from pricing.documents import InvalidDocument, priced
 from pricing.money import InvalidMoney, Money, check_currency
 from procurement.domain import limits
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.model import Supplier
-from servicekit.errors import InvalidArgument, Violations
+from procurement.domain.documents import (
+    Discount,
+    DocumentGroup,
+    DocumentLine,
+    PricedDocument,
+    PricingPolicy,
+    ShippingCharge,
+    TaxRate,
+    price_document,
+)
+from procurement.domain.limits import EnteredMoney
+from procurement.domain.suppliers import Supplier
+from servicekit.errors import Violations
 
 MAX_LINES = 1000
 DEFAULT_LEAD_TIME_DAYS = 14
 REPLENISHMENT = "Replenishment"
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A line as entered: `unit_price` may be left out where a contract prices the product."""
+
+    product_id: str
+    sku: str = ""
+    description: str = ""
+    quantity: int = 0
+    unit_price: EnteredMoney | None = None
+    discount: Discount = field(default_factory=Discount)
+    taxes: tuple[TaxRate, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    name: str = ""
+    lines: tuple[LineInput, ...] = ()
+    discount: Discount = field(default_factory=Discount)
+    taxes: tuple[TaxRate, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrderContent:
+    """What a purchase order says, as entered; empty fields take defaults (`with_defaults`)."""
+
+    supplier_id: str
+    warehouse_id: str
+    currency: str = ""
+    expected_on: str = ""
+    payment_terms: str = ""
+    notes: str = ""
+    groups: tuple[GroupInput, ...] = ()
+    shipping: tuple[ShippingCharge, ...] = ()
+    policy: PricingPolicy = field(default_factory=PricingPolicy)
 
 
 def amount_text(amount: Decimal, currency: str) -> str:
@@ -28,38 +73,51 @@ def amount_text(amount: Decimal, currency: str) -> str:
     return str(Money(amount, currency).trimmed().amount)
 
 
-def _lines(content: pb.PurchaseOrderContent) -> Iterator[tuple[str, pb.PurchaseOrderLineInput]]:
+def _lines(content: OrderContent) -> Iterator[tuple[str, LineInput]]:
     for g, group in enumerate(content.groups):
         for i, line in enumerate(group.lines):
             yield f"groups[{g}].lines[{i}]", line
 
 
-def with_defaults(
-    content: pb.PurchaseOrderContent, supplier: Supplier | None, today: date
-) -> pb.PurchaseOrderContent:
+def with_defaults(content: OrderContent, supplier: Supplier | None, today: date) -> OrderContent:
     """The content as stored: trimmed, with the supplier's currency and terms and an expected
     date when it names none."""
-    result = pb.PurchaseOrderContent()
-    result.CopyFrom(content)
-    result.supplier_id = content.supplier_id.strip()
-    result.warehouse_id = content.warehouse_id.strip()
-    result.notes = content.notes.strip()
-    result.payment_terms = content.payment_terms.strip()
+    currency, terms = content.currency, content.payment_terms.strip()
     if supplier is not None:
-        result.currency = result.currency or supplier.currency
-        result.payment_terms = result.payment_terms or supplier.payment_terms
-    if not result.expected_on:
-        result.expected_on = (today + timedelta(days=DEFAULT_LEAD_TIME_DAYS)).isoformat()
-    for group in result.groups:
-        group.name = group.name.strip() or "Items"
-        for line in group.lines:
-            line.product_id = line.product_id.strip()
-            line.sku = line.sku.strip()
-            line.description = line.description.strip()
-    return result
+        currency = currency or supplier.currency
+        terms = terms or supplier.payment_terms
+    expected_on = content.expected_on
+    if not expected_on:
+        expected_on = (today + timedelta(days=DEFAULT_LEAD_TIME_DAYS)).isoformat()
+    groups = tuple(
+        replace(
+            group,
+            name=group.name.strip() or "Items",
+            lines=tuple(
+                replace(
+                    line,
+                    product_id=line.product_id.strip(),
+                    sku=line.sku.strip(),
+                    description=line.description.strip(),
+                )
+                for line in group.lines
+            ),
+        )
+        for group in content.groups
+    )
+    return replace(
+        content,
+        supplier_id=content.supplier_id.strip(),
+        warehouse_id=content.warehouse_id.strip(),
+        currency=currency,
+        expected_on=expected_on,
+        payment_terms=terms,
+        notes=content.notes.strip(),
+        groups=groups,
+    )
 
 
-def check(content: pb.PurchaseOrderContent, supplier: Supplier | None, today: date) -> None:
+def check(content: OrderContent, supplier: Supplier | None, today: date) -> None:
     """Faults visible in the content itself, all at once."""
     problems = Violations()
     if not content.supplier_id:
@@ -96,23 +154,19 @@ def check(content: pb.PurchaseOrderContent, supplier: Supplier | None, today: da
     problems.raise_if_any()
 
 
-def _check_line(
-    at: str, line: pb.PurchaseOrderLineInput, currency: str, problems: Violations
-) -> None:
+def _check_line(at: str, line: LineInput, currency: str, problems: Violations) -> None:
     limits.text(line.product_id, f"{at}.product_id", limits.MAX_CODE, problems, required=True)
     limits.text(line.sku, f"{at}.sku", limits.MAX_CODE, problems)
     limits.text(line.description, f"{at}.description", limits.MAX_DESCRIPTION, problems)
     limits.quantity(line.quantity, f"{at}.quantity", problems)
     limits.discount(line.discount, f"{at}.discount", problems)
-    if line.HasField("unit_price"):
+    if line.unit_price is not None:
         limits.amount(line.unit_price.amount, f"{at}.unit_price.amount", problems)
         if line.unit_price.currency != currency:
             problems.add(f"{at}.unit_price.currency", f"must be the order's currency, {currency}")
 
 
-def build(
-    content: pb.PurchaseOrderContent, agreed: Mapping[str, AgreedPrice]
-) -> pricing.PricedDocument:
+def build(content: OrderContent, agreed: Mapping[str, AgreedPrice]) -> PricedDocument:
     """The priced document. A product under contract (`agreed`, by product id) takes the
     contract's price; any other line needs an entered unit price."""
     problems = Violations()
@@ -124,7 +178,7 @@ def build(
             if contract is not None:
                 unit_price = amount_text(contract.unit_price, content.currency)
                 rule = contract.rule
-            elif line.HasField("unit_price"):
+            elif line.unit_price is not None:
                 unit_price, rule = line.unit_price.amount, "entered"
             else:
                 problems.add(
@@ -132,49 +186,35 @@ def build(
                     "required: no contract with the supplier prices this product",
                 )
                 continue
-            lines.append(
-                pricing.DocumentLine(
-                    line_id=str(uuid.uuid4()),
-                    product_id=line.product_id,
-                    sku=line.sku,
-                    description=line.description or line.sku or line.product_id,
-                    quantity=str(line.quantity),
-                    unit_price=unit_price,
-                    price_rule=rule,
-                    kind="stocked",
-                    discount=line.discount,
-                    taxes=line.taxes,
-                )
-            )
-        groups.append(
-            pricing.DocumentGroup(
-                name=group.name, lines=lines, discount=group.discount, taxes=group.taxes
-            )
-        )
+            lines.append(_document_line(line, unit_price, rule))
+        groups.append(DocumentGroup(group.name, tuple(lines), group.discount, group.taxes))
     problems.raise_if_any()
     document = price_document(
-        pricing.PricedDocument(
-            currency=content.currency,
-            groups=groups,
-            shipping=content.shipping,
-            policy=content.policy,
-        )
+        PricedDocument(content.currency, tuple(groups), content.shipping, content.policy)
     )
     limits.storable_total(document, "groups")
     return document
 
 
-def price_document(document: pricing.PricedDocument) -> pricing.PricedDocument:
-    try:
-        return priced(document)
-    except InvalidDocument as error:
-        raise InvalidArgument.of(error.field, error.message) from error
+def _document_line(line: LineInput, unit_price: str, rule: str) -> DocumentLine:
+    return DocumentLine(
+        line_id=str(uuid.uuid4()),
+        product_id=line.product_id,
+        sku=line.sku,
+        description=line.description or line.sku or line.product_id,
+        quantity=str(line.quantity),
+        unit_price=unit_price,
+        discount=line.discount,
+        taxes=line.taxes,
+        price_rule=rule,
+        kind="stocked",
+    )
 
 
 def replenishment_line(
     product_id: str, sku: str, quantity: int, price: AgreedPrice, currency: str
-) -> pricing.DocumentLine:
-    return pricing.DocumentLine(
+) -> DocumentLine:
+    return DocumentLine(
         line_id=str(uuid.uuid4()),
         product_id=product_id,
         sku=sku,
@@ -188,12 +228,7 @@ def replenishment_line(
 
 def replenishment_document(
     currency: str, product_id: str, sku: str, quantity: int, price: AgreedPrice
-) -> pricing.PricedDocument:
+) -> PricedDocument:
     """A reorder's document: one group with the product's line."""
     line = replenishment_line(product_id, sku, quantity, price, currency)
-    return price_document(
-        pricing.PricedDocument(
-            currency=currency,
-            groups=[pricing.DocumentGroup(name=REPLENISHMENT, lines=[line])],
-        )
-    )
+    return price_document(PricedDocument(currency, (DocumentGroup(REPLENISHMENT, (line,)),)))

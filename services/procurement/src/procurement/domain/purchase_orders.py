@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from oms.procurement.v1 import procurement_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.order_content import REPLENISHMENT, price_document, replenishment_line
+from procurement.domain.documents import DocumentGroup, PricedDocument, price_document
+from procurement.domain.events import PurchaseOrderIssued, PurchaseOrderStatusChanged
+from procurement.domain.order_content import REPLENISHMENT, OrderContent, replenishment_line
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument
+
+# What a move of the order announces.
+Moves = list[PurchaseOrderStatusChanged]
 
 
 class Status(StrEnum):
@@ -87,7 +90,7 @@ class PurchaseOrder:
     warehouse_id: str
     currency: str
     status: Status
-    document: pricing.PricedDocument
+    document: PricedDocument
     expected_on: date
     payment_terms: str
     notes: str
@@ -116,8 +119,7 @@ class PurchaseOrder:
                 line.unit_price,
                 line.price_rule,
             )
-            for group in self.document.groups
-            for line in group.lines
+            for line in self.document.lines
         ]
 
     def received(self, product_id: str) -> int:
@@ -143,16 +145,16 @@ class PurchaseOrder:
                 (FieldViolation("status", f"is {self.status.value}"),),
             )
 
-    def _move(self, to: Status, reason: str, now: datetime, actor: str) -> StatusChange:
+    def _move(self, to: Status, reason: str, now: datetime, actor: str) -> Moves:
         change = StatusChange(self.status.value, to.value, reason, now, actor)
         self.status = to
         self.history.append(change)
         self.updated_at = now
-        return change
+        return [PurchaseOrderStatusChanged(self.id, change.from_status, change.to_status, reason)]
 
     # Commands
 
-    def revise(self, content: pb.PurchaseOrderContent, document: pricing.PricedDocument) -> None:
+    def revise(self, content: OrderContent, document: PricedDocument) -> None:
         """Replaces a draft's content with `content` as priced in `document`."""
         self._require(Status.DRAFT, doing="changed")
         self.supplier_id = content.supplier_id
@@ -163,7 +165,10 @@ class PurchaseOrder:
         self.notes = content.notes
         self.document = document
 
-    def send(self, today: date, now: datetime, actor: str) -> StatusChange:
+    def send(
+        self, today: date, now: datetime, actor: str
+    ) -> list[PurchaseOrderIssued | PurchaseOrderStatusChanged]:
+        """To the supplier: the order is issued (inventory and billing expect it) and sent."""
         self._require(Status.DRAFT, doing="sent")
         if self.expected_on < today:
             raise FailedPrecondition(
@@ -171,9 +176,19 @@ class PurchaseOrder:
                 f"{self.expected_on.isoformat()}, which has passed",
                 (FieldViolation("expected_on", "must be today or later"),),
             )
-        return self._move(Status.SENT, "sent to the supplier", now, actor)
+        issued = PurchaseOrderIssued(
+            self.id,
+            self.number,
+            self.supplier_id,
+            self.warehouse_id,
+            self.currency,
+            self.document,
+            self.expected_on,
+            self.payment_terms,
+        )
+        return [issued, *self._move(Status.SENT, "sent to the supplier", now, actor)]
 
-    def cancel(self, reason: str, now: datetime, actor: str) -> StatusChange:
+    def cancel(self, reason: str, now: datetime, actor: str) -> Moves:
         if len(reason) > 2000:
             raise InvalidArgument.of("reason", "at most 2000 characters")
         self._require(Status.DRAFT, Status.SENT, doing="cancelled")
@@ -183,21 +198,29 @@ class PurchaseOrder:
         """Orders `quantity` units of the product on this draft: raises its line to that many or
         adds a line. False when the draft orders as many already (a repeated low-stock alert)."""
         self._require(Status.DRAFT, doing="extended")
-        document = pricing.PricedDocument()
-        document.CopyFrom(self.document)
-        for group in document.groups:
-            for line in group.lines:
+        groups = list(self.document.groups)
+        for g, group in enumerate(groups):
+            for i, line in enumerate(group.lines):
                 if line.product_id == product_id:
                     if int(line.quantity) >= quantity:
                         return False
-                    line.quantity = str(quantity)
-                    self.document = price_document(document)
+                    raised = replace(line, quantity=str(quantity))
+                    lines = (*group.lines[:i], raised, *group.lines[i + 1 :])
+                    groups[g] = replace(group, lines=lines)
+                    self._reprice(groups)
                     return True
-        groups = [g for g in document.groups if g.name == REPLENISHMENT]
-        group = groups[0] if groups else document.groups.add(name=REPLENISHMENT)
-        group.lines.append(replenishment_line(product_id, sku, quantity, price, self.currency))
-        self.document = price_document(document)
+        added = replenishment_line(product_id, sku, quantity, price, self.currency)
+        for g, group in enumerate(groups):
+            if group.name == REPLENISHMENT:
+                groups[g] = replace(group, lines=(*group.lines, added))
+                break
+        else:
+            groups.append(DocumentGroup(REPLENISHMENT, (added,)))
+        self._reprice(groups)
         return True
+
+    def _reprice(self, groups: list[DocumentGroup]) -> None:
+        self.document = price_document(replace(self.document, groups=tuple(groups)))
 
     # What other services report
 
@@ -208,7 +231,7 @@ class PurchaseOrder:
         quantities: Mapping[str, int],
         now: datetime,
         actor: str,
-    ) -> list[StatusChange]:
+    ) -> Moves:
         """Records a receipt, product by product, noting what does not match the order; moves
         the order on. A receipt already recorded changes nothing."""
         if any(r.receipt_id == receipt_id for r in self.receipts):
@@ -231,9 +254,7 @@ class PurchaseOrder:
         self.updated_at = now
         return self._advance(f"receipt {receipt_id}", now, actor)
 
-    def record_bill(
-        self, bill_id: str, status: str, now: datetime, actor: str
-    ) -> list[StatusChange]:
+    def record_bill(self, bill_id: str, status: str, now: datetime, actor: str) -> Moves:
         """A bill billing recorded: "matched" (payable) or "held" (a mismatch)."""
         if self.bill_status == BillStatus.PAID or status not in (
             BillStatus.MATCHED,
@@ -244,16 +265,16 @@ class PurchaseOrder:
         self.updated_at = now
         return self._advance(f"bill {bill_id} {status}", now, actor)
 
-    def bill_paid(self, bill_id: str, now: datetime, actor: str) -> list[StatusChange]:
+    def bill_paid(self, bill_id: str, now: datetime, actor: str) -> Moves:
         self.bill_id, self.bill_status = bill_id, BillStatus.PAID.value
         self.updated_at = now
         return self._advance(f"bill {bill_id} paid", now, actor)
 
-    def _advance(self, reason: str, now: datetime, actor: str) -> list[StatusChange]:
-        changes = []
+    def _advance(self, reason: str, now: datetime, actor: str) -> Moves:
+        moves = []
         while (to := self._next()) is not None:
-            changes.append(self._move(to, reason, now, actor))
-        return changes
+            moves += self._move(to, reason, now, actor)
+        return moves
 
     def _next(self) -> Status | None:
         billable = self.bill_status in (BillStatus.MATCHED, BillStatus.PAID)
@@ -270,8 +291,8 @@ class PurchaseOrder:
 
 def new_purchase_order(
     number: str,
-    content: pb.PurchaseOrderContent,
-    document: pricing.PricedDocument,
+    content: OrderContent,
+    document: PricedDocument,
     source: Source,
     now: datetime,
     actor: str,

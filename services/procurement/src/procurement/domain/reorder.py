@@ -3,16 +3,29 @@ ordering from a preferred supplier. Plain Python."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from oms.procurement.v1 import procurement_pb2 as pb
 from procurement.domain import limits
-from procurement.domain.model import Supplier
+from procurement.domain.limits import MAX_QUANTITY, EnteredMoney
 from procurement.domain.order_content import DEFAULT_LEAD_TIME_DAYS
-from servicekit.bounds import MAX_QUANTITY
+from procurement.domain.suppliers import Supplier
 from servicekit.errors import Violations
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """A rule as the buyer enters it; `unit_price` is required, 0 lead time days is 14."""
+
+    product_id: str
+    warehouse_id: str
+    supplier_id: str
+    minimum: int = 0
+    maximum: int = 0
+    unit_price: EnteredMoney | None = None
+    sku: str = ""
+    lead_time_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,9 +54,16 @@ class ReorderRule:
             return 0
         return max(0, self.maximum - available)
 
+    def learn(self, unit_price: Decimal, now: datetime, actor: str) -> ReorderRule | None:
+        """The rule with the supplier's latest price as its last known one; None when that is
+        the price it knows."""
+        if self.unit_price == unit_price:
+            return None
+        return replace(self, unit_price=unit_price, updated_at=now, updated_by=actor)
+
 
 def new_rule(
-    request: pb.SetReorderRuleRequest, supplier: Supplier | None, now: datetime, actor: str
+    request: RuleInput, supplier: Supplier | None, now: datetime, actor: str
 ) -> ReorderRule:
     """The rule, or InvalidArgument naming every field at fault."""
     problems = Violations()
@@ -59,15 +79,7 @@ def new_rule(
         problems.add("supplier_id", "required")
     elif supplier is None:
         problems.add("supplier_id", f"no supplier {request.supplier_id}")
-    amount = Decimal(0)
-    if not request.HasField("unit_price"):
-        problems.add("unit_price", "required: the last known price from the supplier")
-    else:
-        amount = limits.amount(request.unit_price.amount, "unit_price.amount", problems)
-        if supplier is not None and request.unit_price.currency != supplier.currency:
-            problems.add(
-                "unit_price.currency", f"must be the supplier's currency, {supplier.currency}"
-            )
+    amount = _last_price(request.unit_price, supplier, problems)
     if not 0 <= request.lead_time_days <= 3650:
         problems.add("lead_time_days", "between 0 and 3650 (0: 14 days)")
     problems.raise_if_any()
@@ -85,3 +97,16 @@ def new_rule(
         updated_at=now,
         updated_by=actor,
     )
+
+
+def _last_price(
+    entered: EnteredMoney | None, supplier: Supplier | None, problems: Violations
+) -> Decimal:
+    """The supplier's last known unit price, in its currency; required."""
+    if entered is None:
+        problems.add("unit_price", "required: the last known price from the supplier")
+        return Decimal(0)
+    amount = limits.amount(entered.amount, "unit_price.amount", problems)
+    if supplier is not None and entered.currency != supplier.currency:
+        problems.add("unit_price.currency", f"must be the supplier's currency, {supplier.currency}")
+    return amount

@@ -1,17 +1,24 @@
-"""Procurement's domain objects as protobuf messages. Purchase orders and reorder rules can be
-shown without prices, for callers who may not see them (application.rights)."""
+"""Procurement's domain objects and query results as protobuf messages. Purchase orders and
+reorder rules can be shown without prices, for callers who may not see them
+(application.rights)."""
 
 from __future__ import annotations
 
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1.types_pb2 import Money
-from procurement.application.rfqs import Comparison
+from procurement.adapters.documents import document_to_proto
+from procurement.application.queries.rfqs import Comparison
 from procurement.domain.contracts import SupplierContract
-from procurement.domain.model import Contact, Supplier
 from procurement.domain.order_content import amount_text
-from procurement.domain.purchase_orders import OrderLine, PurchaseOrder
+from procurement.domain.purchase_orders import (
+    OrderLine,
+    PurchaseOrder,
+    ReceiptLine,
+    StatusChange,
+)
 from procurement.domain.reorder import ReorderRule
-from procurement.domain.rfqs import Offer, Rfq
+from procurement.domain.rfqs import Offer, Proposal, Rfq
+from procurement.domain.suppliers import Supplier
 from servicekit.grpc import timestamp
 
 
@@ -35,10 +42,6 @@ def supplier_to_proto(supplier: Supplier) -> pb.Supplier:
     return message
 
 
-def contacts_from_proto(contacts: list[pb.Contact]) -> tuple[Contact, ...]:
-    return tuple(Contact(c.name, c.email, c.phone, c.role) for c in contacts)
-
-
 def rfq_to_proto(rfq: Rfq) -> pb.Rfq:
     return pb.Rfq(
         id=rfq.id,
@@ -60,25 +63,7 @@ def rfq_to_proto(rfq: Rfq) -> pb.Rfq:
         ],
         status=rfq.status.value,
         proposals=[
-            pb.Proposal(
-                supplier_id=p.supplier_id,
-                lines=[
-                    pb.ProposalLine(
-                        product_id=line.product_id,
-                        unit_price=Money(
-                            amount=amount_text(p.prices[line.product_id], rfq.currency),
-                            currency=rfq.currency,
-                        ),
-                    )
-                    for line in rfq.lines
-                    if line.product_id in p.prices
-                ],
-                lead_time_days=p.lead_time_days,
-                terms=p.terms,
-                valid_until=p.valid_until.isoformat(),
-                recorded_at=timestamp(p.recorded_at),
-                recorded_by=p.recorded_by,
-            )
+            _proposal(rfq, p)
             for supplier_id in rfq.supplier_ids
             if (p := rfq.proposals.get(supplier_id)) is not None
         ],
@@ -88,6 +73,28 @@ def rfq_to_proto(rfq: Rfq) -> pb.Rfq:
         created_at=timestamp(rfq.created_at),
         created_by=rfq.created_by,
         updated_at=timestamp(rfq.updated_at),
+    )
+
+
+def _proposal(rfq: Rfq, proposal: Proposal) -> pb.Proposal:
+    return pb.Proposal(
+        supplier_id=proposal.supplier_id,
+        lines=[
+            pb.ProposalLine(
+                product_id=line.product_id,
+                unit_price=Money(
+                    amount=amount_text(proposal.prices[line.product_id], rfq.currency),
+                    currency=rfq.currency,
+                ),
+            )
+            for line in rfq.lines
+            if line.product_id in proposal.prices
+        ],
+        lead_time_days=proposal.lead_time_days,
+        terms=proposal.terms,
+        valid_until=proposal.valid_until.isoformat(),
+        recorded_at=timestamp(proposal.recorded_at),
+        recorded_by=proposal.recorded_by,
     )
 
 
@@ -111,12 +118,11 @@ def offer_to_proto(offer: Offer, names: dict[str, str]) -> pb.Offer:
                 unit_price=Money(amount=line.unit_price, currency=currency),
                 line_total=Money(amount=figures[line.line_id].net, currency=currency),
             )
-            for group in document.groups
-            for line in group.lines
+            for line in document.lines
         ],
         cheapest=offer.cheapest,
         expired=offer.expired,
-        document=document,
+        document=document_to_proto(document),
     )
 
 
@@ -169,26 +175,8 @@ def order_to_proto(order: PurchaseOrder, *, prices: bool) -> pb.PurchaseOrder:
         payment_terms=order.payment_terms,
         notes=order.notes,
         lines=[_line(order, line, prices) for line in order.lines],
-        receipts=[
-            pb.Receipt(
-                receipt_id=r.receipt_id,
-                product_id=r.product_id,
-                quantity=r.quantity,
-                note=r.note,
-                received_at=timestamp(r.received_at),
-            )
-            for r in order.receipts
-        ],
-        history=[
-            pb.StatusChange(
-                from_status=h.from_status,
-                to_status=h.to_status,
-                reason=h.reason,
-                at=timestamp(h.at),
-                by=h.by,
-            )
-            for h in order.history
-        ],
+        receipts=[_receipt(r) for r in order.receipts],
+        history=[_status_change(h) for h in order.history],
         source=order.source.value,
         rfq_id=order.rfq_id,
         bill_id=order.bill_id,
@@ -199,9 +187,29 @@ def order_to_proto(order: PurchaseOrder, *, prices: bool) -> pb.PurchaseOrder:
         prices_hidden=not prices,
     )
     if prices:
-        message.document.CopyFrom(order.document)
+        message.document.CopyFrom(document_to_proto(order.document))
         message.total.CopyFrom(Money(amount=order.total, currency=currency))
     return message
+
+
+def _receipt(receipt: ReceiptLine) -> pb.Receipt:
+    return pb.Receipt(
+        receipt_id=receipt.receipt_id,
+        product_id=receipt.product_id,
+        quantity=receipt.quantity,
+        note=receipt.note,
+        received_at=timestamp(receipt.received_at),
+    )
+
+
+def _status_change(change: StatusChange) -> pb.StatusChange:
+    return pb.StatusChange(
+        from_status=change.from_status,
+        to_status=change.to_status,
+        reason=change.reason,
+        at=timestamp(change.at),
+        by=change.by,
+    )
 
 
 def _line(order: PurchaseOrder, line: OrderLine, prices: bool) -> pb.PurchaseOrderLineStatus:

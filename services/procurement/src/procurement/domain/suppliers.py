@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pricing.money import InvalidMoney, check_currency
 from procurement.domain import limits
+from procurement.domain.events import SupplierCreated
 from servicekit.errors import Violations
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,7 +84,8 @@ def new_supplier(
     contacts: Sequence[Contact] = (),
     payment_terms: str = "",
     rating: int = 0,
-) -> Supplier:
+) -> tuple[Supplier, list[SupplierCreated]]:
+    """The supplier and its announcement, or InvalidArgument naming every field at fault."""
     problems = Violations()
     limits.text(name, "name", limits.MAX_NAME, problems, required=True)
     try:
@@ -92,7 +94,7 @@ def new_supplier(
         problems.add("currency", str(error))
     cleaned = _check_details(email, contacts, payment_terms, rating, problems)
     problems.raise_if_any()
-    return Supplier(
+    supplier = Supplier(
         str(uuid.uuid4()),
         name.strip(),
         email,
@@ -104,6 +106,7 @@ def new_supplier(
         rating,
         now,
     )
+    return supplier, [SupplierCreated(supplier.id, supplier.name, supplier.currency)]
 
 
 @dataclass(frozen=True)
