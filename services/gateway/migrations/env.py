@@ -1,6 +1,6 @@
 from alembic import context
 
-from gateway.database import metadata
+from gateway.edge.database import metadata
 from servicekit.db import run_migrations_online
 
 run_migrations_online(context.config, metadata)

@@ -8,8 +8,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from gateway.api_keys import ApiKeyStore, new_key
-from gateway.idempotency import LEASE, IdempotencyStore, StoredResponse
+from gateway.edge.api_keys import ApiKeyStore, new_key
+from gateway.edge.idempotency import LEASE, IdempotencyStore, StoredResponse
 
 NOW = datetime.now(UTC)
 DAY = timedelta(days=1)

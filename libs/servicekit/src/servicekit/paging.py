@@ -43,7 +43,11 @@ D = TypeVar("D", bound=Dated)
 T = TypeVar("T")
 
 
-def page_limit(page_size: int, maximum: int = 200, default: int = 50) -> int:
+# The most rows one page holds, everywhere (the gateway refuses a larger page_size too).
+MAX_PAGE_SIZE = 200
+
+
+def page_limit(page_size: int, maximum: int = MAX_PAGE_SIZE, default: int = 50) -> int:
     """The rows a page holds: InvalidArgument on page_size outside 0..maximum; 0 is `default`."""
     if not 0 <= page_size <= maximum:
         raise InvalidArgument.of("page_size", f"between 1 and {maximum}")

@@ -1,1 +1,2 @@
-"""Gateway: the public REST API; owns no data; composes the services over gRPC."""
+"""Gateway: the public REST API, composing the services over gRPC; it keeps only its own API
+keys, idempotency records and their audit log."""

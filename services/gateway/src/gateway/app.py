@@ -1,45 +1,57 @@
-"""The REST API: /api/v1 for clients, /health for probes, OpenAPI at /openapi.json and /docs."""
+"""The REST API: /api/v1 for clients, /health for probes, OpenAPI at /openapi.json and /docs.
+
+The one place the gateway is put together: its edge (gateway.edge), the routes of every resource
+(a package each), its clients of the services and its stores."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import timedelta
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from opentelemetry import context as otel_context
-from opentelemetry import trace
 
-from gateway import problems
-from gateway.api_keys import ApiKeys
-from gateway.auth import Authentication, Authenticator
+from gateway.api_keys import routes as api_keys
+from gateway.audit import routes as audit
+from gateway.billing import routes as billing
+from gateway.catalog import routes as catalog
 from gateway.clients import Clients
 from gateway.config import Settings
-from gateway.idempotency import Idempotency
-from gateway.limits import BodyLimit, RateLimit, TokenBuckets
-from gateway.routes import (
-    api_keys,
-    audit,
-    billing,
+from gateway.customers import routes as customers
+from gateway.edge import problems
+from gateway.edge.api_keys import ApiKeys
+from gateway.edge.auth import Authentication, Authenticator
+from gateway.edge.idempotency import Idempotency
+from gateway.edge.limits import BodyLimit, RateLimit, TokenBuckets
+from gateway.edge.stores import Stores, open_stores, pruning
+from gateway.edge.tracing import TraceContext
+from gateway.exchange_rates import routes as exchange_rates
+from gateway.inventory import routes as inventory
+from gateway.orders import routes as orders
+from gateway.payables import routes as payables
+from gateway.purchase_orders import routes as purchase_orders
+from gateway.quotes import routes as quotes
+from gateway.rfqs import routes as rfqs
+from gateway.suppliers import routes as suppliers
+
+# Every resource under /api/v1, in the order their routes are matched.
+RESOURCES = (
     catalog,
-    customers,
     inventory,
     orders,
-    procurement,
+    customers,
     quotes,
+    billing,
+    payables,
+    exchange_rates,
+    suppliers,
+    rfqs,
+    purchase_orders,
+    api_keys,
+    audit,
 )
-from gateway.stores import Stores, open_stores, prune_forever
-from servicekit.telemetry import extract_trace_context, inject_trace_context
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
 
 DESCRIPTION = """Catalog, orders, inventory and shipping, billing, quoting and procurement.
 
@@ -50,37 +62,20 @@ characters): sent again with the same body, it answers the first response again 
 a limited number of requests per second (429 with Retry-After beyond it); bodies are capped
 (413). Errors are application/problem+json."""
 
+probes = APIRouter(prefix="/health", tags=["health"])
 
-class TraceContext:
-    """Continues the caller's W3C trace (or starts one) for each request, and answers with its
-    `traceparent`, so the trace runs on through gRPC metadata, the outbox and Kafka headers."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.tracer = trace.get_tracer("gateway")
+@probes.get("/live")
+async def live() -> dict[str, str]:
+    return {"status": "live"}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        token = otel_context.attach(extract_trace_context(headers))
-        try:
-            name = f"{scope['method']} {scope['path']}"
-            with self.tracer.start_as_current_span(name, kind=trace.SpanKind.SERVER):
-                traceparent = inject_trace_context().get("traceparent", "")
 
-                async def send_with_trace(message: Message) -> None:
-                    if message["type"] == "http.response.start" and traceparent:
-                        message["headers"] = [
-                            *message.get("headers", []),
-                            (b"traceparent", traceparent.encode()),
-                        ]
-                    await send(message)
-
-                await self.app(scope, receive, send_with_trace)
-        finally:
-            otel_context.detach(token)
+@probes.get("/ready", response_model=None)
+async def ready(request: Request) -> dict[str, str] | JSONResponse:
+    down = await request.app.state.clients.unhealthy()
+    if down:
+        return problems.problem(request, 503, f"not serving: {', '.join(down)}")
+    return {"status": "ready"}
 
 
 def create_app(
@@ -89,65 +84,49 @@ def create_app(
     """The API; UnsafeKey when its token keys are missing, weak or published development keys
     outside development mode. Without `stores`, it opens (and migrates) its database at start."""
     authenticator = Authenticator.from_settings(settings)
-
-    def use(app: FastAPI, found: Stores) -> None:
-        app.state.stores = found
-        app.state.api_keys = ApiKeys(found.api_keys, settings.api_key_cache_seconds)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            if stores is None:
-                use(app, await stack.enter_async_context(open_stores(settings)))
-            pruning = asyncio.create_task(prune_forever(app.state.stores.idempotency))
-            stack.callback(pruning.cancel)
-            app.state.clients = clients or Clients.connect(settings)
-            stack.push_async_callback(app.state.clients.close)
-            yield
-
     app = FastAPI(
         title="Order management suite",
         version="1",
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=_lifespan(settings, clients, stores),
     )
     app.state.settings = settings
     if clients is not None:
         app.state.clients = clients
     if stores is not None:
-        use(app, stores)
+        _use(app, settings, stores)
     problems.install(app)
-    for router in (
-        catalog.router,
-        catalog.categories,
-        catalog.price_lists,
-        inventory.router,
-        orders.router,
-        customers.router,
-        orders.reports,
-        orders.pipelines,
-        quotes.router,
-        quotes.templates,
-        billing.router,
-        *procurement.routers,
-        api_keys.router,
-        audit.router,
-    ):
-        app.include_router(router, prefix="/api/v1")
-
-    @app.get("/health/live", tags=["health"])
-    async def live() -> dict[str, str]:
-        return {"status": "live"}
-
-    @app.get("/health/ready", tags=["health"], response_model=None)
-    async def ready(request: Request) -> dict[str, str] | JSONResponse:
-        down = await request.app.state.clients.unhealthy()
-        if down:
-            return problems.problem(request, 503, f"not serving: {', '.join(down)}")
-        return {"status": "ready"}
-
+    for resource in RESOURCES:
+        for router in resource.routers:
+            app.include_router(router, prefix="/api/v1")
+    app.include_router(probes)
     _add_edge(app, settings, authenticator)
     return app
+
+
+def _use(app: FastAPI, settings: Settings, stores: Stores) -> None:
+    app.state.stores = stores
+    app.state.api_keys = ApiKeys(stores.api_keys, settings.api_key_cache_seconds)
+
+
+def _lifespan(
+    settings: Settings, clients: Clients | None, stores: Stores | None
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Opens what was not handed in (the database, the channels) and prunes idempotency
+    records, until the app stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if stores is None:
+                _use(app, settings, await stack.enter_async_context(open_stores(settings)))
+            prune = asyncio.create_task(pruning(app.state.stores.idempotency)())
+            stack.callback(prune.cancel)
+            app.state.clients = clients or Clients.connect(settings)
+            stack.push_async_callback(app.state.clients.close)
+            yield
+
+    return lifespan
 
 
 def _add_edge(app: FastAPI, settings: Settings, authenticator: Authenticator) -> None:

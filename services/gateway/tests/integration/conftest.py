@@ -14,7 +14,7 @@ from devstack.postgres import PostgresCluster
 from gateway.app import create_app
 from gateway.clients import SERVICES, Clients
 from gateway.config import Settings
-from gateway.stores import open_stores
+from gateway.edge.stores import open_stores
 from servicekit.grpc import open_channel
 from testkit.security import session_security
 from testkit.services import ServiceProcess, service_process

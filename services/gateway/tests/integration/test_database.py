@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.api_keys import ApiKeyStore
 from gateway.app import create_app
 from gateway.clients import SERVICES
 from gateway.config import Settings
-from gateway.idempotency import IdempotencyStore
-from gateway.stores import Stores, open_stores
+from gateway.edge.api_keys import ApiKeyStore
+from gateway.edge.idempotency import IdempotencyStore
+from gateway.edge.stores import Stores, open_stores
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from services.gateway.tests.store_contracts import API_KEY_CHECKS, IDEMPOTENCY_CHECKS
 from services.gateway.tests.unit.conftest import fake_services, gateway_at

@@ -13,7 +13,7 @@ import pytest
 from gateway.app import create_app
 from gateway.clients import SERVICES, Clients
 from gateway.config import Settings
-from gateway.stores import Stores
+from gateway.edge.stores import Stores
 from oms.audit.v1 import audit_pb2
 from oms.billing.v1 import billing_pb2
 from oms.catalog.v1 import catalog_pb2

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from gateway.api_keys import ApiKey
-from gateway.idempotency import LEASE, Record, StoredResponse
-from gateway.stores import Stores
+from gateway.edge.api_keys import ApiKey
+from gateway.edge.idempotency import LEASE, Record, StoredResponse
+from gateway.edge.stores import Stores
 from oms.audit.v1 import audit_pb2
 from servicekit.paging import newest_after, newest_page, page_limit, page_token
 

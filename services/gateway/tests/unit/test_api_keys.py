@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.api_keys import ApiKeys, InvalidApiKey, key_id_of
+from gateway.edge.api_keys import ApiKeys, InvalidApiKey, key_id_of
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc
 from servicekit.auth import INTERNAL_AUDIENCE, INTERNAL_ISSUER, TokenVerifier
 from services.gateway.tests.unit.conftest import GatewayOver

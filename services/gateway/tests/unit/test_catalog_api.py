@@ -1,13 +1,15 @@
 """The catalog routes against a fake catalog: what reaches the service from a retried creation,
-and products whose figures the service withheld."""
+and products whose figures the service withheld; availability, as inventory counts it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gateway.idempotency import HEADER
+from gateway.edge.idempotency import HEADER
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
+from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
+from servicekit.errors import NotFound
 from services.gateway.tests.unit.conftest import GatewayOver
 from services.gateway.tests.unit.fakes import memory_stores
 from testkit.services import signed_in
@@ -55,3 +57,47 @@ async def test_a_withheld_list_price_reads_as_null(gateway_over: GatewayOver) ->
         read = await api.get("/api/v1/products/p-1", headers=signed_in("wes", "warehouse"))
     assert read.status_code == 200, read.text
     assert (read.json()["list_price"], read.json()["withheld"]) == (None, ["list_price", "cost"])
+
+
+class FakeInventory(inventory_pb2_grpc.InventoryServiceServicer):
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def GetAvailability(
+        self, request: Any, context: Any
+    ) -> inventory_pb2.GetAvailabilityResponse:
+        self.asked.append(request.product_id)
+        if request.product_id != "kit-1":
+            raise NotFound(f"product {request.product_id} not found")
+        return inventory_pb2.GetAvailabilityResponse(
+            product_id="kit-1",
+            kind="kit",
+            warehouses=[
+                inventory_pb2.WarehouseAvailability(warehouse_id="w-1", available=25),
+                inventory_pb2.WarehouseAvailability(warehouse_id="w-2", available=0),
+            ],
+            total=25,
+        )
+
+
+async def test_availability_is_what_inventory_counts(gateway_over: GatewayOver) -> None:
+    inventory = FakeInventory()
+    registration = (inventory_pb2_grpc.add_InventoryServiceServicer_to_server, inventory)
+    async with gateway_over([registration], "http://gw") as api:
+        found = await api.get("/api/v1/products/kit-1/availability", headers=BUYER)
+        missing = await api.get("/api/v1/products/nope/availability", headers=BUYER)
+    assert found.status_code == 200, found.text
+    assert found.json() == {
+        "product_id": "kit-1",
+        "kind": "kit",
+        "warehouses": [
+            {"warehouse_id": "w-1", "available": 25},
+            {"warehouse_id": "w-2", "available": 0},
+        ],
+        "total": 25,
+    }
+    assert (missing.status_code, missing.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
+    assert inventory.asked == ["kit-1", "nope"]  # one question each, to inventory alone

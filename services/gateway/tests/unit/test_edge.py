@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from pydantic import ValidationError
 
 from gateway.app import create_app
-from gateway.problems import field_path
-from gateway.schemas import MoneyIn
+from gateway.bodies import MoneyIn
+from gateway.edge.problems import field_path
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.limits import TokenBuckets
+from gateway.edge.limits import TokenBuckets
 
 gaps = st.lists(st.floats(min_value=0, max_value=3, allow_nan=False), min_size=1, max_size=60)
 rates = st.floats(min_value=0.1, max_value=100, allow_nan=False)

@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.routes.quotes import attachment
-from gateway.schemas import Invoice, SalesOrder
+from gateway.billing.schemas import Invoice
+from gateway.downloads import attachment
+from gateway.orders.schemas import SalesOrder
 from oms.billing.v1 import billing_pb2
 from oms.orders.v1 import orders_pb2
 from oms.quoting.v1 import quoting_pb2 as pb

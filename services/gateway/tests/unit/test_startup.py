@@ -1,11 +1,9 @@
-"""The gateway refuses to start on keys anyone could hold, unless development mode says so."""
+"""The gateway refuses to start on keys anyone could hold, unless development mode says so (the
+process itself: tests/integration/test_unsafe_keys.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from importlib import resources
 from pathlib import Path
 
@@ -100,24 +98,3 @@ async def test_in_development_mode_it_starts_on_the_development_keys() -> None:
             "/api/v1/api-keys", headers={"Authorization": f"Bearer {token}"}
         )
     assert response.status_code == 200
-
-
-async def test_the_process_exits_with_the_reason() -> None:
-    env = {
-        **os.environ,
-        "GATEWAY_DATABASE_URL": "postgresql+asyncpg://unused/never-reached",
-        "GATEWAY_DEVELOPMENT_MODE": "false",
-        "GATEWAY_SIGNING_KEY_FILE": development_pem(),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "gateway",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 1
-    assert b"gateway refuses to start" in stderr
-    assert b"development key" in stderr

@@ -1,0 +1,1 @@
+"""/api-keys: the keys machines call the API with."""

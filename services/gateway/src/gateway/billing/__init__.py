@@ -1,0 +1,1 @@
+"""/invoices, /payments, /credit-notes, customer balances and credit, receivables reports."""

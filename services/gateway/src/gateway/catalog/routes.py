@@ -1,0 +1,276 @@
+"""/products, with their variants, suppliers, pictures, prices and availability; /categories;
+/price-lists. The role checks are a first line: the catalog decides again, and leaves out of
+each product what the caller may not see (costs, or for the warehouse, prices)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import StringConstraints
+
+from gateway.bodies import IdPath, MoneyIn, PageSize, PageToken
+from gateway.catalog.schemas import (
+    Availability,
+    Category,
+    CategoryIn,
+    CategoryPage,
+    PictureIn,
+    PriceList,
+    PriceListIn,
+    PriceListPage,
+    Product,
+    ProductChange,
+    ProductIn,
+    ProductPage,
+    ResolvedPrice,
+    SuppliersIn,
+)
+from gateway.edge.auth import AnyUser, require
+from gateway.edge.idempotency import request_id
+from oms.catalog.v1 import catalog_pb2 as pb
+from oms.inventory.v1 import inventory_pb2
+from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
+
+router = APIRouter(prefix="/products", tags=["catalog"])
+categories = APIRouter(prefix="/categories", tags=["catalog"])
+price_lists = APIRouter(prefix="/price-lists", tags=["catalog"])
+routers = (router, categories, price_lists)
+
+PRODUCT_MASTER = require("purchasing")
+# Everyone but the warehouse, which sees quantities, not prices.
+PRICE_READERS = require("sales", "sales-manager", "order-desk", "purchasing", "finance")
+
+ProductId = IdPath
+PictureId = IdPath
+PriceListId = IdPath
+Attribute = Annotated[str, StringConstraints(max_length=251)]
+
+
+@router.post("", status_code=201, response_model=Product, dependencies=[PRODUCT_MASTER])
+async def create_product(body: ProductIn, request: Request, response: Response) -> Product:
+    """Adds a product. Sent again with the same `Idempotency-Key`, returns the first product."""
+    reply = await request.app.state.clients.catalog.CreateProduct(
+        body.to_proto(request_id(request))
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.product.id}"
+    return Product.model_validate(reply.product)
+
+
+@router.get("", response_model=ProductPage, dependencies=[AnyUser])
+async def search_products(
+    request: Request,
+    q: Annotated[
+        str, Query(max_length=200, description="words of the name; the last may be a prefix")
+    ] = "",
+    sku: Annotated[str, Query(max_length=64)] = "",
+    category_id: Annotated[
+        str, Query(max_length=MAX_ID_LENGTH, description="this category and its descendants")
+    ] = "",
+    attribute: Annotated[
+        list[Attribute], Query(max_length=50, description="name:value, repeatable")
+    ] = [],  # noqa: B006
+    min_price: Annotated[str, Query(max_length=40, description="not for the warehouse")] = "",
+    max_price: Annotated[str, Query(max_length=40, description="not for the warehouse")] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ProductPage:
+    """Products matching every filter given, by SKU, a page at a time."""
+    attributes = dict(a.partition(":")[::2] for a in attribute)
+    reply = await request.app.state.clients.catalog.SearchProducts(
+        pb.SearchProductsRequest(
+            text=q,
+            sku=sku,
+            category_id=category_id,
+            attributes=attributes,
+            min_price=min_price,
+            max_price=max_price,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return ProductPage(
+        items=[Product.model_validate(p) for p in reply.products],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@router.get("/{product_id}", response_model=Product, dependencies=[AnyUser])
+async def get_product(product_id: ProductId, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.GetProduct(
+        pb.GetProductRequest(product_id=product_id)
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.patch("/{product_id}", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def change_product(product_id: ProductId, body: ProductChange, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.ChangeProduct(
+        pb.ChangeProductRequest(product_id=product_id, name=body.name, description=body.description)
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.put("/{product_id}/list-price", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def change_list_price(product_id: ProductId, body: MoneyIn, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.ChangeListPrice(
+        pb.ChangeListPriceRequest(product_id=product_id, list_price=body.to_proto())
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.post("/{product_id}/discontinue", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def discontinue_product(product_id: ProductId, request: Request) -> Product:
+    reply = await request.app.state.clients.catalog.DiscontinueProduct(
+        pb.DiscontinueProductRequest(product_id=product_id)
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.get("/{product_id}/variants", response_model=ProductPage, dependencies=[AnyUser])
+async def list_variants(
+    product_id: ProductId, request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> ProductPage:
+    """A variable product's variants, by SKU, a page at a time."""
+    reply = await request.app.state.clients.catalog.ListVariants(
+        pb.ListVariantsRequest(parent_id=product_id, page_size=page_size, page_token=page_token)
+    )
+    return ProductPage(
+        items=[Product.model_validate(p) for p in reply.variants],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@router.put("/{product_id}/suppliers", response_model=Product, dependencies=[PRODUCT_MASTER])
+async def set_suppliers(product_id: ProductId, body: SuppliersIn, request: Request) -> Product:
+    """Replaces the product's suppliers."""
+    reply = await request.app.state.clients.catalog.SetProductSuppliers(
+        pb.SetProductSuppliersRequest(product_id=product_id, suppliers=body.to_proto())
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.post(
+    "/{product_id}/pictures", status_code=201, response_model=Product, dependencies=[PRODUCT_MASTER]
+)
+async def add_picture(product_id: ProductId, body: PictureIn, request: Request) -> Product:
+    """Links a picture by URL, or stores an uploaded one (served under its `url`)."""
+    reply = await request.app.state.clients.catalog.AddPicture(
+        pb.AddPictureRequest(
+            product_id=product_id,
+            url=body.url,
+            content=body.content_base64,
+            content_type=body.content_type,
+            alt_text=body.alt_text,
+        )
+    )
+    return Product.model_validate(reply.product)
+
+
+@router.get(
+    "/{product_id}/pictures/{picture_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/*": {}}, "description": "the picture's bytes"}},
+    dependencies=[AnyUser],
+)
+async def get_picture(product_id: ProductId, picture_id: PictureId, request: Request) -> Response:
+    """A stored picture's bytes, with its content type."""
+    reply = await request.app.state.clients.catalog.GetPictureContent(
+        pb.GetPictureContentRequest(product_id=product_id, picture_id=picture_id)
+    )
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"}
+    return Response(reply.content, media_type=reply.content_type, headers=headers)
+
+
+@router.get("/{product_id}/price", response_model=ResolvedPrice, dependencies=[PRICE_READERS])
+async def resolve_price(
+    product_id: ProductId,
+    request: Request,
+    currency: Annotated[str, Query(min_length=3, max_length=3)],
+    quantity: Annotated[int, Query(ge=1, le=MAX_QUANTITY)] = 1,
+    customer_group: Annotated[str, Query(max_length=100)] = "",
+    date: Annotated[str, Query(max_length=10, description="YYYY-MM-DD; empty: today")] = "",
+) -> ResolvedPrice:
+    """The unit price this customer group pays for this quantity on this date, and why."""
+    reply = await request.app.state.clients.catalog.ResolvePrice(
+        pb.ResolvePriceRequest(
+            product_id=product_id,
+            customer_group=customer_group,
+            currency=currency,
+            quantity=quantity,
+            date=date,
+        )
+    )
+    return ResolvedPrice.model_validate(reply)
+
+
+@router.get("/{product_id}/availability", response_model=Availability, dependencies=[AnyUser])
+async def availability(product_id: ProductId, request: Request) -> Availability:
+    """Units available per warehouse, as inventory counts them. A kit has as many as its
+    scarcest component allows there: the least of floor(available / quantity per kit)."""
+    reply = await request.app.state.clients.inventory.GetAvailability(
+        inventory_pb2.GetAvailabilityRequest(product_id=product_id)
+    )
+    return Availability.model_validate(reply)
+
+
+@categories.post("", status_code=201, response_model=Category, dependencies=[PRODUCT_MASTER])
+async def create_category(body: CategoryIn, request: Request, response: Response) -> Category:
+    reply = await request.app.state.clients.catalog.CreateCategory(
+        pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.category.id}"
+    return Category.model_validate(reply.category)
+
+
+@categories.get("", response_model=CategoryPage, dependencies=[AnyUser])
+async def list_categories(
+    request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> CategoryPage:
+    """The category tree, parents before children, a page at a time."""
+    reply = await request.app.state.clients.catalog.ListCategories(
+        pb.ListCategoriesRequest(page_size=page_size, page_token=page_token)
+    )
+    return CategoryPage(
+        items=[Category.model_validate(c) for c in reply.categories],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@price_lists.post(
+    "", status_code=201, response_model=PriceList, dependencies=[require("sales-manager")]
+)
+async def create_price_list(body: PriceListIn, request: Request, response: Response) -> PriceList:
+    reply = await request.app.state.clients.catalog.CreatePriceList(body.to_proto())
+    response.headers["Location"] = f"{request.url.path}/{reply.price_list.id}"
+    return PriceList.model_validate(reply.price_list)
+
+
+@price_lists.get("", response_model=PriceListPage, dependencies=[PRICE_READERS])
+async def list_price_lists(
+    request: Request,
+    customer_group: Annotated[str, Query(max_length=100)] = "",
+    currency: Annotated[str, Query(max_length=3)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> PriceListPage:
+    """Price lists by name, each without its breaks (`break_count` says how many), a page at a
+    time."""
+    reply = await request.app.state.clients.catalog.ListPriceLists(
+        pb.ListPriceListsRequest(
+            customer_group=customer_group,
+            currency=currency,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return PriceListPage(
+        items=[PriceList.model_validate(p) for p in reply.price_lists],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@price_lists.get("/{price_list_id}", response_model=PriceList, dependencies=[PRICE_READERS])
+async def get_price_list(price_list_id: PriceListId, request: Request) -> PriceList:
+    reply = await request.app.state.clients.catalog.GetPriceList(
+        pb.GetPriceListRequest(price_list_id=price_list_id)
+    )
+    return PriceList.model_validate(reply.price_list)

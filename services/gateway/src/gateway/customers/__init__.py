@@ -1,0 +1,1 @@
+"""/customers: the customer master, kept by the orders service."""

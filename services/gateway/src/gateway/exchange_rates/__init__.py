@@ -1,0 +1,1 @@
+"""/exchange-rates: the rates finance keeps in billing."""

@@ -1,0 +1,1 @@
+"""/warehouses, /stock, /receipts, /reservations, /shipments and returned goods: inventory."""

@@ -1,0 +1,1 @@
+"""/sales-orders (with the order's summary across services), /reports of orders, /pipelines."""

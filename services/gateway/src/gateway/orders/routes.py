@@ -1,0 +1,303 @@
+"""/sales-orders, and the composed order summary. The role checks here are a first line; the
+orders service decides again, and also whose orders each person reaches and which figures they
+see. POSTs that place an order or record a cost pass the Idempotency-Key on as `request_id`."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from gateway.billing.schemas import Invoice
+from gateway.bodies import IdPath, IdQuery, PageSize, PageToken
+from gateway.edge.auth import AnyUser, require
+from gateway.edge.idempotency import request_id
+from gateway.inventory.schemas import OrderShipment
+from gateway.orders.schemas import (
+    CancelIn,
+    CostIn,
+    CostReport,
+    Forecast,
+    ForecastMonth,
+    History,
+    HistoryEntry,
+    OrderChangeIn,
+    OrderCost,
+    OrderSummary,
+    OrderTotals,
+    Pipeline,
+    PipelineIn,
+    ReturnAuthorised,
+    ReturnIn,
+    SalesOrder,
+    SalesOrderIn,
+    SalesOrderPage,
+    TransitionIn,
+)
+from oms.billing.v1 import billing_pb2
+from oms.inventory.v1 import inventory_pb2
+from oms.orders.v1 import orders_pb2 as pb
+from servicekit.context import Principal
+
+router = APIRouter(prefix="/sales-orders", tags=["orders"])
+reports = APIRouter(prefix="/reports", tags=["orders"])
+pipelines = APIRouter(prefix="/pipelines", tags=["orders"])
+routers = (router, reports, pipelines)
+
+OrderId = IdPath
+OrderType = Annotated[str, Path(max_length=30)]
+Filter = Annotated[str, Query(max_length=50)]
+SELLERS = ("sales", "sales-manager", "order-desk")
+# Who sees no prices, so gets no invoices in the summary (billing refuses them too).
+PRICE_BLIND = ("warehouse", "purchasing")
+
+
+@router.post("", status_code=201, response_model=SalesOrder, dependencies=[require(*SELLERS)])
+async def place_order(body: SalesOrderIn, request: Request, response: Response) -> SalesOrder:
+    """Places an order for a registered customer in your name (the order desk and sales
+    managers may name another salesperson); a second order with the same channel and
+    `external_reference` returns the first."""
+    reply = await request.app.state.clients.orders.PlaceSalesOrder(
+        pb.PlaceSalesOrderRequest(
+            customer_id=body.customer_id,
+            currency=body.currency,
+            channel=body.channel,
+            order_type=body.order_type,
+            salesperson=body.salesperson,
+            shipping_address=body.shipping_address,
+            lines=[
+                pb.PlaceSalesOrderLine(
+                    product_id=x.product_id, quantity=x.quantity, needed_by=x.needed_by
+                )
+                for x in body.lines
+            ],
+            external_reference=body.external_reference,
+            request_id=request_id(request),
+        )
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.order.id}"
+    return SalesOrder.model_validate(reply.order)
+
+
+@router.get("", response_model=SalesOrderPage, dependencies=[AnyUser])
+async def list_orders(
+    request: Request,
+    status: Filter = "",
+    customer_id: IdQuery = "",
+    salesperson: Annotated[str, Query(max_length=200)] = "",
+    channel: Filter = "",
+    order_type: Filter = "",
+    category_id: IdQuery = "",
+    created_from: Annotated[str, Query(max_length=40, description="RFC 3339, inclusive")] = "",
+    created_to: Annotated[str, Query(max_length=40, description="RFC 3339, exclusive")] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> SalesOrderPage:
+    """The order desk's query: newest first, with totals of every match per currency; a
+    salesperson sees their own orders, a sales manager the team's."""
+    reply = await request.app.state.clients.orders.ListSalesOrders(
+        pb.ListSalesOrdersRequest(
+            status=status,
+            customer_id=customer_id,
+            salesperson=salesperson,
+            channel=channel,
+            order_type=order_type,
+            category_id=category_id,
+            created_from=created_from,
+            created_to=created_to,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return SalesOrderPage(
+        items=[SalesOrder.model_validate(o) for o in reply.orders],
+        next_page_token=reply.next_page_token,
+        totals=[OrderTotals.model_validate(t) for t in reply.totals],
+    )
+
+
+@router.get("/{order_id}", response_model=SalesOrder, dependencies=[AnyUser])
+async def get_order(order_id: OrderId, request: Request) -> SalesOrder:
+    reply = await request.app.state.clients.orders.GetSalesOrder(
+        pb.GetSalesOrderRequest(order_id=order_id)
+    )
+    return SalesOrder.model_validate(reply.order)
+
+
+@router.get("/{order_id}/summary", response_model=OrderSummary)
+async def summary(
+    order_id: OrderId, request: Request, caller: Annotated[Principal, AnyUser]
+) -> OrderSummary:
+    """The order with its shipments and invoices, asked of three services at once; no invoices
+    for the warehouse and purchasing."""
+    clients = request.app.state.clients
+    lookups = [
+        clients.orders.GetSalesOrder(pb.GetSalesOrderRequest(order_id=order_id)),
+        clients.inventory.ListShipments(inventory_pb2.ListShipmentsRequest(order_id=order_id)),
+    ]
+    if not caller.has_only(*PRICE_BLIND):
+        lookups.append(
+            clients.billing.ListInvoices(billing_pb2.ListInvoicesRequest(order_id=order_id))
+        )
+    order, shipments, *invoices = await asyncio.gather(*lookups)
+    return OrderSummary(
+        order=SalesOrder.model_validate(order.order),
+        shipments=[OrderShipment.model_validate(s) for s in shipments.shipments],
+        invoices=[Invoice.model_validate(i) for found in invoices for i in found.invoices],
+    )
+
+
+@router.post(
+    "/{order_id}/transitions",
+    response_model=SalesOrder,
+    dependencies=[require(*SELLERS, "finance")],
+)
+async def transition(order_id: OrderId, body: TransitionIn, request: Request) -> SalesOrder:
+    """Moves the order through its pipeline; 409 for a move the pipeline forbids or a credit
+    hold, 403 for a role without the right, 422 for a field the stage requires. Finance releases
+    a credit hold with `release_credit_hold`."""
+    reply = await request.app.state.clients.orders.TransitionSalesOrder(
+        pb.TransitionSalesOrderRequest(
+            order_id=order_id,
+            to_stage=body.to_stage,
+            fields=body.fields,
+            reason=body.reason,
+            release_credit_hold=body.release_credit_hold,
+        )
+    )
+    return SalesOrder.model_validate(reply.order)
+
+
+@router.get(
+    "/{order_id}/history", response_model=History, dependencies=[require(*SELLERS, "finance")]
+)
+async def history(
+    order_id: OrderId, request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> History:
+    """Every move and change of the order, oldest first."""
+    reply = await request.app.state.clients.orders.GetSalesOrderHistory(
+        pb.GetSalesOrderHistoryRequest(
+            order_id=order_id, page_size=page_size, page_token=page_token
+        )
+    )
+    return History(
+        items=[HistoryEntry.model_validate(e) for e in reply.entries],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@router.post("/{order_id}/cancel", response_model=SalesOrder, dependencies=[require("order-desk")])
+async def cancel(order_id: OrderId, body: CancelIn, request: Request) -> SalesOrder:
+    reply = await request.app.state.clients.orders.CancelSalesOrder(
+        pb.CancelSalesOrderRequest(order_id=order_id, reason=body.reason)
+    )
+    return SalesOrder.model_validate(reply.order)
+
+
+@router.patch("/{order_id}", response_model=SalesOrder, dependencies=[require(*SELLERS)])
+async def change(order_id: OrderId, body: OrderChangeIn, request: Request) -> SalesOrder:
+    """New quantities or a new shipping address, before what they touch has shipped."""
+    reply = await request.app.state.clients.orders.ChangeSalesOrder(
+        pb.ChangeSalesOrderRequest(
+            order_id=order_id,
+            lines=[pb.LineQuantity(line_id=x.line_id, quantity=x.quantity) for x in body.lines],
+            shipping_address=body.shipping_address or {},
+        )
+    )
+    return SalesOrder.model_validate(reply.order)
+
+
+@router.post(
+    "/{order_id}/returns",
+    status_code=201,
+    response_model=ReturnAuthorised,
+    dependencies=[require("order-desk")],
+)
+async def authorize_return(order_id: OrderId, body: ReturnIn, request: Request) -> ReturnAuthorised:
+    reply = await request.app.state.clients.orders.AuthorizeReturn(
+        pb.AuthorizeReturnRequest(
+            order_id=order_id,
+            reason=body.reason,
+            lines=[pb.LineQuantity(line_id=x.line_id, quantity=x.quantity) for x in body.lines],
+        )
+    )
+    return ReturnAuthorised(return_id=reply.return_id, order=SalesOrder.model_validate(reply.order))
+
+
+@router.post(
+    "/{order_id}/costs",
+    status_code=201,
+    response_model=SalesOrder,
+    dependencies=[require("order-desk", "finance")],
+)
+async def record_cost(order_id: OrderId, body: CostIn, request: Request) -> SalesOrder:
+    reply = await request.app.state.clients.orders.RecordOrderCost(
+        pb.RecordOrderCostRequest(
+            order_id=order_id,
+            kind=body.kind,
+            amount=body.amount,
+            description=body.description,
+            request_id=request_id(request),
+        )
+    )
+    return SalesOrder.model_validate(reply.order)
+
+
+@reports.get(
+    "/order-costs", response_model=CostReport, dependencies=[require("order-desk", "finance")]
+)
+async def cost_report(
+    request: Request,
+    customer_id: IdQuery = "",
+    status: Filter = "",
+    order_id: IdQuery = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> CostReport:
+    """Estimated cost (fixed at approval), actual costs and the variance, per order, newest
+    first."""
+    reply = await request.app.state.clients.orders.GetCostReport(
+        pb.GetCostReportRequest(
+            customer_id=customer_id,
+            status=status,
+            order_id=order_id,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return CostReport(
+        items=[OrderCost.model_validate(x) for x in reply.orders],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@reports.get(
+    "/sales-forecast", response_model=Forecast, dependencies=[require(*SELLERS, "finance")]
+)
+async def sales_forecast(request: Request) -> Forecast:
+    """Expected revenue by month: open orders (those you reach) weighted by their stage's win
+    probability."""
+    reply = await request.app.state.clients.orders.GetSalesForecast(pb.GetSalesForecastRequest())
+    return Forecast(items=[ForecastMonth.model_validate(m) for m in reply.months])
+
+
+@pipelines.get("/{order_type}", response_model=Pipeline, dependencies=[AnyUser])
+async def get_pipeline(order_type: OrderType, request: Request) -> Pipeline:
+    reply = await request.app.state.clients.orders.GetPipeline(
+        pb.GetPipelineRequest(order_type=order_type)
+    )
+    return Pipeline.model_validate(reply.pipeline)
+
+
+@pipelines.put("/{order_type}", response_model=Pipeline, dependencies=[require("admin")])
+async def set_pipeline(order_type: OrderType, body: PipelineIn, request: Request) -> Pipeline:
+    """Replaces the order type's pipeline; it must keep every milestone stage."""
+    reply = await request.app.state.clients.orders.SetPipeline(
+        pb.SetPipelineRequest(
+            pipeline=pb.Pipeline(
+                order_type=order_type,
+                stages=[pb.PipelineStage(**s.model_dump()) for s in body.stages],
+                transitions=[pb.PipelineTransition(**t.model_dump()) for t in body.transitions],
+            )
+        )
+    )
+    return Pipeline.model_validate(reply.pipeline)

@@ -1,0 +1,263 @@
+"""The order desk's REST bodies: sales orders placed, read and listed, the order's summary,
+moves through the pipeline, history, changes, cancellations, returns, costs, the forecast and
+the pipelines themselves."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from google.protobuf.message import Message
+from pydantic import Field, model_validator
+
+from gateway.billing.schemas import Invoice
+from gateway.bodies import AMOUNT_DIGITS, Count, Id, Money, Request, Response, When
+from gateway.documents import HasDocument, PricedDocument
+from gateway.inventory.schemas import OrderShipment
+from servicekit.bounds import MAX_QUANTITY
+
+
+class OrderLineIn(Request):
+    product_id: Id
+    quantity: Count
+    needed_by: str = Field("", max_length=10, examples=["2026-12-24"], description="YYYY-MM-DD")
+
+
+AddressKey = Annotated[str, Field(min_length=1, max_length=50)]
+AddressValue = Annotated[str, Field(max_length=200)]
+
+
+class SalesOrderIn(Request):
+    customer_id: Id = Field(description="a registered customer (a channel registers guests)")
+    currency: str = Field(max_length=3)
+    lines: list[OrderLineIn] = Field(max_length=500)
+    channel: str = Field("direct", max_length=50)
+    order_type: str = Field("standard", max_length=30, description="standard or contract")
+    salesperson: str = Field(
+        "",
+        max_length=200,
+        description="you if empty; only the order desk or a sales manager names someone else",
+    )
+    shipping_address: dict[AddressKey, AddressValue] = Field(default_factory=dict, max_length=20)
+    external_reference: Id = Field(
+        "",
+        examples=["WC-1001"],
+        description="the channel's own order number: a second order with it returns the first",
+    )
+
+
+def _unset_as_null(value: Any, names: tuple[str, ...]) -> Any:
+    """A protobuf message's fields, with the sub-messages `names` left unset as null (a proto3
+    sub-message reads as an empty default when unset)."""
+    if isinstance(value, Message):
+        value = {f.name: getattr(value, f.name) for f in value.DESCRIPTOR.fields}
+    if isinstance(value, dict):
+        for name in names:
+            found = value.get(name)
+            if isinstance(found, Message) and not found.ByteSize():
+                value[name] = None
+    return value
+
+
+class SalesOrderLine(Response):
+    """`unit_price` and `line_total` are null for a caller who may not see prices."""
+
+    id: str
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money | None
+    line_total: Money | None
+    shipped: int
+    needed_by: str
+    reserved: int
+    backordered: int
+    returned: int
+    unit_cost: str = Field(description="empty but for the order desk and finance")
+    category_id: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hidden_prices_are_null(cls, value: Any) -> Any:
+        return _unset_as_null(value, ("unit_price", "line_total"))
+
+
+class SalesOrder(HasDocument):
+    """`document`: for an order made from a quote, the priced document as the quote had it.
+    For the warehouse and purchasing (`prices_hidden`) prices, totals and the document are null
+    and costs empty."""
+
+    id: str
+    customer_id: str
+    status: str
+    status_reason: str
+    currency: str
+    channel: str
+    lines: list[SalesOrderLine]
+    total: Money | None
+    created_at: When
+    created_by: str
+    updated_at: When
+    quote_id: str = Field(description="the accepted quote it was made from; empty otherwise")
+    document: PricedDocument | None = None
+    order_type: str
+    salesperson: str
+    contract_number: str
+    payment_terms: str
+    shipping_address: dict[str, str]
+    stock_status: str = Field(description="pending, reserved, backordered, rejected or released")
+    credit_hold: str = Field(description="why it waits at approval; empty when it does not")
+    estimated_cost: str = Field(description="empty but for the order desk and finance")
+    next_stages: list[str] = Field(description="where the pipeline lets it go from here")
+    external_reference: str = Field(description="the channel's own order number, if any")
+    team: str = Field(description="the sales team of whoever placed it")
+    prices_hidden: bool = Field(description="true when the caller may not see prices")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hidden_prices_are_null(cls, value: Any) -> Any:
+        return _unset_as_null(value, ("total", "document"))
+
+
+class OrderTotals(Response):
+    currency: str
+    orders: int
+    total: Money
+
+
+class SalesOrderPage(Response):
+    items: list[SalesOrder]
+    next_page_token: str = Field(description="empty on the last page")
+    totals: list[OrderTotals] = Field(description="of every order the filters match, per currency")
+
+
+class OrderSummary(Response):
+    """The order-360 view: the order, its shipments and its invoices (none for the warehouse and
+    purchasing, who see no prices)."""
+
+    order: SalesOrder
+    shipments: list[OrderShipment]
+    invoices: list[Invoice]
+
+
+class TransitionIn(Request):
+    to_stage: str = Field(max_length=30, examples=["execution"])
+    fields: dict[Annotated[str, Field(max_length=30)], Annotated[str, Field(max_length=200)]] = (
+        Field(
+            default_factory=dict,
+            max_length=10,
+            examples=[{"contract_number": "K-2026-17", "payment_terms": "30 days net"}],
+            description="what the target stage requires: contract_number, payment_terms",
+        )
+    )
+    reason: str = Field("", max_length=2000)
+    release_credit_hold: bool = Field(False, description="finance only: move on despite the limit")
+
+
+class HistoryEntry(Response):
+    from_status: str = Field(description="empty for a change that is not a move")
+    to_status: str
+    reason: str
+    note: str = Field(description="what changed, for a change that is not a move")
+    actor: str
+    caused_by: str = Field(description="the event that caused it, when one did")
+    at: When
+
+
+class History(Response):
+    items: list[HistoryEntry]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+class CancelIn(Request):
+    reason: str = Field(max_length=2000)
+
+
+class NewQuantityIn(Request):
+    line_id: Id
+    quantity: int = Field(ge=0, le=MAX_QUANTITY, description="0 drops the line")
+
+
+class OrderChangeIn(Request):
+    lines: list[NewQuantityIn] = Field(
+        default_factory=list, max_length=500, description="new quantities; 0 drops a line"
+    )
+    shipping_address: dict[AddressKey, AddressValue] | None = Field(None, max_length=20)
+
+
+class ReturnLineIn(Request):
+    line_id: Id
+    quantity: Count
+
+
+class ReturnIn(Request):
+    lines: list[ReturnLineIn] = Field(max_length=500)
+    reason: str = Field(max_length=2000)
+
+
+class ReturnAuthorised(Response):
+    return_id: str
+    order: SalesOrder
+
+
+class CostIn(Request):
+    kind: Literal["goods", "shipping", "service", "other"]
+    amount: str = Field(
+        max_length=40,
+        examples=["12.50"],
+        description=f"in the order's currency, > 0: {AMOUNT_DIGITS}",
+    )
+    description: str = Field("", max_length=2000)
+
+
+class CostItem(Response):
+    kind: str
+    amount: str
+    description: str
+
+
+class OrderCost(Response):
+    order_id: str
+    currency: str
+    estimated: str = Field(description="goods at cost, fixed at approval; empty before")
+    actual: str
+    variance: str = Field(description="actual - estimated; empty without an estimate")
+    items: list[CostItem]
+
+
+class CostReport(Response):
+    items: list[OrderCost]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+class ForecastMonth(Response):
+    month: str
+    expected: Money
+
+
+class Forecast(Response):
+    items: list[ForecastMonth]
+
+
+class PipelineStage(Request):
+    name: str = Field(max_length=30)
+    probability: str = Field("0", max_length=10, description="win probability, 0..1")
+    requires: list[str] = Field(default_factory=list, max_length=10)
+    open: bool = True
+
+
+class PipelineTransition(Request):
+    from_stage: str = Field(max_length=30)
+    to_stage: str = Field(max_length=30)
+    roles: list[str] = Field(default_factory=list, max_length=10, description="empty: system only")
+    auto: bool = False
+
+
+class PipelineIn(Request):
+    stages: list[PipelineStage] = Field(max_length=50)
+    transitions: list[PipelineTransition] = Field(max_length=500)
+
+
+class Pipeline(Response):
+    order_type: str
+    stages: list[PipelineStage]
+    transitions: list[PipelineTransition]

@@ -1,0 +1,1 @@
+"""/bills, /payments-sent and /reports/ap-aging: what the suite owes its suppliers."""

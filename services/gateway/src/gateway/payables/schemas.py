@@ -1,0 +1,126 @@
+"""Bodies of the payables: supplier bills matched against purchase orders and receipts, the
+payments sent to suppliers, and the ageing of what is owed. Amounts stay strings, checked by
+billing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from gateway.billing.schemas import AgingLine
+from gateway.bodies import (
+    AMOUNT_DIGITS,
+    Count,
+    Day,
+    Id,
+    MaybeWhen,
+    Money,
+    MoneyIn,
+    Request,
+    Response,
+    When,
+)
+
+
+class BillLineIn(Request):
+    product_id: Id
+    quantity: Count
+    unit_price: str = Field(max_length=40, examples=["9.50"], description=AMOUNT_DIGITS)
+
+
+class BillIn(Request):
+    purchase_order_id: Id
+    supplier_id: Id
+    supplier_reference: str = Field(max_length=100, examples=["INV-88812"])
+    currency: str = Field(pattern="^[A-Z]{3}$", examples=["EUR"])
+    lines: list[BillLineIn] = Field(max_length=1000)
+
+
+class BillLine(Response):
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    ordered_quantity: int
+    received_quantity: int
+    ordered_unit_price: Money
+    billed_before: int
+    issue: str = Field(description="why the line holds the bill; empty when it matches")
+
+
+class Bill(Response):
+    id: str
+    purchase_order_id: str
+    purchase_order_number: str
+    supplier_id: str
+    supplier_reference: str
+    lines: list[BillLine]
+    total: Money
+    status: str = Field(description='"held", "open", "partially_paid" or "paid"')
+    match_status: str = Field(description='"matched", "held" or "released"')
+    reason: str
+    amount_paid: Money
+    balance: Money
+    due_date: Day
+    recorded_at: When
+    recorded_by: str
+    released_at: MaybeWhen = None
+    released_by: str
+    release_note: str
+    dual_control: bool = Field(
+        description="above the amount that needs a second person: released only by a finance "
+        "user other than recorded_by"
+    )
+
+
+class BillList(Response):
+    items: list[Bill]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+class ReleaseIn(Request):
+    note: str = Field("", max_length=500)
+
+
+class BillAllocationIn(Request):
+    bill_id: Id
+    amount: MoneyIn
+
+
+class SupplierPaymentIn(Request):
+    supplier_id: Id
+    amount: MoneyIn
+    reference: str = Field("", max_length=200)
+    paid_on: date = Field(examples=["2026-03-01"])
+    allocations: list[BillAllocationIn] = Field(default_factory=list, max_length=1000)
+
+
+class SupplierPaymentAllocation(Response):
+    bill_id: str
+    supplier_reference: str
+    amount: Money
+
+
+class SupplierPayment(Response):
+    id: str
+    supplier_id: str
+    amount: Money
+    reference: str
+    paid_on: date
+    allocations: list[SupplierPaymentAllocation]
+    unapplied: Money = Field(description="what no bill took: an advance to the supplier")
+    recorded_at: When
+    recorded_by: str
+
+
+class SupplierPaymentList(Response):
+    items: list[SupplierPayment]
+    next_page_token: str = Field(description="empty on the last page")
+
+
+class ApAging(Response):
+    as_of: date
+    suppliers: list[AgingLine]
+    totals: list[AgingLine] = Field(description="one per currency")

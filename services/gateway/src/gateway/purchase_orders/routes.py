@@ -1,0 +1,139 @@
+"""/purchase-orders (+ send, cancel) and /reorder-rules. A first line of checks (the
+procurement service decides): writes need the purchasing role; purchasing, finance and the
+warehouse read them, and the service leaves the prices out for the warehouse. POSTs that commit
+money pass the Idempotency-Key on as the command's request_id."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from gateway.bodies import IdPath, IdQuery, PageSize, PageToken
+from gateway.edge.auth import require
+from gateway.edge.idempotency import request_id
+from gateway.purchase_orders.schemas import (
+    CancelPurchaseOrderIn,
+    PurchaseOrder,
+    PurchaseOrderIn,
+    PurchaseOrderPage,
+    ReorderRule,
+    ReorderRuleIn,
+    ReorderRulePage,
+)
+from oms.procurement.v1 import procurement_pb2 as pb
+
+router = APIRouter(prefix="/purchase-orders", tags=["procurement"])
+reorder_rules = APIRouter(prefix="/reorder-rules", tags=["procurement"])
+routers = (router, reorder_rules)
+
+WRITERS = require("purchasing")
+READERS = require("purchasing", "finance", "warehouse")
+
+
+@router.post("", status_code=201, response_model=PurchaseOrder, dependencies=[WRITERS])
+async def create_purchase_order(
+    body: PurchaseOrderIn, request: Request, response: Response
+) -> PurchaseOrder:
+    """Drafts a purchase order; a product under contract with the supplier takes its price."""
+    reply = await request.app.state.clients.procurement.CreatePurchaseOrder(
+        pb.CreatePurchaseOrderRequest(content=body.to_proto(), request_id=request_id(request))
+    )
+    response.headers["Location"] = f"{request.url.path}/{reply.purchase_order.id}"
+    return PurchaseOrder.model_validate(reply.purchase_order)
+
+
+@router.get("", response_model=PurchaseOrderPage, dependencies=[READERS])
+async def list_purchase_orders(
+    request: Request,
+    status: Annotated[str, Query(max_length=20, description="draft, sent, received...")] = "",
+    supplier_id: IdQuery = "",
+    warehouse_id: IdQuery = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> PurchaseOrderPage:
+    """Purchase orders, newest first (without prices for the warehouse)."""
+    reply = await request.app.state.clients.procurement.ListPurchaseOrders(
+        pb.ListPurchaseOrdersRequest(
+            status=status,
+            supplier_id=supplier_id,
+            warehouse_id=warehouse_id,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return PurchaseOrderPage(
+        items=[PurchaseOrder.model_validate(o) for o in reply.purchase_orders],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@router.get("/{order_id}", response_model=PurchaseOrder, dependencies=[READERS])
+async def get_purchase_order(order_id: IdPath, request: Request) -> PurchaseOrder:
+    reply = await request.app.state.clients.procurement.GetPurchaseOrder(
+        pb.GetPurchaseOrderRequest(purchase_order_id=order_id)
+    )
+    return PurchaseOrder.model_validate(reply.purchase_order)
+
+
+@router.put("/{order_id}", response_model=PurchaseOrder, dependencies=[WRITERS])
+async def update_purchase_order(
+    order_id: IdPath, body: PurchaseOrderIn, request: Request
+) -> PurchaseOrder:
+    """Replaces a draft's content (409 unless it is a draft)."""
+    reply = await request.app.state.clients.procurement.UpdatePurchaseOrder(
+        pb.UpdatePurchaseOrderRequest(purchase_order_id=order_id, content=body.to_proto())
+    )
+    return PurchaseOrder.model_validate(reply.purchase_order)
+
+
+@router.post("/{order_id}/send", response_model=PurchaseOrder, dependencies=[WRITERS])
+async def send_purchase_order(order_id: IdPath, request: Request) -> PurchaseOrder:
+    """draft -> sent: inventory now expects the goods and billing the bill (409 otherwise)."""
+    reply = await request.app.state.clients.procurement.SendPurchaseOrder(
+        pb.SendPurchaseOrderRequest(purchase_order_id=order_id, request_id=request_id(request))
+    )
+    return PurchaseOrder.model_validate(reply.purchase_order)
+
+
+@router.post("/{order_id}/cancel", response_model=PurchaseOrder, dependencies=[WRITERS])
+async def cancel_purchase_order(
+    order_id: IdPath, request: Request, body: CancelPurchaseOrderIn | None = None
+) -> PurchaseOrder:
+    """draft or sent -> cancelled (409 otherwise)."""
+    reply = await request.app.state.clients.procurement.CancelPurchaseOrder(
+        pb.CancelPurchaseOrderRequest(
+            purchase_order_id=order_id, reason=body.reason if body else ""
+        )
+    )
+    return PurchaseOrder.model_validate(reply.purchase_order)
+
+
+@reorder_rules.put("", response_model=ReorderRule, dependencies=[WRITERS])
+async def set_reorder_rule(body: ReorderRuleIn, request: Request) -> ReorderRule:
+    """Creates or replaces the rule of one product in one warehouse."""
+    reply = await request.app.state.clients.procurement.SetReorderRule(body.to_proto())
+    return ReorderRule.model_validate(reply.rule)
+
+
+@reorder_rules.get("", response_model=ReorderRulePage, dependencies=[READERS])
+async def list_reorder_rules(
+    request: Request,
+    warehouse_id: IdQuery = "",
+    product_id: IdQuery = "",
+    supplier_id: IdQuery = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ReorderRulePage:
+    """Rules by warehouse and product (without prices for the warehouse)."""
+    reply = await request.app.state.clients.procurement.ListReorderRules(
+        pb.ListReorderRulesRequest(
+            warehouse_id=warehouse_id,
+            product_id=product_id,
+            supplier_id=supplier_id,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return ReorderRulePage(
+        items=[ReorderRule.model_validate(r) for r in reply.rules],
+        next_page_token=reply.next_page_token,
+    )

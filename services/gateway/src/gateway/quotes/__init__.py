@@ -1,0 +1,1 @@
+"""/quotes and /quote-templates: quotes drafted, priced, sent, revised, accepted or rejected."""

@@ -1,0 +1,170 @@
+"""/quotes: drafted, priced, sent, revised, accepted or rejected; as a PDF; /quote-templates"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from gateway.bodies import MAX_VERSION, IdPath, IdQuery, PageSize, PageToken
+from gateway.downloads import pdf, pdf_responses
+from gateway.edge.auth import require
+from gateway.quotes.schemas import (
+    AcceptIn,
+    Quote,
+    QuoteCreateIn,
+    QuoteIn,
+    QuotePage,
+    RejectIn,
+    Template,
+    TemplateIn,
+    TemplatePage,
+)
+from oms.quoting.v1 import quoting_pb2 as pb
+
+router = APIRouter(prefix="/quotes", tags=["quoting"])
+templates = APIRouter(prefix="/quote-templates", tags=["quoting"])
+routers = (router, templates)
+
+# A first line of checks; quoting decides, and a salesperson works only their own quotes.
+WRITERS = require("sales", "sales-manager")
+READERS = require("sales", "sales-manager", "order-desk", "finance")
+
+QuoteId = IdPath
+Version = Annotated[
+    int, Query(ge=0, le=MAX_VERSION, description="an earlier version; 0 or absent: the latest")
+]
+
+
+@router.post("", status_code=201, response_model=Quote, dependencies=[WRITERS])
+async def create_quote(body: QuoteCreateIn, request: Request, response: Response) -> Quote:
+    """Drafts a quote, pricing its catalog lines from the customer group's price list now. You
+    are its salesperson unless you are a sales manager naming another.
+
+    The first version's flat body (`customer_id`, `salesperson`, `currency` and free-text
+    `lines`) is still accepted."""
+    reply = await request.app.state.clients.quoting.CreateQuote(body.to_request())
+    response.headers["Location"] = f"{request.url.path}/{reply.quote.id}"
+    return Quote.model_validate(reply.quote)
+
+
+@router.get("", response_model=QuotePage, dependencies=[READERS])
+async def list_quotes(
+    request: Request,
+    status: Annotated[str, Query(max_length=16, description="draft, sent, accepted...")] = "",
+    customer_id: IdQuery = "",
+    salesperson: Annotated[str, Query(max_length=200)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> QuotePage:
+    """The quotes you may see (a salesperson: their own; a sales manager: the team's), newest
+    first."""
+    reply = await request.app.state.clients.quoting.ListQuotes(
+        pb.ListQuotesRequest(
+            status=status,
+            customer_id=customer_id,
+            salesperson=salesperson,
+            page_size=page_size,
+            page_token=page_token,
+        )
+    )
+    return QuotePage(
+        items=[Quote.model_validate(q) for q in reply.quotes],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@router.get("/{quote_id}", response_model=Quote, dependencies=[READERS])
+async def get_quote(quote_id: QuoteId, request: Request, version: Version = 0) -> Quote:
+    reply = await request.app.state.clients.quoting.GetQuote(
+        pb.GetQuoteRequest(quote_id=quote_id, version=version)
+    )
+    return Quote.model_validate(reply.quote)
+
+
+@router.put("/{quote_id}", response_model=Quote, dependencies=[WRITERS])
+async def update_quote(quote_id: QuoteId, body: QuoteIn, request: Request) -> Quote:
+    """Replaces a draft's content (409 unless it is a draft)."""
+    reply = await request.app.state.clients.quoting.UpdateQuote(
+        pb.UpdateQuoteRequest(quote_id=quote_id, content=body.to_proto())
+    )
+    return Quote.model_validate(reply.quote)
+
+
+@router.post("/{quote_id}/send", response_model=Quote, dependencies=[WRITERS])
+async def send_quote(quote_id: QuoteId, request: Request) -> Quote:
+    """draft -> sent (409 from any other status, or past its validity date)."""
+    reply = await request.app.state.clients.quoting.SendQuote(
+        pb.SendQuoteRequest(quote_id=quote_id)
+    )
+    return Quote.model_validate(reply.quote)
+
+
+@router.post("/{quote_id}/revise", response_model=Quote, dependencies=[WRITERS])
+async def revise_quote(quote_id: QuoteId, request: Request, body: QuoteIn | None = None) -> Quote:
+    """A new draft version of a sent, rejected or expired quote; without a body, a copy of the
+    latest version, repriced. Earlier versions stay readable with `?version=`."""
+    message = pb.ReviseQuoteRequest(quote_id=quote_id)
+    if body is not None:
+        message.content.CopyFrom(body.to_proto())
+    reply = await request.app.state.clients.quoting.ReviseQuote(message)
+    return Quote.model_validate(reply.quote)
+
+
+@router.post("/{quote_id}/accept", response_model=Quote, dependencies=[WRITERS])
+@router.post("/{quote_id}/convert", response_model=Quote, dependencies=[WRITERS])
+async def accept_quote(quote_id: QuoteId, request: Request, body: AcceptIn | None = None) -> Quote:
+    """sent -> accepted; the quote becomes a sales order (the default) or an invoice. `convert`
+    is the same action, named for what it does to the quote."""
+    convert_to = (body or AcceptIn()).convert_to
+    reply = await request.app.state.clients.quoting.AcceptQuote(
+        pb.AcceptQuoteRequest(quote_id=quote_id, convert_to=convert_to)
+    )
+    return Quote.model_validate(reply.quote)
+
+
+@router.post("/{quote_id}/reject", response_model=Quote, dependencies=[WRITERS])
+async def reject_quote(quote_id: QuoteId, request: Request, body: RejectIn | None = None) -> Quote:
+    """sent -> rejected, with the customer's reason."""
+    reason = (body or RejectIn()).reason
+    reply = await request.app.state.clients.quoting.RejectQuote(
+        pb.RejectQuoteRequest(quote_id=quote_id, reason=reason)
+    )
+    return Quote.model_validate(reply.quote)
+
+
+@router.get(
+    "/{quote_id}/pdf",
+    response_class=Response,
+    dependencies=[READERS],
+    responses=pdf_responses("the quote as a PDF"),
+)
+async def quote_pdf(quote_id: QuoteId, request: Request, version: Version = 0) -> Response:
+    """The quote as a printable PDF, every total as the engine computed it."""
+    reply = await request.app.state.clients.quoting.RenderQuote(
+        pb.RenderQuoteRequest(quote_id=quote_id, version=version)
+    )
+    return pdf(reply.pdf, reply.filename or f"quote-{quote_id}.pdf")
+
+
+@router.post(
+    "/{quote_id}/template", status_code=201, response_model=Template, dependencies=[WRITERS]
+)
+async def save_template(quote_id: QuoteId, body: TemplateIn, request: Request) -> Template:
+    """Saves the quote's groups as a template to start new quotes from (`template_id`)."""
+    reply = await request.app.state.clients.quoting.SaveTemplate(
+        pb.SaveTemplateRequest(quote_id=quote_id, name=body.name)
+    )
+    return Template.model_validate(reply.template)
+
+
+@templates.get("", response_model=TemplatePage, dependencies=[READERS])
+async def list_templates(
+    request: Request, page_size: PageSize = 50, page_token: PageToken = ""
+) -> TemplatePage:
+    """Templates by name."""
+    reply = await request.app.state.clients.quoting.ListTemplates(
+        pb.ListTemplatesRequest(page_size=page_size, page_token=page_token)
+    )
+    return TemplatePage(
+        items=[Template.model_validate(t) for t in reply.templates],
+        next_page_token=reply.next_page_token,
+    )

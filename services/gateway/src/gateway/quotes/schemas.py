@@ -1,0 +1,237 @@
+"""The quoting REST bodies: a quote's content as a salesperson enters it (groups of catalog or
+free-text lines, discounts, taxes, shipping, pricing policy), and the priced quote.
+
+The quoting service validates the values and names every field at fault with the same paths
+(`groups[0].lines[2].quantity`); these models bound every size the service bounds, with the same
+numbers (the limit on lines is the contract's QUOTE_LIMIT_MAX_LINES), so oversized input is a
+422 here and never travels."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from gateway.bodies import Count, Id, Money, MoneyIn, Request, Response, When
+from gateway.documents import (
+    Discount,
+    HasDocument,
+    PricedDocument,
+    PricedDocumentIn,
+    PricedGroupIn,
+    PricedLineIn,
+    TaxRate,
+)
+from oms.quoting.v1 import quoting_pb2 as pb
+
+# The quoting service's own limit, from the contract: one number for both.
+MAX_LINES = pb.QUOTE_LIMIT_MAX_LINES
+
+
+class LineIn(PricedLineIn):
+    """A catalog product (by `sku` or `product_id`), or free text with a `unit_price`."""
+
+    description: str = Field(
+        "", max_length=2000, description="required for free text; for a product: its name"
+    )
+    unit_price: MoneyIn | None = Field(
+        None, description="required for free text; for a product it overrides the price list"
+    )
+
+
+class GroupIn(PricedGroupIn[LineIn]):
+    """Lines priced together; the quote bounds its lines across all its groups."""
+
+
+class QuoteIn(PricedDocumentIn[GroupIn]):
+    """Everything a quote says; the quoting service prices it."""
+
+    customer_id: Id
+    customer_group: str = Field(
+        "", max_length=100, description="whose price list prices catalog lines; empty: list prices"
+    )
+    salesperson: str = Field(
+        "",
+        max_length=200,
+        description="who is responsible; empty: you. Only a sales manager may name another",
+    )
+    currency: str = Field(max_length=3, examples=["EUR"])
+    valid_until: str = Field(
+        "", max_length=10, examples=["2026-12-31"], description="YYYY-MM-DD; empty: in 30 days"
+    )
+    payment_terms: str = Field("", max_length=500)
+    terms_and_conditions: str = Field("", max_length=20_000)
+    notes: str = Field("", max_length=5000)
+    template_id: Id = Field("", description="starts from this template's groups; `groups` follow")
+    groups: list[GroupIn] = Field(default_factory=list, max_length=MAX_LINES)
+
+    @field_validator("groups")
+    @classmethod
+    def _bounded(cls, groups: list[GroupIn]) -> list[GroupIn]:
+        if sum(len(g.lines) for g in groups) > MAX_LINES:
+            raise ValueError(f"at most {MAX_LINES} lines in all")
+        return groups
+
+    def to_proto(self) -> pb.QuoteContent:
+        return self.fill(
+            pb.QuoteContent(
+                customer_id=self.customer_id,
+                customer_group=self.customer_group,
+                salesperson=self.salesperson,
+                currency=self.currency,
+                valid_until=self.valid_until,
+                payment_terms=self.payment_terms,
+                terms_and_conditions=self.terms_and_conditions,
+                notes=self.notes,
+                template_id=self.template_id,
+            )
+        )
+
+
+class LegacyQuoteLineIn(Request):
+    description: str = Field(max_length=500)
+    quantity: Count
+    unit_price: MoneyIn
+
+
+class QuoteCreateIn(QuoteIn):
+    """A quote's content, or (deprecated) the first version's flat body: `customer_id`,
+    `salesperson`, `currency` and free-text `lines`."""
+
+    lines: list[LegacyQuoteLineIn] | None = Field(
+        None,
+        max_length=MAX_LINES,
+        json_schema_extra={"deprecated": True},
+        description="the first version's free-text lines; use `groups`",
+    )
+
+    @field_validator("lines")
+    @classmethod
+    def _alone(
+        cls, lines: list[LegacyQuoteLineIn] | None, info: ValidationInfo
+    ) -> list[LegacyQuoteLineIn] | None:
+        if lines is not None:
+            newer = [
+                name
+                for name, default in QuoteIn.model_fields.items()
+                if name not in ("customer_id", "salesperson", "currency")
+                and name in info.data
+                and info.data[name] != default.get_default(call_default_factory=True)
+            ]
+            if newer:
+                raise ValueError(f"the first version's lines cannot go with {', '.join(newer)}")
+        return lines
+
+    def to_request(self) -> pb.CreateQuoteRequest:
+        if self.lines is None:
+            return pb.CreateQuoteRequest(content=self.to_proto())
+        return pb.CreateQuoteRequest(
+            customer_id=self.customer_id,
+            salesperson=self.salesperson,
+            currency=self.currency,
+            lines=[
+                pb.QuoteLine(
+                    description=x.description,
+                    quantity=x.quantity,
+                    unit_price=x.unit_price.to_proto(),
+                )
+                for x in self.lines
+            ],
+        )
+
+
+class AcceptIn(Request):
+    convert_to: Literal["sales_order", "invoice"] = "sales_order"
+
+
+class RejectIn(Request):
+    reason: str = Field("", max_length=2000)
+
+
+class TemplateIn(Request):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class QuoteLine(Response):
+    description: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class Quote(HasDocument):
+    id: str
+    version: int
+    latest_version: int
+    status: str = Field(description="draft, sent, accepted, rejected or expired")
+    customer_id: str
+    customer_group: str
+    salesperson: str
+    currency: str
+    valid_until: str
+    payment_terms: str
+    terms_and_conditions: str
+    notes: str
+    converted_to: str = Field(description='for an accepted quote: "sales_order" or "invoice"')
+    converted_id: str
+    rejection_reason: str
+    created_at: When
+    created_by: str
+    updated_at: When
+    team: str = Field(description="the sales team of whoever created it; its manager sees it")
+    total: Money
+    document: PricedDocument | None
+    lines: list[QuoteLine] = Field(
+        json_schema_extra={"deprecated": True},
+        description="the first version's view: document's lines, flattened",
+    )
+
+
+class QuotePage(Response):
+    items: list[Quote]
+    next_page_token: str
+
+
+class TemplateLine(Response):
+    sku: str
+    product_id: str
+    description: str
+    quantity: int
+    unit_price: Money | None
+    discount: Discount
+    taxes: list[TaxRate]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unset_is_null(cls, value: Any) -> Any:
+        if isinstance(value, pb.LineInput):
+            return {
+                "sku": value.sku,
+                "product_id": value.product_id,
+                "description": value.description,
+                "quantity": value.quantity,
+                "unit_price": value.unit_price if value.HasField("unit_price") else None,
+                "discount": value.discount,
+                "taxes": list(value.taxes),
+            }
+        return value
+
+
+class TemplateGroup(Response):
+    name: str
+    discount: Discount
+    taxes: list[TaxRate]
+    lines: list[TemplateLine]
+
+
+class Template(Response):
+    id: str
+    name: str
+    groups: list[TemplateGroup]
+    created_at: When
+    created_by: str
+
+
+class TemplatePage(Response):
+    items: list[Template]
+    next_page_token: str

@@ -1,0 +1,1 @@
+"""/rfqs: requests for quotation, the suppliers' proposals and the award."""

@@ -1,0 +1,168 @@
+"""The bodies of /rfqs: requests for quotation sent to several suppliers at once, their
+proposals, the comparison the pricing engine totals, and the award that makes a purchase order.
+Procurement validates the values; these bound every size, quantity and id."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, Field
+
+from gateway.bodies import (
+    WHOLE_UNITS,
+    Code,
+    Count,
+    Date,
+    Id,
+    Money,
+    MoneyIn,
+    Request,
+    Response,
+    When,
+)
+from gateway.documents import HasDocument, PricedDocument
+from gateway.purchase_orders.schemas import PurchaseOrder
+from oms.procurement.v1 import procurement_pb2 as pb
+
+
+class RfqLineIn(Request):
+    product_id: Code
+    sku: Code = ""
+    description: str = Field("", max_length=2000)
+    quantity: Count = Field(description=WHOLE_UNITS)
+    needed_by: str = Field("", max_length=10, description="YYYY-MM-DD; empty: no date")
+
+
+class RfqIn(Request):
+    """Lines to price, sent at once to every supplier named."""
+
+    title: str = Field("", max_length=200)
+    currency: str = Field(max_length=3, examples=["EUR"])
+    warehouse_id: Code = Field(description="where the goods are to arrive")
+    deadline: AwareDatetime = Field(description="proposals are recorded until then")
+    supplier_ids: list[Id] = Field(max_length=50)
+    lines: list[RfqLineIn] = Field(max_length=500)
+    notes: str = Field("", max_length=5000)
+
+    def to_proto(self) -> pb.CreateRfqRequest:
+        request = pb.CreateRfqRequest(
+            title=self.title,
+            currency=self.currency,
+            warehouse_id=self.warehouse_id,
+            supplier_ids=self.supplier_ids,
+            lines=[pb.RfqLineInput(**line.model_dump()) for line in self.lines],
+            notes=self.notes,
+        )
+        request.deadline.FromDatetime(self.deadline)
+        return request
+
+
+class ProposalLineIn(Request):
+    product_id: Code
+    unit_price: MoneyIn = Field(description="per unit, tax-exclusive, in the RFQ's currency")
+
+
+class ProposalIn(Request):
+    """A supplier's answer: a price for every line of the RFQ."""
+
+    supplier_id: Id
+    lines: list[ProposalLineIn] = Field(max_length=500)
+    lead_time_days: int = Field(ge=0, le=3650)
+    terms: str = Field("", max_length=500, description="the purchase order's terms if awarded")
+    valid_until: Date
+
+    def to_proto(self, rfq_id: str, request_id: str) -> pb.RecordProposalRequest:
+        return pb.RecordProposalRequest(
+            request_id=request_id,
+            rfq_id=rfq_id,
+            supplier_id=self.supplier_id,
+            lines=[
+                pb.ProposalLine(product_id=x.product_id, unit_price=x.unit_price.to_proto())
+                for x in self.lines
+            ],
+            lead_time_days=self.lead_time_days,
+            terms=self.terms,
+            valid_until=self.valid_until,
+        )
+
+
+class AwardIn(Request):
+    supplier_id: Id
+
+
+class RfqLine(Response):
+    line_id: str
+    product_id: str
+    sku: str
+    description: str
+    quantity: int
+    needed_by: str
+
+
+class ProposalLine(Response):
+    product_id: str
+    unit_price: Money
+
+
+class Proposal(Response):
+    supplier_id: str
+    lines: list[ProposalLine]
+    lead_time_days: int
+    terms: str
+    valid_until: str
+    recorded_at: When
+    recorded_by: str
+
+
+class Rfq(Response):
+    id: str
+    title: str
+    currency: str
+    warehouse_id: str
+    deadline: When
+    supplier_ids: list[str]
+    lines: list[RfqLine]
+    status: str = Field(description="open or awarded")
+    proposals: list[Proposal]
+    awarded_supplier_id: str
+    purchase_order_id: str
+    notes: str
+    created_at: When
+    created_by: str
+    updated_at: When
+
+
+class RfqPage(Response):
+    items: list[Rfq]
+    next_page_token: str
+
+
+class OfferLine(Response):
+    product_id: str
+    sku: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+
+class Offer(HasDocument):
+    supplier_id: str
+    supplier_name: str
+    total: Money = Field(description="the RFQ's lines at the proposal's prices, by the engine")
+    lead_time_days: int
+    terms: str
+    valid_until: str
+    lines: list[OfferLine]
+    cheapest: bool = Field(description="the lowest total among proposals still valid")
+    expired: bool
+    document: PricedDocument | None
+
+
+class Comparison(Response):
+    rfq_id: str
+    currency: str
+    offers: list[Offer] = Field(description="cheapest first")
+    pending_supplier_ids: list[str] = Field(description="suppliers asked who have not proposed")
+
+
+class Award(Response):
+    rfq: Rfq
+    purchase_order: PurchaseOrder

@@ -1,0 +1,1 @@
+"""/suppliers and /supplier-contracts: whom procurement buys from, and at what prices."""
