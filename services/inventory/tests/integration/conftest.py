@@ -79,13 +79,18 @@ class Inventory:
     target: str
     audit: audit_pb2_grpc.AuditServiceStub
 
-    async def product(self) -> str:
-        """A new product of the catalog; its id."""
+    async def product(self, kind: str = "", components: dict[str, int] | None = None) -> str:
+        """A new product of the catalog (a kit of `components`: product id -> units); its id."""
         reply = await self.catalog.CreateProduct(
             catalog_pb2.CreateProductRequest(
                 sku=f"SKU-{uuid.uuid4().hex[:10]}",
                 name="Widget",
                 list_price=Money(amount="10.00", currency="EUR"),
+                kind=kind,
+                components=[
+                    catalog_pb2.KitComponent(product_id=p, quantity=n)
+                    for p, n in (components or {}).items()
+                ],
             ),
             metadata=as_user("pia", "purchasing"),
         )

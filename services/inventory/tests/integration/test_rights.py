@@ -19,7 +19,7 @@ SERVICE = pb.DESCRIPTOR.services_by_name["InventoryService"]
 # RPC name -> its request message
 REQUESTS = {m.name: getattr(pb, m.input_type.name) for m in SERVICE.methods}
 EVERY_RPC = set(REQUESTS)
-READS = {"ListWarehouses", "GetStock", "ListShipments", "ListReservations"}
+READS = {"ListWarehouses", "GetStock", "ListShipments", "ListReservations", "GetAvailability"}
 PLANNING = {"SetReorderPoint", "ExpectGoods"}
 # role -> the RPCs a person with only that role may call
 ADMITTED = {

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.domain.model import candidate_warehouses, rejection_reason, shortages
+from inventory.domain.availability import candidate_warehouses, rejection_reason, shortages
 
 products = st.sampled_from(["p1", "p2", "p3"])
 lines_strategy = st.lists(st.tuples(products, st.integers(1, 5)), min_size=1, max_size=4)

@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.domain.ledger import LineState, change_line, low_stock, next_shipment_status
+from inventory.domain.line_changes import LineState, change_line
+from inventory.domain.shipment import next_shipment_status
+from inventory.domain.stock import low_stock
 from servicekit.errors import FailedPrecondition, InvalidArgument
 
 states = st.builds(LineState, st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from inventory.domain.model import Availability, candidate_warehouses
+from inventory.domain.availability import Availability, candidate_warehouses
 
 # "priority": each line from the first warehouse (by priority) that holds all of it, else split
 #             over the warehouses in priority order;

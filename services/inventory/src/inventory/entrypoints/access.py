@@ -25,6 +25,7 @@ ACCESS = AccessTable(
         "SetReorderPoint": STOCK_PLANNING,
         "ExpectGoods": STOCK_PLANNING,
         "ListReservations": READERS,
+        "GetAvailability": READERS,
         "UpdateShipmentStatus": WAREHOUSE,
         "ReceiveReturn": WAREHOUSE,
     },

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from inventory.application.order_ledger import Ledger
-from inventory.application.receipts import Expectation, Receipt
-from inventory.application.returns import Return
-from inventory.application.shipments import Shipment, ShippedLine
-from inventory.application.stock import StockLevel
-from inventory.application.warehouses import Warehouse
+from collections.abc import Sequence
+
+from inventory.application.queries.availability import Availability
+from inventory.application.queries.reservations import Ledger
+from inventory.application.queries.stock import StockPosition
+from inventory.domain.events import ShippedLine
+from inventory.domain.receipt import Expectation, Receipt
+from inventory.domain.returns import Return
+from inventory.domain.shipment import Shipment
+from inventory.domain.warehouse import Warehouse
 from oms.inventory.v1 import inventory_pb2 as pb
 from servicekit.grpc import timestamp
 
@@ -16,7 +20,7 @@ def warehouse(w: Warehouse) -> pb.Warehouse:
     return pb.Warehouse(id=w.id, code=w.code, name=w.name, priority=w.priority)
 
 
-def level(s: StockLevel) -> pb.StockLevel:
+def level(s: StockPosition) -> pb.StockLevel:
     return pb.StockLevel(
         warehouse_id=s.warehouse_id,
         product_id=s.product_id,
@@ -29,7 +33,7 @@ def level(s: StockLevel) -> pb.StockLevel:
     )
 
 
-def _lines(lines: list[ShippedLine]) -> list[pb.ShipmentLine]:
+def _lines(lines: Sequence[ShippedLine]) -> list[pb.ShipmentLine]:
     return [
         pb.ShipmentLine(line_id=x.line_id, product_id=x.product_id, quantity=x.quantity)
         for x in lines
@@ -115,3 +119,15 @@ def returned(r: Return) -> pb.Return:
     if r.received_at is not None:
         message.received_at.CopyFrom(timestamp(r.received_at))
     return message
+
+
+def availability(found: Availability) -> pb.GetAvailabilityResponse:
+    return pb.GetAvailabilityResponse(
+        product_id=found.product_id,
+        kind=found.kind,
+        warehouses=[
+            pb.WarehouseAvailability(warehouse_id=w, available=units)
+            for w, units in found.warehouses
+        ],
+        total=found.total,
+    )

@@ -1,13 +1,15 @@
-"""What a command must say before it touches stock, and whether an order may ship. Plain Python:
-no I/O. Every size is bounded here, so oversized input is a field error (422 at the gateway),
-never a database error."""
+"""What a command must say before it touches stock. Plain Python: no I/O. Every size is bounded
+here, so oversized input is a field error (422 at the gateway), never a database error."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from servicekit.bounds import MAX_QUANTITY
-from servicekit.errors import Violations
+from servicekit import bounds
+from servicekit.errors import InvalidArgument, Violations
+
+# Units of one movement or line, as every service bounds them.
+MAX_QUANTITY = bounds.MAX_QUANTITY
 
 # The columns' sizes: product ids, purchase order and receipt ids, reasons, carriers, names.
 MAX_PRODUCT_ID = 64
@@ -150,10 +152,15 @@ def check_shipment(
     problems.raise_if_any()
 
 
-def shipping_refusal(order_id: str, approved: bool, on_hold: bool, hold_reason: str) -> str | None:
-    """Why an order may not ship (orders has not approved it, or holds it); None when it may."""
-    if on_hold:
-        return f"order {order_id} is on hold: {hold_reason or 'no reason given'}"
-    if not approved:
-        return f"order {order_id} is not approved yet"
-    return None
+def check_return(return_id: str, warehouse_id: str) -> None:
+    problems = Violations()
+    if not return_id:
+        problems.add("return_id", "required")
+    if not warehouse_id:
+        problems.add("warehouse_id", "required")
+    problems.raise_if_any()
+
+
+def check_product_id(product_id: str) -> None:
+    if not product_id or len(product_id) > MAX_PRODUCT_ID:
+        raise InvalidArgument.of("product_id", f"1-{MAX_PRODUCT_ID} characters")

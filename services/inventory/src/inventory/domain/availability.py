@@ -1,20 +1,15 @@
-"""Where an order's stock comes from. Plain Python: no I/O."""
+"""Where an order's stock comes from, and how much of a product can be sold now. Plain Python:
+no I/O."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from inventory.domain.events import Shortage
 
 # warehouse id -> product id -> units available (on hand minus reserved)
 Availability = Mapping[str, Mapping[str, int]]
-
-
-@dataclass(frozen=True)
-class Shortage:
-    product_id: str
-    requested: int
-    available: int
 
 
 def needs(lines: Sequence[tuple[str, int]]) -> Counter[str]:
@@ -56,3 +51,18 @@ def rejection_reason(found: Sequence[Shortage], skus: Mapping[str, str]) -> str:
         f"{skus.get(s.product_id, s.product_id)}: requested {s.requested}, available {s.available}"
         for s in found
     )
+
+
+def sellable(per_unit: Mapping[str, int], availability: Availability) -> list[tuple[str, int]]:
+    """(warehouse id, whole units) for every warehouse holding any of `per_unit`'s products, by
+    id. `per_unit` maps each product to the units one sold unit takes: {product: 1} for a
+    product of its own, a kit's components for a kit, which has as many there as its scarcest
+    component allows (the least of available // units per kit)."""
+    found = []
+    for warehouse in sorted(availability):
+        have = availability[warehouse]
+        if not any(product in have for product in per_unit):
+            continue
+        units = min((max(0, have.get(p, 0)) // max(1, n) for p, n in per_unit.items()), default=0)
+        found.append((warehouse, units))
+    return found

@@ -1,4 +1,4 @@
-"""The rules of an order line's ledger, of shipments and of reorder points. Plain Python: no I/O.
+"""What a new quantity does to an order line's reservation. Plain Python: no I/O.
 
 A line's units are always accounted for: wanted = consumed + reserved + backordered, where
 reserved units sit in warehouses, consumed ones left with a shipment and backordered ones wait
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from servicekit.errors import FailedPrecondition, InvalidArgument
+from inventory.domain.allocation import Demand
 
 
 @dataclass(frozen=True)
@@ -46,33 +46,20 @@ def change_line(state: LineState, new_quantity: int) -> LineChange:
     return LineChange(drop_backordered=drop, release=release, quantity=target)
 
 
-# A shipment only moves forward, one step at a time.
-SHIPMENT_FLOW = ("dispatched", "in_transit", "delivered")
+@dataclass(frozen=True)
+class Cut:
+    """Units a smaller line gives up: backorders dropped and reservations to release."""
 
-
-def next_shipment_status(current: str, requested: str) -> bool:
-    """True when the shipment moves from `current` to `requested`; False when it is there
-    already (a retried request changes nothing)."""
-    if requested not in SHIPMENT_FLOW[1:]:
-        raise InvalidArgument.of("status", "in_transit or delivered")
-    if requested == current:
-        return False
-    if current not in SHIPMENT_FLOW or SHIPMENT_FLOW.index(requested) != (
-        SHIPMENT_FLOW.index(current) + 1
-    ):
-        raise FailedPrecondition(f"a shipment cannot go from {current} to {requested}")
-    return True
+    line_id: str
+    product_id: str
+    drop: int
+    release: int
 
 
 @dataclass(frozen=True)
-class LowStockCheck:
-    low: bool
-    # True only on the change that crossed below the reorder point.
-    announce: bool
-
-
-def low_stock(was_low: bool, available: int, reorder_point: int) -> LowStockCheck:
-    """Available stock below a (non-zero) reorder point is low; it is announced once per
-    crossing: again only after it has been back at or above the point."""
-    low = reorder_point > 0 and available < reorder_point
-    return LowStockCheck(low, low and not was_low)
+class Resizing:
+    # Units lines want more of (new lines first), to allocate.
+    more: list[Demand]
+    cuts: list[Cut]
+    # Lines the change names with another product (kept as they were placed).
+    other_product: list[str]

@@ -1,0 +1,94 @@
+"""Shipments on PostgreSQL: the shipment (shipments) and what left with it (shipment_lines)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inventory.adapters.tables import shipment_lines, shipments
+from inventory.domain.events import ShippedLine
+from inventory.domain.shipment import Shipment
+
+
+class SqlShipmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, shipment_id: str, *, for_update: bool = False) -> Shipment | None:
+        query = select(shipments).where(shipments.c.id == shipment_id)
+        found = await self._read(query.with_for_update() if for_update else query)
+        return found[0] if found else None
+
+    async def add(self, shipment: Shipment) -> None:
+        s = shipment
+        await self.session.execute(
+            shipments.insert().values(
+                id=s.id,
+                order_id=s.order_id,
+                warehouse_id=s.warehouse_id,
+                carrier=s.carrier,
+                tracking_number=s.tracking_number,
+                status=s.status,
+                created_by=s.created_by,
+                created_at=s.created_at,
+                updated_at=s.updated_at,
+            )
+        )
+        await self.session.execute(
+            shipment_lines.insert(),
+            [
+                {
+                    "shipment_id": s.id,
+                    "line_id": x.line_id,
+                    "product_id": x.product_id,
+                    "quantity": x.quantity,
+                }
+                for x in s.lines
+            ],
+        )
+
+    async def save(self, shipment: Shipment) -> None:
+        await self.session.execute(
+            shipments.update()
+            .where(shipments.c.id == shipment.id)
+            .values(status=shipment.status, updated_at=shipment.updated_at)
+        )
+
+    async def page(
+        self, limit: int, order_id: str = "", after: tuple[datetime, str] | None = None
+    ) -> list[Shipment]:
+        c = shipments.c
+        query = select(shipments).order_by(c.created_at.desc(), c.id.desc()).limit(limit)
+        if order_id:
+            query = query.where(c.order_id == order_id)
+        if after is not None:
+            query = query.where(tuple_(c.created_at, c.id) < tuple_(*after))
+        return await self._read(query)
+
+    async def _read(self, query: Select[Any]) -> list[Shipment]:
+        heads = (await self.session.execute(query)).all()
+        lines: dict[str, list[ShippedLine]] = {}
+        for row in await self.session.execute(
+            select(shipment_lines).where(shipment_lines.c.shipment_id.in_([h.id for h in heads]))
+        ):
+            lines.setdefault(row.shipment_id, []).append(
+                ShippedLine(row.line_id, row.product_id, row.quantity)
+            )
+        return [
+            Shipment(
+                h.id,
+                h.order_id,
+                h.warehouse_id,
+                lines.get(h.id, []),
+                h.carrier,
+                h.tracking_number,
+                h.status,
+                h.created_at,
+                h.created_by,
+                h.updated_at,
+            )
+            for h in heads
+        ]
