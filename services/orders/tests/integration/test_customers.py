@@ -22,7 +22,7 @@ from oms.events.v1 import orders_pb2 as events
 from oms.orders.v1 import customers_pb2 as pb
 from oms.orders.v1 import customers_pb2_grpc
 from oms.types.v1.types_pb2 import Money as MoneyMessage
-from orders.adapters.customers import credit_position, customer_exists
+from orders.adapters.customers import SqlCustomers
 from orders.bootstrap import SPEC
 from orders.config import Settings
 from orders.domain.customers import CreditPosition
@@ -89,7 +89,7 @@ async def _position(url: str, customer_id: str) -> CreditPosition | None:
     engine = create_async_engine(url)
     try:
         async with AsyncSession(engine) as session:
-            return await credit_position(session, customer_id)
+            return await SqlCustomers(session).credit_position(customer_id)
     finally:
         await engine.dispose()
 
@@ -128,9 +128,9 @@ async def test_an_account_is_opened_and_announced_with_its_terms(
     engine = create_async_engine(url)
     try:
         async with AsyncSession(engine) as session:
-            assert await customer_exists(session, created.id)
-            assert not await customer_exists(session, "C-unknown")
-            assert await credit_position(session, "C-unknown") is None
+            assert await SqlCustomers(session).exists(created.id)
+            assert not await SqlCustomers(session).exists("C-unknown")
+            assert await SqlCustomers(session).credit_position("C-unknown") is None
     finally:
         await engine.dispose()
 

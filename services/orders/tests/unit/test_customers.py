@@ -4,19 +4,22 @@ from decimal import Decimal
 
 import pytest
 
-from orders.domain.customers import (
+from orders.domain.customer_input import (
     Address,
     Contact,
-    CreditPosition,
     CustomerInput,
     MoneyInput,
     check_input,
+    merged,
+)
+from orders.domain.customers import (
+    CreditPosition,
     credit_position,
     finance_changes,
-    merged,
     open_account,
     recorded,
 )
+from orders.domain.events import CustomerChanged, CustomerRegistered
 from pricing.money import Money
 from servicekit.errors import InvalidArgument
 
@@ -42,8 +45,9 @@ def fields_at_fault(entered: CustomerInput) -> list[str]:
     return [v.field for v in error.value.violations]
 
 
-def test_a_valid_account_is_normalised() -> None:
-    customer = open_account("c1", GOOD, NOW, "sam")
+def test_a_valid_account_is_normalised_and_its_opening_announced() -> None:
+    customer, events = open_account("c1", GOOD, NOW, "sam")
+    assert events == [CustomerRegistered(customer)]
     d = customer.details
     assert (d.name, d.kind, d.currency, d.customer_group) == (
         "Acme GmbH",
@@ -139,12 +143,13 @@ def test_a_multi_line_name_is_refused() -> None:
     assert fields_at_fault(replace(GOOD, name="Acme\nGmbH")) == ["name"]
 
 
-def test_an_update_replaces_everything_and_counts_the_version() -> None:
-    customer = open_account("c1", GOOD, NOW, "sam")
+def test_an_update_replaces_everything_counts_the_version_and_is_announced() -> None:
+    customer, _ = open_account("c1", GOOD, NOW, "sam")
     later = NOW + timedelta(hours=1)
-    changed = customer.replaced(
+    changed, events = customer.replaced(
         check_input(CustomerInput(name="Acme AG", kind="company", currency="EUR")), later, "fin"
     )
+    assert events == [CustomerChanged(changed, before=customer.details)]
     assert (changed.details.name, changed.details.credit_limit, changed.details.contacts) == (
         "Acme AG",
         None,

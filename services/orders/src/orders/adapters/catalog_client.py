@@ -15,7 +15,7 @@ from servicekit.grpc import open_channel
 from servicekit.tls import TlsFiles
 
 
-class CatalogClient:
+class GrpcCatalog:
     """Calls the catalog on the orders service's own account (its certificate)."""
 
     def __init__(self, target: str, tls: TlsFiles) -> None:

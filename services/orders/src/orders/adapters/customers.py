@@ -1,8 +1,5 @@
-"""Customer accounts and their open balances in PostgreSQL, on the service's one `metadata`.
-
-`credit_position` and `customer_exists` are what the order use cases ask of the customer master,
-in their own transaction.
-"""
+"""Customer accounts and their open balances in PostgreSQL, and what credit control asks of
+them."""
 
 from __future__ import annotations
 
@@ -10,50 +7,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    and_,
-    select,
-    tuple_,
-)
+from sqlalchemy import and_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import customer_balances, customers
-from orders.domain.customers import (
-    Address,
-    Contact,
-    CreditPosition,
-    Customer,
-    CustomerFilter,
-    Details,
-)
+from orders.domain.customer_input import Address, Contact, Details
+from orders.domain.customers import CreditPosition, Customer, CustomerFilter
 from orders.domain.customers import credit_position as position_in
 from pricing.money import Money
-
-
-async def credit_position(session: AsyncSession, customer_id: str) -> CreditPosition | None:
-    """The customer's limit and open balances (every currency); None for no such customer."""
-    account = (
-        await session.execute(
-            select(customers.c.currency, customers.c.credit_limit).where(
-                customers.c.id == customer_id
-            )
-        )
-    ).first()
-    if account is None:
-        return None
-    owed = await session.execute(
-        select(customer_balances.c.currency, customer_balances.c.open_balance).where(
-            customer_balances.c.customer_id == customer_id
-        )
-    )
-    balances = {currency: Decimal(amount) for currency, amount in owed}
-    return position_in(account.currency, account.credit_limit, balances)
-
-
-async def customer_exists(session: AsyncSession, customer_id: str) -> bool:
-    found = await session.scalar(select(customers.c.id).where(customers.c.id == customer_id))
-    return found is not None
 
 
 def _like(text: str) -> str:
@@ -114,9 +76,33 @@ def _customer(r: Any) -> Customer:
     )
 
 
-class CustomerRepository:
+class SqlCustomers:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def exists(self, customer_id: str) -> bool:
+        found = await self.session.scalar(
+            select(customers.c.id).where(customers.c.id == customer_id)
+        )
+        return found is not None
+
+    async def credit_position(self, customer_id: str) -> CreditPosition | None:
+        account = (
+            await self.session.execute(
+                select(customers.c.currency, customers.c.credit_limit).where(
+                    customers.c.id == customer_id
+                )
+            )
+        ).first()
+        if account is None:
+            return None
+        owed = await self.session.execute(
+            select(customer_balances.c.currency, customer_balances.c.open_balance).where(
+                customer_balances.c.customer_id == customer_id
+            )
+        )
+        balances = {currency: Decimal(amount) for currency, amount in owed}
+        return position_in(account.currency, account.credit_limit, balances)
 
     async def add(self, customer: Customer) -> None:
         await self.session.execute(
@@ -137,7 +123,6 @@ class CustomerRepository:
         return None if row is None else _customer(row)
 
     async def save(self, customer: Customer) -> bool:
-        """Writes `customer` over the version before it; False when that is not the stored one."""
         saved = await self.session.execute(
             customers.update()
             .where(customers.c.id == customer.id, customers.c.version == customer.version - 1)
@@ -154,7 +139,6 @@ class CustomerRepository:
     async def page(
         self, wanted: CustomerFilter, after: tuple[str, str] | None, limit: int
     ) -> list[Customer]:
-        """By name, then id; `after` is the (name, id) of the last customer already seen."""
         conditions: list[Any] = []
         if wanted.name_prefix:
             conditions.append(customers.c.name.ilike(f"{_like(wanted.name_prefix)}%", escape="\\"))
@@ -174,8 +158,6 @@ class CustomerRepository:
         return [_customer(r) for r in rows]
 
     async def set_balance(self, customer_id: str, balance: Money, as_of: datetime) -> None:
-        """Billing's open balance of the customer in `balance.currency` as of `as_of`, unless
-        a later one is already known."""
         statement = insert(customer_balances).values(
             customer_id=customer_id,
             currency=balance.currency,

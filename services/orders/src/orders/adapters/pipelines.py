@@ -14,11 +14,11 @@ from orders.domain.pipeline import Pipeline, from_definition, to_definition
 from servicekit.context import current_principal
 
 
-class PipelineRepository:
+class SqlPipelines:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def pipeline(self, order_type: str) -> Pipeline:
+    async def get(self, order_type: str) -> Pipeline:
         stored = await self.session.scalar(
             select(pipelines.c.definition).where(pipelines.c.order_type == order_type)
         )
@@ -26,13 +26,13 @@ class PipelineRepository:
             return stages.DEFAULTS.get(order_type, stages.STANDARD)
         return from_definition(order_type, stored)
 
-    async def all_pipelines(self) -> dict[str, Pipeline]:
+    async def all(self) -> dict[str, Pipeline]:
         found = dict(stages.DEFAULTS)
         for row in await self.session.execute(select(pipelines)):
             found[row.order_type] = from_definition(row.order_type, row.definition)
         return found
 
-    async def save_pipeline(self, pipeline: Pipeline) -> None:
+    async def save(self, pipeline: Pipeline) -> None:
         values = {
             "definition": to_definition(pipeline),
             "updated_at": datetime.now(UTC),

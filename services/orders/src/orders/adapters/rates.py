@@ -12,12 +12,11 @@ from orders.adapters.tables import exchange_rates
 from orders.domain.credit import ExchangeRate
 
 
-class ExchangeRates:
+class SqlExchangeRates:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def set(self, rate: ExchangeRate, set_at: datetime) -> None:
-        """Keeps `rate`, unless finance set the same pair and day again later."""
         statement = insert(exchange_rates).values(
             base_currency=rate.base,
             quote_currency=rate.quote,
@@ -38,7 +37,6 @@ class ExchangeRates:
         )
 
     async def current(self, currency: str, on: date) -> list[ExchangeRate]:
-        """The rate of each pair into or out of `currency` that applies on `on`."""
         c = exchange_rates.c
         rows = await self.session.execute(
             select(c.base_currency, c.quote_currency, c.rate, c.effective_from)

@@ -1,11 +1,10 @@
 """Sales orders in PostgreSQL: rows to domain objects and back, with an optimistic version, and
-their journal."""
+their journal (who made each change, when, and what caused it)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,13 +13,20 @@ from sqlalchemy import Row, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.types.v1.pricing_pb2 import PricedDocument
+from orders.adapters.documents import document_from_proto, document_to_proto
 from orders.adapters.tables import order_history, sales_order_lines, sales_orders
+from orders.application.ports import ConcurrentUpdate, HistoryEntry, OrderQuery, OrderTotals
 from orders.domain import pipeline as stages
-from orders.domain.model import Line, SalesOrder, as_dict
+from orders.domain.events import SalesOrderEvent
+from orders.domain.forecast import OpenOrder
+from orders.domain.journal import journal_of
+from orders.domain.lines import Line
+from orders.domain.sales_order import SalesOrder
 from pricing.money import Money
 from servicekit.context import causation_id, current_principal
-from servicekit.sales_reach import EVERYTHING, Reach
+from servicekit.sales_reach import Reach
 
+# Orders not yet invoiced: what credit control counts as on order, and the forecast weighs.
 OPEN_STAGES = (
     stages.REQUEST,
     stages.APPROVAL,
@@ -30,42 +36,14 @@ OPEN_STAGES = (
 )
 
 
-class ConcurrentUpdate(Exception):
-    """Someone else changed the order since it was read."""
-
-
-@dataclass(frozen=True)
-class OrderQuery:
-    """The order desk's filters; empty means any."""
-
-    status: str = ""
-    customer_id: str = ""
-    order_id: str = ""
-    salesperson: str = ""
-    channel: str = ""
-    order_type: str = ""
-    category_id: str = ""
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    # The orders the caller reaches (servicekit.sales_reach).
-    reach: Reach = EVERYTHING
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: int
-    from_status: str | None
-    to_status: str
-    reason: str
-    note: str
-    actor: str
-    caused_by: str | None
-    at: datetime
+def _address(value: Any) -> dict[str, str] | None:
+    return None if value is None else {str(k): str(v) for k, v in dict(value).items()}
 
 
 def _order(head: Row[Any], lines: Sequence[Row[Any]]) -> SalesOrder:
     h = head._mapping
     currency = h["currency"]
+    document = h["document"]
     return SalesOrder(
         id=h["id"],
         customer_id=h["customer_id"],
@@ -96,7 +74,7 @@ def _order(head: Row[Any], lines: Sequence[Row[Any]]) -> SalesOrder:
         salesperson=h["salesperson"],
         contract_number=h["contract_number"],
         payment_terms=h["payment_terms"],
-        shipping_address=as_dict(h["shipping_address"]),
+        shipping_address=_address(h["shipping_address"]),
         stock_status=h["stock_status"],
         credit_hold=h["credit_hold"],
         estimated_cost=h["estimated_cost"],
@@ -104,7 +82,9 @@ def _order(head: Row[Any], lines: Sequence[Row[Any]]) -> SalesOrder:
         invoices=h["invoices"],
         invoices_paid=h["invoices_paid"],
         invoiced_in_full=h["invoiced_in_full"],
-        document=None if h["document"] is None else ParseDict(h["document"], PricedDocument()),
+        document=None
+        if document is None
+        else document_from_proto(ParseDict(document, PricedDocument())),
         quote_id=h["quote_id"] or "",
         external_reference=h["external_reference"],
         team=h["team"],
@@ -151,14 +131,44 @@ def _line(order_id: str, position: int, line: Line) -> dict[str, Any]:
     }
 
 
-class OrderRepository:
+def _filtered(query: OrderQuery) -> Any:
+    conditions = []
+    for column, wanted in (
+        (sales_orders.c.status, query.status),
+        (sales_orders.c.customer_id, query.customer_id),
+        (sales_orders.c.id, query.order_id),
+        (sales_orders.c.salesperson, query.salesperson),
+        (sales_orders.c.channel, query.channel),
+        (sales_orders.c.order_type, query.order_type),
+    ):
+        if wanted:
+            conditions.append(column == wanted)
+    if query.category_id:
+        conditions.append(
+            exists().where(
+                sales_order_lines.c.order_id == sales_orders.c.id,
+                sales_order_lines.c.category_id == query.category_id,
+            )
+        )
+    if query.created_from is not None:
+        conditions.append(sales_orders.c.created_at >= query.created_from)
+    if query.created_to is not None:
+        conditions.append(sales_orders.c.created_at < query.created_to)
+    reach = query.reach
+    if not reach.everything:
+        mine = sales_orders.c.salesperson == reach.salesperson
+        conditions.append(or_(mine, sales_orders.c.team == reach.team) if reach.team else mine)
+    return and_(True, *conditions)
+
+
+class SqlSalesOrders:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         # Each order's lines as read, so saving writes only the lines that changed.
         self.read_lines: dict[str, dict[str, dict[str, Any]]] = {}
 
-    async def add(self, order: SalesOrder) -> None:
-        actor = current_principal().subject
+    async def add(self, order: SalesOrder, events: Sequence[SalesOrderEvent]) -> None:
+        document = order.document
         await self.session.execute(
             sales_orders.insert().values(
                 id=order.id,
@@ -167,7 +177,7 @@ class OrderRepository:
                 channel=order.channel,
                 order_type=order.order_type,
                 salesperson=order.salesperson,
-                document=None if order.document is None else MessageToDict(order.document),
+                document=None if document is None else MessageToDict(document_to_proto(document)),
                 quote_id=order.quote_id or None,
                 external_reference=order.external_reference,
                 team=order.team,
@@ -175,7 +185,7 @@ class OrderRepository:
                 created_at=order.created_at,
                 created_by=order.created_by,
                 updated_at=order.created_at,
-                updated_by=actor,
+                updated_by=current_principal().subject,
                 **_head(order),
             )
         )
@@ -184,9 +194,7 @@ class OrderRepository:
                 sales_order_lines.insert(),
                 [_line(order.id, i, line) for i, line in enumerate(order.lines)],
             )
-        first = order.changes[0].from_status if order.changes else order.status
-        await self._journal(order.id, None, first, "", "", order.created_at)
-        await self._record(order, order.created_at)
+        await self._journal(order, events, order.created_at)
         order.version = 1
 
     async def get(self, order_id: str, for_update: bool = False) -> SalesOrder | None:
@@ -207,8 +215,8 @@ class OrderRepository:
         }
         return order
 
-    async def save(self, order: SalesOrder) -> None:
-        """Writes the order's new state and journals each change since it was read."""
+    async def save(self, order: SalesOrder, events: Sequence[SalesOrderEvent]) -> None:
+        """Writes the order's new state and journals what its transitions returned."""
         now = datetime.now(UTC)
         saved = await self.session.execute(
             sales_orders.update()
@@ -222,6 +230,11 @@ class OrderRepository:
         )
         if saved.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(order.id)
+        await self._save_lines(order)
+        await self._journal(order, events, now)
+        order.version += 1
+
+    async def _save_lines(self, order: SalesOrder) -> None:
         before = self.read_lines.pop(order.id, None)
         kept = [line.id for line in order.lines]
         if before is None or set(before) != set(kept):
@@ -237,41 +250,25 @@ class OrderRepository:
             await self.session.execute(
                 sales_order_lines.update().where(sales_order_lines.c.id == line.id).values(values)
             )
-        await self._record(order, now)
-        order.version += 1
-
-    async def _record(self, order: SalesOrder, at: datetime) -> None:
-        for change in order.changes:
-            await self._journal(
-                order.id, change.from_status, change.to_status, change.reason, "", at
-            )
-        for note in order.notes:
-            await self._journal(order.id, None, order.status, "", note, at)
 
     async def _journal(
-        self,
-        order_id: str,
-        from_status: str | None,
-        to: str,
-        reason: str,
-        note: str,
-        at: datetime,
+        self, order: SalesOrder, events: Sequence[SalesOrderEvent], at: datetime
     ) -> None:
-        await self.session.execute(
-            order_history.insert().values(
-                order_id=order_id,
-                from_status=from_status,
-                to_status=to,
-                reason=reason,
-                note=note,
-                actor=current_principal().subject,
-                caused_by=causation_id(),
-                at=at,
+        for entry in journal_of(order.status, events):
+            await self.session.execute(
+                order_history.insert().values(
+                    order_id=order.id,
+                    from_status=entry.from_status,
+                    to_status=entry.to_status,
+                    reason=entry.reason,
+                    note=entry.note,
+                    actor=current_principal().subject,
+                    caused_by=causation_id(),
+                    at=at,
+                )
             )
-        )
 
     async def history(self, order_id: str, after: int, limit: int) -> list[HistoryEntry]:
-        """Oldest first, from the entry after `after` (an entry's id; 0 for the first)."""
         rows = await self.session.execute(
             select(order_history)
             .where(order_history.c.order_id == order_id, order_history.c.id > after)
@@ -285,42 +282,12 @@ class OrderRepository:
             for r in rows
         ]
 
-    def _filtered(self, query: OrderQuery) -> Any:
-        conditions = []
-        for column, wanted in (
-            (sales_orders.c.status, query.status),
-            (sales_orders.c.customer_id, query.customer_id),
-            (sales_orders.c.id, query.order_id),
-            (sales_orders.c.salesperson, query.salesperson),
-            (sales_orders.c.channel, query.channel),
-            (sales_orders.c.order_type, query.order_type),
-        ):
-            if wanted:
-                conditions.append(column == wanted)
-        if query.category_id:
-            conditions.append(
-                exists().where(
-                    sales_order_lines.c.order_id == sales_orders.c.id,
-                    sales_order_lines.c.category_id == query.category_id,
-                )
-            )
-        if query.created_from is not None:
-            conditions.append(sales_orders.c.created_at >= query.created_from)
-        if query.created_to is not None:
-            conditions.append(sales_orders.c.created_at < query.created_to)
-        reach = query.reach
-        if not reach.everything:
-            mine = sales_orders.c.salesperson == reach.salesperson
-            conditions.append(or_(mine, sales_orders.c.team == reach.team) if reach.team else mine)
-        return and_(True, *conditions)
-
     async def page(
         self, query: OrderQuery, after: tuple[datetime, str] | None, limit: int
     ) -> list[SalesOrder]:
-        """Newest first; `after` is the (created_at, id) of the last order already seen."""
         statement = (
             select(sales_orders)
-            .where(self._filtered(query))
+            .where(_filtered(query))
             .order_by(sales_orders.c.created_at.desc(), sales_orders.c.id.desc())
         )
         if after is not None:
@@ -338,19 +305,16 @@ class OrderRepository:
             by_order.setdefault(row.order_id, []).append(row)
         return [_order(h, by_order.get(h.id, [])) for h in heads]
 
-    async def totals(self, query: OrderQuery) -> list[tuple[str, int, Decimal]]:
-        """(currency, orders, sum of totals) of every order the query matches."""
+    async def totals(self, query: OrderQuery) -> list[OrderTotals]:
         rows = await self.session.execute(
             select(sales_orders.c.currency, func.count(), func.sum(sales_orders.c.total))
-            .where(self._filtered(query))
+            .where(_filtered(query))
             .group_by(sales_orders.c.currency)
             .order_by(sales_orders.c.currency)
         )
-        return [(r[0], int(r[1]), Decimal(r[2])) for r in rows]
+        return [OrderTotals(r[0], int(r[1]), Decimal(r[2])) for r in rows]
 
     async def open_orders(self, customer_id: str, besides: str) -> tuple[Money, ...]:
-        """What the customer has on order and not yet invoiced, per currency, other than order
-        `besides`."""
         rows = await self.session.execute(
             select(sales_orders.c.currency, func.sum(sales_orders.c.total))
             .where(
@@ -363,8 +327,7 @@ class OrderRepository:
         )
         return tuple(Money(Decimal(total), currency) for currency, total in rows)
 
-    async def open_for_forecast(self, reach: Reach) -> list[tuple[Money, str, date]]:
-        """(total, "order_type:stage", month) of every open order, for the sales forecast."""
+    async def open_for_forecast(self, reach: Reach) -> list[OpenOrder]:
         needed = (
             select(func.min(sales_order_lines.c.needed_by))
             .where(sales_order_lines.c.order_id == sales_orders.c.id)
@@ -379,7 +342,7 @@ class OrderRepository:
                 func.coalesce(needed, func.date(sales_orders.c.created_at)),
             ).where(
                 sales_orders.c.status.in_(OPEN_STAGES),
-                self._filtered(OrderQuery(reach=reach)),
+                _filtered(OrderQuery(reach=reach)),
             )
         )
-        return [(Money(r[0], r[1]), f"{r[2]}:{r[3]}", r[4]) for r in rows]
+        return [OpenOrder(Money(r[0], r[1]), r[2], r[3], r[4]) for r in rows]

@@ -42,6 +42,8 @@ MILESTONES = (
     CANCELLED,
     ARCHIVED,
 )
+# An order in these may still change (quantities, address).
+CHANGEABLE = (REQUEST, APPROVAL, EXECUTION, PARTIALLY_SHIPPED)
 # Only events move an order into these (a shipment, an invoice, a payment).
 SYSTEM_ONLY = frozenset({PARTIALLY_SHIPPED, SHIPPED, INVOICED, PAID, CLOSED})
 # Fields a stage may require before an order enters it.

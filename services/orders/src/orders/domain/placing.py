@@ -1,5 +1,6 @@
 """A new sales order: the request as a client sends it, checked field by field, priced from the
-catalog, or made from an accepted quote's priced document. Plain Python."""
+catalog, or made from an accepted quote's priced document. Plain Python; each returns the order
+and the events its making causes."""
 
 from __future__ import annotations
 
@@ -9,10 +10,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from oms.types.v1 import pricing_pb2 as pricing
-from orders.domain.model import Line, SalesOrder, check_address, check_total
-from pricing.documents import priced
-from pricing.money import InvalidMoney, Money, check_currency, parse_amount
+from orders.domain.bounds import check_address, check_total
+from orders.domain.document import (
+    KitPart,
+    KitSale,
+    PickingLine,
+    PricedDocument,
+    kit_document,
+    picking_lines,
+)
+from orders.domain.events import SalesOrderEvent, SalesOrderPlaced
+from orders.domain.lines import Line
+from orders.domain.sales_order import SalesOrder
+from pricing.money import InvalidMoney, Money, check_currency
 from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
 from servicekit.errors import Violations
 
@@ -101,19 +111,10 @@ def check_request(request: OrderRequest) -> None:
 
 def place(
     request: OrderRequest, catalog: Mapping[str, CatalogProduct], now: datetime, placer: Placer
-) -> SalesOrder:
+) -> tuple[SalesOrder, list[SalesOrderEvent]]:
     """A new order (a request, at first) priced at the catalog's list prices; refuses unknown
     or mispriced products, and a total no column can keep."""
-    problems = Violations()
-    for i, (product_id, _, _) in enumerate(request.lines):
-        product = catalog.get(product_id)
-        if product is None:
-            problems.add(f"lines[{i}].product_id", "unknown product")
-        elif not product.active:
-            problems.add(f"lines[{i}].product_id", f"{product.sku} is discontinued")
-        elif product.price.currency != request.currency:
-            problems.add("currency", f"{product.sku} is priced in {product.price.currency}")
-    problems.raise_if_any()
+    _check_products(request, catalog)
     lines = [
         Line(
             str(uuid.uuid4()),
@@ -129,9 +130,9 @@ def place(
     ]
     # the sum bounds every line: a line's price or quantity is never negative
     check_total(sum((line.total.amount for line in lines), Decimal(0)))
-    document = _kit_document(request, catalog, lines)
+    document = _kit_document(request.currency, catalog, lines)
     if document is not None:
-        lines = picking_lines(document)
+        lines = [_picked(line) for line in picking_lines(document)]
     order = SalesOrder(
         id=str(uuid.uuid4()),
         customer_id=request.customer_id.strip(),
@@ -148,67 +149,46 @@ def place(
         external_reference=request.external_reference,
     )
     check_total(order.total.amount)
-    return order
+    return order, [placed(order)]
+
+
+def _check_products(request: OrderRequest, catalog: Mapping[str, CatalogProduct]) -> None:
+    problems = Violations()
+    for i, (product_id, _, _) in enumerate(request.lines):
+        product = catalog.get(product_id)
+        if product is None:
+            problems.add(f"lines[{i}].product_id", "unknown product")
+        elif not product.active:
+            problems.add(f"lines[{i}].product_id", f"{product.sku} is discontinued")
+        elif product.price.currency != request.currency:
+            problems.add("currency", f"{product.sku} is priced in {product.price.currency}")
+    problems.raise_if_any()
 
 
 def _kit_document(
-    request: OrderRequest, catalog: Mapping[str, CatalogProduct], lines: Sequence[Line]
-) -> pricing.PricedDocument | None:
-    """An order with a kit is a priced document: the kit is sold as one line at its own price
-    and picked by its components (as an order made from a quote is); None without kits."""
+    currency: str, catalog: Mapping[str, CatalogProduct], lines: Sequence[Line]
+) -> PricedDocument | None:
+    """An order with a kit is sold as a priced document (see kit_document); None without kits."""
     if not any(catalog[line.product_id].components for line in lines):
         return None
-    return priced(
-        pricing.PricedDocument(
-            currency=request.currency,
-            groups=[
-                pricing.DocumentGroup(
-                    name="Items",
-                    lines=[
-                        pricing.DocumentLine(
-                            line_id=line.id,
-                            product_id=line.product_id,
-                            sku=line.sku,
-                            description=line.sku,
-                            quantity=str(line.quantity),
-                            unit_price=str(line.unit_price.amount),
-                            price_rule="list price",
-                            kind="kit" if catalog[line.product_id].components else "stocked",
-                            kit_parts=[
-                                pricing.KitPart(product_id=p, sku=s, quantity=q)
-                                for p, s, q in catalog[line.product_id].components
-                            ],
-                        )
-                        for line in lines
-                    ],
-                )
-            ],
-        )
+    return kit_document(
+        currency,
+        [
+            KitSale(
+                line.id,
+                line.product_id,
+                line.sku,
+                line.quantity,
+                line.unit_price.amount,
+                [KitPart(p, s, q) for p, s, q in catalog[line.product_id].components],
+            )
+            for line in lines
+        ],
     )
 
 
-def picking_lines(document: pricing.PricedDocument) -> list[Line]:
-    """What is to be picked for a priced document: each stocked product line, and a kit's parts in
-    place of the kit. Service and free-text lines are not picked."""
-    lines = []
-    for group in document.groups:
-        for line in group.lines:
-            quantity = int(line.quantity)
-            unit_price = Money(parse_amount(line.unit_price), document.currency)
-            if line.kit_parts:
-                lines += [
-                    Line(
-                        str(uuid.uuid5(uuid.NAMESPACE_URL, f"{line.line_id}/{part.product_id}")),
-                        part.product_id,
-                        part.sku,
-                        quantity * part.quantity,
-                        Money.zero(document.currency),  # the kit's line carries the price
-                    )
-                    for part in line.kit_parts
-                ]
-            elif line.product_id and line.kind != "service":
-                lines.append(Line(line.line_id, line.product_id, line.sku, quantity, unit_price))
-    return lines
+def _picked(line: PickingLine) -> Line:
+    return Line(line.line_id, line.product_id, line.sku, line.quantity, line.unit_price)
 
 
 def from_quote(
@@ -216,25 +196,43 @@ def from_quote(
     quote_id: str,
     customer_id: str,
     salesperson: str,
-    document: pricing.PricedDocument,
+    document: PricedDocument,
     now: datetime,
     actor: str,
     team: str = "",
-) -> SalesOrder:
+) -> tuple[SalesOrder, list[SalesOrderEvent]]:
     """The sales order an accepted quote becomes: the same document, to be picked line by line,
     within the quote's sales team.
 
     The caller has verified the document's figures."""
-    return SalesOrder(
+    order = SalesOrder(
         id=order_id,
         customer_id=customer_id,
         currency=document.currency,
         channel="quote",
-        lines=picking_lines(document),
+        lines=[_picked(line) for line in picking_lines(document)],
         created_at=now,
         created_by=actor,
         salesperson=salesperson or actor,
         document=document,
         quote_id=quote_id,
         team=team,
+    )
+    return order, [placed(order)]
+
+
+def placed(order: SalesOrder) -> SalesOrderPlaced:
+    """The order as it is announced when it is made."""
+    return SalesOrderPlaced(
+        order_id=order.id,
+        customer_id=order.customer_id,
+        currency=order.currency,
+        channel=order.channel,
+        total=order.total,
+        document=order.document,
+        quote_id=order.quote_id,
+        lines=order.ordered_lines(),
+        status=order.status,
+        salesperson=order.salesperson,
+        external_reference=order.external_reference,
     )

@@ -1,0 +1,87 @@
+"""The unit of work in PostgreSQL: one transaction holding the repositories, the outbox, the
+change log and the processed requests, so all of them commit together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from messaging.outbox import Outbox
+from orders.adapters.costs import SqlOrderCosts
+from orders.adapters.customers import SqlCustomers
+from orders.adapters.events import to_message
+from orders.adapters.pipelines import SqlPipelines
+from orders.adapters.rates import SqlExchangeRates
+from orders.adapters.requests import SqlProcessedRequests
+from orders.adapters.returns import SqlReturns
+from orders.adapters.sales_orders import SqlSalesOrders
+from orders.adapters.tables import audit_log, processed_requests
+from orders.domain.events import DomainEvent
+from servicekit.audit import AuditLog
+from servicekit.db import Database
+from servicekit.idempotency import ProcessedRequests
+
+
+class SqlAuditTrail:
+    def __init__(self, session: AsyncSession, log: AuditLog) -> None:
+        self.session = session
+        self.log = log
+
+    async def record(
+        self,
+        entity_type: str,
+        entity_id: str,
+        action: str,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> None:
+        await self.log.record(
+            self.session, entity_type, entity_id, action, before=before, after=after
+        )
+
+
+class SqlUnitOfWork:
+    """What one transaction (`session`) reads and writes."""
+
+    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.orders = SqlSalesOrders(session)
+        self.customers = SqlCustomers(session)
+        self.pipelines = SqlPipelines(session)
+        self.costs = SqlOrderCosts(session)
+        self.returns = SqlReturns(session)
+        self.rates = SqlExchangeRates(session)
+        self.requests = SqlProcessedRequests(session, ProcessedRequests(processed_requests))
+        self.audit = SqlAuditTrail(session, AuditLog(audit_log))
+
+    async def publish(self, events: Sequence[DomainEvent]) -> None:
+        for event in events:
+            found = to_message(event)
+            if found is not None:
+                message, key = found
+                await self.outbox.add(self.session, message, key=key)
+
+
+@dataclass(frozen=True)
+class SqlUnitsOfWork:
+    """Makes units of work on the service's database."""
+
+    database: Database
+    outbox: Outbox
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[SqlUnitOfWork]:
+        """A unit of work with a transaction of its own: commits when the block ends normally,
+        rolls back when it raises."""
+        async with self.database.transaction() as session:
+            yield SqlUnitOfWork(session, self.outbox)
+
+    def joining(self, session: AsyncSession) -> SqlUnitOfWork:
+        """A unit of work inside `session`'s open transaction (the consumer's, with its inbox)."""
+        return SqlUnitOfWork(session, self.outbox)

@@ -1,0 +1,88 @@
+"""Place a sales order for a registered customer, priced from the catalog. A retry (the same
+request id, or the same channel and external reference with the same content) returns the first
+order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orders.application.credit import exposure_of
+from orders.application.ports import Deps, UnitOfWork
+from orders.application.reach import check_within_reach
+from orders.application.recording import record_new
+from orders.application.retry import Retry
+from orders.application.views import SalesOrderView, order_view
+from orders.domain.placing import OrderRequest, Placer, check_request, place
+from orders.domain.sales_order import SalesOrder
+from servicekit.context import current_principal
+from servicekit.errors import AlreadyExists, FieldViolation, InvalidArgument
+from servicekit.sales_reach import salesperson_for
+
+PLACE = "place_sales_order"
+
+
+@dataclass(frozen=True)
+class PlaceSalesOrder:
+    request: OrderRequest
+    retry: Retry
+
+
+def by_reference(channel: str) -> str:
+    """The processed-request operation under which a channel's external references are kept."""
+    return f"order:{channel}"
+
+
+async def place_sales_order(deps: Deps, command: PlaceSalesOrder) -> SalesOrderView:
+    request, retry = command.request, command.retry
+    check_request(request)
+    who = current_principal()
+    placer = Placer(who.subject, salesperson_for(who, request.salesperson), who.team)
+    async with deps.unit_of_work() as uow:
+        order = await _placed_before(uow, request, retry)
+        if order is None:
+            order = await _place(deps, uow, request, placer)
+            await uow.requests.complete(PLACE, retry.request_id, order.id)
+            await uow.requests.complete(
+                by_reference(order.channel), order.external_reference, order.id
+            )
+    return await order_view(deps, order)
+
+
+async def _place(deps: Deps, uow: UnitOfWork, request: OrderRequest, placer: Placer) -> SalesOrder:
+    if not await uow.customers.exists(request.customer_id):
+        raise InvalidArgument.of(
+            "customer_id", "no such customer: register it first (a guest as kind guest)"
+        )
+    # priced inside the transaction: its claims keep a twin request waiting till commit
+    products = await deps.catalog.products([line[0] for line in request.lines])
+    now = deps.clock()
+    order, events = place(request, products, now, placer)
+    pipeline = await deps.pipelines.get(uow.pipelines, order.order_type)
+    events += order.advance(pipeline, await exposure_of(uow, order, now.date()))
+    await record_new(uow, order, events)
+    return order
+
+
+async def _placed_before(uow: UnitOfWork, request: OrderRequest, retry: Retry) -> SalesOrder | None:
+    """The order a retry repeats; claims its keys otherwise (held until commit, so a twin
+    sent at once waits and then finds the first order)."""
+    done = await uow.requests.claim(PLACE, retry.request_id, retry.fingerprint)
+    if done is None and request.external_reference:
+        operation = by_reference(request.channel or "direct")
+        try:
+            done = await uow.requests.claim(
+                operation, request.external_reference, retry.fingerprint
+            )
+        except AlreadyExists as error:
+            raise AlreadyExists(
+                "this channel placed another order with this external_reference",
+                (FieldViolation("external_reference", "already used with other content"),),
+            ) from error
+        if done is not None:
+            await uow.requests.complete(PLACE, retry.request_id, done)
+    if done is None:
+        return None
+    order = await uow.orders.get(done)
+    assert order is not None  # a request is completed with the order it placed
+    check_within_reach(order)
+    return order

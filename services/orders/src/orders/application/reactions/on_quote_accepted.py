@@ -1,0 +1,57 @@
+"""An accepted quote becomes a sales order with the same document, once its figures are proven
+to be the engine's; credit control applies as to any order (an unregistered customer holds it at
+approval)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orders.application.credit import exposure_of
+from orders.application.ports import Deps, UnitOfWork
+from orders.application.reactions.saga import EventNotApplicable
+from orders.application.recording import record_new
+from orders.domain.document import PricedDocument
+from orders.domain.placing import from_quote
+from pricing.engine import BreakdownMismatch
+from servicekit.context import current_principal
+
+# What the customer accepted the quote as; an invoice is billing's.
+SALES_ORDER = "sales_order"
+
+
+@dataclass(frozen=True)
+class AcceptedQuote:
+    quote_id: str
+    customer_id: str
+    salesperson: str
+    team: str
+    # The id the new order takes, chosen by quoting.
+    order_id: str
+    document: PricedDocument
+
+
+async def on_quote_accepted(deps: Deps, uow: UnitOfWork, quote: AcceptedQuote) -> None:
+    try:
+        quote.document.verify()
+    except BreakdownMismatch as error:
+        raise EventNotApplicable(not_as_stated(quote.quote_id, error)) from error
+    if await uow.orders.get(quote.order_id) is not None:
+        return
+    now = deps.clock()
+    order, events = from_quote(
+        quote.order_id,
+        quote.quote_id,
+        quote.customer_id,
+        quote.salesperson,
+        quote.document,
+        now,
+        current_principal().subject,
+        quote.team,
+    )
+    pipeline = await deps.pipelines.get(uow.pipelines, order.order_type)
+    events += order.advance(pipeline, await exposure_of(uow, order, now.date()))
+    await record_new(uow, order, events)
+
+
+def not_as_stated(quote_id: str, error: Exception) -> str:
+    return f"quote {quote_id} does not price as stated: {error}"
