@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from billing.application.invoicing import Invoicing
+from billing.adapters.unit_of_work import SqlUnitOfWork
+from billing.application.invoicing import invoice_shipment
 from billing.bootstrap import SPEC
 from billing.config import Settings
+from billing.entrypoints.subscriptions import shipment
 from messaging.outbox import Outbox
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
@@ -72,7 +74,7 @@ async def test_many_concurrent_shipments_are_numbered_one_to_n_without_gaps_or_d
     orders = [an_order() for _ in range(ORDERS)]
     shipments = [a_shipment(o) for o in orders for _ in range(SHIPMENTS_PER_ORDER)]
     database = Database(url)
-    invoicing = Invoicing(database, Outbox(SPEC.tables.outbox, "billing", ns))
+    outbox = Outbox(SPEC.tables.outbox, "billing", ns)
     async with (
         running(SPEC, settings()) as channel,
         running(SPEC, settings()),
@@ -92,7 +94,8 @@ async def test_many_concurrent_shipments_are_numbered_one_to_n_without_gaps_or_d
         async def direct(commit: bool) -> None:
             with contextlib.nullcontext() if commit else pytest.raises(RolledBack):
                 async with database.transaction() as session:
-                    await invoicing.issue(session, a_shipment(orders[0]))
+                    uow = SqlUnitOfWork.joining(session, outbox)
+                    await invoice_shipment(uow, shipment(a_shipment(orders[0])))
                     if not commit:
                         raise RolledBack
 

@@ -8,9 +8,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from billing.application.invoicing import Invoicing
+from billing.adapters.unit_of_work import SqlUnitOfWork
+from billing.application.invoicing import invoice_shipment
+from billing.application.queries.invoices import list_invoices
 from billing.bootstrap import SPEC
 from billing.config import Settings
+from billing.entrypoints.subscriptions import Reactions, shipment
 from messaging.outbox import Outbox
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
@@ -106,17 +109,19 @@ async def test_a_shipment_before_its_order_and_its_duplicates_make_one_invoice(
 async def test_twenty_concurrent_invoices_are_numbered_without_gaps_or_duplicates(env) -> None:  # type: ignore[no-untyped-def]
     _, _, url = env
     database = Database(url)
-    invoicing = Invoicing(database, Outbox(SPEC.tables.outbox, "billing"))
+    outbox = Outbox(SPEC.tables.outbox, "billing")
     order = an_order()
     async with database.transaction() as session:
-        await invoicing.on_sales_order_placed(session, order, None)  # type: ignore[arg-type]
+        on = Reactions(lambda session: SqlUnitOfWork.joining(session, outbox))
+        await on.sales_order_placed(session, order, None)  # type: ignore[arg-type]
 
     async def invoice_one() -> None:
-        async with database.transaction() as session:
-            await invoicing.issue(session, a_shipment(order, quantity=1))
+        async with SqlUnitOfWork(database, outbox) as uow:
+            await invoice_shipment(uow, shipment(a_shipment(order, quantity=1)))
 
     await asyncio.gather(*[invoice_one() for _ in range(20)])
-    numbers = sorted(i.number for i in await invoicing.find(order_id=order.order_id))
+    found, _ = await list_invoices(SqlUnitOfWork(database, outbox), order.order_id, 200, "")
+    numbers = sorted(i.number for i in found)
     await database.dispose()
     year = numbers[0].split("-")[1]
     assert numbers == [f"INV-{year}-{n:06d}" for n in range(1, 21)]

@@ -14,7 +14,7 @@ from google.protobuf.message import Message
 
 from billing.bootstrap import SPEC
 from billing.config import Settings
-from billing.domain.settlement import kit_part_line_id, unit_net
+from billing.domain.returns import kit_part_line_id, unit_net
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
 from oms.events.v1 import billing_pb2 as events

@@ -4,13 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing.domain.model import (
-    CannotInvoice,
-    OrderLine,
-    invoice_lines,
-    invoice_number,
-    invoice_total,
-)
+from billing.domain.invoices import invoice_number
+from billing.domain.orders import CannotInvoice, OrderLine, invoice_lines, invoice_total
 from pricing.money import Money, minor_units
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from billing.adapters.pdf import render_credit_note, render_invoice
-from billing.application.credit_notes import CreditNote
-from billing.application.invoice_views import Invoice
-from billing.domain.model import InvoiceLine, document_lines
-from billing.domain.settlement import CreditLine
+from google.protobuf.json_format import MessageToDict
+
+from billing.adapters.documents import quoted
+from billing.adapters.printing import PdfPrinter
+from billing.domain.credit_notes import CreditLine, CreditNote
+from billing.domain.invoices import Invoice, InvoiceLine
 from pricing.money import Money
 from printing.pdf import page_text
 from testkit.documents import a_priced_document
 
 ISSUED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+render_invoice = PdfPrinter().invoice
+render_credit_note = PdfPrinter().credit_note
 
 
 def eur(amount: str) -> Money:
@@ -33,16 +36,17 @@ def test_a_simple_invoice_prints_its_lines_total_and_what_is_left_to_pay() -> No
     invoice = Invoice(
         "inv-1",
         "INV-2026-000007",
-        "order-1",
-        "shipment-1",
         "C-1",
-        [InvoiceLine("l-1", "p-1", "SKU-1", 3, eur("12.50"))],
         eur("37.50"),
-        "partially_paid",
         ISSUED,
-        due_date=date(2026, 4, 1),
+        date(2026, 4, 1),
+        "fiona",
+        [InvoiceLine("l-1", "p-1", "SKU-1", 3, eur("12.50"))],
         amount_paid=eur("10.00"),
         amount_credited=eur("0.00"),
+        status="partially_paid",
+        order_id="order-1",
+        shipment_id="shipment-1",
     )
     shown(
         render_invoice(invoice, "Acme"),
@@ -63,16 +67,16 @@ def test_an_invoice_of_a_priced_document_prints_the_engines_figures() -> None:
     invoice = Invoice(
         "inv-2",
         "INV-2026-000008",
-        "",
-        "",
         "C-2",
-        document_lines(document),
         Money(Decimal(figures.total), "EUR"),
-        "open",
         ISSUED,
+        date(2026, 4, 1),
+        "fiona",
+        quoted(document).invoice_lines(),
+        eur("0"),
+        eur("0"),
         quote_id="q-1",
-        document=document,
-        due_date=date(2026, 4, 1),
+        document=MessageToDict(document),
     )
     shown(
         render_invoice(invoice),
@@ -88,16 +92,17 @@ def test_a_credit_note_prints_its_lines_or_its_memo_and_where_the_credit_went() 
     note = CreditNote(
         "cn-1",
         "CN-2026-000003",
-        "inv-1",
-        "INV-2026-000007",
-        "order-1",
         "C-1",
-        [CreditLine("inv-1", "l-1", "p-1", "SKU-1", 2, eur("12.50"), eur("25.00"))],
         eur("25.00"),
         eur("5.00"),
         "returned",
-        "r-1",
         ISSUED,
+        "fiona",
+        invoice_id="inv-1",
+        order_id="order-1",
+        return_id="r-1",
+        lines=[CreditLine("inv-1", "l-1", "p-1", "SKU-1", 2, eur("12.50"), eur("25.00"))],
+        invoice_number="INV-2026-000007",
     )
     shown(
         render_credit_note(note),
@@ -108,8 +113,8 @@ def test_a_credit_note_prints_its_lines_or_its_memo_and_where_the_credit_went() 
         "5.00 EUR",
     )
     free = CreditNote(
-        "cn-2", "CN-2026-000004", "", "", "", "C-1", [], eur("15.00"), eur("15.00"),
-        "adjustment", "", ISSUED, "goodwill: late delivery",
+        "cn-2", "CN-2026-000004", "C-1", eur("15.00"), eur("15.00"), "adjustment", ISSUED,
+        "fiona", memo="goodwill: late delivery",
     )  # fmt: skip
     shown(
         render_credit_note(free),

@@ -9,21 +9,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing.domain.settlement import (
+from billing.domain.credit_notes import credit_note_number
+from billing.domain.invoices import (
     CREDITED,
     OPEN,
     PAID,
     PARTIALLY_PAID,
     Account,
+    due_date,
+    payment_days,
+)
+from billing.domain.returns import (
     BilledLine,
     CannotCredit,
     KitPart,
     NotInvoicedYet,
-    credit_note_number,
     credit_return,
-    due_date,
     kits_returned,
-    payment_days,
     unit_net,
 )
 from pricing.money import Money

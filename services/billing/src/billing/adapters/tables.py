@@ -27,6 +27,7 @@ from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
 from servicekit.idempotency import requests_table
+from servicekit.numbering import sequence_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
@@ -107,12 +108,7 @@ invoice_lines = Table(
 )
 
 # One row per year; taking the next number locks it until the invoice commits or rolls back.
-invoice_sequences = Table(
-    "invoice_sequences",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("last_number", Integer, nullable=False),
-)
+invoice_sequences = sequence_table(metadata, "invoice_sequences")
 
 # Shipments of document orders already counted towards the whole-order invoice.
 counted_shipments = Table(
@@ -132,12 +128,7 @@ pending_shipments = Table(
 )
 
 # Credit note numbers: their own gap-free sequence per year, locked like the invoices'.
-credit_note_sequences = Table(
-    "credit_note_sequences",
-    metadata,
-    Column("year", Integer, primary_key=True),
-    Column("last_number", Integer, nullable=False),
-)
+credit_note_sequences = sequence_table(metadata, "credit_note_sequences")
 
 # Money received from a customer ("received"), or its credit applied to an invoice ("credit").
 payments = Table(

@@ -1,18 +1,30 @@
-"""A request's fields as values: every fault added to one Violations, by field."""
+"""A command's fields as values: every fault added to one Violations, by field, so a client sees
+all of them at once and nothing changes."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from oms.types.v1 import types_pb2
 from pricing.money import InvalidMoney, Money, check_currency, parse_input_amount
 from servicekit.errors import Violations
 
+MAX_ID = 100
+MAX_REFERENCE = 200
+
+
+@dataclass(frozen=True)
+class Amount:
+    """Money as the client sent it, both parts as text: checked by the use case."""
+
+    amount: str = ""
+    currency: str = ""
+
 
 def money_in(
-    problems: Violations, name: str, amount: types_pb2.Money, *, required: bool = True
+    problems: Violations, name: str, amount: Amount, *, required: bool = True
 ) -> Money | None:
-    """A request's money as a value, or its faults added to `problems` by field: also when no
+    """A command's money as a value, or its faults added to `problems` by field: also when no
     column could keep it (more than 12 digits before the point or 6 after)."""
     if not required and not amount.amount and not amount.currency:
         return None
@@ -29,7 +41,8 @@ def money_in(
 
 
 def day_in(problems: Violations, name: str, text: str) -> date:
-    """An ISO date received (a payment's), today when empty; never later than tomorrow."""
+    """An ISO date money was received (or sent) on, today when empty; never later than
+    tomorrow."""
     today = datetime.now(UTC).date()
     if not text:
         return today
@@ -53,3 +66,19 @@ def as_of_in(problems: Violations, name: str, text: str) -> date:
     except ValueError:
         problems.add(name, "a date as YYYY-MM-DD")
         return datetime.now(UTC).date()
+
+
+def reference_in(problems: Violations, reference: str) -> None:
+    if len(reference) > MAX_REFERENCE:
+        problems.add("reference", f"at most {MAX_REFERENCE} characters")
+
+
+def party_in(problems: Violations, name: str, party_id: str) -> None:
+    """A customer's or supplier's id: required, at most 100 characters."""
+    if not party_id.strip() or len(party_id) > MAX_ID:
+        problems.add(name, f"required, at most {MAX_ID} characters")
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after `day` (UTC): what happened before it happened by that day."""
+    return datetime.combine(day + timedelta(days=1), time(0), UTC)

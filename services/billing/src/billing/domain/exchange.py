@@ -9,9 +9,10 @@ the rate the other way; with neither there is no conversion, and callers decide 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from billing.domain.events import DomainEvent, ExchangeRateSet
 from pricing.money import InvalidMoney, Money, check_currency, parse_amount
 from servicekit.errors import Violations
 
@@ -22,6 +23,8 @@ RATE_INTEGER_DIGITS = 12
 
 @dataclass(frozen=True)
 class Rate:
+    """One unit of `base` is worth `rate` units of `quote` from `effective_from` on."""
+
     base: str
     quote: str
     rate: Decimal
@@ -31,6 +34,25 @@ class Rate:
     def pair(self) -> str:
         """How the pair is named on the wire and as the event's key: "USD/EUR"."""
         return f"{self.base}/{self.quote}"
+
+    def facts(self) -> dict[str, str]:
+        """What the change log keeps of a rate."""
+        return {"rate": rate_text(self.rate), "effective_from": self.effective_from.isoformat()}
+
+
+@dataclass(frozen=True)
+class SetRate:
+    """A rate as stored: who set it and when."""
+
+    rate: Rate
+    set_at: datetime
+    set_by: str
+
+    @classmethod
+    def set(cls, rate: Rate, at: datetime, by: str) -> tuple[SetRate, list[DomainEvent]]:
+        return cls(rate, at, by), [
+            ExchangeRateSet(rate.base, rate.quote, rate.rate, rate.effective_from)
+        ]
 
 
 def rate_text(rate: Decimal) -> str:

@@ -26,7 +26,7 @@ from pricing.money import (
     parse_amount,
     storable,
 )
-from servicekit.bounds import MAX_QUANTITY
+from servicekit import bounds
 from servicekit.errors import PermissionDenied, Violations
 
 MATCHED, HELD, RELEASED = "matched", "held", "released"
@@ -35,6 +35,7 @@ OPEN, PARTIALLY_PAID, PAID = "open", "partially_paid", "paid"
 # Unit prices are kept to six decimals, as purchase orders state them.
 PRICE_DECIMALS = 6
 MAX_LINES = 1000
+MAX_QUANTITY = bounds.MAX_QUANTITY
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,14 @@ class Tolerance:
 
 @dataclass(frozen=True)
 class OrderedLine:
+    """A purchase order's product as ordered (its lines summed)."""
+
     product_id: str
     sku: str
     quantity: int
     unit_price: Money
+    # Where the product first appears on the purchase order.
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class LineIn:
 
 @dataclass(frozen=True)
 class MatchedLine:
+    """A bill line beside what was ordered, received and billed before."""
+
     product_id: str
     sku: str
     quantity: int
@@ -79,6 +86,8 @@ class MatchedLine:
 
 @dataclass(frozen=True)
 class Match:
+    """A bill's lines as matched, and its total; held when any line has an issue."""
+
     lines: list[MatchedLine]
     total: Money
 
@@ -114,24 +123,12 @@ def match_bill(
     total = Money.zero(currency)
     for i, line in enumerate(lines):
         at = f"lines[{i}]"
-        order_line = ordered.get(line.product_id)
+        order_line = _on_order(problems, at, line.product_id, ordered, seen)
         if order_line is None:
-            problems.add(f"{at}.product_id", f"product {line.product_id!r} is not on the order")
             continue
-        if line.product_id in seen:
-            problems.add(f"{at}.product_id", f"product {line.product_id} is listed twice")
-            continue
-        seen.add(line.product_id)
         price = _price(problems, f"{at}.unit_price", line.unit_price, currency)
         got, before = received.get(line.product_id, 0), billed_before.get(line.product_id, 0)
-        if not 0 < line.quantity <= MAX_QUANTITY:
-            problems.add(f"{at}.quantity", f"between 1 and {MAX_QUANTITY:,}")
-        elif before + line.quantity > got:
-            problems.add(
-                f"{at}.quantity",
-                f"bills {line.quantity}, more than the {max(got - before, 0)} received and not "
-                f"billed yet ({got} received, {before} billed before)",
-            )
+        _quantity(problems, f"{at}.quantity", line.quantity, got, before)
         if price is None or problems.items:
             continue
         line_total = price.times(line.quantity).rounded(Rounding.HALF_UP)
@@ -157,6 +154,37 @@ def match_bill(
         problems.add("lines", f"the bill's total {total} is beyond any bill")
     problems.raise_if_any()
     return Match(matched, total)
+
+
+def _on_order(
+    problems: Violations,
+    at: str,
+    product_id: str,
+    ordered: Mapping[str, OrderedLine],
+    seen: set[str],
+) -> OrderedLine | None:
+    """The order's line of a bill line's product, once per bill; else the fault, by field."""
+    order_line = ordered.get(product_id)
+    if order_line is None:
+        problems.add(f"{at}.product_id", f"product {product_id!r} is not on the order")
+        return None
+    if product_id in seen:
+        problems.add(f"{at}.product_id", f"product {product_id} is listed twice")
+        return None
+    seen.add(product_id)
+    return order_line
+
+
+def _quantity(problems: Violations, name: str, quantity: int, got: int, before: int) -> None:
+    """A bill line's quantity: positive, and at most what was received and not billed yet."""
+    if not 0 < quantity <= MAX_QUANTITY:
+        problems.add(name, f"between 1 and {MAX_QUANTITY:,}")
+    elif before + quantity > got:
+        problems.add(
+            name,
+            f"bills {quantity}, more than the {max(got - before, 0)} received and not "
+            f"billed yet ({got} received, {before} billed before)",
+        )
 
 
 def issue_of(ordered: OrderedLine, billed: int, price: Money, tolerance: Tolerance) -> str:

@@ -42,6 +42,8 @@ class OpenItem:
 
 @dataclass(frozen=True)
 class Allocation:
+    """Part of a payment planned for one document."""
+
     item_id: str
     amount: Money
 
@@ -98,6 +100,7 @@ def plan(
 
 
 def oldest_due_first(payment: Money, party_id: str, items: Iterable[OpenItem]) -> Plan:
+    """The party's payable documents in the payment's currency, oldest due first."""
     left = payment
     allocations = []
     candidates = sorted(
@@ -200,6 +203,8 @@ def bucket_of(due: date, as_of: date) -> str:
 
 @dataclass(frozen=True)
 class AgedItem:
+    """What was open on one document, and when it fell due."""
+
     party_id: str
     due_date: date
     open: Money
@@ -232,6 +237,8 @@ class AgingLine:
 
 @dataclass(frozen=True)
 class Aging:
+    """Open amounts per party and currency, and per currency in all."""
+
     lines: list[AgingLine]
     totals: list[AgingLine]
 

@@ -12,6 +12,8 @@ from pricing.money import Money
 ALL = "all"
 # An order placed without a channel came in directly; an invoice made from a quote, "quote".
 DIRECT, QUOTE = "direct", "quote"
+# Free credit notes (for a customer, no invoice) belong to no channel.
+UNASSIGNED = "unassigned"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Entry:
 
 @dataclass
 class Row:
+    """What was invoiced and credited in one period, channel and currency."""
+
     period: str
     channel: str
     currency: str
@@ -48,6 +52,7 @@ class Row:
 
 
 def period_of(day: date) -> str:
+    """The month a day falls in: "2026-03"."""
     return f"{day.year:04d}-{day.month:02d}"
 
 

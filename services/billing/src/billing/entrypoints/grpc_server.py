@@ -1,26 +1,37 @@
-"""billing.v1.BillingService: protobuf in, use cases, protobuf out. Who may call what is
-`entrypoints/access.py`; commands that move money carry their request for safe retries."""
+"""oms.billing.v1.BillingService: each RPC maps its request to a use case's command or query and
+the result back, nothing more. Who may call what is `entrypoints/access.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TypeAlias
 
 import grpc
 
-from billing.adapters.pdf import render_credit_note, render_invoice
-from billing.application.accounts import Customers
-from billing.application.bills import Bills
-from billing.application.credit_notes import CreditNotes
-from billing.application.customer_credit import CustomerCredit
-from billing.application.exchange_rates import ExchangeRates
-from billing.application.invoicing import Invoicing
-from billing.application.payments import Payments
-from billing.application.payments_sent import PaymentsSent
-from billing.application.records import Retry
-from billing.application.reports import Reports
-from billing.domain.payables import LineIn
-from billing.entrypoints.wire import (
+from billing.application.commands.apply_customer_credit import apply_customer_credit
+from billing.application.commands.issue_credit_note import issue_adjustment
+from billing.application.commands.record_bill import BillPolicy, record_bill
+from billing.application.commands.record_customer_payment import record_customer_payment
+from billing.application.commands.record_payment import record_payment
+from billing.application.commands.record_supplier_payment import record_supplier_payment
+from billing.application.commands.release_bill import ReleaseBill, release_bill
+from billing.application.commands.set_exchange_rate import SetExchangeRate, set_exchange_rate
+from billing.application.commands.unallocate_payment import unallocate_payment
+from billing.application.ports import Printer, UnitOfWork
+from billing.application.queries import (
+    aging,
+    bills,
+    credit_notes,
+    documents,
+    exchange_rates,
+    invoices,
+    payments,
+    revenue,
+    supplier_payments,
+)
+from billing.application.queries.customer_balance import customer_balance
+from billing.entrypoints import requests
+from billing.entrypoints.messages import (
     aging_parts,
     bill_to_proto,
     credit_note_to_proto,
@@ -28,57 +39,36 @@ from billing.entrypoints.wire import (
     invoice_to_proto,
     payment_to_proto,
     revenue_row_to_proto,
+    shown,
     supplier_payment_to_proto,
 )
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
-from pricing.wire import money_to_proto
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
-@dataclass(frozen=True)
-class Receivables:
-    """The use cases of what customers owe."""
-
-    invoicing: Invoicing
-    payments: Payments
-    credit: CustomerCredit
-    credit_notes: CreditNotes
-    customers: Customers
-
-
 class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     def __init__(
-        self,
-        receivables: Receivables,
-        bills: Bills,
-        payments_sent: PaymentsSent,
-        rates: ExchangeRates,
-        reports: Reports,
+        self, new_uow: Callable[[], UnitOfWork], printer: Printer, bill_policy: BillPolicy
     ) -> None:
-        self.invoicing = receivables.invoicing
-        self.payments = receivables.payments
-        self.credit = receivables.credit
-        self.credit_notes = receivables.credit_notes
-        self.customers = receivables.customers
-        self.bills = bills
-        self.payments_sent = payments_sent
-        self.rates = rates
-        self.reports = reports
+        self.uow = new_uow
+        self.printer = printer
+        self.bill_policy = bill_policy
+
+    # Invoices, payments, credit notes, balances ---------------------------------------------
 
     async def GetInvoice(
         self, request: pb.GetInvoiceRequest, context: Context
     ) -> pb.GetInvoiceResponse:
-        return pb.GetInvoiceResponse(
-            invoice=invoice_to_proto(await self.invoicing.get(request.invoice_id))
-        )
+        found = await invoices.get_invoice(self.uow(), request.invoice_id)
+        return pb.GetInvoiceResponse(invoice=invoice_to_proto(found))
 
     async def ListInvoices(
         self, request: pb.ListInvoicesRequest, context: Context
     ) -> pb.ListInvoicesResponse:
-        found, token = await self.invoicing.page(
-            request.order_id, request.page_size, request.page_token
+        found, token = await invoices.list_invoices(
+            self.uow(), request.order_id, request.page_size, request.page_token
         )
         return pb.ListInvoicesResponse(
             invoices=[invoice_to_proto(i) for i in found], next_page_token=token
@@ -87,20 +77,18 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def RecordPayment(
         self, request: pb.RecordPaymentRequest, context: Context
     ) -> pb.RecordPaymentResponse:
-        payment = await self.payments.record(
-            request.invoice_id,
-            request.amount,
-            request.reference,
-            request.received_on,
-            Retry(request),
-        )
+        payment = await record_payment(self.uow(), requests.record_payment(request))
         return pb.RecordPaymentResponse(payment=payment_to_proto(payment))
 
     async def ListPayments(
         self, request: pb.ListPaymentsRequest, context: Context
     ) -> pb.ListPaymentsResponse:
-        found, token = await self.payments.page(
-            request.invoice_id, request.customer_id, request.page_size, request.page_token
+        found, token = await payments.list_payments(
+            self.uow(),
+            request.invoice_id,
+            request.customer_id,
+            request.page_size,
+            request.page_token,
         )
         return pb.ListPaymentsResponse(
             payments=[payment_to_proto(p) for p in found], next_page_token=token
@@ -109,15 +97,14 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def GetPayment(
         self, request: pb.GetPaymentRequest, context: Context
     ) -> pb.GetPaymentResponse:
-        return pb.GetPaymentResponse(
-            payment=payment_to_proto(await self.payments.get(request.payment_id))
-        )
+        found = await payments.get_payment(self.uow(), request.payment_id)
+        return pb.GetPaymentResponse(payment=payment_to_proto(found))
 
     async def ListCreditNotes(
         self, request: pb.ListCreditNotesRequest, context: Context
     ) -> pb.ListCreditNotesResponse:
-        found, token = await self.credit_notes.page(
-            request.order_id, request.customer_id, request.page_size, request.page_token
+        found, token = await credit_notes.list_credit_notes(
+            self.uow(), request.order_id, request.customer_id, request.page_size, request.page_token
         )
         return pb.ListCreditNotesResponse(
             credit_notes=[credit_note_to_proto(n) for n in found], next_page_token=token
@@ -126,72 +113,59 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def GetCreditNote(
         self, request: pb.GetCreditNoteRequest, context: Context
     ) -> pb.GetCreditNoteResponse:
-        note = await self.credit_notes.get(request.credit_note_id)
+        note = await credit_notes.get_credit_note(self.uow(), request.credit_note_id)
         return pb.GetCreditNoteResponse(credit_note=credit_note_to_proto(note))
 
     async def GetCustomerBalance(
         self, request: pb.GetCustomerBalanceRequest, context: Context
     ) -> pb.GetCustomerBalanceResponse:
-        balances = await self.customers.balances(request.customer_id)
-        credits = await self.customers.credits(request.customer_id)
+        balances, credits = await customer_balance(self.uow(), request.customer_id)
         return pb.GetCustomerBalanceResponse(
             customer_id=request.customer_id,
-            balances=[money_to_proto(m) for m in balances],
-            credits=[money_to_proto(m) for m in credits],
+            balances=[shown(m) for m in balances],
+            credits=[shown(m) for m in credits],
         )
 
-    # Receivables --------------------------------------------------------------------------
+    # Receivables ------------------------------------------------------------------------------
 
     async def RecordCustomerPayment(
         self, request: pb.RecordCustomerPaymentRequest, context: Context
     ) -> pb.RecordCustomerPaymentResponse:
-        payment = await self.payments.record_for_customer(
-            request.customer_id,
-            request.amount,
-            request.reference,
-            request.received_on,
-            request.allocations,
-            Retry(request),
-        )
+        command = requests.record_customer_payment(request)
+        payment = await record_customer_payment(self.uow(), command)
         return pb.RecordCustomerPaymentResponse(payment=payment_to_proto(payment))
 
     async def UnallocatePayment(
         self, request: pb.UnallocatePaymentRequest, context: Context
     ) -> pb.UnallocatePaymentResponse:
-        payment = await self.credit.unallocate(
-            request.payment_id, request.allocation_id, request.invoice_id, Retry(request)
-        )
+        payment = await unallocate_payment(self.uow(), requests.unallocate_payment(request))
         return pb.UnallocatePaymentResponse(payment=payment_to_proto(payment))
 
     async def ApplyCustomerCredit(
         self, request: pb.ApplyCustomerCreditRequest, context: Context
     ) -> pb.ApplyCustomerCreditResponse:
-        payment = await self.credit.apply_credit(
-            request.customer_id, request.invoice_id, request.amount, Retry(request)
-        )
+        payment = await apply_customer_credit(self.uow(), requests.apply_customer_credit(request))
         return pb.ApplyCustomerCreditResponse(payment=payment_to_proto(payment))
 
     async def IssueCreditNote(
         self, request: pb.IssueCreditNoteRequest, context: Context
     ) -> pb.IssueCreditNoteResponse:
-        note = await self.credit_notes.issue_adjustment(
-            request.invoice_id, request.customer_id, request.amount, request.memo, Retry(request)
-        )
+        note = await issue_adjustment(self.uow(), requests.issue_credit_note(request))
         return pb.IssueCreditNoteResponse(credit_note=credit_note_to_proto(note))
 
     async def GetArAging(
         self, request: pb.GetArAgingRequest, context: Context
     ) -> pb.GetArAgingResponse:
         as_of, lines, totals = aging_parts(
-            *await self.reports.receivables(request.as_of, request.customer_id)
+            *await aging.ar_aging(self.uow(), request.as_of, request.customer_id)
         )
         return pb.GetArAgingResponse(as_of=as_of, customers=lines, totals=totals)
 
     async def GetRevenueReport(
         self, request: pb.GetRevenueReportRequest, context: Context
     ) -> pb.GetRevenueReportResponse:
-        rows, totals = await self.reports.revenue(
-            request.from_date, request.to_date, request.group_by
+        rows, totals = await revenue.revenue_report(
+            self.uow(), request.from_date, request.to_date, request.group_by
         )
         return pb.GetRevenueReportResponse(
             rows=[revenue_row_to_proto(r) for r in rows],
@@ -201,49 +175,41 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def RenderInvoice(
         self, request: pb.RenderInvoiceRequest, context: Context
     ) -> pb.RenderDocumentResponse:
-        invoice = await self.invoicing.get(request.invoice_id)
-        name = await self.customers.name(invoice.customer_id)
-        return pb.RenderDocumentResponse(
-            pdf=render_invoice(invoice, name), filename=f"invoice-{invoice.number}.pdf"
-        )
+        pdf, filename = await documents.render_invoice(self.uow(), self.printer, request.invoice_id)
+        return pb.RenderDocumentResponse(pdf=pdf, filename=filename)
 
     async def RenderCreditNote(
         self, request: pb.RenderCreditNoteRequest, context: Context
     ) -> pb.RenderDocumentResponse:
-        note = await self.credit_notes.get(request.credit_note_id)
-        name = await self.customers.name(note.customer_id)
-        return pb.RenderDocumentResponse(
-            pdf=render_credit_note(note, name), filename=f"credit-note-{note.number}.pdf"
+        pdf, filename = await documents.render_credit_note(
+            self.uow(), self.printer, request.credit_note_id
         )
+        return pb.RenderDocumentResponse(pdf=pdf, filename=filename)
 
-    # Payables -----------------------------------------------------------------------------
+    # Payables ---------------------------------------------------------------------------------
 
     async def RecordBill(
         self, request: pb.RecordBillRequest, context: Context
     ) -> pb.RecordBillResponse:
-        bill = await self.bills.record(
-            request.purchase_order_id,
-            request.supplier_id,
-            request.supplier_reference,
-            request.currency,
-            [LineIn(x.product_id, x.quantity, x.unit_price) for x in request.lines],
-            Retry(request),
-        )
+        bill = await record_bill(self.uow(), self.bill_policy, requests.record_bill(request))
         return pb.RecordBillResponse(bill=bill_to_proto(bill))
 
     async def ReleaseBill(
         self, request: pb.ReleaseBillRequest, context: Context
     ) -> pb.ReleaseBillResponse:
-        bill = await self.bills.release(request.bill_id, request.note)
+        bill = await release_bill(self.uow(), ReleaseBill(request.bill_id, request.note))
         return pb.ReleaseBillResponse(bill=bill_to_proto(bill))
 
     async def GetBill(self, request: pb.GetBillRequest, context: Context) -> pb.GetBillResponse:
-        return pb.GetBillResponse(bill=bill_to_proto(await self.bills.get(request.bill_id)))
+        return pb.GetBillResponse(
+            bill=bill_to_proto(await bills.get_bill(self.uow(), request.bill_id))
+        )
 
     async def ListBills(
         self, request: pb.ListBillsRequest, context: Context
     ) -> pb.ListBillsResponse:
-        found, token = await self.bills.page(
+        found, token = await bills.list_bills(
+            self.uow(),
             request.purchase_order_id,
             request.supplier_id,
             request.status,
@@ -255,21 +221,15 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def RecordSupplierPayment(
         self, request: pb.RecordSupplierPaymentRequest, context: Context
     ) -> pb.RecordSupplierPaymentResponse:
-        payment = await self.payments_sent.record(
-            request.supplier_id,
-            request.amount,
-            request.reference,
-            request.paid_on,
-            request.allocations,
-            Retry(request),
-        )
+        command = requests.record_supplier_payment(request)
+        payment = await record_supplier_payment(self.uow(), command)
         return pb.RecordSupplierPaymentResponse(payment=supplier_payment_to_proto(payment))
 
     async def ListSupplierPayments(
         self, request: pb.ListSupplierPaymentsRequest, context: Context
     ) -> pb.ListSupplierPaymentsResponse:
-        found, token = await self.payments_sent.page(
-            request.supplier_id, request.bill_id, request.page_size, request.page_token
+        found, token = await supplier_payments.list_supplier_payments(
+            self.uow(), request.supplier_id, request.bill_id, request.page_size, request.page_token
         )
         return pb.ListSupplierPaymentsResponse(
             payments=[supplier_payment_to_proto(p) for p in found], next_page_token=token
@@ -279,25 +239,30 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         self, request: pb.GetApAgingRequest, context: Context
     ) -> pb.GetApAgingResponse:
         as_of, lines, totals = aging_parts(
-            *await self.reports.payables(request.as_of, request.supplier_id)
+            *await aging.ap_aging(self.uow(), request.as_of, request.supplier_id)
         )
         return pb.GetApAgingResponse(as_of=as_of, suppliers=lines, totals=totals)
 
-    # Exchange rates -----------------------------------------------------------------------
+    # Exchange rates ---------------------------------------------------------------------------
 
     async def SetExchangeRate(
         self, request: pb.SetExchangeRateRequest, context: Context
     ) -> pb.SetExchangeRateResponse:
-        found = await self.rates.set(
+        command = SetExchangeRate(
             request.base_currency, request.quote_currency, request.rate, request.effective_from
         )
-        return pb.SetExchangeRateResponse(rate=exchange_rate_to_proto(found))
+        rate = await set_exchange_rate(self.uow(), command)
+        return pb.SetExchangeRateResponse(rate=exchange_rate_to_proto(rate))
 
     async def ListExchangeRates(
         self, request: pb.ListExchangeRatesRequest, context: Context
     ) -> pb.ListExchangeRatesResponse:
-        found, token = await self.rates.page(
-            request.base_currency, request.quote_currency, request.page_size, request.page_token
+        found, token = await exchange_rates.list_exchange_rates(
+            self.uow(),
+            request.base_currency,
+            request.quote_currency,
+            request.page_size,
+            request.page_token,
         )
         return pb.ListExchangeRatesResponse(
             rates=[exchange_rate_to_proto(r) for r in found], next_page_token=token

@@ -1,0 +1,219 @@
+"""Billing's copies of sales orders in PostgreSQL (order_copies, order_copy_lines), with the
+shipments that arrived before their order (pending_shipments), those counted towards a whole-order
+invoice (counted_shipments), and every return received (returns_received). Waiting shipments and
+returns are kept as their events' bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing.adapters.documents import quoted_from_json
+from billing.adapters.tables import (
+    counted_shipments,
+    order_copies,
+    order_copy_lines,
+    pending_shipments,
+    returns_received,
+)
+from billing.domain.orders import OrderCopy, OrderLine, Shipment
+from billing.domain.returns import PENDING, Return
+from oms.events.v1 import inventory_pb2
+from pricing.money import Money
+
+
+def _state(copy: OrderCopy) -> tuple[Any, ...]:
+    return copy.cancelled, {i: (x.shipped, x.returned) for i, x in copy.lines.items()}
+
+
+class SqlOrderCopies:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._read: dict[str, tuple[Any, ...]] = {}
+
+    async def add(self, copy: OrderCopy) -> bool:
+        document = copy.document
+        copied = await self.session.execute(
+            insert(order_copies)
+            .values(
+                order_id=copy.order_id,
+                customer_id=copy.customer_id,
+                currency=copy.currency,
+                document=None if document is None else dict(document.content),
+                cancelled=copy.cancelled,
+                channel=copy.channel,
+            )
+            .on_conflict_do_nothing()
+            .returning(order_copies.c.order_id)
+        )
+        if copied.first() is None:
+            return False
+        if copy.lines:
+            await self.session.execute(
+                order_copy_lines.insert(),
+                [
+                    {
+                        "order_id": copy.order_id,
+                        "line_id": x.line_id,
+                        "product_id": x.product_id,
+                        "sku": x.sku,
+                        "quantity": x.quantity,
+                        "unit_price": x.unit_price.amount,
+                        "shipped": x.shipped,
+                        "returned": x.returned,
+                    }
+                    for x in copy.lines.values()
+                ],
+            )
+        self._read[copy.order_id] = _state(copy)
+        return True
+
+    async def get(self, order_id: str, *, lock: bool = False) -> OrderCopy | None:
+        query = select(order_copies).where(order_copies.c.order_id == order_id)
+        head = (await self.session.execute(query.with_for_update() if lock else query)).first()
+        if head is None:
+            return None
+        rows = await self.session.execute(
+            select(order_copy_lines).where(order_copy_lines.c.order_id == order_id)
+        )
+        copy = OrderCopy(
+            head.order_id,
+            head.customer_id,
+            head.currency,
+            {
+                r.line_id: OrderLine(
+                    r.line_id,
+                    r.product_id,
+                    r.sku,
+                    int(r.quantity),
+                    Money(r.unit_price, head.currency),
+                    int(r.shipped),
+                    int(r.returned),
+                )
+                for r in rows
+            },
+            None if head.document is None else quoted_from_json(head.document),
+            head.cancelled,
+            head.channel,
+        )
+        self._read[order_id] = _state(copy)
+        return copy
+
+    async def save(self, copy: OrderCopy) -> None:
+        cancelled, lines = self._read.get(copy.order_id) or (False, {})
+        after = _state(copy)
+        if cancelled != copy.cancelled:
+            await self.session.execute(
+                order_copies.update()
+                .where(order_copies.c.order_id == copy.order_id)
+                .values(cancelled=copy.cancelled)
+            )
+        for line_id, counts in after[1].items():
+            if lines.get(line_id) != counts:
+                await self.session.execute(
+                    order_copy_lines.update()
+                    .where(order_copy_lines.c.line_id == line_id)
+                    .values(shipped=counts[0], returned=counts[1])
+                )
+        self._read[copy.order_id] = after
+
+    async def park(self, shipment: Shipment) -> None:
+        await self.session.execute(
+            insert(pending_shipments)
+            .values(
+                shipment_id=shipment.shipment_id,
+                order_id=shipment.order_id,
+                event=_shipment_bytes(shipment),
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def unpark(self, order_id: str) -> list[Shipment]:
+        parked = await self.session.execute(
+            pending_shipments.delete()
+            .where(pending_shipments.c.order_id == order_id)
+            .returning(pending_shipments.c.event)
+        )
+        return [_shipment(raw) for (raw,) in parked.all()]
+
+    async def count(self, shipment: Shipment) -> bool:
+        counted = await self.session.execute(
+            insert(counted_shipments)
+            .values(shipment_id=shipment.shipment_id, order_id=shipment.order_id)
+            .on_conflict_do_nothing()
+            .returning(counted_shipments.c.shipment_id)
+        )
+        return counted.first() is not None
+
+
+class SqlReturns:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, back: Return) -> bool:
+        claimed = await self.session.execute(
+            insert(returns_received)
+            .values(
+                return_id=back.return_id,
+                order_id=back.order_id,
+                outcome=PENDING,
+                event=_return_bytes(back),
+            )
+            .on_conflict_do_nothing()
+            .returning(returns_received.c.return_id)
+        )
+        return claimed.first() is not None
+
+    async def waiting(self, order_id: str) -> list[Return]:
+        rows = await self.session.execute(
+            select(returns_received.c.event)
+            .where(returns_received.c.order_id == order_id, returns_received.c.outcome == PENDING)
+            .order_by(returns_received.c.arrival)
+        )
+        return [_return(raw) for (raw,) in rows.all()]
+
+    async def settle(self, return_id: str, outcome: str, detail: str) -> None:
+        await self.session.execute(
+            returns_received.update()
+            .where(returns_received.c.return_id == return_id)
+            .values(outcome=outcome, detail=detail)
+        )
+
+    async def settle_waiting(self, order_id: str, outcome: str, detail: str) -> None:
+        await self.session.execute(
+            returns_received.update()
+            .where(returns_received.c.order_id == order_id, returns_received.c.outcome == PENDING)
+            .values(outcome=outcome, detail=detail)
+        )
+
+
+def _shipment_bytes(shipment: Shipment) -> bytes:
+    return inventory_pb2.ShipmentDispatched(
+        shipment_id=shipment.shipment_id,
+        order_id=shipment.order_id,
+        lines=[inventory_pb2.ShippedLine(line_id=i, quantity=q) for i, q in shipment.lines],
+    ).SerializeToString()
+
+
+def _shipment(raw: bytes) -> Shipment:
+    event = inventory_pb2.ShipmentDispatched.FromString(raw)
+    lines = tuple((x.line_id, int(x.quantity)) for x in event.lines)
+    return Shipment(event.shipment_id, event.order_id, lines)
+
+
+def _return_bytes(back: Return) -> bytes:
+    return inventory_pb2.ReturnReceived(
+        return_id=back.return_id,
+        order_id=back.order_id,
+        lines=[inventory_pb2.ShippedLine(line_id=i, quantity=q) for i, q in back.lines],
+    ).SerializeToString()
+
+
+def _return(raw: bytes) -> Return:
+    event = inventory_pb2.ReturnReceived.FromString(raw)
+    return Return(
+        event.return_id, event.order_id, tuple((x.line_id, int(x.quantity)) for x in event.lines)
+    )

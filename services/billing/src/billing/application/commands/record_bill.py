@@ -1,0 +1,126 @@
+"""RecordBill: a supplier's bill matched three ways against billing's copy of the purchase order
+and the goods received -- "matched" (payable) or "held" with the reason per line, or held for a
+second person when it is above the dual-control amount. Bad input (another currency than the
+order's, more than was received) is refused by field and changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from billing.application.ports import UnitOfWork
+from billing.application.reading import bill_of
+from billing.application.retries import RECORD_BILL, Retry
+from billing.domain.bills import Bill, PurchaseOrderCopy
+from billing.domain.exchange import converted
+from billing.domain.payables import DualControl, LineIn, Tolerance, match_bill
+from pricing.money import InvalidMoney, Money, check_currency
+from servicekit.context import current_principal
+from servicekit.errors import InvalidArgument, Violations
+
+MAX_REFERENCE = 100
+
+
+@dataclass(frozen=True)
+class BillPolicy:
+    """How far a bill may stray before it is held, and which bills need a second person."""
+
+    tolerance: Tolerance
+    dual_control: DualControl
+
+
+@dataclass(frozen=True)
+class RecordBill:
+    purchase_order_id: str
+    supplier_id: str
+    supplier_reference: str
+    currency: str
+    lines: tuple[LineIn, ...]
+    retry: Retry = field(default_factory=Retry)
+
+
+async def record_bill(uow: UnitOfWork, policy: BillPolicy, command: RecordBill) -> Bill:
+    reference = _checked(command)
+    async with uow:
+        done = await uow.requests.claim(RECORD_BILL, command.retry)
+        if done is not None:
+            return await bill_of(uow, done)
+        order = await _checked_order(uow, command, reference)
+        match = match_bill(
+            command.currency,
+            order.lines,
+            await uow.purchase_orders.received(order.purchase_order_id),
+            await uow.bills.billed(order.purchase_order_id),
+            command.lines,
+            policy.tolerance,
+        )
+        now = datetime.now(UTC)
+        limit = policy.dual_control.above
+        dual = policy.dual_control.applies(
+            await convert(uow, match.total, limit.currency, now.date())
+        )
+        bill, events = Bill.record(
+            str(uuid.uuid4()),
+            order,
+            reference,
+            match,
+            policy.dual_control if dual else None,
+            recorded_at=now,
+            recorded_by=current_principal().subject,
+        )
+        await uow.bills.add(bill)
+        recorded = await bill_of(uow, bill.id)
+        await uow.publish(events)
+        await uow.audit.record("bill", bill.id, "recorded", after=recorded.facts())
+        await uow.requests.complete(RECORD_BILL, command.retry, bill.id)
+    return recorded
+
+
+def _checked(command: RecordBill) -> str:
+    """The supplier's reference as kept, once the command names an order, a supplier, a
+    reference and a currency; else every field at fault."""
+    problems = Violations()
+    if not command.purchase_order_id:
+        problems.add("purchase_order_id", "required")
+    if not command.supplier_id:
+        problems.add("supplier_id", "required")
+    reference = command.supplier_reference.strip()
+    if not reference or len(command.supplier_reference) > MAX_REFERENCE:
+        problems.add("supplier_reference", f"required, at most {MAX_REFERENCE} characters")
+    try:
+        check_currency(command.currency)
+    except InvalidMoney as error:
+        problems.add("currency", str(error))
+    problems.raise_if_any()
+    return reference
+
+
+async def _checked_order(uow: UnitOfWork, command: RecordBill, reference: str) -> PurchaseOrderCopy:
+    """The bill's purchase order (locked), once the bill is its supplier's, in its currency, and
+    under a reference the supplier has not used; else every field at fault."""
+    order = await uow.purchase_orders.get(command.purchase_order_id, lock=True)
+    if order is None:
+        raise InvalidArgument.of(
+            "purchase_order_id", f"no purchase order {command.purchase_order_id} issued"
+        )
+    problems = Violations()
+    if command.supplier_id != order.supplier_id:
+        problems.add("supplier_id", f"the purchase order is {order.supplier_id}'s")
+    if command.currency != order.currency:
+        problems.add("currency", f"must be the purchase order's, {order.currency}")
+    duplicate = await uow.bills.with_reference(command.supplier_id, reference)
+    if duplicate is not None:
+        problems.add("supplier_reference", f"already recorded as bill {duplicate}")
+    problems.raise_if_any()
+    return order
+
+
+async def convert(uow: UnitOfWork, amount: Money, into: str, day: date) -> Money | None:
+    """`amount` in `into` with the rates in force on `day` (the pair's, else its inverse);
+    None when no rate converts it."""
+    if amount.currency == into:
+        return amount
+    direct = await uow.rates.rate_on(amount.currency, into, day)
+    inverse = None if direct is not None else await uow.rates.rate_on(into, amount.currency, day)
+    return converted(amount, into, direct, inverse)

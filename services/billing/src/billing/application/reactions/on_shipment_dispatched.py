@@ -1,0 +1,17 @@
+"""ShipmentDispatched: the shipment invoiced at its order's prices (an order made from a quote:
+counted until all of it has shipped, then invoiced whole). A shipment that overtakes its order
+(they travel on different topics) waits for it."""
+
+from __future__ import annotations
+
+from billing.application.invoicing import invoice_shipment
+from billing.application.ports import UnitOfWork
+from billing.domain.orders import Shipment
+
+
+async def on_shipment_dispatched(uow: UnitOfWork, shipment: Shipment) -> None:
+    """Raises CannotInvoice for a shipment that does not match its order."""
+    if await uow.orders.get(shipment.order_id) is None:
+        await uow.orders.park(shipment)
+        return
+    await invoice_shipment(uow, shipment)

@@ -1,0 +1,195 @@
+"""The events billing consumes: each mapped from its protobuf message to the reaction that applies
+it, in the consumer's transaction (with its inbox claim). An event that can never be applied --
+a shipment or return that does not match its order, a priced document whose figures are not the
+engine's, a purchase order no bill could match -- is a poison event: dead-lettered, not retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from billing.adapters.documents import quoted
+from billing.application.ports import UnitOfWork
+from billing.application.reactions.on_customer_changed import on_customer_changed
+from billing.application.reactions.on_customer_registered import on_customer_registered
+from billing.application.reactions.on_goods_received import GoodsReceived, on_goods_received
+from billing.application.reactions.on_purchase_order_issued import (
+    PurchaseOrderIssued,
+    on_purchase_order_issued,
+)
+from billing.application.reactions.on_quote_accepted import QuoteAccepted, on_quote_accepted
+from billing.application.reactions.on_return_received import on_return_received
+from billing.application.reactions.on_sales_order_cancelled import on_sales_order_cancelled
+from billing.application.reactions.on_sales_order_placed import (
+    SalesOrderPlaced,
+    on_sales_order_placed,
+)
+from billing.application.reactions.on_shipment_dispatched import on_shipment_dispatched
+from billing.domain.bills import CannotCopy, IssuedLine
+from billing.domain.customers import Customer
+from billing.domain.orders import CannotInvoice, OrderLine, QuotedDocument, Shipment
+from billing.domain.returns import CannotCredit, Return
+from messaging.consumer import PoisonEvent, Subscription
+from messaging.envelope import Envelope
+from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2, quoting_pb2
+from oms.types.v1.pricing_pb2 import PricedDocument
+from pricing.documents import InvalidDocument, verify
+from pricing.engine import BreakdownMismatch
+from pricing.money import Money
+from pricing.wire import money_from_proto
+
+# A quote accepted to become an invoice (others become orders: not billing's business yet).
+TO_INVOICE = "invoice"
+
+
+def verified(document: PricedDocument, what: str) -> QuotedDocument:
+    """`document` once its figures are proven to be the engine's; a poison event otherwise."""
+    try:
+        verify(document)
+    except (BreakdownMismatch, InvalidDocument) as error:
+        raise PoisonEvent(f"{what} does not price as stated: {error}") from error
+    return quoted(document)
+
+
+def shipment(event: inventory_pb2.ShipmentDispatched) -> Shipment:
+    return Shipment(
+        event.shipment_id, event.order_id, tuple((x.line_id, x.quantity) for x in event.lines)
+    )
+
+
+def customer(account: orders_pb2.CustomerAccount) -> Customer:
+    return Customer(account.customer_id, account.name, account.payment_terms)
+
+
+# The unit of work of the transaction the consumer opened for an event (with its inbox claim).
+Joining = Callable[[AsyncSession], UnitOfWork]
+
+
+class Reactions:
+    """The subscriptions' handlers: (session, message, envelope) -> the reaction."""
+
+    def __init__(self, joining: Joining) -> None:
+        self.uow = joining
+
+    async def sales_order_placed(
+        self, session: AsyncSession, event: orders_pb2.SalesOrderPlaced, envelope: Envelope
+    ) -> None:
+        document = None
+        if event.HasField("document"):
+            document = verified(event.document, f"order {event.order_id}")
+        lines = tuple(
+            OrderLine(
+                x.line_id,
+                x.product_id,
+                x.sku,
+                x.quantity,
+                Money(money_from_proto(x.unit_price).amount, event.currency),
+            )
+            for x in event.lines
+        )
+        placed = SalesOrderPlaced(
+            event.order_id, event.customer_id, event.currency, lines, document, event.channel
+        )
+        try:
+            await on_sales_order_placed(self.uow(session), placed)
+        except CannotInvoice as error:
+            raise PoisonEvent(str(error)) from error
+
+    async def shipment_dispatched(
+        self, session: AsyncSession, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
+    ) -> None:
+        try:
+            await on_shipment_dispatched(self.uow(session), shipment(event))
+        except CannotInvoice as error:
+            raise PoisonEvent(str(error)) from error
+
+    async def quote_accepted(
+        self, session: AsyncSession, event: quoting_pb2.QuoteAccepted, envelope: Envelope
+    ) -> None:
+        if event.convert_to != TO_INVOICE:
+            return
+        document = verified(event.document, f"quote {event.quote_id}")
+        accepted = QuoteAccepted(event.quote_id, event.customer_id, event.target_id, document)
+        await on_quote_accepted(self.uow(session), accepted)
+
+    async def sales_order_cancelled(
+        self, session: AsyncSession, event: orders_pb2.SalesOrderCancelled, envelope: Envelope
+    ) -> None:
+        await on_sales_order_cancelled(self.uow(session), event.order_id)
+
+    async def return_received(
+        self, session: AsyncSession, event: inventory_pb2.ReturnReceived, envelope: Envelope
+    ) -> None:
+        lines = tuple((x.line_id, x.quantity) for x in event.lines)
+        try:
+            await on_return_received(
+                self.uow(session), Return(event.return_id, event.order_id, lines)
+            )
+        except CannotCredit as error:
+            raise PoisonEvent(f"return {event.return_id}: {error}") from error
+
+    async def customer_registered(
+        self, session: AsyncSession, event: orders_pb2.CustomerRegistered, envelope: Envelope
+    ) -> None:
+        await on_customer_registered(self.uow(session), customer(event.customer))
+
+    async def customer_changed(
+        self, session: AsyncSession, event: orders_pb2.CustomerChanged, envelope: Envelope
+    ) -> None:
+        await on_customer_changed(self.uow(session), customer(event.customer))
+
+    async def purchase_order_issued(
+        self,
+        session: AsyncSession,
+        event: procurement_pb2.PurchaseOrderIssued,
+        envelope: Envelope,
+    ) -> None:
+        lines = tuple(
+            IssuedLine(
+                x.line_id,
+                x.product_id,
+                x.sku,
+                x.quantity,
+                x.unit_price.amount,
+                x.unit_price.currency,
+            )
+            for x in event.lines
+        )
+        issued = PurchaseOrderIssued(
+            event.purchase_order_id,
+            event.number,
+            event.supplier_id,
+            event.currency,
+            event.payment_terms,
+            lines,
+        )
+        try:
+            await on_purchase_order_issued(self.uow(session), issued)
+        except CannotCopy as error:
+            raise PoisonEvent(str(error)) from error
+
+    async def goods_received(
+        self, session: AsyncSession, event: inventory_pb2.GoodsReceived, envelope: Envelope
+    ) -> None:
+        lines = tuple((x.product_id, x.quantity) for x in event.lines)
+        received = GoodsReceived(event.receipt_id, event.purchase_order_id, lines)
+        await on_goods_received(self.uow(session), received)
+
+
+def subscriptions(joining: Joining) -> list[Subscription[Any]]:
+    """What billing consumes, and which reaction applies it."""
+    on = Reactions(joining)
+    return [
+        Subscription(orders_pb2.SalesOrderPlaced, on.sales_order_placed),
+        Subscription(inventory_pb2.ShipmentDispatched, on.shipment_dispatched),
+        Subscription(quoting_pb2.QuoteAccepted, on.quote_accepted),
+        Subscription(orders_pb2.SalesOrderCancelled, on.sales_order_cancelled),
+        Subscription(inventory_pb2.ReturnReceived, on.return_received),
+        Subscription(orders_pb2.CustomerRegistered, on.customer_registered),
+        Subscription(orders_pb2.CustomerChanged, on.customer_changed),
+        Subscription(procurement_pb2.PurchaseOrderIssued, on.purchase_order_issued),
+        Subscription(inventory_pb2.GoodsReceived, on.goods_received),
+    ]

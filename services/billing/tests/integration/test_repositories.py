@@ -1,0 +1,42 @@
+"""The PostgreSQL adapters keep the contract the fakes keep (tests/repository_contracts.py): one
+migrated database, emptied before each check."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from functools import partial
+
+import pytest
+from sqlalchemy import text
+
+from billing.adapters.tables import messaging_tables, metadata
+from billing.adapters.unit_of_work import SqlUnitOfWork
+from billing.bootstrap import SPEC
+from devstack.postgres import PostgresCluster
+from messaging.outbox import Outbox
+from servicekit.db import Database, migrate
+from services.billing.tests.repository_contracts import EVERY_CHECK, Check, Units
+
+
+@pytest.fixture(scope="module")
+async def database(pg_cluster: PostgresCluster) -> AsyncIterator[Database]:
+    name = f"billing_{uuid.uuid4().hex[:10]}"
+    await pg_cluster.create_database(name)
+    await migrate(SPEC.alembic_ini, pg_cluster.url(name))
+    database = Database(pg_cluster.url(name), pool_size=2)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def units(database: Database) -> Units:
+    tables = ", ".join(t.name for t in metadata.sorted_tables)
+    async with database.transaction() as session:
+        await session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY"))
+    return partial(SqlUnitOfWork, database, Outbox(messaging_tables.outbox, "billing"))
+
+
+@pytest.mark.parametrize("check", EVERY_CHECK, ids=lambda c: c.__name__)
+async def test_the_database_keeps_the_contract(check: Check, units: Units) -> None:
+    await check(units)
