@@ -8,15 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.domain.model import (
-    NewProduct,
-    NewSupplier,
-    Product,
-    change_details,
-    change_price,
-    create_product,
-)
-from catalog.domain.pricing_rules import MAX_BREAKS, new_price_list
+from catalog.domain.price_lists import MAX_BREAKS, new_price_list
+from catalog.domain.product_changes import change_details, change_price, create_product
+from catalog.domain.products import NewProduct, NewSupplier, Product
 from pricing.money import storable
 from servicekit.errors import InvalidArgument
 

@@ -3,14 +3,12 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.domain.model import (
-    NewProduct,
-    change_details,
-    change_price,
-    create_product,
-    discontinue,
-)
-from catalog.domain.search import new_category, search_criteria, text_query
+from catalog.adapters.events import to_message
+from catalog.adapters.products import text_query
+from catalog.domain.categories import new_category
+from catalog.domain.product_changes import change_details, change_price, create_product, discontinue
+from catalog.domain.products import NewProduct
+from catalog.domain.search import search_criteria
 from servicekit.errors import FailedPrecondition, InvalidArgument
 
 
@@ -34,7 +32,8 @@ def test_a_new_product_announces_itself() -> None:
         "c1",
         {"colour": "blue"},
     )
-    assert (event.sku, event.list_price.amount) == ("SKU-1", "12.50")
+    announced = to_message(event)  # as the outbox sends it
+    assert (announced.sku, announced.list_price.amount) == ("SKU-1", "12.50")
 
 
 def test_a_child_categorys_path_extends_its_parents() -> None:
@@ -70,7 +69,8 @@ def a_product():  # type: ignore[no-untyped-def]
 
 def test_a_price_change_announces_old_and_new_and_keeps_the_currency() -> None:
     changed, event = change_price(a_product(), "13.00", "EUR")
-    assert (event.old_price.amount, event.new_price.amount) == ("12.50", "13.00")
+    announced = to_message(event)
+    assert (announced.old_price.amount, announced.new_price.amount) == ("12.50", "13.00")
     assert changed.list_price.amount == Decimal("13.00")
     with pytest.raises(InvalidArgument) as other_currency:
         change_price(a_product(), "13", "USD")

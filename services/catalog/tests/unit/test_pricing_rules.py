@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.domain.pricing_rules import PriceBreak, PriceList, new_price_list, resolve_price
+from catalog.domain.price_lists import PriceBreak, PriceList, new_price_list, resolve_price
 from pricing.money import Money
 from servicekit.errors import InvalidArgument
 

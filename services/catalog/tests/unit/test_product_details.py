@@ -5,16 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.domain.model import (
-    NewProduct,
-    NewSupplier,
-    Product,
-    Related,
-    add_picture,
-    create_product,
-    set_suppliers,
-)
 from catalog.domain.pictures import MAX_PICTURE_BYTES, PictureContent
+from catalog.domain.product_changes import add_picture, create_product, set_suppliers
+from catalog.domain.products import NewProduct, NewSupplier, Product, Related
 from servicekit.errors import InvalidArgument
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16

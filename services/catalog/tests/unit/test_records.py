@@ -4,14 +4,9 @@ only the fields it changed."""
 from datetime import UTC, datetime
 
 from catalog.application.records import product_record
-from catalog.domain.model import (
-    NewProduct,
-    NewSupplier,
-    change_price,
-    create_product,
-    set_suppliers,
-)
-from servicekit.audit import changed
+from catalog.domain.product_changes import change_price, create_product, set_suppliers
+from catalog.domain.products import NewProduct, NewSupplier
+from servicekit.changes import changed
 
 
 def test_a_list_price_change_keeps_only_the_old_and_new_price() -> None:

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from catalog.domain.model import NewProduct, NewSupplier, create_product
+from catalog.domain.product_changes import create_product
+from catalog.domain.products import NewProduct, NewSupplier
 from catalog.domain.rights import Visibility, visibility
 from catalog.entrypoints.messages import product_to_proto
 from servicekit.context import Principal

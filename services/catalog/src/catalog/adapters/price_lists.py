@@ -10,7 +10,7 @@ from sqlalchemy import Row, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import price_breaks, price_lists
-from catalog.domain.pricing_rules import PriceBreak, PriceList
+from catalog.domain.price_lists import PriceBreak, PriceList
 
 
 def _price_list(row: Row[Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
@@ -19,7 +19,7 @@ def _price_list(row: Row[Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList
     )
 
 
-class PriceListRepository:
+class SqlPriceListRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 

@@ -1,15 +1,15 @@
 """What the change log (servicekit.audit) keeps of the catalog's entities: every field a person
 sets, amounts as text with their currency, never a picture's bytes. A change keeps only the
-fields it changed (servicekit.audit.changed)."""
+fields it changed (servicekit.changes.changed)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from catalog.domain.model import Product, amount_text
-from catalog.domain.pricing_rules import PriceList
-from catalog.domain.search import Category
+from catalog.domain.categories import Category
+from catalog.domain.price_lists import PriceList
+from catalog.domain.products import Product, amount_text
 
 # The entity types this service audits (the audit API's `entity_type`).
 PRODUCT = "product"

@@ -1,43 +1,25 @@
-"""Finding products: the category tree and what a search asks for."""
+"""What a product search asks for, and what its words mean."""
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from catalog.domain.model import MAX_NAME, check_attributes
+from catalog.domain.product_rules import check_attributes
 from pricing.money import InvalidMoney, parse_amount
-from servicekit.errors import InvalidArgument, Violations
+from servicekit.errors import Violations
 
 MAX_SEARCH_TEXT = 200
 WORD = re.compile(r"[\w]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class Category:
-    id: str
-    name: str
-    parent_id: str | None
-    path: str
-
-
-def new_category(name: str, parent: Category | None) -> Category:
-    """A category under `parent`; its path extends the parent's, so descendants share a prefix."""
-    if not name.strip() or len(name) > MAX_NAME:
-        raise InvalidArgument.of("name", f"1-{MAX_NAME} characters")
-    category_id = str(uuid.uuid4())
-    prefix = parent.path if parent is not None else "/"
-    return Category(
-        category_id, name.strip(), parent.id if parent else None, f"{prefix}{category_id}/"
-    )
-
-
-@dataclass(frozen=True)
 class Search:
-    """What a product search asks for; every given criterion must hold."""
+    """What a product search asks for; every given criterion must hold. A product is found by
+    its name's words (`search_words`), its SKU, its category or any below it, attributes it has
+    (all of them), and a list price within the bounds."""
 
     text: str = ""
     sku: str = ""
@@ -74,10 +56,7 @@ def search_criteria(
     return Search(text, sku, category_id, dict(attributes), bounds[0], bounds[1])
 
 
-def text_query(text: str) -> str:
-    """A PostgreSQL tsquery: every word must appear; the last may be a prefix ("blu" finds
-    "blue"). Only word characters reach the query, so no input can break its syntax."""
-    words = [w.lower() for w in WORD.findall(text)]
-    if not words:
-        return ""
-    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+def search_words(text: str) -> list[str]:
+    """The words a name must have, lower case: every one of them, the last perhaps only as the
+    start of a word ("blu" finds "blue"). Anything but word characters separates words."""
+    return [w.lower() for w in WORD.findall(text)]

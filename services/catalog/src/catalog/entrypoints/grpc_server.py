@@ -1,69 +1,87 @@
-"""catalog.v1.CatalogService: translates protobuf to use-case calls and back. Who may call each
-RPC is in entrypoints/access.py; what of a product the caller may read, in domain/rights.py."""
+"""catalog.v1.CatalogService: each RPC maps its request to a use case of application/ and the
+result back, nothing more. Who may call each RPC is in entrypoints/access.py; what of a product
+the caller may read is decided by the use cases (domain/rights.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TypeAlias
 
 import grpc
 
-from catalog.application.pricing import Pricing
-from catalog.application.products import Catalog
-from catalog.domain.model import Product
-from catalog.domain.rights import visibility
-from catalog.domain.search import search_criteria
+from catalog.application.commands.add_picture import AddPicture, add_picture
+from catalog.application.commands.change_list_price import ChangeListPrice, change_list_price
+from catalog.application.commands.change_product import ChangeProduct, change_product
+from catalog.application.commands.create_category import CreateCategory, create_category
+from catalog.application.commands.create_price_list import CreatePriceList, create_price_list
+from catalog.application.commands.create_product import create_product
+from catalog.application.commands.discontinue_product import (
+    DiscontinueProduct,
+    discontinue_product,
+)
+from catalog.application.commands.set_product_suppliers import (
+    SetProductSuppliers,
+    set_product_suppliers,
+)
+from catalog.application.ports import UnitsOfWork
+from catalog.application.queries.get_picture_content import get_picture_content
+from catalog.application.queries.get_products import batch_get_products, get_product
+from catalog.application.queries.list_categories import list_categories
+from catalog.application.queries.list_variants import list_variants
+from catalog.application.queries.price_lists import (
+    ListPriceLists,
+    get_price_list,
+    list_price_lists,
+)
+from catalog.application.queries.resolve_prices import (
+    ResolvePrice,
+    ResolvePrices,
+    resolve_price,
+    resolve_prices,
+)
+from catalog.application.queries.search_products import (
+    SearchProducts,
+    list_products,
+    search_products,
+)
 from catalog.entrypoints.messages import (
     category_to_proto,
-    new_product_from_proto,
+    create_product_from_proto,
+    price_answers,
     price_list_to_proto,
-    product_to_proto,
+    shown_product,
+    shown_products,
     suppliers_from_proto,
 )
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
 from pricing.wire import money_to_proto
-from servicekit.context import current_principal
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
-def _for_caller(products: Iterable[Product]) -> list[pb.Product]:
-    seen = visibility(current_principal())
-    return [product_to_proto(p, seen) for p in products]
-
-
-def _one_for_caller(product: Product) -> pb.Product:
-    (message,) = _for_caller([product])
-    return message
-
-
 class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
-    def __init__(self, catalog: Catalog, pricing: Pricing) -> None:
-        self.catalog = catalog
-        self.pricing = pricing
+    def __init__(self, units: UnitsOfWork) -> None:
+        self.units = units
 
     async def CreateProduct(
         self, request: pb.CreateProductRequest, context: Context
     ) -> pb.CreateProductResponse:
-        product = await self.catalog.create_product(
-            new_product_from_proto(request), request.request_id, request
-        )
-        return pb.CreateProductResponse(product=_one_for_caller(product))
+        made = await create_product(self.units, create_product_from_proto(request))
+        return pb.CreateProductResponse(product=shown_product(made))
 
     async def GetProduct(
         self, request: pb.GetProductRequest, context: Context
     ) -> pb.GetProductResponse:
-        product = await self.catalog.get_product(request.product_id)
-        return pb.GetProductResponse(product=_one_for_caller(product))
+        found = await get_product(self.units, request.product_id)
+        return pb.GetProductResponse(product=shown_product(found))
 
     async def BatchGetProducts(
         self, request: pb.BatchGetProductsRequest, context: Context
     ) -> pb.BatchGetProductsResponse:
-        found = await self.catalog.get_products(list(request.product_ids), list(request.skus))
-        ids, skus = {p.id for p in found}, {p.sku for p in found}
+        found = await batch_get_products(self.units, list(request.product_ids), list(request.skus))
+        ids, skus = {p.id for p in found.value}, {p.sku for p in found.value}
         return pb.BatchGetProductsResponse(
-            products=_for_caller(found),
+            products=shown_products(found.value, found.seen),
             missing_ids=[i for i in request.product_ids if i not in ids],
             missing_skus=[s for s in request.skus if s not in skus],
         )
@@ -71,94 +89,106 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ListProducts(
         self, request: pb.ListProductsRequest, context: Context
     ) -> pb.ListProductsResponse:
-        found, token = await self.catalog.list_products(request.page_size, request.page_token)
-        return pb.ListProductsResponse(products=_for_caller(found), next_page_token=token)
+        found = await list_products(self.units, request.page_size, request.page_token)
+        page = found.value
+        return pb.ListProductsResponse(
+            products=shown_products(page.items, found.seen), next_page_token=page.next_page_token
+        )
 
     async def SearchProducts(
         self, request: pb.SearchProductsRequest, context: Context
     ) -> pb.SearchProductsResponse:
-        search = search_criteria(
+        query = SearchProducts(
             request.text,
             request.sku,
             request.category_id,
             dict(request.attributes),
             request.min_price,
             request.max_price,
+            request.page_size,
+            request.page_token,
         )
-        found, token = await self.catalog.search(search, request.page_size, request.page_token)
-        return pb.SearchProductsResponse(products=_for_caller(found), next_page_token=token)
+        found = await search_products(self.units, query)
+        page = found.value
+        return pb.SearchProductsResponse(
+            products=shown_products(page.items, found.seen), next_page_token=page.next_page_token
+        )
 
     async def ListVariants(
         self, request: pb.ListVariantsRequest, context: Context
     ) -> pb.ListVariantsResponse:
-        found, token = await self.catalog.list_variants(
-            request.parent_id, request.page_size, request.page_token
+        found = await list_variants(
+            self.units, request.parent_id, request.page_size, request.page_token
         )
-        return pb.ListVariantsResponse(variants=_for_caller(found), next_page_token=token)
+        page = found.value
+        return pb.ListVariantsResponse(
+            variants=shown_products(page.items, found.seen), next_page_token=page.next_page_token
+        )
 
     async def ChangeProduct(
         self, request: pb.ChangeProductRequest, context: Context
     ) -> pb.ChangeProductResponse:
-        product = await self.catalog.change_details(
-            request.product_id, request.name, request.description
-        )
-        return pb.ChangeProductResponse(product=_one_for_caller(product))
+        command = ChangeProduct(request.product_id, request.name, request.description)
+        changed = await change_product(self.units, command)
+        return pb.ChangeProductResponse(product=shown_product(changed))
 
     async def ChangeListPrice(
         self, request: pb.ChangeListPriceRequest, context: Context
     ) -> pb.ChangeListPriceResponse:
         price = request.list_price
-        product = await self.catalog.change_list_price(
-            request.product_id, price.amount, price.currency
-        )
-        return pb.ChangeListPriceResponse(product=_one_for_caller(product))
+        command = ChangeListPrice(request.product_id, price.amount, price.currency)
+        changed = await change_list_price(self.units, command)
+        return pb.ChangeListPriceResponse(product=shown_product(changed))
 
     async def DiscontinueProduct(
         self, request: pb.DiscontinueProductRequest, context: Context
     ) -> pb.DiscontinueProductResponse:
-        product = await self.catalog.discontinue(request.product_id)
-        return pb.DiscontinueProductResponse(product=_one_for_caller(product))
+        changed = await discontinue_product(self.units, DiscontinueProduct(request.product_id))
+        return pb.DiscontinueProductResponse(product=shown_product(changed))
 
     async def SetProductSuppliers(
         self, request: pb.SetProductSuppliersRequest, context: Context
     ) -> pb.SetProductSuppliersResponse:
-        product = await self.catalog.set_suppliers(
-            request.product_id, suppliers_from_proto(request.suppliers)
-        )
-        return pb.SetProductSuppliersResponse(product=_one_for_caller(product))
+        command = SetProductSuppliers(request.product_id, suppliers_from_proto(request.suppliers))
+        changed = await set_product_suppliers(self.units, command)
+        return pb.SetProductSuppliersResponse(product=shown_product(changed))
 
     async def AddPicture(
         self, request: pb.AddPictureRequest, context: Context
     ) -> pb.AddPictureResponse:
-        product = await self.catalog.add_picture(
+        command = AddPicture(
             request.product_id, request.url, request.content, request.content_type, request.alt_text
         )
-        return pb.AddPictureResponse(product=_one_for_caller(product))
+        changed = await add_picture(self.units, command)
+        return pb.AddPictureResponse(product=shown_product(changed))
 
     async def GetPictureContent(
         self, request: pb.GetPictureContentRequest, context: Context
     ) -> pb.GetPictureContentResponse:
-        found = await self.catalog.picture_content(request.product_id, request.picture_id)
+        found = await get_picture_content(self.units, request.product_id, request.picture_id)
         return pb.GetPictureContentResponse(content=found.content, content_type=found.content_type)
 
     async def CreateCategory(
         self, request: pb.CreateCategoryRequest, context: Context
     ) -> pb.CreateCategoryResponse:
-        category = await self.catalog.create_category(request.name, request.parent_id)
+        category = await create_category(
+            self.units, CreateCategory(request.name, request.parent_id)
+        )
         return pb.CreateCategoryResponse(category=category_to_proto(category))
 
     async def ListCategories(
         self, request: pb.ListCategoriesRequest, context: Context
     ) -> pb.ListCategoriesResponse:
-        found, token = await self.catalog.list_categories(request.page_size, request.page_token)
+        page = await list_categories(self.units, request.page_size, request.page_token)
         return pb.ListCategoriesResponse(
-            categories=[category_to_proto(c) for c in found], next_page_token=token
+            categories=[category_to_proto(c) for c in page.items],
+            next_page_token=page.next_page_token,
         )
 
     async def CreatePriceList(
         self, request: pb.CreatePriceListRequest, context: Context
     ) -> pb.CreatePriceListResponse:
-        created = await self.pricing.create_price_list(
+        command = CreatePriceList(
             request.name,
             request.currency,
             request.customer_group,
@@ -166,55 +196,44 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.valid_to,
             [(b.product_id, b.min_quantity, b.unit_price) for b in request.breaks],
         )
+        created = await create_price_list(self.units, command)
         return pb.CreatePriceListResponse(price_list=price_list_to_proto(created))
 
     async def ListPriceLists(
         self, request: pb.ListPriceListsRequest, context: Context
     ) -> pb.ListPriceListsResponse:
-        found, token = await self.pricing.list_price_lists(
+        query = ListPriceLists(
             request.customer_group, request.currency, request.page_size, request.page_token
         )
+        page = await list_price_lists(self.units, query)
         return pb.ListPriceListsResponse(
-            price_lists=[price_list_to_proto(p, count) for p, count in found],
-            next_page_token=token,
+            price_lists=[price_list_to_proto(p, count) for p, count in page.items],
+            next_page_token=page.next_page_token,
         )
 
     async def GetPriceList(
         self, request: pb.GetPriceListRequest, context: Context
     ) -> pb.GetPriceListResponse:
-        found = await self.pricing.get_price_list(request.price_list_id)
+        found = await get_price_list(self.units, request.price_list_id)
         return pb.GetPriceListResponse(price_list=price_list_to_proto(found))
 
     async def ResolvePrice(
         self, request: pb.ResolvePriceRequest, context: Context
     ) -> pb.ResolvePriceResponse:
-        found = await self.pricing.resolve(
+        query = ResolvePrice(
             request.product_id,
             request.customer_group,
             request.currency,
             request.quantity,
             request.date,
         )
+        found = await resolve_price(self.units, query)
         return pb.ResolvePriceResponse(unit_price=money_to_proto(found.unit_price), rule=found.rule)
 
     async def ResolvePrices(
         self, request: pb.ResolvePricesRequest, context: Context
     ) -> pb.ResolvePricesResponse:
         queries = [(q.product_id, q.quantity) for q in request.queries]
-        found = await self.pricing.resolve_many(
-            request.customer_group, request.currency, request.date, queries
-        )
-        return pb.ResolvePricesResponse(
-            answers=[
-                pb.PriceAnswer(product_id=product_id, quantity=quantity, found=False, rule=answer)
-                if isinstance(answer, str)
-                else pb.PriceAnswer(
-                    product_id=product_id,
-                    quantity=quantity,
-                    found=True,
-                    unit_price=money_to_proto(answer.unit_price),
-                    rule=answer.rule,
-                )
-                for (product_id, quantity), answer in zip(queries, found, strict=True)
-            ]
-        )
+        query = ResolvePrices(request.customer_group, request.currency, request.date, queries)
+        found = await resolve_prices(self.units, query)
+        return pb.ResolvePricesResponse(answers=price_answers(query, found))

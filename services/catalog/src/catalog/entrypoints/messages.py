@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from catalog.domain.model import NewProduct, NewSupplier, Product, amount_text
-from catalog.domain.pricing_rules import PriceList
+from catalog.application.commands.create_product import CreateProduct
+from catalog.application.queries.resolve_prices import ResolvePrices
+from catalog.application.reading import Shown
+from catalog.domain.categories import Category
+from catalog.domain.price_lists import PriceList, ResolvedPrice
+from catalog.domain.products import (
+    NewProduct,
+    NewSupplier,
+    Product,
+    ProductSupplier,
+    amount_text,
+)
 from catalog.domain.rights import Visibility
-from catalog.domain.search import Category
 from oms.catalog.v1 import catalog_pb2 as pb
 from pricing.wire import money_to_proto
 from servicekit.grpc import timestamp
+from servicekit.idempotency import fingerprint
 
 
 def category_to_proto(category: Category) -> pb.Category:
@@ -42,17 +52,7 @@ def product_to_proto(product: Product, seen: Visibility) -> pb.Product:
             )
             for p in product.pictures
         ],
-        suppliers=[
-            pb.ProductSupplier(
-                supplier_id=s.supplier_id,
-                supplier_sku=s.supplier_sku,
-                cost=amount_text(s.cost, s.currency) if seen.costs else "",
-                currency=s.currency,
-                minimum_order_quantity=s.minimum_order_quantity,
-                lead_time_days=s.lead_time_days,
-            )
-            for s in product.suppliers
-        ],
+        suppliers=[_supplier_to_proto(s, seen) for s in product.suppliers],
         components=[
             pb.KitComponent(product_id=c.product_id, sku=c.sku, quantity=c.quantity)
             for c in product.components
@@ -63,6 +63,25 @@ def product_to_proto(product: Product, seen: Visibility) -> pb.Product:
     if seen.prices:
         message.list_price.CopyFrom(money_to_proto(product.list_price))
     return message
+
+
+def _supplier_to_proto(supplier: ProductSupplier, seen: Visibility) -> pb.ProductSupplier:
+    return pb.ProductSupplier(
+        supplier_id=supplier.supplier_id,
+        supplier_sku=supplier.supplier_sku,
+        cost=amount_text(supplier.cost, supplier.currency) if seen.costs else "",
+        currency=supplier.currency,
+        minimum_order_quantity=supplier.minimum_order_quantity,
+        lead_time_days=supplier.lead_time_days,
+    )
+
+
+def shown_product(shown: Shown[Product]) -> pb.Product:
+    return product_to_proto(shown.value, shown.seen)
+
+
+def shown_products(products: Iterable[Product], seen: Visibility) -> list[pb.Product]:
+    return [product_to_proto(p, seen) for p in products]
 
 
 def price_list_to_proto(price_list: PriceList, break_count: int | None = None) -> pb.PriceList:
@@ -86,6 +105,24 @@ def price_list_to_proto(price_list: PriceList, break_count: int | None = None) -
     )
 
 
+def price_answers(
+    query: ResolvePrices, found: Sequence[ResolvedPrice | str]
+) -> list[pb.PriceAnswer]:
+    """Each answer beside what it answers; a miss says why in `rule`."""
+    return [
+        pb.PriceAnswer(product_id=product_id, quantity=quantity, found=False, rule=answer)
+        if isinstance(answer, str)
+        else pb.PriceAnswer(
+            product_id=product_id,
+            quantity=quantity,
+            found=True,
+            unit_price=money_to_proto(answer.unit_price),
+            rule=answer.rule,
+        )
+        for (product_id, quantity), answer in zip(query.queries, found, strict=True)
+    ]
+
+
 def suppliers_from_proto(suppliers: Iterable[pb.ProductSupplier]) -> list[NewSupplier]:
     return [
         NewSupplier(
@@ -100,8 +137,9 @@ def suppliers_from_proto(suppliers: Iterable[pb.ProductSupplier]) -> list[NewSup
     ]
 
 
-def new_product_from_proto(request: pb.CreateProductRequest) -> NewProduct:
-    return NewProduct(
+def create_product_from_proto(request: pb.CreateProductRequest) -> CreateProduct:
+    """The command, with the request's id and the fingerprint a retry must match."""
+    new = NewProduct(
         sku=request.sku,
         name=request.name,
         description=request.description,
@@ -119,4 +157,7 @@ def new_product_from_proto(request: pb.CreateProductRequest) -> NewProduct:
         suppliers=suppliers_from_proto(request.suppliers),
         components=[(c.product_id, c.quantity) for c in request.components],
         kit_pricing=request.kit_pricing,
+    )
+    return CreateProduct(
+        new, request.request_id, fingerprint(request) if request.request_id else ""
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pricing.money import InvalidMoney, Money, check_currency, parse_input_amount
 from servicekit.bounds import MAX_QUANTITY
-from servicekit.errors import Violations
+from servicekit.errors import InvalidArgument, Violations
 
 MAX_LIST_NAME = 200
 MAX_CUSTOMER_GROUP = 100
@@ -140,3 +140,13 @@ def _breaks(breaks: Sequence[tuple[str, int, str]], problems: Violations) -> tup
         except InvalidMoney as error:
             problems.add(f"breaks[{i}].unit_price", str(error))
     return tuple(parsed)
+
+
+def parse_date(field: str, value: str) -> date | None:
+    """A date as a client writes it (YYYY-MM-DD); None for "" (no date)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidArgument.of(field, "a date as YYYY-MM-DD") from error

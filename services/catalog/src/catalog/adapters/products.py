@@ -1,4 +1,4 @@
-"""Products in PostgreSQL: rows to domain objects and back."""
+"""Products in PostgreSQL: rows to domain objects and back, and search by every criterion."""
 
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ from catalog.adapters.tables import (
     product_suppliers,
     products,
 )
-from catalog.domain.model import KitComponent, Product, ProductId, ProductSupplier
 from catalog.domain.pictures import Picture, PictureContent
-from catalog.domain.search import Category, Search, text_query
+from catalog.domain.products import KitComponent, Product, ProductId, ProductSupplier
+from catalog.domain.search import Search, search_words
 from pricing.money import Money
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -99,7 +99,17 @@ def _exact(row: dict[str, Any], field: str) -> dict[str, Any]:
     return row | {field: Decimal(row[field])}
 
 
-class ProductRepository:
+def text_query(text: str) -> str:
+    """The search's words (domain.search.search_words) as a PostgreSQL tsquery: every word must
+    appear; the last may be a prefix ("blu" finds "blue"). Only word characters reach the query,
+    so no input can break its syntax."""
+    words = search_words(text)
+    if not words:
+        return ""
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
+class SqlProductRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -251,31 +261,3 @@ class ProductRepository:
         if search.max_price is not None:
             query = query.where(products.c.list_price <= search.max_price)
         return await self._load(query.order_by(products.c.sku).limit(limit))
-
-
-class CategoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, category_id: str) -> Category | None:
-        row = (
-            await self.session.execute(select(categories).where(categories.c.id == category_id))
-        ).first()
-        return Category(row.id, row.name, row.parent_id, row.path) if row else None
-
-    async def add(self, category: Category, created_by: str) -> None:
-        await self.session.execute(
-            categories.insert().values(
-                id=category.id,
-                name=category.name,
-                parent_id=category.parent_id,
-                path=category.path,
-                created_by=created_by,
-            )
-        )
-
-    async def page(self, after_path: str, limit: int) -> list[Category]:
-        """Categories by path (so parents before children), after `after_path`."""
-        query = select(categories).where(categories.c.path > after_path)
-        rows = await self.session.execute(query.order_by(categories.c.path).limit(limit))
-        return [Category(r.id, r.name, r.parent_id, r.path) for r in rows]

@@ -1,0 +1,13 @@
+"""The fakes keep the contract the PostgreSQL adapters keep (tests/repository_contracts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.catalog.tests.repository_contracts import EVERY_CHECK, Check
+from services.catalog.tests.unit.fakes import FakeCatalog
+
+
+@pytest.mark.parametrize("check", EVERY_CHECK, ids=lambda c: c.__name__)
+async def test_the_fakes_keep_the_contract(check: Check) -> None:
+    await check(FakeCatalog())
