@@ -119,14 +119,6 @@ class AuditLog:
         return list((await session.execute(query)).all())
 
 
-def changed(
-    before: Mapping[str, Any], after: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Only the fields whose values differ, before and after: what an update record keeps."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
 class AuditServicer(audit_pb2_grpc.AuditServiceServicer):
     def __init__(self, service: str, database: Database, log: AuditLog) -> None:
         self.service = service

@@ -103,3 +103,18 @@ class ProcessedRequests:
             .where(c.operation == operation, c.request_id == request_id)
             .values(result_id=result_id)
         )
+
+
+class SessionRequests:
+    """ProcessedRequests within one unit of work's session, claimed by the fingerprint the
+    entrypoint took of the wire request, so the use cases never see a wire message."""
+
+    def __init__(self, session: AsyncSession, table: Table) -> None:
+        self.session = session
+        self.requests = ProcessedRequests(table)
+
+    async def claim(self, operation: str, request_id: str, fingerprint: str) -> str | None:
+        return await self.requests.claim(self.session, operation, request_id, fingerprint)
+
+    async def complete(self, operation: str, request_id: str, result_id: str) -> None:
+        await self.requests.complete(self.session, operation, request_id, result_id)

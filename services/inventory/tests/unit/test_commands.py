@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.domain import checks
 from inventory.domain.checks import (
     MAX_LINES,
     check_adjustment,
@@ -89,7 +88,3 @@ def test_an_order_ships_only_when_approved_and_not_on_hold() -> None:
     held = "credit limit 500.00 EUR exceeded by 120.00 EUR"
     assert shipping_refusal("o-1", True, True, held) == f"order o-1 is on hold: {held}"
     assert shipping_refusal("o-1", False, True, "") == "order o-1 is on hold: no reason given"
-
-
-def test_the_domain_bounds_quantities_as_every_service_does() -> None:
-    assert checks.MAX_QUANTITY == MAX_QUANTITY

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pricing.money import LARGEST_AMOUNT, storable
-from procurement.domain import limits
 from procurement.domain.contracts import ContractInput, ContractPriceInput, new_contract
 from procurement.domain.documents import Discount, ShippingCharge
 from procurement.domain.limits import EnteredMoney
@@ -26,7 +25,6 @@ from procurement.domain.reorder import RuleInput, new_rule
 from procurement.domain.rfq_content import RfqInput, RfqLineInput, new_rfq
 from procurement.domain.rfqs import ProposalInput, ProposalLineInput
 from procurement.domain.suppliers import Contact, Supplier, new_supplier
-from servicekit import bounds
 from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import InvalidArgument
 
@@ -53,10 +51,6 @@ def order(*lines: LineInput, **content: object) -> OrderContent:
         **content,  # type: ignore[arg-type]
     )
     return with_defaults(entered, ACME, TODAY)
-
-
-def test_the_domain_holds_quantities_to_the_edges_bound() -> None:
-    assert limits.MAX_QUANTITY == bounds.MAX_QUANTITY
 
 
 def test_a_purchase_order_line_is_bounded_field_by_field() -> None:

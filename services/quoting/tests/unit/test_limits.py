@@ -13,10 +13,9 @@ from pricing.money import LARGEST_AMOUNT, storable
 from quoting.domain.build import build
 from quoting.domain.catalog import CatalogItem, KitComponent, ResolvedPrice
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, check
-from quoting.domain.limits import MAX_LINES, MAX_QUANTITY
+from quoting.domain.limits import MAX_LINES
 from quoting.domain.model import Status
 from quoting.domain.terms import Discount, PricingPolicy, ShippingCharge, TaxRate
-from servicekit import bounds
 from servicekit.errors import InvalidArgument
 from services.quoting.tests.builders import TODAY, a_quote, content, free_text
 
@@ -51,10 +50,6 @@ def test_the_line_limit_is_the_contracts_one_number() -> None:
     assert MAX_LINES == pb.QUOTE_LIMIT_MAX_LINES == 1000
     check(content(*[free_text()] * MAX_LINES), TODAY)
     assert refused_fields(content(*[free_text()] * (MAX_LINES + 1))) == ["groups"]
-
-
-def test_the_quantity_limit_is_every_services_one_number() -> None:
-    assert MAX_QUANTITY == bounds.MAX_QUANTITY
 
 
 @pytest.mark.parametrize(

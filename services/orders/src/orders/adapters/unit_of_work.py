@@ -16,14 +16,13 @@ from orders.adapters.customers import SqlCustomers
 from orders.adapters.events import to_message
 from orders.adapters.pipelines import SqlPipelines
 from orders.adapters.rates import SqlExchangeRates
-from orders.adapters.requests import SqlProcessedRequests
 from orders.adapters.returns import SqlReturns
 from orders.adapters.sales_orders import SqlSalesOrders
 from orders.adapters.tables import audit_log, processed_requests
 from orders.domain.events import DomainEvent
 from servicekit.audit import AuditLog
 from servicekit.db import Database
-from servicekit.idempotency import ProcessedRequests
+from servicekit.idempotency import SessionRequests
 
 
 class SqlAuditTrail:
@@ -57,7 +56,7 @@ class SqlUnitOfWork:
         self.costs = SqlOrderCosts(session)
         self.returns = SqlReturns(session)
         self.rates = SqlExchangeRates(session)
-        self.requests = SqlProcessedRequests(session, ProcessedRequests(processed_requests))
+        self.requests = SessionRequests(session, processed_requests)
         self.audit = SqlAuditTrail(session, AuditLog(audit_log))
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:

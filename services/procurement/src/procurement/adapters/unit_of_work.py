@@ -18,12 +18,12 @@ from procurement.adapters.contracts import SqlContractRepository
 from procurement.adapters.events import to_message
 from procurement.adapters.purchase_orders import SqlPurchaseOrderRepository
 from procurement.adapters.reorder_rules import SqlReorderRuleRepository
-from procurement.adapters.requests import SqlProcessedRequests
 from procurement.adapters.rfqs import SqlRfqRepository
 from procurement.adapters.suppliers import SqlSupplierRepository
 from procurement.domain.events import DomainEvent
 from servicekit.audit import AuditLog
 from servicekit.db import Database
+from servicekit.idempotency import SessionRequests
 
 
 class SqlChangeLog:
@@ -58,7 +58,7 @@ class SqlUnitOfWork:
     purchase_orders: SqlPurchaseOrderRepository
     reorder_rules: SqlReorderRuleRepository
     changes: SqlChangeLog
-    requests: SqlProcessedRequests
+    requests: SessionRequests
 
     def __init__(self, units: SqlUnitsOfWork, session: AsyncSession | None = None) -> None:
         self._units = units
@@ -76,7 +76,7 @@ class SqlUnitOfWork:
         self.purchase_orders = SqlPurchaseOrderRepository(session)
         self.reorder_rules = SqlReorderRuleRepository(session)
         self.changes = SqlChangeLog(session, self._units.audit)
-        self.requests = SqlProcessedRequests(session, self._units.processed_requests)
+        self.requests = SessionRequests(session, self._units.processed_requests)
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         assert self._session is not None, "a unit of work publishes inside its block"

@@ -19,7 +19,7 @@ from procurement.domain.purchase_orders import PurchaseOrder
 from procurement.domain.reorder import ReorderRule
 from procurement.domain.rfqs import Proposal, Rfq
 from procurement.domain.suppliers import Supplier
-from servicekit.audit import changed
+from servicekit.changes import changed
 
 SUPPLIER = "supplier"
 RFQ = "rfq"

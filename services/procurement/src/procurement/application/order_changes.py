@@ -18,7 +18,7 @@ from procurement.domain.purchase_orders import (
     new_purchase_order,
     purchase_order_number,
 )
-from servicekit.audit import changed
+from servicekit.changes import changed
 from servicekit.context import current_principal
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from quoting.application.ports import UnitOfWork
 from quoting.domain.events import QuoteEvent
 from quoting.domain.model import Quote
-from servicekit.audit import changed
+from servicekit.changes import changed
 from servicekit.context import current_principal
 from servicekit.errors import NotFound
 from servicekit.sales_reach import check_reach

@@ -12,7 +12,7 @@ from orders.application.ports import Deps
 from orders.application.views import CustomerView, customer_seen
 from orders.domain.customer_input import CustomerInput, check_input, merged
 from orders.domain.customers import recorded
-from servicekit.audit import changed
+from servicekit.changes import changed
 from servicekit.context import current_principal
 from servicekit.errors import FailedPrecondition, NotFound
 

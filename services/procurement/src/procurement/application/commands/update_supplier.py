@@ -8,7 +8,7 @@ from procurement.application.changes import SUPPLIER, supplier_fields
 from procurement.application.lookups import found_supplier
 from procurement.application.ports import Ports
 from procurement.domain.suppliers import Supplier, SupplierChange, changed_supplier
-from servicekit.audit import changed
+from servicekit.changes import changed
 
 
 @dataclass(frozen=True)

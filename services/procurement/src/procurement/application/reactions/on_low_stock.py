@@ -18,7 +18,7 @@ from procurement.domain.contracts import AgreedPrice
 from procurement.domain.order_content import OrderContent, replenishment_document
 from procurement.domain.purchase_orders import PurchaseOrder, Source
 from procurement.domain.reorder import ReorderRule
-from servicekit.audit import changed
+from servicekit.changes import changed
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from procurement.application.changes import PURCHASE_ORDER, order_progress
 from procurement.application.ports import UnitOfWork
 from procurement.domain.events import PurchaseOrderStatusChanged
 from procurement.domain.purchase_orders import PurchaseOrder
-from servicekit.audit import changed
+from servicekit.changes import changed
 
 log = logging.getLogger(__name__)
 
