@@ -27,8 +27,9 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 from bench.stack import private_stack
 from bench.stats import machine, percentiles
 from oms.types.v1 import pricing_pb2 as pb
-from pricing.documents import engine_document, priced, verify
+from pricing.document import engine_document
 from pricing.engine import RoundingMode, RoundingPolicy, price
+from pricing.wire import document_from_proto, priced, verify
 
 REPORT = Path(__file__).parent / "reports" / "quote_total.md"
 TAXES = [pb.TaxRate(code="VAT19", rate="0.19"), pb.TaxRate(code="VAT7", rate="0.07")]
@@ -76,7 +77,7 @@ def row(name: str, samples: list[float]) -> str:
 
 def engine_rows(lines: int, repeat: int) -> list[str]:
     message = a_document(lines)
-    document = engine_document(message)
+    document = engine_document(document_from_proto(message))
     per_document = type(document)(
         document.currency,
         document.groups,
@@ -93,7 +94,10 @@ def engine_rows(lines: int, repeat: int) -> list[str]:
         row("engine: price(), per-line rounding", timed(lambda: price(document), repeat)),
         row("engine: price(), per-document rounding", timed(lambda: price(per_document), repeat)),
         row("engine: price(), tax-inclusive prices", timed(lambda: price(inclusive), repeat)),
-        row("wire: proto -> engine document", timed(lambda: engine_document(message), repeat)),
+        row(
+            "wire: proto -> engine document",
+            timed(lambda: engine_document(document_from_proto(message)), repeat),
+        ),
         row("priced(): read, price, write the breakdown", timed(lambda: priced(message), repeat)),
         row("verify(): the recomputation check", timed(lambda: verify(done), repeat)),
         row("storage: document to JSON", timed(lambda: MessageToDict(done), repeat)),

@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from pricing.document import TaxRate
 from quoting.domain.build import build
 from quoting.domain.catalog import CatalogItem, KitComponent, ResolvedPrice
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice, stored_form
 from quoting.domain.model import Quote, Status
-from quoting.domain.terms import TaxRate
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -82,7 +82,7 @@ def a_quote(
 
 def rich_content(**fields: object) -> QuoteContent:
     """Every kind of line and term a quote may hold, for storage round trips."""
-    from quoting.domain.terms import Discount, PricingPolicy, ShippingCharge
+    from pricing.document import Discount, PricingPolicy, ShippingCharge
 
     hardware = GroupInput(
         "Hardware",

@@ -1,8 +1,40 @@
-"""Money to and from its protobuf form (a decimal string and a currency code)."""
+"""Money and priced documents to and from their protobuf forms: oms.types.v1.Money, and
+oms.types.v1.PricedDocument both ways with pricing.document's plain model -- the one mapping
+every service stores (as the message's JSON) and sends documents with.
+
+The mapping is exact: entered figures travel as the texts they are, a discount or policy the
+document leaves unstated stays unset, and the breakdown is written as the engine's plain decimal
+text, so a document read from the wire or from storage writes back the same, text for text.
+`priced` and `verify` do the same on the wire form, for callers holding only a message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from google.protobuf.json_format import MessageToDict, ParseDict
+
+from oms.types.v1 import pricing_pb2 as pb
 from oms.types.v1 import types_pb2
+from pricing import document as plain
+from pricing import engine
+from pricing.document import (
+    ROUNDING_NAMES,
+    Discount,
+    DocumentGroup,
+    DocumentLine,
+    InvalidDocument,
+    KitPart,
+    PricedDocument,
+    PricingPolicy,
+    ShippingCharge,
+    TaxRate,
+    decimal_at,
+    figure_text,
+    rounding_policy,
+)
 from pricing.money import Money
 
 
@@ -13,3 +45,236 @@ def money_to_proto(money: Money) -> types_pb2.Money:
 def money_from_proto(message: types_pb2.Money) -> Money:
     """Raises InvalidMoney for an empty or malformed amount or an unknown currency."""
     return Money.of(message.amount, message.currency)
+
+
+# The terms, as entered.
+
+
+def discount_to_proto(discount: Discount) -> pb.Discount:
+    return pb.Discount(percent=discount.percent, amount=discount.amount)
+
+
+def discount_from_proto(message: pb.Discount) -> Discount:
+    return Discount(message.percent, message.amount)
+
+
+def taxes_to_proto(taxes: Iterable[TaxRate]) -> list[pb.TaxRate]:
+    return [pb.TaxRate(code=t.code, rate=t.rate) for t in taxes]
+
+
+def taxes_from_proto(messages: Iterable[pb.TaxRate]) -> tuple[TaxRate, ...]:
+    return tuple(TaxRate(t.code, t.rate) for t in messages)
+
+
+def shipping_to_proto(charge: ShippingCharge) -> pb.ShippingCharge:
+    return pb.ShippingCharge(
+        description=charge.description, amount=charge.amount, taxes=taxes_to_proto(charge.taxes)
+    )
+
+
+def shipping_from_proto(message: pb.ShippingCharge) -> ShippingCharge:
+    return ShippingCharge(message.description, message.amount, taxes_from_proto(message.taxes))
+
+
+def policy_to_proto(policy: PricingPolicy) -> pb.PricingPolicy:
+    return pb.PricingPolicy(
+        rounding_mode=policy.rounding_mode,
+        rounding=policy.rounding,
+        prices_include_tax=policy.prices_include_tax,
+    )
+
+
+def policy_from_proto(message: pb.PricingPolicy) -> PricingPolicy:
+    return PricingPolicy(message.rounding_mode, message.rounding, message.prices_include_tax)
+
+
+# The document.
+
+
+def document_to_proto(document: PricedDocument) -> pb.PricedDocument:
+    message = pb.PricedDocument(
+        currency=document.currency,
+        groups=[
+            pb.DocumentGroup(
+                name=group.name,
+                lines=[_line_to_proto(line) for line in group.lines],
+                discount=None if group.discount is None else discount_to_proto(group.discount),
+                taxes=taxes_to_proto(group.taxes),
+            )
+            for group in document.groups
+        ],
+        shipping=[shipping_to_proto(charge) for charge in document.shipping],
+    )
+    if document.policy is not None:
+        message.policy.CopyFrom(policy_to_proto(document.policy))
+    if document.breakdown is not None:
+        ids = [line.line_id for line in document.lines]
+        figures = _breakdown_to_proto(document.breakdown, ids, document.prices_include_tax)
+        message.breakdown.CopyFrom(figures)
+    return message
+
+
+def document_from_proto(message: pb.PricedDocument) -> PricedDocument:
+    """The document as it was written, every figure as stated (never recomputed); InvalidDocument
+    for a breakdown whose figures cannot be read or that is not one line per document line."""
+    groups = tuple(
+        DocumentGroup(
+            group.name,
+            tuple(_line_from_proto(line) for line in group.lines),
+            discount_from_proto(group.discount) if group.HasField("discount") else None,
+            taxes_from_proto(group.taxes),
+        )
+        for group in message.groups
+    )
+    document = PricedDocument(
+        currency=message.currency,
+        groups=groups,
+        shipping=tuple(shipping_from_proto(charge) for charge in message.shipping),
+        policy=policy_from_proto(message.policy) if message.HasField("policy") else None,
+    )
+    if not message.HasField("breakdown"):
+        return document
+    return replace(document, breakdown=_breakdown_from_proto(message.breakdown, document))
+
+
+def document_to_json(document: PricedDocument) -> dict[str, Any]:
+    """The document as stored: the protobuf JSON mapping of its message."""
+    return MessageToDict(document_to_proto(document))
+
+
+def document_from_json(stored: Mapping[str, Any]) -> PricedDocument:
+    return document_from_proto(ParseDict(dict(stored), pb.PricedDocument()))
+
+
+def priced(message: pb.PricedDocument) -> pb.PricedDocument:
+    """The message with the breakdown the engine computes for it (InvalidDocument if it cannot)."""
+    return document_to_proto(plain.price_document(document_from_proto(message)))
+
+
+def verify(message: pb.PricedDocument) -> engine.Breakdown:
+    """pricing.document.verify on the wire form: BreakdownMismatch or InvalidDocument."""
+    return plain.verify(document_from_proto(message))
+
+
+def _line_to_proto(line: DocumentLine) -> pb.DocumentLine:
+    return pb.DocumentLine(
+        line_id=line.line_id,
+        product_id=line.product_id,
+        sku=line.sku,
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        discount=None if line.discount is None else discount_to_proto(line.discount),
+        taxes=taxes_to_proto(line.taxes),
+        kit_parts=[
+            pb.KitPart(product_id=p.product_id, sku=p.sku, quantity=p.quantity)
+            for p in line.kit_parts
+        ],
+        price_rule=line.price_rule,
+        kind=line.kind,
+    )
+
+
+def _line_from_proto(message: pb.DocumentLine) -> DocumentLine:
+    return DocumentLine(
+        line_id=message.line_id,
+        product_id=message.product_id,
+        sku=message.sku,
+        description=message.description,
+        quantity=message.quantity,
+        unit_price=message.unit_price,
+        discount=discount_from_proto(message.discount) if message.HasField("discount") else None,
+        taxes=taxes_from_proto(message.taxes),
+        kit_parts=tuple(KitPart(p.product_id, p.sku, p.quantity) for p in message.kit_parts),
+        price_rule=message.price_rule,
+        kind=message.kind,
+    )
+
+
+# The breakdown: the engine's figures as plain decimal text.
+
+
+def _breakdown_to_proto(
+    breakdown: engine.Breakdown, ids: Sequence[str], prices_include_tax: bool
+) -> pb.Breakdown:
+    text = figure_text
+    return pb.Breakdown(
+        engine_version=breakdown.engine_version,
+        policy=pb.PricingPolicy(
+            rounding_mode=breakdown.policy.mode.value,
+            rounding=ROUNDING_NAMES[breakdown.policy.rounding],
+            prices_include_tax=prices_include_tax,
+        ),
+        lines=[
+            pb.LineFigures(
+                line_id=line_id,
+                extended=text(line.extended),
+                discount=text(line.discount),
+                net=text(line.net),
+                taxes=[pb.TaxAmount(code=c, amount=text(amount)) for c, amount in line.taxes],
+            )
+            for line_id, line in zip(ids, breakdown.lines, strict=True)
+        ],
+        subtotal=text(breakdown.subtotal),
+        discounts=text(breakdown.discounts),
+        net=text(breakdown.net),
+        shipping=text(breakdown.shipping),
+        taxes=[
+            pb.TaxTotal(code=t.code, rate=text(t.rate), base=text(t.base), amount=text(t.amount))
+            for t in breakdown.taxes
+        ],
+        total=text(breakdown.total),
+    )
+
+
+def _breakdown_from_proto(message: pb.Breakdown, document: PricedDocument) -> engine.Breakdown:
+    """The stored figures; each priced line carries its line's group and description, as the
+    engine's own lines do."""
+    at = "breakdown"
+    return engine.Breakdown(
+        engine_version=message.engine_version,
+        policy=rounding_policy(policy_from_proto(message.policy), f"{at}.policy"),
+        currency=document.currency,
+        lines=_priced_lines(message.lines, document),
+        subtotal=decimal_at(f"{at}.subtotal", message.subtotal),
+        discounts=decimal_at(f"{at}.discounts", message.discounts),
+        net=decimal_at(f"{at}.net", message.net),
+        shipping=decimal_at(f"{at}.shipping", message.shipping),
+        taxes=tuple(
+            engine.TaxTotal(
+                t.code,
+                decimal_at(f"{at}.taxes[{i}].rate", t.rate),
+                decimal_at(f"{at}.taxes[{i}].base", t.base),
+                decimal_at(f"{at}.taxes[{i}].amount", t.amount),
+            )
+            for i, t in enumerate(message.taxes)
+        ),
+        total=decimal_at(f"{at}.total", message.total),
+    )
+
+
+def _priced_lines(
+    figures: Sequence[pb.LineFigures], document: PricedDocument
+) -> tuple[engine.PricedLine, ...]:
+    named = [(group.name, line) for group in document.groups for line in group.lines]
+    if len(figures) != len(named):
+        raise InvalidDocument("breakdown.lines", f"one per document line ({len(named)})")
+    priced = []
+    for i, ((group, line), stored) in enumerate(zip(named, figures, strict=True)):
+        at = f"breakdown.lines[{i}]"
+        if stored.line_id != line.line_id:
+            raise InvalidDocument(f"{at}.line_id", f"{line.line_id!r}, the document's line {i}")
+        priced.append(
+            engine.PricedLine(
+                group,
+                line.description,
+                decimal_at(f"{at}.extended", stored.extended),
+                decimal_at(f"{at}.discount", stored.discount),
+                decimal_at(f"{at}.net", stored.net),
+                tuple(
+                    (t.code, decimal_at(f"{at}.taxes[{j}].amount", t.amount))
+                    for j, t in enumerate(stored.taxes)
+                ),
+            )
+        )
+    return tuple(priced)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from oms.types.v1 import pricing_pb2 as pb
-from pricing.documents import priced
+from pricing.wire import priced
 
 VAT19 = pb.TaxRate(code="VAT19", rate="0.19")
 VAT7 = pb.TaxRate(code="VAT7", rate="0.07")

@@ -14,7 +14,7 @@ from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
 from oms.events.v1 import billing_pb2, inventory_pb2, orders_pb2, quoting_pb2
 from oms.types.v1.types_pb2 import Money
-from pricing.documents import verify
+from pricing.wire import verify
 from testkit.documents import a_priced_document
 from testkit.services import EventLog, dead_letter, free_port, namespace, publish, running
 

@@ -14,12 +14,13 @@ from google.protobuf.message import Message
 
 from billing.bootstrap import SPEC
 from billing.config import Settings
-from billing.domain.returns import kit_part_line_id, unit_net
+from billing.domain.returns import unit_net
 from oms.billing.v1 import billing_pb2 as pb
 from oms.billing.v1 import billing_pb2_grpc
 from oms.events.v1 import billing_pb2 as events
 from oms.events.v1 import inventory_pb2, orders_pb2
 from oms.types.v1.types_pb2 import Money
+from pricing.document import kit_part_line_id
 from pricing.money import Money as Amount
 from pricing.money import parse_amount
 from servicekit.grpc import violations_of

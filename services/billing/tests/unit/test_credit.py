@@ -25,7 +25,8 @@ from billing.application.reactions.on_sales_order_cancelled import on_sales_orde
 from billing.application.retries import Retry
 from billing.domain.events import CreditNoteIssued, InvoiceIssued
 from billing.domain.orders import OrderLine, Shipment
-from billing.domain.returns import CannotCredit, Return, kit_part_line_id, unit_net
+from billing.domain.returns import CannotCredit, Return, unit_net
+from pricing.document import kit_part_line_id
 from servicekit.errors import FailedPrecondition, InvalidArgument
 from services.billing.tests.unit.builders import (
     a_shipment,

@@ -18,7 +18,7 @@ from billing.application.reactions.on_quote_accepted import QuoteAccepted, on_qu
 from billing.domain.customers import Customer
 from billing.domain.events import CustomerBalanceChanged, InvoiceIssued, InvoiceOverdue
 from billing.domain.orders import CannotInvoice, OrderLine, Shipment
-from billing.domain.returns import kit_part_line_id
+from pricing.document import kit_part_line_id
 from servicekit.errors import NotFound
 from services.billing.tests.unit.builders import (
     a_shipment,

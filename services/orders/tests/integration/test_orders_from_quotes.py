@@ -8,7 +8,7 @@ import uuid
 
 from oms.events.v1 import orders_pb2, quoting_pb2
 from oms.orders.v1 import orders_pb2 as pb
-from pricing.documents import verify
+from pricing.wire import verify
 from services.orders.tests.integration.conftest import Env
 from testkit.documents import a_priced_document
 from testkit.services import EventLog, dead_letter, publish

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 
-from orders.adapters.documents import document_from_proto
 from orders.application.ports import Deps
 from orders.application.reactions.on_backorder_allocated import on_backorder_allocated
 from orders.application.reactions.on_credit_note_issued import on_credit_note_issued
@@ -40,6 +39,7 @@ from orders.domain.events import (
 from orders.domain.lines import ReturnRequest
 from orders.domain.sales_order import SalesOrder
 from pricing.money import Money
+from pricing.wire import document_from_proto
 from services.orders.tests.unit.builders import (
     INVENTORY,
     a_catalog,

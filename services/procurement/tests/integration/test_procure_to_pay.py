@@ -21,7 +21,7 @@ from oms.procurement.v1 import procurement_pb2 as pb
 from oms.procurement.v1 import procurement_pb2_grpc
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
-from pricing.documents import verify
+from pricing.wire import verify
 from servicekit.grpc import violations_of
 from services.procurement.tests.integration.conftest import Procurement
 from testkit.services import EventLog, as_user, operator, publish

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from pricing.document import ShippingCharge, TaxRate
 from procurement.application.commands.create_rfq import CreateRfq, create_rfq
 from procurement.application.commands.create_supplier import CreateSupplier, create_supplier
 from procurement.application.ports import Ports, RequestKey
-from procurement.domain.documents import ShippingCharge, TaxRate
 from procurement.domain.limits import EnteredMoney
 from procurement.domain.order_content import GroupInput, LineInput, OrderContent
 from procurement.domain.rfq_content import RfqInput, RfqLineInput

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pricing.document import Discount, ShippingCharge
 from pricing.money import LARGEST_AMOUNT, storable
 from procurement.domain.contracts import ContractInput, ContractPriceInput, new_contract
-from procurement.domain.documents import Discount, ShippingCharge
 from procurement.domain.limits import EnteredMoney
 from procurement.domain.order_content import (
     GroupInput,

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from pricing.document import PricingPolicy
 from procurement.application.commands.cancel_purchase_order import (
     CancelPurchaseOrder,
     cancel_purchase_order,
@@ -34,7 +35,6 @@ from procurement.application.queries.purchase_orders import (
     list_purchase_orders,
 )
 from procurement.domain.contracts import ContractInput, ContractPriceInput
-from procurement.domain.documents import PricingPolicy
 from procurement.domain.events import PurchaseOrderIssued, PurchaseOrderStatusChanged
 from procurement.domain.reorder import RuleInput
 from servicekit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricing.documents import verify
-from procurement.adapters.documents import document_to_proto
+from pricing.document import PricedDocument, ShippingCharge, TaxRate
+from pricing.wire import document_to_proto, verify
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.documents import PricedDocument, ShippingCharge, TaxRate
 from procurement.domain.events import PurchaseOrderIssued, PurchaseOrderStatusChanged
 from procurement.domain.limits import EnteredMoney
 from procurement.domain.order_content import (
@@ -90,7 +89,7 @@ def test_a_draft_takes_the_suppliers_currency_and_terms_and_is_priced_by_the_eng
         ("p-2", "8.50", CONTRACT.rule),
     ]
     # 40.00 + 25.50 = 65.50 net, VAT 19 % 7.60 + 4.85 = 12.45, freight 20.00 (untaxed)
-    figures = order.document.breakdown
+    figures = document_to_proto(order.document).breakdown
     assert (figures.net, figures.shipping, figures.total) == ("65.50", "20.00", "97.95")
     verified(order.document)
 

@@ -1,5 +1,5 @@
 """The edges: requests become the commands they say, field for field; a plain priced document
-travels and is stored without loss and is priced exactly as pricing.documents prices its wire
+travels and is stored without loss and is priced exactly as pricing.wire prices its wire
 form; domain events become their protobuf events; and the servicer, on fakes, answers as the
 caller may see it."""
 
@@ -16,24 +16,25 @@ from oms.events.v1 import procurement_pb2 as events
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
-from pricing.documents import InvalidDocument, priced
-from procurement.adapters.documents import (
-    document_from_json,
-    document_from_proto,
-    document_to_json,
-    document_to_proto,
-)
-from procurement.adapters.events import to_message
-from procurement.domain.documents import (
+from pricing.document import (
     Discount,
     DocumentGroup,
     DocumentLine,
+    InvalidDocument,
     PricedDocument,
     PricingPolicy,
     ShippingCharge,
     TaxRate,
     price_document,
 )
+from pricing.wire import (
+    document_from_json,
+    document_from_proto,
+    document_to_json,
+    document_to_proto,
+    priced,
+)
+from procurement.adapters.events import to_message
 from procurement.domain.events import PurchaseOrderIssued, SupplierCreated
 from procurement.domain.limits import EnteredMoney
 from procurement.entrypoints import commands
@@ -164,7 +165,7 @@ def test_a_plain_document_is_priced_exactly_as_its_wire_form(document: PricedDoc
         with pytest.raises(InvalidArgument) as invalid:
             price_document(document)
         faults = [(v.field, v.description) for v in invalid.value.violations]
-        assert faults == [(refused.field, refused.message)]
+        assert faults == [(refused.field, refused.description)]
         return
     plain = price_document(document)
     assert document_to_proto(plain) == wire

@@ -14,7 +14,7 @@ from oms.events.v1 import quoting_pb2 as events
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
-from pricing.documents import verify
+from pricing.wire import verify
 from servicekit.grpc import violations_of
 from services.quoting.tests.integration.conftest import (
     SALES,

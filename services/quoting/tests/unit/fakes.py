@@ -11,11 +11,11 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from pricing.document import PricedDocument
 from quoting.application.ports import Ports, QuoteFilter
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.content import QuoteContent
 from quoting.domain.customer import Customer
-from quoting.domain.document import PricedDocument
 from quoting.domain.events import QuoteEvent
 from quoting.domain.model import OPEN, Quote
 from quoting.domain.template import Template

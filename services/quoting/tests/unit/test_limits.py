@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oms.quoting.v1 import quoting_pb2 as pb
+from pricing.document import Discount, PricingPolicy, ShippingCharge, TaxRate
 from pricing.money import LARGEST_AMOUNT, storable
 from quoting.domain.build import build
 from quoting.domain.catalog import CatalogItem, KitComponent, ResolvedPrice
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, check
 from quoting.domain.limits import MAX_LINES
 from quoting.domain.model import Status
-from quoting.domain.terms import Discount, PricingPolicy, ShippingCharge, TaxRate
 from servicekit.errors import InvalidArgument
 from services.quoting.tests.builders import TODAY, a_quote, content, free_text
 

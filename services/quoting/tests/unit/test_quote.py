@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricing.documents import verify
+from pricing.document import figure_text as text
+from pricing.wire import document_to_proto, verify
 from quoting.adapters.pdf import PdfPrinter
-from quoting.adapters.protobuf import document_to_proto, text
 from quoting.domain.build import build, price_requests
 from quoting.domain.content import LineInput, UnitPrice, check, references
 from quoting.domain.events import QuoteAccepted, QuoteExpired, QuoteRevised, QuoteSent

@@ -13,15 +13,9 @@ from oms.events.v1 import quoting_pb2 as wire
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
-from pricing.documents import verify
+from pricing.wire import document_from_proto, document_to_proto, verify
 from quoting.adapters.events import to_message
-from quoting.adapters.protobuf import (
-    content_from_proto,
-    content_to_proto,
-    document_from_proto,
-    document_to_proto,
-    money_to_proto,
-)
+from quoting.adapters.protobuf import content_from_proto, content_to_proto, money_to_proto
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice
 from quoting.domain.model import Quote, Status
 from quoting.entrypoints.messages import content_of, quote_to_proto
@@ -97,7 +91,7 @@ def test_a_version_stored_before_reads_back_and_is_stored_again_the_same() -> No
     document = document_from_proto(ParseDict(STORED_DOCUMENT, pricing.PricedDocument()))
     assert MessageToDict(content_to_proto(content)) == STORED_CONTENT
     assert MessageToDict(document_to_proto(document)) == STORED_DOCUMENT
-    assert (content.valid_until, document.total, document.currency) == (
+    assert (content.valid_until, document.figures.total, document.currency) == (
         "2026-12-25",
         Decimal("41.78"),
         "EUR",

@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from billing.domain.invoices import InvoiceLine
+from pricing.document import KitPart, PricedDocument
 from pricing.engine import total_of
-from pricing.money import Money
+from pricing.money import Money, parse_amount
 
 # What order_copies.channel keeps of a channel's name.
 MAX_CHANNEL = 40
@@ -36,16 +37,8 @@ class OrderLine:
 
 
 @dataclass(frozen=True)
-class KitComponent:
-    """A part of a kit as the document lists it: so many per kit."""
-
-    product_id: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class DocumentLine:
-    """A priced document's line with the net its breakdown states."""
+class QuotedLine:
+    """A priced document's line as billed: whole units, with the net its breakdown states."""
 
     line_id: str
     product_id: str
@@ -53,7 +46,7 @@ class DocumentLine:
     quantity: int
     unit_price: Money
     net: Money
-    kit_parts: tuple[KitComponent, ...] = ()
+    kit_parts: tuple[KitPart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,8 +57,26 @@ class QuotedDocument:
 
     currency: str
     total: Money
-    lines: tuple[DocumentLine, ...]
+    lines: tuple[QuotedLine, ...]
     content: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, document: PricedDocument, content: Mapping[str, Any]) -> QuotedDocument:
+        """`document`'s lines and total as its breakdown states them (pricing.document)."""
+        currency = document.currency
+        lines = tuple(
+            QuotedLine(
+                line.line_id,
+                line.product_id,
+                line.sku,
+                line.units,
+                Money(parse_amount(line.unit_price), currency),
+                Money(figures.net, currency),
+                line.kit_parts,
+            )
+            for line, figures in document.lines_with_figures()
+        )
+        return cls(currency, document.total, lines, content)
 
     def invoice_lines(self) -> list[InvoiceLine]:
         """An invoice line per document line, each at the net its breakdown states."""

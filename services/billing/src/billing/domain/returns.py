@@ -4,7 +4,6 @@ a kit in whole kits once all its parts are back. Plain Python."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +11,7 @@ from decimal import Decimal
 from billing.domain.credit_notes import CreditLine
 from billing.domain.invoices import Invoice
 from billing.domain.orders import OrderCopy
+from pricing.document import kit_part_line_id
 from pricing.money import Money, Rounding
 
 # What became of a return received.
@@ -118,11 +118,6 @@ def credit_return(
             if quantity == 0:
                 break
     return credits
-
-
-def kit_part_line_id(kit_line_id: str, product_id: str) -> str:
-    """The order line a kit's part is picked on, as the orders service names it."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{kit_line_id}/{product_id}"))
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import inventory_pb2, orders_pb2, procurement_pb2, quoting_pb2
 from oms.types.v1.pricing_pb2 import PricedDocument
-from pricing.documents import InvalidDocument, verify
+from pricing.document import InvalidDocument
 from pricing.engine import BreakdownMismatch
 from pricing.money import Money
-from pricing.wire import money_from_proto
+from pricing.wire import money_from_proto, verify
 
 # A quote accepted to become an invoice (others become orders: not billing's business yet).
 TO_INVOICE = "invoice"

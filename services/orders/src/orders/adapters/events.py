@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from google.protobuf.message import Message
 
 from oms.events.v1 import orders_pb2 as pb
-from orders.adapters.documents import document_to_proto
 from orders.domain.customers import Customer
 from orders.domain.events import (
     CostIncurred,
@@ -26,7 +25,7 @@ from orders.domain.events import (
     SalesOrderPlaced,
     SalesOrderStatusChanged,
 )
-from pricing.wire import money_to_proto
+from pricing.wire import document_to_proto, money_to_proto
 
 PUBLISHED: list[type[Message]] = [
     pb.SalesOrderPlaced,

@@ -8,12 +8,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from google.protobuf.json_format import MessageToDict, ParseDict
 from sqlalchemy import Row, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.types.v1.pricing_pb2 import PricedDocument
-from orders.adapters.documents import document_from_proto, document_to_proto
 from orders.adapters.tables import order_history, sales_order_lines, sales_orders
 from orders.application.ports import ConcurrentUpdate, HistoryEntry, OrderQuery, OrderTotals
 from orders.domain import pipeline as stages
@@ -23,6 +20,7 @@ from orders.domain.journal import journal_of
 from orders.domain.lines import Line
 from orders.domain.sales_order import SalesOrder
 from pricing.money import Money
+from pricing.wire import document_from_json, document_to_json
 from servicekit.context import causation_id, current_principal
 from servicekit.sales_reach import Reach
 
@@ -82,9 +80,7 @@ def _order(head: Row[Any], lines: Sequence[Row[Any]]) -> SalesOrder:
         invoices=h["invoices"],
         invoices_paid=h["invoices_paid"],
         invoiced_in_full=h["invoiced_in_full"],
-        document=None
-        if document is None
-        else document_from_proto(ParseDict(document, PricedDocument())),
+        document=None if document is None else document_from_json(document),
         quote_id=h["quote_id"] or "",
         external_reference=h["external_reference"],
         team=h["team"],
@@ -177,7 +173,7 @@ class SqlSalesOrders:
                 channel=order.channel,
                 order_type=order.order_type,
                 salesperson=order.salesperson,
-                document=None if document is None else MessageToDict(document_to_proto(document)),
+                document=None if document is None else document_to_json(document),
                 quote_id=order.quote_id or None,
                 external_reference=order.external_reference,
                 team=order.team,

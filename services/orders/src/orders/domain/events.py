@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from orders.domain.customer_input import Details
-from orders.domain.document import PricedDocument
+from pricing.document import PricedDocument
 from pricing.money import Money
 
 if TYPE_CHECKING:  # the customer module returns these events

@@ -11,17 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from orders.domain.bounds import check_address, check_total
-from orders.domain.document import (
-    KitPart,
-    KitSale,
-    PickingLine,
-    PricedDocument,
-    kit_document,
-    picking_lines,
-)
 from orders.domain.events import SalesOrderEvent, SalesOrderPlaced
 from orders.domain.lines import Line
+from orders.domain.picking import KitSale, PickingLine, kit_document, picking_lines
 from orders.domain.sales_order import SalesOrder
+from pricing.document import KitPart, PricedDocument
 from pricing.money import InvalidMoney, Money, check_currency
 from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
 from servicekit.errors import Violations

@@ -16,7 +16,6 @@ from decimal import Decimal
 from orders.domain import pipeline as stages
 from orders.domain.bounds import check_move_fields
 from orders.domain.credit import Exposure
-from orders.domain.document import PricedDocument
 from orders.domain.events import (
     CostIncurred,
     OrderedLine,
@@ -32,6 +31,7 @@ from orders.domain.events import (
 )
 from orders.domain.lines import Line, ReturnRequest, StockStatus, check_change, check_return
 from orders.domain.pipeline import Pipeline
+from pricing.document import PricedDocument
 from pricing.engine import total_of
 from pricing.money import Money
 from servicekit.errors import (

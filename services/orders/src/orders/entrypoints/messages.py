@@ -9,7 +9,6 @@ from decimal import Decimal
 from oms.orders.v1 import customers_pb2 as cpb
 from oms.orders.v1 import orders_pb2 as pb
 from oms.types.v1.types_pb2 import Money
-from orders.adapters.documents import document_to_proto
 from orders.application.ports import HistoryEntry, OrderTotals
 from orders.application.views import CustomerView, SalesOrderView
 from orders.domain.costs import OrderCosts
@@ -17,7 +16,7 @@ from orders.domain.customer_input import Address, Contact, CustomerInput, MoneyI
 from orders.domain.lines import Line
 from orders.domain.pipeline import Pipeline
 from pricing.money import Money as PlainMoney
-from pricing.wire import money_to_proto
+from pricing.wire import document_to_proto, money_to_proto
 from servicekit.errors import InvalidArgument
 from servicekit.grpc import timestamp
 

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import billing_pb2, inventory_pb2, quoting_pb2
-from orders.adapters.documents import InvalidDocument, document_from_proto
 from orders.application.ports import Deps, UnitOfWork
 from orders.application.reactions import (
     on_backorder_allocated,
@@ -32,8 +31,9 @@ from orders.application.reactions import (
     on_stock_reserved,
 )
 from orders.application.reactions.saga import EventNotApplicable, units_per_line
+from pricing.document import InvalidDocument
 from pricing.money import InvalidMoney
-from pricing.wire import money_from_proto
+from pricing.wire import document_from_proto, money_from_proto
 from servicekit.errors import FailedPrecondition
 
 M = TypeVar("M", bound=Message)

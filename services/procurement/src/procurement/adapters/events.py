@@ -7,7 +7,7 @@ from google.protobuf.message import Message
 
 from oms.events.v1 import procurement_pb2 as events
 from oms.types.v1.types_pb2 import Money
-from procurement.adapters.documents import document_to_proto
+from pricing.wire import document_to_proto
 from procurement.domain.events import (
     DomainEvent,
     PurchaseOrderIssued,

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.money import parse_amount
-from procurement.adapters.documents import document_from_json, document_to_json
+from pricing.wire import document_from_json, document_to_json
 from procurement.adapters.tables import (
     older_than,
     purchase_order_history,

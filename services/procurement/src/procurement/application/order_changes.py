@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from pricing.document import PricedDocument
 from procurement.application.changes import PURCHASE_ORDER, order_fields
 from procurement.application.ports import UnitOfWork
-from procurement.domain.documents import PricedDocument
 from procurement.domain.events import DomainEvent
 from procurement.domain.order_content import OrderContent
 from procurement.domain.purchase_orders import (

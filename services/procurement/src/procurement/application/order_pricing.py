@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from pricing.document import PricedDocument
 from procurement.application.ports import UnitOfWork
 from procurement.domain.contracts import AgreedPrice, agreed_prices
-from procurement.domain.documents import PricedDocument
 from procurement.domain.order_content import OrderContent, build, check, with_defaults
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from procurement.domain.documents import PricedDocument
+from pricing.document import PricedDocument
 
 
 @dataclass(frozen=True)

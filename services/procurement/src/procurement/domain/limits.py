@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pricing.document import Discount, PricedDocument
 from pricing.money import InvalidMoney, parse_input_amount, storable
-from procurement.domain.documents import Discount, PricedDocument
 from servicekit import bounds
 from servicekit.errors import InvalidArgument, Violations
 
@@ -64,6 +64,6 @@ def discount(given: Discount, field: str, problems: Violations) -> None:
 
 def storable_total(document: PricedDocument, field: str) -> None:
     """InvalidArgument on `field` when the document's total does not fit a money column."""
-    total = Decimal(document.breakdown.total)
+    total = document.total.amount
     if not storable(total):
         raise InvalidArgument.of(field, f"the total, {total}, has more than 12 digits")

@@ -10,10 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from pricing.money import InvalidMoney, Money, check_currency
-from procurement.domain import limits
-from procurement.domain.contracts import AgreedPrice
-from procurement.domain.documents import (
+from pricing.document import (
     Discount,
     DocumentGroup,
     DocumentLine,
@@ -23,6 +20,9 @@ from procurement.domain.documents import (
     TaxRate,
     price_document,
 )
+from pricing.money import InvalidMoney, Money, check_currency
+from procurement.domain import limits
+from procurement.domain.contracts import AgreedPrice
 from procurement.domain.limits import EnteredMoney
 from procurement.domain.suppliers import Supplier
 from servicekit.errors import Violations

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from pricing.document import DocumentGroup, PricedDocument, figure_text, price_document
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.documents import DocumentGroup, PricedDocument, price_document
 from procurement.domain.events import PurchaseOrderIssued, PurchaseOrderStatusChanged
 from procurement.domain.order_content import REPLENISHMENT, OrderContent, replenishment_line
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument
@@ -106,7 +106,7 @@ class PurchaseOrder:
 
     @property
     def total(self) -> str:
-        return self.document.breakdown.total
+        return figure_text(self.document.total.amount)
 
     @property
     def lines(self) -> list[OrderLine]:
@@ -115,7 +115,7 @@ class PurchaseOrder:
                 line.line_id,
                 line.product_id,
                 line.sku,
-                int(line.quantity),
+                line.units,
                 line.unit_price,
                 line.price_rule,
             )
@@ -202,7 +202,7 @@ class PurchaseOrder:
         for g, group in enumerate(groups):
             for i, line in enumerate(group.lines):
                 if line.product_id == product_id:
-                    if int(line.quantity) >= quantity:
+                    if line.units >= quantity:
                         return False
                     raised = replace(line, quantity=str(quantity))
                     lines = (*group.lines[:i], raised, *group.lines[i + 1 :])

@@ -12,13 +12,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from pricing.document import DocumentGroup, DocumentLine, PricedDocument, price_document
 from procurement.domain import limits
-from procurement.domain.documents import (
-    DocumentGroup,
-    DocumentLine,
-    PricedDocument,
-    price_document,
-)
 from procurement.domain.limits import EnteredMoney
 from procurement.domain.order_content import OrderContent, amount_text
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, Violations
@@ -196,7 +191,7 @@ class Rfq:
             if proposal is None:
                 continue
             document = self.document(proposal, f"proposal of supplier {supplier_id}")
-            total = Decimal(document.breakdown.total)
+            total = document.total.amount
             found.append(Offer(proposal, document, total, proposal.valid_until < today))
         found.sort(
             key=lambda o: (o.expired, o.total, o.proposal.lead_time_days, o.proposal.recorded_at)

@@ -8,7 +8,7 @@ from datetime import UTC
 
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1.types_pb2 import Money
-from procurement.adapters.documents import (
+from pricing.wire import (
     discount_from_proto,
     policy_from_proto,
     shipping_from_proto,

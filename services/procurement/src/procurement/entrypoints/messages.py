@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1.types_pb2 import Money
-from procurement.adapters.documents import document_to_proto
+from pricing.document import figure_text
+from pricing.wire import document_to_proto
 from procurement.application.queries.rfqs import Comparison
 from procurement.domain.contracts import SupplierContract
 from procurement.domain.order_content import amount_text
@@ -101,12 +102,11 @@ def _proposal(rfq: Rfq, proposal: Proposal) -> pb.Proposal:
 def offer_to_proto(offer: Offer, names: dict[str, str]) -> pb.Offer:
     document = offer.document
     currency = document.currency
-    figures = {f.line_id: f for f in document.breakdown.lines}
     proposal = offer.proposal
     return pb.Offer(
         supplier_id=proposal.supplier_id,
         supplier_name=names.get(proposal.supplier_id, ""),
-        total=Money(amount=document.breakdown.total, currency=currency),
+        total=Money(amount=figure_text(document.total.amount), currency=currency),
         lead_time_days=proposal.lead_time_days,
         terms=proposal.terms,
         valid_until=proposal.valid_until.isoformat(),
@@ -114,11 +114,11 @@ def offer_to_proto(offer: Offer, names: dict[str, str]) -> pb.Offer:
             pb.OfferLine(
                 product_id=line.product_id,
                 sku=line.sku,
-                quantity=int(line.quantity),
+                quantity=line.units,
                 unit_price=Money(amount=line.unit_price, currency=currency),
-                line_total=Money(amount=figures[line.line_id].net, currency=currency),
+                line_total=Money(amount=figure_text(figures.net), currency=currency),
             )
-            for line in document.lines
+            for line, figures in document.lines_with_figures()
         ],
         cheapest=offer.cheapest,
         expired=offer.expired,

@@ -8,7 +8,8 @@ from typing import assert_never
 from google.protobuf.message import Message
 
 from oms.events.v1 import quoting_pb2 as wire
-from quoting.adapters.protobuf import document_to_proto, money_to_proto
+from pricing.wire import document_to_proto
+from quoting.adapters.protobuf import money_to_proto
 from quoting.domain.events import (
     QuoteAccepted,
     QuoteCreated,

@@ -4,9 +4,9 @@ what the engine said."""
 
 from __future__ import annotations
 
+from pricing.document import figure_text as text
 from printing.pdf import Column, Document, Group, Section
 from printing.pdf import render as render_document
-from quoting.adapters.protobuf import text
 from quoting.domain.model import Quote
 
 # Column widths in mm on an A4 page with 15 mm margins (180 mm usable).
@@ -21,15 +21,15 @@ COLUMNS = (
 
 def _groups(quote: Quote) -> list[Group]:
     """Each group's rows, with each line's own figures from the breakdown."""
-    figures = {line.line_id: priced for line, priced in quote.document.figures()}
+    figures = {line.line_id: priced for line, priced in quote.document.lines_with_figures()}
     return [
         Group(
             group.name,
             [
                 (
                     f"{line.sku}  {line.description}" if line.sku else line.description,
-                    text(line.quantity),
-                    text(line.unit_price),
+                    line.quantity,
+                    line.unit_price,
                     text(figures[line.line_id].discount),
                     text(figures[line.line_id].net),
                 )
@@ -42,7 +42,7 @@ def _groups(quote: Quote) -> list[Group]:
 
 def document_of(quote: Quote) -> Document:
     content, document = quote.content, quote.document
-    figures = document.breakdown
+    figures = document.figures
     currency = document.currency
     totals = [
         ("Subtotal", figures.subtotal),
@@ -52,7 +52,7 @@ def document_of(quote: Quote) -> Document:
         *((f"{t.code} ({text(t.rate)} on {text(t.base)})", t.amount) for t in figures.taxes),
     ]
     policy = figures.policy
-    inclusive = "including" if document.policy.prices_include_tax else "excluding"
+    inclusive = "including" if document.prices_include_tax else "excluding"
     return Document(
         title=f"Quote {quote.id[:8]} - version {quote.version}",
         metadata_title=f"Quote {quote.id} v{quote.version}",

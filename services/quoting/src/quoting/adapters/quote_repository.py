@@ -13,13 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.quoting.v1 import quoting_pb2 as pb
-from oms.types.v1 import pricing_pb2 as pricing
-from quoting.adapters.protobuf import (
-    content_from_proto,
-    content_to_proto,
-    document_from_proto,
-    document_to_proto,
-)
+from pricing.wire import document_from_json, document_to_json
+from quoting.adapters.protobuf import content_from_proto, content_to_proto
 from quoting.adapters.tables import quote_versions, quotes
 from quoting.application.ports import QuoteFilter
 from quoting.domain.model import OPEN, Quote, Status
@@ -33,7 +28,7 @@ def _quote(head: Row[Any], version: Row[Any]) -> Quote:
         latest_version=head.latest_version,
         status=Status(head.status),
         content=content_from_proto(ParseDict(version.content, pb.QuoteContent())),
-        document=document_from_proto(ParseDict(version.document, pricing.PricedDocument())),
+        document=document_from_json(version.document),
         created_at=head.created_at,
         created_by=head.created_by,
         updated_at=head.updated_at,
@@ -85,7 +80,7 @@ class SqlQuoteRepository:
     async def _save_version(self, quote: Quote, actor: str) -> None:
         values = {
             "content": MessageToDict(content_to_proto(quote.content)),
-            "document": MessageToDict(document_to_proto(quote.document)),
+            "document": document_to_json(quote.document),
         }
         await self.session.execute(
             insert(quote_versions)

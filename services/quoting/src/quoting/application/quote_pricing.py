@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pricing.document import PricedDocument
 from quoting.application.ports import Ports
 from quoting.domain.build import build, price_requests
 from quoting.domain.content import QuoteContent, check, references, stored_form
-from quoting.domain.document import PricedDocument
 from servicekit.context import current_principal
 from servicekit.errors import InvalidArgument
 from servicekit.sales_reach import salesperson_for

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from decimal import Decimal
 
-from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
-from quoting.domain.content import LineInput, QuoteContent
-from quoting.domain.document import (
+from pricing.document import (
     DocumentGroup,
     DocumentLine,
     KitPart,
     PricedDocument,
+    decimal_at,
+    figure_text,
     price_document,
 )
+from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
+from quoting.domain.content import LineInput, QuoteContent
 from quoting.domain.limits import MAX_QUANTITY, check_totals
-from quoting.domain.terms import decimal_at
 from servicekit.errors import Violations
 
 Prices = Mapping[PriceKey, ResolvedPrice | None]
@@ -63,8 +63,10 @@ def build(
             lines += _document_lines(line, at, content.currency, catalog, prices, problems)
         groups.append(DocumentGroup(group.name.strip(), tuple(lines), group.discount, group.taxes))
     problems.raise_if_any()
-    document = price_document(content.currency, tuple(groups), content.shipping, content.policy)
-    check_totals(document.breakdown)
+    document = price_document(
+        PricedDocument(content.currency, tuple(groups), content.shipping, content.policy)
+    )
+    check_totals(document.figures)
     return document
 
 
@@ -114,16 +116,16 @@ def _product_line(
     return [
         DocumentLine(
             line_id=_new_line_id(),
-            description=line.description.strip() or item.name,
-            quantity=Decimal(line.quantity),
-            unit_price=unit_price,
-            price_rule=rule,
             product_id=item.product_id,
             sku=item.sku,
-            kind=item.kind,
-            kit_parts=parts,
+            description=line.description.strip() or item.name,
+            quantity=str(line.quantity),
+            unit_price=figure_text(unit_price),
             discount=line.discount,
             taxes=line.taxes,
+            kit_parts=parts,
+            price_rule=rule,
+            kind=item.kind,
         )
     ]
 
@@ -132,12 +134,14 @@ def _free_text(line: LineInput, at: str) -> DocumentLine:
     entered = line.unit_price.amount if line.unit_price else ""  # `check` requires one
     return DocumentLine(
         line_id=_new_line_id(),
+        product_id="",
+        sku="",
         description=line.description.strip(),
-        quantity=Decimal(line.quantity),
-        unit_price=decimal_at(f"{at}.unit_price.amount", entered),
-        price_rule="entered",
+        quantity=str(line.quantity),
+        unit_price=figure_text(decimal_at(f"{at}.unit_price.amount", entered)),
         discount=line.discount,
         taxes=line.taxes,
+        price_rule="entered",
     )
 
 
@@ -164,15 +168,15 @@ def _components(
         parts.append(
             DocumentLine(
                 line_id=_new_line_id(),
-                description=f"{kit.name}: {c.sku}",
-                quantity=Decimal(quantity),
-                unit_price=price.unit_price,
-                price_rule=price.rule,
                 product_id=c.product_id,
                 sku=c.sku,
-                kind="stocked",
+                description=f"{kit.name}: {c.sku}",
+                quantity=str(quantity),
+                unit_price=figure_text(price.unit_price),
                 discount=line.discount,
                 taxes=line.taxes,
+                price_rule=price.rule,
+                kind="stocked",
             )
         )
     return parts

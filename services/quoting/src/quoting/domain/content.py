@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from pricing.document import Discount, PricingPolicy, ShippingCharge, TaxRate
 from pricing.money import InvalidMoney, check_currency
 from quoting.domain.limits import (
     CONTENT_TEXTS,
@@ -27,7 +28,6 @@ from quoting.domain.limits import (
     quantity_within,
     text_within,
 )
-from quoting.domain.terms import Discount, PricingPolicy, ShippingCharge, TaxRate
 from servicekit.errors import Violations
 
 DEFAULT_VALIDITY = timedelta(days=30)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pricing.document import PricedDocument
 from pricing.money import Money
-from quoting.domain.document import PricedDocument
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from pricing.document import PricedDocument
 from pricing.money import Money
 from quoting.domain.content import QuoteContent
-from quoting.domain.document import PricedDocument
 from quoting.domain.events import (
     QuoteAccepted,
     QuoteCreated,
@@ -87,7 +87,7 @@ class Quote:
 
     @property
     def total(self) -> Money:
-        return Money(self.document.total, self.document.currency)
+        return self.document.total
 
     def _require(self, *allowed: Status, doing: str) -> None:
         if self.status not in allowed:

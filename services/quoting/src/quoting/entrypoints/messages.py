@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.types.v1.types_pb2 import Money
-from quoting.adapters.protobuf import (
-    content_from_proto,
-    document_to_proto,
-    group_input_to_proto,
-    money_to_proto,
-    text,
-)
+from pricing.document import figure_text
+from pricing.wire import document_to_proto
+from quoting.adapters.protobuf import content_from_proto, group_input_to_proto, money_to_proto
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice
 from quoting.domain.model import Quote
 from quoting.domain.template import Template
@@ -58,11 +54,11 @@ def quote_to_proto(quote: Quote) -> pb.Quote:
         lines=[
             pb.QuoteLine(
                 description=line.description,
-                quantity=int(line.quantity),
-                unit_price=Money(amount=text(line.unit_price), currency=currency),
-                line_total=Money(amount=text(figures.net), currency=currency),
+                quantity=line.units,
+                unit_price=Money(amount=line.unit_price, currency=currency),
+                line_total=Money(amount=figure_text(figures.net), currency=currency),
             )
-            for line, figures in document.figures()
+            for line, figures in document.lines_with_figures()
         ],
         converted_to=quote.converted_to,
         converted_id=quote.converted_id,

@@ -10,8 +10,8 @@ from orders.application.credit import exposure_of
 from orders.application.ports import Deps, UnitOfWork
 from orders.application.reactions.saga import EventNotApplicable
 from orders.application.recording import record_new
-from orders.domain.document import PricedDocument
 from orders.domain.placing import from_quote
+from pricing.document import InvalidDocument, PricedDocument, verify
 from pricing.engine import BreakdownMismatch
 from servicekit.context import current_principal
 
@@ -32,8 +32,8 @@ class AcceptedQuote:
 
 async def on_quote_accepted(deps: Deps, uow: UnitOfWork, quote: AcceptedQuote) -> None:
     try:
-        quote.document.verify()
-    except BreakdownMismatch as error:
+        verify(quote.document)
+    except (BreakdownMismatch, InvalidDocument) as error:
         raise EventNotApplicable(not_as_stated(quote.quote_id, error)) from error
     if await uow.orders.get(quote.order_id) is not None:
         return

@@ -35,7 +35,7 @@ async def send_purchase_order(ports: Ports, command: SendPurchaseOrder) -> Purch
         order = await found_order(uow, command.purchase_order_id, for_update=True)
         before = order_fields(order)
         events = order.send(now.date(), now, actor)
-        if not order.document.policy.prices_include_tax:
+        if not order.document.prices_include_tax:
             await _learn_prices(uow, order, now, actor)
         await save_change(uow, order, "sent", before, events, now)
         await uow.requests.complete(SEND, key.request_id, order.id)
