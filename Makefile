@@ -3,10 +3,10 @@ PY := .venv/bin/python
 SERVICES := catalog quoting orders inventory billing procurement gateway
 UNIT_TESTS := $(wildcard libs/*/tests/unit services/*/tests/unit tests/contracts)
 INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integration)
-TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src))
+TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src)) examples
 
-.PHONY: help setup contracts contracts-check contracts-lock lint test test-unit test-integration \
-	test-e2e run token migration dlq bench clean
+.PHONY: help setup contracts contracts-check contracts-lock reference release lint test test-unit \
+	test-integration test-e2e run token migration dlq bench clean
 
 help:             ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-17s %s\n", $$1, $$2}'
@@ -17,18 +17,25 @@ setup:            ## Install system packages, the virtualenv, contracts and Kafk
 contracts: setup  ## Regenerate Python stubs from proto/
 	$(PY) -m devstack.contracts generate
 
-contracts-check: setup ## Fail if proto/ breaks the committed descriptor set
+contracts-check: setup ## Fail if proto/ breaks the descriptor set main accepted
 	$(PY) -m devstack.contracts check
 
 contracts-lock: setup ## Accept the current proto/ as the compatibility baseline
 	$(PY) -m devstack.contracts lock
 
-lint: setup       ## ruff, mypy (strict), import-linter, contract compatibility
+reference: setup  ## Rewrite docs/reference/ from proto/ and its comments
+	$(PY) -m devstack.reference write
+
+release: setup    ## dist/oms-contracts-<version>.binpb and its reference: make release [VERSION=1.2.0]
+	$(PY) -m devstack.release $(if $(VERSION),--version $(VERSION))
+
+lint: setup       ## ruff, mypy (strict), import-linter, contract compatibility, reference current
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy $(TYPED)
 	.venv/bin/lint-imports
 	$(PY) -m devstack.contracts check
+	$(PY) -m devstack.reference check
 
 test: setup lint  ## Every tier: unit, integration (real Kafka + PostgreSQL), end-to-end (all processes)
 	$(PY) -m pytest -q $(UNIT_TESTS)

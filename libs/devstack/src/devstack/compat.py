@@ -1,15 +1,50 @@
 """Wire-compatibility rules for protobuf contracts: a contract may grow, never break.
 
 Breaking: removing or renaming a message, enum, service or method; removing a field (unless its
-number is reserved); renumbering a field; changing a field's type, label or message type;
-changing a method's request or response type; removing an enum value.
+number is reserved); renumbering a field; renaming a field (documents are stored as JSON, which
+names fields, so a renamed field loses its old values there); changing a field's type, label or
+message type; changing a method's request or response type; removing or renaming an enum value;
+changing an event's wire identity, its `(oms.events.v1.event_type)` or `(oms.events.v1.topic)`
+option (consumers find events by that type on that topic).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from google.protobuf import descriptor_pb2 as d
+from google.protobuf import descriptor_pool, message_factory
+from google.protobuf.message import Message
+
+# The numbers proto/oms/events/v1/options.proto gives the two options: fixed once published.
+EVENT_TYPE_OPTION = 50001
+TOPIC_OPTION = 50002
+
+
+@cache
+def _event_options_type() -> type[Message]:
+    """A message with just the two event options, to read them from any MessageOptions bytes
+    without the generated contracts (the baseline may predate them)."""
+    pool = descriptor_pool.DescriptorPool()
+    file = d.FileDescriptorProto(name="devstack_event_options.proto", package="devstack")
+    shape = file.message_type.add(name="EventOptions")
+    for name, number in (("event_type", EVENT_TYPE_OPTION), ("topic", TOPIC_OPTION)):
+        shape.field.add(
+            name=name,
+            number=number,
+            type=d.FieldDescriptorProto.TYPE_STRING,
+            label=d.FieldDescriptorProto.LABEL_OPTIONAL,
+        )
+    pool.Add(file)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("devstack.EventOptions"))
+
+
+def event_identity(message: d.DescriptorProto) -> tuple[str, str]:
+    """(event_type, topic) as the message's options declare them; ("", "") for a non-event."""
+    options = _event_options_type().FromString(message.options.SerializeToString())
+    declared = {field.name: str(value) for field, value in options.ListFields()}
+    return declared.get("event_type", ""), declared.get("topic", "")
 
 
 def _messages(
@@ -62,12 +97,35 @@ def _field_changes(name: str, old: d.DescriptorProto, new: d.DescriptorProto) ->
             if not _reserved(new, field.number):
                 yield f"{name}.{field.name} (#{field.number}) removed without reserving its number"
             continue
+        if current.name != field.name:
+            yield f"{name}.{field.name} (#{field.number}) renamed to {current.name}"
         if current.type != field.type or current.type_name != field.type_name:
             old_type = field.type_name or d.FieldDescriptorProto.Type.Name(field.type)
             new_type = current.type_name or d.FieldDescriptorProto.Type.Name(current.type)
             yield f"{name}.{field.name} changed type {old_type} -> {new_type}"
         if current.label != field.label:
             yield f"{name}.{field.name} changed label (repeated/optional)"
+
+
+def _identity_changes(name: str, old: d.DescriptorProto, new: d.DescriptorProto) -> Iterator[str]:
+    old_type, old_topic = event_identity(old)
+    new_type, new_topic = event_identity(new)
+    if old_type and new_type != old_type:
+        yield f"event {name} changed its event_type {old_type!r} -> {new_type!r}"
+    if old_topic and new_topic != old_topic:
+        yield f"event {name} changed its topic {old_topic!r} -> {new_topic!r}"
+
+
+def _enum_changes(
+    name: str, old: d.EnumDescriptorProto, new: d.EnumDescriptorProto
+) -> Iterator[str]:
+    new_values = {v.number: v.name for v in new.value}
+    for value in old.value:
+        current = new_values.get(value.number)
+        if current is None:
+            yield f"enum value {name}.{value.name} removed"
+        elif current != value.name:
+            yield f"enum value {name}.{value.name} (#{value.number}) renamed to {current}"
 
 
 def breaking_changes(old: d.FileDescriptorSet, new: d.FileDescriptorSet) -> list[str]:
@@ -80,14 +138,12 @@ def breaking_changes(old: d.FileDescriptorSet, new: d.FileDescriptorSet) -> list
             problems.append(f"message {name} removed")
         else:
             problems.extend(_field_changes(name, message, new_messages[name]))
+            problems.extend(_identity_changes(name, message, new_messages[name]))
     for name, enum in old_enums.items():
         if name not in new_enums:
             problems.append(f"enum {name} removed")
-            continue
-        new_values = {v.number for v in new_enums[name].value}
-        problems.extend(
-            f"enum value {name}.{v.name} removed" for v in enum.value if v.number not in new_values
-        )
+        else:
+            problems.extend(_enum_changes(name, enum, new_enums[name]))
     for name, service in old_services.items():
         if name not in new_services:
             problems.append(f"service {name} removed")

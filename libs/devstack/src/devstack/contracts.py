@@ -1,8 +1,12 @@
 """Generates the Python contracts from proto/ and guards their compatibility.
 
 python -m devstack.contracts generate   # stubs into libs/contracts/src (part of the build)
-python -m devstack.contracts check      # fail if proto/ breaks the committed descriptor set
+python -m devstack.contracts check      # fail if proto/ breaks the baseline on main
 python -m devstack.contracts lock       # accept the current protos as the new baseline
+
+The baseline `check` compares against is the lock file as committed where this branch left main
+(`git merge-base HEAD main`; `OMS_CONTRACTS_BASE` names another ref, e.g. a release tag), so a
+change cannot re-lock its own baseline; outside a git checkout, the working lock file.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ import argparse
 import contextlib
 import hashlib
 import os
+import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -25,11 +31,11 @@ OUT_DIR = ROOT / "libs" / "contracts" / "src"
 LOCK_FILE = PROTO_DIR / "descriptor-set.lock.binpb"
 
 
-def proto_files() -> list[str]:
-    return sorted(str(p.relative_to(PROTO_DIR)) for p in PROTO_DIR.rglob("*.proto"))
+def proto_files(proto_dir: Path = PROTO_DIR) -> list[str]:
+    return sorted(str(p.relative_to(proto_dir)) for p in proto_dir.rglob("*.proto"))
 
 
-def _protoc(args: list[str]) -> None:
+def _protoc(args: list[str], proto_dir: Path = PROTO_DIR) -> None:
     import grpc_tools
     from grpc_tools import protoc
 
@@ -37,7 +43,7 @@ def _protoc(args: list[str]) -> None:
     # the mypy-protobuf plugins live beside this interpreter, which may not be on PATH
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
-    argv = ["protoc", f"-I{PROTO_DIR}", f"-I{include}", *args, *proto_files()]
+    argv = ["protoc", f"-I{proto_dir}", f"-I{include}", *args, *proto_files(proto_dir)]
     # the mypy plugins announce every file they write on stdout
     with contextlib.redirect_stdout(sys.stderr):
         failed = protoc.main(argv) != 0
@@ -75,11 +81,49 @@ def generate() -> None:
     stamp.write_text(_fingerprint())
 
 
-def current_descriptor_set() -> descriptor_pb2.FileDescriptorSet:
+def current_descriptor_set(
+    *, source_info: bool = False, imports: bool = False, proto_dir: Path = PROTO_DIR
+) -> descriptor_pb2.FileDescriptorSet:
+    """proto/ compiled: with `source_info` its comments, with `imports` the google/protobuf
+    files it imports too (a set a reader can decode with alone)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "set.binpb"
-        _protoc([f"--descriptor_set_out={out}"])
+        flags = [*(["--include_source_info"] * source_info), *(["--include_imports"] * imports)]
+        _protoc([f"--descriptor_set_out={out}", *flags], proto_dir)
         return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The descriptor set proto/ must stay compatible with, and where it came from."""
+
+    descriptor_set: descriptor_pb2.FileDescriptorSet
+    origin: str
+
+
+def _git(root: Path, *args: str) -> bytes:
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)}
+    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, check=True)
+    return done.stdout
+
+
+def baseline(root: Path = ROOT, lock_file: Path = LOCK_FILE, base: str = "main") -> Baseline:
+    """The lock file as committed at the merge-base of HEAD and `base`: what main has accepted,
+    which no change on a branch (nor uncommitted work on main) can re-lock. The working lock
+    file when there is no such commit: outside a git checkout, or before main has a lock."""
+    relative = lock_file.relative_to(root).as_posix()
+    try:
+        commit = _git(root, "merge-base", "HEAD", base).decode().strip()
+        committed = _git(root, "show", f"{commit}:./{relative}")
+    except (OSError, subprocess.CalledProcessError):
+        return Baseline(
+            descriptor_pb2.FileDescriptorSet.FromString(lock_file.read_bytes()),
+            f"{relative} in the working tree (no git baseline on {base})",
+        )
+    return Baseline(
+        descriptor_pb2.FileDescriptorSet.FromString(committed),
+        f"{relative} as committed at {commit[:12]} (merge-base with {base})",
+    )
 
 
 def main() -> None:
@@ -92,10 +136,11 @@ def main() -> None:
         LOCK_FILE.write_bytes(current_descriptor_set().SerializeToString(deterministic=True))
         print(f"wrote {LOCK_FILE.relative_to(ROOT)}")
     else:
-        baseline = descriptor_pb2.FileDescriptorSet.FromString(LOCK_FILE.read_bytes())
-        problems = breaking_changes(baseline, current_descriptor_set())
+        accepted = baseline(base=os.environ.get("OMS_CONTRACTS_BASE") or "main")
+        problems = breaking_changes(accepted.descriptor_set, current_descriptor_set())
         for problem in problems:
             print(f"breaking: {problem}")
+        print(f"contracts checked against {accepted.origin}: {len(problems)} breaking change(s)")
         sys.exit(1 if problems else 0)
 
 

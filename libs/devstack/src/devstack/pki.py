@@ -3,21 +3,27 @@ per registered internal client, for the Kafka broker and for the operator.
 
     python -m devstack.pki init --dir /trust          # CA, every certificate, token keys
     python -m devstack.pki register-client reporting --scope orders:read --scope billing:read
+    python -m devstack.pki register-client shipping-sync --scope events:oms.orders.sales-order.v1
 
 A deployment uses its own CA (cert-manager, Vault, its platform's) and issues the same shapes:
 ECDSA P-256 keys, the common name is the Kafka principal, the SPIFFE id in the subject
 alternative names (`spiffe://oms.local/service/orders`, `.../client/reporting`) is the gRPC
 identity. `clients.json` is the registry of internal clients and their scopes that every
-service reads (`<PREFIX>CLIENTS_FILE`).
+service reads (`<PREFIX>CLIENTS_FILE`). A scope `events:<topic>` lets the client read that
+topic from Kafka with consumer groups named `<client>.*` (devstack.kafka_acls): registering or
+revoking one changes the broker's ACLs at once when the broker is reachable (`make run`'s, or
+`--kafka-bootstrap`), and otherwise prints the provisioning command to run.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime
 import ipaddress
 import json
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +43,8 @@ OPERATOR = "oms-operator"
 GATEWAY = "gateway"
 SUITE = (*BUSINESS_SERVICES, GATEWAY)
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
+# A registered client's scope to read one topic's events: `events:oms.orders.sales-order.v1`.
+EVENTS_SCOPE = "events:"
 _VALIDITY = datetime.timedelta(days=365)
 
 
@@ -164,20 +172,67 @@ class Pki:
             raise ValueError(f"{name!r} is the name of one of the suite's own processes")
         registry = json.loads(self.clients_file.read_text())
         registry["clients"][name] = {"scopes": sorted(set(scopes))}
+        registry["revoked"] = [n for n in registry.get("revoked", []) if n != name]
         files = self.issue(name, PeerKind.CLIENT)
         self.clients_file.write_text(json.dumps(registry, indent=2))
         return files
 
+    def client_scopes(self, name: str) -> list[str]:
+        """The scopes the registry gives `name`; none when it is not registered."""
+        entry = json.loads(self.clients_file.read_text())["clients"].get(name, {})
+        return list(entry.get("scopes", []))
+
     def revoke_client(self, name: str) -> None:
-        """Takes the client out of the registry: services refuse it from their next check."""
+        """Takes the client out of the registry: services refuse it from their next check. Its
+        name stays listed as revoked, so provisioning Kafka takes its ACLs away too."""
         registry = json.loads(self.clients_file.read_text())
         registry["clients"].pop(name, None)
+        registry["revoked"] = sorted({*registry.get("revoked", []), name})
         self.clients_file.write_text(json.dumps(registry, indent=2))
+
+
+def _running_broker(pki: Pki, given: str | None) -> str | None:
+    """The broker to change a client's ACLs on: `given`, or that of `make run` when this is its
+    folder and the broker answers; None when there is none to reach."""
+    bootstrap = given
+    state = pki.folder.parent / "stack.json"
+    if bootstrap is None and pki.folder.resolve() == (RUN / "pki").resolve() and state.exists():
+        bootstrap = json.loads(state.read_text()).get("kafka_bootstrap")
+    if not bootstrap:
+        return None
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError:
+        return None
+    return bootstrap
+
+
+def _apply_on_kafka(pki: Pki, name: str, scopes: list[str], bootstrap: str | None) -> None:
+    """Gives `name` exactly the Kafka ACLs its events scopes call for (none once revoked)."""
+    # imported here: devstack.kafka_acls reads this module's registry and operator identity
+    from devstack.kafka_acls import grant_clients
+    from messaging.kafka import KafkaAccess
+
+    broker = _running_broker(pki, bootstrap)
+    if broker is None:
+        print(
+            "  Kafka ACLs: no broker reachable; once it is, run\n"
+            f"    python -m devstack.kafka_acls --bootstrap-server <host:port> --pki {pki.folder}"
+        )
+        return
+    operator = KafkaAccess.of(broker, pki.files(OPERATOR))
+    asyncio.run(grant_clients(operator, {name: scopes}))
+    print(f"  Kafka ACLs for {name} in force on {broker}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack.pki")
     parser.add_argument("--dir", type=Path, default=RUN / "pki", help="default: .run/pki")
+    parser.add_argument(
+        "--kafka-bootstrap",
+        help="broker whose ACLs to change for a client's events scopes (default: make run's)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser(
         "init",
@@ -198,12 +253,24 @@ def main() -> None:
         print(f"trust material in {pki.folder}")
         return
     if args.command == "revoke-client":
+        reads_events = any(s.startswith(EVENTS_SCOPE) for s in pki.client_scopes(args.name))
         pki.revoke_client(args.name)
         print(f"{args.name} revoked")
+        if reads_events:
+            _apply_on_kafka(pki, args.name, [], args.kafka_bootstrap)
         return
+    from devstack.kafka_acls import client_topics  # as in _apply_on_kafka
+
+    try:
+        topics = client_topics(args.scope)
+    except ValueError as error:  # a topic no event is published to
+        parser.error(str(error))
     files = pki.register_client(args.name, args.scope)
     print(f"registered {args.name} with scopes {', '.join(sorted(set(args.scope)))}")
     print(f"  CA          {files.ca}\n  certificate {files.cert}\n  key         {files.key}")
+    if topics:
+        print(f"  reads {', '.join(topics)} with consumer groups named {args.name}.*")
+        _apply_on_kafka(pki, args.name, args.scope, args.kafka_bootstrap)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import (
     ClusterAuthorizationFailedError,
+    GroupAuthorizationFailedError,
     KafkaError,
     TopicAuthorizationFailedError,
 )
 
-from devstack.kafka_acls import grants, provision
+from devstack.kafka_acls import grant_clients, grants, provision
 from devstack.pki import Pki
 from messaging.events import dead_letter_topic
 from messaging.kafka import KafkaAccess, make_producer
@@ -122,3 +123,42 @@ def test_each_service_is_granted_exactly_its_own_topics_and_what_it_consumes() -
     assert INVOICES in reads
     assert BILLS not in reads
     assert {a.name for a in grants("orders") if a.resource.name == "GROUP"} == {"oms.orders"}
+
+
+async def consumed_in_group(kafka: KafkaAccess, topic: str, group: str) -> list[bytes]:
+    """What a consumer in `group` reads of the topic from the beginning, offsets committed."""
+    consumer = AIOKafkaConsumer(
+        topic, **kafka.client_args(), group_id=group, auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )  # fmt: skip
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=5000)
+        await consumer.commit()
+        return [r.value for records in batches.values() for r in records]
+    finally:
+        await consumer.stop()
+
+
+async def test_a_client_with_an_events_scope_reads_that_topic_in_its_own_groups_until_revoked(
+    kafka_bootstrap: str, namespace: str
+) -> None:
+    for topic in (ORDERS, INVOICES):
+        await send(operator(kafka_bootstrap), namespace + topic)
+    security = session_security()
+    name = f"feed-{uuid.uuid4().hex[:6]}"
+    scopes = [f"events:{ORDERS}"]
+    security.pki.register_client(name, scopes)
+    await grant_clients(operator(kafka_bootstrap), {name: scopes}, namespace)
+    client = as_(name, kafka_bootstrap)
+
+    assert await consumed_in_group(client, namespace + ORDERS, f"{name}.feed") == [b"x"]
+    assert await readable(client, namespace + INVOICES) is None  # no scope for invoices
+    with pytest.raises(GroupAuthorizationFailedError):  # a group outside its own names
+        await consumed_in_group(client, namespace + ORDERS, "oms.inventory")
+    with pytest.raises((TopicAuthorizationFailedError, ClusterAuthorizationFailedError)):
+        await send(client, namespace + ORDERS)  # reading is all it may do
+
+    security.pki.revoke_client(name)
+    await grant_clients(operator(kafka_bootstrap), {name: []}, namespace)
+    assert await readable(client, namespace + ORDERS) is None
