@@ -5,4 +5,5 @@ CREATE DATABASE oms_orders;
 CREATE DATABASE oms_inventory;
 CREATE DATABASE oms_billing;
 CREATE DATABASE oms_procurement;
+CREATE DATABASE oms_woocommerce;
 CREATE DATABASE oms_gateway;

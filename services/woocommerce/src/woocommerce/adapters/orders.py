@@ -1,0 +1,85 @@
+"""The connector's orders on PostgreSQL, one row per (store, WooCommerce order id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from woocommerce.adapters.tables import orders
+from woocommerce.domain.connector_orders import ConnectorOrder, OrderState
+
+
+class SqlOrders:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, store_id: str, woo_order_id: int) -> ConnectorOrder | None:
+        row = (
+            await self.session.execute(
+                select(orders).where(
+                    orders.c.store_id == store_id, orders.c.woo_order_id == woo_order_id
+                )
+            )
+        ).first()
+        return None if row is None else _order(row._mapping)
+
+    async def save(self, order: ConnectorOrder) -> None:
+        values = {
+            "number": order.number,
+            "woo_status": order.woo_status,
+            "date_modified_gmt": order.date_modified_gmt,
+            "fingerprint": order.fingerprint,
+            "currency": order.currency,
+            "total": order.total,
+            "state": order.state.value,
+            "reason": order.reason,
+            "differences": list(order.differences),
+            "trashed": order.trashed,
+            "body": order.body,
+            "updated_at": func.now(),
+        }
+        statement = insert(orders).values(
+            store_id=order.store_id, woo_order_id=order.woo_order_id, **values
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[orders.c.store_id, orders.c.woo_order_id], set_=values
+            )
+        )
+
+    async def waiting(self, limit: int) -> list[ConnectorOrder]:
+        rows = await self.session.execute(
+            select(orders)
+            .where(orders.c.state == OrderState.RECEIVED.value)
+            .order_by(orders.c.updated_at, orders.c.store_id, orders.c.woo_order_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_order(row._mapping) for row in rows]
+
+    async def of_store(self, store_id: str) -> list[ConnectorOrder]:
+        rows = await self.session.execute(
+            select(orders).where(orders.c.store_id == store_id).order_by(orders.c.woo_order_id)
+        )
+        return [_order(row._mapping) for row in rows]
+
+
+def _order(row: Any) -> ConnectorOrder:
+    return ConnectorOrder(
+        store_id=row["store_id"],
+        woo_order_id=row["woo_order_id"],
+        number=row["number"],
+        woo_status=row["woo_status"],
+        date_modified_gmt=row["date_modified_gmt"],
+        fingerprint=row["fingerprint"],
+        currency=row["currency"],
+        total=row["total"],
+        state=OrderState(row["state"]),
+        reason=row["reason"],
+        differences=tuple(row["differences"]),
+        trashed=row["trashed"],
+        body=row["body"],
+    )

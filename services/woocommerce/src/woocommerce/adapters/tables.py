@@ -1,0 +1,89 @@
+"""The connector's tables (created by its migrations). Secrets are kept encrypted (secrets.py)."""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from servicekit.db import new_metadata
+
+metadata = new_metadata()
+
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("base_url", String(500), nullable=False),
+    # Fernet tokens of the consumer key and secret and the webhook secret
+    Column("consumer_key", LargeBinary, nullable=False),
+    Column("consumer_secret", LargeBinary, nullable=False),
+    Column("webhook_secret", LargeBinary, nullable=False),
+    Column("prices_include_tax", Boolean, nullable=False),
+    Column("tax_rounding", String(20), nullable=False),
+    Column("warehouses", JSONB, nullable=False),
+    Column("customer_policy", String(30), nullable=False),
+    Column("default_customer_id", String(36), nullable=False, server_default=""),
+    Column("pulled_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("store_id", String(40), nullable=False),
+    Column("delivery_id", String(100), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("resource_id", BigInteger),
+    Column("body", LargeBinary, nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", DateTime(timezone=True)),
+    Column("outcome", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    # the same delivery twice is kept once
+    UniqueConstraint("store_id", "delivery_id", "body_sha256", name="uq_deliveries_same"),
+    Index(
+        "ix_deliveries_due",
+        "next_attempt_at",
+        postgresql_where=text("processed_at IS NULL"),
+    ),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("store_id", String(40), nullable=False),
+    Column("woo_order_id", BigInteger, nullable=False),
+    Column("number", String(40), nullable=False),
+    Column("woo_status", String(40), nullable=False),
+    Column("date_modified_gmt", DateTime(timezone=True), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total", Numeric(18, 6), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("differences", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("trashed", Boolean, nullable=False, server_default="false"),
+    # the snapshot as the store sent it: the store's figures, kept
+    Column("body", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    PrimaryKeyConstraint("store_id", "woo_order_id"),
+    Index("ix_orders_state", "store_id", "state"),
+)

@@ -1,0 +1,98 @@
+"""The one place the connector is put together: its database (migrated at start), the unit of
+work over it with the secrets key, the store's REST API, the catalog, the webhook door and the
+two loops (the delivery worker and the reconciliation pull), run and stopped together through
+servicehost's runtime."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from servicehost.periodic import every
+from servicehost.runtime import run_until_stopped
+from servicekit.auth import UnsafeKey
+from servicekit.db import Database, migrate
+from servicekit.telemetry import configure_logging, configure_tracing
+from woocommerce.adapters.catalog_client import GrpcSkuCatalog, UnconnectedCatalog
+from woocommerce.adapters.secrets import SecretBox
+from woocommerce.adapters.unit_of_work import SqlUnitOfWork
+from woocommerce.adapters.woo_rest import WooRestApi
+from woocommerce.application.commands.process_deliveries import (
+    finish_waiting_orders,
+    process_deliveries,
+)
+from woocommerce.application.commands.pull_orders import pull_every_store
+from woocommerce.application.ports import SkuCatalog, UnitsOfWork
+from woocommerce.config import Settings
+from woocommerce.entrypoints.http_server import HttpServer
+from woocommerce.entrypoints.webhook_app import webhook_app
+
+NAME = "woocommerce"
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Connector:
+    units: UnitsOfWork
+    api: WooRestApi
+    catalog: SkuCatalog
+
+
+def catalog_of(settings: Settings) -> SkuCatalog:
+    tls = settings.tls()
+    if settings.catalog_target and tls is not None:
+        return GrpcSkuCatalog(settings.catalog_target, tls)
+    return UnconnectedCatalog()
+
+
+@asynccontextmanager
+async def connector(settings: Settings) -> AsyncIterator[Connector]:
+    """The connector's resources on a migrated database, released when the block ends (the
+    service and its CLI both use it)."""
+    box = SecretBox(settings.sealing_key())
+    await migrate(ALEMBIC_INI, settings.database_url)
+    database = Database(settings.database_url, pool_size=5)
+    api = WooRestApi()
+    try:
+        yield Connector(partial(SqlUnitOfWork, database, box), api, catalog_of(settings))
+    finally:
+        await api.close()
+        await database.dispose()
+
+
+async def _work(parts: Connector) -> int:
+    done = await process_deliveries(parts.units, parts.api, parts.catalog)
+    return done + await finish_waiting_orders(parts.units, parts.catalog)
+
+
+async def serve(settings: Settings) -> None:
+    configure_logging(NAME, settings.log_level, settings.log_dir)
+    configure_tracing(NAME, settings.otel_exporter_endpoint)
+    async with connector(settings) as parts:
+        app = webhook_app(parts.units, settings.max_body_bytes)
+        server = HttpServer(app, settings.http_host, settings.http_port)
+        await server.start()
+        work = partial(_work, parts)
+        pull = partial(pull_every_store, parts.units, parts.api, parts.catalog)
+        loops = [
+            every(settings.worker_interval_seconds, work, f"{NAME}-deliveries"),
+            every(settings.pull_interval_seconds, pull, f"{NAME}-pull"),
+        ]
+        log.info("%s ready on port %s", NAME, settings.http_port)
+        await run_until_stopped(server, loops)
+
+
+def run(settings: Settings) -> None:
+    """Entry point of `python -m woocommerce`."""
+    import uvloop
+
+    try:
+        uvloop.run(serve(settings))
+    except UnsafeKey as error:
+        sys.exit(f"{NAME} refuses to start: {error}")

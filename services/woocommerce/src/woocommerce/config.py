@@ -1,0 +1,63 @@
+"""The connector's settings, read from WOOCOMMERCE_* environment variables. It serves HTTP (the
+webhook door), not gRPC, and publishes no events yet: it does not take the gRPC and Kafka
+settings of servicekit.config.ServiceSettings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings
+
+from servicekit.auth import UnsafeKey
+from servicekit.config import service_config
+from servicekit.tls import TlsFiles
+from woocommerce.adapters.secrets import DEVELOPMENT_KEY
+
+
+class Settings(BaseSettings):
+    model_config = service_config("WOOCOMMERCE_")
+
+    # SQLAlchemy URL of the connector's own database
+    database_url: str
+    http_host: str = "127.0.0.1"
+    # Where WooCommerce delivers webhooks (behind a TLS proxy on 443: WooCommerce delivers only
+    # to ports 80, 443 and 8080).
+    http_port: int = 8070
+    # Fernet key (urlsafe base64 of 32 bytes) that seals store secrets at rest; required, and
+    # never the published development key, outside development mode.
+    secrets_key: str | None = None
+    # ... or a file holding it (the runner's and compose's: made with the trust material).
+    secrets_key_file: str | None = None
+    development_mode: bool = False
+    # Largest webhook body taken (an order with hundreds of lines is well below).
+    max_body_bytes: int = 2_000_000
+    worker_interval_seconds: float = 2.0
+    pull_interval_seconds: float = 900.0
+    # The catalog, asked for products by SKU with the connector's certificate; orders wait as
+    # received while it is unset.
+    catalog_target: str | None = None
+    tls_ca_file: str | None = None
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    log_level: str = "INFO"
+    log_dir: str | None = None
+    otel_exporter_endpoint: str | None = None
+
+    def sealing_key(self) -> str:
+        """The secrets key; UnsafeKey when missing or published outside development mode."""
+        key = self.secrets_key
+        if not key and self.secrets_key_file:
+            key = Path(self.secrets_key_file).read_text().strip()
+        if key and (self.development_mode or key != DEVELOPMENT_KEY):
+            return key
+        if self.development_mode:
+            return DEVELOPMENT_KEY
+        if key:
+            raise UnsafeKey("WOOCOMMERCE_SECRETS_KEY is the published development key")
+        raise UnsafeKey("WOOCOMMERCE_SECRETS_KEY is required outside development mode")
+
+    def tls(self) -> TlsFiles | None:
+        files = (self.tls_ca_file, self.tls_cert_file, self.tls_key_file)
+        if not all(files):
+            return None
+        return TlsFiles.of(*files)  # type: ignore[arg-type]

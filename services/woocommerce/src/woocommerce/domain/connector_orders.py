@@ -1,0 +1,84 @@
+"""A store's order in the connector, keyed by (store, WooCommerce order id): the newest snapshot
+of it the connector has seen and what became of it.
+
+    received -> mapped   the engine reproduces the store's figures; ready to become a sales order
+             -> parked   a line's SKU is not in the catalog (the reason says which)
+             -> review   the engine's figures differ from the store's (kept, differences recorded)
+
+A snapshot replaces the one held only when the store modified the order later (its
+`date_modified_gmt`): deliveries that come twice or late change nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class OrderState(StrEnum):
+    RECEIVED = "received"
+    MAPPED = "mapped"
+    PARKED = "parked"
+    REVIEW = "review"
+
+
+class Arrival(StrEnum):
+    """How a snapshot relates to the one held."""
+
+    NEW = "new"  # the first seen of this order
+    NEWER = "newer"  # modified after the one held: replaces it
+    SAME = "same"  # the same modification, the same content: a duplicate
+    STALE = "stale"  # modified before the one held: an old delivery arriving late
+    IN_DOUBT = "in_doubt"  # the same modification time, other content: ask the store
+
+
+@dataclass(frozen=True)
+class ConnectorOrder:
+    store_id: str
+    woo_order_id: int
+    number: str
+    woo_status: str
+    date_modified_gmt: datetime
+    fingerprint: str  # of the snapshot's content
+    currency: str
+    total: Decimal  # the store's
+    state: OrderState
+    reason: str = ""  # why parked
+    differences: tuple[str, ...] = ()  # why in review: "what: store X, engine Y"
+    trashed: bool = False
+    body: str = ""  # the snapshot as the store sent it
+
+    def arrival(self, modified: datetime, fingerprint: str) -> Arrival:
+        if modified > self.date_modified_gmt:
+            return Arrival.NEWER
+        if modified < self.date_modified_gmt:
+            return Arrival.STALE
+        return Arrival.SAME if fingerprint == self.fingerprint else Arrival.IN_DOUBT
+
+    def mapped(self) -> ConnectorOrder:
+        return replace(self, state=OrderState.MAPPED, reason="", differences=())
+
+    def parked(self, reason: str) -> ConnectorOrder:
+        return replace(self, state=OrderState.PARKED, reason=reason, differences=())
+
+    def in_review(self, differences: tuple[str, ...]) -> ConnectorOrder:
+        return replace(self, state=OrderState.REVIEW, reason="", differences=differences)
+
+    def moved_to_trash(self) -> ConnectorOrder:
+        return replace(self, trashed=True)
+
+    def restored(self) -> ConnectorOrder:
+        return replace(self, trashed=False)
+
+
+def arrival_of(held: ConnectorOrder | None, modified: datetime, fingerprint: str) -> Arrival:
+    return Arrival.NEW if held is None else held.arrival(modified, fingerprint)
+
+
+def unknown_skus(skus: list[str], known: set[str]) -> str:
+    """The parking reason for the lines whose SKU the catalog does not know; "" when none."""
+    missing = [
+        f"line {n}: {sku or '(no SKU)'}" for n, sku in enumerate(skus, 1) if sku not in known
+    ]
+    return ("unknown SKU: " + ", ".join(missing)) if missing else ""

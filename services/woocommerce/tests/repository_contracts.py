@@ -1,0 +1,97 @@
+"""One contract per repository, run on the fakes (unit tier) and on PostgreSQL (integration
+tier), so a fake cannot drift from the adapter it stands for."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from services.woocommerce.tests.fixtures import store
+from woocommerce.domain.connector_orders import ConnectorOrder, OrderState
+from woocommerce.domain.webhooks import Delivery, Outcome
+
+Units = Callable[[], Any]
+Check = Callable[[Units], Awaitable[None]]
+NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+
+
+async def stores_keep_what_they_are_given(units: Units) -> None:
+    async with units() as uow:
+        await uow.stores.add(store("shop-b"))
+        await uow.stores.add(store("shop-a", prices_include_tax=True))
+    async with units() as uow:
+        await uow.stores.pulled("shop-a", NOW)
+    async with units() as uow:
+        assert await uow.stores.get("shop-a") == replace(
+            store("shop-a", prices_include_tax=True), pulled_until=NOW
+        )
+        assert [s.store_id for s in await uow.stores.all()] == ["shop-a", "shop-b"]
+        assert await uow.stores.get("nope") is None
+
+
+def delivery(delivery_id: str, body: bytes) -> Delivery:
+    return Delivery("shop-a", delivery_id, "order.updated", 7, body, NOW)
+
+
+async def deliveries_are_kept_once_and_claimed_oldest_first(units: Units) -> None:
+    async with units() as uow:
+        assert await uow.deliveries.add(delivery("d1", b'{"id":7}'))
+        assert not await uow.deliveries.add(delivery("d1", b'{"id":7}'))
+        assert await uow.deliveries.add(delivery("d1", b'{"id":7,"x":1}'))
+        assert await uow.deliveries.add(delivery("d2", b'{"id":8}'))
+    async with units() as uow:
+        first, second = await uow.deliveries.claim(2)
+        assert (first.delivery_id, first.body, first.resource_id) == ("d1", b'{"id":7}', 7)
+        assert second.body == b'{"id":7,"x":1}'
+        await uow.deliveries.done(first, Outcome("mapped"))
+        await uow.deliveries.failed(second, "StoreUnreachable: down")
+    async with units() as uow:
+        assert [d.delivery_id for d in await uow.deliveries.claim(5)] == ["d2"]
+
+
+def connector_order(status: str, state: OrderState = OrderState.MAPPED) -> ConnectorOrder:
+    return ConnectorOrder(
+        store_id="shop-a", woo_order_id=727, number="727", woo_status=status,
+        date_modified_gmt=NOW, fingerprint="f" * 64, currency="USD",
+        total=Decimal("133.58"), state=state, body='{"id": 727}',
+    )  # fmt: skip
+
+
+async def orders_are_one_per_store_and_order_id(units: Units) -> None:
+    async with units() as uow:
+        await uow.orders.save(connector_order("processing"))
+    review = connector_order("completed").in_review(("total: store 1, engine 2",))
+    async with units() as uow:
+        await uow.orders.save(review.moved_to_trash())
+    async with units() as uow:
+        assert await uow.orders.get("shop-a", 727) == review.moved_to_trash()
+        assert await uow.orders.of_store("shop-a") == [review.moved_to_trash()]
+        assert await uow.orders.get("shop-b", 727) is None
+        assert await uow.orders.waiting(5) == []
+        await uow.orders.save(
+            replace(connector_order("pending", OrderState.RECEIVED), woo_order_id=8)
+        )
+    async with units() as uow:
+        assert [o.woo_order_id for o in await uow.orders.waiting(5)] == [8]
+
+
+async def a_failed_unit_of_work_keeps_nothing(units: Units) -> None:
+    try:
+        async with units() as uow:
+            await uow.stores.add(store("shop-c"))
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    async with units() as uow:
+        assert await uow.stores.get("shop-c") is None
+
+
+EVERY_CHECK: list[Check] = [
+    stores_keep_what_they_are_given,
+    deliveries_are_kept_once_and_claimed_oldest_first,
+    orders_are_one_per_store_and_order_id,
+    a_failed_unit_of_work_keeps_nothing,
+]

@@ -1,0 +1,181 @@
+"""The connector's ports in memory, for use-case tests in milliseconds. The fakes pass the same
+contract as the PostgreSQL adapters (tests/repository_contracts.py), so they cannot drift.
+
+`FakeConnector()` is the database: calling it starts a unit of work on a copy of the committed
+state, committed when its block ends normally."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Any
+
+from woocommerce.application.ports import CatalogUnavailable, OrderPage, StoreUnreachable
+from woocommerce.domain.connector_orders import ConnectorOrder, OrderState
+from woocommerce.domain.stores import Store
+from woocommerce.domain.webhooks import Delivery, Outcome
+
+
+@dataclass
+class State:
+    stores: dict[str, Store] = field(default_factory=dict)
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    orders: dict[tuple[str, int], ConnectorOrder] = field(default_factory=dict)
+
+
+class FakeStores:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    async def add(self, store: Store) -> None:
+        self.state.stores[store.store_id] = store
+
+    async def get(self, store_id: str) -> Store | None:
+        return self.state.stores.get(store_id)
+
+    async def all(self) -> list[Store]:
+        return [self.state.stores[k] for k in sorted(self.state.stores)]
+
+    async def pulled(self, store_id: str, until: datetime) -> None:
+        self.state.stores[store_id] = replace(self.state.stores[store_id], pulled_until=until)
+
+
+class FakeDeliveries:
+    def __init__(self, state: State, clock: FakeClock) -> None:
+        self.state = state
+        self.clock = clock
+
+    async def add(self, delivery: Delivery) -> bool:
+        key = (delivery.store_id, delivery.delivery_id, delivery.body_fingerprint)
+        if any(row["key"] == key for row in self.state.deliveries):
+            return False
+        number = len(self.state.deliveries) + 1
+        self.state.deliveries.append(
+            {"key": key, "delivery": replace(delivery, number=number), "outcome": None,
+             "attempts": 0, "due": delivery.received_at, "error": None}
+        )  # fmt: skip
+        return True
+
+    async def claim(self, limit: int) -> list[Delivery]:
+        due = [
+            row["delivery"]
+            for row in self.state.deliveries
+            if row["outcome"] is None and row["due"] <= self.clock.now
+        ]
+        return due[:limit]
+
+    def _row(self, delivery: Delivery) -> dict[str, Any]:
+        return self.state.deliveries[delivery.number - 1]
+
+    async def done(self, delivery: Delivery, outcome: Outcome) -> None:
+        self._row(delivery)["outcome"] = outcome.what + (
+            f": {outcome.detail}" if outcome.detail else ""
+        )
+
+    async def failed(self, delivery: Delivery, error: str) -> None:
+        row = self._row(delivery)
+        row["attempts"] += 1
+        row["error"] = error
+        row["due"] = self.clock.now + timedelta(seconds=5 * 2 ** (row["attempts"] - 1))
+
+
+class FakeOrders:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    async def get(self, store_id: str, woo_order_id: int) -> ConnectorOrder | None:
+        return self.state.orders.get((store_id, woo_order_id))
+
+    async def save(self, order: ConnectorOrder) -> None:
+        self.state.orders[(order.store_id, order.woo_order_id)] = order
+
+    async def waiting(self, limit: int) -> list[ConnectorOrder]:
+        found = [o for o in self.state.orders.values() if o.state is OrderState.RECEIVED]
+        return found[:limit]
+
+    async def of_store(self, store_id: str) -> list[ConnectorOrder]:
+        return [o for (s, _), o in sorted(self.state.orders.items()) if s == store_id]
+
+
+@dataclass
+class FakeClock:
+    now: datetime
+
+
+class FakeUnitOfWork:
+    def __init__(self, connector: FakeConnector) -> None:
+        self.connector = connector
+        self.state = copy.deepcopy(connector.state)
+        self.stores = FakeStores(self.state)
+        self.deliveries = FakeDeliveries(self.state, connector.clock)
+        self.orders = FakeOrders(self.state)
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if error is None:
+            self.connector.state = self.state
+
+
+class FakeConnector:
+    def __init__(self, clock: FakeClock) -> None:
+        self.state = State()
+        self.clock = clock
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+
+class FakeSkuCatalog:
+    def __init__(self, products: Mapping[str, str], available: bool = True) -> None:
+        self.products = dict(products)
+        self.available = available
+        self.asked: list[list[str]] = []
+
+    async def products_by_sku(self, skus: Sequence[str]) -> Mapping[str, str]:
+        self.asked.append(list(skus))
+        if not self.available:
+            raise CatalogUnavailable("catalog down")
+        return {s: self.products[s] for s in skus if s in self.products}
+
+
+class FakeWooApi:
+    """The store's current orders; pages of `page_size`."""
+
+    def __init__(self, orders: Sequence[Mapping[str, Any]] = (), page_size: int = 100) -> None:
+        self.orders = {o["id"]: json.loads(json.dumps(o), parse_float=Decimal) for o in orders}
+        self.page_size = page_size
+        self.down = False
+        self.failing_pages: set[int] = set()
+        self.fetched: list[int] = []
+        self.listed: list[tuple[datetime, int]] = []
+
+    async def order(self, store: Store, order_id: int) -> Mapping[str, Any] | None:
+        self.fetched.append(order_id)
+        if self.down:
+            raise StoreUnreachable("store down")
+        return self.orders.get(order_id)
+
+    async def orders_modified_after(self, store: Store, after: datetime, page: int) -> OrderPage:
+        from woocommerce.domain.woo_order import gmt
+
+        self.listed.append((after, page))
+        if page in self.failing_pages:
+            raise StoreUnreachable(f"page {page}: 502")
+        found = sorted(
+            (o for o in self.orders.values() if gmt(o["date_modified_gmt"]) > after),
+            key=lambda o: (o["date_modified_gmt"], o["id"]),
+        )
+        pages = max(1, -(-len(found) // self.page_size))
+        return OrderPage(found[(page - 1) * self.page_size : page * self.page_size], pages)
