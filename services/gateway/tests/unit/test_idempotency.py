@@ -75,7 +75,7 @@ MOVES: list[tuple[str, dict[str, Any], str]] = [
 ]
 calls: Counter[str] = Counter()
 # Long enough that two requests sent together overlap in the service.
-SERVICE_SECONDS = 0.2
+SERVICE_SECONDS = 0.08
 failing: set[str] = set()
 
 
