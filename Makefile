@@ -1,6 +1,6 @@
 # The one entry point for people and CI. `make run` and `make test` install what they need.
 PY := .venv/bin/python
-SERVICES := catalog quoting orders inventory billing procurement gateway
+SERVICES := catalog quoting orders inventory billing procurement gateway woocommerce
 UNIT_TESTS := $(wildcard libs/*/tests/unit services/*/tests/unit tests/contracts)
 INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integration)
 TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src)) examples
@@ -38,12 +38,12 @@ lint: setup       ## ruff, mypy (strict), import-linter, contract compatibility,
 	$(PY) -m devstack.reference check
 
 test: setup lint  ## Every tier: unit, integration (real Kafka + PostgreSQL), end-to-end (all processes)
-	$(PY) -m pytest -q $(UNIT_TESTS)
+	$(PY) -m pytest -q -n auto $(UNIT_TESTS)
 	$(PY) -m pytest -q $(INTEGRATION_TESTS)
 	$(PY) -m pytest -q tests/e2e
 
 test-unit: setup  ## Unit tests only (seconds)
-	$(PY) -m pytest -q $(UNIT_TESTS)
+	$(PY) -m pytest -q -n auto $(UNIT_TESTS)
 
 test-integration: setup ## Integration tests only
 	$(PY) -m pytest -q $(INTEGRATION_TESTS)

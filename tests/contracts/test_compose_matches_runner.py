@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 import yaml
 
-from devstack.topology import BUSINESS_SERVICES, Ports, Secrets, gateway_env, service_env
+from devstack.topology import (
+    BUSINESS_SERVICES,
+    CONNECTORS,
+    Ports,
+    Secrets,
+    connector_env,
+    gateway_env,
+    service_env,
+)
 
 COMPOSE = yaml.safe_load((Path(__file__).parents[2] / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -34,13 +42,15 @@ def settings_fields(service: str) -> set[str]:
 
 def test_the_same_processes_run_in_both() -> None:
     assert set(SERVICES) == {
-        "trust", "kafka-acls", "postgres", "kafka", "gateway", *BUSINESS_SERVICES
+        "trust", "kafka-acls", "postgres", "kafka", "gateway", *BUSINESS_SERVICES, *CONNECTORS
     }  # fmt: skip
 
 
 def test_the_same_ports_are_published() -> None:
     for service in BUSINESS_SERVICES:
         assert published(service) == {PORTS.grpc(service)}
+    for connector in CONNECTORS:
+        assert published(connector) == {PORTS.http(connector)}
     assert published("gateway") == {PORTS.gateway}
     assert published("kafka") == {PORTS.kafka}
     assert published("postgres") == {PORTS.postgres}
@@ -54,6 +64,14 @@ def test_each_service_gets_the_same_settings(service: str) -> None:
     assert compose <= settings_fields(service), "every variable is a setting the service reads"
 
 
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_each_connector_gets_the_same_settings(connector: str) -> None:
+    runner = set(connector_env(connector, PORTS, "url", "/logs", SECRETS))
+    compose = set(SERVICES[connector]["environment"])
+    assert runner <= compose
+    assert compose <= settings_fields(connector), "every variable is a setting the service reads"
+
+
 def test_the_gateway_gets_the_same_settings() -> None:
     runner = set(gateway_env(PORTS, "/logs", "url", SECRETS))
     compose = set(SERVICES["gateway"]["environment"])
@@ -62,7 +80,7 @@ def test_the_gateway_gets_the_same_settings() -> None:
 
 
 def test_each_service_image_runs_its_own_package() -> None:
-    for service in (*BUSINESS_SERVICES, "gateway"):
+    for service in (*BUSINESS_SERVICES, *CONNECTORS, "gateway"):
         dockerfile = Path(SERVICES[service]["build"]["dockerfile"])
         text = (Path(__file__).parents[2] / dockerfile).read_text()
         assert f'CMD ["python", "-m", "{service}"]' in text

@@ -3,12 +3,13 @@ publishes and every event it consumes, as its contracts and subscriptions say.""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 from google.protobuf import descriptor_pool
 
-from devstack.topology import BUSINESS_SERVICES
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS
 from messaging.events import event_type
 from tests.contracts.test_event_catalog import wiring
 
@@ -34,3 +35,12 @@ def test_the_readme_names_every_rpc_and_event(service: str) -> None:
     consumed = {named(s.message) for s in wired.subscriptions}
     missing = sorted(n for n in rpcs | published | consumed if f"`{n}`" not in readme)
     assert not missing, f"services/{service}/README.md does not name: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_a_connector_readme_names_its_door_and_every_setting(connector: str) -> None:
+    readme = (ROOT / "services" / connector / "README.md").read_text()
+    settings = importlib.import_module(f"{connector}.config").Settings
+    names = {f"`{connector.upper()}_{name.upper()}`" for name in settings.model_fields}
+    missing = sorted(n for n in {*names, "`POST /webhooks/{store_id}`"} if n not in readme)
+    assert not missing, f"services/{connector}/README.md does not name: {', '.join(missing)}"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from devstack.topology import BUSINESS_SERVICES
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS
 from servicekit.auth import UnsafeKey, development_key
 
 SETTINGS = {
@@ -42,3 +42,16 @@ def test_every_service_refuses_token_keys_it_cannot_trust(
     with pytest.raises(UnsafeKey, match="published development key"):
         settings(**{**SETTINGS, "token_jwks_file": development_jwks}).token_verifier()
     assert settings(**SETTINGS, development_mode=True).token_verifier().keys.keys
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_every_connector_refuses_to_seal_secrets_without_a_key_of_its_own(connector: str) -> None:
+    settings: Any = importlib.import_module(f"{connector}.config").Settings
+    prefix = connector.upper()
+    database = {"database_url": SETTINGS["database_url"]}
+    with pytest.raises(UnsafeKey, match=f"{prefix}_SECRETS_KEY is required outside"):
+        settings(**database).sealing_key()
+    published = importlib.import_module(f"{connector}.adapters.secrets").DEVELOPMENT_KEY
+    with pytest.raises(UnsafeKey, match="published development key"):
+        settings(**database, secrets_key=published).sealing_key()
+    assert settings(**database, development_mode=True).sealing_key() == published

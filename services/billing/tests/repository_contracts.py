@@ -28,6 +28,7 @@ from billing.domain.receivables import AgedItem
 from billing.domain.returns import DONE, PENDING, Return
 from billing.domain.revenue import QUOTE, UNASSIGNED, Entry
 from billing.domain.supplier_payments import SupplierPayment
+from billing.domain.taxes import Buyer, LineTax
 from pricing.money import Money
 from servicekit.errors import AlreadyExists
 from testkit.documents import a_priced_document
@@ -112,17 +113,21 @@ async def an_invoice_comes_back_as_it_was_added(units: Units) -> None:
     order = an_order()
     plain = an_invoice("INV-2026-000001", order_id=order.order_id, shipment_id=an_id())
     document = a_priced_document()
+    billed = quoted(document).whole()
+    buyer = Buyer("Жуков Sp.", "PL1", ("ul. Żółta 5", "90-001 Łódź"), "net 14", "exempt: art. 138")
     whole, _ = Invoice.issue(
         an_id(),
         "INV-2026-000002",
         "C-2",
-        quoted(document).invoice_lines(),
-        quoted(document).total,
+        billed.lines,
+        billed.total,
         issued_at=NOW,
         due_on=TODAY + timedelta(days=30),
         created_by="quinn",
         quote_id=an_id(),
         document=MessageToDict(document),
+        taxes=billed.taxes,
+        buyer=buyer,
     )
     await added(units, plain, whole)
     async with units() as uow:
@@ -141,6 +146,11 @@ async def an_invoice_comes_back_as_it_was_added(units: Units) -> None:
     )
     assert again.document == MessageToDict(document)
     assert [x.total for x in again.lines] == [x.total for x in whole.lines]
+    # Each line's taxes, the breakdown per code and rate and the buyer come back as issued.
+    assert [x.taxes for x in again.lines] == [x.taxes for x in whole.lines]
+    assert again.taxes == whole.taxes
+    assert again.buyer == buyer
+    assert got.buyer is None
     assert (again.covers_order, got.covers_order) == (True, False)
     assert (again.order_id, again.shipment_id, again.quote_id) == ("", "", whole.quote_id)
 
@@ -242,8 +252,11 @@ def a_credit_note(number: str, invoice: Invoice | None, total: str = "12.50") ->
     lines = []
     if invoice is not None:
         line = invoice.lines[0]
+        vat = LineTax("VAT", Decimal("0.19"), eur("1.99"))
         lines = [
-            CreditLine(invoice.id, line.order_line_id, "p1", "SKU-1", 1, eur("12.50"), eur(total))
+            CreditLine(
+                invoice.id, line.order_line_id, "p1", "SKU-1", 1, eur("12.50"), eur(total), (vat,)
+            )
         ]
     note, _ = CreditNote.issue(
         an_id(),
@@ -259,6 +272,7 @@ def a_credit_note(number: str, invoice: Invoice | None, total: str = "12.50") ->
         return_id=an_id() if invoice else "",
         memo="" if invoice else "goodwill",
         lines=lines,
+        buyer=Buyer("Acme", "DE1", ("Street 1",), "net 30") if invoice else None,
     )
     return note
 
@@ -427,6 +441,33 @@ async def an_order_copy_keeps_its_cancellation_and_counts(units: Units) -> None:
     assert counts == {first: (4, 0), second: (0, 2)}
 
 
+async def an_order_copy_keeps_its_lines_and_document_as_changed(units: Units) -> None:
+    order = replace(an_order(document=True), quote_id="")
+    first, _gone = list(order.lines)
+    async with units() as uow:
+        await uow.orders.add(order)
+    async with units() as uow:
+        copy = await uow.orders.get(order.order_id, lock=True)
+        assert copy is not None
+        copy.count(Shipment(an_id(), order.order_id, ((first, 2),)))
+        await uow.orders.save(copy)
+    changed = quoted(a_priced_document("EUR"))
+    added = OrderLine(an_id(), "p3", "SKU-3", 6, eur("1.25"))
+    async with units() as uow:
+        copy = await uow.orders.get(order.order_id, lock=True)
+        assert copy is not None
+        # The first line down to 5 units, the second gone, a third new; a new document.
+        copy.change_lines([replace(copy.lines[first], quantity=5), added], changed)
+        await uow.orders.save(copy)
+    async with units() as uow:
+        saved = await uow.orders.get(order.order_id)
+    assert saved is not None
+    lines = {i: (x.quantity, x.shipped, x.unit_price) for i, x in saved.lines.items()}
+    assert lines == {first: (5, 2, eur("12.50")), added.line_id: (6, 0, eur("1.25"))}
+    assert saved.document is not None
+    assert saved.document.content == changed.content
+
+
 async def shipments_wait_for_their_order_once_and_are_counted_once(units: Units) -> None:
     order_id = an_id()
     early = Shipment(an_id(), order_id, (("l1", 2), ("l2", 1)))
@@ -463,9 +504,12 @@ async def returns_are_received_once_and_wait_in_the_order_they_came(units: Units
 async def a_customer_is_kept_as_last_told(units: Units) -> None:
     async with units() as uow:
         await uow.customers.keep(Customer("C-1", "Acme", "net 14"))
-        await uow.customers.keep(Customer("C-1", "Acme Ltd", "net 30"))
+        address = {"line1": "Żółta 5", "city": "Łódź", "postal_code": "90-001", "country": "PL"}
+        await uow.customers.keep(Customer("C-1", "Acme Ltd", "net 30", "PL1", address))
     async with units() as uow:
-        assert await uow.customers.get("C-1") == Customer("C-1", "Acme Ltd", "net 30")
+        assert await uow.customers.get("C-1") == Customer(
+            "C-1", "Acme Ltd", "net 30", "PL1", address
+        )
         assert await uow.customers.get("C-2") is None
 
 
@@ -525,6 +569,13 @@ async def a_purchase_order_is_copied_once_with_what_was_received(units: Units) -
     assert got == order
     assert [(x.quantity, x.position) for x in got.lines.values()] == [(12, 0), (5, 1)]
     assert received == {"p1": 6, "p2": 1}
+    got.reduce({"p1": 6, "p9": 1})
+    async with units() as uow:
+        await uow.purchase_orders.cancel_units(got)
+    async with units() as uow:
+        reduced = await uow.purchase_orders.get(order.purchase_order_id)
+    assert reduced is not None
+    assert [(x.product_id, x.cancelled) for x in reduced.lines.values()] == [("p1", 6), ("p2", 0)]
 
 
 async def a_bill_comes_back_with_its_purchase_order_number(units: Units) -> None:
@@ -607,6 +658,16 @@ async def a_payment_sent_comes_back_with_its_bills_references(units: Units) -> N
     ]
     assert [p.id for p in newest + older] == [payments[1].id, payments[0].id]
     assert [p.id for p in of_bill] == [payments[1].id]
+    async with units() as uow:
+        payment = await uow.supplier_payments.locked(payments[0].id)
+        assert payment is not None
+        share = payment.apply_advance(bill.id, eur("5"), NOW + 3 * SECOND)
+        await uow.supplier_payments.apply(payment, share)
+    async with units() as uow:
+        applied = await uow.supplier_payments.get(payments[0].id)
+    assert applied is not None
+    assert applied.unapplied == eur("15")
+    assert [(a.bill_id, a.amount) for a in applied.allocations] == [(bill.id, eur("5"))]
 
 
 async def exchange_rates_are_kept_per_pair_and_day(units: Units) -> None:
@@ -711,7 +772,8 @@ async def revenue_is_read_by_channel(units: Units) -> None:
     assert sorted(entries, key=lambda e: (e.credit, e.channel)) == [
         Entry(TODAY, QUOTE, eur("37.50")),
         Entry(TODAY, "shop", eur("37.50")),
-        Entry(TODAY, "shop", eur("2.50"), credit=True),
+        # A credit note's tax is what its lines credited (as stated per code and rate).
+        Entry(TODAY, "shop", eur("2.50"), credit=True, tax=Decimal("1.99")),
         Entry(TODAY, UNASSIGNED, eur("1.00"), credit=True),
     ]
 
@@ -773,6 +835,7 @@ EVERY_CHECK: list[Check] = [
     payments_come_in_pages_newest_first,
     an_order_is_copied_once_with_its_document,
     an_order_copy_keeps_its_cancellation_and_counts,
+    an_order_copy_keeps_its_lines_and_document_as_changed,
     shipments_wait_for_their_order_once_and_are_counted_once,
     returns_are_received_once_and_wait_in_the_order_they_came,
     a_customer_is_kept_as_last_told,

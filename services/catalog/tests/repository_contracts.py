@@ -16,9 +16,10 @@ from catalog.application.ports import UnitsOfWork
 from catalog.domain.categories import Category, new_category
 from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.price_lists import PriceBreak, PriceList, new_price_list
-from catalog.domain.product_changes import create_product
+from catalog.domain.product_changes import ProductEdit, change_details, create_product
 from catalog.domain.products import NewProduct, NewSupplier, Product, Related
 from catalog.domain.search import Search
+from catalog.domain.tax_rules import new_tax_rule
 from pricing.money import Money
 from servicekit.errors import AlreadyExists, InvalidArgument
 
@@ -365,6 +366,36 @@ async def a_unit_of_work_that_fails_leaves_nothing(units: UnitsOfWork) -> None:
         assert await uow.requests.claim("create_product", "r-1", "print") is None
 
 
+async def tax_rules_come_back_by_zone_category_and_code_with_their_dates(
+    units: UnitsOfWork,
+) -> None:
+    vat = new_tax_rule("standard", "DE", "VAT", "0.19", date(2021, 1, 1), None)
+    books = new_tax_rule("reduced", "DE", "VAT", "0.07", None, date(2030, 12, 31))
+    other = new_tax_rule("standard", "AT", "USt", "0.2", None, None)
+    async with units() as uow:
+        for rule in (vat, books, other):
+            await uow.tax_rules.add(rule, "fay")
+    async with units() as uow:
+        assert await uow.tax_rules.in_zone("DE") == [books, vat]
+        assert await uow.tax_rules.in_zone("") == [other, books, vat]
+        assert await uow.tax_rules.in_zone("FR") == []
+
+
+async def a_product_change_keeps_its_cost_category_and_tax_category(units: UnitsOfWork) -> None:
+    lamp = a_product("LAMP", cost="4")
+    lamps = new_category("Lamps", None)
+    async with units() as uow:
+        await uow.categories.add(lamps, "pia")
+        assert await uow.products.add(lamp)
+    edit = ProductEdit(cost="5.5", category_id=lamps.id, tax_category="reduced")
+    changed, _ = change_details(lamp, edit)
+    async with units() as uow:
+        await uow.products.save(changed)
+    async with units() as uow:
+        (kept,) = await uow.products.get_many([lamp.id])
+    assert (kept.cost, kept.category_id, kept.tax_category) == (Decimal("5.5"), lamps.id, "reduced")
+
+
 UNIT_OF_WORK_CHECKS: list[Check] = [
     a_request_id_is_claimed_once_and_replayed,
     a_unit_of_work_that_fails_leaves_nothing,
@@ -375,4 +406,6 @@ EVERY_CHECK: list[Check] = [
     *CATEGORY_CHECKS,
     *PRICE_LIST_CHECKS,
     *UNIT_OF_WORK_CHECKS,
+    tax_rules_come_back_by_zone_category_and_code_with_their_dates,
+    a_product_change_keeps_its_cost_category_and_tax_category,
 ]

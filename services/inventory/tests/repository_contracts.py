@@ -13,7 +13,7 @@ import pytest
 from inventory.application.ports import ClientRequest, UnitOfWork
 from inventory.domain.allocation import Fill, Waiting
 from inventory.domain.events import ReceivedLine, ShippedLine, StockMoved
-from inventory.domain.receipt import ExpectedLine, Receipt
+from inventory.domain.receipt import CancelledLine, ExpectedLine, ExpectedUnits, Receipt
 from inventory.domain.reservation import Held, OrderedLine, Reservation, Status
 from inventory.domain.returns import Return
 from inventory.domain.shipment import Shipment
@@ -250,6 +250,17 @@ async def expected_goods_are_replaced_and_count_what_arrived(new_uow: NewUnitOfW
         again = await uow.expected_goods.replace("PO-1", w, [("p2", 5)])
         assert again == [ExpectedLine("p2", 5, 0)]
         assert await uow.expected_goods.incoming(["p1"], w) == {}
+    async with new_uow() as uow:
+        cut = [CancelledLine("p2", 2, 3), CancelledLine("p9", 0, 1)]
+        await uow.expected_goods.cancel("PO-1", w, cut)
+    async with new_uow() as uow:
+        assert await uow.expected_goods.lines_of("PO-1") == {
+            "p1": ExpectedUnits(0, 4, 0),
+            "p2": ExpectedUnits(2, 0, 3),
+            "p9": ExpectedUnits(0, 0, 1),
+        }
+        assert await uow.expected_goods.incoming(["p2"], w) == {(w, "p2"): 2}
+        assert await uow.expected_goods.lines_of("PO-404") == {}
 
 
 async def a_return_is_kept_once_and_saved_received(new_uow: NewUnitOfWork) -> None:

@@ -24,6 +24,7 @@ from orders.domain.lines import ReturnRequest
 from orders.domain.pipeline import CONTRACT, STANDARD, from_definition, to_definition
 from orders.domain.placing import CatalogProduct, OrderRequest, Placer, place
 from orders.domain.sales_order import SalesOrder
+from orders.domain.stalled import AWAITING_STOCK, STALLED, StalledEvent, StalledStep
 from pricing.money import Money
 from servicekit.context import Principal, acting
 from servicekit.errors import AlreadyExists
@@ -33,6 +34,7 @@ Units = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
 Check = Callable[[Units], Awaitable[None]]
 
 T0 = datetime(2026, 11, 24, 9, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
 CATALOG = {
     "p1": CatalogProduct("p1", "SKU-1", Money.of("12.50", "EUR"), True, Decimal("7.00"), "cat-a"),
     "p2": CatalogProduct("p2", "SKU-2", Money.of("0.333", "EUR"), True),
@@ -372,6 +374,19 @@ async def the_latest_rate_applies_and_a_later_statement_wins(units: Units) -> No
     assert before == []
 
 
+async def billings_hold_is_kept_until_released(units: Units) -> None:
+    customer = f"C-{_tag()}"
+    async with units() as uow:
+        await uow.billing_holds.hold(customer, "INV-1 is 31 days overdue", T0)
+        await uow.billing_holds.hold(customer, "INV-1 is 32 days overdue", T0)
+    async with units() as uow:
+        assert await uow.billing_holds.reason(customer) == "INV-1 is 32 days overdue"
+        assert await uow.billing_holds.reason(f"{customer}-other") == ""
+        await uow.billing_holds.release(customer)
+    async with units() as uow:
+        assert await uow.billing_holds.reason(customer) == ""
+
+
 async def a_request_id_is_claimed_once_and_repeats_its_first_result(units: Units) -> None:
     request_id = _tag()
     async with units() as uow:
@@ -401,6 +416,56 @@ async def a_unit_of_work_that_raises_leaves_nothing_behind(units: Units) -> None
         assert await uow.orders.get(order.id) is None
 
 
+# -- stalled saga steps ---------------------------------------------------------------------------
+
+
+async def stalled_steps_are_kept_once_listed_oldest_first_and_resolved(units: Units) -> None:
+    order, events = an_order(_tag(), ("p1", 1), at=T0 - timedelta(hours=1))
+    await _added(units, order, events)
+    event = StalledEvent(_tag(), "oms.quoting.QuoteAccepted.v1", "t", "k", b"\x00\x01", "q", T0, "")
+    never = f"o-{_tag()}"
+    steps = [
+        StalledStep(event.event_id, never, "q-1", event.event_type, "refused", T0, event),
+        StalledStep(f"deadline:{order.id}", order.id, "", AWAITING_STOCK, "late", T0 + SECOND),
+    ]
+    async with units() as uow:
+        for step in steps:
+            assert await uow.stalled.add(step)
+        assert not await uow.stalled.add(replace(steps[0], reason="again"))
+    mine = {never, order.id}
+    async with units() as uow:
+        assert await uow.stalled.of_order(never) == [steps[0]]
+        listed = [s for s in await uow.stalled.page(None, 1000) if s.order_id in mine]
+        assert listed == steps
+        after = (steps[0].stalled_at, steps[0].id)
+        assert [s.id for s in await uow.stalled.page(after, 1000) if s.order_id in mine] == [
+            steps[1].id
+        ]
+        stalled = await uow.orders.page(OrderQuery(status=STALLED), None, 1000)
+        assert order.id in [o.id for o in stalled]
+        waiting = await uow.stalled.awaiting_stock(T0, 1000)
+        assert order.id not in [w[0] for w in waiting]  # stalled for it already
+        steps[1].tried("olga", "")
+        await uow.stalled.save(steps[1])
+    async with units() as uow:
+        assert await uow.stalled.open_of(order.id) == []
+        (done,) = await uow.stalled.of_order(order.id)
+        assert (done.status, done.attempts, done.retried_by) == ("resolved", 1, "olga")
+        stalled = await uow.orders.page(OrderQuery(status=STALLED), None, 1000)
+        assert order.id not in [o.id for o in stalled]
+
+
+async def orders_inventory_has_not_answered_are_found_past_the_deadline(units: Units) -> None:
+    early, events = an_order(_tag(), ("p1", 1), at=T0 - timedelta(days=400))
+    await _added(units, early, events)
+    late, events = an_order(_tag(), ("p1", 1), at=T0 + timedelta(days=400))
+    await _added(units, late, events)
+    async with units() as uow:
+        waiting = await uow.stalled.awaiting_stock(T0, 1000)
+    assert (early.id, early.quote_id, early.created_at) in waiting
+    assert late.id not in [w[0] for w in waiting]
+
+
 CHECKS: list[Check] = [
     an_order_comes_back_as_it_was_added,
     a_saved_order_keeps_its_changes_and_counts_its_version,
@@ -415,6 +480,9 @@ CHECKS: list[Check] = [
     a_cost_from_the_same_source_is_recorded_once,
     returns_add_up_per_line_and_are_received_once,
     the_latest_rate_applies_and_a_later_statement_wins,
+    billings_hold_is_kept_until_released,
     a_request_id_is_claimed_once_and_repeats_its_first_result,
     a_unit_of_work_that_raises_leaves_nothing_behind,
+    stalled_steps_are_kept_once_listed_oldest_first_and_resolved,
+    orders_inventory_has_not_answered_are_found_past_the_deadline,
 ]

@@ -248,7 +248,9 @@ async def an_order_comes_back_as_stored_as_it_moves_on(units: UnitsOfWork) -> No
     order.send(TODAY, NOW + SECOND, "pat")
     order.receive("r-2", "w-1", {"p-2": 8}, NOW + 2 * SECOND, "wh")
     order.receive("r-1", "w-2", {"p-1": 50, "p-9": 1}, NOW + 3 * SECOND, "wh")
-    order.record_bill("b-1", "matched", NOW + 4 * SECOND, "ap")
+    order.record_bill("b-1", "matched", NOW + 4 * SECOND, "ap", {"p-1": 30})
+    order.record_bill("b-2", "held", NOW + 4 * SECOND, "ap", {"p-2": 8})
+    order.cancelled["p-2"] = 0  # the units cancelled come back as stored too
     async with units() as uow:
         await uow.purchase_orders.save(order)
     async with units() as uow:
@@ -260,6 +262,11 @@ async def an_order_comes_back_as_stored_as_it_moves_on(units: UnitsOfWork) -> No
         50,
         "over-received: 50 in all, 40 ordered; received into warehouse w-2, not w-1",
     )
+    assert [(b.bill_id, b.status, b.quantities) for b in found.bills] == [
+        ("b-1", "matched", {"p-1": 30}),
+        ("b-2", "held", {"p-2": 8}),
+    ]
+    assert found.cancelled == {"p-2": 0}
 
 
 async def the_open_draft_is_the_suppliers_newest_in_its_currency(units: UnitsOfWork) -> None:

@@ -24,7 +24,7 @@ def _id() -> str:
 
 
 async def a_quote_comes_back_as_stored(uow: UnitOfWorkFactory) -> None:
-    quote = a_rich_quote(_id())
+    quote = replace(a_rich_quote(_id()), number="Q-2026-000042")
     async with uow() as work:
         await work.quotes.add(quote)
     async with uow() as work:
@@ -127,9 +127,24 @@ async def templates_come_back_as_stored_by_name_a_page_at_a_time(uow: UnitOfWork
     assert rest == [made[0]]
 
 
+async def quote_numbers_follow_each_other_per_year(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        first = await work.quotes.next_number(2091)
+        second = await work.quotes.next_number(2091)
+        other_year = await work.quotes.next_number(2092)
+    async with uow() as work:
+        third = await work.quotes.next_number(2091)
+    assert (second, third) == (first + 1, first + 2)
+    assert other_year >= 1
+
+
 async def a_customer_copy_is_kept_and_replaced(uow: UnitOfWorkFactory) -> None:
-    account = Customer(_id(), "Bolt & Co", "wholesale", "EUR", "14 days net")
-    changed = replace(account, name="Bolt and Co", payment_terms="30 days net")
+    account = Customer(
+        _id(), "Bolt & Co", "wholesale", "EUR", "14 days net", ("Żółta 5", "Łódź"), "PL"
+    )
+    changed = replace(
+        account, name="Bolt and Co", payment_terms="30 days net", tax_exemption="export"
+    )
     async with uow() as work:
         await work.customers.put(account)
     async with uow() as work:
@@ -163,4 +178,5 @@ CHECKS: list[Check] = [
     templates_come_back_as_stored_by_name_a_page_at_a_time,
     a_customer_copy_is_kept_and_replaced,
     a_unit_of_work_that_fails_keeps_nothing,
+    quote_numbers_follow_each_other_per_year,
 ]

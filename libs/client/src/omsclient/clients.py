@@ -20,7 +20,8 @@ from omsclient.rpc import Rpc, ServiceClient
 
 
 class CatalogClient(ServiceClient):
-    """catalog: products, variants, categories, pictures, price lists and prices (catalog:read)."""
+    """catalog: products, variants, categories, pictures, price lists, prices and tax rules
+    (catalog:read)."""
 
     services: ClassVar[tuple[ServiceDescriptor, ...]] = (
         catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"],
@@ -52,6 +53,9 @@ class CatalogClient(ServiceClient):
     )
     list_price_lists = Rpc(catalog_pb2.ListPriceListsRequest, catalog_pb2.ListPriceListsResponse)
     get_price_list = Rpc(catalog_pb2.GetPriceListRequest, catalog_pb2.GetPriceListResponse)
+    create_tax_rule = Rpc(catalog_pb2.CreateTaxRuleRequest, catalog_pb2.CreateTaxRuleResponse)
+    list_tax_rules = Rpc(catalog_pb2.ListTaxRulesRequest, catalog_pb2.ListTaxRulesResponse)
+    resolve_taxes = Rpc(catalog_pb2.ResolveTaxesRequest, catalog_pb2.ResolveTaxesResponse)
 
 
 class QuotingClient(ServiceClient):
@@ -85,6 +89,12 @@ class OrdersClient(ServiceClient):
     # OrdersService
     place_sales_order = Rpc(orders_pb2.PlaceSalesOrderRequest, orders_pb2.PlaceSalesOrderResponse)
     get_sales_order = Rpc(orders_pb2.GetSalesOrderRequest, orders_pb2.GetSalesOrderResponse)
+    list_stalled_steps = Rpc(
+        orders_pb2.ListStalledStepsRequest, orders_pb2.ListStalledStepsResponse
+    )
+    retry_stalled_steps = Rpc(
+        orders_pb2.RetryStalledStepsRequest, orders_pb2.RetryStalledStepsResponse
+    )
     list_sales_orders = Rpc(orders_pb2.ListSalesOrdersRequest, orders_pb2.ListSalesOrdersResponse)
     transition_sales_order = Rpc(
         orders_pb2.TransitionSalesOrderRequest, orders_pb2.TransitionSalesOrderResponse
@@ -154,6 +164,16 @@ class BillingClient(ServiceClient):
         billing_pb2.DESCRIPTOR.services_by_name["BillingService"],
     )
     get_invoice = Rpc(billing_pb2.GetInvoiceRequest, billing_pb2.GetInvoiceResponse)
+    apply_supplier_advance = Rpc(
+        billing_pb2.ApplySupplierAdvanceRequest, billing_pb2.ApplySupplierAdvanceResponse
+    )
+    import_exchange_rates = Rpc(
+        billing_pb2.ImportExchangeRatesRequest, billing_pb2.ImportExchangeRatesResponse
+    )
+    list_overdue = Rpc(billing_pb2.ListOverdueRequest, billing_pb2.ListOverdueResponse)
+    run_dunning = Rpc(billing_pb2.RunDunningRequest, billing_pb2.RunDunningResponse)
+    list_reminders = Rpc(billing_pb2.ListRemindersRequest, billing_pb2.ListRemindersResponse)
+    render_reminder = Rpc(billing_pb2.RenderReminderRequest, billing_pb2.RenderDocumentResponse)
     list_invoices = Rpc(billing_pb2.ListInvoicesRequest, billing_pb2.ListInvoicesResponse)
     record_payment = Rpc(billing_pb2.RecordPaymentRequest, billing_pb2.RecordPaymentResponse)
     list_payments = Rpc(billing_pb2.ListPaymentsRequest, billing_pb2.ListPaymentsResponse)
@@ -204,6 +224,10 @@ class ProcurementClient(ServiceClient):
 
     services: ClassVar[tuple[ServiceDescriptor, ...]] = (
         procurement_pb2.DESCRIPTOR.services_by_name["ProcurementService"],
+    )
+    reduce_purchase_order_line = Rpc(
+        procurement_pb2.ReducePurchaseOrderLineRequest,
+        procurement_pb2.ReducePurchaseOrderLineResponse,
     )
     create_supplier = Rpc(
         procurement_pb2.CreateSupplierRequest, procurement_pb2.CreateSupplierResponse

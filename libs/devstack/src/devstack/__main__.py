@@ -20,11 +20,12 @@ from devstack.pki import OPERATOR, Pki
 from devstack.postgres import PostgresCluster
 from devstack.process import port_in_use
 from devstack.supervisor import Stack
-from devstack.topology import BUSINESS_SERVICES, Ports, Secrets
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS, Ports, Secrets
 
 
 def _refuse_taken_ports(ports: Ports) -> None:
     wanted = [ports.gateway, ports.kafka, *(ports.grpc(s) for s in BUSINESS_SERVICES)]
+    wanted += [ports.http(c) for c in CONNECTORS]
     taken = [port for port in wanted if port_in_use(port)]
     if taken:
         raise SystemExit(
@@ -94,6 +95,9 @@ def _print_banner(stack: Stack, ports: Ports, seconds: float) -> None:
     print(f"  REST API   {stack.gateway_url}/api/v1   (docs {stack.gateway_url}/docs)")
     for service in BUSINESS_SERVICES:
         print(f"  gRPC       {service:<12} 127.0.0.1:{ports.grpc(service)}")
+    for connector in CONNECTORS:
+        door = f"http://127.0.0.1:{ports.http(connector)}/webhooks/<store>"
+        print(f"  webhooks   {connector:<12} {door}")
     print(f"  Kafka      {stack.kafka_bootstrap}")
     print(f"  PostgreSQL {stack.postgres.admin_url}")
     print(f"  logs       {stack.log_dir}/")

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from devstack.paths import RUN
-from devstack.topology import BUSINESS_SERVICES
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS, secrets_key_file
 from servicekit.auth import keygen
 from servicekit.tls import Peer, PeerKind, TlsFiles
 
@@ -41,7 +42,7 @@ from servicekit.tls import Peer, PeerKind, TlsFiles
 BROKER = "kafka"
 OPERATOR = "oms-operator"
 GATEWAY = "gateway"
-SUITE = (*BUSINESS_SERVICES, GATEWAY)
+SUITE = (*BUSINESS_SERVICES, *CONNECTORS, GATEWAY)
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 # A registered client's scope to read one topic's events: `events:oms.orders.sales-order.v1`.
 EVENTS_SCOPE = "events:"
@@ -93,6 +94,11 @@ class Pki:
                 self.issue(name, None)
         if not self.clients_file.exists():
             self.clients_file.write_text(json.dumps({"clients": {}}, indent=2))
+        for connector in CONNECTORS:
+            sealing = secrets_key_file(self.folder, connector)
+            if not sealing.exists():
+                sealing.write_bytes(Fernet.generate_key())
+                sealing.chmod(0o600)
         return self
 
     def _new_ca(self) -> None:

@@ -21,8 +21,10 @@ from devstack.postgres import PostgresCluster
 from devstack.process import die_with_parent
 from devstack.topology import (
     BUSINESS_SERVICES,
+    CONNECTORS,
     Ports,
     Secrets,
+    connector_env,
     database_name,
     gateway_env,
     service_env,
@@ -104,7 +106,7 @@ class Stack:
         return f"http://127.0.0.1:{self.ports.gateway}"
 
     async def create_databases(self) -> None:
-        for service in (*BUSINESS_SERVICES, "gateway"):
+        for service in (*BUSINESS_SERVICES, *CONNECTORS, "gateway"):
             await self.postgres.create_database(database_name(service))
 
     def _service(self, service: str, replica: int, grpc_port: int | None) -> Process:
@@ -142,6 +144,18 @@ class Stack:
     ) -> Process:
         return await self.start(self._service(service, replica, grpc_port))
 
+    async def start_connector(self, connector: str) -> Process:
+        env = connector_env(
+            connector,
+            self.ports,
+            self.postgres.url(database_name(connector)),
+            str(self.log_dir),
+            self.secrets,
+        )
+        url = f"http://127.0.0.1:{self.ports.http(connector)}/health"
+        log = self.log_dir / f"{connector}.log"
+        return await self.start(Process(connector, connector, env, log, url))
+
     async def start_gateway(self) -> Process:
         env = gateway_env(
             self.ports,
@@ -161,6 +175,11 @@ class Stack:
             await self.start_service(service)
             if progress:
                 print(f"  {service:<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
+        for connector in CONNECTORS:
+            began = time.monotonic()
+            await self.start_connector(connector)
+            if progress:
+                print(f"  {connector:<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
         began = time.monotonic()
         await self.start_gateway()
         if progress:

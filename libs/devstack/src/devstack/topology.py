@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
+# Connectors to outside systems: their own database and an HTTP door (webhooks), no gRPC API and
+# no events yet (services/woocommerce).
+CONNECTORS = ("woocommerce",)
 # gRPC peers each service calls (service -> the services it calls)
-CALLS = {"orders": ("catalog",), "quoting": ("catalog",), "inventory": ("catalog",)}
+CALLS = {
+    "orders": ("catalog",),
+    "quoting": ("catalog",),
+    "inventory": ("catalog",),
+    "woocommerce": ("catalog",),
+}
 # The topics each service consumes (its Kafka ACLs allow reading these and no others); a
 # contract test keeps this equal to the services' subscriptions.
 CONSUMES: dict[str, tuple[str, ...]] = {
     "catalog": (),
-    "quoting": ("oms.orders.customer.v1",),
+    "quoting": ("oms.orders.customer.v1", "oms.orders.sales-order.v1"),
     "orders": (
         "oms.inventory.reservation.v1",
         "oms.inventory.shipment.v1",
@@ -64,6 +72,10 @@ class Ports:
     def health(self, service: str) -> int:
         """Plain gRPC health, for probes without a certificate."""
         return self.grpc(service) + 100
+
+    def http(self, connector: str) -> int:
+        """A connector's HTTP door (webhooks in, GET /health)."""
+        return 8070 + CONNECTORS.index(connector) + self.offset
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,26 @@ def service_env(
     for peer in CALLS.get(service, ()):
         env[f"{peer.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(peer)}"
     return {prefix + key: value for key, value in env.items()}
+
+
+def secrets_key_file(pki_dir: Path, connector: str) -> Path:
+    """The key a connector seals its stores' secrets with (made with the trust material)."""
+    return pki_dir / f"{connector}-secrets.key"
+
+
+def connector_env(
+    connector: str, ports: Ports, database_url: str, log_dir: str, secrets: Secrets
+) -> dict[str, str]:
+    env = {
+        "DATABASE_URL": database_url,
+        "HTTP_PORT": str(ports.http(connector)),
+        "LOG_DIR": log_dir,
+        "SECRETS_KEY_FILE": str(secrets_key_file(secrets.pki_dir, connector)),
+        **secrets.common(connector),
+    }
+    for peer in CALLS.get(connector, ()):
+        env[f"{peer.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(peer)}"
+    return {f"{connector.upper()}_{key}": value for key, value in env.items()}
 
 
 def gateway_env(ports: Ports, log_dir: str, database_url: str, secrets: Secrets) -> dict[str, str]:

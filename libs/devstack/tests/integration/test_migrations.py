@@ -12,11 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from devstack.paths import ROOT
-from devstack.topology import BUSINESS_SERVICES
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS
 from servicekit.db import alembic_config
 
-# The gateway keeps a database too (API keys, idempotency records).
-WITH_DATABASE = (*BUSINESS_SERVICES, "gateway")
+# The connectors keep a database, and so does the gateway (API keys, idempotency records).
+WITH_DATABASE = (*BUSINESS_SERVICES, *CONNECTORS, "gateway")
 
 
 @pytest.mark.parametrize("service", WITH_DATABASE)

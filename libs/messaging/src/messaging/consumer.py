@@ -43,6 +43,9 @@ class Subscription(Generic[M]):
 
     message: type[M]
     handler: Callable[[AsyncSession, M, Envelope], Awaitable[None]]
+    # Told, in a transaction of its own once the dead letter is durable, that the handler
+    # failed for good (`reason`): the service records the step as stalled where people see it.
+    on_dead_letter: Callable[[AsyncSession, M, Envelope, str], Awaitable[None]] | None = None
 
 
 class PoisonEvent(Exception):
@@ -139,6 +142,7 @@ class EventConsumer:
                     log.exception("dead-lettering %s %s", envelope.type, envelope.event_id)
                     reason = "".join(traceback.format_exception_only(error)).strip()
                     await self._dead_letter(record, reason)
+                    await self._tell_stalled(subscription, message, envelope, str(error) or reason)
                     return
                 await asyncio.sleep(self.backoff_seconds * 2 ** (failures - 1))
 
@@ -162,6 +166,19 @@ class EventConsumer:
                     await subscription.handler(session, message, envelope)
         finally:
             otel_context.detach(token)
+
+    async def _tell_stalled(
+        self, subscription: Subscription[Any], message: Message, envelope: Envelope, reason: str
+    ) -> None:
+        """The subscription's on_dead_letter, once; its failure is logged, never blocking."""
+        if subscription.on_dead_letter is None:
+            return
+        try:
+            with acting(envelope.actor, envelope.correlation_id, envelope.event_id):
+                async with self.database.transaction() as session:
+                    await subscription.on_dead_letter(session, message, envelope, reason)
+        except Exception:
+            log.exception("recording %s %s as stalled failed", envelope.type, envelope.event_id)
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
         headers = [

@@ -132,6 +132,8 @@ class PricedDocument:
     policy: PricingPolicy | None = None
     # What the engine computed, one priced line per line in document order; None until priced.
     breakdown: engine.Breakdown | None = None
+    # Why a taxable document carries no tax (the customer's exemption), printed on it.
+    tax_exemption: str = ""
 
     @property
     def lines(self) -> list[DocumentLine]:
@@ -159,15 +161,33 @@ class PricedDocument:
 
 
 def price_document(document: PricedDocument) -> PricedDocument:
-    """The document with the breakdown the engine computes for it."""
-    return replace(document, breakdown=engine.price(engine_document(document)))
+    """The document with the breakdown the engine computes for it; InvalidDocument naming the
+    discount that takes more than its line or group."""
+    priceable = engine_document(document)
+    try:
+        return replace(document, breakdown=engine.price(priceable))
+    except engine.ExcessiveDiscount as error:
+        raise _refused(error) from error
 
 
 def verify(document: PricedDocument) -> engine.Breakdown:
     """Recomputes the document and proves its breakdown agrees, figure by figure: raises
     pricing.engine.BreakdownMismatch naming each figure that does not, InvalidDocument for a
     document that cannot be priced or has no breakdown."""
-    return engine.check(engine_document(document), document.figures)
+    priceable = engine_document(document)
+    try:
+        return engine.check(priceable, document.figures)
+    except engine.ExcessiveDiscount as error:
+        raise _refused(error) from error
+
+
+def _refused(error: engine.ExcessiveDiscount) -> InvalidDocument:
+    at = f"groups[{error.group}]" + ("" if error.line is None else f".lines[{error.line}]")
+    what = "its group after the lines' own discounts" if error.line is None else "its line"
+    return InvalidDocument(
+        f"{at}.discount",
+        f"takes {figure_text(error.taken)} off {what}, which comes to {figure_text(error.base)}",
+    )
 
 
 def kit_part_line_id(kit_line_id: str, product_id: str) -> str:

@@ -10,7 +10,7 @@ recomputed and compared.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
@@ -40,7 +40,8 @@ class Tax:
 
 @dataclass(frozen=True)
 class Discount:
-    """A percentage (10 = 10 %) or an amount; never takes a line below zero."""
+    """A percentage (10 = 10 %) and/or an amount; one that would take more than what it applies
+    to is refused (ExcessiveDiscount), never clamped."""
 
     percent: Decimal = ZERO
     amount: Decimal = ZERO
@@ -102,6 +103,19 @@ class TaxTotal:
 
 
 @dataclass(frozen=True)
+class GroupFigures:
+    """One group's share of the document's figures: the groups' subtotals, discounts, nets and
+    taxes add up to the document's exactly (per document rounding: each group's exact figure
+    rounded, the remainder placed where the rounding cut most -- see `_apportion`)."""
+
+    name: str
+    subtotal: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
 class Breakdown:
     engine_version: str
     policy: RoundingPolicy
@@ -113,16 +127,35 @@ class Breakdown:
     shipping: Decimal  # tax-exclusive
     taxes: tuple[TaxTotal, ...] = field(default=())
     total: Decimal = ZERO
+    # Derived from the lines and the totals above (figures_by_group), never compared on its own.
+    groups: tuple[GroupFigures, ...] = field(default=())
 
     @property
     def tax(self) -> Decimal:
         return sum((t.amount for t in self.taxes), ZERO)
 
+    @property
+    def shipping_tax(self) -> Decimal:
+        """The tax on shipping: what the groups' taxes leave of the document's."""
+        return self.tax - sum((g.tax for g in self.groups), ZERO)
 
-def _cut(base: Decimal, discount: Discount) -> Decimal:
-    """What a discount takes off `base`: never more than the base, never negative."""
+
+class ExcessiveDiscount(ValueError):
+    """A discount that takes more than what it applies to: a line's (`line` its index in its
+    group) or, with `line` None, what is left of the group after its lines' own discounts."""
+
+    def __init__(self, group: int, line: int | None, taken: Decimal, base: Decimal) -> None:
+        what = "the group" if line is None else "the line"
+        super().__init__(f"takes {taken} off {what}'s {base}")
+        self.group, self.line, self.taken, self.base = group, line, taken, base
+
+
+def _cut(base: Decimal, discount: Discount, group: int, line: int | None) -> Decimal:
+    """What a discount takes off `base`; ExcessiveDiscount if that is more than the base."""
     taken = base * discount.percent / HUNDRED + discount.amount
-    return min(max(taken, ZERO), max(base, ZERO))
+    if taken > base:
+        raise ExcessiveDiscount(group, line, taken, base)
+    return max(taken, ZERO)
 
 
 def _shares(total: Decimal, weights: Sequence[Decimal], round_: _Rounder | None) -> list[Decimal]:
@@ -168,15 +201,20 @@ def _split_taxes(
     return net, tuple((t.code, a) for t, a in zip(taxes, amounts, strict=True))
 
 
-def _price_group(document: Document, group: Group, round_: _Rounder | None) -> list[PricedLine]:
+def _price_group(
+    document: Document, index: int, group: Group, round_: _Rounder | None
+) -> list[PricedLine]:
     extended = [line.quantity * line.unit_price for line in group.lines]
     if round_ is not None:
         extended = [round_(x) for x in extended]
-    line_cuts = [_cut(x, line.discount) for x, line in zip(extended, group.lines, strict=True)]
+    line_cuts = [
+        _cut(x, line.discount, index, i)
+        for i, (x, line) in enumerate(zip(extended, group.lines, strict=True))
+    ]
     if round_ is not None:
         line_cuts = [round_(c) for c in line_cuts]
     remaining = [x - c for x, c in zip(extended, line_cuts, strict=True)]
-    group_cut = _cut(sum(remaining, ZERO), group.discount)
+    group_cut = _cut(sum(remaining, ZERO), group.discount, index, None)
     if round_ is not None:
         group_cut = round_(group_cut)
     shares = _shares(group_cut, remaining, round_)
@@ -192,11 +230,14 @@ def _price_group(document: Document, group: Group, round_: _Rounder | None) -> l
 
 
 def price(document: Document) -> Breakdown:
-    """The document's breakdown under its own rounding policy."""
+    """The document's breakdown under its own rounding policy; ExcessiveDiscount for a discount
+    that takes more than its line or group."""
     policy = document.policy
     round_ = _Rounder(document.currency, policy.rounding)
     per_line = round_ if policy.mode is RoundingMode.PER_LINE else None
-    lines = [p for g in document.groups for p in _price_group(document, g, per_line)]
+    lines = [
+        p for i, g in enumerate(document.groups) for p in _price_group(document, i, g, per_line)
+    ]
     freight = [
         _split_taxes(
             s.amount if per_line is None else round_(s.amount),
@@ -206,46 +247,98 @@ def price(document: Document) -> Breakdown:
         )
         for s in document.shipping
     ]
-    rates = {t.code: t.rate for g in document.groups for t in g.taxes}
-    rates |= {t.code: t.rate for g in document.groups for line in g.lines for t in line.taxes}
-    rates |= {t.code: t.rate for s in document.shipping for t in s.taxes}
-    base: dict[str, Decimal] = dict.fromkeys(rates, ZERO)
-    amount: dict[str, Decimal] = dict.fromkeys(rates, ZERO)
-    for line_net, line_taxes in [(p.net, p.taxes) for p in lines] + freight:
-        for code, value in line_taxes:
-            base[code] += line_net
-            amount[code] += value
-    taxes = tuple(
-        TaxTotal(code, rates[code], round_(base[code]), round_(amount[code]))
-        for code in sorted(rates)
-    )
+    levied = [
+        (line.taxes + group.taxes, p.net, p.taxes)
+        for (group, line), p in zip(
+            [(g, line) for g in document.groups for line in g.lines], lines, strict=True
+        )
+    ] + [(s.taxes, net, t) for s, (net, t) in zip(document.shipping, freight, strict=True)]
+    taxes = _tax_totals(levied, round_)
     tax = sum((t.amount for t in taxes), ZERO)
     subtotal = round_(sum((p.extended for p in lines), ZERO))
+    shipping = round_(sum((n for n, _ in freight), ZERO))
     if document.prices_include_tax:
         # what the customer pays is the shelf prices: totals follow from gross, nets from totals
-        gross_goods = round_(sum((p.net + sum((a for _, a in p.taxes), ZERO) for p in lines), ZERO))
+        gross_goods = round_(sum((p.gross for p in lines), ZERO))
         gross_shipping = round_(sum((n + sum((a for _, a in t), ZERO) for n, t in freight), ZERO))
         total = gross_goods + gross_shipping
-        shipping = round_(sum((n for n, _ in freight), ZERO))
-        net = total - shipping - tax
-        discounts = subtotal - gross_goods
+        net, discounts = total - shipping - tax, subtotal - gross_goods
     else:
         net = round_(sum((p.net for p in lines), ZERO))
-        shipping = round_(sum((n for n, _ in freight), ZERO))
-        discounts = subtotal - net
-        total = net + shipping + tax
-    return Breakdown(
-        engine_version=ENGINE_VERSION,
-        policy=policy,
-        currency=document.currency,
-        lines=tuple(lines),
-        subtotal=subtotal,
-        discounts=discounts,
-        net=net,
-        shipping=shipping,
-        taxes=taxes,
-        total=total,
+        discounts, total = subtotal - net, net + shipping + tax
+    breakdown = Breakdown(
+        ENGINE_VERSION, policy, document.currency, tuple(lines), subtotal, discounts, net,
+        shipping, taxes, total,
+    )  # fmt: skip
+    sizes = [(g.name, len(g.lines)) for g in document.groups]
+    taxed_shipping = any(s.taxes for s in document.shipping)
+    return replace(breakdown, groups=figures_by_group(breakdown, sizes, taxed_shipping))
+
+
+def _tax_totals(
+    levied: Sequence[tuple[tuple[Tax, ...], Decimal, tuple[tuple[str, Decimal], ...]]],
+    round_: _Rounder,
+) -> tuple[TaxTotal, ...]:
+    """One total per (code, rate): the same code at two rates is two totals. `levied` holds each
+    line's and shipping charge's taxes, net and tax amounts, in the same order."""
+    sums: dict[tuple[str, Decimal], tuple[Decimal, Decimal, Decimal]] = {}
+    for stated, net, amounts in levied:
+        for tax, (_, value) in zip(stated, amounts, strict=True):
+            key = (tax.code, tax.rate.normalize())
+            _, base, amount = sums.get(key, (tax.rate, ZERO, ZERO))
+            sums[key] = (tax.rate, base + net, amount + value)
+    return tuple(
+        TaxTotal(code, rate, round_(base), round_(amount))
+        for (code, _), (rate, base, amount) in sorted(sums.items())
     )
+
+
+def figures_by_group(
+    breakdown: Breakdown, sizes: Sequence[tuple[str, int]], taxed_shipping: bool
+) -> tuple[GroupFigures, ...]:
+    """Each group's figures, from the breakdown's lines (`sizes`: each group's name and line
+    count, in order), apportioned so that they add up to the document's figures exactly; the
+    tax on shipping (if taxed) is what the groups' taxes leave of the document's."""
+    unit = Decimal(1).scaleb(-minor_units(breakdown.currency))
+    spans: list[tuple[PricedLine, ...]] = []
+    at = 0
+    for _, count in sizes:
+        spans.append(breakdown.lines[at : at + count])
+        at += count
+
+    def exact(figure: str) -> list[Decimal]:
+        return [sum((getattr(p, figure) for p in span), ZERO) for span in spans]
+
+    taxes = [sum((a for p in span for _, a in p.taxes), ZERO) for span in spans]
+    if taxed_shipping:
+        taxes.append(breakdown.tax - sum(taxes, ZERO))
+    shares = zip(
+        _apportion(breakdown.subtotal, exact("extended"), unit),
+        _apportion(breakdown.discounts, exact("discount"), unit),
+        _apportion(breakdown.net, exact("net"), unit),
+        _apportion(breakdown.tax, taxes, unit),
+        strict=False,
+    )
+    return tuple(
+        GroupFigures(name, subtotal, discount, net, tax)
+        for (name, _), (subtotal, discount, net, tax) in zip(sizes, shares, strict=False)
+    )
+
+
+def _apportion(target: Decimal, exact: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
+    """`exact` rounded to `unit` so that the parts add up to `target`: each part floored, then
+    the units left go one each to the parts the floor cut most (largest remainder). Parts that
+    are already in the unit and add up to the target come back unchanged."""
+    if not exact:
+        return []
+    parts = [
+        ((e / unit).to_integral_value(rounding=ROUND_FLOOR) * unit).quantize(unit) for e in exact
+    ]
+    left = int((target - sum(parts, ZERO)) / unit)
+    order = sorted(range(len(exact)), key=lambda i: exact[i] - parts[i], reverse=left >= 0)
+    for n in range(abs(left)):
+        parts[order[n % len(order)]] += unit if left > 0 else -unit
+    return parts
 
 
 def total_of(currency: str, lines: Sequence[tuple[Decimal, Decimal]]) -> Decimal:

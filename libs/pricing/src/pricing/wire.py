@@ -20,6 +20,7 @@ from oms.types.v1 import pricing_pb2 as pb
 from oms.types.v1 import types_pb2
 from pricing import document as plain
 from pricing import engine
+from pricing.conversion import Conversion, ReportingTotal
 from pricing.document import (
     ROUNDING_NAMES,
     Discount,
@@ -104,6 +105,7 @@ def document_to_proto(document: PricedDocument) -> pb.PricedDocument:
             for group in document.groups
         ],
         shipping=[shipping_to_proto(charge) for charge in document.shipping],
+        tax_exemption=document.tax_exemption,
     )
     if document.policy is not None:
         message.policy.CopyFrom(policy_to_proto(document.policy))
@@ -131,6 +133,7 @@ def document_from_proto(message: pb.PricedDocument) -> PricedDocument:
         groups=groups,
         shipping=tuple(shipping_from_proto(charge) for charge in message.shipping),
         policy=policy_from_proto(message.policy) if message.HasField("policy") else None,
+        tax_exemption=message.tax_exemption,
     )
     if not message.HasField("breakdown"):
         return document
@@ -224,6 +227,17 @@ def _breakdown_to_proto(
             for t in breakdown.taxes
         ],
         total=text(breakdown.total),
+        groups=[
+            pb.GroupFigures(
+                name=g.name,
+                subtotal=text(g.subtotal),
+                discount=text(g.discount),
+                net=text(g.net),
+                tax=text(g.tax),
+            )
+            for g in breakdown.groups
+        ],
+        shipping_tax=text(breakdown.shipping_tax),
     )
 
 
@@ -231,7 +245,7 @@ def _breakdown_from_proto(message: pb.Breakdown, document: PricedDocument) -> en
     """The stored figures; each priced line carries its line's group and description, as the
     engine's own lines do."""
     at = "breakdown"
-    return engine.Breakdown(
+    stored = engine.Breakdown(
         engine_version=message.engine_version,
         policy=rounding_policy(policy_from_proto(message.policy), f"{at}.policy"),
         currency=document.currency,
@@ -251,6 +265,10 @@ def _breakdown_from_proto(message: pb.Breakdown, document: PricedDocument) -> en
         ),
         total=decimal_at(f"{at}.total", message.total),
     )
+    # the groups' figures follow from the lines and totals: recomputed, never read
+    sizes = [(group.name, len(group.lines)) for group in document.groups]
+    taxed_shipping = any(charge.taxes for charge in document.shipping)
+    return replace(stored, groups=engine.figures_by_group(stored, sizes, taxed_shipping))
 
 
 def _priced_lines(
@@ -278,3 +296,27 @@ def _priced_lines(
             )
         )
     return tuple(priced)
+
+
+def reporting_total_to_proto(total: ReportingTotal) -> types_pb2.ReportingTotal:
+    """A report's total in the reporting currency, each currency with the rate it was converted
+    with (rates shown to 12 decimals, without trailing zeros) or why it was not."""
+    return types_pb2.ReportingTotal(
+        currency=total.currency,
+        total=money_to_proto(total.total),
+        complete=total.complete,
+        rates_on=total.rates_on.isoformat(),
+        conversions=[_conversion_to_proto(c) for c in total.conversions],
+    )
+
+
+def _conversion_to_proto(conversion: Conversion) -> types_pb2.CurrencyConversion:
+    applied = conversion.applied
+    return types_pb2.CurrencyConversion(
+        amount=money_to_proto(conversion.amount),
+        converted=None if conversion.converted is None else money_to_proto(conversion.converted),
+        rate="" if applied is None else format(applied.factor.normalize(), "f"),
+        rate_pair="" if applied is None else applied.stated.pair,
+        rate_effective_from="" if applied is None else applied.stated.effective_from.isoformat(),
+        missing=conversion.missing,
+    )

@@ -12,6 +12,7 @@ from billing.adapters.tables import audit_log, messaging_tables, metadata
 from billing.adapters.unit_of_work import SqlUnitOfWork
 from billing.application.commands.publish_overdue import PublishOverdue, publish_overdue
 from billing.application.commands.record_bill import BillPolicy
+from billing.application.commands.run_dunning import review_credit_holds
 from billing.config import Settings
 from billing.domain.payables import DualControl, Tolerance
 from billing.entrypoints.access import ACCESS
@@ -34,10 +35,20 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
         Tolerance(config.bill_price_tolerance_percent, config.bill_quantity_tolerance_percent),
         DualControl(Money(config.bill_dual_control_above, config.bill_dual_control_currency)),
     )
-    servicer = BillingServicer(new_uow, PdfPrinter(), policy)
+    dunning = config.dunning_policy()
+    servicer = BillingServicer(
+        new_uow,
+        PdfPrinter(config.seller()),
+        policy,
+        reporting_currency=config.reporting_currency,
+        dunning_policy=dunning,
+        seller=config.seller(),
+    )
 
     async def publish_due() -> int:
-        return await publish_overdue(new_uow, PublishOverdue())
+        marked = await publish_overdue(new_uow, PublishOverdue())
+        await review_credit_holds(new_uow(), dunning)
+        return marked
 
     return Wiring(
         registrations=[(billing_pb2_grpc.add_BillingServiceServicer_to_server, servicer)],
@@ -57,6 +68,7 @@ SPEC = ServiceSpec(
         events.InvoiceIssued,
         events.PaymentReceived,
         events.InvoicePaid,
+        events.InvoiceReopened,
         events.CreditNoteIssued,
         events.CustomerBalanceChanged,
         events.InvoiceOverdue,
@@ -64,6 +76,8 @@ SPEC = ServiceSpec(
         events.BillReleased,
         events.BillPaid,
         events.ExchangeRateSet,
+        events.ReminderSent,
+        events.CustomerCreditHoldChanged,
     ],
     grpc_service_names=[billing_pb2.DESCRIPTOR.services_by_name["BillingService"].full_name],
     wire=wire,

@@ -65,7 +65,14 @@ async def test_a_quote_accepted_for_invoicing_is_invoiced_with_its_own_figures(
     assert invoice.document == quote.document
     verify(invoice.document)
     nets = [line.net for line in quote.document.breakdown.lines]
-    assert [line.line_total.amount for line in invoice.lines] == nets
+    goods = [line for line in invoice.lines if line.order_line_id != "shipping"]
+    assert [line.line_total.amount for line in goods] == nets
+    # The shipping charges are a line of their own; each tax per code and rate, as the quote's.
+    (freight,) = [line for line in invoice.lines if line.order_line_id == "shipping"]
+    assert freight.line_total.amount == quote.document.breakdown.shipping
+    assert [(t.code, t.amount.amount) for t in invoice.taxes] == [
+        (t.code, t.amount) for t in quote.document.breakdown.taxes
+    ]
 
 
 async def test_a_quote_whose_figures_do_not_recompute_is_dead_lettered_not_invoiced(

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import grpc
 import pytest
@@ -408,10 +408,14 @@ async def test_a_document_order_credits_returns_at_the_lines_net_per_unit_and_ki
         # The second kit's parts: three bolts come back with the rest of it.
         await env.send(a_return(order.order_id, (wheel[0], 1), (bolt[0], 3)), key=order.order_id)
         ((_, last),) = (await log.wait_for(order.order_id, count=3))[2:]
-    per_widget = unit_net(nets[widget.line_id], int(widget.quantity))
-    per_kit = unit_net(nets[kit.line_id], int(kit.quantity))
+    (invoice,) = await env.invoices(order.order_id)
+    on_invoice = {x.order_line_id: x for x in invoice.lines}
+    # What the customer paid for the units back: their share of the line's net and of its taxes.
+    one_widget = paid_for(on_invoice[widget.line_id], 1)
+    one_kit = paid_for(on_invoice[kit.line_id], 1)
+    assert one_widget > unit_net(nets[widget.line_id], int(widget.quantity)).amount  # tax too
     assert isinstance(note, events.CreditNoteIssued)
-    assert Decimal(note.total.amount) == (per_widget + per_kit).amount
+    assert Decimal(note.total.amount) == one_widget + one_kit
     credits = (
         await env.stub.ListCreditNotes(pb.ListCreditNotesRequest(order_id=order.order_id))
     ).credit_notes
@@ -419,9 +423,27 @@ async def test_a_document_order_credits_returns_at_the_lines_net_per_unit_and_ki
         (widget.line_id, 1),
         (kit.line_id, 1),
     ]
-    # The last kit back takes exactly what is left of the kit line's net.
+    # Each credit line mirrors its invoice line's taxes.
+    assert [t.code for t in credits[-1].lines[0].taxes] == [
+        t.code for t in on_invoice[widget.line_id].taxes
+    ]
+    # The last kit back takes exactly what is left of the kit line, tax included.
     assert isinstance(last, events.CreditNoteIssued)
-    assert Decimal(last.total.amount) == (nets[kit.line_id] - per_kit).amount
+    kit_gross = Decimal(on_invoice[kit.line_id].gross.amount)
+    assert Decimal(last.total.amount) == kit_gross - one_kit
     (invoice,) = await env.invoices(order.order_id)
     credited = Decimal(note.total.amount) + Decimal(last.total.amount)
     assert Decimal(invoice.balance.amount) == Decimal(document.breakdown.total) - credited
+
+
+def paid_for(line: pb.InvoiceLine, units: int) -> Decimal:
+    """`units` of an invoice line's `quantity` as credited: its net's and each tax's share,
+    each rounded half up."""
+
+    def share(amount: str) -> Decimal:
+        exact = Decimal(amount) * units / line.quantity
+        return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    return share(line.line_total.amount) + sum(
+        (share(t.amount.amount) for t in line.taxes), Decimal(0)
+    )

@@ -271,12 +271,12 @@ async def test_credit_notes_for_part_of_an_invoice_or_a_free_amount(service: Bil
 
     rendered = await stub.RenderCreditNote(pb.RenderCreditNoteRequest(credit_note_id=free.id))
     assert rendered.filename == f"credit-note-{free.number}.pdf"
-    assert b"(goodwill) Tj" in page_text(rendered.pdf)
+    assert b"goodwill" in page_text(rendered.pdf)
     rendered = await stub.RenderInvoice(pb.RenderInvoiceRequest(invoice_id=invoice.id))
     assert rendered.filename == f"invoice-{invoice.number}.pdf"
     pages = page_text(rendered.pdf)
-    assert f"(Invoice {invoice.number}) Tj".encode() in pages
-    assert b"(37.50 EUR) Tj" in pages
+    assert f"Invoice {invoice.number}".encode() in pages
+    assert b"37.50 EUR" in pages
     with pytest.raises(grpc.aio.AioRpcError) as error:
         await stub.RenderInvoice(pb.RenderInvoiceRequest(invoice_id="nope"))
     assert error.value.code() == grpc.StatusCode.NOT_FOUND

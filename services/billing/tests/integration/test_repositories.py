@@ -16,6 +16,7 @@ from billing.bootstrap import SPEC
 from devstack.postgres import PostgresCluster
 from messaging.outbox import Outbox
 from servicekit.db import Database, migrate
+from services.billing.tests.dunning_contracts import DUNNING_CHECKS
 from services.billing.tests.repository_contracts import EVERY_CHECK, Check, Units
 
 
@@ -39,4 +40,9 @@ async def units(database: Database) -> Units:
 
 @pytest.mark.parametrize("check", EVERY_CHECK, ids=lambda c: c.__name__)
 async def test_the_database_keeps_the_contract(check: Check, units: Units) -> None:
+    await check(units)
+
+
+@pytest.mark.parametrize("check", DUNNING_CHECKS, ids=lambda c: c.__name__)
+async def test_the_database_keeps_the_dunning_contract(check: Check, units: Units) -> None:
     await check(units)

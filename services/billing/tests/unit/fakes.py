@@ -21,16 +21,17 @@ from billing.application.retries import Retry
 from billing.domain.bills import Bill, PurchaseOrderCopy, Receipt
 from billing.domain.credit_notes import CreditNote
 from billing.domain.customers import Customer
+from billing.domain.dunning import CreditHold, OpenInvoice, Reminder
 from billing.domain.events import DomainEvent
-from billing.domain.exchange import SetRate
+from billing.domain.exchange import Rate, SetRate
 from billing.domain.invoices import OPEN, PARTIALLY_PAID, Invoice
 from billing.domain.orders import OrderCopy, Shipment
 from billing.domain.payables import MatchedLine
 from billing.domain.payments import RECEIVED, Payment
 from billing.domain.receivables import AgedItem
 from billing.domain.returns import PENDING, Return
-from billing.domain.revenue import QUOTE, UNASSIGNED, Entry
-from billing.domain.supplier_payments import SupplierPayment
+from billing.domain.revenue import QUOTE, UNASSIGNED, Entry, document_tax
+from billing.domain.supplier_payments import SupplierAllocation, SupplierPayment
 from pricing.money import Money
 from servicekit.context import current_principal
 from servicekit.errors import AlreadyExists, FieldViolation, InvalidArgument
@@ -88,6 +89,8 @@ class State:
     bills: dict[str, Bill] = field(default_factory=dict)
     supplier_payments: dict[str, SupplierPayment] = field(default_factory=dict)
     rates: dict[tuple[str, str, date], SetRate] = field(default_factory=dict)
+    reminders: list[Reminder] = field(default_factory=list)
+    holds: dict[str, CreditHold] = field(default_factory=dict)
     # (operation, request id): (fingerprint, result id)
     requests: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     numbers: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -132,6 +135,7 @@ class FakeUnitOfWork:
         self.bills = FakeBills(state)
         self.supplier_payments = FakeSupplierPayments(state)
         self.rates = FakeExchangeRates(state)
+        self.dunning = FakeDunning(state)
         self.ledger = FakeLedger(state)
         self.audit = FakeAudit(state)
         self.requests = FakeRequests(state)
@@ -380,11 +384,13 @@ class FakeOrderCopies(_Repository):
 
     async def save(self, copy_: OrderCopy) -> None:
         stored = self.state.orders[copy_.order_id]
-        lines = {
-            i: replace(x, shipped=copy_.lines[i].shipped, returned=copy_.lines[i].returned)
-            for i, x in stored.lines.items()
-        }
-        self.state.orders[copy_.order_id] = replace(stored, cancelled=copy_.cancelled, lines=lines)
+        lines = {i: replace(x, unit_price=kept(x.unit_price)) for i, x in copy_.lines.items()}
+        self.state.orders[copy_.order_id] = replace(
+            stored,
+            cancelled=copy_.cancelled,
+            lines=copy.deepcopy(lines),
+            document=copy_.document if copy_.document is not None else stored.document,
+        )
 
     async def park(self, shipment: Shipment) -> None:
         self.state.parked.setdefault(shipment.shipment_id, shipment)
@@ -481,6 +487,13 @@ class FakePurchaseOrders(_Repository):
         for product_id, quantity in receipt.quantities.items():
             key = (receipt.receipt_id, product_id)
             self.state.receipts.setdefault(key, (receipt.purchase_order_id, quantity))
+
+    async def cancel_units(self, copy_: PurchaseOrderCopy) -> None:
+        kept_copy = self.state.purchase_orders[copy_.purchase_order_id]
+        for product_id, line in copy_.lines.items():
+            kept_copy.lines[product_id] = replace(
+                kept_copy.lines[product_id], cancelled=line.cancelled
+            )
 
     async def received(self, purchase_order_id: str) -> dict[str, int]:
         sums: dict[str, int] = {}
@@ -599,6 +612,14 @@ class FakeSupplierPayments(_Repository):
         found = self.state.supplier_payments.get(payment_id)
         return None if found is None else self._read(found)
 
+    async def locked(self, payment_id: str) -> SupplierPayment | None:
+        return await self.get(payment_id)
+
+    async def apply(self, payment: SupplierPayment, allocation: SupplierAllocation) -> None:
+        kept_payment = self.state.supplier_payments[payment.id]
+        kept_payment.unapplied = kept(payment.unapplied)
+        kept_payment.allocations.append(replace(allocation, amount=kept(allocation.amount)))
+
     async def page(
         self, supplier_id: str, bill_id: str, after: tuple[datetime, str] | None, limit: int
     ) -> list[SupplierPayment]:
@@ -635,6 +656,12 @@ class FakeExchangeRates(_Repository):
             r for (b, q, d), r in self.state.rates.items() if (b, q) == (base, quote) and d <= day
         ]
         return max(found, key=lambda r: r.rate.effective_from).rate.rate if found else None
+
+    async def in_force(self, base: str, quote: str, day: date) -> Rate | None:
+        found = [
+            r for (b, q, d), r in self.state.rates.items() if (b, q) == (base, quote) and d <= day
+        ]
+        return max(found, key=lambda r: r.rate.effective_from).rate if found else None
 
     async def page(
         self, base: str, quote: str, after: tuple[date, str, str] | None, limit: int
@@ -727,14 +754,22 @@ class FakeLedger(_Repository):
             return order.channel if order is not None else ""
 
         entries = [
-            Entry(i.issued_at.astimezone(UTC).date(), channel(i), i.total)
+            Entry(
+                i.issued_at.astimezone(UTC).date(),
+                channel(i),
+                i.total,
+                tax=sum((t.amount.amount for t in i.taxes), Decimal(0))
+                if i.taxes
+                else document_tax(i.document),
+            )
             for i in self.state.invoices.values()
             if start <= i.issued_at < end
         ]
         for n in self.state.credit_notes.values():
             if start <= n.issued_at < end:
                 kind = channel(self.state.invoices[n.invoice_id]) if n.invoice_id else UNASSIGNED
-                entries.append(Entry(n.issued_at.astimezone(UTC).date(), kind, n.total, True))
+                tax = sum((t.amount.amount for t in n.taxes), Decimal(0))
+                entries.append(Entry(n.issued_at.astimezone(UTC).date(), kind, n.total, True, tax))
         return entries
 
 
@@ -793,3 +828,75 @@ class FakePrinter:
 
     def credit_note(self, note: CreditNote, customer_name: str) -> bytes:
         return f"credit note {note.number} for {customer_name or note.customer_id}".encode()
+
+
+class FakeDunning(_Repository):
+    async def open_invoices(
+        self, due_before: date, customer_id: str, *, lock: bool = False
+    ) -> list[OpenInvoice]:
+        return [
+            OpenInvoice(
+                i.id,
+                i.number,
+                i.customer_id,
+                i.due_date,
+                (i.total - i.amount_paid - i.amount_credited).rounded(),
+            )
+            for i in self.state.invoices.values()
+            if i.status in (OPEN, PARTIALLY_PAID)
+            and i.due_date < due_before
+            and (not customer_id or i.customer_id == customer_id)
+        ]
+
+    async def levels_sent(self, invoice_ids: Sequence[str]) -> dict[str, int]:
+        sent: dict[str, int] = {}
+        for reminder in self.state.reminders:
+            for item in reminder.invoices:
+                if item.invoice_id in invoice_ids:
+                    sent[item.invoice_id] = max(sent.get(item.invoice_id, 0), item.level_sent)
+        return sent
+
+    async def add_reminder(self, reminder: Reminder) -> None:
+        sent = {(i.invoice_id, i.level_sent) for r in self.state.reminders for i in r.invoices}
+        if any((i.invoice_id, i.level_sent) in sent for i in reminder.invoices):
+            raise AlreadyExists("an invoice reminded at this level already")
+        self.state.reminders.append(reminder)
+
+    async def reminders(
+        self, customer_id: str, reminder_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[Reminder]:
+        found = sorted(
+            (
+                r
+                for r in self.state.reminders
+                if (not customer_id or r.customer_id == customer_id)
+                and (not reminder_id or r.id == reminder_id)
+                and (after is None or (r.sent_at, r.id) < after)
+            ),
+            key=lambda r: (r.sent_at, r.id),
+            reverse=True,
+        )
+        return found[:limit]
+
+    async def names(self, customer_ids: Sequence[str]) -> dict[str, str]:
+        return {c: self.state.customers[c].name for c in customer_ids if c in self.state.customers}
+
+    async def holds(self, *, lock: bool = False) -> list[CreditHold]:
+        return [self.state.holds[c] for c in sorted(self.state.holds)]
+
+    async def put_hold(self, hold: CreditHold) -> bool:
+        if hold.customer_id in self.state.holds:
+            return False
+        self.state.holds[hold.customer_id] = hold
+        return True
+
+    async def drop_hold(self, customer_id: str) -> None:
+        self.state.holds.pop(customer_id, None)
+
+    async def settled(self, invoice_ids: Sequence[str]) -> set[str]:
+        return {
+            i
+            for i in invoice_ids
+            if i in self.state.invoices
+            and self.state.invoices[i].status not in (OPEN, PARTIALLY_PAID)
+        }

@@ -20,7 +20,10 @@ WRITES = {
     "RecordBill",
     "ReleaseBill",
     "RecordSupplierPayment",
+    "ApplySupplierAdvance",
     "SetExchangeRate",
+    "ImportExchangeRates",
+    "RunDunning",
 }
 PAYABLES = {"GetBill", "ListBills", "ListSupplierPayments", "GetApAging"}
 RATES = {"ListExchangeRates"}
@@ -56,6 +59,9 @@ def test_every_role_is_in_the_expectations() -> None:
         "GetRevenueReport",
         "RenderInvoice",
         "RenderCreditNote",
+        "ListOverdue",
+        "ListReminders",
+        "RenderReminder",
     } == RECEIVABLES
 
 

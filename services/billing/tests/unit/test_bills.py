@@ -150,7 +150,7 @@ async def test_a_bill_in_another_currency_is_held_until_a_rate_converts_it() -> 
     order = an_order(currency="USD")
     async with billing() as uow:
         await on_purchase_order_issued(uow, order)
-        await on_goods_received(uow, GoodsReceived(an_id(), order.purchase_order_id, (("p1", 2),)))
+        await on_goods_received(uow, GoodsReceived(an_id(), order.purchase_order_id, (("p1", 3),)))
     line = (LineIn("p1", 1, "10.00"),)
     with as_user():
         unknown = await record_bill(
@@ -162,6 +162,16 @@ async def test_a_bill_in_another_currency_is_held_until_a_rate_converts_it() -> 
         )
     assert (unknown.dual_control, unknown.match_status) == (True, "held")
     assert (known.dual_control, known.match_status) == (False, "matched")
+    # a large one is held, with the rate it was converted with kept in its reason
+    small = BillPolicy(Tolerance(), DualControl(eur("5")))
+    with as_user():
+        large = await record_bill(
+            billing(), small, RecordBill(order.purchase_order_id, "S-1", "R-3", "USD", line)
+        )
+    assert large.dual_control
+    assert f"10.00 USD at EUR/USD 1.25 (inverted, from {large.recorded_at.date()}) = 8.00 EUR" in (
+        large.reason
+    )
 
 
 async def test_ap_ageing_and_lists_of_bills_and_payments_sent() -> None:

@@ -3,6 +3,8 @@ back, credit notes issued by hand, for a cancelled order, for returned goods."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from billing.adapters.documents import quoted
@@ -25,7 +27,7 @@ from billing.application.reactions.on_sales_order_cancelled import on_sales_orde
 from billing.application.retries import Retry
 from billing.domain.events import CreditNoteIssued, InvoiceIssued
 from billing.domain.orders import OrderLine, Shipment
-from billing.domain.returns import CannotCredit, Return, unit_net
+from billing.domain.returns import CannotCredit, Return, billed_line, unit_net
 from pricing.document import kit_part_line_id
 from servicekit.errors import FailedPrecondition, InvalidArgument
 from services.billing.tests.unit.builders import (
@@ -241,9 +243,15 @@ async def test_a_document_order_credits_returns_at_the_lines_net_per_unit_and_ki
     # The second kit's parts: three bolts come back with the rest of it.
     await returned(billing, order.order_id, (wheel.line_id, 1), (bolt.line_id, 3))
     first, last = of_kind(billing, CreditNoteIssued)
-    per_widget, per_kit = unit_net(widget.net, widget.quantity), unit_net(kit.net, kit.quantity)
-    assert first.total == per_widget + per_kit
-    assert last.total == kit.net - per_kit
+    (invoice,) = billing.state.invoices.values()
+    on_invoice = {x.order_line_id: replace(x, returned=0) for x in invoice.lines}
+    # What the customer paid: each line's net and taxes, a widget's and a kit's share of them.
+    one_widget = billed_line(invoice.id, on_invoice[widget.line_id]).credit_line(1)
+    one_kit = billed_line(invoice.id, on_invoice[kit.line_id]).credit_line(1)
+    assert one_widget.taxes
+    assert one_widget.amount > unit_net(widget.net, widget.quantity)
+    assert first.total == one_widget.amount + one_kit.amount
+    assert first.total + last.total == one_widget.amount + on_invoice[kit.line_id].gross
     credited = {x.order_line_id for n in billing.state.credit_notes.values() for x in n.lines}
     assert credited == {widget.line_id, kit.line_id}
     assert bolts.line_id not in credited

@@ -218,3 +218,31 @@ async def test_customers_purchase_orders_and_receipts_are_copied_from_their_even
     assert billing.state.customers["C-1"].name == "Acme Ltd"
     assert list(billing.state.purchase_orders) == [issued.purchase_order_id]
     assert list(billing.state.receipts.values()) == [(issued.purchase_order_id, 2)]
+
+
+async def test_an_orders_lines_changed_and_a_customers_address_are_copied() -> None:
+    billing = FakeBilling()
+    account = orders_pb2.CustomerAccount(customer_id="C-2", name="Łódź Sp.", tax_id="PL1")
+    account.billing_address.CopyFrom(
+        orders_pb2.BillingAddress(line1="Żółta 5", city="Łódź", postal_code="90-001", country="PL")
+    )
+    await consumed(billing, "customer_registered", orders_pb2.CustomerRegistered(customer=account))
+    kept = billing.state.customers["C-2"]
+    assert (kept.tax_id, kept.billing_address) == (
+        "PL1",
+        {"line1": "Żółta 5", "line2": "", "city": "Łódź", "postal_code": "90-001",
+         "country": "PL", "state": ""},
+    )  # fmt: skip
+    order = an_order()
+    await consumed(billing, "sales_order_placed", order)
+    changed = orders_pb2.SalesOrderLinesChanged(order_id=order.order_id)
+    changed.lines.add().CopyFrom(order.lines[0])
+    changed.lines[0].quantity = 7
+    changed.lines.add(line_id="gone", product_id="p2", sku="SKU-2", quantity=0)
+    await consumed(billing, "sales_order_lines_changed", changed)
+    (line,) = billing.state.orders[order.order_id].lines.values()
+    assert (line.quantity, line.unit_price) == (7, eur("12.5"))
+    bad = orders_pb2.SalesOrderLinesChanged(order_id=order.order_id, document=a_priced_document())
+    bad.document.breakdown.total = "1.00"
+    with pytest.raises(PoisonEvent, match="does not price as stated"):
+        await consumed(billing, "sales_order_lines_changed", bad)

@@ -18,7 +18,9 @@ from billing.application.reactions.on_quote_accepted import QuoteAccepted, on_qu
 from billing.domain.customers import Customer
 from billing.domain.events import CustomerBalanceChanged, InvoiceIssued, InvoiceOverdue
 from billing.domain.orders import CannotInvoice, OrderLine, Shipment
+from pricing.allocation import SHIPPING
 from pricing.document import kit_part_line_id
+from pricing.money import Money
 from servicekit.errors import NotFound
 from services.billing.tests.unit.builders import (
     a_shipment,
@@ -134,7 +136,14 @@ async def test_an_order_from_a_quote_is_billed_whole_once_its_last_shipment_leav
     (issued,) = of_kind(billing, InvoiceIssued)
     assert (issued.total, issued.covers_order) == (priced.total, True)
     assert invoice.document == MessageToDict(document)
-    assert [x.total for x in invoice.lines] == [x.net for x in priced.lines]
+    goods = [x for x in invoice.lines if x.order_line_id != SHIPPING]
+    assert [x.total for x in goods] == [x.net for x in priced.lines]
+    # The shipping charges are a line of their own; the lines' net and taxes make the total.
+    assert sum((x.gross for x in invoice.lines), eur("0")) == priced.total
+    assert [(t.code, t.amount) for t in invoice.taxes] == [
+        (t.code, Money(t.amount, "EUR"))
+        for t in priced.document.figures.taxes  # type: ignore[union-attr]
+    ]
 
 
 async def test_a_quote_accepted_for_invoicing_is_invoiced_with_its_own_figures_once() -> None:

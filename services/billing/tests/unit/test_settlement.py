@@ -154,15 +154,15 @@ def test_returned_units_are_credited_at_the_order_price_oldest_invoice_first() -
 
 
 def test_the_last_units_of_a_line_take_exactly_what_is_left_of_it() -> None:
-    # A document line: 3 units for a net of 10.01; per unit 3.3367 -> 3.34 (half up).
+    # A document line: 3 units for a net of 10.01; 2 of them are 6.6733 -> 6.67 (half up).
     unit = unit_net(eur("10.01"), 3)
     assert unit == eur("3.34")
     billed = [line("i1", "a", 3, "10.01", "3.34")]
     (first,) = credit_return(billed, [("a", 2)], {"a": 3})
-    assert first.amount == eur("6.68")
-    after = [line("i1", "a", 3, "10.01", "3.34", returned=2, credited="6.68")]
+    assert first.amount == eur("6.67")
+    after = [line("i1", "a", 3, "10.01", "3.34", returned=2, credited="6.67")]
     (last,) = credit_return(after, [("a", 1)], {"a": 3})
-    assert last.amount == eur("3.33")
+    assert last.amount == eur("3.34")
 
 
 def test_a_return_of_a_line_not_ordered_or_more_than_ordered_can_never_be_credited() -> None:

@@ -18,6 +18,7 @@ from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.price_lists import PriceList
 from catalog.domain.products import Product
 from catalog.domain.search import Search, search_words
+from catalog.domain.tax_rules import TaxRule
 from servicekit.context import current_principal
 from servicekit.errors import AlreadyExists, FieldViolation, InvalidArgument
 from servicekit.idempotency import MAX_REQUEST_ID
@@ -42,6 +43,7 @@ class State:
     picture_contents: dict[str, tuple[str, PictureContent]] = field(default_factory=dict)
     categories: dict[str, Category] = field(default_factory=dict)
     price_lists: dict[str, PriceList] = field(default_factory=dict)
+    tax_rules: dict[str, TaxRule] = field(default_factory=dict)
     created_by: dict[str, str] = field(default_factory=dict)
     # (operation, request id): (fingerprint, result id)
     requests: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
@@ -55,6 +57,7 @@ class State:
             dict(self.picture_contents),
             dict(self.categories),
             dict(self.price_lists),
+            dict(self.tax_rules),
             dict(self.created_by),
             dict(self.requests),
             list(self.published),
@@ -87,6 +90,9 @@ class FakeProductRepository:
             description=product.description,
             list_price=product.list_price,
             active=product.active,
+            cost=product.cost,
+            category_id=product.category_id,
+            tax_category=product.tax_category,
         )
 
     async def replace_suppliers(self, product: Product) -> None:
@@ -210,6 +216,21 @@ class FakePriceListRepository:
         return by_product
 
 
+class FakeTaxRuleRepository:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    async def add(self, rule: TaxRule, created_by: str) -> None:
+        self.state.tax_rules[rule.id] = rule
+        self.state.created_by[rule.id] = created_by
+
+    async def in_zone(self, tax_zone: str) -> list[TaxRule]:
+        return sorted(
+            (r for r in self.state.tax_rules.values() if not tax_zone or r.tax_zone == tax_zone),
+            key=lambda r: (r.tax_zone, r.tax_category, r.code, r.id),
+        )
+
+
 class FakeChangeLog:
     def __init__(self, state: State) -> None:
         self.state = state
@@ -267,6 +288,7 @@ class FakeUnitOfWork:
         self.products = FakeProductRepository(self.state)
         self.categories = FakeCategoryRepository(self.state)
         self.price_lists = FakePriceListRepository(self.state)
+        self.tax_rules = FakeTaxRuleRepository(self.state)
         self.changes = FakeChangeLog(self.state)
         self.requests = FakeProcessedRequests(self.state)
 

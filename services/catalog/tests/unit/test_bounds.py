@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.domain.price_lists import MAX_BREAKS, new_price_list
-from catalog.domain.product_changes import change_details, change_price, create_product
+from catalog.domain.product_changes import ProductEdit, change_details, change_price, create_product
 from catalog.domain.products import NewProduct, NewSupplier, Product
 from pricing.money import storable
 from servicekit.errors import InvalidArgument
@@ -85,7 +85,7 @@ def test_a_list_price_change_out_of_bounds_names_the_field(amount: str, field: s
 
 def test_a_description_change_is_bounded_like_a_new_one() -> None:
     with pytest.raises(InvalidArgument) as error:
-        change_details(a_product(), "Widget", "x" * 5001)
+        change_details(a_product(), ProductEdit("Widget", "x" * 5001))
     assert [v.field for v in error.value.violations] == ["description"]
 
 

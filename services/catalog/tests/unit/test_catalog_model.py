@@ -6,7 +6,13 @@ import pytest
 from catalog.adapters.events import to_message
 from catalog.adapters.products import text_query
 from catalog.domain.categories import new_category
-from catalog.domain.product_changes import change_details, change_price, create_product, discontinue
+from catalog.domain.product_changes import (
+    ProductEdit,
+    change_details,
+    change_price,
+    create_product,
+    discontinue,
+)
 from catalog.domain.products import NewProduct
 from catalog.domain.search import search_criteria
 from servicekit.errors import FailedPrecondition, InvalidArgument
@@ -83,7 +89,7 @@ def test_a_discontinued_product_cannot_change_or_be_discontinued_again() -> None
     for change in (
         lambda p: discontinue(p),
         lambda p: change_price(p, "1", "EUR"),
-        lambda p: change_details(p, "x", ""),
+        lambda p: change_details(p, ProductEdit("x", "")),
     ):
         with pytest.raises(FailedPrecondition, match="discontinued"):
             change(gone)

@@ -26,6 +26,7 @@ from catalog.domain.events import (
     ProductDiscontinued,
     ProductPriceChanged,
 )
+from catalog.domain.product_changes import ProductEdit
 from catalog.domain.products import NewProduct, NewSupplier, Product
 from pricing.money import Money
 from servicekit.context import Principal, acting
@@ -117,7 +118,7 @@ async def test_each_change_is_announced_and_logged_with_only_the_fields_it_chang
     lamp = await made(catalog, "LAMP")
     catalog.state.published.clear()
     with acting(BUYER):
-        await change_product(catalog, ChangeProduct(lamp.id, "Desk lamp", ""))
+        await change_product(catalog, ChangeProduct(lamp.id, ProductEdit("Desk lamp", "")))
         await change_list_price(catalog, ChangeListPrice(lamp.id, "12", "EUR"))
         supplier = NewSupplier("S-1", "", "3.5", "EUR", 5)
         await set_product_suppliers(catalog, SetProductSuppliers(lamp.id, [supplier]))
@@ -132,7 +133,7 @@ async def test_each_change_is_announced_and_logged_with_only_the_fields_it_chang
         "12.00 EUR",
     )
     assert catalog.state.published == [
-        ProductChanged(lamp.id, "LAMP", "Desk lamp", ""),
+        ProductChanged(lamp.id, "LAMP", "Desk lamp", "", None, "", "standard"),
         ProductPriceChanged(lamp.id, "LAMP", Money.of("10", "EUR"), Money.of("12", "EUR")),
         ProductDiscontinued(lamp.id, "LAMP"),
     ]
@@ -165,6 +166,34 @@ async def test_each_change_is_announced_and_logged_with_only_the_fields_it_chang
     assert catalog.state.picture_contents[picture.id][1].content == PNG
 
 
+async def test_cost_category_and_tax_category_change_with_the_audit_trail_and_event() -> None:
+    catalog = FakeCatalog()
+    with acting(BUYER):
+        lamps = await create_category(catalog, CreateCategory("Lamps"))
+        lamp = await made(catalog, "LAMP", cost="4")
+        catalog.state.published.clear()
+        edit = ProductEdit(cost="5.25", category_id=lamps.id, tax_category="reduced")
+        changed = (await change_product(catalog, ChangeProduct(lamp.id, edit))).value
+    assert (changed.name, changed.cost, changed.category_id, changed.tax_category) == (
+        "Lamp",
+        Decimal("5.25"),
+        lamps.id,
+        "reduced",
+    )
+    assert catalog.state.published == [
+        ProductChanged(lamp.id, "LAMP", "Lamp", "", Decimal("5.25"), lamps.id, "reduced")
+    ]
+    assert log(catalog, lamp.id)[-1] == (
+        "changed",
+        {"cost": "4.00 EUR", "category_id": None, "tax_category": "standard"},
+        {"cost": "5.25 EUR", "category_id": lamps.id, "tax_category": "reduced"},
+    )
+    bad = ProductEdit(cost="-1", category_id="nope", tax_category="luxury")
+    with pytest.raises(InvalidArgument) as refused:
+        await change_product(catalog, ChangeProduct(lamp.id, bad))
+    assert [v.field for v in refused.value.violations] == ["cost", "tax_category", "category_id"]
+
+
 async def test_a_refused_change_leaves_no_entry_and_no_event() -> None:
     catalog = FakeCatalog()
     lamp = await made(catalog, "LAMP")
@@ -185,7 +214,7 @@ async def test_a_refused_change_leaves_no_entry_and_no_event() -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        lambda c: change_product(c, ChangeProduct("nope", "X", "")),
+        lambda c: change_product(c, ChangeProduct("nope", ProductEdit("X", ""))),
         lambda c: change_list_price(c, ChangeListPrice("nope", "1", "EUR")),
         lambda c: discontinue_product(c, DiscontinueProduct("nope")),
         lambda c: set_product_suppliers(c, SetProductSuppliers("nope", [])),

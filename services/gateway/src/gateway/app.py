@@ -20,6 +20,7 @@ from gateway.catalog import routes as catalog
 from gateway.clients import Clients
 from gateway.config import Settings
 from gateway.customers import routes as customers
+from gateway.dunning import routes as dunning
 from gateway.edge import problems
 from gateway.edge.api_keys import ApiKeys
 from gateway.edge.auth import Authentication, Authenticator
@@ -34,21 +35,26 @@ from gateway.payables import routes as payables
 from gateway.purchase_orders import routes as purchase_orders
 from gateway.quotes import routes as quotes
 from gateway.rfqs import routes as rfqs
+from gateway.stalled import routes as stalled
 from gateway.suppliers import routes as suppliers
+from gateway.tax_rules import routes as tax_rules
 
 # Every resource under /api/v1, in the order their routes are matched.
 RESOURCES = (
     catalog,
     inventory,
+    stalled,
     orders,
     customers,
     quotes,
     billing,
     payables,
     exchange_rates,
+    dunning,
     suppliers,
     rfqs,
     purchase_orders,
+    tax_rules,
     api_keys,
     audit,
 )

@@ -229,13 +229,25 @@ class TaxTotal(Response):
     amount: str
 
 
+class GroupTotals(Response):
+    """One group's share of the totals; the groups' figures add up to the document's."""
+
+    name: str
+    subtotal: str
+    discount: str
+    net: str
+    tax: str
+
+
 class DocumentTotals(Response):
     subtotal: str
     discounts: str
     net: str
     shipping: str
-    taxes: list[TaxTotal]
+    taxes: list[TaxTotal] = Field(description="one per tax code and rate")
     total: str
+    groups: list[GroupTotals] = Field(description="each group's figures, in document order")
+    shipping_tax: str = Field(description="the tax on shipping")
 
 
 class PricedDocument(Response):
@@ -248,6 +260,7 @@ class PricedDocument(Response):
     groups: list[DocumentGroup]
     shipping: list[ShippingCharge]
     totals: DocumentTotals | None = Field(description="null when the engine's figures are absent")
+    tax_exemption: str = Field(description="why a taxable document carries no tax; empty if not")
 
     @model_validator(mode="before")
     @classmethod
@@ -274,6 +287,7 @@ def document_fields(document: pricing_pb2.PricedDocument) -> dict[str, Any]:
         ],
         "shipping": list(document.shipping),
         "totals": breakdown if document.HasField("breakdown") else None,
+        "tax_exemption": document.tax_exemption,
     }
 
 

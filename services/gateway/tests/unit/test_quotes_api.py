@@ -85,6 +85,12 @@ DOCUMENT = pricing.PricedDocument(
         shipping="9.90",
         taxes=[pricing.TaxTotal(code="VAT19", rate="0.19", base="113.40", amount="21.55")],
         total="134.95",
+        groups=[
+            pricing.GroupFigures(
+                name="Hardware", subtotal="120.00", discount="16.50", net="103.50", tax="19.67"
+            )
+        ],
+        shipping_tax="1.88",
     ),
 )
 QUOTE = pb.Quote(
@@ -383,6 +389,16 @@ async def test_a_quote_reads_with_its_document_each_line_with_its_figures(
         "shipping": "9.90",
         "taxes": [{"code": "VAT19", "rate": "0.19", "base": "113.40", "amount": "21.55"}],
         "total": "134.95",
+        "groups": [
+            {
+                "name": "Hardware",
+                "subtotal": "120.00",
+                "discount": "16.50",
+                "net": "103.50",
+                "tax": "19.67",
+            }
+        ],
+        "shipping_tax": "1.88",
     }
 
 

@@ -16,7 +16,7 @@ from inventory.adapters.stock_levels import StaleStockLevel
 from inventory.application.ports import CatalogProduct, ClientRequest
 from inventory.domain.allocation import Waiting
 from inventory.domain.events import Published, StockMoved
-from inventory.domain.receipt import ExpectedLine, Receipt
+from inventory.domain.receipt import CancelledLine, ExpectedLine, ExpectedUnits, Receipt
 from inventory.domain.reservation import Reservation, Status
 from inventory.domain.returns import Return
 from inventory.domain.shipment import Shipment
@@ -32,6 +32,7 @@ class Expected:
     warehouse_id: str
     expected: int
     received: int = 0
+    cancelled: int = 0
 
 
 @dataclass
@@ -279,6 +280,21 @@ class FakeExpectedGoods:
             (purchase_order_id, product_id), Expected(warehouse_id, 0)
         )
         goods.received += units
+
+    async def cancel(
+        self, purchase_order_id: str, warehouse_id: str, lines: Sequence[CancelledLine]
+    ) -> None:
+        for line in lines:
+            key = (purchase_order_id, line.product_id)
+            goods = self.db.expected.setdefault(key, Expected(warehouse_id, 0))
+            goods.expected, goods.cancelled = line.quantity, line.cancelled
+
+    async def lines_of(self, purchase_order_id: str) -> dict[str, ExpectedUnits]:
+        return {
+            product: ExpectedUnits(goods.expected, goods.received, goods.cancelled)
+            for (order, product), goods in self.db.expected.items()
+            if order == purchase_order_id
+        }
 
     async def incoming(
         self, product_ids: Iterable[str], warehouse_id: str = ""

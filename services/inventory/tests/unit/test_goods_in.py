@@ -9,10 +9,14 @@ from inventory.application.commands.expect_goods import ExpectGoods, expect_good
 from inventory.application.commands.receive_goods import ReceiveGoods, receive_goods
 from inventory.application.ports import ClientRequest
 from inventory.application.reactions.on_purchase_order_issued import on_purchase_order_issued
+from inventory.application.reactions.on_purchase_order_reduced import (
+    PurchaseOrderReduced,
+    on_purchase_order_reduced,
+)
 from inventory.domain.events import GoodsReceived
-from inventory.domain.receipt import Expectation, Receipt
+from inventory.domain.receipt import CancelledLine, Expectation, Receipt
 from oms.inventory.v1 import inventory_pb2 as pb
-from servicekit.errors import AlreadyExists, InvalidArgument, NotFound
+from servicekit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from servicekit.idempotency import fingerprint
 from services.inventory.tests.unit.builders import FakeInventory
 
@@ -123,3 +127,57 @@ async def test_a_purchase_order_inventory_cannot_keep_is_refused() -> None:
             async with inventory.uow() as uow:
                 await on_purchase_order_issued(uow, issued)
     assert inventory.db.expected == {}
+
+
+async def test_units_a_purchase_order_cancelled_are_no_longer_incoming_and_refused() -> None:
+    inventory = FakeInventory()
+    product, other, warehouse = (
+        inventory.product(),
+        inventory.product(),
+        await inventory.warehouse(),
+    )
+    await expect(inventory, ExpectGoods("PO-7", warehouse, [(product, 10), (other, 5)]))
+    await receive(inventory, ReceiveGoods(warehouse, "PO-7", [(product, 4)]))
+    cut = PurchaseOrderReduced(
+        "PO-7",
+        warehouse,
+        (CancelledLine(product, 4, 6), CancelledLine(other, 0, 5)),
+        "supplier out of stock",
+    )
+    for _ in "ab":  # redelivered: the same totals
+        async with inventory.uow() as uow:
+            await on_purchase_order_reduced(uow, cut)
+    assert await incoming(inventory, product, warehouse) == 0
+    assert await incoming(inventory, other, warehouse) == 0
+    with pytest.raises(FailedPrecondition) as refused:
+        await receive(inventory, ReceiveGoods(warehouse, "PO-7", [(other, 1), (product, 1)]))
+    assert {v.field: v.description for v in refused.value.violations} == {
+        "lines[0].quantity": f"purchase order PO-7 cancelled 5 units of {other}: 0 still to "
+        "receive (0 ordered, 0 received)",
+        "lines[1].quantity": f"purchase order PO-7 cancelled 6 units of {product}: 0 still to "
+        "receive (4 ordered, 4 received)",
+    }
+    assert (await inventory.level(product, warehouse)).on_hand == 4
+    entry = inventory.db.audit[-1]
+    assert (entry.entity_id, entry.action, entry.after["reason"]) == (
+        "PO-7",
+        "cancelled",
+        "supplier out of stock",
+    )
+
+
+async def test_a_line_reduced_still_takes_what_is_left_of_it() -> None:
+    inventory = FakeInventory()
+    product, warehouse = inventory.product(), await inventory.warehouse()
+    await expect(inventory, ExpectGoods("PO-8", warehouse, [(product, 10)]))
+    async with inventory.uow() as uow:
+        await on_purchase_order_reduced(
+            uow, PurchaseOrderReduced("PO-8", warehouse, (CancelledLine(product, 7, 3),), "")
+        )
+    assert await incoming(inventory, product, warehouse) == 7
+    await receive(inventory, ReceiveGoods(warehouse, "PO-8", [(product, 7)]))
+    with pytest.raises(FailedPrecondition):
+        await receive(inventory, ReceiveGoods(warehouse, "PO-8", [(product, 1)]))
+    # goods not against the purchase order are never refused
+    await receive(inventory, ReceiveGoods(warehouse, "", [(product, 1)]))
+    assert (await inventory.level(product, warehouse)).on_hand == 8

@@ -3,7 +3,7 @@ made (database, outbox), handed to the use cases through the entrypoints."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from messaging.outbox import Outbox
@@ -12,16 +12,22 @@ from orders.adapters.catalog_client import GrpcCatalog
 from orders.adapters.events import PUBLISHED
 from orders.adapters.tables import audit_log, messaging_tables, metadata
 from orders.adapters.unit_of_work import SqlUnitsOfWork
+from orders.application.commands.stall_waiting_orders import stall_waiting_orders
 from orders.application.pipeline_cache import PipelineCache
 from orders.application.ports import Deps
 from orders.config import Settings
 from orders.entrypoints.access import CUSTOMERS_ACCESS, ORDERS_ACCESS
 from orders.entrypoints.customers_grpc import CustomersServicer
 from orders.entrypoints.grpc_server import OrdersServicer
+from orders.entrypoints.stalled import Redriver
 from orders.entrypoints.subscriptions import Subscriptions
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.periodic import every
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
+
+# The consumer group messaging.runtime gives the orders service (its inbox rows name it).
+CONSUMER = "oms.orders"
 
 
 def now() -> datetime:
@@ -31,19 +37,30 @@ def now() -> datetime:
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
     assert isinstance(settings, Settings)
     units = SqlUnitsOfWork(database, outbox)
+    redrive = Redriver(database, messaging_tables.inbox, CONSUMER)
     deps = Deps(
         unit_of_work=units,
         catalog=GrpcCatalog(settings.catalog_target, settings.tls()),
         pipelines=PipelineCache(),
         clock=now,
+        reporting_currency=settings.reporting_currency,
+        redrive=redrive,
+        stall_after=timedelta(seconds=settings.saga_stall_after_seconds),
     )
+    subscriptions = Subscriptions(deps, units).all()
+    redrive.bind(subscriptions)
+
+    async def stall() -> int:
+        return await stall_waiting_orders(deps)
+
     return Wiring(
         registrations=[
             (orders_pb2_grpc.add_OrdersServiceServicer_to_server, OrdersServicer(deps)),
             (customers_pb2_grpc.add_CustomersServiceServicer_to_server, CustomersServicer(deps)),
         ],
         access=[ORDERS_ACCESS, CUSTOMERS_ACCESS],
-        subscriptions=Subscriptions(deps, units).all(),
+        subscriptions=subscriptions,
+        loops=[every(settings.saga_stall_check_seconds, stall, "saga deadline")],
     )
 
 

@@ -130,5 +130,42 @@ async def test_a_limit_in_another_currency_is_converted_or_the_order_waits_for_a
     ).order
     assert over.credit_hold == (
         "credit limit 100.00 USD exceeded: exposure would be 125.00 USD (open invoices 0.00 USD,"
-        " open orders 100.00 USD, this order 25.00 USD from 12.50 EUR)"
+        " open orders 100.00 USD, this order 25.00 USD from 12.50 EUR); at rates EUR->USD 2"
     )
+
+
+async def test_billings_credit_hold_holds_new_orders_until_released(
+    service: Service,
+    customers: customers_pb2_grpc.CustomersServiceStub,
+    catalog: str,
+    kafka_bootstrap: str,
+) -> None:
+    ns, url = service.namespace, service.url
+    orders = orders_pb2_grpc.OrdersServiceStub(service.channel)
+    customer = await a_customer(customers)  # no limit: only billing's hold stops its orders
+    product = await a_product(catalog)
+    hold = billing_pb2.CustomerCreditHoldChanged(
+        customer_id=customer, on_hold=True, reason="INV-2026-000009 is 31 days overdue"
+    )
+    await publish(kafka_bootstrap, hold, key=customer, namespace=ns)
+    await rows_appear(
+        url, "SELECT count(*) FROM billing_credit_holds WHERE customer_id = :id", {"id": customer}
+    )
+    held = (
+        await orders.PlaceSalesOrder(an_order(product, 1, customer=customer), metadata=SALES)
+    ).order
+    assert (held.status, held.credit_hold) == (
+        "approval",
+        "billing holds the customer's credit: INV-2026-000009 is 31 days overdue",
+    )
+    released = billing_pb2.CustomerCreditHoldChanged(customer_id=customer, on_hold=False)
+    await publish(kafka_bootstrap, released, key=customer, namespace=ns)
+    await rows_appear(  # the hold's row is gone
+        url,
+        "SELECT 1 - count(*) FROM billing_credit_holds WHERE customer_id = :id",
+        {"id": customer},
+    )
+    flows = (
+        await orders.PlaceSalesOrder(an_order(product, 1, customer=customer), metadata=SALES)
+    ).order
+    assert (flows.status, flows.credit_hold) == ("execution", "")

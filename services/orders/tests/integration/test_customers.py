@@ -121,6 +121,9 @@ async def test_an_account_is_opened_and_announced_with_its_terms(
         credit_limit=MoneyMessage(amount="5000.00", currency="EUR"),
         tax_id="DE123456789",
         email="billing@acme.example",
+        billing_address=events.BillingAddress(
+            line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
+        ),
     )
     found = (await stub.GetCustomer(pb.GetCustomerRequest(customer_id=created.id))).customer
     assert found == created

@@ -50,14 +50,20 @@ def a_catalog() -> FakeCatalog:
 
 
 def registered(
-    database: FakeDatabase, limit: str | None = None, currency: str = "EUR", name: str = "Acme"
+    database: FakeDatabase,
+    limit: str | None = None,
+    currency: str = "EUR",
+    name: str = "Acme",
+    **fields: str,
 ) -> str:
-    """A customer in the master (as finance would open it); its id."""
+    """A customer in the master (as finance would open it); its id. `fields`: more of its
+    input (customer_group, tax_zone, tax_exemption)."""
     entered = CustomerInput(
         name=name,
         kind="company",
         currency=currency,
         credit_limit=None if limit is None else MoneyInput(limit, currency),
+        **fields,  # type: ignore[arg-type]
     )
     customer, _ = open_account(str(uuid.uuid4()), entered, datetime(2026, 1, 1, tzinfo=UTC), "fin")
     database.store.customers[customer.id] = customer

@@ -29,10 +29,13 @@ from orders.domain.customers import CreditPosition, Customer, CustomerFilter, cr
 from orders.domain.events import CostIncurred, DomainEvent, SalesOrderEvent
 from orders.domain.forecast import OpenOrder
 from orders.domain.journal import journal_of
-from orders.domain.lines import ReturnRequest
+from orders.domain.lines import ReturnRequest, StockStatus
+from orders.domain.order_pricing import PriceKey, ResolvedPrice
 from orders.domain.pipeline import Pipeline
 from orders.domain.placing import CatalogProduct
 from orders.domain.sales_order import SalesOrder
+from orders.domain.stalled import STALLED, StalledStep
+from pricing.document import TaxRate
 from pricing.money import Money
 from servicekit.context import causation_id, current_principal
 from servicekit.errors import AlreadyExists, FieldViolation, InvalidArgument, Unavailable
@@ -72,6 +75,8 @@ class Store:
     costs: list[tuple[str, CostIncurred]] = field(default_factory=list)
     returns: dict[str, tuple[str, ReturnRequest, str]] = field(default_factory=dict)
     rates: dict[tuple[str, str, date], tuple[ExchangeRate, datetime]] = field(default_factory=dict)
+    billing_holds: dict[str, str] = field(default_factory=dict)
+    stalled: dict[str, StalledStep] = field(default_factory=dict)
     requests: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     # What the units of work published and logged, in order.
     published: list[DomainEvent] = field(default_factory=list)
@@ -134,7 +139,8 @@ class FakeSalesOrders:
         return found[:limit]
 
     def _matching(self, query: OrderQuery) -> list[SalesOrder]:
-        return [o for o in self.store.orders.values() if _matches(o, query)]
+        stuck = {s.order_id for s in self.store.stalled.values() if s.status == STALLED}
+        return [o for o in self.store.orders.values() if _matches(o, query, stuck)]
 
     async def page(
         self, query: OrderQuery, after: tuple[datetime, str] | None, limit: int
@@ -177,7 +183,9 @@ class FakeSalesOrders:
         ]
 
 
-def _matches(order: SalesOrder, query: OrderQuery) -> bool:
+def _matches(order: SalesOrder, query: OrderQuery, stalled: set[str] | None = None) -> bool:
+    if query.status == STALLED:  # not a stage: the orders with a saga step stalled
+        return order.id in (stalled or set()) and _matches(order, replace(query, status=""))
     wanted = (
         (order.status, query.status),
         (order.customer_id, query.customer_id),
@@ -335,6 +343,20 @@ class FakeExchangeRates:
         return [latest[pair] for pair in sorted(latest)]
 
 
+class FakeBillingHolds:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def hold(self, customer_id: str, reason: str, at: datetime) -> None:
+        self.store.billing_holds[customer_id] = reason
+
+    async def release(self, customer_id: str) -> None:
+        self.store.billing_holds.pop(customer_id, None)
+
+    async def reason(self, customer_id: str) -> str:
+        return self.store.billing_holds.get(customer_id, "")
+
+
 class FakeProcessedRequests:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -379,6 +401,50 @@ class FakeAuditTrail:
         self.store.audit.append(entry)
 
 
+class FakeStalledSteps:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def add(self, step: StalledStep) -> bool:
+        if step.id in self.store.stalled:
+            return False
+        self.store.stalled[step.id] = copy.deepcopy(step)
+        return True
+
+    async def open_of(self, order_id: str) -> list[StalledStep]:
+        return [s for s in await self.of_order(order_id) if s.status == STALLED]
+
+    async def of_order(self, order_id: str) -> list[StalledStep]:
+        found = [s for s in self.store.stalled.values() if s.order_id == order_id]
+        return [copy.deepcopy(s) for s in sorted(found, key=lambda s: (s.stalled_at, s.id))]
+
+    async def page(self, after: tuple[datetime, str] | None, limit: int) -> list[StalledStep]:
+        found = sorted(
+            (s for s in self.store.stalled.values() if s.status == STALLED),
+            key=lambda s: (s.stalled_at, s.id),
+        )
+        found = [s for s in found if after is None or (s.stalled_at, s.id) > after]
+        return [copy.deepcopy(s) for s in found[:limit]]
+
+    async def save(self, step: StalledStep) -> None:
+        self.store.stalled[step.id] = copy.deepcopy(step)
+
+    async def awaiting_stock(
+        self, placed_before: datetime, limit: int
+    ) -> list[tuple[str, str, datetime]]:
+        waiting = sorted(
+            (o for o in self.store.orders.values() if o.stock_status == StockStatus.PENDING),
+            key=lambda o: (o.created_at, o.id),
+        )
+        return [
+            (o.id, o.quote_id, o.created_at)
+            for o in waiting
+            if o.created_at < placed_before
+            and o.status not in (stages.CANCELLED, stages.ARCHIVED)
+            and f"deadline:{o.id}" not in self.store.stalled
+        ][:limit]
+
+
 class FakeUnitOfWork:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -388,6 +454,8 @@ class FakeUnitOfWork:
         self.costs = FakeOrderCosts(store)
         self.returns = FakeReturns(store)
         self.rates = FakeExchangeRates(store)
+        self.billing_holds = FakeBillingHolds(store)
+        self.stalled = FakeStalledSteps(store)
         self.requests = FakeProcessedRequests(store)
         self.audit = FakeAuditTrail(store)
 
@@ -426,6 +494,10 @@ class FakeDatabase:
 class FakeCatalog:
     def __init__(self, products: Iterable[CatalogProduct] = ()) -> None:
         self.known = {p.id: p for p in products}
+        # (customer group, product id, minimum quantity): unit price
+        self.price_breaks: dict[tuple[str, str, int], Decimal] = {}
+        # (tax zone, tax category): taxes
+        self.tax_rules: dict[tuple[str, str], tuple[TaxRate, ...]] = {}
         self.down = False
         self.asked: list[list[str]] = []
 
@@ -434,6 +506,29 @@ class FakeCatalog:
         if self.down:
             raise Unavailable("catalog cannot price the order now: down")
         return {i: self.known[i] for i in ids if i in self.known}
+
+    async def prices(
+        self, keys: set[PriceKey], customer_group: str, currency: str, on: date
+    ) -> dict[PriceKey, ResolvedPrice | None]:
+        """A (customer group, product) priced from a minimum quantity (the largest reached)."""
+        found: dict[PriceKey, ResolvedPrice | None] = {}
+        for product_id, quantity in keys:
+            breaks = [
+                (least, price)
+                for (group, pid, least), price in self.price_breaks.items()
+                if (group, pid) == (customer_group, product_id) and least <= quantity
+            ]
+            found[(product_id, quantity)] = (
+                ResolvedPrice(max(breaks)[1], f"price list, from {max(breaks)[0]} units")
+                if breaks
+                else None
+            )
+        return found
+
+    async def taxes(
+        self, tax_zone: str, tax_categories: set[str], on: date
+    ) -> dict[str, tuple[TaxRate, ...]]:
+        return {c: self.tax_rules.get((tax_zone, c), ()) for c in tax_categories}
 
 
 class Clock:

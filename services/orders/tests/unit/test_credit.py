@@ -21,8 +21,15 @@ def test_a_limit_in_another_currency_is_converted_with_finances_rate() -> None:
     assert exposure.refuses(Money.of("200", "USD")) == ""  # 100 EUR: exactly at the limit
     assert exposure.refuses(Money.of("202", "USD")) == (
         "credit limit 1000.00 EUR exceeded: exposure would be 1001.00 EUR (open invoices"
-        " 900.00 EUR, open orders 0.00 EUR, this order 101.00 EUR from 202.00 USD)"
+        " 900.00 EUR, open orders 0.00 EUR, this order 101.00 EUR from 202.00 USD);"
+        " at rates USD->EUR 0.5"
     )
+
+
+def test_the_hold_keeps_the_rates_it_converted_with_inverse_ones_too() -> None:
+    rates = into("EUR", [ExchangeRate("EUR", "USD", Decimal("1.25"), DAY)])
+    exposure = Exposure(EUR_LIMIT, (Money.of("100", "USD"),), (), rates)
+    assert exposure.refuses(Money.of("1200", "USD")).endswith("; at rates USD->EUR 0.8")
 
 
 def test_without_a_rate_the_order_is_held_with_the_reason() -> None:

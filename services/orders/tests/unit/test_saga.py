@@ -37,6 +37,7 @@ from orders.domain.events import (
     SalesOrderPlaced,
 )
 from orders.domain.lines import ReturnRequest
+from orders.domain.placing import CatalogProduct
 from orders.domain.sales_order import SalesOrder
 from pricing.money import Money
 from pricing.wire import document_from_proto
@@ -48,7 +49,7 @@ from services.orders.tests.unit.builders import (
     placed,
     registered,
 )
-from services.orders.tests.unit.fakes import FakeDatabase, fake_deps
+from services.orders.tests.unit.fakes import FakeCatalog, FakeDatabase, fake_deps
 from testkit.documents import a_priced_document
 
 
@@ -225,3 +226,22 @@ async def test_billings_balances_and_finances_rates_are_kept_for_credit_control(
         EventNotApplicable, match="exchange rate USD/USD: a rate from USD to itself"
     ):
         await on_exchange_rate_set(deps, database.joining(), "USD", "USD", "1", "2026-12-01", at)
+
+
+async def test_a_quote_made_kit_order_carries_its_parts_costs_and_categories() -> None:
+    tools = CatalogProduct("p-w", "W-1", Money.of("19.99", "EUR"), True, Decimal("5"), "tools")
+    bolts = CatalogProduct("p-b", "B-1", Money.of("0.35", "EUR"), True, Decimal("0.1"), "bolts")
+    deps, database, catalog = fake_deps(catalog=FakeCatalog((tools, bolts)))
+    quote = accepted(registered(database))
+    with as_user(INVENTORY):
+        await on_quote_accepted(deps, database.joining(), quote)
+    order = stored(database, quote.order_id)
+    assert [(x.sku, x.quantity, x.unit_cost, x.category_id) for x in order.lines] == [
+        ("W-1", 3, Decimal("5"), "tools"),
+        ("B-1", 10, Decimal("0.1"), "bolts"),
+        ("W-1", 2, Decimal("5"), "tools"),  # the kit's parts, at their own cost
+        ("B-1", 8, Decimal("0.1"), "bolts"),
+    ]
+    # 3 x 5 + 10 x 0.10 + 2 x 5 + 8 x 0.10, fixed at approval
+    assert order.estimated_cost == Decimal("26.8")
+    assert catalog.asked == [["p-w", "p-b"]]

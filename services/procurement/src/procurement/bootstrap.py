@@ -48,6 +48,7 @@ SPEC = ServiceSpec(
         events.SupplierCreated,
         events.PurchaseOrderIssued,
         events.PurchaseOrderStatusChanged,
+        events.PurchaseOrderReduced,
     ],
     grpc_service_names=[
         procurement_pb2.DESCRIPTOR.services_by_name["ProcurementService"].full_name

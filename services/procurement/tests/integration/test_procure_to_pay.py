@@ -176,6 +176,10 @@ async def test_rfq_to_two_suppliers_awarded_sent_received_twice_billed_and_paid(
             supplier_id=bolt.id,
             total=eur("12.40"),
             status="matched",
+            lines=[
+                billing_pb2.BilledUnits(product_id="p-1", quantity=100),
+                billing_pb2.BilledUnits(product_id="p-2", quantity=40),
+            ],
         )
         await publish(kafka_bootstrap, bill, order.id, ns)
         await log.wait_for(order.id, count=5)

@@ -51,6 +51,7 @@ KINDS = {
     "UpdatePurchaseOrder": BUY,
     "SendPurchaseOrder": BUY,
     "CancelPurchaseOrder": BUY,
+    "ReducePurchaseOrderLine": BUY,
     "SetReorderRule": BUY,
     "ListReorderRules": READ,
 }

@@ -71,7 +71,9 @@ async def test_received_twice_billed_and_paid(store: FakeStore) -> None:
     await report(ports, store, GoodsReceived("r-1", order.id, "w-1", received))
     await report(ports, store, GoodsReceived("r-1", order.id, "w-1", received))  # again
     await report(ports, store, GoodsReceived("r-2", order.id, "w-1", (("p-2", 32),)))
-    await report(ports, store, BillRecorded("b-1", order.id, "matched"))
+    await report(
+        ports, store, BillRecorded("b-1", order.id, "matched", (("p-1", 100), ("p-2", 40)))
+    )
     await report(ports, store, BillPaid("b-1", order.id))
     assert moves(store) == [
         ("draft", "sent"),
@@ -106,7 +108,7 @@ async def test_a_bill_before_the_goods_waits_and_a_held_one_moves_nothing_until_
 ) -> None:
     ports = fake_ports(store)
     order = await a_sent_order(ports)
-    await report(ports, store, BillRecorded("b-1", order.id, "held"))
+    await report(ports, store, BillRecorded("b-1", order.id, "held", (("p-1", 100), ("p-2", 40))))
     assert store.orders[order.id].bill_status == "held"
     await report(ports, store, BillReleased("b-1", order.id))
     assert store.orders[order.id].bill_status == "matched"

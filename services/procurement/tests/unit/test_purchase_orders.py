@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pricing.document import PricedDocument, ShippingCharge, TaxRate
+from pricing.document import Discount, PricedDocument, ShippingCharge, TaxRate
 from pricing.wire import document_to_proto, verify
 from procurement.domain.contracts import AgreedPrice
 from procurement.domain.events import PurchaseOrderIssued, PurchaseOrderStatusChanged
@@ -153,7 +153,10 @@ def test_goods_received_in_two_receipts_then_billed_and_paid() -> None:
     second = order.receive("r-2", "w-1", {"p-2": 3}, NOW, "wh")
     assert [c.to_status for c in second] == ["received"]
     assert (order.received("p-1"), order.received("p-2")) == (10, 5)
-    assert [c.to_status for c in order.record_bill("b-1", "matched", NOW, "ap")] == ["billed"]
+    billed = {"p-1": 10, "p-2": 5}
+    assert [c.to_status for c in order.record_bill("b-1", "matched", NOW, "ap", billed)] == [
+        "billed"
+    ]
     assert [c.to_status for c in order.bill_paid("b-1", NOW, "ap")] == ["closed"]
     assert [h.to_status for h in order.history] == [
         "sent",
@@ -166,7 +169,7 @@ def test_goods_received_in_two_receipts_then_billed_and_paid() -> None:
 
 def test_a_bill_before_the_goods_waits_for_them_and_a_held_bill_moves_nothing() -> None:
     order = sent(line("p-1", 4, "1.00"))
-    assert order.record_bill("b-1", "held", NOW, "ap") == []
+    assert order.record_bill("b-1", "held", NOW, "ap", {"p-1": 4}) == []
     assert order.record_bill("b-1", "matched", NOW, "ap") == []  # nothing received yet
     assert order.bill_paid("b-1", NOW, "ap") == []
     moves = order.receive("r-1", "w-1", {"p-1": 4}, NOW, "wh")
@@ -261,3 +264,17 @@ def test_the_status_follows_what_has_arrived(
 def test_numbers_are_zero_padded_per_year() -> None:
     assert purchase_order_number(2026, 1) == "PO-2026-000001"
     assert purchase_order_number(2027, 123456) == "PO-2027-123456"
+
+
+def test_a_discount_larger_than_its_line_or_group_is_refused_naming_it() -> None:
+    greedy = replace(line("p-1", 2, "10.00"), discount=Discount(amount="20.01"))
+    with pytest.raises(InvalidArgument) as on_line:
+        build(with_defaults(content(greedy), ACME, TODAY), {})
+    assert [v.field for v in on_line.value.violations] == ["groups[0].lines[0].discount"]
+    group = GroupInput(
+        "Parts", (line("p-1", 2, "10.00"),), discount=Discount(percent="100", amount="1")
+    )
+    too_much = replace(content(), groups=(group,))
+    with pytest.raises(InvalidArgument) as on_group:
+        build(with_defaults(too_much, ACME, TODAY), {})
+    assert [v.field for v in on_group.value.violations] == ["groups[0].discount"]

@@ -41,7 +41,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
     ports = Ports(
         uow=unit_of_work,
         catalog=GrpcCatalog(settings.catalog_target, settings.tls()),
-        printer=PdfPrinter(),
+        printer=PdfPrinter(settings.letterhead()),
         clock=SystemClock(),
     )
 

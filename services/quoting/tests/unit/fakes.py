@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from pricing.document import PricedDocument
+from pricing.document import PricedDocument, TaxRate
+from pricing.taxation import CategoryTaxes
 from quoting.application.ports import Ports, QuoteFilter
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.content import QuoteContent
@@ -52,11 +53,17 @@ class Store:
     customers: dict[str, Customer] = field(default_factory=dict)
     published: list[QuoteEvent] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
+    # The last quote number taken per year.
+    numbers: dict[int, int] = field(default_factory=dict)
 
 
 class FakeQuoteRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    async def next_number(self, year: int) -> int:
+        self.store.numbers[year] = self.store.numbers.get(year, 0) + 1
+        return self.store.numbers[year]
 
     async def add(self, quote: Quote) -> None:
         if quote.id in self.store.quotes:
@@ -198,13 +205,17 @@ class FakeUnitOfWork:
 
 class FakeCatalog:
     """Knows `items`; prices every product in `unit_prices` at any quantity, in any currency
-    and customer group named in `groups` (empty: every group)."""
+    and customer group; taxes each (tax zone, tax category) in `tax_rules` on any day."""
 
     def __init__(
-        self, items: Sequence[CatalogItem], unit_prices: Mapping[str, ResolvedPrice]
+        self,
+        items: Sequence[CatalogItem],
+        unit_prices: Mapping[str, ResolvedPrice],
+        tax_rules: Mapping[tuple[str, str], tuple[TaxRate, ...]] | None = None,
     ) -> None:
         self.known = {i.sku: i for i in items} | {i.product_id: i for i in items}
         self.unit_prices = dict(unit_prices)
+        self.tax_rules = dict(tax_rules or {})
         self.asked: list[tuple[str, object]] = []
 
     async def items(self, skus: set[str], ids: set[str]) -> dict[str, CatalogItem]:
@@ -218,10 +229,15 @@ class FakeCatalog:
         self.asked.append(("prices", (keys, customer_group, currency, on)))
         return {key: self.unit_prices.get(key[0]) for key in keys}
 
+    async def taxes(self, tax_zone: str, tax_categories: set[str], on: date) -> CategoryTaxes:
+        self.asked.append(("taxes", (tax_zone, tax_categories, on)))
+        return {c: self.tax_rules.get((tax_zone, c), ()) for c in tax_categories}
+
 
 class FakePrinter:
-    def render(self, quote: Quote) -> bytes:
-        return f"%PDF-fake {quote.id} v{quote.version}".encode()
+    def render(self, quote: Quote, customer: Customer | None = None) -> bytes:
+        to = customer.name if customer is not None else quote.content.customer_id
+        return f"%PDF-fake {quote.number or quote.id} v{quote.version} to {to}".encode()
 
 
 class FakeClock:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from pricing.document import Discount
 from pricing.money import Money
 from quoting.application.commands.create_quote import CreateQuote, create_quote
 from quoting.application.ports import Ports
@@ -142,3 +143,17 @@ async def test_the_change_log_names_who_created_it(ports: Ports, store: Store) -
     assert [(e.action, e.actor) for e in store.audit] == [("created", "nina")]
     assert isinstance(store.audit[0], AuditEntry)
     assert store.audit[0].entity_id == quote.id
+
+
+async def test_a_discount_larger_than_its_line_is_refused_naming_it_not_clamped(
+    ports: Ports, store: Store
+) -> None:
+    greedy = content(LineInput(sku="W-1", quantity=3, discount=Discount(amount="30.01")))
+    with acting(SAM), pytest.raises(InvalidArgument) as refused:
+        await create_quote(ports, CreateQuote(greedy))
+    assert [v.field for v in refused.value.violations] == ["groups[0].lines[0].discount"]
+    assert store.quotes == {}
+    whole = content(LineInput(sku="W-1", quantity=3, discount=Discount(amount="30.00")))
+    with acting(SAM):
+        quote = await create_quote(ports, CreateQuote(whole))
+    assert quote.total == Money(Decimal("0.00"), "EUR")

@@ -1,6 +1,6 @@
 """Quotes without I/O: building from catalog answers, and the lifecycle."""
 
-import zlib
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 
 from pricing.document import figure_text as text
 from pricing.wire import document_to_proto, verify
+from printing.letterhead import Letterhead
+from printing.pdf import page_text
 from quoting.adapters.pdf import PdfPrinter
 from quoting.domain.build import build, price_requests
 from quoting.domain.content import LineInput, UnitPrice, check, references
+from quoting.domain.customer import Customer
 from quoting.domain.events import QuoteAccepted, QuoteExpired, QuoteRevised, QuoteSent
 from quoting.domain.limits import MAX_LINES
 from quoting.domain.model import Quote, Status
@@ -174,13 +177,38 @@ def test_no_sequence_of_actions_leaves_an_accepted_quote_or_moves_a_version_back
 
 
 def test_the_pdf_prints_every_total_as_the_engine_computed_it() -> None:
-    q = a_quote()
-    rendered = PdfPrinter().render(q)
+    q = replace(a_quote(), number="Q-2026-000042")
+    customer = Customer("C-1", "Жуков & Łukasz GmbH", "", "EUR", "", ("Große Str. 1", "Berlin"))
+    seller = Letterhead("Müller € Söhne", ("Weg 2", "Hamburg"), "DE999", "HRB 7")
+    rendered = PdfPrinter(seller).render(q, customer)
     assert rendered.startswith(b"%PDF-")
-    pages = b"".join(
-        zlib.decompress(chunk.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0])
-        for chunk in rendered.split(b"endobj")
-        if b"/FlateDecode" in chunk and b"stream\n" in chunk and b"/Length1" not in chunk
-    )
-    assert b"(Total) Tj" in pages
-    assert f"({text(q.document.breakdown.total)} EUR) Tj".encode() in pages
+    pages = page_text(rendered).decode()
+    for shown in (
+        "Quote Q-2026-000042",
+        "Жуков & Łukasz GmbH",
+        "Große Str. 1",
+        "Müller € Söhne",
+        "Tax id: DE999",
+        "EUR (€)",
+        "Total",
+        f"{text(q.document.figures.total)} EUR",
+        "Page 1 of 1",
+    ):
+        assert shown in pages, shown
+    # Nothing internal: no status, no engine or rounding footnote.
+    for hidden in ("draft", "Status", "engine", "rounding"):
+        assert hidden not in pages, hidden
+
+
+def test_a_quote_holding_stocked_goods_is_not_accepted_into_an_invoice_and_says_which() -> None:
+    q = a_quote()
+    q.send(TODAY)
+    with pytest.raises(InvalidArgument) as refused:
+        q.accept("invoice", TODAY)
+    (violation,) = refused.value.violations
+    assert violation.field == "convert_to"
+    assert "stocked goods becomes a sales order" in violation.description
+    assert "W-1" in violation.description
+    assert q.status is Status.SENT  # nothing changed
+    (accepted,) = q.accept("sales_order", TODAY)
+    assert isinstance(accepted, QuoteAccepted)

@@ -97,11 +97,15 @@ async def test_list_queries_are_bounded(ports: Ports, query: ListQuotes, field: 
     assert [v.field for v in refused.value.violations] == [field]
 
 
-async def test_a_quote_renders_under_its_id_and_version(ports: Ports, clock: FakeClock) -> None:
+async def test_a_quote_renders_under_its_number_and_version(ports: Ports, clock: FakeClock) -> None:
     quote = await made_by(ports, SAM, clock)
+    again = await made_by(ports, SAM, clock)
+    year = quote.created_at.year
+    # Numbered without gaps per year, as they were made.
+    assert (quote.number, again.number) == (f"Q-{year}-000001", f"Q-{year}-000002")
     with acting(SAM):
         rendered = await render_quote(ports, RenderQuote(quote.id))
     assert rendered.pdf.startswith(b"%PDF-")
-    assert rendered.filename == f"quote-{quote.id[:8]}-v1.pdf"
+    assert rendered.filename == f"quote-{quote.number}-v1.pdf"
     with acting(KIM), pytest.raises(PermissionDenied):
         await render_quote(ports, RenderQuote(quote.id))

@@ -14,6 +14,7 @@ from quoting.application.commands.revise_quote import ReviseQuote, revise_quote
 from quoting.application.commands.send_quote import SendQuote, send_quote
 from quoting.application.commands.update_quote import UpdateQuote, update_quote
 from quoting.application.ports import Ports
+from quoting.application.reactions.on_sales_order_stalled import on_sales_order_stalled
 from quoting.domain.content import LineInput
 from quoting.domain.events import QuoteAccepted, QuoteRejected, QuoteRevised, QuoteSent
 from quoting.domain.model import Quote, Status
@@ -161,3 +162,21 @@ async def test_an_update_keeps_the_salesperson_a_manager_gave(ports: Ports) -> N
         assert quote.salesperson == "sam"
         updated = await update_quote(ports, UpdateQuote(quote.id, widgets(2).content))
     assert updated.salesperson == "sam"
+
+
+async def test_an_accepted_quote_shows_why_its_order_stalled_until_it_clears(
+    ports: Ports, store: Store
+) -> None:
+    quote_id = (await sams_quote(ports)).id
+    with acting(SAM):
+        await send_quote(ports, SendQuote(quote_id))
+        await accept_quote(ports, AcceptQuote(quote_id))
+    reason = "oms.quoting.QuoteAccepted.v1: customer unknown"
+    for told in (reason, reason, ""):
+        async with ports.uow() as uow:
+            await on_sales_order_stalled(uow, quote_id, told)
+            await on_sales_order_stalled(uow, "", told)  # an order not made from a quote
+        async with ports.uow() as uow:
+            found = await uow.quotes.get(quote_id)
+        assert found is not None
+        assert (found.order_stalled, found.status) == (told, Status.ACCEPTED)

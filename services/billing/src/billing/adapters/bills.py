@@ -75,7 +75,12 @@ class SqlPurchaseOrders:
         )
         lines = {
             r.product_id: OrderedLine(
-                r.product_id, r.sku, int(r.quantity), Money(r.unit_price, head.currency), r.position
+                r.product_id,
+                r.sku,
+                int(r.quantity),
+                Money(r.unit_price, head.currency),
+                r.position,
+                int(r.cancelled),
             )
             for r in rows
         }
@@ -104,6 +109,16 @@ class SqlPurchaseOrders:
             )
             .on_conflict_do_nothing()
         )
+
+    async def cancel_units(self, copy: PurchaseOrderCopy) -> None:
+        lines = purchase_order_copy_lines.c
+        for x in copy.lines.values():
+            await self.session.execute(
+                purchase_order_copy_lines.update()
+                .where(lines.purchase_order_id == copy.purchase_order_id)
+                .where(lines.product_id == x.product_id)
+                .values(cancelled=x.cancelled)
+            )
 
     async def received(self, purchase_order_id: str) -> dict[str, int]:
         return await _sums(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import credit_note_lines, credit_notes, invoices
 from billing.domain.credit_notes import CreditLine, CreditNote
+from billing.domain.taxes import Buyer, line_taxes_from_json, line_taxes_json, totals_json
 from pricing.money import Money
 
 
@@ -35,6 +36,8 @@ class SqlCreditNotes:
                 issued_at=note.issued_at,
                 created_by=note.created_by,
                 memo=note.memo,
+                buyer=None if note.buyer is None else note.buyer.as_json(),
+                taxes=totals_json(note.taxes),
             )
         )
         if note.lines:
@@ -50,6 +53,7 @@ class SqlCreditNotes:
                         "quantity": x.quantity,
                         "unit_price": x.unit_price.amount,
                         "line_total": x.amount.amount,
+                        "taxes": line_taxes_json(x.taxes),
                     }
                     for position, x in enumerate(note.lines)
                 ],
@@ -106,6 +110,7 @@ class SqlCreditNotes:
                     int(r.quantity),
                     Money(r.unit_price, money),
                     Money(r.line_total, money),
+                    line_taxes_from_json(r.taxes, money),
                 )
             )
         return lines
@@ -137,4 +142,5 @@ def _note(head: Row[Any], lines: list[CreditLine]) -> CreditNote:
         head.memo,
         lines,
         head.invoice_number or "",
+        Buyer.from_json(head.buyer),
     )

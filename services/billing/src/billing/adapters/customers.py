@@ -26,7 +26,14 @@ class SqlCustomers:
         self.session = session
 
     async def keep(self, customer: Customer) -> None:
-        values = {"name": customer.name, "payment_terms": customer.payment_terms}
+        values = {
+            "name": customer.name,
+            "payment_terms": customer.payment_terms,
+            "tax_id": customer.tax_id,
+            "billing_address": None
+            if customer.billing_address is None
+            else dict(customer.billing_address),
+        }
         await self.session.execute(
             insert(customers)
             .values(customer_id=customer.customer_id, **values)
@@ -39,8 +46,14 @@ class SqlCustomers:
                 select(customers).where(customers.c.customer_id == customer_id)
             )
         ).first()
-        return (
-            None if found is None else Customer(found.customer_id, found.name, found.payment_terms)
+        if found is None:
+            return None
+        return Customer(
+            found.customer_id,
+            found.name,
+            found.payment_terms,
+            found.tax_id,
+            found.billing_address,
         )
 
 

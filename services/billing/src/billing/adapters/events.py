@@ -56,6 +56,18 @@ def _(event: domain.InvoicePaid) -> tuple[Message, str]:
 
 
 @to_message.register
+def _(event: domain.InvoiceReopened) -> tuple[Message, str]:
+    message = pb.InvoiceReopened(
+        invoice_id=event.invoice_id,
+        order_id=event.order_id,
+        customer_id=event.customer_id,
+        payment_id=event.payment_id,
+        balance=money_to_proto(event.balance),
+    )
+    return message, event.order_id or event.invoice_id
+
+
+@to_message.register
 def _(event: domain.InvoiceOverdue) -> tuple[Message, str]:
     message = pb.InvoiceOverdue(
         invoice_id=event.invoice_id,
@@ -100,6 +112,7 @@ def _(event: domain.BillRecorded) -> tuple[Message, str]:
         total=money_to_proto(event.total),
         status=event.status,
         reason=event.reason,
+        lines=[pb.BilledUnits(product_id=p, quantity=q) for p, q in event.lines],
     )
     return message, event.purchase_order_id
 
@@ -129,3 +142,22 @@ def _(event: domain.ExchangeRateSet) -> tuple[Message, str]:
         effective_from=event.effective_from.isoformat(),
     )
     return message, f"{event.base_currency}/{event.quote_currency}"
+
+
+@to_message.register
+def _(event: domain.ReminderSent) -> tuple[Message, str]:
+    message = pb.ReminderSent(
+        reminder_id=event.reminder_id,
+        customer_id=event.customer_id,
+        level=event.level,
+        invoice_ids=list(event.invoice_ids),
+    )
+    return message, event.customer_id
+
+
+@to_message.register
+def _(event: domain.CustomerCreditHoldChanged) -> tuple[Message, str]:
+    message = pb.CustomerCreditHoldChanged(
+        customer_id=event.customer_id, on_hold=event.on_hold, reason=event.reason
+    )
+    return message, event.customer_id

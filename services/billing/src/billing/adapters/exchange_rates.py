@@ -58,6 +58,17 @@ class SqlExchangeRates:
         rate = found.scalar_one_or_none()
         return None if rate is None else Decimal(rate)
 
+    async def in_force(self, base: str, quote: str, day: date) -> Rate | None:
+        c = exchange_rates.c
+        found = await self.session.execute(
+            select(c.rate, c.effective_from)
+            .where(c.base_currency == base, c.quote_currency == quote, c.effective_from <= day)
+            .order_by(c.effective_from.desc())
+            .limit(1)
+        )
+        row = found.first()
+        return None if row is None else Rate(base, quote, Decimal(row.rate), row.effective_from)
+
     async def page(
         self, base: str, quote: str, after: tuple[date, str, str] | None, limit: int
     ) -> list[SetRate]:

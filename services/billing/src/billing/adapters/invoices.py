@@ -12,6 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import invoice_lines, invoices
 from billing.domain.invoices import OPEN, PARTIALLY_PAID, Invoice, InvoiceLine
+from billing.domain.taxes import (
+    Buyer,
+    line_taxes_from_json,
+    line_taxes_json,
+    totals_from_json,
+    totals_json,
+)
 from pricing.money import Money
 
 
@@ -50,6 +57,8 @@ class SqlInvoices:
                 amount_paid=invoice.amount_paid.amount,
                 amount_credited=invoice.amount_credited.amount,
                 overdue_at=invoice.overdue_at,
+                buyer=None if invoice.buyer is None else invoice.buyer.as_json(),
+                taxes=totals_json(invoice.taxes),
             )
         )
         await self.session.execute(
@@ -64,6 +73,7 @@ class SqlInvoices:
                     "quantity": x.quantity,
                     "unit_price": x.unit_price.amount,
                     "line_total": x.total.amount,
+                    "taxes": line_taxes_json(x.taxes),
                 }
                 for position, x in enumerate(invoice.lines)
             ],
@@ -177,6 +187,7 @@ class SqlInvoices:
                     Money(r.line_total, money),
                     int(r.returned),
                     Money(r.credited, money),
+                    line_taxes_from_json(r.taxes, money),
                 )
             )
         return lines
@@ -201,4 +212,6 @@ def _invoice(head: Row[Any], lines: list[InvoiceLine]) -> Invoice:
         quote_id=head.quote_id or "",
         document=head.document,
         overdue_at=head.overdue_at,
+        taxes=totals_from_json(head.taxes, currency),
+        buyer=Buyer.from_json(head.buyer),
     )

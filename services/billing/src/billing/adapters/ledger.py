@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
@@ -21,7 +21,7 @@ from billing.adapters.tables import (
     supplier_payments,
 )
 from billing.domain.receivables import AgedItem
-from billing.domain.revenue import QUOTE, UNASSIGNED, Entry
+from billing.domain.revenue import QUOTE, UNASSIGNED, Entry, document_tax
 from pricing.money import Money
 
 
@@ -120,7 +120,14 @@ class SqlLedger:
             (invoices.c.order_id.is_(None), QUOTE), else_=func.coalesce(order_copies.c.channel, "")
         )
         invoiced = (
-            select(invoices.c.issued_at, invoices.c.currency, invoices.c.total, channel)
+            select(
+                invoices.c.issued_at,
+                invoices.c.currency,
+                invoices.c.total,
+                channel,
+                invoices.c.document,
+                invoices.c.taxes,
+            )
             .outerjoin(order_copies, order_copies.c.order_id == invoices.c.order_id)
             .where(invoices.c.issued_at >= start, invoices.c.issued_at < end)
         )
@@ -130,13 +137,29 @@ class SqlLedger:
                 credit_notes.c.currency,
                 credit_notes.c.total,
                 case((credit_notes.c.invoice_id.is_(None), UNASSIGNED), else_=channel),
+                null(),
+                credit_notes.c.taxes,
             )
             .outerjoin(invoices, invoices.c.id == credit_notes.c.invoice_id)
             .outerjoin(order_copies, order_copies.c.order_id == invoices.c.order_id)
             .where(credit_notes.c.issued_at >= start, credit_notes.c.issued_at < end)
         )
         return [
-            Entry(at.astimezone(UTC).date(), kind, Money(total, currency), credit)
+            Entry(
+                at.astimezone(UTC).date(),
+                kind,
+                Money(total, currency),
+                credit,
+                _stated_tax(taxes) if taxes else document_tax(document),
+            )
             for credit, query in ((False, invoiced), (True, credited))
-            for at, currency, total, kind in (await self.session.execute(query)).all()
+            for at, currency, total, kind, document, taxes in (
+                await self.session.execute(query)
+            ).all()
         ]
+
+
+def _stated_tax(taxes: list[dict[str, str]]) -> Decimal:
+    """The tax a document states per (code, rate) (invoices.taxes, credit_notes.taxes: every
+    invoice and credit note issued since they are kept), summed."""
+    return sum((Decimal(t["amount"]) for t in taxes), Decimal(0))

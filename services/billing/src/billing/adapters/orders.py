@@ -26,7 +26,10 @@ from pricing.money import Money
 
 
 def _state(copy: OrderCopy) -> tuple[Any, ...]:
-    return copy.cancelled, {i: (x.shipped, x.returned) for i, x in copy.lines.items()}
+    lines = {
+        i: (x.shipped, x.returned, x.quantity, x.unit_price.amount) for i, x in copy.lines.items()
+    }
+    return copy.cancelled, lines, None if copy.document is None else copy.document.content
 
 
 class SqlOrderCopies:
@@ -45,6 +48,7 @@ class SqlOrderCopies:
                 document=None if document is None else dict(document.content),
                 cancelled=copy.cancelled,
                 channel=copy.channel,
+                quote_id=copy.quote_id or None,
             )
             .on_conflict_do_nothing()
             .returning(order_copies.c.order_id)
@@ -98,26 +102,45 @@ class SqlOrderCopies:
             None if head.document is None else quoted_from_json(head.document),
             head.cancelled,
             head.channel,
+            head.quote_id or "",
         )
         self._read[order_id] = _state(copy)
         return copy
 
     async def save(self, copy: OrderCopy) -> None:
-        cancelled, lines = self._read.get(copy.order_id) or (False, {})
+        cancelled, lines, document = self._read.get(copy.order_id) or (False, {}, None)
         after = _state(copy)
+        head: dict[str, Any] = {}
         if cancelled != copy.cancelled:
+            head["cancelled"] = copy.cancelled
+        if after[2] is not None and after[2] != document:
+            head["document"] = dict(after[2])
+        if head:
             await self.session.execute(
-                order_copies.update()
-                .where(order_copies.c.order_id == copy.order_id)
-                .values(cancelled=copy.cancelled)
+                order_copies.update().where(order_copies.c.order_id == copy.order_id).values(**head)
             )
-        for line_id, counts in after[1].items():
-            if lines.get(line_id) != counts:
-                await self.session.execute(
-                    order_copy_lines.update()
-                    .where(order_copy_lines.c.line_id == line_id)
-                    .values(shipped=counts[0], returned=counts[1])
+        for line_id, x in copy.lines.items():
+            if lines.get(line_id) == after[1][line_id]:
+                continue
+            values = {
+                "shipped": x.shipped,
+                "returned": x.returned,
+                "quantity": x.quantity,
+                "unit_price": x.unit_price.amount,
+            }
+            await self.session.execute(
+                insert(order_copy_lines)
+                .values(
+                    order_id=copy.order_id, line_id=line_id, product_id=x.product_id, sku=x.sku,
+                    **values,
                 )
+                .on_conflict_do_update(index_elements=["line_id"], set_=values)
+            )  # fmt: skip
+        gone = [line_id for line_id in lines if line_id not in copy.lines]
+        if gone:
+            await self.session.execute(
+                order_copy_lines.delete().where(order_copy_lines.c.line_id.in_(gone))
+            )
         self._read[copy.order_id] = after
 
     async def park(self, shipment: Shipment) -> None:

@@ -1,5 +1,6 @@
 """Payments sent to suppliers in PostgreSQL: supplier_payments and supplier_payment_allocations
-(a payment sent never changes once recorded), read back with each bill's supplier reference."""
+(a payment sent only ever gains allocations of its advance), read back with each bill's supplier
+reference."""
 
 from __future__ import annotations
 
@@ -46,6 +47,27 @@ class SqlSupplierPayments:
     async def get(self, payment_id: str) -> SupplierPayment | None:
         found = await self._all(_query().where(supplier_payments.c.id == payment_id))
         return found[0] if found else None
+
+    async def locked(self, payment_id: str) -> SupplierPayment | None:
+        query = _query().where(supplier_payments.c.id == payment_id).with_for_update()
+        found = await self._all(query)
+        return found[0] if found else None
+
+    async def apply(self, payment: SupplierPayment, allocation: SupplierAllocation) -> None:
+        await self.session.execute(
+            supplier_payments.update()
+            .where(supplier_payments.c.id == payment.id)
+            .values(unapplied=payment.unapplied.amount)
+        )
+        await self.session.execute(
+            supplier_payment_allocations.insert().values(
+                payment_id=payment.id,
+                bill_id=allocation.bill_id,
+                position=allocation.position,
+                amount=allocation.amount.amount,
+                allocated_at=allocation.allocated_at,
+            )
+        )
 
     async def page(
         self, supplier_id: str, bill_id: str, after: tuple[datetime, str] | None, limit: int

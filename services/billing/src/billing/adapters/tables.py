@@ -41,12 +41,11 @@ order_copies = Table(
     Column("order_id", String(36), primary_key=True),
     Column("customer_id", String(100), nullable=False),
     Column("currency", String(3), nullable=False),
-    # An order made from a quote: its priced document, billed whole once everything shipped.
-    Column("document", JSONB),
+    Column("document", JSONB),  # its priced document, when it has one
     # Set by SalesOrderCancelled: its invoices, even those issued later, are credited in full.
     Column("cancelled", Boolean, nullable=False, server_default="false"),
-    # Where the order came from ("direct", "woocommerce", "quote"...), for revenue by channel.
-    Column("channel", String(40), nullable=False, server_default=""),
+    Column("channel", String(40), nullable=False, server_default=""),  # "direct", "woocommerce"
+    Column("quote_id", String(36)),  # the quote it was made from; none: billed per shipment
 )
 
 order_copy_lines = Table(
@@ -68,8 +67,7 @@ invoices = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("number", String(32), nullable=False, unique=True),
-    # Empty for an invoice made straight from a quote.
-    Column("order_id", String(36), index=True),
+    Column("order_id", String(36), index=True),  # empty for one made straight from a quote
     # The shipment it bills; for a whole-order invoice, the shipment that completed the order.
     Column("shipment_id", String(36), unique=True),
     Column("quote_id", String(36), unique=True),
@@ -81,13 +79,13 @@ invoices = Table(
     Column("status", String(20), nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
-    # The issue date plus the customer's payment terms.
-    Column("due_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),  # the issue date plus the customer's terms
     Column("amount_paid", Numeric(18, 6), nullable=False, server_default="0"),
     # What credit notes took off what was left to pay (a credit note's unapplied part is not).
     Column("amount_credited", Numeric(18, 6), nullable=False, server_default="0"),
-    # When InvoiceOverdue was published for it (once per invoice).
-    Column("overdue_at", DateTime(timezone=True)),
+    Column("overdue_at", DateTime(timezone=True)),  # when InvoiceOverdue was published (once)
+    Column("buyer", JSONB),  # the buyer as named when issued
+    Column("taxes", JSONB),  # the tax breakdown per (code, rate)
 )
 
 invoice_lines = Table(
@@ -95,13 +93,13 @@ invoice_lines = Table(
     metadata,
     Column("invoice_id", String(36), ForeignKey("invoices.id"), primary_key=True),
     Column("order_line_id", String(36), primary_key=True),
-    # The line's place on the invoice, as on the document or shipment it bills.
-    Column("position", Integer, nullable=False, server_default="0"),
+    Column("position", Integer, nullable=False, server_default="0"),  # as on what it bills
     Column("product_id", String(64), nullable=False),
     Column("sku", String(64), nullable=False),
     Column("quantity", BigInteger, nullable=False),
     Column("unit_price", Numeric(18, 6), nullable=False),
     Column("line_total", Numeric(18, 6), nullable=False),
+    Column("taxes", JSONB),  # each tax on the line: [{"code", "rate", "amount"}]
     # Units returned and what their credit notes credited for them.
     Column("returned", BigInteger, nullable=False, server_default="0"),
     Column("credited", Numeric(18, 6), nullable=False, server_default="0"),
@@ -199,6 +197,8 @@ credit_notes = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("memo", Text, nullable=False, server_default=""),
+    Column("buyer", JSONB),  # the buyer as named when issued
+    Column("taxes", JSONB),  # the tax breakdown per (code, rate)
 )
 
 credit_note_lines = Table(
@@ -212,6 +212,7 @@ credit_note_lines = Table(
     Column("quantity", BigInteger, nullable=False),
     Column("unit_price", Numeric(18, 6), nullable=False),
     Column("line_total", Numeric(18, 6), nullable=False),
+    Column("taxes", JSONB),  # each tax credited, as on the invoice line
 )
 
 # Every return received, once: credited, still waiting for its invoice, or why nothing was.
@@ -234,6 +235,8 @@ customers = Table(
     Column("customer_id", String(100), primary_key=True),
     Column("name", Text, nullable=False),
     Column("payment_terms", Text, nullable=False),
+    Column("tax_id", Text, nullable=False, server_default=""),
+    Column("billing_address", JSONB),  # as orders states it: line1, line2, city, postal_code...
 )
 
 # Open invoices less payments and credit notes, per customer and currency; every change adds to
@@ -298,6 +301,8 @@ purchase_order_copy_lines = Table(
     Column("sku", String(64), nullable=False),
     Column("quantity", BigInteger, nullable=False),
     Column("unit_price", Numeric(18, 6), nullable=False),
+    # Units the purchase order cancelled (PurchaseOrderReduced): never billed.
+    Column("cancelled", BigInteger, nullable=False, server_default="0"),
 )
 
 # Goods received against a purchase order (GoodsReceived), once per receipt; kept even when the

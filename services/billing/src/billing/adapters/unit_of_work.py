@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from billing.adapters.bills import SqlBills, SqlPurchaseOrders
 from billing.adapters.credit_notes import SqlCreditNotes
 from billing.adapters.customers import SqlAccounts, SqlCustomers
+from billing.adapters.dunning import SqlDunning
 from billing.adapters.events import to_message
 from billing.adapters.exchange_rates import SqlExchangeRates
 from billing.adapters.invoices import SqlInvoices
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self.bills = SqlBills(session)
         self.supplier_payments = SqlSupplierPayments(session)
         self.rates = SqlExchangeRates(session)
+        self.dunning = SqlDunning(session)
         self.ledger = SqlLedger(session)
         self.audit = SqlAudit(session)
         self.requests = SqlRequests(session, processed_requests)

@@ -34,12 +34,29 @@ from billing.domain.returns import (
     CannotCredit,
     NotInvoicedYet,
     Return,
+    billed_line,
     plan_return,
 )
+from billing.domain.taxes import Buyer, address_lines
 from pricing.money import Money
 from servicekit.context import current_principal
 
 log = logging.getLogger(__name__)
+
+
+async def buyer_of(uow: UnitOfWork, customer_id: str, exemption: str = "") -> Buyer:
+    """The customer as a document issued now names them (empty when billing does not know them
+    yet)."""
+    customer = await uow.customers.get(customer_id)
+    if customer is None:
+        return Buyer(tax_exemption=exemption)
+    return Buyer(
+        customer.name,
+        customer.tax_id,
+        address_lines(customer.billing_address),
+        customer.payment_terms,
+        exemption,
+    )
 
 
 async def issue_credit_note(
@@ -58,6 +75,9 @@ async def issue_credit_note(
     log entry."""
     issued_at = datetime.now(UTC)
     number = await uow.numbers.next(CREDIT_NOTES, issued_at.year)
+    buyer = await buyer_of(
+        uow, customer_id, invoice.buyer.tax_exemption if invoice and invoice.buyer else ""
+    )
     note, events = CreditNote.issue(
         str(uuid.uuid4()),
         credit_note_number(issued_at.year, number),
@@ -72,6 +92,7 @@ async def issue_credit_note(
         return_id=return_id,
         memo=memo,
         lines=list(lines),
+        buyer=buyer,
     )
     await uow.credit_notes.add(note)
     await uow.publish(events)
@@ -126,15 +147,7 @@ async def cancel_invoice(uow: UnitOfWork, invoice: Invoice) -> None:
             await uow.invoices.save(invoice)
         return
     lines = [
-        CreditLine(
-            invoice.id,
-            line.order_line_id,
-            line.product_id,
-            line.sku,
-            line.quantity - line.returned,
-            line.unit_price.trimmed(),
-            (line.total - line.credited_so_far).rounded(),
-        )
+        billed_line(invoice.id, line).credit_line(line.quantity - line.returned)
         for line in invoice.lines
         if line.quantity > line.returned
     ]

@@ -1,6 +1,8 @@
-"""Invoices issued, the steps the reactions share: one invoice per shipment (an order made from a
-quote: one for the whole order once shipped), numbered without gaps, due on the customer's
-terms, in the change log under the actor of the event that caused it; and then what the order's
+"""Invoices issued, the steps the reactions share: one invoice per shipment (an order placed
+directly with a priced document: the shipment's share of it; an order billed whole, made from a
+quote or holding a kit: one for the whole order once all that is left of it has shipped),
+numbered without gaps, due on the customer's terms, naming the buyer as billing knows them then,
+in the change log under the actor of the event that caused it; and then what the order's
 cancellation or returns make of it."""
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from billing.application.accounts import move_balance
-from billing.application.crediting import cancel_invoice, credit_return
+from billing.application.crediting import buyer_of, cancel_invoice, credit_return
 from billing.application.ports import INVOICES, UnitOfWork
 from billing.domain.events import DomainEvent, InvoiceIssued
 from billing.domain.invoices import Invoice, InvoiceLine, due_date, invoice_number
 from billing.domain.orders import OrderCopy, Shipment, invoice_total
+from billing.domain.taxes import TaxTotal
 from pricing.money import Money
 from servicekit.context import current_principal
 
@@ -25,10 +28,25 @@ async def invoice_shipment(uow: UnitOfWork, shipment: Shipment) -> None:
     CannotInvoice for a shipment that does not match its order."""
     if await uow.invoices.of_shipment(shipment.shipment_id) is not None:
         return
-    copy = await uow.orders.get(shipment.order_id)
+    # Locked: a change of the order's lines (SalesOrderLinesChanged) takes its turn.
+    copy = await uow.orders.get(shipment.order_id, lock=True)
     assert copy is not None, "shipments wait for their order"
-    if copy.document is not None:
+    if copy.billed_whole:
         await _count_towards_whole(uow, copy, shipment)
+        return
+    if copy.document is not None:
+        billed = copy.bill_share(shipment, await uow.invoices.of_order(shipment.order_id))
+        await uow.orders.save(copy)
+        await issue_invoice(
+            uow,
+            billed.lines,
+            billed.total,
+            customer_id=copy.customer_id,
+            order_id=shipment.order_id,
+            shipment_id=shipment.shipment_id,
+            taxes=billed.taxes,
+            exemption=copy.document.tax_exemption,
+        )
         return
     lines = copy.bill(shipment)
     await issue_invoice(
@@ -42,21 +60,35 @@ async def invoice_shipment(uow: UnitOfWork, shipment: Shipment) -> None:
 
 
 async def _count_towards_whole(uow: UnitOfWork, copy: OrderCopy, shipment: Shipment) -> None:
-    """An order made from a quote is billed whole, as quoted, once its last shipment has left."""
+    """An order billed whole is invoiced, as priced, once its last shipment has left."""
     if not await uow.orders.count(shipment):
         return
-    complete = copy.count(shipment)
+    copy.count(shipment)
     await uow.orders.save(copy)
-    if complete and copy.document is not None:
-        await issue_invoice(
-            uow,
-            copy.document.invoice_lines(),
-            copy.document.total,
-            customer_id=copy.customer_id,
-            order_id=shipment.order_id,
-            shipment_id=shipment.shipment_id,
-            document=copy.document.content,
-        )
+    await invoice_whole(uow, copy, shipment.shipment_id)
+
+
+async def invoice_whole(uow: UnitOfWork, copy: OrderCopy, shipment_id: str = "") -> None:
+    """The one invoice of an order billed whole (made from a quote, or holding a kit), with its
+    document as it is now, once everything left on it has shipped: after its last shipment, or
+    after the rest of it was cancelled (`shipment_id` empty), whichever comes last; never
+    twice."""
+    if copy.document is None or not copy.complete:
+        return
+    if await uow.invoices.of_order(copy.order_id):
+        return
+    whole = copy.document.whole()
+    await issue_invoice(
+        uow,
+        whole.lines,
+        whole.total,
+        customer_id=copy.customer_id,
+        order_id=copy.order_id,
+        shipment_id=shipment_id,
+        document=copy.document.content,
+        taxes=whole.taxes,
+        exemption=copy.document.tax_exemption,
+    )
 
 
 async def issue_invoice(
@@ -70,13 +102,14 @@ async def issue_invoice(
     quote_id: str = "",
     document: Mapping[str, Any] | None = None,
     invoice_id: str = "",
+    taxes: tuple[TaxTotal, ...] = (),
+    exemption: str = "",
 ) -> Invoice:
     """The invoice with the year's next gap-free number, InvoiceIssued, its change log entry and
     the customer's balance; credited at once for an order already cancelled."""
     issued_at = datetime.now(UTC)
     number = invoice_number(issued_at.year, await uow.numbers.next(INVOICES, issued_at.year))
-    customer = await uow.customers.get(customer_id)
-    terms = customer.payment_terms if customer is not None else ""
+    buyer = await buyer_of(uow, customer_id, exemption)
     invoice, events = Invoice.issue(
         invoice_id or str(uuid.uuid4()),
         number,
@@ -84,12 +117,14 @@ async def issue_invoice(
         lines,
         total,
         issued_at=issued_at,
-        due_on=due_date(issued_at.date(), terms),
+        due_on=due_date(issued_at.date(), buyer.payment_terms),
         created_by=current_principal().subject,
         order_id=order_id,
         shipment_id=shipment_id,
         quote_id=quote_id,
         document=document,
+        taxes=taxes,
+        buyer=buyer,
     )
     # A concurrent duplicate of this shipment fails on its shipment and rolls back, taking its
     # number with it.

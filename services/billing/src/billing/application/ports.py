@@ -17,19 +17,20 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from billing.application.dunning_ports import DunningRepository
 from billing.application.retries import Retry
 from billing.domain.bills import Bill, PurchaseOrderCopy, Receipt
 from billing.domain.credit_notes import CreditNote
 from billing.domain.customers import Customer
 from billing.domain.events import DomainEvent
-from billing.domain.exchange import SetRate
+from billing.domain.exchange import Rate, SetRate
 from billing.domain.invoices import Invoice
 from billing.domain.orders import OrderCopy, Shipment
 from billing.domain.payments import Payment
 from billing.domain.receivables import AgedItem
 from billing.domain.returns import Return
 from billing.domain.revenue import Entry
-from billing.domain.supplier_payments import SupplierPayment
+from billing.domain.supplier_payments import SupplierAllocation, SupplierPayment
 from pricing.money import Money
 
 # The gap-free number series (one counter per series and year).
@@ -102,7 +103,9 @@ class OrderCopyRepository(Protocol):
         """False when the order was copied already (nothing changes)."""
 
     async def get(self, order_id: str, *, lock: bool = False) -> OrderCopy | None: ...
-    async def save(self, copy: OrderCopy) -> None: ...
+    async def save(self, copy: OrderCopy) -> None:
+        """Its cancellation, its lines (counts, quantities, new and gone ones) and its
+        document, as changed since it was read."""
 
     async def park(self, shipment: Shipment) -> None:
         """Keeps a shipment that arrived before its order (once)."""
@@ -160,6 +163,9 @@ class PurchaseOrderRepository(Protocol):
     async def receive(self, receipt: Receipt) -> None:
         """Counts goods received, once per receipt (even before the order's copy)."""
 
+    async def cancel_units(self, copy: PurchaseOrderCopy) -> None:
+        """Keeps the units the copy's lines cancelled."""
+
     async def received(self, purchase_order_id: str) -> dict[str, int]:
         """Units received by product."""
 
@@ -198,6 +204,11 @@ class BillRepository(Protocol):
 class SupplierPaymentRepository(Protocol):
     async def add(self, payment: SupplierPayment) -> None: ...
     async def get(self, payment_id: str) -> SupplierPayment | None: ...
+    async def locked(self, payment_id: str) -> SupplierPayment | None:
+        """The payment, locked until the transaction ends (its advance is applied once)."""
+
+    async def apply(self, payment: SupplierPayment, allocation: SupplierAllocation) -> None:
+        """Keeps a new allocation of the payment's advance and what is left unapplied."""
 
     async def page(
         self, supplier_id: str, bill_id: str, after: tuple[datetime, str] | None, limit: int
@@ -214,6 +225,9 @@ class ExchangeRateRepository(Protocol):
 
     async def rate_on(self, base: str, quote: str, day: date) -> Decimal | None:
         """The rate in force on `day`: the latest set from that day or before."""
+
+    async def in_force(self, base: str, quote: str, day: date) -> Rate | None:
+        """The pair's rate in force on `day` with the day it was set for."""
 
     async def page(
         self, base: str, quote: str, after: tuple[date, str, str] | None, limit: int
@@ -292,6 +306,8 @@ class UnitOfWork(Protocol):
     def supplier_payments(self) -> SupplierPaymentRepository: ...
     @property
     def rates(self) -> ExchangeRateRepository: ...
+    @property
+    def dunning(self) -> DunningRepository: ...
     @property
     def ledger(self) -> Ledger: ...
     @property

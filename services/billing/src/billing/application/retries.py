@@ -14,6 +14,7 @@ UNALLOCATE_PAYMENT = "unallocate_payment"
 ISSUE_CREDIT_NOTE = "issue_credit_note"
 RECORD_BILL = "record_bill"
 RECORD_SUPPLIER_PAYMENT = "record_supplier_payment"
+APPLY_SUPPLIER_ADVANCE = "apply_supplier_advance"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ held or matched, released and paid. Plain Python; the matching rules are billing
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -91,6 +91,13 @@ class PurchaseOrderCopy:
             )
         return copy
 
+    def reduce(self, cancelled: Mapping[str, int]) -> None:
+        """The units the purchase order cancelled per product (totals, as announced)."""
+        for product_id, units in cancelled.items():
+            line = self.lines.get(product_id)
+            if line is not None:
+                self.lines[product_id] = replace(line, cancelled=min(units, line.quantity))
+
 
 @dataclass(frozen=True)
 class Receipt:
@@ -173,8 +180,9 @@ class Bill:
             recorded_by,
             dual_control=dual_control is not None,
         )
+        units = tuple((x.product_id, x.quantity) for x in match.lines)
         recorded = BillRecorded(
-            bill_id, order.purchase_order_id, order.supplier_id, match.total, status, reason
+            bill_id, order.purchase_order_id, order.supplier_id, match.total, status, reason, units
         )
         return bill, [recorded]
 

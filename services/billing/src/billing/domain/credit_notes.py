@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from billing.domain.events import CreditNoteIssued, DomainEvent
+from billing.domain.taxes import Buyer, LineTax, TaxTotal, tax_totals
 from pricing.money import Money
 
 CANCELLED, RETURNED = "cancelled", "returned"
@@ -30,7 +31,14 @@ class CreditLine:
     sku: str
     quantity: int
     unit_price: Money
+    # What is credited, taxes included.
     amount: Money
+    # The taxes credited, mirroring the invoice line's; empty for an untaxed line.
+    taxes: tuple[LineTax, ...] = ()
+
+    @property
+    def net(self) -> Money:
+        return self.amount - sum((t.amount for t in self.taxes), self.amount.times(0))
 
 
 @dataclass
@@ -54,6 +62,13 @@ class CreditNote:
     lines: list[CreditLine] = field(default_factory=list)
     # The invoice's number, as read back for callers.
     invoice_number: str = ""
+    # The buyer as the credit note names them (None before issue 11).
+    buyer: Buyer | None = None
+
+    @property
+    def taxes(self) -> list[TaxTotal]:
+        """The tax breakdown per (code, rate) of what it credits."""
+        return tax_totals(((x.net, x.taxes) for x in self.lines), self.total.currency)
 
     @classmethod
     def issue(
@@ -72,6 +87,7 @@ class CreditNote:
         return_id: str = "",
         memo: str = "",
         lines: list[CreditLine] | None = None,
+        buyer: Buyer | None = None,
     ) -> tuple[CreditNote, list[DomainEvent]]:
         note = cls(
             credit_note_id,
@@ -87,6 +103,7 @@ class CreditNote:
             return_id,
             memo,
             list(lines or []),
+            buyer=buyer,
         )
         issued = CreditNoteIssued(
             credit_note_id,

@@ -4,6 +4,7 @@ an invoice could not take and payments taken back; paid out onto invoices. Plain
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pricing.money import Money
@@ -12,11 +13,14 @@ from servicekit.errors import InvalidArgument, Violations
 
 @dataclass(frozen=True)
 class Customer:
-    """What billing knows of a customer account: its name and payment terms."""
+    """What billing knows of a customer account: its name, payment terms, tax id and billing
+    address (line1, line2, city, postal_code, country, state), as invoices name the buyer."""
 
     customer_id: str
     name: str
     payment_terms: str
+    tax_id: str = ""
+    billing_address: Mapping[str, str] | None = None
 
 
 def credit_to_apply(asked: Money | None, balance: Money, credit: Money) -> Money:

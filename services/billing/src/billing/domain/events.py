@@ -48,6 +48,17 @@ class InvoicePaid:
 
 
 @dataclass(frozen=True)
+class InvoiceReopened:
+    """A payment on a paid invoice was taken back: it is open again, its order no longer paid."""
+
+    invoice_id: str
+    order_id: str
+    customer_id: str
+    payment_id: str
+    balance: Money
+
+
+@dataclass(frozen=True)
 class InvoiceOverdue:
     """An invoice passed its due date unpaid (once per invoice)."""
 
@@ -91,6 +102,8 @@ class BillRecorded:
     total: Money
     status: str
     reason: str
+    # (product_id, units billed)
+    lines: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,10 +133,30 @@ class ExchangeRateSet:
     effective_from: date
 
 
+@dataclass(frozen=True)
+class ReminderSent:
+    """A dunning run reminded a customer of overdue invoices at a level."""
+
+    reminder_id: str
+    customer_id: str
+    level: int
+    invoice_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CustomerCreditHoldChanged:
+    """Billing held a customer's credit for invoices overdue too long, or released it."""
+
+    customer_id: str
+    on_hold: bool
+    reason: str
+
+
 DomainEvent = (
     InvoiceIssued
     | PaymentReceived
     | InvoicePaid
+    | InvoiceReopened
     | InvoiceOverdue
     | CreditNoteIssued
     | CustomerBalanceChanged
@@ -131,4 +164,6 @@ DomainEvent = (
     | BillReleased
     | BillPaid
     | ExchangeRateSet
+    | ReminderSent
+    | CustomerCreditHoldChanged
 )

@@ -8,6 +8,8 @@ the rate the other way; with neither there is no conversion, and callers decide 
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +21,9 @@ from servicekit.errors import Violations
 # Rates are kept as NUMERIC(24, 12): a rate of a weak currency needs many decimals.
 RATE_DECIMALS = 12
 RATE_INTEGER_DIGITS = 12
+# A rates file: its header, and how many rows one import takes at most.
+CSV_COLUMNS = ("date", "currency", "rate")
+MAX_CSV_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,67 @@ def rate_in(problems: Violations, name: str, text: str) -> Decimal | None:
     else:
         return value
     return None
+
+
+def rates_from_csv(base: str, text: str) -> list[Rate]:
+    """Rates from a CSV file -- a header `date,currency,rate`, then a row per rate: one unit of
+    `base` is worth `rate` of `currency` from `date` on. All or nothing: InvalidArgument names
+    every bad row's field as `lines[N].<column>`, N the file's line number (the header is 1)."""
+    problems = Violations()
+    try:
+        check_currency(base)
+    except InvalidMoney as error:
+        problems.add("base_currency", str(error))
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if header != list(CSV_COLUMNS):
+        problems.add("lines[1]", f"a header {','.join(CSV_COLUMNS)}, not {','.join(header)!r}")
+        problems.raise_if_any()
+    if len(rows) > MAX_CSV_ROWS + 1:
+        problems.add("csv", f"at most {MAX_CSV_ROWS:,} rows")
+        problems.raise_if_any()
+    rates: list[Rate] = []
+    seen: dict[tuple[date, str], int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        rate = _csv_row(problems, base, number, [cell.strip() for cell in row])
+        if rate is None:
+            continue
+        key = (rate.effective_from, rate.quote)
+        if key in seen:
+            problems.add(f"lines[{number}].currency", f"repeats line {seen[key]}")
+            continue
+        seen[key] = number
+        rates.append(rate)
+    if not rates and not problems.items:
+        problems.add("csv", "no rates after the header")
+    problems.raise_if_any()
+    return rates
+
+
+def _csv_row(problems: Violations, base: str, number: int, row: list[str]) -> Rate | None:
+    at = f"lines[{number}]"
+    if len(row) != len(CSV_COLUMNS):
+        problems.add(at, f"{len(CSV_COLUMNS)} columns ({','.join(CSV_COLUMNS)}), not {len(row)}")
+        return None
+    day_text, currency, rate_given = row
+    before = len(problems.items)
+    day = None
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        problems.add(f"{at}.date", f"a date as YYYY-MM-DD, not {day_text!r}")
+    try:
+        check_currency(currency)
+    except InvalidMoney as error:
+        problems.add(f"{at}.currency", str(error))
+    if currency == base:
+        problems.add(f"{at}.currency", f"is the base currency {base}")
+    value = rate_in(problems, f"{at}.rate", rate_given)
+    if day is None or value is None or len(problems.items) > before:
+        return None
+    return Rate(base, currency, value, day)
 
 
 def converted(

@@ -23,9 +23,11 @@ from billing.domain.events import (
     InvoiceIssued,
     InvoiceOverdue,
     InvoicePaid,
+    InvoiceReopened,
     PaymentReceived,
 )
 from billing.domain.receivables import OpenItem
+from billing.domain.taxes import Buyer, LineTax, TaxTotal
 from pricing.money import Money, minor_units
 from servicekit.errors import Violations
 
@@ -133,6 +135,13 @@ class InvoiceLine:
     # Units returned, and what their credit notes credited for them.
     returned: int = 0
     credited: Money | None = None
+    # Each tax on the line (a priced document's share); empty for an untaxed line.
+    taxes: tuple[LineTax, ...] = ()
+
+    @property
+    def gross(self) -> Money:
+        """What the customer pays for the line: its net and its taxes."""
+        return sum((t.amount for t in self.taxes), self.total)
 
     @property
     def total(self) -> Money:
@@ -168,6 +177,9 @@ class Invoice:
     # The priced document it bills, as received (JSON), shown as is; None for a shipment's.
     document: Mapping[str, Any] | None = None
     overdue_at: datetime | None = None
+    # The tax breakdown per (code, rate), and the buyer as invoiced (None before issue 11).
+    taxes: tuple[TaxTotal, ...] = ()
+    buyer: Buyer | None = None
 
     @classmethod
     def issue(
@@ -185,6 +197,8 @@ class Invoice:
         shipment_id: str = "",
         quote_id: str = "",
         document: Mapping[str, Any] | None = None,
+        taxes: tuple[TaxTotal, ...] = (),
+        buyer: Buyer | None = None,
     ) -> tuple[Invoice, list[DomainEvent]]:
         zero = Money.zero(total.currency)
         invoice = cls(
@@ -202,6 +216,8 @@ class Invoice:
             shipment_id=shipment_id,
             quote_id=quote_id,
             document=document,
+            taxes=taxes,
+            buyer=buyer,
         )
         issued = InvoiceIssued(
             invoice_id,
@@ -269,9 +285,15 @@ class Invoice:
         self._take(after)
         return unapplied, self._paid_off(before, after)
 
-    def take_back(self, amount: Money) -> None:
-        """`amount` paid on it is taken back (a payment unallocated): it reopens."""
+    def take_back(self, amount: Money, payment_id: str = "") -> list[DomainEvent]:
+        """`amount` paid on it is taken back (a payment unallocated): it reopens. A paid invoice
+        announces it (InvoiceReopened): its order is no longer paid."""
+        was_paid = self.status == PAID
         self._take(self.account.take_back(amount))
+        if not was_paid or self.status == PAID:
+            return []
+        balance = self.account.balance.rounded()
+        return [InvoiceReopened(self.id, self.order_id, self.customer_id, payment_id, balance)]
 
     def mark_credited(self) -> None:
         """Its order was cancelled and credit notes left nothing to credit: credited."""

@@ -2,7 +2,8 @@
 Python.
 
 Per line: the billed quantity (with what earlier bills of the order billed) may never exceed what
-was received -- that is refused outright, by field, as bad input. Beyond that, a line that bills
+was received, nor what the order still orders once it cancelled units -- that is refused
+outright, by field, as bad input. Beyond that, a line that bills
 more than was ordered (quantity tolerance, default 0 %) or at a unit price off the ordered one by
 more than the price tolerance (default 2 %, either way) holds the bill, with the reason per
 line, until finance releases it. A bill without such issues is matched and payable.
@@ -56,6 +57,12 @@ class OrderedLine:
     unit_price: Money
     # Where the product first appears on the purchase order.
     position: int = 0
+    # Units the purchase order cancelled (PurchaseOrderReduced): never billed.
+    cancelled: int = 0
+
+    @property
+    def still_ordered(self) -> int:
+        return self.quantity - self.cancelled
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,10 @@ def match_bill(
             continue
         price = _price(problems, f"{at}.unit_price", line.unit_price, currency)
         got, before = received.get(line.product_id, 0), billed_before.get(line.product_id, 0)
-        _quantity(problems, f"{at}.quantity", line.quantity, got, before)
+        if order_line.cancelled:
+            _not_cancelled(problems, f"{at}.quantity", line.quantity, got, before, order_line)
+        else:
+            _quantity(problems, f"{at}.quantity", line.quantity, got, before)
         if price is None or problems.items:
             continue
         line_total = price.times(line.quantity).rounded(Rounding.HALF_UP)
@@ -187,6 +197,23 @@ def _quantity(problems: Violations, name: str, quantity: int, got: int, before: 
         )
 
 
+def _not_cancelled(
+    problems: Violations, name: str, quantity: int, got: int, before: int, line: OrderedLine
+) -> None:
+    """A line of a purchase order that cancelled units bills at most what was received and is
+    still ordered: the cancelled units are never billed."""
+    billable = min(got, line.still_ordered)
+    if not 0 < quantity <= MAX_QUANTITY:
+        problems.add(name, f"between 1 and {MAX_QUANTITY:,}")
+    elif before + quantity > billable:
+        problems.add(
+            name,
+            f"bills {quantity}, more than the {max(billable - before, 0)} received, not "
+            f"cancelled and not billed yet ({line.cancelled} of {line.quantity} ordered were "
+            f"cancelled, {got} received, {before} billed before)",
+        )
+
+
 def issue_of(ordered: OrderedLine, billed: int, price: Money, tolerance: Tolerance) -> str:
     """Why a line holds its bill, or "": billed (in all) beyond the ordered quantity, or a unit
     price beyond the tolerance of the ordered one."""
@@ -235,6 +262,9 @@ class DualControl:
     one who recorded them."""
 
     above: Money
+    # How the bill was converted into the limit's currency, kept in its reason: "USD 1,000.00 at
+    # USD/EUR 0.92 (from 2026-03-01) = 920.00 EUR"; empty when it was in that currency already.
+    conversion: str = ""
 
     def applies(self, total: Money | None) -> bool:
         """Whether a bill of `total` (already converted into the limit's currency; None when no
@@ -242,9 +272,10 @@ class DualControl:
         return total is None or total.amount > self.above.amount
 
     def reason(self, total: Money) -> str:
+        converted = f" ({self.conversion})" if self.conversion else ""
         return (
-            f"{total.rounded()} is above {self.above.rounded()} (or not convertible into "
-            f"{self.above.currency}): a second finance user releases it"
+            f"{total.rounded()}{converted} is above {self.above.rounded()} (or not convertible "
+            f"into {self.above.currency}): a second finance user releases it"
         )
 
     @staticmethod

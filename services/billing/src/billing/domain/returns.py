@@ -1,6 +1,11 @@
-"""Returned goods credited: units allocated to the invoices that billed them, oldest first, at the
-order's unit price -- or, for an order made from a quote, at the document line's net per unit,
-a kit in whole kits once all its parts are back. Plain Python."""
+"""Returned goods credited: units allocated to the invoices that billed them, oldest first, each
+credited for what the customer paid for it -- the invoice line's net *and its taxes*, tax by tax,
+so a credit note mirrors the lines it credits -- a kit in whole kits once all its parts are back.
+Plain Python.
+
+A line's units are credited cumulatively: k more units returned after r are worth the line's
+figure for r + k units less its figure for r units (each rounded half up), so the credits of a
+line add up to exactly what it billed once all of it is back, and never to more."""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from billing.domain.credit_notes import CreditLine
-from billing.domain.invoices import Invoice
+from billing.domain.invoices import Invoice, InvoiceLine
 from billing.domain.orders import OrderCopy
+from billing.domain.taxes import LineTax
 from pricing.document import kit_part_line_id
 from pricing.money import Money, Rounding
 
@@ -46,24 +52,47 @@ class BilledLine:
     product_id: str
     sku: str
     quantity: int
+    # The line's net, as invoiced.
     line_total: Money
-    # The price credited per unit returned.
+    # The price shown per unit returned.
     unit_credit: Money
     returned: int = 0
     credited: Money | None = None
+    # The line's taxes, as invoiced.
+    taxes: tuple[LineTax, ...] = ()
 
     @property
     def open_quantity(self) -> int:
         return self.quantity - self.returned
 
-    def credit_for(self, quantity: int) -> Money:
-        """What `quantity` more units returned are worth: at the unit credit, rounded half up,
-        never more than is left of the line; the last units take exactly what is left, so the
-        credits of a line returned in full add up to its total."""
-        left = (self.line_total - (self.credited or self.line_total.times(0))).rounded()
-        if quantity >= self.open_quantity:
-            return left
-        return min(self.unit_credit.times(quantity).rounded(Rounding.HALF_UP), left)
+    def credit_line(self, quantity: int) -> CreditLine:
+        """`quantity` more units credited: their share of the line's net and of each of its
+        taxes (cumulatively, see above), what the customer paid for them."""
+        net = self._share(self.line_total, quantity)
+        taxes = tuple(LineTax(t.code, t.rate, self._share(t.amount, quantity)) for t in self.taxes)
+        gross = sum((t.amount for t in taxes), net)
+        return CreditLine(
+            self.invoice_id,
+            self.order_line_id,
+            self.product_id,
+            self.sku,
+            quantity,
+            self.unit_credit,
+            gross,
+            taxes,
+        )
+
+    def _share(self, amount: Money, quantity: int) -> Money:
+        return _through(amount, self.returned + quantity, self.quantity) - _through(
+            amount, self.returned, self.quantity
+        )
+
+
+def _through(amount: Money, units: int, of: int) -> Money:
+    """A line's figure for `units` of its `of` units: all of it, or its share rounded half up."""
+    if units >= of:
+        return amount
+    return amount.times(Decimal(units) / Decimal(of)).rounded(Rounding.HALF_UP)
 
 
 def unit_net(net: Money, quantity: int) -> Money:
@@ -103,17 +132,7 @@ def credit_return(
             taken = min(quantity, line.open_quantity)
             if taken == 0:
                 continue
-            credits.append(
-                CreditLine(
-                    line.invoice_id,
-                    line_id,
-                    line.product_id,
-                    line.sku,
-                    taken,
-                    line.unit_credit,
-                    line.credit_for(taken),
-                )
-            )
+            credits.append(line.credit_line(taken))
             quantity -= taken
             if quantity == 0:
                 break
@@ -189,23 +208,30 @@ def plan_return(copy: OrderCopy, invoices: Sequence[Invoice], back: Return) -> R
         returned = [(i, q) for i, q in returned if i not in part_ids] + list(complete.items())
         parts = {line_id: counts[line_id] for line_id in pieces}
     billed = [
-        BilledLine(
-            invoice.id,
-            line.order_line_id,
-            line.product_id,
-            line.sku,
-            line.quantity,
-            line.total,
-            line.unit_price.trimmed()
-            if copy.document is None
-            else unit_net(line.total, line.quantity),
-            line.returned,
-            line.credited_so_far,
-        )
+        billed_line(invoice.id, line, unit_net(line.total, line.quantity))
+        if copy.document is not None
+        else billed_line(invoice.id, line)
         for invoice in invoices
         for line in invoice.lines
     ]
     return ReturnPlan(credit_return(billed, returned, ordered), parts)
+
+
+def billed_line(invoice_id: str, line: InvoiceLine, shown: Money | None = None) -> BilledLine:
+    """An invoice line as a return or a cancellation credits it (`shown`: the price per unit the
+    credit note shows; the line's unit price when None)."""
+    return BilledLine(
+        invoice_id,
+        line.order_line_id,
+        line.product_id,
+        line.sku,
+        line.quantity,
+        line.total,
+        shown if shown is not None else line.unit_price.trimmed(),
+        line.returned,
+        line.credited_so_far,
+        line.taxes,
+    )
 
 
 def _kit_parts(copy: OrderCopy) -> list[KitPart]:

@@ -1,11 +1,14 @@
-"""Revenue per month and channel: what was invoiced less what credit notes took back. Plain
-Python."""
+"""Revenue per month and channel: what was invoiced less what credit notes took back, each with
+the tax in it kept apart -- net revenue and tax are reported separately, never added up across
+taxed and untaxed documents. Plain Python."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from pricing.money import Money
 
@@ -24,6 +27,8 @@ class Entry:
     channel: str
     amount: Money
     credit: bool = False
+    # The tax included in `amount` (zero for an untaxed document).
+    tax: Decimal = Decimal(0)
 
 
 @dataclass
@@ -37,18 +42,55 @@ class Row:
     credited: Money
     invoices: int = 0
     credit_notes: int = 0
+    tax_invoiced: Decimal = Decimal(0)
+    tax_credited: Decimal = Decimal(0)
 
     @property
     def net(self) -> Money:
         return self.invoiced - self.credited
 
+    @property
+    def invoiced_tax(self) -> Money:
+        return Money(self.tax_invoiced, self.currency)
+
+    @property
+    def credited_tax(self) -> Money:
+        return Money(self.tax_credited, self.currency)
+
+    @property
+    def invoiced_net(self) -> Money:
+        return self.invoiced - self.invoiced_tax
+
+    @property
+    def credited_net(self) -> Money:
+        return self.credited - self.credited_tax
+
+    @property
+    def net_revenue(self) -> Money:
+        """What was earned, tax left out: invoiced net less credited net."""
+        return self.invoiced_net - self.credited_net
+
+    @property
+    def tax(self) -> Money:
+        """Tax owed on it: invoiced tax less credited tax."""
+        return self.invoiced_tax - self.credited_tax
+
     def add(self, entry: Entry) -> None:
         if entry.credit:
             self.credited = self.credited + entry.amount
+            self.tax_credited += entry.tax
             self.credit_notes += 1
         else:
             self.invoiced = self.invoiced + entry.amount
+            self.tax_invoiced += entry.tax
             self.invoices += 1
+
+
+def document_tax(document: Mapping[str, Any] | None) -> Decimal:
+    """The tax of a billed priced document: its breakdown's per-rate totals as stored (JSON);
+    zero for a document-less (untaxed) invoice."""
+    breakdown = (document or {}).get("breakdown") or {}
+    return sum((Decimal(str(t.get("amount", "0"))) for t in breakdown.get("taxes", ())), Decimal(0))
 
 
 def period_of(day: date) -> str:

@@ -1,5 +1,5 @@
 """Money sent to suppliers: allocated to their payable bills like customer payments to invoices,
-the rest an advance to the supplier. Plain Python."""
+the rest an advance to the supplier, applied by hand to later bills. Plain Python."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pricing.money import Money
+from servicekit.errors import InvalidArgument
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,22 @@ class SupplierPayment:
 
     def allocate(self, bill_id: str, amount: Money, at: datetime) -> None:
         self.allocations.append(SupplierAllocation(bill_id, amount, len(self.allocations), at))
+
+    def apply_advance(self, bill_id: str, amount: Money, at: datetime) -> SupplierAllocation:
+        """Part of the advance (what no bill took) onto a later bill; InvalidArgument on
+        `amount` beyond the advance left or not positive, on `bill_id` for a bill the payment
+        paid already (a payment goes onto a bill once)."""
+        if any(a.bill_id == bill_id for a in self.allocations):
+            raise InvalidArgument.of("bill_id", f"payment {self.id} paid part of it already")
+        if amount.currency != self.unapplied.currency:
+            raise InvalidArgument.of("amount.currency", f"must be {self.unapplied.currency}")
+        if not 0 < amount.amount <= self.unapplied.amount:
+            raise InvalidArgument.of(
+                "amount", f"between 0.01 and the advance left, {self.unapplied.rounded()}"
+            )
+        self.unapplied = (self.unapplied - amount).rounded()
+        self.allocate(bill_id, amount, at)
+        return self.allocations[-1]
 
     def facts(self) -> dict[str, Any]:
         """What the change log keeps of a payment sent."""

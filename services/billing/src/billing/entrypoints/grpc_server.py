@@ -8,7 +8,9 @@ from typing import TypeAlias
 
 import grpc
 
+from billing.adapters.dunning_printing import ReminderPdfPrinter
 from billing.application.commands.apply_customer_credit import apply_customer_credit
+from billing.application.commands.apply_supplier_advance import apply_supplier_advance
 from billing.application.commands.issue_credit_note import issue_adjustment
 from billing.application.commands.record_bill import BillPolicy, record_bill
 from billing.application.commands.record_customer_payment import record_customer_payment
@@ -30,7 +32,10 @@ from billing.application.queries import (
     supplier_payments,
 )
 from billing.application.queries.customer_balance import customer_balance
+from billing.domain.dunning import DunningPolicy
+from billing.domain.taxes import Seller
 from billing.entrypoints import requests
+from billing.entrypoints.grpc_dunning import DunningRpcs
 from billing.entrypoints.messages import (
     aging_parts,
     bill_to_proto,
@@ -48,13 +53,25 @@ from oms.billing.v1 import billing_pb2_grpc
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
-class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
+class BillingServicer(DunningRpcs, billing_pb2_grpc.BillingServiceServicer):
     def __init__(
-        self, new_uow: Callable[[], UnitOfWork], printer: Printer, bill_policy: BillPolicy
+        self,
+        new_uow: Callable[[], UnitOfWork],
+        printer: Printer,
+        bill_policy: BillPolicy,
+        *,
+        reporting_currency: str = "EUR",
+        dunning_policy: DunningPolicy | None = None,
+        seller: Seller | None = None,
     ) -> None:
         self.uow = new_uow
+        # The seller's legal data every invoice and credit note states.
+        self.seller = seller or Seller()
         self.printer = printer
         self.bill_policy = bill_policy
+        self.reporting_currency = reporting_currency
+        self.dunning_policy = dunning_policy or DunningPolicy()
+        self.reminder_printer = ReminderPdfPrinter()
 
     # Invoices, payments, credit notes, balances ---------------------------------------------
 
@@ -62,7 +79,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         self, request: pb.GetInvoiceRequest, context: Context
     ) -> pb.GetInvoiceResponse:
         found = await invoices.get_invoice(self.uow(), request.invoice_id)
-        return pb.GetInvoiceResponse(invoice=invoice_to_proto(found))
+        return pb.GetInvoiceResponse(invoice=invoice_to_proto(found, self.seller))
 
     async def ListInvoices(
         self, request: pb.ListInvoicesRequest, context: Context
@@ -71,7 +88,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             self.uow(), request.order_id, request.page_size, request.page_token
         )
         return pb.ListInvoicesResponse(
-            invoices=[invoice_to_proto(i) for i in found], next_page_token=token
+            invoices=[invoice_to_proto(i, self.seller) for i in found], next_page_token=token
         )
 
     async def RecordPayment(
@@ -107,14 +124,15 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             self.uow(), request.order_id, request.customer_id, request.page_size, request.page_token
         )
         return pb.ListCreditNotesResponse(
-            credit_notes=[credit_note_to_proto(n) for n in found], next_page_token=token
+            credit_notes=[credit_note_to_proto(n, self.seller) for n in found],
+            next_page_token=token,
         )
 
     async def GetCreditNote(
         self, request: pb.GetCreditNoteRequest, context: Context
     ) -> pb.GetCreditNoteResponse:
         note = await credit_notes.get_credit_note(self.uow(), request.credit_note_id)
-        return pb.GetCreditNoteResponse(credit_note=credit_note_to_proto(note))
+        return pb.GetCreditNoteResponse(credit_note=credit_note_to_proto(note, self.seller))
 
     async def GetCustomerBalance(
         self, request: pb.GetCustomerBalanceRequest, context: Context
@@ -151,15 +169,19 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         self, request: pb.IssueCreditNoteRequest, context: Context
     ) -> pb.IssueCreditNoteResponse:
         note = await issue_adjustment(self.uow(), requests.issue_credit_note(request))
-        return pb.IssueCreditNoteResponse(credit_note=credit_note_to_proto(note))
+        return pb.IssueCreditNoteResponse(credit_note=credit_note_to_proto(note, self.seller))
 
     async def GetArAging(
         self, request: pb.GetArAgingRequest, context: Context
     ) -> pb.GetArAgingResponse:
-        as_of, lines, totals = aging_parts(
-            *await aging.ar_aging(self.uow(), request.as_of, request.customer_id)
+        day, found = await aging.ar_aging(self.uow(), request.as_of, request.customer_id)
+        as_of, lines, totals = aging_parts(day, found)
+        return pb.GetArAgingResponse(
+            as_of=as_of,
+            customers=lines,
+            totals=totals,
+            reporting_total=await self.aging_total(day, found.totals),
         )
-        return pb.GetArAgingResponse(as_of=as_of, customers=lines, totals=totals)
 
     async def GetRevenueReport(
         self, request: pb.GetRevenueReportRequest, context: Context
@@ -170,6 +192,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return pb.GetRevenueReportResponse(
             rows=[revenue_row_to_proto(r) for r in rows],
             totals=[revenue_row_to_proto(r) for r in totals],
+            reporting_total=await self.revenue_total(request.to_date, totals),
         )
 
     async def RenderInvoice(
@@ -225,6 +248,13 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         payment = await record_supplier_payment(self.uow(), command)
         return pb.RecordSupplierPaymentResponse(payment=supplier_payment_to_proto(payment))
 
+    async def ApplySupplierAdvance(
+        self, request: pb.ApplySupplierAdvanceRequest, context: Context
+    ) -> pb.ApplySupplierAdvanceResponse:
+        command = requests.apply_supplier_advance(request)
+        payment = await apply_supplier_advance(self.uow(), command)
+        return pb.ApplySupplierAdvanceResponse(payment=supplier_payment_to_proto(payment))
+
     async def ListSupplierPayments(
         self, request: pb.ListSupplierPaymentsRequest, context: Context
     ) -> pb.ListSupplierPaymentsResponse:
@@ -238,10 +268,14 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     async def GetApAging(
         self, request: pb.GetApAgingRequest, context: Context
     ) -> pb.GetApAgingResponse:
-        as_of, lines, totals = aging_parts(
-            *await aging.ap_aging(self.uow(), request.as_of, request.supplier_id)
+        day, found = await aging.ap_aging(self.uow(), request.as_of, request.supplier_id)
+        as_of, lines, totals = aging_parts(day, found)
+        return pb.GetApAgingResponse(
+            as_of=as_of,
+            suppliers=lines,
+            totals=totals,
+            reporting_total=await self.aging_total(day, found.totals),
         )
-        return pb.GetApAgingResponse(as_of=as_of, suppliers=lines, totals=totals)
 
     # Exchange rates ---------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ without trailing zeros beyond the currency's minor unit, balances rounded to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from billing.adapters.documents import priced
@@ -14,6 +15,7 @@ from billing.domain.payments import Payment
 from billing.domain.receivables import BUCKETS, Aging, AgingLine
 from billing.domain.revenue import Row
 from billing.domain.supplier_payments import SupplierPayment
+from billing.domain.taxes import Buyer, LineTax, Seller, TaxTotal
 from oms.billing.v1 import billing_pb2 as pb
 from oms.types.v1 import types_pb2
 from pricing.money import Money
@@ -26,7 +28,51 @@ def shown(money: Money) -> types_pb2.Money:
     return money_to_proto(money.trimmed())
 
 
-def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
+def line_taxes(taxes: tuple[LineTax, ...]) -> list[pb.LineTax]:
+    return [pb.LineTax(code=t.code, rate=str(t.rate), amount=shown(t.amount)) for t in taxes]
+
+
+def document_taxes(taxes: Sequence[TaxTotal]) -> list[pb.DocumentTax]:
+    return [
+        pb.DocumentTax(code=t.code, rate=str(t.rate), base=shown(t.base), amount=shown(t.amount))
+        for t in taxes
+    ]
+
+
+def seller_to_proto(seller: Seller) -> pb.Party:
+    return pb.Party(
+        name=seller.name,
+        tax_id=seller.tax_id,
+        address=list(seller.address),
+        registration=seller.registration,
+    )
+
+
+def buyer_to_proto(buyer: Buyer | None) -> pb.Party | None:
+    if buyer is None:
+        return None
+    return pb.Party(name=buyer.name, tax_id=buyer.tax_id, address=list(buyer.address))
+
+
+def invoice_to_proto(invoice: Invoice, seller: Seller | None = None) -> pb.Invoice:
+    stated = seller or Seller()
+    tax = sum((t.amount for t in invoice.taxes), Money.zero(invoice.currency))
+    message = _invoice_figures(invoice)
+    message.MergeFrom(
+        pb.Invoice(
+            seller=seller_to_proto(stated),
+            buyer=buyer_to_proto(invoice.buyer),
+            payment_terms=invoice.buyer.payment_terms if invoice.buyer else "",
+            taxes=document_taxes(invoice.taxes),
+            payment_instructions=stated.payment_instructions,
+            tax_exemption=invoice.buyer.tax_exemption if invoice.buyer else "",
+            net=shown(invoice.total - tax),
+        )
+    )
+    return message
+
+
+def _invoice_figures(invoice: Invoice) -> pb.Invoice:
     return pb.Invoice(
         id=invoice.id,
         number=invoice.number,
@@ -41,6 +87,8 @@ def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
                 quantity=x.quantity,
                 unit_price=shown(x.unit_price),
                 line_total=shown(x.total),
+                taxes=line_taxes(x.taxes),
+                gross=shown(x.gross),
             )
             for x in invoice.lines
         ],
@@ -86,7 +134,22 @@ def payment_to_proto(payment: Payment) -> pb.Payment:
     )
 
 
-def credit_note_to_proto(note: CreditNote) -> pb.CreditNote:
+def credit_note_to_proto(note: CreditNote, seller: Seller | None = None) -> pb.CreditNote:
+    message = _credit_note_figures(note)
+    tax = sum((t.amount for t in note.taxes), Money.zero(note.total.currency))
+    message.MergeFrom(
+        pb.CreditNote(
+            seller=seller_to_proto(seller or Seller()),
+            buyer=buyer_to_proto(note.buyer),
+            taxes=document_taxes(note.taxes),
+            tax_exemption=note.buyer.tax_exemption if note.buyer else "",
+            net=shown(note.total - tax),
+        )
+    )
+    return message
+
+
+def _credit_note_figures(note: CreditNote) -> pb.CreditNote:
     return pb.CreditNote(
         id=note.id,
         number=note.number,
@@ -102,6 +165,8 @@ def credit_note_to_proto(note: CreditNote) -> pb.CreditNote:
                 quantity=x.quantity,
                 unit_price=shown(x.unit_price),
                 line_total=shown(x.amount),
+                taxes=line_taxes(x.taxes),
+                net=shown(x.net),
             )
             for x in note.lines
         ],
@@ -145,6 +210,12 @@ def revenue_row_to_proto(row: Row) -> pb.RevenueRow:
         net=money_to_proto(row.net.rounded()),
         invoices=row.invoices,
         credit_notes=row.credit_notes,
+        invoiced_net=money_to_proto(row.invoiced_net.rounded()),
+        invoiced_tax=money_to_proto(row.invoiced_tax.rounded()),
+        credited_net=money_to_proto(row.credited_net.rounded()),
+        credited_tax=money_to_proto(row.credited_tax.rounded()),
+        net_revenue=money_to_proto(row.net_revenue.rounded()),
+        tax=money_to_proto(row.tax.rounded()),
     )
 
 

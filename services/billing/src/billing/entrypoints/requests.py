@@ -6,6 +6,7 @@ from __future__ import annotations
 from google.protobuf.message import Message
 
 from billing.application.commands.apply_customer_credit import ApplyCustomerCredit
+from billing.application.commands.apply_supplier_advance import ApplySupplierAdvance
 from billing.application.commands.issue_credit_note import IssueCreditNote
 from billing.application.commands.record_bill import RecordBill
 from billing.application.commands.record_customer_payment import (
@@ -107,6 +108,12 @@ def record_bill(request: pb.RecordBillRequest) -> RecordBill:
         request.currency,
         tuple(LineIn(x.product_id, x.quantity, x.unit_price) for x in request.lines),
         retry(request),
+    )
+
+
+def apply_supplier_advance(request: pb.ApplySupplierAdvanceRequest) -> ApplySupplierAdvance:
+    return ApplySupplierAdvance(
+        request.payment_id, request.bill_id, amount(request.amount), retry(request)
     )
 
 

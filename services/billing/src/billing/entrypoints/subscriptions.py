@@ -6,7 +6,8 @@ engine's, a purchase order no bill could match -- is a poison event: dead-letter
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +21,17 @@ from billing.application.reactions.on_purchase_order_issued import (
     PurchaseOrderIssued,
     on_purchase_order_issued,
 )
+from billing.application.reactions.on_purchase_order_reduced import (
+    PurchaseOrderReduced,
+    on_purchase_order_reduced,
+)
 from billing.application.reactions.on_quote_accepted import QuoteAccepted, on_quote_accepted
 from billing.application.reactions.on_return_received import on_return_received
 from billing.application.reactions.on_sales_order_cancelled import on_sales_order_cancelled
+from billing.application.reactions.on_sales_order_lines_changed import (
+    ChangedLine,
+    on_sales_order_lines_changed,
+)
 from billing.application.reactions.on_sales_order_placed import (
     SalesOrderPlaced,
     on_sales_order_placed,
@@ -60,8 +69,34 @@ def shipment(event: inventory_pb2.ShipmentDispatched) -> Shipment:
     )
 
 
+def order_lines(lines: Sequence[orders_pb2.SalesOrderLine], currency: str) -> tuple[OrderLine, ...]:
+    return tuple(
+        OrderLine(
+            x.line_id,
+            x.product_id,
+            x.sku,
+            x.quantity,
+            Money(money_from_proto(x.unit_price).amount, currency),
+        )
+        for x in lines
+    )
+
+
 def customer(account: orders_pb2.CustomerAccount) -> Customer:
-    return Customer(account.customer_id, account.name, account.payment_terms)
+    address = None
+    if account.HasField("billing_address"):
+        found = account.billing_address
+        address = {
+            "line1": found.line1,
+            "line2": found.line2,
+            "city": found.city,
+            "postal_code": found.postal_code,
+            "country": found.country,
+            "state": found.state,
+        }
+    return Customer(
+        account.customer_id, account.name, account.payment_terms, account.tax_id, address
+    )
 
 
 # The unit of work of the transaction the consumer opened for an event (with its inbox claim).
@@ -80,23 +115,38 @@ class Reactions:
         document = None
         if event.HasField("document"):
             document = verified(event.document, f"order {event.order_id}")
-        lines = tuple(
-            OrderLine(
-                x.line_id,
-                x.product_id,
-                x.sku,
-                x.quantity,
-                Money(money_from_proto(x.unit_price).amount, event.currency),
-            )
-            for x in event.lines
-        )
+        lines = order_lines(event.lines, event.currency)
         placed = SalesOrderPlaced(
-            event.order_id, event.customer_id, event.currency, lines, document, event.channel
+            event.order_id,
+            event.customer_id,
+            event.currency,
+            lines,
+            document,
+            event.channel,
+            event.quote_id,
         )
         try:
             await on_sales_order_placed(self.uow(session), placed)
         except CannotInvoice as error:
             raise PoisonEvent(str(error)) from error
+
+    async def sales_order_lines_changed(
+        self, session: AsyncSession, event: orders_pb2.SalesOrderLinesChanged, envelope: Envelope
+    ) -> None:
+        document = None
+        if event.HasField("document"):
+            document = verified(event.document, f"order {event.order_id}")
+        lines = [
+            ChangedLine(
+                x.line_id,
+                x.product_id,
+                x.sku,
+                x.quantity,
+                money_from_proto(x.unit_price).amount if x.HasField("unit_price") else Decimal(0),
+            )
+            for x in event.lines
+        ]
+        await on_sales_order_lines_changed(self.uow(session), event.order_id, lines, document)
 
     async def shipment_dispatched(
         self, session: AsyncSession, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
@@ -171,6 +221,16 @@ class Reactions:
         except CannotCopy as error:
             raise PoisonEvent(str(error)) from error
 
+    async def purchase_order_reduced(
+        self,
+        session: AsyncSession,
+        event: procurement_pb2.PurchaseOrderReduced,
+        envelope: Envelope,
+    ) -> None:
+        cancelled = tuple((x.product_id, x.cancelled) for x in event.lines)
+        reduced = PurchaseOrderReduced(event.purchase_order_id, cancelled)
+        await on_purchase_order_reduced(self.uow(session), reduced)
+
     async def goods_received(
         self, session: AsyncSession, event: inventory_pb2.GoodsReceived, envelope: Envelope
     ) -> None:
@@ -184,6 +244,7 @@ def subscriptions(joining: Joining) -> list[Subscription[Any]]:
     on = Reactions(joining)
     return [
         Subscription(orders_pb2.SalesOrderPlaced, on.sales_order_placed),
+        Subscription(orders_pb2.SalesOrderLinesChanged, on.sales_order_lines_changed),
         Subscription(inventory_pb2.ShipmentDispatched, on.shipment_dispatched),
         Subscription(quoting_pb2.QuoteAccepted, on.quote_accepted),
         Subscription(orders_pb2.SalesOrderCancelled, on.sales_order_cancelled),
@@ -191,5 +252,6 @@ def subscriptions(joining: Joining) -> list[Subscription[Any]]:
         Subscription(orders_pb2.CustomerRegistered, on.customer_registered),
         Subscription(orders_pb2.CustomerChanged, on.customer_changed),
         Subscription(procurement_pb2.PurchaseOrderIssued, on.purchase_order_issued),
+        Subscription(procurement_pb2.PurchaseOrderReduced, on.purchase_order_reduced),
         Subscription(inventory_pb2.GoodsReceived, on.goods_received),
     ]

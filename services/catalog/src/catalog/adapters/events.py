@@ -39,6 +39,9 @@ def to_message(event: ProductEvent) -> Message:
                 sku=event.sku,
                 name=event.name,
                 description=event.description,
+                cost="" if event.cost is None else format(event.cost, "f"),
+                category_id=event.category_id,
+                tax_category=event.tax_category,
             )
         case ProductPriceChanged():
             return events.ProductPriceChanged(

@@ -161,7 +161,8 @@ class SqlProductRepository:
         return found[0] if found else None
 
     async def save(self, product: Product) -> None:
-        """Writes what a change may touch: name, description, list price, active."""
+        """Writes what a change may touch: name, description, list price, active, cost, category
+        and tax category."""
         await self.session.execute(
             products.update()
             .where(products.c.id == product.id)
@@ -170,6 +171,9 @@ class SqlProductRepository:
                 description=product.description,
                 list_price=product.list_price.amount,
                 active=product.active,
+                cost=product.cost,
+                category_id=product.category_id,
+                tax_category=product.tax_category,
             )
         )
 

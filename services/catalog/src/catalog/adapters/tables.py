@@ -139,3 +139,18 @@ price_breaks = Table(
     Column("min_quantity", BigInteger, primary_key=True),
     Column("unit_price", Numeric(18, 6), nullable=False),
 )
+
+# A product's tax category x a customer's tax zone -> a tax (code, rate), dated.
+tax_rules = Table(
+    "tax_rules",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tax_category", String(16), nullable=False),
+    Column("tax_zone", String(32), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("rate", Numeric(9, 6), nullable=False),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("created_by", String(200), nullable=False),
+    Index("ix_tax_rules_zone", "tax_zone", "tax_category"),
+)

@@ -16,6 +16,7 @@ from catalog.adapters.categories import SqlCategoryRepository
 from catalog.adapters.events import to_message
 from catalog.adapters.price_lists import SqlPriceListRepository
 from catalog.adapters.products import SqlProductRepository
+from catalog.adapters.tax_rules import SqlTaxRuleRepository
 from catalog.domain.events import ProductEvent
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
     products: SqlProductRepository
     categories: SqlCategoryRepository
     price_lists: SqlPriceListRepository
+    tax_rules: SqlTaxRuleRepository
     changes: SqlChangeLog
     requests: SessionRequests
 
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
         self.products = SqlProductRepository(session)
         self.categories = SqlCategoryRepository(session)
         self.price_lists = SqlPriceListRepository(session)
+        self.tax_rules = SqlTaxRuleRepository(session)
         self.changes = SqlChangeLog(session, self._audit)
         self.requests = SessionRequests(session, self._processed_requests)
         return self

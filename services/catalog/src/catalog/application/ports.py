@@ -14,6 +14,7 @@ from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.price_lists import PriceList
 from catalog.domain.products import Product
 from catalog.domain.search import Search
+from catalog.domain.tax_rules import TaxRule
 
 
 class ProductRepository(Protocol):
@@ -28,7 +29,8 @@ class ProductRepository(Protocol):
         """The product, which no other unit of work may change until this one ends."""
 
     async def save(self, product: Product) -> None:
-        """Writes what a change may touch: name, description, list price, active."""
+        """Writes what a change may touch: name, description, list price, active, cost, category
+        and tax category."""
 
     async def replace_suppliers(self, product: Product) -> None:
         """The product's suppliers become the ones it holds now."""
@@ -78,6 +80,13 @@ class PriceListRepository(Protocol):
         breaks."""
 
 
+class TaxRuleRepository(Protocol):
+    async def add(self, rule: TaxRule, created_by: str) -> None: ...
+
+    async def in_zone(self, tax_zone: str) -> list[TaxRule]:
+        """The zone's rules ("": every zone's) by zone, tax category and code."""
+
+
 class ChangeLog(Protocol):
     """The service's audit log: who changed what, and how (the actor is the current principal)."""
 
@@ -114,6 +123,8 @@ class UnitOfWork(Protocol):
     def categories(self) -> CategoryRepository: ...
     @property
     def price_lists(self) -> PriceListRepository: ...
+    @property
+    def tax_rules(self) -> TaxRuleRepository: ...
     @property
     def changes(self) -> ChangeLog: ...
     @property

@@ -10,11 +10,13 @@ from typing import Any
 from catalog.domain.categories import Category
 from catalog.domain.price_lists import PriceList
 from catalog.domain.products import Product, amount_text
+from catalog.domain.tax_rules import TaxRule
 
 # The entity types this service audits (the audit API's `entity_type`).
 PRODUCT = "product"
 CATEGORY = "category"
 PRICE_LIST = "price_list"
+TAX_RULE = "tax_rule"
 
 
 def product_record(product: Product) -> dict[str, Any]:
@@ -77,4 +79,15 @@ def price_list_record(price_list: PriceList) -> dict[str, Any]:
             }
             for b in price_list.breaks
         ],
+    }
+
+
+def tax_rule_record(rule: TaxRule) -> dict[str, Any]:
+    return {
+        "tax_category": rule.tax_category,
+        "tax_zone": rule.tax_zone,
+        "code": rule.code,
+        "rate": format(rule.rate, "f"),
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
     }

@@ -4,6 +4,7 @@ wire as its oms.events.v1 message, keyed by the product's id)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from pricing.money import Money
 
@@ -18,12 +19,15 @@ class ProductCreated:
 
 @dataclass(frozen=True)
 class ProductChanged:
-    """The name or the description changed."""
+    """The name, description, cost, category or tax category changed; each as it is now."""
 
     product_id: str
     sku: str
     name: str
     description: str
+    cost: Decimal | None = None
+    category_id: str = ""
+    tax_category: str = ""
 
 
 @dataclass(frozen=True)

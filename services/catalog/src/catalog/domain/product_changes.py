@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from catalog.domain.events import (
@@ -16,12 +16,15 @@ from catalog.domain.events import (
 )
 from catalog.domain.pictures import Picture, PictureContent, new_picture
 from catalog.domain.product_rules import (
+    amount,
     check_new_product,
     check_suppliers,
     check_text,
     list_price,
+    one_of,
 )
 from catalog.domain.products import (
+    TAX_CATEGORIES,
     KitComponent,
     NewProduct,
     NewSupplier,
@@ -69,14 +72,49 @@ def create_product(
     return product, ProductCreated(product.id, product.sku, product.name, product.list_price)
 
 
-def change_details(product: Product, name: str, description: str) -> tuple[Product, ProductChanged]:
-    """A renamed or re-described product, and the event announcing it."""
+@dataclass(frozen=True)
+class ProductEdit:
+    """What a change of a product sets; None leaves the field as it is."""
+
+    name: str | None = None
+    description: str | None = None
+    cost: str | None = None  # "": unknown
+    category_id: str | None = None  # "": none
+    tax_category: str | None = None
+
+
+def change_details(
+    product: Product, edit: ProductEdit, category_known: bool = True
+) -> tuple[Product, ProductChanged]:
+    """The product renamed, re-described, at another cost, in another category or tax category
+    (`category_known`: the catalog has the category it is moved to), and the event announcing it
+    as it is now."""
     _selling(product)
     problems = Violations()
+    name = product.name if edit.name is None else edit.name
+    description = product.description if edit.description is None else edit.description
     check_text(name, description, problems)
+    cost = product.cost
+    if edit.cost is not None:
+        cost = amount(edit.cost, "cost", problems) if edit.cost else None
+    tax_category = product.tax_category
+    if edit.tax_category is not None:
+        tax_category = one_of(edit.tax_category, TAX_CATEGORIES, "tax_category", problems)
+    if edit.category_id and not category_known:
+        problems.add("category_id", f"no category {edit.category_id}")
     problems.raise_if_any()
-    changed = replace(product, name=name.strip(), description=description)
-    return changed, ProductChanged(product.id, product.sku, changed.name, description)
+    category_id = product.category_id if edit.category_id is None else edit.category_id or None
+    changed = replace(
+        product,
+        name=name.strip(),
+        description=description,
+        cost=cost,
+        category_id=category_id,
+        tax_category=tax_category,
+    )
+    return changed, ProductChanged(
+        product.id, product.sku, changed.name, description, cost, category_id or "", tax_category
+    )
 
 
 def change_price(

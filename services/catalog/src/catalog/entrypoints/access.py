@@ -1,7 +1,9 @@
 """Who may call each RPC of catalog.v1.CatalogService (servicekit.access). Purchasing keeps the
-product master; sales managers keep price lists; everyone signed in reads products, and everyone
-but the warehouse reads prices. Orders, quoting and inventory read products on their own
-account, orders and quoting prices too; clients with `catalog:read` read both.
+product master; sales managers keep price lists; finance keeps tax rules; everyone signed in
+reads products, and everyone but the warehouse reads prices and tax rules. Orders, quoting and
+inventory read products on their own account (and the WooCommerce connector, matching its
+stores' SKUs), orders and quoting prices too; clients with
+`catalog:read` read both.
 
 Which figures of a product a reader sees (costs, list price) is decided per caller in
 domain/rights.py."""
@@ -9,7 +11,11 @@ domain/rights.py."""
 from oms.catalog.v1 import catalog_pb2
 from servicekit.access import EVERY_ROLE, AccessTable, allow
 
-READERS = allow(*EVERY_ROLE, services=("orders", "quoting", "inventory"), scope="catalog:read")
+READERS = allow(
+    *EVERY_ROLE,
+    services=("orders", "quoting", "inventory", "woocommerce"),
+    scope="catalog:read",
+)
 PRICE_READERS = allow(
     *(role for role in EVERY_ROLE if role != "warehouse"),
     services=("orders", "quoting"),
@@ -17,6 +23,7 @@ PRICE_READERS = allow(
 )
 PRODUCT_MASTER = allow("purchasing")
 PRICE_LIST_KEEPERS = allow("sales-manager")
+TAX_KEEPERS = allow("finance", "admin")
 
 ACCESS = AccessTable(
     catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"],
@@ -40,5 +47,8 @@ ACCESS = AccessTable(
         "GetPriceList": PRICE_READERS,
         "ResolvePrice": PRICE_READERS,
         "ResolvePrices": PRICE_READERS,
+        "CreateTaxRule": TAX_KEEPERS,
+        "ListTaxRules": PRICE_READERS,
+        "ResolveTaxes": PRICE_READERS,
     },
 )

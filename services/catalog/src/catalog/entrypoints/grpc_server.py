@@ -14,6 +14,7 @@ from catalog.application.commands.change_product import ChangeProduct, change_pr
 from catalog.application.commands.create_category import CreateCategory, create_category
 from catalog.application.commands.create_price_list import CreatePriceList, create_price_list
 from catalog.application.commands.create_product import create_product
+from catalog.application.commands.create_tax_rule import CreateTaxRule, create_tax_rule
 from catalog.application.commands.discontinue_product import (
     DiscontinueProduct,
     discontinue_product,
@@ -43,14 +44,18 @@ from catalog.application.queries.search_products import (
     list_products,
     search_products,
 )
+from catalog.application.queries.tax_rules import ResolveTaxes, list_tax_rules, resolve_taxes
 from catalog.entrypoints.messages import (
+    category_taxes,
     category_to_proto,
     create_product_from_proto,
     price_answers,
     price_list_to_proto,
+    product_edit_from_proto,
     shown_product,
     shown_products,
     suppliers_from_proto,
+    tax_rule_to_proto,
 )
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
@@ -128,7 +133,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ChangeProduct(
         self, request: pb.ChangeProductRequest, context: Context
     ) -> pb.ChangeProductResponse:
-        command = ChangeProduct(request.product_id, request.name, request.description)
+        command = ChangeProduct(request.product_id, product_edit_from_proto(request))
         changed = await change_product(self.units, command)
         return pb.ChangeProductResponse(product=shown_product(changed))
 
@@ -210,6 +215,33 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             price_lists=[price_list_to_proto(p, count) for p, count in page.items],
             next_page_token=page.next_page_token,
         )
+
+    async def CreateTaxRule(
+        self, request: pb.CreateTaxRuleRequest, context: Context
+    ) -> pb.CreateTaxRuleResponse:
+        command = CreateTaxRule(
+            request.tax_category,
+            request.tax_zone,
+            request.code,
+            request.rate,
+            request.valid_from,
+            request.valid_to,
+        )
+        created = await create_tax_rule(self.units, command)
+        return pb.CreateTaxRuleResponse(tax_rule=tax_rule_to_proto(created))
+
+    async def ListTaxRules(
+        self, request: pb.ListTaxRulesRequest, context: Context
+    ) -> pb.ListTaxRulesResponse:
+        found = await list_tax_rules(self.units, request.tax_zone)
+        return pb.ListTaxRulesResponse(tax_rules=[tax_rule_to_proto(r) for r in found])
+
+    async def ResolveTaxes(
+        self, request: pb.ResolveTaxesRequest, context: Context
+    ) -> pb.ResolveTaxesResponse:
+        query = ResolveTaxes(request.tax_zone, list(request.tax_categories), request.date)
+        found = await resolve_taxes(self.units, query)
+        return pb.ResolveTaxesResponse(answers=category_taxes(found))
 
     async def GetPriceList(
         self, request: pb.GetPriceListRequest, context: Context

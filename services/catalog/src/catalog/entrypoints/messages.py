@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from catalog.application.commands.create_product import CreateProduct
 from catalog.application.queries.resolve_prices import ResolvePrices
 from catalog.application.reading import Shown
 from catalog.domain.categories import Category
 from catalog.domain.price_lists import PriceList, ResolvedPrice
+from catalog.domain.product_changes import ProductEdit
 from catalog.domain.products import (
     NewProduct,
     NewSupplier,
@@ -18,7 +19,9 @@ from catalog.domain.products import (
     amount_text,
 )
 from catalog.domain.rights import Visibility
+from catalog.domain.tax_rules import TaxRule
 from oms.catalog.v1 import catalog_pb2 as pb
+from oms.types.v1 import pricing_pb2
 from pricing.wire import money_to_proto
 from servicekit.grpc import timestamp
 from servicekit.idempotency import fingerprint
@@ -161,3 +164,39 @@ def create_product_from_proto(request: pb.CreateProductRequest) -> CreateProduct
     return CreateProduct(
         new, request.request_id, fingerprint(request) if request.request_id else ""
     )
+
+
+def product_edit_from_proto(request: pb.ChangeProductRequest) -> ProductEdit:
+    """What the request changes: a field left unset (or kept) stays as it is."""
+    return ProductEdit(
+        name=None if request.keep_name else request.name,
+        description=None if request.keep_description else request.description,
+        cost=request.cost if request.HasField("cost") else None,
+        category_id=request.category_id if request.HasField("category_id") else None,
+        tax_category=request.tax_category if request.HasField("tax_category") else None,
+    )
+
+
+def tax_rule_to_proto(rule: TaxRule) -> pb.TaxRule:
+    return pb.TaxRule(
+        id=rule.id,
+        tax_category=rule.tax_category,
+        tax_zone=rule.tax_zone,
+        code=rule.code,
+        rate=format(rule.rate.normalize(), "f"),
+        valid_from=rule.valid_from.isoformat() if rule.valid_from else "",
+        valid_to=rule.valid_to.isoformat() if rule.valid_to else "",
+    )
+
+
+def category_taxes(found: Mapping[str, Sequence[TaxRule]]) -> list[pb.CategoryTaxes]:
+    return [
+        pb.CategoryTaxes(
+            tax_category=category,
+            taxes=[
+                pricing_pb2.TaxRate(code=r.code, rate=format(r.rate.normalize(), "f"))
+                for r in rules
+            ],
+        )
+        for category, rules in found.items()
+    ]

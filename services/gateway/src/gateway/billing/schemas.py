@@ -10,7 +10,32 @@ from pydantic import Field
 
 from gateway.bodies import Day, Id, MaybeWhen, Money, MoneyIn, Request, Response, When
 from gateway.documents import HasDocument, PricedDocument
+from gateway.reporting import ReportingTotal
 from oms.billing.v1 import billing_pb2
+
+
+class LineTax(Response):
+    code: str
+    rate: str = Field(description='a decimal fraction: "0.19" for 19 %')
+    amount: Money
+
+
+class DocumentTax(Response):
+    """One tax at one rate over a whole document."""
+
+    code: str
+    rate: str = Field(description='a decimal fraction: "0.19" for 19 %')
+    base: Money = Field(description="the nets it was levied on")
+    amount: Money
+
+
+class Party(Response):
+    """The seller or the buyer, as the document names them."""
+
+    name: str
+    tax_id: str
+    address: list[str] = Field(description="a line each: street, postal code and city, country")
+    registration: str = Field(description="the seller's company register and number")
 
 
 class InvoiceLine(Response):
@@ -19,7 +44,9 @@ class InvoiceLine(Response):
     sku: str
     quantity: int
     unit_price: Money
-    line_total: Money
+    line_total: Money = Field(description="for a priced document's line: its net")
+    taxes: list[LineTax] = Field(default_factory=list)
+    gross: Money | None = Field(None, description="line_total and its taxes")
 
 
 class Invoice(HasDocument):
@@ -45,6 +72,15 @@ class BillingInvoice(Invoice):
     amount_paid: Money
     amount_credited: Money = Field(description="what credit notes took off what was left to pay")
     balance: Money = Field(description="what remains to be paid")
+    seller: Party | None = Field(None, description="the seller's legal data")
+    buyer: Party | None = Field(None, description="the customer as invoiced")
+    payment_terms: str = ""
+    taxes: list[DocumentTax] = Field(
+        default_factory=list, description="the tax breakdown per code and rate"
+    )
+    payment_instructions: str = Field("", description="how to pay: bank account, reference")
+    tax_exemption: str = Field("", description="why it bears no tax, when the customer is exempt")
+    net: Money | None = Field(None, description="total less its taxes")
 
 
 class InvoiceList(Response):
@@ -147,7 +183,11 @@ class CreditNoteLine(Response):
     sku: str
     quantity: int
     unit_price: Money
-    line_total: Money
+    line_total: Money = Field(description="what is credited for the line, taxes included")
+    taxes: list[LineTax] = Field(
+        default_factory=list, description="the taxes credited, as on the invoice line"
+    )
+    net: Money | None = Field(None, description="line_total less its taxes")
 
 
 class CreditNote(Response):
@@ -168,6 +208,13 @@ class CreditNote(Response):
     return_id: str
     issued_at: When
     memo: str = Field(description="why, for an adjustment")
+    seller: Party | None = Field(None, description="the seller's legal data")
+    buyer: Party | None = Field(None, description="the customer as credited")
+    taxes: list[DocumentTax] = Field(
+        default_factory=list, description="the tax credited per code and rate"
+    )
+    tax_exemption: str = ""
+    net: Money | None = Field(None, description="total less the taxes credited")
 
 
 class CreditNoteIn(Request):
@@ -213,6 +260,9 @@ class ArAging(Response):
     as_of: date
     customers: list[AgingLine]
     totals: list[AgingLine] = Field(description="one per currency")
+    reporting_total: ReportingTotal = Field(
+        description="the open balances of every currency in the reporting currency"
+    )
 
 
 class RevenueRow(Response):
@@ -223,8 +273,17 @@ class RevenueRow(Response):
     net: Money
     invoices: int
     credit_notes: int
+    invoiced_net: Money = Field(description="invoiced less its tax")
+    invoiced_tax: Money
+    credited_net: Money = Field(description="credited less its tax")
+    credited_tax: Money
+    net_revenue: Money = Field(description="revenue without tax: invoiced_net - credited_net")
+    tax: Money = Field(description="invoiced_tax - credited_tax")
 
 
 class Revenue(Response):
     rows: list[RevenueRow]
     totals: list[RevenueRow]
+    reporting_total: ReportingTotal = Field(
+        description="net revenue of every currency in the reporting currency, at to_date's rates"
+    )

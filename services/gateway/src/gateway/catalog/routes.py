@@ -103,9 +103,7 @@ async def get_product(product_id: ProductId, request: Request) -> Product:
 
 @router.patch("/{product_id}", response_model=Product, dependencies=[PRODUCT_MASTER])
 async def change_product(product_id: ProductId, body: ProductChange, request: Request) -> Product:
-    reply = await request.app.state.clients.catalog.ChangeProduct(
-        pb.ChangeProductRequest(product_id=product_id, name=body.name, description=body.description)
-    )
+    reply = await request.app.state.clients.catalog.ChangeProduct(body.to_proto(product_id))
     return Product.model_validate(reply.product)
 
 

@@ -104,8 +104,28 @@ class ProductIn(Request):
 
 
 class ProductChange(Request):
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=5000)
+    """Only what the body names changes."""
+
+    name: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    cost: Amount | None = Field(
+        None, description="per unit, in the list price's currency; '' unknown"
+    )
+    category_id: str | None = Field(None, max_length=36, description="'' for none")
+    tax_category: str | None = Field(None, max_length=16, description="standard, reduced, exempt")
+
+    def to_proto(self, product_id: str) -> pb.ChangeProductRequest:
+        request = pb.ChangeProductRequest(
+            product_id=product_id,
+            name=self.name or "",
+            description=self.description or "",
+            keep_name=self.name is None,
+            keep_description=self.description is None,
+        )
+        for name in ("cost", "category_id", "tax_category"):
+            if getattr(self, name) is not None:
+                setattr(request, name, getattr(self, name))
+        return request
 
 
 class SuppliersIn(Request):

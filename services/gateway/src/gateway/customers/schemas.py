@@ -71,6 +71,10 @@ class CustomerIn(Request):
     contacts: list[ContactIn] = Field(default_factory=list, max_length=200)
     billing_address: AddressIn | None = None
     shipping_address: AddressIn | None = None
+    tax_zone: str = Field("", max_length=64, description="which tax rules price its orders")
+    tax_exemption: str = Field(
+        "", max_length=1000, description="finance only: why it pays no tax, printed on documents"
+    )
 
     def to_proto(self) -> pb.CustomerInput:
         message = pb.CustomerInput(
@@ -82,6 +86,8 @@ class CustomerIn(Request):
             currency=self.currency,
             payment_terms=self.payment_terms,
             contacts=[c.to_proto() for c in self.contacts],
+            tax_zone=self.tax_zone,
+            tax_exemption=self.tax_exemption,
         )
         if self.credit_limit is not None:
             message.credit_limit.CopyFrom(self.credit_limit.to_proto())
@@ -107,6 +113,8 @@ class CustomerUpdateIn(Request):
     contacts: list[ContactIn] | None = Field(None, max_length=200)
     billing_address: AddressIn | None = None
     shipping_address: AddressIn | None = None
+    tax_zone: str | None = Field(None, max_length=64)
+    tax_exemption: str | None = Field(None, max_length=1000, description="finance only")
     version: int = Field(
         0, ge=0, le=MAX_VERSION, description="the version read; 0 or absent: change regardless"
     )
@@ -162,6 +170,8 @@ class Customer(Response):
     contacts: list[Contact]
     billing_address: Address | None
     shipping_address: Address | None
+    tax_zone: str
+    tax_exemption: str
     version: int
     created_at: When
     created_by: str

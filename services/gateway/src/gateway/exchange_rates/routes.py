@@ -7,12 +7,30 @@ from fastapi import APIRouter, Query, Request, Response
 
 from gateway.bodies import PageSize, PageToken
 from gateway.edge.auth import require
-from gateway.exchange_rates.schemas import ExchangeRate, ExchangeRateIn, ExchangeRateList
+from gateway.exchange_rates.schemas import (
+    ExchangeRate,
+    ExchangeRateIn,
+    ExchangeRateList,
+    RatesImported,
+)
 from oms.billing.v1 import billing_pb2
+from servicekit.errors import InvalidArgument
 
 router = APIRouter(tags=["billing"])
 routers = (router,)
 Currency = Annotated[str | None, Query(pattern="^[A-Z]{3}$", description="ISO 4217")]
+CSV_TYPES = ("text/csv", "text/plain", "application/csv")
+CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "date,currency,rate\n2026-03-01,USD,1.0842\n",
+            }
+        },
+    }
+}
 
 
 @router.post(
@@ -69,3 +87,30 @@ async def exchange_rates(
         items=[ExchangeRate.model_validate(r) for r in reply.rates],
         next_page_token=reply.next_page_token,
     )
+
+
+@router.post(
+    "/exchange-rates/import",
+    response_model=RatesImported,
+    dependencies=[require("finance")],
+    openapi_extra=CSV_BODY,
+)
+async def import_exchange_rates(
+    request: Request,
+    base_currency: Annotated[str, Query(pattern="^[A-Z]{3}$", description="ISO 4217")] = "EUR",
+) -> RatesImported:
+    """Rates from a CSV file (`text/csv`): a header `date,currency,rate`, then one row per rate
+    -- one unit of `base_currency` is worth `rate` of `currency` from `date` on. All or nothing:
+    422 names every bad row as `lines[N].date`, `lines[N].currency` or `lines[N].rate` (N the
+    file's line number, the header being 1) and stores none."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in CSV_TYPES:
+        raise InvalidArgument.of("content-type", f"send the file as text/csv, not {kind!r}")
+    try:
+        text = (await request.body()).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidArgument.of("csv", f"not UTF-8 text: {error.reason}") from error
+    reply = await request.app.state.clients.billing.ImportExchangeRates(
+        billing_pb2.ImportExchangeRatesRequest(base_currency=base_currency, csv=text)
+    )
+    return RatesImported(set=reply.set, unchanged=reply.unchanged)

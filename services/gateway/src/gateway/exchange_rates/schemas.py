@@ -35,3 +35,8 @@ class ExchangeRate(Response):
 class ExchangeRateList(Response):
     items: list[ExchangeRate]
     next_page_token: str = Field(description="empty on the last page")
+
+
+class RatesImported(Response):
+    set: int = Field(description="rates stored or replaced")
+    unchanged: int = Field(description="rows repeating a rate already stored")

@@ -33,6 +33,7 @@ from gateway.orders.schemas import (
     SalesOrderPage,
     TransitionIn,
 )
+from gateway.reporting import ReportingTotal
 from oms.billing.v1 import billing_pb2
 from oms.inventory.v1 import inventory_pb2
 from oms.orders.v1 import orders_pb2 as pb
@@ -57,22 +58,7 @@ async def place_order(body: SalesOrderIn, request: Request, response: Response) 
     managers may name another salesperson); a second order with the same channel and
     `external_reference` returns the first."""
     reply = await request.app.state.clients.orders.PlaceSalesOrder(
-        pb.PlaceSalesOrderRequest(
-            customer_id=body.customer_id,
-            currency=body.currency,
-            channel=body.channel,
-            order_type=body.order_type,
-            salesperson=body.salesperson,
-            shipping_address=body.shipping_address,
-            lines=[
-                pb.PlaceSalesOrderLine(
-                    product_id=x.product_id, quantity=x.quantity, needed_by=x.needed_by
-                )
-                for x in body.lines
-            ],
-            external_reference=body.external_reference,
-            request_id=request_id(request),
-        )
+        body.to_proto(request_id(request))
     )
     response.headers["Location"] = f"{request.url.path}/{reply.order.id}"
     return SalesOrder.model_validate(reply.order)
@@ -277,7 +263,10 @@ async def sales_forecast(request: Request) -> Forecast:
     """Expected revenue by month: open orders (those you reach) weighted by their stage's win
     probability."""
     reply = await request.app.state.clients.orders.GetSalesForecast(pb.GetSalesForecastRequest())
-    return Forecast(items=[ForecastMonth.model_validate(m) for m in reply.months])
+    return Forecast(
+        items=[ForecastMonth.model_validate(m) for m in reply.months],
+        reporting_total=ReportingTotal.model_validate(reply.reporting_total),
+    )
 
 
 @pipelines.get("/{order_type}", response_model=Pipeline, dependencies=[AnyUser])

@@ -11,8 +11,16 @@ from pydantic import Field, model_validator
 
 from gateway.billing.schemas import Invoice
 from gateway.bodies import AMOUNT_DIGITS, Count, Id, Money, Request, Response, When
-from gateway.documents import HasDocument, PricedDocument
+from gateway.documents import (
+    DiscountIn,
+    HasDocument,
+    PricedDocument,
+    PricingPolicyIn,
+    ShippingChargeIn,
+)
 from gateway.inventory.schemas import OrderShipment
+from gateway.reporting import ReportingTotal
+from oms.orders.v1 import orders_pb2 as pb
 from servicekit.bounds import MAX_QUANTITY
 
 
@@ -20,6 +28,21 @@ class OrderLineIn(Request):
     product_id: Id
     quantity: Count
     needed_by: str = Field("", max_length=10, examples=["2026-12-24"], description="YYYY-MM-DD")
+    unit_price: str = Field(
+        "", max_length=40, examples=["9.50"], description="instead of the customer's price"
+    )
+    discount: DiscountIn | None = Field(None, description="more than the line is refused (422)")
+
+    def to_proto(self) -> pb.PlaceSalesOrderLine:
+        line = pb.PlaceSalesOrderLine(
+            product_id=self.product_id,
+            quantity=self.quantity,
+            needed_by=self.needed_by,
+            unit_price=self.unit_price,
+        )
+        if self.discount is not None:
+            line.discount.CopyFrom(self.discount.to_proto())
+        return line
 
 
 AddressKey = Annotated[str, Field(min_length=1, max_length=50)]
@@ -43,6 +66,36 @@ class SalesOrderIn(Request):
         examples=["WC-1001"],
         description="the channel's own order number: a second order with it returns the first",
     )
+    discount: DiscountIn | None = Field(
+        None, description="over every line after their own, shared in proportion"
+    )
+    shipping: list[ShippingChargeIn] = Field(
+        default_factory=list,
+        max_length=10,
+        description="a charge without taxes is taxed as standard goods in the customer's zone",
+    )
+    policy: PricingPolicyIn | None = Field(
+        None, description="absent: per line, half up, tax-exclusive prices"
+    )
+
+    def to_proto(self, request_id: str) -> pb.PlaceSalesOrderRequest:
+        message = pb.PlaceSalesOrderRequest(
+            customer_id=self.customer_id,
+            currency=self.currency,
+            channel=self.channel,
+            order_type=self.order_type,
+            salesperson=self.salesperson,
+            shipping_address=self.shipping_address,
+            lines=[x.to_proto() for x in self.lines],
+            external_reference=self.external_reference,
+            request_id=request_id,
+            shipping=[s.to_proto() for s in self.shipping],
+        )
+        if self.discount is not None:
+            message.discount.CopyFrom(self.discount.to_proto())
+        if self.policy is not None:
+            message.policy.CopyFrom(self.policy.to_proto())
+        return message
 
 
 def _unset_as_null(value: Any, names: tuple[str, ...]) -> Any:
@@ -82,7 +135,8 @@ class SalesOrderLine(Response):
 
 
 class SalesOrder(HasDocument):
-    """`document`: for an order made from a quote, the priced document as the quote had it.
+    """`document`: the priced document -- an order made from a quote has the quote's, one placed
+    directly is priced the same way (totals, taxes per code and rate, each group's figures).
     For the warehouse and purchasing (`prices_hidden`) prices, totals and the document are null
     and costs empty."""
 
@@ -106,6 +160,9 @@ class SalesOrder(HasDocument):
     shipping_address: dict[str, str]
     stock_status: str = Field(description="pending, reserved, backordered, rejected or released")
     credit_hold: str = Field(description="why it waits at approval; empty when it does not")
+    stalled: str = Field(
+        "", description="a saga step that stalled: which and why; empty when none did"
+    )
     estimated_cost: str = Field(description="empty but for the order desk and finance")
     next_stages: list[str] = Field(description="where the pipeline lets it go from here")
     external_reference: str = Field(description="the channel's own order number, if any")
@@ -236,6 +293,9 @@ class ForecastMonth(Response):
 
 class Forecast(Response):
     items: list[ForecastMonth]
+    reporting_total: ReportingTotal = Field(
+        description="every month's expected revenue in the reporting currency, at today's rates"
+    )
 
 
 class PipelineStage(Request):

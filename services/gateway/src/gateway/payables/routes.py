@@ -1,6 +1,7 @@
-"""/bills, /payments-sent and /reports/ap-aging: what the suite owes its suppliers. Bills carry
-supplier prices, so only finance and purchasing read them; finance records, releases and pays
-(a large bill is released by a second finance user, which billing enforces)."""
+"""/bills, /payments-sent (+ apply an advance to a bill) and /reports/ap-aging: what the suite
+owes its suppliers. Bills carry supplier prices, so only finance and purchasing read them;
+finance records, releases and pays (a large bill is released by a second finance user, which
+billing enforces)."""
 
 from datetime import date
 from typing import Annotated
@@ -11,6 +12,7 @@ from gateway.bodies import IdPath, IdQuery, PageSize, PageToken
 from gateway.edge.auth import require
 from gateway.edge.idempotency import request_id
 from gateway.payables.schemas import (
+    AdvanceIn,
     ApAging,
     Bill,
     BillIn,
@@ -119,6 +121,27 @@ async def record_supplier_payment(
         )
     )
     response.headers["Location"] = f"{request.url.path}/{reply.payment.id}"
+    return SupplierPayment.model_validate(reply.payment)
+
+
+@router.post(
+    "/payments-sent/{payment_id}/apply",
+    response_model=SupplierPayment,
+    dependencies=[FINANCE],
+)
+async def apply_supplier_advance(
+    payment_id: IdPath, body: AdvanceIn, request: Request
+) -> SupplierPayment:
+    """The payment's advance (what no bill took) applied by hand to a later payable bill of the
+    same supplier: AP aging then shows the bill reduced and the advance smaller."""
+    reply = await request.app.state.clients.billing.ApplySupplierAdvance(
+        billing_pb2.ApplySupplierAdvanceRequest(
+            payment_id=payment_id,
+            bill_id=body.bill_id,
+            amount=body.amount.to_proto() if body.amount else None,
+            request_id=request_id(request),
+        )
+    )
     return SupplierPayment.model_validate(reply.payment)
 
 

@@ -21,6 +21,7 @@ from gateway.bodies import (
     Response,
     When,
 )
+from gateway.reporting import ReportingTotal
 
 
 class BillLineIn(Request):
@@ -89,6 +90,13 @@ class BillAllocationIn(Request):
     amount: MoneyIn
 
 
+class AdvanceIn(Request):
+    bill_id: Id
+    amount: MoneyIn | None = Field(
+        None, description="null: the smaller of the advance left and the bill's balance"
+    )
+
+
 class SupplierPaymentIn(Request):
     supplier_id: Id
     amount: MoneyIn
@@ -124,3 +132,6 @@ class ApAging(Response):
     as_of: date
     suppliers: list[AgingLine]
     totals: list[AgingLine] = Field(description="one per currency")
+    reporting_total: ReportingTotal = Field(
+        description="the open balances of every currency in the reporting currency"
+    )

@@ -1,4 +1,4 @@
-"""/purchase-orders (+ send, cancel) and /reorder-rules. A first line of checks (the
+"""/purchase-orders (+ send, cancel, reduce a line) and /reorder-rules. A first line of checks (the
 procurement service decides): writes need the purchasing role; purchasing, finance and the
 warehouse read them, and the service leaves the prices out for the warehouse. POSTs that commit
 money pass the Idempotency-Key on as the command's request_id."""
@@ -15,6 +15,7 @@ from gateway.purchase_orders.schemas import (
     PurchaseOrder,
     PurchaseOrderIn,
     PurchaseOrderPage,
+    ReduceLineIn,
     ReorderRule,
     ReorderRuleIn,
     ReorderRulePage,
@@ -98,10 +99,30 @@ async def send_purchase_order(order_id: IdPath, request: Request) -> PurchaseOrd
 async def cancel_purchase_order(
     order_id: IdPath, request: Request, body: CancelPurchaseOrderIn | None = None
 ) -> PurchaseOrder:
-    """draft or sent -> cancelled (409 otherwise)."""
+    """draft or sent -> cancelled; partially received: what has not arrived is cancelled and the
+    order goes on as received (409 otherwise)."""
     reply = await request.app.state.clients.procurement.CancelPurchaseOrder(
         pb.CancelPurchaseOrderRequest(
             purchase_order_id=order_id, reason=body.reason if body else ""
+        )
+    )
+    return PurchaseOrder.model_validate(reply.purchase_order)
+
+
+@router.post(
+    "/{order_id}/lines/{product_id}/reduce", response_model=PurchaseOrder, dependencies=[WRITERS]
+)
+async def reduce_purchase_order_line(
+    order_id: IdPath, product_id: IdPath, body: ReduceLineIn, request: Request
+) -> PurchaseOrder:
+    """A sent or partially received order's line lowered to `quantity` (not below what
+    arrived): the rest is cancelled, inventory stops expecting it, billing bills none of it."""
+    reply = await request.app.state.clients.procurement.ReducePurchaseOrderLine(
+        pb.ReducePurchaseOrderLineRequest(
+            purchase_order_id=order_id,
+            product_id=product_id,
+            quantity=body.quantity,
+            reason=body.reason,
         )
     )
     return PurchaseOrder.model_validate(reply.purchase_order)

@@ -72,12 +72,21 @@ class CancelPurchaseOrderIn(Request):
     reason: str = Field("", max_length=2000)
 
 
+class ReduceLineIn(Request):
+    quantity: int = Field(
+        ge=0, le=1_000_000, description="what the line now orders; the rest is cancelled"
+    )
+    reason: str = Field("", max_length=2000)
+
+
 class PurchaseOrderLine(Response):
     line_id: str
     product_id: str
     sku: str
     quantity: int
     received: int
+    cancelled: int = Field(0, description="units cancelled: never received nor billed")
+    billed: int = Field(0, description="units the supplier's bills billed so far")
     unit_price: Price = Field(description="null when prices are hidden")
     price_rule: str = Field(description='e.g. "entered" or the contract that priced it')
 

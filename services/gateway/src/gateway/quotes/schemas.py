@@ -179,6 +179,10 @@ class Quote(HasDocument):
     created_by: str
     updated_at: When
     team: str = Field(description="the sales team of whoever created it; its manager sees it")
+    number: str = Field("", description='gap-free per year, e.g. "Q-2026-000001"')
+    order_stalled: str = Field(
+        "", description="accepted, but its sales order stalled: why (empty otherwise)"
+    )
     total: Money
     document: PricedDocument | None
     lines: list[QuoteLine] = Field(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import expected_goods, receipt_lines, receipts
 from inventory.domain.events import ReceivedLine
-from inventory.domain.receipt import ExpectedLine, Receipt
+from inventory.domain.receipt import CancelledLine, ExpectedLine, ExpectedUnits, Receipt
 from servicekit.context import current_principal
 
 
@@ -124,6 +124,36 @@ class SqlExpectedGoodsRepository:
                 set_={"received": expected_goods.c.received + units},
             )
         )
+
+    async def cancel(
+        self, purchase_order_id: str, warehouse_id: str, lines: Sequence[CancelledLine]
+    ) -> None:
+        by = current_principal().subject
+        for line in lines:
+            statement = insert(expected_goods).values(
+                purchase_order_id=purchase_order_id,
+                product_id=line.product_id,
+                warehouse_id=warehouse_id,
+                expected=line.quantity,
+                cancelled=line.cancelled,
+                created_by=by,
+            )
+            await self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["purchase_order_id", "product_id"],
+                    set_={
+                        "expected": statement.excluded.expected,
+                        "cancelled": statement.excluded.cancelled,
+                    },
+                )
+            )
+
+    async def lines_of(self, purchase_order_id: str) -> dict[str, ExpectedUnits]:
+        goods = expected_goods.c
+        rows = await self.session.execute(
+            select(expected_goods).where(goods.purchase_order_id == purchase_order_id)
+        )
+        return {r.product_id: ExpectedUnits(r.expected, r.received, r.cancelled) for r in rows}
 
     async def incoming(
         self, product_ids: Iterable[str], warehouse_id: str = ""

@@ -193,6 +193,8 @@ expected_goods = Table(
     Column("warehouse_id", String(36), ForeignKey("warehouses.id"), nullable=False),
     Column("expected", BigInteger, nullable=False),
     Column("received", BigInteger, nullable=False, server_default="0"),
+    # Units the purchase order cancelled (PurchaseOrderReduced): no longer expected, refused.
+    Column("cancelled", BigInteger, nullable=False, server_default="0"),
     Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("expected >= 0 AND received >= 0", name="quantities_not_negative"),

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from inventory.domain.allocation import Waiting
 from inventory.domain.availability import Availability
 from inventory.domain.events import Published, StockMoved
-from inventory.domain.receipt import ExpectedLine, Receipt
+from inventory.domain.receipt import CancelledLine, ExpectedLine, ExpectedUnits, Receipt
 from inventory.domain.reservation import Reservation
 from inventory.domain.returns import Return
 from inventory.domain.shipment import Shipment
@@ -166,6 +166,17 @@ class ExpectedGoodsRepository(Protocol):
         self, product_ids: Iterable[str], warehouse_id: str = ""
     ) -> dict[tuple[str, str], int]:
         """(warehouse id, product id) -> units announced and not received yet."""
+        ...
+
+    async def cancel(
+        self, purchase_order_id: str, warehouse_id: str, lines: Sequence[CancelledLine]
+    ) -> None:
+        """The purchase order cancelled units: each line is expected at its `quantity` only, and
+        keeps the units cancelled (what arrived stays counted)."""
+        ...
+
+    async def lines_of(self, purchase_order_id: str) -> dict[str, ExpectedUnits]:
+        """The purchase order's products: expected, received and cancelled units."""
         ...
 
 

@@ -40,6 +40,36 @@ class ExpectedLine:
 
 
 @dataclass(frozen=True)
+class CancelledLine:
+    """A purchase order's product it cancelled units of: `quantity` still ordered."""
+
+    product_id: str
+    quantity: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class ExpectedUnits:
+    """One product of a purchase order: expected (still ordered), received, cancelled."""
+
+    expected: int
+    received: int
+    cancelled: int
+
+
+def refused_units(purchase_order_id: str, product_id: str, units: int, line: ExpectedUnits) -> str:
+    """Why a receipt of `units` against a line that cancelled units is refused, or "": what
+    arrives beyond what the order still brings is cancelled goods."""
+    left = max(line.expected - line.received, 0)
+    if not line.cancelled or units <= left:
+        return ""
+    return (
+        f"purchase order {purchase_order_id} cancelled {line.cancelled} units of {product_id}: "
+        f"{left} still to receive ({line.expected} ordered, {line.received} received)"
+    )
+
+
+@dataclass(frozen=True)
 class Expectation:
     """What a purchase order brings to a warehouse, and what of it came already."""
 

@@ -12,6 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inventory.application.commands.expect_goods import ExpectGoods
 from inventory.application.ports import UnitOfWork
 from inventory.application.reactions.on_purchase_order_issued import on_purchase_order_issued
+from inventory.application.reactions.on_purchase_order_reduced import (
+    PurchaseOrderReduced,
+    on_purchase_order_reduced,
+)
 from inventory.application.reactions.on_return_authorized import (
     ReturnAuthorized,
     on_return_authorized,
@@ -35,6 +39,7 @@ from inventory.application.reactions.on_sales_order_placed import (
 )
 from inventory.application.rules import ReservationRules
 from inventory.domain.events import ShippedLine
+from inventory.domain.receipt import CancelledLine
 from inventory.domain.reservation import OrderedLine
 from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
@@ -65,6 +70,7 @@ class Reactions:
             Subscription(orders_pb2.SalesOrderLinesChanged, self.lines_changed),
             Subscription(orders_pb2.ReturnAuthorized, self.return_authorized),
             Subscription(procurement_pb2.PurchaseOrderIssued, self.purchase_order_issued),
+            Subscription(procurement_pb2.PurchaseOrderReduced, self.purchase_order_reduced),
         ]
 
     async def placed(
@@ -116,3 +122,17 @@ class Reactions:
             await on_purchase_order_issued(self.join(session), issued)
         except (InvalidArgument, NotFound) as error:  # it never will apply: set it aside
             raise PoisonEvent(f"purchase order {event.number}: {error}") from error
+
+    async def purchase_order_reduced(
+        self,
+        session: AsyncSession,
+        event: procurement_pb2.PurchaseOrderReduced,
+        envelope: Envelope,
+    ) -> None:
+        lines = tuple(
+            CancelledLine(x.product_id, int(x.quantity), int(x.cancelled)) for x in event.lines
+        )
+        reduced = PurchaseOrderReduced(
+            event.purchase_order_id, event.warehouse_id, lines, event.reason
+        )
+        await on_purchase_order_reduced(self.join(session), reduced)

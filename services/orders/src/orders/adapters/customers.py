@@ -33,6 +33,8 @@ def _row(details: Details) -> dict[str, Any]:
         "customer_group": details.customer_group,
         "currency": details.currency,
         "payment_terms": details.payment_terms,
+        "tax_zone": details.tax_zone,
+        "tax_exemption": details.tax_exemption,
         "credit_limit": None if limit is None else limit.amount,
         "contacts": [
             {"name": c.name, "email": c.email, "phone": c.phone, "role": c.role}
@@ -67,6 +69,8 @@ def _customer(r: Any) -> Customer:
             ),
             billing_address=Address.from_dict(r.billing_address),
             shipping_address=Address.from_dict(r.shipping_address),
+            tax_zone=r.tax_zone,
+            tax_exemption=r.tax_exemption,
         ),
         created_at=r.created_at,
         created_by=r.created_by,

@@ -23,6 +23,8 @@ from orders.domain.events import (
     SalesOrderLinesChanged,
     SalesOrderNoted,
     SalesOrderPlaced,
+    SalesOrderStallCleared,
+    SalesOrderStalled,
     SalesOrderStatusChanged,
 )
 from pricing.wire import document_to_proto, money_to_proto
@@ -37,6 +39,8 @@ PUBLISHED: list[type[Message]] = [
     pb.ReturnAuthorized,
     pb.CustomerRegistered,
     pb.CustomerChanged,
+    pb.SalesOrderStalled,
+    pb.SalesOrderStallCleared,
 ]
 
 
@@ -57,14 +61,24 @@ def to_message(event: DomainEvent) -> tuple[Message, str] | None:
             return held, order_id
         case SalesOrderCancelled(order_id, reason):
             return pb.SalesOrderCancelled(order_id=order_id, reason=reason), order_id
-        case SalesOrderLinesChanged(order_id, lines):
-            return pb.SalesOrderLinesChanged(order_id=order_id, lines=_lines(lines)), order_id
+        case SalesOrderLinesChanged(order_id, lines, document):
+            resized = pb.SalesOrderLinesChanged(order_id=order_id, lines=_lines(lines))
+            if document is not None:
+                resized.document.CopyFrom(document_to_proto(document))
+            return resized, order_id
         case ReturnAuthorized():
             return _return(event), event.order_id
         case CustomerRegistered(customer):
             return pb.CustomerRegistered(customer=account_of(customer)), customer.id
         case CustomerChanged(customer):
             return pb.CustomerChanged(customer=account_of(customer)), customer.id
+        case SalesOrderStalled(order_id, quote_id, step, reason):
+            stalled = pb.SalesOrderStalled(
+                order_id=order_id, quote_id=quote_id, step=step, reason=reason
+            )
+            return stalled, order_id
+        case SalesOrderStallCleared(order_id, quote_id):
+            return pb.SalesOrderStallCleared(order_id=order_id, quote_id=quote_id), order_id
         case SalesOrderNoted() | CostIncurred():
             return None
 
@@ -119,7 +133,11 @@ def account_of(customer: Customer) -> pb.CustomerAccount:
         payment_terms=details.payment_terms,
         tax_id=details.tax_id,
         email=details.email,
+        tax_zone=details.tax_zone,
+        tax_exemption=details.tax_exemption,
     )
     if details.credit_limit is not None:
         account.credit_limit.CopyFrom(money_to_proto(details.credit_limit))
+    if details.billing_address is not None:
+        account.billing_address.CopyFrom(pb.BillingAddress(**details.billing_address.as_dict()))
     return account

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from orders.adapters.tables import order_history, sales_order_lines, sales_orders
+from orders.adapters.tables import order_history, sales_order_lines, sales_orders, stalled_steps
 from orders.application.ports import ConcurrentUpdate, HistoryEntry, OrderQuery, OrderTotals
 from orders.domain import pipeline as stages
 from orders.domain.events import SalesOrderEvent
@@ -19,6 +19,7 @@ from orders.domain.forecast import OpenOrder
 from orders.domain.journal import journal_of
 from orders.domain.lines import Line
 from orders.domain.sales_order import SalesOrder
+from orders.domain.stalled import STALLED
 from pricing.money import Money
 from pricing.wire import document_from_json, document_to_json
 from servicekit.context import causation_id, current_principal
@@ -104,6 +105,8 @@ def _head(order: SalesOrder) -> dict[str, Any]:
         "stock_status": order.stock_status,
         "credit_hold": order.credit_hold,
         "estimated_cost": order.estimated_cost,
+        # a direct order's document is repriced when its quantities change
+        "document": None if order.document is None else document_to_json(order.document),
     }
 
 
@@ -128,9 +131,13 @@ def _line(order_id: str, position: int, line: Line) -> dict[str, Any]:
 
 
 def _filtered(query: OrderQuery) -> Any:
-    conditions = []
+    conditions: list[Any] = []
+    if query.status == STALLED:  # not a stage: the orders with a saga step stalled
+        steps = stalled_steps.c
+        stuck = exists().where(steps.order_id == sales_orders.c.id, steps.status == STALLED)
+        conditions.append(stuck)
     for column, wanted in (
-        (sales_orders.c.status, query.status),
+        (sales_orders.c.status, "" if query.status == STALLED else query.status),
         (sales_orders.c.customer_id, query.customer_id),
         (sales_orders.c.id, query.order_id),
         (sales_orders.c.salesperson, query.salesperson),
@@ -164,7 +171,6 @@ class SqlSalesOrders:
         self.read_lines: dict[str, dict[str, dict[str, Any]]] = {}
 
     async def add(self, order: SalesOrder, events: Sequence[SalesOrderEvent]) -> None:
-        document = order.document
         await self.session.execute(
             sales_orders.insert().values(
                 id=order.id,
@@ -173,7 +179,6 @@ class SqlSalesOrders:
                 channel=order.channel,
                 order_type=order.order_type,
                 salesperson=order.salesperson,
-                document=None if document is None else document_to_json(document),
                 quote_id=order.quote_id or None,
                 external_reference=order.external_reference,
                 team=order.team,

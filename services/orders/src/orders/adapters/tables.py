@@ -166,6 +166,10 @@ customers = Table(
     Column("customer_group", String(100), nullable=False, server_default=""),
     Column("currency", String(3), nullable=False),
     Column("payment_terms", String(100), nullable=False, server_default=""),
+    # Which tax rules price its orders (catalog's zones); "": none.
+    Column("tax_zone", String(32), nullable=False, server_default=""),
+    # Why it pays no tax, printed on its documents; "": not exempt.
+    Column("tax_exemption", String(500), nullable=False, server_default=""),
     # In `currency`; NULL: no limit.
     Column("credit_limit", Numeric(18, 6)),
     # A list of contacts, each with its name, email, phone and role.
@@ -204,4 +208,34 @@ exchange_rates = Table(
     Column("rate", Numeric(24, 12), nullable=False),
     # When finance set it (the event's time): an older statement never overwrites a newer one.
     Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+# Customers whose credit billing holds for invoices overdue too long (CustomerCreditHoldChanged):
+# their new orders wait at approval until billing releases the hold.
+billing_credit_holds = Table(
+    "billing_credit_holds",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("since", DateTime(timezone=True), nullable=False),
+)
+
+# Saga steps that stalled (an event dead-lettered, or an answer awaited past the deadline), with
+# the event to apply again on a person's retry.
+stalled_steps = Table(
+    "stalled_steps",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("order_id", String(36), nullable=False, index=True),
+    Column("quote_id", String(36), nullable=False, server_default=""),
+    Column("step", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("stalled_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("retried_by", String(200), nullable=False, server_default=""),
+    # The event, as it came: {"event_id", "event_type", "topic", "key", "source", "time",
+    # "correlation_id", "body" (base64)}; null for a deadline passed.
+    Column("event", JSONB),
+    Index("ix_stalled_steps_open", "stalled_at", "id", postgresql_where=text("status = 'stalled'")),
 )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbox import Outbox
+from orders.adapters.billing_holds import SqlBillingHolds
 from orders.adapters.costs import SqlOrderCosts
 from orders.adapters.customers import SqlCustomers
 from orders.adapters.events import to_message
@@ -18,6 +19,7 @@ from orders.adapters.pipelines import SqlPipelines
 from orders.adapters.rates import SqlExchangeRates
 from orders.adapters.returns import SqlReturns
 from orders.adapters.sales_orders import SqlSalesOrders
+from orders.adapters.stalled_steps import SqlStalledSteps
 from orders.adapters.tables import audit_log, processed_requests
 from orders.domain.events import DomainEvent
 from servicekit.audit import AuditLog
@@ -56,6 +58,8 @@ class SqlUnitOfWork:
         self.costs = SqlOrderCosts(session)
         self.returns = SqlReturns(session)
         self.rates = SqlExchangeRates(session)
+        self.billing_holds = SqlBillingHolds(session)
+        self.stalled = SqlStalledSteps(session)
         self.requests = SessionRequests(session, processed_requests)
         self.audit = SqlAuditTrail(session, AuditLog(audit_log))
 

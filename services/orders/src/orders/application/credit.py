@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from orders.application.ports import UnitOfWork
-from orders.domain.credit import Exposure, into, unregistered
+from orders.domain.credit import Exposure, held_by_billing, into, unregistered
 from orders.domain.sales_order import SalesOrder
 
 
 async def exposure_of(uow: UnitOfWork, order: SalesOrder, today: date) -> Exposure:
     """The customer's credit limit, open invoices and other open orders, with today's rates into
-    the limit's currency; an exposure that holds every order when the customer is unknown."""
+    the limit's currency; an exposure that holds every order when the customer is unknown or
+    billing holds its credit (invoices overdue too long)."""
     position = await uow.customers.credit_position(order.customer_id)
     if position is None:
         return unregistered(order.customer_id)
+    held = await uow.billing_holds.reason(order.customer_id)
+    if held:
+        return held_by_billing(held)
     if position.credit_limit is None:
         return Exposure(None)
     currency = position.credit_limit.currency

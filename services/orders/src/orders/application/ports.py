@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -17,9 +17,12 @@ from orders.domain.customers import CreditPosition, Customer, CustomerFilter
 from orders.domain.events import CostIncurred, DomainEvent, SalesOrderEvent
 from orders.domain.forecast import OpenOrder
 from orders.domain.lines import ReturnRequest
+from orders.domain.order_pricing import PriceKey, ResolvedPrice
 from orders.domain.pipeline import Pipeline
 from orders.domain.placing import CatalogProduct
 from orders.domain.sales_order import SalesOrder
+from orders.domain.stalled import StalledEvent, StalledStep
+from pricing.document import TaxRate
 from pricing.money import Money
 from servicekit.sales_reach import EVERYTHING, Reach
 
@@ -171,6 +174,18 @@ class ExchangeRates(Protocol):
         ...
 
 
+class BillingHolds(Protocol):
+    """Customers whose credit billing holds (invoices overdue too long), with why."""
+
+    async def hold(self, customer_id: str, reason: str, at: datetime) -> None: ...
+
+    async def release(self, customer_id: str) -> None: ...
+
+    async def reason(self, customer_id: str) -> str:
+        """Why billing holds the customer's credit; empty when it does not."""
+        ...
+
+
 class ProcessedRequests(Protocol):
     """Client request ids: a command retried with the same id has its first effect only."""
 
@@ -218,6 +233,11 @@ class UnitOfWork(Protocol):
 
     @property
     def rates(self) -> ExchangeRates: ...
+    @property
+    def billing_holds(self) -> BillingHolds: ...
+
+    @property
+    def stalled(self) -> StalledSteps: ...
 
     @property
     def requests(self) -> ProcessedRequests: ...
@@ -230,9 +250,56 @@ class UnitOfWork(Protocol):
         ...
 
 
+class Redrive(Protocol):
+    async def __call__(self, event: StalledEvent) -> str:
+        """Applies the event again through its reaction, once (the inbox): "" when it went
+        through or was applied already, else why it still cannot be."""
+        ...
+
+
+class StalledSteps(Protocol):
+    async def add(self, step: StalledStep) -> bool:
+        """False when the step is kept already (the same event, or the same deadline passed)."""
+        ...
+
+    async def open_of(self, order_id: str) -> list[StalledStep]:
+        """The order's steps still stalled, oldest first."""
+        ...
+
+    async def of_order(self, order_id: str) -> list[StalledStep]:
+        """Every step of the order ever stalled, oldest first."""
+        ...
+
+    async def page(self, after: tuple[datetime, str] | None, limit: int) -> list[StalledStep]:
+        """Steps still stalled, oldest first, after the (stalled_at, id) given."""
+        ...
+
+    async def save(self, step: StalledStep) -> None: ...
+
+    async def awaiting_stock(
+        self, placed_before: datetime, limit: int
+    ) -> list[tuple[str, str, datetime]]:
+        """Orders placed before then, not cancelled, that inventory has not answered and that
+        have not stalled for it yet: (order id, quote id, placed at), oldest first."""
+        ...
+
+
 class Catalog(Protocol):
     async def products(self, ids: Sequence[str]) -> dict[str, CatalogProduct]:
         """What the catalog says of each product it knows now (Unavailable when it cannot)."""
+        ...
+
+    async def prices(
+        self, keys: set[PriceKey], customer_group: str, currency: str, on: date
+    ) -> dict[PriceKey, ResolvedPrice | None]:
+        """Each (product, quantity)'s price from the customer group's price lists; None where no
+        list prices it (the list price applies). One call, however many lines."""
+        ...
+
+    async def taxes(
+        self, tax_zone: str, tax_categories: set[str], on: date
+    ) -> dict[str, tuple[TaxRate, ...]]:
+        """The taxes each tax category carries in the zone on `on` (catalog's tax rules)."""
         ...
 
 
@@ -245,3 +312,10 @@ class Deps:
     catalog: Catalog
     pipelines: PipelineCache
     clock: Callable[[], datetime]
+    # Reports (the sales forecast) total every currency in this one (ORDERS_REPORTING_CURRENCY).
+    reporting_currency: str = "EUR"
+    # Applies a stalled step's event again (None: no retries, as in tests without a consumer).
+    redrive: Redrive | None = None
+    # An order placed that inventory has not answered after this long stalls
+    # (ORDERS_SAGA_STALL_AFTER_SECONDS).
+    stall_after: timedelta = timedelta(minutes=15)

@@ -4,13 +4,15 @@ warehouse and purchasing, costs only for the order desk and finance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from orders.application.ports import Deps
 from orders.domain.customers import Customer
 from orders.domain.pipeline import Pipeline
 from orders.domain.rights import sees_costs, sees_prices
 from orders.domain.sales_order import SalesOrder
+from orders.domain.stalled import StalledStep
 from servicekit.context import current_principal
 
 
@@ -21,6 +23,8 @@ class SalesOrderView:
     next_stages: tuple[str, ...]
     prices_hidden: bool
     costs_hidden: bool
+    # Its stalled saga steps, which and why ("" when none): a single order, or the stalled list.
+    stalled: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ def seen(order: SalesOrder, pipeline: Pipeline | None = None) -> SalesOrderView:
 async def order_view(deps: Deps, order: SalesOrder) -> SalesOrderView:
     """The order as the current caller sees it, with the stages it may move to next."""
     return seen(order, await pipeline_of(deps, order.order_type))
+
+
+def stalled_view(view: SalesOrderView, steps: Sequence[StalledStep]) -> SalesOrderView:
+    """The view saying which of its saga steps stalled, and why."""
+    return replace(view, stalled="; ".join(f"{s.step}: {s.reason}" for s in steps))
 
 
 async def pipeline_of(deps: Deps, order_type: str) -> Pipeline:

@@ -94,7 +94,19 @@ class Exposure:
             f"credit limit {limit.trimmed()} exceeded: exposure would be"
             f" {exposure.rounded().trimmed()} (open invoices {balance.rounded().trimmed()},"
             f" open orders {on_order.rounded().trimmed()}, this order {shown_text})"
+            f"{self._rates_used(owed)}"
         )
+
+    def _rates_used(self, owed: Sequence[Money]) -> str:
+        """The rates the figures were converted with, kept with the hold: "; at rates
+        USD->EUR 0.92"."""
+        assert self.limit is not None
+        into = self.limit.currency
+        foreign = sorted({m.currency for m in owed if m.currency != into})
+        if not foreign:
+            return ""
+        shown = ", ".join(f"{c}->{into} {_rate_text(self.rates[c])}" for c in foreign)
+        return f"; at rates {shown}"
 
     def _factor(self, currency: str) -> Decimal | None:
         assert self.limit is not None
@@ -113,6 +125,15 @@ class Exposure:
             if amount.amount:
                 total += self._converted(amount)
         return total
+
+
+def _rate_text(rate: Decimal) -> str:
+    return format(rate.quantize(Decimal(1).scaleb(-12)).normalize(), "f")
+
+
+def held_by_billing(reason: str) -> Exposure:
+    """For a customer whose credit billing holds: every new order waits for finance."""
+    return Exposure(None, unknown=f"billing holds the customer's credit: {reason}")
 
 
 def unregistered(customer_id: str) -> Exposure:

@@ -22,6 +22,8 @@ MAX_CONTACTS = 50
 # Bounds of the columns the values are kept in.
 MAX_NAME = 200
 MAX_TAX_ID = 50
+MAX_TAX_ZONE = 32
+MAX_TAX_EXEMPTION = 500
 MAX_EMAIL = 320
 MAX_GROUP = 100
 MAX_TERMS = 100
@@ -122,6 +124,10 @@ class CustomerInput:
     contacts: tuple[Contact, ...] = ()
     billing_address: Address | None = None
     shipping_address: Address | None = None
+    # Which tax rules price the customer's orders (catalog's zones, e.g. "DE"); "": none.
+    tax_zone: str = ""
+    # Why the customer pays no tax (printed on its documents); "": not exempt. Finance's.
+    tax_exemption: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,8 @@ class Details:
     contacts: tuple[Contact, ...]
     billing_address: Address | None
     shipping_address: Address | None
+    tax_zone: str = ""
+    tax_exemption: str = ""
 
 
 @dataclass
@@ -230,6 +238,8 @@ def check_input(entered: CustomerInput) -> Details:
     contacts = tuple(check.contact(f"contacts[{i}]", c) for i, c in enumerate(entered.contacts))
     billing = check.address("billing_address", entered.billing_address)
     shipping = check.address("shipping_address", entered.shipping_address)
+    zone = check.text("tax_zone", entered.tax_zone, MAX_TAX_ZONE)
+    exemption = check.text("tax_exemption", entered.tax_exemption, MAX_TAX_EXEMPTION)
     problems.raise_if_any()
     return Details(
         name=name,
@@ -243,6 +253,8 @@ def check_input(entered: CustomerInput) -> Details:
         contacts=contacts,
         billing_address=billing,
         shipping_address=shipping,
+        tax_zone=zone,
+        tax_exemption=exemption,
     )
 
 
@@ -264,6 +276,8 @@ def as_input(details: Details) -> CustomerInput:
         contacts=details.contacts,
         billing_address=details.billing_address,
         shipping_address=details.shipping_address,
+        tax_zone=details.tax_zone,
+        tax_exemption=details.tax_exemption,
     )
 
 

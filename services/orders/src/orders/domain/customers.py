@@ -16,7 +16,7 @@ from orders.domain.events import CustomerChanged, CustomerEvent, CustomerRegiste
 from pricing.money import Money
 
 # What only finance (or an admin) sets: it decides how much credit the customer gets.
-FINANCE_FIELDS = ("credit_limit", "payment_terms")
+FINANCE_FIELDS = ("credit_limit", "payment_terms", "tax_exemption")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,11 @@ def finance_changes(before: Details | None, after: Details) -> list[str]:
     """The finance-only fields `after` sets differently (for a new account: sets at all, but
     the payment terms a new account is opened with)."""
     if before is None:
-        return ["credit_limit"] if after.credit_limit is not None else []
+        opened = {
+            "credit_limit": after.credit_limit is not None,
+            "tax_exemption": after.tax_exemption,
+        }
+        return [name for name, given in opened.items() if given]
     return [name for name in FINANCE_FIELDS if getattr(before, name) != getattr(after, name)]
 
 

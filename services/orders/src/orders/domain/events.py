@@ -76,6 +76,8 @@ class SalesOrderCancelled:
 class SalesOrderLinesChanged:
     order_id: str
     lines: tuple[OrderedLine, ...]
+    # The order's document repriced for the new quantities; None for an order without one.
+    document: PricedDocument | None = None
 
 
 @dataclass(frozen=True)
@@ -136,4 +138,25 @@ SalesOrderEvent = (
     | ReturnAuthorized
 )
 CustomerEvent = CustomerRegistered | CustomerChanged
-DomainEvent = SalesOrderEvent | CustomerEvent
+
+
+@dataclass(frozen=True)
+class SalesOrderStalled:
+    """A saga step of the order stalled (for an accepted quote's order: it was never made)."""
+
+    order_id: str
+    quote_id: str
+    step: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SalesOrderStallCleared:
+    """The order's stalled steps went through on a person's retry."""
+
+    order_id: str
+    quote_id: str
+
+
+SagaEvent = SalesOrderStalled | SalesOrderStallCleared
+DomainEvent = SalesOrderEvent | CustomerEvent | SagaEvent

@@ -1,22 +1,12 @@
-"""What a priced document (an accepted quote's, or an order with kits) is picked as: each stocked
-product line, and a kit sold as one line by its parts, each on an order line of its own. Plain
-Python; the document itself is pricing.document's."""
+"""What a priced document (an accepted quote's, or a directly placed order's) is picked as: each
+stocked product line, and a kit sold as one line by its parts, each on an order line of its own.
+Plain Python; the document itself is pricing.document's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from pricing.document import (
-    DocumentGroup,
-    DocumentLine,
-    KitPart,
-    PricedDocument,
-    figure_text,
-    kit_part_line_id,
-    price_document,
-)
+from pricing.document import PricedDocument, kit_part_line_id
 from pricing.money import Money, parse_amount
 
 
@@ -52,35 +42,3 @@ def picking_lines(document: PricedDocument) -> list[PickingLine]:
             unit_price = Money(parse_amount(line.unit_price), document.currency)
             lines.append(PickingLine(line.line_id, line.product_id, line.sku, quantity, unit_price))
     return lines
-
-
-@dataclass(frozen=True)
-class KitSale:
-    """An order line as sold when the order holds a kit: the product at its list price."""
-
-    line_id: str
-    product_id: str
-    sku: str
-    quantity: int
-    unit_price: Decimal
-    kit_parts: Sequence[KitPart]
-
-
-def kit_document(currency: str, sales: Sequence[KitSale]) -> PricedDocument:
-    """An order with a kit is a priced document: the kit is sold as one line at its own price and
-    picked by its components (as an order made from a quote is)."""
-    lines = tuple(
-        DocumentLine(
-            line_id=sale.line_id,
-            product_id=sale.product_id,
-            sku=sale.sku,
-            description=sale.sku,
-            quantity=str(sale.quantity),
-            unit_price=figure_text(sale.unit_price),
-            kit_parts=tuple(sale.kit_parts),
-            price_rule="list price",
-            kind="kit" if sale.kit_parts else "stocked",
-        )
-        for sale in sales
-    )
-    return price_document(PricedDocument(currency, (DocumentGroup("Items", lines),)))

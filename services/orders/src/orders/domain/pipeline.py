@@ -166,6 +166,9 @@ def _default(order_type: str, automatic: bool, execution_requires: tuple[str, ..
             Transition(SHIPPED, INVOICED),
             Transition(INVOICED, PAID),
             Transition(PAID, CLOSED, auto=True),
+            # A payment taken back (billing's InvoiceReopened).
+            Transition(PAID, INVOICED),
+            Transition(CLOSED, INVOICED),
             *_open_to(CANCELLED, desk),
             Transition(CANCELLED, ARCHIVED, desk),
             Transition(CLOSED, ARCHIVED, desk),

@@ -5,7 +5,7 @@ and the events its making causes."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,9 +13,17 @@ from decimal import Decimal
 from orders.domain.bounds import check_address, check_total
 from orders.domain.events import SalesOrderEvent, SalesOrderPlaced
 from orders.domain.lines import Line
-from orders.domain.picking import KitSale, PickingLine, kit_document, picking_lines
+from orders.domain.order_pricing import LineTerms, SaleTerms, Sold, check_terms, price_order
+from orders.domain.picking import PickingLine, picking_lines
 from orders.domain.sales_order import SalesOrder
-from pricing.document import KitPart, PricedDocument
+from pricing.document import (
+    Discount,
+    KitPart,
+    PricedDocument,
+    PricingPolicy,
+    ShippingCharge,
+    kit_part_line_id,
+)
 from pricing.money import InvalidMoney, Money, check_currency
 from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
 from servicekit.errors import Violations
@@ -39,6 +47,11 @@ class CatalogProduct:
     category_id: str = ""
     # For a kit: what one kit holds, as (product id, sku, units).
     components: tuple[tuple[str, str, int], ...] = ()
+    name: str = ""
+    # Which tax rules apply to it: "standard", "reduced", "exempt".
+    tax_category: str = "standard"
+    # "stocked", "service" or "kit".
+    kind: str = "stocked"
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,13 @@ class OrderRequest:
     salesperson: str = ""
     shipping_address: dict[str, str] | None = None
     external_reference: str = ""
+    # Per line, in order, its own unit price and discount; fewer than the lines: none for the rest.
+    line_terms: tuple[LineTerms, ...] = ()
+    # Over every line, after their own discounts.
+    discount: Discount | None = None
+    shipping: tuple[ShippingCharge, ...] = ()
+    # None: per line, half up, prices exclusive of tax.
+    policy: PricingPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -100,39 +120,47 @@ def check_request(request: OrderRequest) -> None:
                 date.fromisoformat(needed_by)
             except ValueError:
                 problems.add(f"lines[{i}].needed_by", "a date as YYYY-MM-DD")
+    if len(request.line_terms) > len(request.lines):
+        problems.add("lines", "terms for more lines than there are")
+    check_terms(request.line_terms, request.discount, request.shipping, problems)
     problems.raise_if_any()
 
 
 def place(
-    request: OrderRequest, catalog: Mapping[str, CatalogProduct], now: datetime, placer: Placer
+    request: OrderRequest,
+    catalog: Mapping[str, CatalogProduct],
+    now: datetime,
+    placer: Placer,
+    terms: SaleTerms | None = None,
 ) -> tuple[SalesOrder, list[SalesOrderEvent]]:
-    """A new order (a request, at first) priced at the catalog's list prices; refuses unknown
-    or mispriced products, and a total no column can keep."""
+    """A new order (a request, at first) priced as a quote is (domain/order_pricing.py) under the
+    customer's `terms` (none: list prices, no taxes); refuses unknown or mispriced products, a
+    discount larger than its line, and a total no column can keep. `catalog` holds the kits'
+    parts too, whose costs and categories their order lines carry."""
     _check_products(request, catalog)
-    lines = [
-        Line(
-            str(uuid.uuid4()),
-            pid,
-            catalog[pid].sku,
-            quantity,
-            catalog[pid].price,
-            needed_by=date.fromisoformat(needed_by) if needed_by else None,
-            unit_cost=catalog[pid].cost,
-            category_id=catalog[pid].category_id,
-        )
-        for pid, quantity, needed_by in request.lines
-    ]
-    # the sum bounds every line: a line's price or quantity is never negative
-    check_total(sum((line.total.amount for line in lines), Decimal(0)))
-    document = _kit_document(request.currency, catalog, lines)
-    if document is not None:
-        lines = [_picked(line) for line in picking_lines(document)]
+    sold = [_sold(i, request, catalog) for i in range(len(request.lines))]
+    document = price_order(
+        request.currency,
+        sold,
+        terms or SaleTerms(),
+        request.discount,
+        request.shipping,
+        request.policy,
+    )
+    check_total(document.figures.total)
+    needed = {
+        s.line_id: needed_by for s, (_, _, needed_by) in zip(sold, request.lines, strict=True)
+    }
+    for s in sold:
+        needed |= {
+            kit_part_line_id(s.line_id, p.product_id): needed[s.line_id] for p in s.kit_parts
+        }
     order = SalesOrder(
         id=str(uuid.uuid4()),
         customer_id=request.customer_id.strip(),
         currency=request.currency,
         channel=request.channel or "direct",
-        lines=lines,
+        lines=[_picked(line, catalog, needed[line.line_id]) for line in picking_lines(document)],
         created_at=now,
         created_by=placer.actor,
         order_type=request.order_type,
@@ -142,8 +170,34 @@ def place(
         document=document,
         external_reference=request.external_reference,
     )
-    check_total(order.total.amount)
     return order, [placed(order)]
+
+
+def _sold(i: int, request: OrderRequest, catalog: Mapping[str, CatalogProduct]) -> Sold:
+    product_id, quantity, _ = request.lines[i]
+    product = catalog[product_id]
+    return Sold(
+        line_id=str(uuid.uuid4()),
+        product_id=product_id,
+        sku=product.sku,
+        name=product.name,
+        quantity=quantity,
+        list_price=product.price.amount,
+        tax_category=product.tax_category,
+        kind=product.kind,
+        kit_parts=tuple(KitPart(p, s, q) for p, s, q in product.components),
+        terms=request.line_terms[i] if i < len(request.line_terms) else LineTerms(),
+    )
+
+
+def sold_lines(request: OrderRequest, catalog: Mapping[str, CatalogProduct]) -> list[Sold]:
+    """The request's lines with what the catalog says of them (ids to be replaced at placing),
+    for asking the catalog their prices (order_pricing.price_keys)."""
+    return [
+        _sold(i, request, catalog)
+        for i in range(len(request.lines))
+        if request.lines[i][0] in catalog
+    ]
 
 
 def _check_products(request: OrderRequest, catalog: Mapping[str, CatalogProduct]) -> None:
@@ -159,30 +213,21 @@ def _check_products(request: OrderRequest, catalog: Mapping[str, CatalogProduct]
     problems.raise_if_any()
 
 
-def _kit_document(
-    currency: str, catalog: Mapping[str, CatalogProduct], lines: Sequence[Line]
-) -> PricedDocument | None:
-    """An order with a kit is sold as a priced document (see kit_document); None without kits."""
-    if not any(catalog[line.product_id].components for line in lines):
-        return None
-    return kit_document(
-        currency,
-        [
-            KitSale(
-                line.id,
-                line.product_id,
-                line.sku,
-                line.quantity,
-                line.unit_price.amount,
-                [KitPart(p, s, q) for p, s, q in catalog[line.product_id].components],
-            )
-            for line in lines
-        ],
+def _picked(
+    line: PickingLine, catalog: Mapping[str, CatalogProduct] | None = None, needed_by: str = ""
+) -> Line:
+    """An order line to pick, with its product's cost and category as the catalog had them."""
+    product = (catalog or {}).get(line.product_id)
+    return Line(
+        line.line_id,
+        line.product_id,
+        line.sku,
+        line.quantity,
+        line.unit_price,
+        needed_by=date.fromisoformat(needed_by) if needed_by else None,
+        unit_cost=None if product is None else product.cost,
+        category_id="" if product is None else product.category_id,
     )
-
-
-def _picked(line: PickingLine) -> Line:
-    return Line(line.line_id, line.product_id, line.sku, line.quantity, line.unit_price)
 
 
 def from_quote(
@@ -194,9 +239,11 @@ def from_quote(
     now: datetime,
     actor: str,
     team: str = "",
+    catalog: Mapping[str, CatalogProduct] | None = None,
 ) -> tuple[SalesOrder, list[SalesOrderEvent]]:
     """The sales order an accepted quote becomes: the same document, to be picked line by line,
-    within the quote's sales team.
+    within the quote's sales team; each line with its product's cost and category from `catalog`
+    (a kit's parts at their own cost), for the cost estimate and the category filter.
 
     The caller has verified the document's figures."""
     order = SalesOrder(
@@ -204,7 +251,7 @@ def from_quote(
         customer_id=customer_id,
         currency=document.currency,
         channel="quote",
-        lines=[_picked(line) for line in picking_lines(document)],
+        lines=[_picked(line, catalog) for line in picking_lines(document)],
         created_at=now,
         created_by=actor,
         salesperson=salesperson or actor,

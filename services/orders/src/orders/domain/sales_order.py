@@ -30,7 +30,9 @@ from orders.domain.events import (
     SalesOrderStatusChanged,
 )
 from orders.domain.lines import Line, ReturnRequest, StockStatus, check_change, check_return
+from orders.domain.order_pricing import requantified
 from orders.domain.pipeline import Pipeline
+from orders.domain.rest_cut import rest_cut
 from pricing.document import PricedDocument
 from pricing.engine import total_of
 from pricing.money import Money
@@ -288,6 +290,14 @@ class SalesOrder:
         self.invoices_paid += 1
         return self._settle(pipeline)
 
+    def invoice_reopened(self, pipeline: Pipeline, why: str) -> Events:
+        """A payment on one of its paid invoices was taken back: a paid order is invoiced again."""
+        self.invoices_paid = max(0, self.invoices_paid - 1)
+        reason = f"payment taken back: {why}"
+        if self.status not in (stages.PAID, stages.CLOSED):
+            return self.note(reason)
+        return self._system_move(pipeline, stages.INVOICED, reason)
+
     def _settle(self, pipeline: Pipeline) -> Events:
         # Invoices, payments and shipments travel on different topics: whichever comes last
         # settles.
@@ -312,10 +322,32 @@ class SalesOrder:
     # -- exceptions ----------------------------------------------------------------------------
 
     def cancel(self, pipeline: Pipeline, roles: Sequence[str], reason: str) -> Events:
+        """Nothing shipped: the order is cancelled. Part shipped: only the rest is."""
         if not reason.strip():
             raise InvalidArgument.of("reason", "required")
         pipeline.check_move(self.status, stages.CANCELLED, roles, self._present())
+        if any(line.shipped for line in self.lines):
+            return self._cancel_rest(pipeline, reason.strip())
         return self._move(stages.CANCELLED, reason.strip())
+
+    def _cancel_rest(self, pipeline: Pipeline, reason: str) -> Events:
+        """Each line keeps what shipped, a kit sold as one line its whole kits shipped
+        (SalesOrderLinesChanged: inventory lets the rest go; billing bills what is left, per
+        shipment or, for an order billed whole, once all of it has shipped); the order goes on as
+        shipped -> invoiced -> paid -> closed."""
+        cut = rest_cut(self.id, self.lines, self.document)
+        what = ", ".join(
+            f"{x.sku} {x.quantity - x.shipped}" for x in self.lines if x.id in cut.lines
+        )
+        if self.document is not None:  # the document repriced for what shipped
+            self.document = requantified(self.document, cut.document)
+        for line in self.lines:
+            line.quantity = line.shipped
+        self.lines = [line for line in self.lines if line.quantity > 0]
+        why = f"rest cancelled ({what} not shipped): {reason}"
+        changed = SalesOrderLinesChanged(self.id, self.ordered_lines(), self.document)
+        events = [*self.note(why), changed]
+        return events + self._system_move(pipeline, stages.SHIPPED, why) + self._settle(pipeline)
 
     def change(
         self, quantities: Mapping[str, int], shipping_address: dict[str, str] | None
@@ -323,11 +355,13 @@ class SalesOrder:
         """New quantities (0 drops a line) or a new address, before what they touch has shipped."""
         if self.status not in stages.CHANGEABLE:
             raise FailedPrecondition(f"order {self.id} is {self.status}; it can no longer change")
-        if quantities and self.document is not None:
+        if quantities and self.quote_id:
             raise FailedPrecondition(
                 f"order {self.id} was made from quote {self.quote_id}: revise the quote instead"
             )
         check_change(self.lines, self.currency, quantities, shipping_address)
+        if quantities and self.document is not None:
+            self.document = requantified(self.document, quantities)
         events: Events = []
         for line_id, quantity in quantities.items():
             line = self._line(line_id)
@@ -336,7 +370,7 @@ class SalesOrder:
                 line.quantity = quantity
         self.lines = [line for line in self.lines if line.quantity > 0]
         if quantities:
-            events.append(SalesOrderLinesChanged(self.id, self.ordered_lines()))
+            events.append(SalesOrderLinesChanged(self.id, self.ordered_lines(), self.document))
         if shipping_address is not None and shipping_address != self.shipping_address:
             self.shipping_address = shipping_address
             events += self.note("shipping address changed")

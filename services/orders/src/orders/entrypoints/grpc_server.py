@@ -13,6 +13,10 @@ from orders.application.commands.cancel_sales_order import CancelSalesOrder, can
 from orders.application.commands.change_sales_order import ChangeSalesOrder, change_sales_order
 from orders.application.commands.place_sales_order import PlaceSalesOrder, place_sales_order
 from orders.application.commands.record_order_cost import RecordOrderCost, record_order_cost
+from orders.application.commands.retry_stalled_steps import (
+    RetryStalledSteps,
+    retry_stalled_steps,
+)
 from orders.application.commands.set_pipeline import SetPipeline, set_pipeline
 from orders.application.commands.transition_sales_order import (
     TransitionSalesOrder,
@@ -23,11 +27,20 @@ from orders.application.queries.cost_report import cost_report
 from orders.application.queries.get_pipeline import get_pipeline
 from orders.application.queries.get_sales_order import get_sales_order
 from orders.application.queries.list_sales_orders import list_sales_orders
-from orders.application.queries.sales_forecast import sales_forecast
+from orders.application.queries.sales_forecast import sales_forecast_report
 from orders.application.queries.sales_order_history import sales_order_history
+from orders.application.queries.stalled_steps import list_stalled_steps
 from orders.application.retry import Retry
+from orders.domain.order_pricing import LineTerms
 from orders.domain.placing import OrderRequest
 from orders.entrypoints import messages as out
+from orders.entrypoints.stalled import step_to_proto
+from pricing.wire import (
+    discount_from_proto,
+    policy_from_proto,
+    reporting_total_to_proto,
+    shipping_from_proto,
+)
 from servicekit.idempotency import fingerprint
 
 Context: TypeAlias = grpc.aio.ServicerContext
@@ -47,6 +60,15 @@ def _order_request(request: pb.PlaceSalesOrderRequest) -> OrderRequest:
         salesperson=request.salesperson,
         shipping_address=dict(request.shipping_address) or None,
         external_reference=request.external_reference,
+        line_terms=tuple(
+            LineTerms(
+                x.unit_price, discount_from_proto(x.discount) if x.HasField("discount") else None
+            )
+            for x in request.lines
+        ),
+        discount=discount_from_proto(request.discount) if request.HasField("discount") else None,
+        shipping=tuple(shipping_from_proto(charge) for charge in request.shipping),
+        policy=policy_from_proto(request.policy) if request.HasField("policy") else None,
     )
 
 
@@ -119,6 +141,19 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         order = await cancel_sales_order(self.deps, command)
         return pb.CancelSalesOrderResponse(order=out.order_to_proto(order))
 
+    async def ListStalledSteps(
+        self, request: pb.ListStalledStepsRequest, context: Context
+    ) -> pb.ListStalledStepsResponse:
+        found, token = await list_stalled_steps(self.deps, request.page_size, request.page_token)
+        steps = [step_to_proto(step) for step in found]
+        return pb.ListStalledStepsResponse(steps=steps, next_page_token=token)
+
+    async def RetryStalledSteps(
+        self, request: pb.RetryStalledStepsRequest, context: Context
+    ) -> pb.RetryStalledStepsResponse:
+        steps = await retry_stalled_steps(self.deps, RetryStalledSteps(request.order_id))
+        return pb.RetryStalledStepsResponse(steps=[step_to_proto(step) for step in steps])
+
     async def ChangeSalesOrder(
         self, request: pb.ChangeSalesOrderRequest, context: Context
     ) -> pb.ChangeSalesOrderResponse:
@@ -162,8 +197,11 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
     async def GetSalesForecast(
         self, request: pb.GetSalesForecastRequest, context: Context
     ) -> pb.GetSalesForecastResponse:
-        expected = await sales_forecast(self.deps)
-        return pb.GetSalesForecastResponse(months=out.forecast_to_proto(expected))
+        expected, total = await sales_forecast_report(self.deps)
+        return pb.GetSalesForecastResponse(
+            months=out.forecast_to_proto(expected),
+            reporting_total=reporting_total_to_proto(total),
+        )
 
     async def GetPipeline(
         self, request: pb.GetPipelineRequest, context: Context

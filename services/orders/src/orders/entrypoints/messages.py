@@ -85,6 +85,7 @@ def order_to_proto(view: SalesOrderView) -> pb.SalesOrder:
         next_stages=view.next_stages,
         external_reference=order.external_reference,
         team=order.team,
+        stalled=view.stalled,
     )
     if view.costs_hidden:
         message.estimated_cost = ""
@@ -227,6 +228,8 @@ def input_from_proto(message: cpb.CustomerInput) -> CustomerInput:
         contacts=tuple(Contact(c.name, c.email, c.phone, c.role) for c in message.contacts),
         billing_address=_address_in(message, "billing_address"),
         shipping_address=_address_in(message, "shipping_address"),
+        tax_zone=message.tax_zone,
+        tax_exemption=message.tax_exemption,
     )
 
 
@@ -263,6 +266,8 @@ def customer_to_proto(view: CustomerView) -> cpb.Customer:
         created_by=customer.created_by,
         updated_at=timestamp(customer.updated_at),
         updated_by=customer.updated_by,
+        tax_zone=d.tax_zone,
+        tax_exemption=d.tax_exemption,
     )
     if d.credit_limit is not None and not view.credit_hidden:
         message.credit_limit.CopyFrom(money_to_proto(d.credit_limit))

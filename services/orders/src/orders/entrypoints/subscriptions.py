@@ -18,9 +18,11 @@ from orders.application.reactions import (
     on_backorder_allocated,
     on_credit_note_issued,
     on_customer_balance_changed,
+    on_customer_credit_hold_changed,
     on_exchange_rate_set,
     on_invoice_issued,
     on_invoice_paid,
+    on_invoice_reopened,
     on_quote_accepted,
     on_reservation_released,
     on_return_received,
@@ -31,6 +33,7 @@ from orders.application.reactions import (
     on_stock_reserved,
 )
 from orders.application.reactions.saga import EventNotApplicable, units_per_line
+from orders.entrypoints.stalled import Stalling
 from pricing.document import InvalidDocument
 from pricing.money import InvalidMoney
 from pricing.wire import document_from_proto, money_from_proto
@@ -87,12 +90,18 @@ class Subscriptions:
             (inventory_pb2.ReturnReceived, self.return_received),
             (billing_pb2.InvoiceIssued, self.invoice_issued),
             (billing_pb2.InvoicePaid, self.invoice_paid),
+            (billing_pb2.InvoiceReopened, self.invoice_reopened),
             (billing_pb2.CreditNoteIssued, self.credit_note_issued),
             (quoting_pb2.QuoteAccepted, self.quote_accepted),
             (billing_pb2.CustomerBalanceChanged, self.customer_balance_changed),
             (billing_pb2.ExchangeRateSet, self.exchange_rate_set),
+            (billing_pb2.CustomerCreditHoldChanged, self.customer_credit_hold_changed),
         ]
-        return [Subscription(kind, _dead_letter_refusals(handler)) for kind, handler in routes]
+        stalling = Stalling(self.units.joining)
+        return [
+            Subscription(kind, _dead_letter_refusals(handler), on_dead_letter=stalling)
+            for kind, handler in routes
+        ]
 
     async def stock_reserved(
         self, session: AsyncSession, event: inventory_pb2.StockReserved, envelope: Envelope
@@ -189,6 +198,14 @@ class Subscriptions:
             self.deps, self.units.joining(session), event.order_id
         )
 
+    async def invoice_reopened(
+        self, session: AsyncSession, event: billing_pb2.InvoiceReopened, envelope: Envelope
+    ) -> None:
+        balance = f"{event.balance.amount} {event.balance.currency}"
+        await on_invoice_reopened.on_invoice_reopened(
+            self.deps, self.units.joining(session), event.order_id, event.invoice_id, balance
+        )
+
     async def credit_note_issued(
         self, session: AsyncSession, event: billing_pb2.CreditNoteIssued, envelope: Envelope
     ) -> None:
@@ -232,6 +249,16 @@ class Subscriptions:
             raise PoisonEvent(f"open_balance of {event.customer_id}: {error}") from error
         await on_customer_balance_changed.on_customer_balance_changed(
             self.deps, self.units.joining(session), event.customer_id, balance
+        )
+
+    async def customer_credit_hold_changed(
+        self,
+        session: AsyncSession,
+        event: billing_pb2.CustomerCreditHoldChanged,
+        envelope: Envelope,
+    ) -> None:
+        await on_customer_credit_hold_changed.on_customer_credit_hold_changed(
+            self.deps, self.units.joining(session), event.customer_id, event.on_hold, event.reason
         )
 
     async def exchange_rate_set(

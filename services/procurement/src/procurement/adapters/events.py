@@ -11,6 +11,7 @@ from pricing.wire import document_to_proto
 from procurement.domain.events import (
     DomainEvent,
     PurchaseOrderIssued,
+    PurchaseOrderReduced,
     PurchaseOrderStatusChanged,
     SupplierCreated,
 )
@@ -53,4 +54,17 @@ def to_message(event: DomainEvent) -> Message:
                 from_status=event.from_status,
                 to_status=event.to_status,
                 reason=event.reason,
+            )
+        case PurchaseOrderReduced():
+            return events.PurchaseOrderReduced(
+                purchase_order_id=event.purchase_order_id,
+                warehouse_id=event.warehouse_id,
+                lines=[
+                    events.CancelledUnits(
+                        product_id=x.product_id, quantity=x.quantity, cancelled=x.cancelled
+                    )
+                    for x in event.lines
+                ],
+                reason=event.reason,
+                order_cancelled=event.order_cancelled,
             )

@@ -31,6 +31,7 @@ from procurement.domain.purchase_orders import (
     Status,
     StatusChange,
 )
+from procurement.domain.settlement import BillRef
 from servicekit.numbering import next_number
 
 
@@ -55,6 +56,8 @@ def _order(
         rfq_id=row.rfq_id,
         bill_id=row.bill_id,
         bill_status=row.bill_status,
+        bills=[BillRef.from_json(b) for b in row.bills],
+        cancelled={str(k): int(v) for k, v in row.cancelled.items()},
         receipts=[
             ReceiptLine(r.receipt_id, r.product_id, r.quantity, r.note, r.received_at)
             for r in receipts
@@ -83,6 +86,8 @@ class SqlPurchaseOrderRepository:
             "notes": order.notes,
             "bill_id": order.bill_id,
             "bill_status": order.bill_status,
+            "bills": [b.to_json() for b in order.bills],
+            "cancelled": order.cancelled,
             "updated_at": order.updated_at,
         }
 

@@ -130,6 +130,10 @@ purchase_orders = Table(
     Column("rfq_id", String(36), nullable=False, server_default=""),
     Column("bill_id", String(64), nullable=False, server_default=""),
     Column("bill_status", String(20), nullable=False, server_default=""),
+    # Every bill of the order: [{"bill_id", "status", "quantities": {product_id: units}}].
+    Column("bills", JSONB, nullable=False, server_default="[]"),
+    # Units cancelled per product: {product_id: units}.
+    Column("cancelled", JSONB, nullable=False, server_default="{}"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -5,7 +5,7 @@ of its history needs, money as text. Entity types, and the id each is recorded u
 - rfq (its id): created, proposal_recorded, awarded
 - supplier_contract (its id): created
 - purchase_order (its id): created (by hand, from an RFQ or a reorder), changed, replenished,
-  sent, cancelled, goods_received, bill_recorded, bill_released, bill_paid
+  sent, cancelled, line_reduced, goods_received, bill_recorded, bill_released, bill_paid
 - reorder_rule (the product's id; each entry names the warehouse): set, price_learned
 """
 
@@ -94,6 +94,7 @@ def order_fields(order: PurchaseOrder) -> dict[str, Any]:
             for x in order.lines
         ],
         "total": order.total,
+        "cancelled": dict(order.cancelled),
     }
 
 
@@ -104,6 +105,7 @@ def order_progress(order: PurchaseOrder) -> dict[str, Any]:
         "received": {x.product_id: order.received(x.product_id) for x in order.lines},
         "bill_id": order.bill_id,
         "bill_status": order.bill_status,
+        "billed": {x.product_id: order.billed(x.product_id) for x in order.lines},
     }
 
 

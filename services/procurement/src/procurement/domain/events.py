@@ -55,4 +55,31 @@ class PurchaseOrderStatusChanged:
         return self.purchase_order_id
 
 
-DomainEvent = SupplierCreated | PurchaseOrderIssued | PurchaseOrderStatusChanged
+@dataclass(frozen=True)
+class CancelledUnits:
+    """A line's units still ordered and cancelled in all."""
+
+    product_id: str
+    quantity: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class PurchaseOrderReduced:
+    """A sent order was cancelled (what had not arrived) or a line reduced: those units are
+    neither to be received nor billed."""
+
+    purchase_order_id: str
+    warehouse_id: str
+    lines: tuple[CancelledUnits, ...]
+    reason: str
+    order_cancelled: bool
+
+    @property
+    def key(self) -> str:
+        return self.purchase_order_id
+
+
+DomainEvent = (
+    SupplierCreated | PurchaseOrderIssued | PurchaseOrderStatusChanged | PurchaseOrderReduced
+)

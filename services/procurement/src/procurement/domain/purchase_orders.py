@@ -3,9 +3,11 @@ their lifecycle from draft to closed as goods and the supplier's bill arrive. Pl
 
     draft -> sent -> partially_received -> received -> billed -> closed
     draft, sent -> cancelled
+    partially_received -> (cancel: the rest is cancelled) received -> billed -> closed
 
 Goods and bills reach the order as events from two topics, so they may come in either order: a
 bill recorded before the goods it bills is kept and moves the order on once the goods are in.
+It closes once settled: nothing left to arrive, all billed and paid (domain.settlement).
 """
 
 from __future__ import annotations
@@ -18,12 +20,28 @@ from enum import StrEnum
 
 from pricing.document import DocumentGroup, PricedDocument, figure_text, price_document
 from procurement.domain.contracts import AgreedPrice
-from procurement.domain.events import PurchaseOrderIssued, PurchaseOrderStatusChanged
+from procurement.domain.events import (
+    PurchaseOrderIssued,
+    PurchaseOrderReduced,
+    PurchaseOrderStatusChanged,
+)
 from procurement.domain.order_content import REPLENISHMENT, OrderContent, replenishment_line
-from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from procurement.domain.settlement import (
+    BillRef,
+    LineState,
+    beyond_order,
+    billed_units,
+    cancelled_units,
+    check_reason,
+    check_reduction,
+    settled,
+)
+from servicekit.errors import FailedPrecondition, FieldViolation
 
 # What a move of the order announces.
 Moves = list[PurchaseOrderStatusChanged]
+# What a cancellation or reduction announces.
+Cuts = list[PurchaseOrderStatusChanged | PurchaseOrderReduced]
 
 
 class Status(StrEnum):
@@ -103,6 +121,10 @@ class PurchaseOrder:
     bill_status: str = ""
     receipts: list[ReceiptLine] = field(default_factory=list)
     history: list[StatusChange] = field(default_factory=list)
+    # Every bill billing reported for the order (bill_id/bill_status: the latest).
+    bills: list[BillRef] = field(default_factory=list)
+    # product id -> units cancelled (never received nor billed)
+    cancelled: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> str:
@@ -125,9 +147,24 @@ class PurchaseOrder:
     def received(self, product_id: str) -> int:
         return sum(r.quantity for r in self.receipts if r.product_id == product_id)
 
+    def billed(self, product_id: str) -> int:
+        return billed_units(self.bills, product_id)
+
+    def line_states(self) -> dict[str, LineState]:
+        return {
+            line.product_id: LineState(
+                line.quantity,
+                self.cancelled.get(line.product_id, 0),
+                self.received(line.product_id),
+                self.billed(line.product_id),
+            )
+            for line in self.lines
+        }
+
     @property
     def fully_received(self) -> bool:
-        return all(self.received(line.product_id) >= line.quantity for line in self.lines)
+        """Nothing left to arrive: every line in full or its rest cancelled."""
+        return all(x.due == 0 for x in self.line_states().values())
 
     @property
     def any_received(self) -> bool:
@@ -188,11 +225,39 @@ class PurchaseOrder:
         )
         return [issued, *self._move(Status.SENT, "sent to the supplier", now, actor)]
 
-    def cancel(self, reason: str, now: datetime, actor: str) -> Moves:
-        if len(reason) > 2000:
-            raise InvalidArgument.of("reason", "at most 2000 characters")
-        self._require(Status.DRAFT, Status.SENT, doing="cancelled")
-        return self._move(Status.CANCELLED, reason.strip() or "cancelled", now, actor)
+    def cancel(self, reason: str, now: datetime, actor: str) -> Cuts:
+        """A draft is cancelled. A sent or partially received one cancels what has not arrived
+        (PurchaseOrderReduced); with part received it goes on as received, billed, paid."""
+        check_reason(reason)
+        self._require(Status.DRAFT, Status.SENT, Status.PARTIALLY_RECEIVED, doing="cancelled")
+        why = reason.strip() or "cancelled"
+        if self.status == Status.DRAFT:
+            return list(self._move(Status.CANCELLED, why, now, actor))
+        for product_id, line in self.line_states().items():
+            self.cancelled[product_id] = line.cancelled + line.due
+        events: Cuts = [self._reduced(why, not self.any_received)]
+        if not self.any_received:
+            return [*events, *self._move(Status.CANCELLED, why, now, actor)]
+        return [*events, *self._advance(f"rest cancelled: {why}", now, actor)]
+
+    def reduce(self, product_id: str, units: int, reason: str, now: datetime, by: str) -> Cuts:
+        """Lowers a sent or partially received order's line to `units` (fewer than it orders
+        now, at least what arrived); the rest of the line is cancelled."""
+        check_reason(reason)
+        self._require(Status.SENT, Status.PARTIALLY_RECEIVED, doing="reduced")
+        line = check_reduction(self.line_states(), product_id, units)
+        self.cancelled[product_id] = line.ordered - units
+        why = reason.strip() or f"line reduced to {units}"
+        left = (x.ordered - x.cancelled for x in self.line_states().values())
+        nothing_left = not self.any_received and not any(left)
+        events: Cuts = [self._reduced(why, nothing_left)]
+        if nothing_left:
+            return [*events, *self._move(Status.CANCELLED, why, now, by)]
+        return [*events, *self._advance(why, now, by)]
+
+    def _reduced(self, reason: str, order_cancelled: bool) -> PurchaseOrderReduced:
+        lines = tuple(cancelled_units(self.line_states()))
+        return PurchaseOrderReduced(self.id, self.warehouse_id, lines, reason, order_cancelled)
 
     def replenish(self, product_id: str, sku: str, quantity: int, price: AgreedPrice) -> bool:
         """Orders `quantity` units of the product on this draft: raises its line to that many or
@@ -236,39 +301,53 @@ class PurchaseOrder:
         the order on. A receipt already recorded changes nothing."""
         if any(r.receipt_id == receipt_id for r in self.receipts):
             return []
-        ordered = {line.product_id: line.quantity for line in self.lines}
+        lines = self.line_states()
         for product_id, quantity in quantities.items():
-            notes = []
-            if product_id not in ordered:
-                notes.append("not on this purchase order")
-            elif self.received(product_id) + quantity > ordered[product_id]:
-                total = self.received(product_id) + quantity
-                notes.append(f"over-received: {total} in all, {ordered[product_id]} ordered")
+            line = lines.get(product_id)
+            notes = [beyond_order(line, quantity) if line else "not on this purchase order"]
             if self.status in (Status.DRAFT, Status.CANCELLED):
                 notes.append(f"the order is {self.status.value}")
             if warehouse_id and warehouse_id != self.warehouse_id:
                 notes.append(f"received into warehouse {warehouse_id}, not {self.warehouse_id}")
             self.receipts.append(
-                ReceiptLine(receipt_id, product_id, quantity, "; ".join(notes), now)
+                ReceiptLine(receipt_id, product_id, quantity, "; ".join(n for n in notes if n), now)
             )
         self.updated_at = now
         return self._advance(f"receipt {receipt_id}", now, actor)
 
-    def record_bill(self, bill_id: str, status: str, now: datetime, actor: str) -> Moves:
-        """A bill billing recorded: "matched" (payable) or "held" (a mismatch)."""
-        if self.bill_status == BillStatus.PAID or status not in (
-            BillStatus.MATCHED,
-            BillStatus.HELD,
-        ):
+    def record_bill(
+        self,
+        bill_id: str,
+        status: str,
+        now: datetime,
+        actor: str,
+        quantities: Mapping[str, int] | None = None,
+    ) -> Moves:
+        """A bill billing recorded: "matched" (payable) or "held" (a mismatch), with the units
+        it bills per product (None: as reported before, for a release)."""
+        bill = self._bill(bill_id)
+        if bill.status == BillStatus.PAID or status not in (BillStatus.MATCHED, BillStatus.HELD):
             return []
-        self.bill_id, self.bill_status = bill_id, BillStatus(status).value
+        bill.status = BillStatus(status).value
+        if quantities is not None:
+            bill.quantities = {p: q for p, q in quantities.items() if q > 0}
+        self.bill_id, self.bill_status = bill_id, bill.status
         self.updated_at = now
         return self._advance(f"bill {bill_id} {status}", now, actor)
 
     def bill_paid(self, bill_id: str, now: datetime, actor: str) -> Moves:
+        self._bill(bill_id).status = BillStatus.PAID.value
         self.bill_id, self.bill_status = bill_id, BillStatus.PAID.value
         self.updated_at = now
         return self._advance(f"bill {bill_id} paid", now, actor)
+
+    def _bill(self, bill_id: str) -> BillRef:
+        for bill in self.bills:
+            if bill.bill_id == bill_id:
+                return bill
+        bill = BillRef(bill_id, "")
+        self.bills.append(bill)
+        return bill
 
     def _advance(self, reason: str, now: datetime, actor: str) -> Moves:
         moves = []
@@ -277,14 +356,15 @@ class PurchaseOrder:
         return moves
 
     def _next(self) -> Status | None:
-        billable = self.bill_status in (BillStatus.MATCHED, BillStatus.PAID)
+        billable = any(b.status in (BillStatus.MATCHED, BillStatus.PAID) for b in self.bills)
+        arrived = self.any_received
         if self.status in (Status.SENT, Status.PARTIALLY_RECEIVED) and self.fully_received:
-            return Status.RECEIVED
-        if self.status == Status.SENT and self.any_received:
+            return Status.RECEIVED if arrived else None
+        if self.status == Status.SENT and arrived:
             return Status.PARTIALLY_RECEIVED
         if self.status in (Status.PARTIALLY_RECEIVED, Status.RECEIVED) and billable:
             return Status.BILLED
-        if self.status == Status.BILLED and self.bill_status == BillStatus.PAID:
+        if self.status == Status.BILLED and settled(self.line_states(), self.bills):
             return Status.CLOSED
         return None
 

@@ -36,6 +36,7 @@ ACCESS = AccessTable(
         "UpdatePurchaseOrder": BUYERS,
         "SendPurchaseOrder": BUYERS,
         "CancelPurchaseOrder": BUYERS,
+        "ReducePurchaseOrderLine": BUYERS,
         "GetPurchaseOrder": READERS,
         "ListPurchaseOrders": READERS,
         "SetReorderRule": BUYERS,

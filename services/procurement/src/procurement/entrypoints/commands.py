@@ -21,6 +21,7 @@ from procurement.application.commands.create_purchase_order import CreatePurchas
 from procurement.application.commands.create_rfq import CreateRfq
 from procurement.application.commands.create_supplier import CreateSupplier
 from procurement.application.commands.record_proposal import RecordProposal
+from procurement.application.commands.reduce_purchase_order_line import ReducePurchaseOrderLine
 from procurement.application.commands.send_purchase_order import SendPurchaseOrder
 from procurement.application.commands.set_reorder_rule import SetReorderRule
 from procurement.application.commands.update_purchase_order import UpdatePurchaseOrder
@@ -181,6 +182,14 @@ def update_purchase_order(request: pb.UpdatePurchaseOrderRequest) -> UpdatePurch
 
 def cancel_purchase_order(request: pb.CancelPurchaseOrderRequest) -> CancelPurchaseOrder:
     return CancelPurchaseOrder(request.purchase_order_id, request.reason)
+
+
+def reduce_purchase_order_line(
+    request: pb.ReducePurchaseOrderLineRequest,
+) -> ReducePurchaseOrderLine:
+    return ReducePurchaseOrderLine(
+        request.purchase_order_id, request.product_id, request.quantity, request.reason
+    )
 
 
 def send_purchase_order(request: pb.SendPurchaseOrderRequest) -> SendPurchaseOrder:

@@ -17,6 +17,9 @@ from procurement.application.commands.create_purchase_order import create_purcha
 from procurement.application.commands.create_rfq import create_rfq
 from procurement.application.commands.create_supplier import create_supplier
 from procurement.application.commands.record_proposal import record_proposal
+from procurement.application.commands.reduce_purchase_order_line import (
+    reduce_purchase_order_line,
+)
 from procurement.application.commands.send_purchase_order import send_purchase_order
 from procurement.application.commands.set_reorder_rule import set_reorder_rule
 from procurement.application.commands.update_purchase_order import update_purchase_order
@@ -173,6 +176,13 @@ class ProcurementServicer(procurement_pb2_grpc.ProcurementServiceServicer):
     ) -> pb.CancelPurchaseOrderResponse:
         order = await cancel_purchase_order(self.ports, commands.cancel_purchase_order(request))
         return pb.CancelPurchaseOrderResponse(purchase_order=_shown(order))
+
+    async def ReducePurchaseOrderLine(
+        self, request: pb.ReducePurchaseOrderLineRequest, context: Context
+    ) -> pb.ReducePurchaseOrderLineResponse:
+        command = commands.reduce_purchase_order_line(request)
+        order = await reduce_purchase_order_line(self.ports, command)
+        return pb.ReducePurchaseOrderLineResponse(purchase_order=_shown(order))
 
     # Reorder rules
 

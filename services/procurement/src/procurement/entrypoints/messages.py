@@ -219,6 +219,8 @@ def _line(order: PurchaseOrder, line: OrderLine, prices: bool) -> pb.PurchaseOrd
         sku=line.sku,
         quantity=line.quantity,
         received=order.received(line.product_id),
+        cancelled=order.cancelled.get(line.product_id, 0),
+        billed=order.billed(line.product_id),
     )
     if prices:
         message.unit_price.CopyFrom(Money(amount=line.unit_price, currency=order.currency))

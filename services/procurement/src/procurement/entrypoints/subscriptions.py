@@ -55,7 +55,8 @@ class Reactions:
     async def bill_recorded(
         self, session: AsyncSession, event: billing_pb2.BillRecorded, envelope: Envelope
     ) -> None:
-        recorded = BillRecorded(event.bill_id, event.purchase_order_id, event.status)
+        lines = tuple((line.product_id, line.quantity) for line in event.lines)
+        recorded = BillRecorded(event.bill_id, event.purchase_order_id, event.status, lines)
         await on_bill_recorded(self.joining(session), self.clock, recorded)
 
     async def bill_released(

@@ -1,5 +1,5 @@
-"""The catalog over gRPC (quoting.application.ports.Catalog): products by SKU or id, and prices
-from its price lists."""
+"""The catalog over gRPC (quoting.application.ports.Catalog): products by SKU or id, prices
+from its price lists and taxes from its tax rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from datetime import date
 import grpc
 
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
+from pricing.document import TaxRate
 from pricing.money import parse_amount
+from pricing.taxation import CategoryTaxes
 from quoting.domain.catalog import CatalogItem, KitComponent, PriceKey, ResolvedPrice
 from servicekit.errors import Unavailable
 from servicekit.grpc import open_channel
@@ -26,12 +28,14 @@ def _item(product: catalog_pb2.Product) -> CatalogItem:
         active=product.active,
         components=tuple(KitComponent(c.product_id, c.sku, c.quantity) for c in product.components),
         kit_pricing=product.kit_pricing or "kit",
+        tax_category=product.tax_category or "standard",
     )
 
 
 class GrpcCatalog:
-    """Two calls per quote, however many lines: the products, then their prices. Made on
-    quoting's own account (its certificate), whoever the quote is for."""
+    """A few calls per quote, however many lines: the products, their prices and (for a customer
+    in a tax zone) their taxes. Made on quoting's own account (its certificate), whoever the
+    quote is for."""
 
     def __init__(self, target: str, tls: TlsFiles) -> None:
         self.stub = catalog_pb2_grpc.CatalogServiceStub(open_channel(target, tls))
@@ -68,4 +72,19 @@ class GrpcCatalog:
         return {
             key: ResolvedPrice(parse_amount(a.unit_price.amount), a.rule) if a.found else None
             for key, a in zip(ordered, reply.answers, strict=True)
+        }
+
+    async def taxes(self, tax_zone: str, tax_categories: set[str], on: date) -> CategoryTaxes:
+        """The taxes each tax category carries in the zone on `on`, by the catalog's tax rules."""
+        if not tax_categories:
+            return {}
+        request = catalog_pb2.ResolveTaxesRequest(
+            tax_zone=tax_zone, tax_categories=sorted(tax_categories), date=on.isoformat()
+        )
+        try:
+            reply = await self.stub.ResolveTaxes(request, timeout=TIMEOUT)
+        except grpc.aio.AioRpcError as error:
+            raise Unavailable(f"the catalog cannot tax now: {error.details()}") from error
+        return {
+            a.tax_category: tuple(TaxRate(t.code, t.rate) for t in a.taxes) for a in reply.answers
         }

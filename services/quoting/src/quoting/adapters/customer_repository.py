@@ -20,6 +20,9 @@ class SqlCustomerRepository:
             "customer_group": customer.customer_group,
             "currency": customer.currency,
             "payment_terms": customer.payment_terms,
+            "billing_address": list(customer.address),
+            "tax_zone": customer.tax_zone,
+            "tax_exemption": customer.tax_exemption,
         }
         await self.session.execute(
             insert(customers)
@@ -33,5 +36,12 @@ class SqlCustomerRepository:
         if row is None:
             return None
         return Customer(
-            row.customer_id, row.name, row.customer_group, row.currency, row.payment_terms
+            row.customer_id,
+            row.name,
+            row.customer_group,
+            row.currency,
+            row.payment_terms,
+            tuple(row.billing_address or ()),
+            row.tax_zone,
+            row.tax_exemption,
         )

@@ -1,12 +1,17 @@
-"""A quote as a printable PDF (libs/printing; quoting.application.ports.QuotePrinter). Every
-figure is printed from the stored breakdown, never recomputed here, so the paper says exactly
-what the engine said."""
+"""A quote as a printable PDF (libs/printing; quoting.application.ports.QuotePrinter): the seller's
+letterhead, the customer's name and address, the quote's number, dates and terms, its groups and
+the engine's figures with each tax per code and rate. Every figure is printed from the stored
+breakdown, never recomputed here, so the paper says exactly what the engine said."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pricing.document import figure_text as text
-from printing.pdf import Column, Document, Group, Section
+from printing.letterhead import Letterhead
+from printing.pdf import Column, Document, Group, Section, currency_label
 from printing.pdf import render as render_document
+from quoting.domain.customer import Customer
 from quoting.domain.model import Quote
 
 # Column widths in mm on an A4 page with 15 mm margins (180 mm usable).
@@ -40,7 +45,19 @@ def _groups(quote: Quote) -> list[Group]:
     ]
 
 
-def document_of(quote: Quote) -> Document:
+def _percent(rate: Decimal) -> str:
+    return f"{text((rate * 100).normalize())} %"
+
+
+def quote_name(quote: Quote) -> str:
+    """How the quote is named on paper: its number, or its id's first characters before quotes
+    were numbered."""
+    return quote.number or quote.id[:8]
+
+
+def document_of(
+    quote: Quote, customer: Customer | None = None, seller: Letterhead | None = None
+) -> Document:
     content, document = quote.content, quote.document
     figures = document.figures
     currency = document.currency
@@ -49,35 +66,41 @@ def document_of(quote: Quote) -> Document:
         ("Discounts", figures.discounts),
         ("Net", figures.net),
         ("Shipping", figures.shipping),
-        *((f"{t.code} ({text(t.rate)} on {text(t.base)})", t.amount) for t in figures.taxes),
+        *((f"{t.code} {_percent(t.rate)} on {text(t.base)}", t.amount) for t in figures.taxes),
     ]
-    policy = figures.policy
-    inclusive = "including" if document.prices_include_tax else "excluding"
+    name = quote_name(quote)
+    stated = seller or Letterhead()
+    addressee = [content.customer_id]
+    if customer is not None:
+        addressee = [customer.name, *customer.address]
     return Document(
-        title=f"Quote {quote.id[:8]} - version {quote.version}",
-        metadata_title=f"Quote {quote.id} v{quote.version}",
+        title=f"Quote {name}" + (f" (version {quote.version})" if quote.version > 1 else ""),
+        metadata_title=f"Quote {name} v{quote.version}",
         fields=[
-            ("Customer", content.customer_id),
-            ("Salesperson", content.salesperson),
-            ("Status", quote.status.value),
+            ("Date", quote.updated_at.date().isoformat()),
             ("Valid until", content.valid_until),
+            ("Salesperson", content.salesperson),
             ("Payment terms", content.payment_terms or "-"),
+            ("Currency", currency_label(currency)),
+            ("Prices", "including tax" if document.prices_include_tax else "excluding tax"),
         ],
         columns=COLUMNS,
         groups=_groups(quote),
         totals=[(label, f"{text(amount)} {currency}") for label, amount in totals],
         grand_total=("Total", f"{text(figures.total)} {currency}"),
-        footnote=(
-            f"Priced by engine {figures.engine_version}, rounding {policy.mode.value} "
-            f"{policy.rounding.name.lower()}, prices {inclusive} tax."
-        ),
         sections=[
             Section("Terms and conditions", content.terms_and_conditions),
             Section("Notes", content.notes),
         ],
+        letterhead=stated.lines(),
+        addressee=addressee,
+        footer=f"{stated.name}  Quote {name}".strip(),
     )
 
 
 class PdfPrinter:
-    def render(self, quote: Quote) -> bytes:
-        return render_document(document_of(quote))
+    def __init__(self, seller: Letterhead | None = None) -> None:
+        self.seller = seller or Letterhead()
+
+    def render(self, quote: Quote, customer: Customer | None = None) -> bytes:
+        return render_document(document_of(quote, customer, self.seller))

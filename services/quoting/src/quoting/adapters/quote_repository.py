@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.quoting.v1 import quoting_pb2 as pb
 from pricing.wire import document_from_json, document_to_json
 from quoting.adapters.protobuf import content_from_proto, content_to_proto
-from quoting.adapters.tables import quote_versions, quotes
+from quoting.adapters.tables import quote_sequences, quote_versions, quotes
 from quoting.application.ports import QuoteFilter
 from quoting.domain.model import OPEN, Quote, Status
+from servicekit.numbering import next_number
 from servicekit.sales_reach import Reach
 
 
@@ -36,6 +37,8 @@ def _quote(head: Row[Any], version: Row[Any]) -> Quote:
         converted_id=head.converted_id,
         rejection_reason=head.rejection_reason,
         team=head.team,
+        number=head.number,
+        order_stalled=head.order_stalled,
     )
 
 
@@ -51,6 +54,7 @@ def _head(quote: Quote) -> dict[str, Any]:
         "converted_to": quote.converted_to,
         "converted_id": quote.converted_id,
         "rejection_reason": quote.rejection_reason,
+        "order_stalled": quote.order_stalled,
         "updated_at": quote.updated_at,
     }
 
@@ -66,10 +70,14 @@ class SqlQuoteRepository:
                 created_at=quote.created_at,
                 created_by=quote.created_by,
                 team=quote.team,
+                number=quote.number,
                 **_head(quote),
             )
         )
         await self._save_version(quote, quote.created_by)
+
+    async def next_number(self, year: int) -> int:
+        return await next_number(self.session, quote_sequences, year)
 
     async def save(self, quote: Quote, actor: str) -> None:
         await self.session.execute(

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.numbering import sequence_table
 
 metadata = new_metadata()
 messaging_tables = MessagingTables.on(metadata)
@@ -43,6 +44,10 @@ quotes = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # The creator's sales team (their token's claim): whose manager sees the quote.
     Column("team", String(100), nullable=False, server_default=""),
+    # Gap-free per year, "Q-2026-000001"; empty for a quote made before quotes were numbered.
+    Column("number", String(32), nullable=False, server_default=""),
+    # Why its sales order stalled (orders' SalesOrderStalled); empty otherwise.
+    Column("order_stalled", Text, nullable=False, server_default=""),
 )
 Index("ix_quotes_status_created", quotes.c.status, quotes.c.created_at)
 Index("ix_quotes_customer_created", quotes.c.customer_id, quotes.c.created_at)
@@ -86,4 +91,13 @@ customers = Table(
     Column("customer_group", String(100), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("payment_terms", String(200), nullable=False),
+    # Its billing address as quotes print it, a line each (street, postal code and city, ...).
+    Column("billing_address", JSONB),
+    # Which tax rules tax its quotes (catalog's tax zones); empty: none.
+    Column("tax_zone", String(32), nullable=False, server_default=""),
+    # Why it pays no tax, carried on its quotes; empty: not exempt.
+    Column("tax_exemption", String(500), nullable=False, server_default=""),
 )
+
+# One row per year: the last quote number taken (servicekit.numbering).
+quote_sequences = sequence_table(metadata, "quote_sequences")

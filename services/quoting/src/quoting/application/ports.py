@@ -10,6 +10,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol
 
+from pricing.taxation import CategoryTaxes
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.customer import Customer
 from quoting.domain.events import QuoteEvent
@@ -30,6 +31,10 @@ class QuoteFilter:
 class QuoteRepository(Protocol):
     async def add(self, quote: Quote) -> None:
         """A new quote and its first version."""
+
+    async def next_number(self, year: int) -> int:
+        """The year's next quote number (gap-free: its counter stays locked until the unit of
+        work ends)."""
 
     async def save(self, quote: Quote, actor: str) -> None:
         """The quote's state and its current version (a new one after a revision), the
@@ -121,10 +126,14 @@ class Catalog(Protocol):
     ) -> dict[PriceKey, ResolvedPrice | None]:
         """Each (product, quantity)'s unit price, or None where nothing prices it."""
 
+    async def taxes(self, tax_zone: str, tax_categories: set[str], on: date) -> CategoryTaxes:
+        """The taxes each tax category carries in the zone on `on` (the catalog's tax rules);
+        one call, however many categories."""
+
 
 class QuotePrinter(Protocol):
-    def render(self, quote: Quote) -> bytes:
-        """The quote as a printable PDF."""
+    def render(self, quote: Quote, customer: Customer | None = None) -> bytes:
+        """The quote as a printable PDF, addressed to `customer` when quoting knows them."""
 
 
 class Clock(Protocol):

@@ -1,14 +1,20 @@
 """Pricing a quote's content, shared by creating, updating and revising one: the content as it
-will be stored and its priced document. The catalog is asked outside any transaction."""
+will be stored and its priced document, taxed by the catalog's tax rules for a known customer in
+a tax zone as a direct order is. The catalog is asked outside any transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 
 from pricing.document import PricedDocument
+from pricing.taxation import CategoryTaxes, taxed_by_rules
 from quoting.application.ports import Ports
-from quoting.domain.build import build, price_requests
+from quoting.domain.build import build, components_unknown, price_requests, tax_categories
+from quoting.domain.catalog import CatalogItem
 from quoting.domain.content import QuoteContent, check, references, stored_form
+from quoting.domain.customer import Customer
 from servicekit.context import current_principal
 from servicekit.errors import InvalidArgument
 from servicekit.sales_reach import salesperson_for
@@ -34,7 +40,31 @@ async def price_content(
     prices = await ports.catalog.prices(
         price_requests(content, catalog), content.customer_group, content.currency, today
     )
-    return content, build(content, catalog, prices)
+    if customer is None:  # taxed as entered only
+        return content, build(content, catalog, prices)
+    known, taxes = await _zone_taxes(ports, customer, content, catalog, today)
+    return content, build(content, known, prices, taxes, customer.tax_exemption)
+
+
+async def _zone_taxes(
+    ports: Ports,
+    customer: Customer,
+    content: QuoteContent,
+    catalog: Mapping[str, CatalogItem],
+    on: date,
+) -> tuple[Mapping[str, CatalogItem], CategoryTaxes]:
+    """The catalog with the components of exploded kits, and the taxes the customer's tax zone
+    gives the content's tax categories on `on` (none without a zone or with an exemption): one
+    call for them all."""
+    if not taxed_by_rules(customer.tax_zone, customer.tax_exemption):
+        return catalog, {}
+    unknown = components_unknown(content, catalog)
+    if unknown:
+        catalog = {**catalog, **await ports.catalog.items(set(), unknown)}
+    categories = tax_categories(content, catalog)
+    if not categories:
+        return catalog, {}
+    return catalog, await ports.catalog.taxes(customer.tax_zone, categories, on)
 
 
 async def _with_template(ports: Ports, content: QuoteContent) -> QuoteContent:

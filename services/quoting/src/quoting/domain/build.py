@@ -1,7 +1,8 @@
-"""How checked content becomes a priced document, in two steps so the catalog is asked once:
-`price_requests` names the prices the content needs once the catalog has said what its
-products are; `build` then prices the content from those answers, or names every field at
-fault. Plain Python."""
+"""How checked content becomes a priced document, in steps so the catalog is asked once for each
+thing: `price_requests` names the prices the content needs once the catalog has said what its
+products are, and `tax_categories` the tax categories whose rules tax it (a customer in a tax
+zone); `build` then prices the content from those answers, or names every field at fault.
+Plain Python."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pricing.document import (
     figure_text,
     price_document,
 )
+from pricing.taxation import CategoryTaxes, categories_asked, with_rule_taxes
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.content import LineInput, QuoteContent
 from quoting.domain.limits import MAX_QUANTITY, check_totals
@@ -49,11 +51,48 @@ def price_requests(content: QuoteContent, catalog: Mapping[str, CatalogItem]) ->
     return wanted
 
 
+def components_unknown(content: QuoteContent, catalog: Mapping[str, CatalogItem]) -> set[str]:
+    """The ids of the components of kits the content explodes that `catalog` does not hold yet
+    (their own tax categories tax their lines)."""
+    items = (_item(line, catalog) for _, line in content.lines())
+    return {
+        c.product_id
+        for item in items
+        if item is not None and item.explodes
+        for c in item.components
+        if c.product_id not in catalog
+    }
+
+
+def tax_categories(content: QuoteContent, catalog: Mapping[str, CatalogItem]) -> set[str]:
+    """The tax categories whose rules `build` reads: each catalog line's (each component's, for
+    a kit it explodes) where neither the line nor its group names taxes, and standard goods'
+    for a shipping charge naming none."""
+    wanted: set[str] = set()
+    for group in content.groups:
+        for line in group.lines:
+            item = _item(line, catalog)
+            if group.taxes or line.taxes or item is None:
+                continue
+            if item.explodes:
+                parts = (catalog.get(c.product_id) for c in item.components)
+                wanted |= {part.tax_category for part in parts if part is not None}
+            else:
+                wanted.add(item.tax_category)
+    return categories_asked(wanted, content.shipping)
+
+
 def build(
-    content: QuoteContent, catalog: Mapping[str, CatalogItem], prices: Prices
+    content: QuoteContent,
+    catalog: Mapping[str, CatalogItem],
+    prices: Prices,
+    taxes: CategoryTaxes | None = None,
+    tax_exemption: str = "",
 ) -> PricedDocument:
     """The priced document of checked content, or InvalidArgument naming every line the
-    catalog cannot price (or the figure too large to keep)."""
+    catalog cannot price (or the figure too large to keep). Catalog lines and shipping charges
+    that name no taxes (nor their group) take the `taxes` of their tax category in the
+    customer's zone (pricing.taxation); an exempt customer's quote carries its reason."""
     problems = Violations()
     groups = []
     for g, group in enumerate(content.groups):
@@ -63,9 +102,13 @@ def build(
             lines += _document_lines(line, at, content.currency, catalog, prices, problems)
         groups.append(DocumentGroup(group.name.strip(), tuple(lines), group.discount, group.taxes))
     problems.raise_if_any()
-    document = price_document(
-        PricedDocument(content.currency, tuple(groups), content.shipping, content.policy)
-    )
+    untaxed = PricedDocument(content.currency, tuple(groups), content.shipping, content.policy)
+    categories = {
+        line.line_id: catalog[line.product_id].tax_category
+        for line in untaxed.lines
+        if line.product_id in catalog
+    }
+    document = price_document(with_rule_taxes(untaxed, categories, taxes or {}, tax_exemption))
     check_totals(document.figures)
     return document
 

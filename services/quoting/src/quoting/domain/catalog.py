@@ -24,6 +24,8 @@ class CatalogItem:
     active: bool
     components: tuple[KitComponent, ...] = ()
     kit_pricing: str = "kit"  # "kit": one line; "components": a line per component
+    # Which tax rules tax it: "standard", "reduced" or "exempt".
+    tax_category: str = "standard"
 
     @property
     def explodes(self) -> bool:

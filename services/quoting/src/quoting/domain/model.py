@@ -43,6 +43,11 @@ class ConvertTo(StrEnum):
     INVOICE = "invoice"
 
 
+def quote_number(year: int, sequence: int) -> str:
+    """The quote number of the year's `sequence`th: "Q-2026-000001"."""
+    return f"Q-{year}-{sequence:06d}"
+
+
 @dataclass
 class Quote:
     """The quote's current state; `content` and `document` are those of `version`."""
@@ -61,6 +66,10 @@ class Quote:
     rejection_reason: str = ""
     # The sales team of whoever created it: whose manager sees it (servicekit.sales_reach).
     team: str = ""
+    # Gap-free per year ("Q-2026-000001"); empty for a quote made before quotes were numbered.
+    number: str = ""
+    # Accepted, but its sales order stalled (orders' SalesOrderStalled): why; "" otherwise.
+    order_stalled: str = ""
 
     @classmethod
     def create(
@@ -136,6 +145,8 @@ class Quote:
             raise InvalidArgument.of("convert_to", "sales_order or invoice") from error
         self._require(Status.SENT, doing="accepted")
         self._require_valid(today)
+        if target is ConvertTo.INVOICE:
+            self._refuse_goods_to_invoice()
         self.status = Status.ACCEPTED
         self.converted_to, self.converted_id = target.value, str(uuid.uuid4())
         return [
@@ -151,6 +162,21 @@ class Quote:
                 team=self.team,
             )
         ]
+
+    def _refuse_goods_to_invoice(self) -> None:
+        """An invoice straight from a quote takes nothing out of stock: a quote holding stocked
+        goods (or kits of them) becomes a sales order, whose shipments take the goods out."""
+        goods = [
+            line.sku or line.product_id
+            for line in self.document.lines
+            if line.kind in ("stocked", "kit")
+        ]
+        if goods:
+            raise InvalidArgument.of(
+                "convert_to",
+                "a quote holding stocked goods becomes a sales order, whose shipments take them "
+                f"out of stock, not an invoice: {', '.join(goods)}",
+            )
 
     def reject(self, reason: str) -> list[QuoteEvent]:
         if len(reason) > REJECTION_REASON:

@@ -67,6 +67,8 @@ def quote_to_proto(quote: Quote) -> pb.Quote:
         created_by=quote.created_by,
         updated_at=timestamp(quote.updated_at),
         team=quote.team,
+        number=quote.number,
+        order_stalled=quote.order_stalled,
     )
 
 

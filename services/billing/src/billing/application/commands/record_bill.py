@@ -6,14 +6,15 @@ order's, more than was received) is refused by field and changes nothing."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
+from billing.application.conversions import applied_rate
 from billing.application.ports import UnitOfWork
 from billing.application.reading import bill_of
 from billing.application.retries import RECORD_BILL, Retry
 from billing.domain.bills import Bill, PurchaseOrderCopy
-from billing.domain.exchange import converted
+from billing.domain.exchange import rate_text
 from billing.domain.payables import DualControl, LineIn, Tolerance, match_bill
 from pricing.money import InvalidMoney, Money, check_currency
 from servicekit.context import current_principal
@@ -56,16 +57,13 @@ async def record_bill(uow: UnitOfWork, policy: BillPolicy, command: RecordBill) 
             policy.tolerance,
         )
         now = datetime.now(UTC)
-        limit = policy.dual_control.above
-        dual = policy.dual_control.applies(
-            await convert(uow, match.total, limit.currency, now.date())
-        )
+        control = await converted_for(uow, policy.dual_control, match.total, now.date())
         bill, events = Bill.record(
             str(uuid.uuid4()),
             order,
             reference,
             match,
-            policy.dual_control if dual else None,
+            control,
             recorded_at=now,
             recorded_by=current_principal().subject,
         )
@@ -116,11 +114,24 @@ async def _checked_order(uow: UnitOfWork, command: RecordBill, reference: str) -
     return order
 
 
-async def convert(uow: UnitOfWork, amount: Money, into: str, day: date) -> Money | None:
-    """`amount` in `into` with the rates in force on `day` (the pair's, else its inverse);
-    None when no rate converts it."""
-    if amount.currency == into:
-        return amount
-    direct = await uow.rates.rate_on(amount.currency, into, day)
-    inverse = None if direct is not None else await uow.rates.rate_on(into, amount.currency, day)
-    return converted(amount, into, direct, inverse)
+async def converted_for(
+    uow: UnitOfWork, control: DualControl, total: Money, day: date
+) -> DualControl | None:
+    """The dual control a bill of `total` is under (None: not), with the rate it was converted
+    with on `day` kept for its reason."""
+    into = control.above.currency
+    if total.currency == into:
+        return control if control.applies(total) else None
+    applied = await applied_rate(uow, total.currency, into, day)
+    if applied is None:
+        return control
+    value = Money(applied.apply(total.amount), into).rounded()
+    if not control.applies(value):
+        return None
+    stated = applied.stated
+    how = "inverted" if applied.inverted else "as set"
+    note = (
+        f"{total.rounded()} at {stated.pair} {rate_text(stated.rate)} ({how}, from "
+        f"{stated.effective_from.isoformat()}) = {value}"
+    )
+    return replace(control, conversion=note)

@@ -30,19 +30,24 @@ async def set_exchange_rate(uow: UnitOfWork, command: SetExchangeRate) -> SetRat
     day = as_of_in(problems, "effective_from", command.effective_from)
     problems.raise_if_any()
     assert value is not None
-    wanted = Rate(base, quote, value, day)
     async with uow:
-        before = await uow.rates.get(base, quote, day)
-        if before is not None and before.rate.rate == value:
-            return before
-        rate, events = SetRate.set(wanted, datetime.now(UTC), current_principal().subject)
-        await uow.rates.put(rate)
-        await uow.publish(events)
-        await uow.audit.record(
-            "exchange_rate",
-            wanted.pair,
-            "set",
-            before=None if before is None else before.rate.facts(),
-            after=wanted.facts(),
-        )
+        rate, _ = await store_rate(uow, Rate(base, quote, value, day))
     return rate
+
+
+async def store_rate(uow: UnitOfWork, wanted: Rate) -> tuple[SetRate, bool]:
+    """The rate as stored, and whether it changed anything (the same rate again does not)."""
+    before = await uow.rates.get(wanted.base, wanted.quote, wanted.effective_from)
+    if before is not None and before.rate.rate == wanted.rate:
+        return before, False
+    rate, events = SetRate.set(wanted, datetime.now(UTC), current_principal().subject)
+    await uow.rates.put(rate)
+    await uow.publish(events)
+    await uow.audit.record(
+        "exchange_rate",
+        wanted.pair,
+        "set",
+        before=None if before is None else before.rate.facts(),
+        after=wanted.facts(),
+    )
+    return rate, True

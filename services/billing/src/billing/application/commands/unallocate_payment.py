@@ -1,6 +1,7 @@
 """UnallocatePayment: a payment's allocations taken back off their invoices -- they reopen, and
-the amounts become the customer's credit. Refused on an invoice credited since: what was paid on
-a credited invoice is the customer's credit already, via its credit note."""
+the amounts become the customer's credit; a paid invoice reopened is announced (InvoiceReopened)
+so its order is no longer paid. Refused on an invoice credited since: what was paid on a
+credited invoice is the customer's credit already, via its credit note."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from billing.application.accounts import move_balance, move_credit
 from billing.application.ports import UnitOfWork
 from billing.application.reading import payment_of
 from billing.application.retries import UNALLOCATE_PAYMENT, Retry
+from billing.domain.events import DomainEvent
 from billing.domain.invoices import CREDITED
 from billing.domain.payments import FROM_UNALLOCATED, Payment
 from pricing.money import Money
@@ -65,13 +67,15 @@ async def _take_back(uow: UnitOfWork, payment: Payment, chosen: list[str]) -> Mo
                 "credit note's unapplied part is the customer's credit already)"
             )
     total = Money.zero(allocations[0].amount.currency)
+    events: list[DomainEvent] = []
     for allocation in allocations:
-        invoices[allocation.invoice_id].take_back(allocation.amount)
+        events += invoices[allocation.invoice_id].take_back(allocation.amount, payment.id)
         total = total + allocation.amount
     payment.take_back(chosen, datetime.now(UTC), current_principal().subject)
     for invoice_id in dict.fromkeys(a.invoice_id for a in allocations):
         await uow.invoices.save(invoices[invoice_id])
     await uow.payments.save(payment)
+    await uow.publish(events)
     return total.rounded()
 
 

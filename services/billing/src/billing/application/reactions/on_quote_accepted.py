@@ -23,12 +23,15 @@ class QuoteAccepted:
 async def on_quote_accepted(uow: UnitOfWork, event: QuoteAccepted) -> None:
     if await uow.invoices.get(event.invoice_id) is not None:
         return
+    whole = event.document.whole()
     await issue_invoice(
         uow,
-        event.document.invoice_lines(),
-        event.document.total,
+        whole.lines,
+        whole.total,
         customer_id=event.customer_id,
         document=event.document.content,
         quote_id=event.quote_id,
         invoice_id=event.invoice_id,
+        taxes=whole.taxes,
+        exemption=event.document.tax_exemption,
     )

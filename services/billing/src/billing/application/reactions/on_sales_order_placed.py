@@ -20,6 +20,8 @@ class SalesOrderPlaced:
     # An order made from a quote: its priced document (its figures proven the engine's).
     document: QuotedDocument | None = None
     channel: str = ""
+    # The quote it was made from (billed whole); empty for an order placed directly.
+    quote_id: str = ""
 
 
 async def on_sales_order_placed(uow: UnitOfWork, event: SalesOrderPlaced) -> None:
@@ -31,6 +33,7 @@ async def on_sales_order_placed(uow: UnitOfWork, event: SalesOrderPlaced) -> Non
         event.lines,
         event.document,
         event.channel,
+        event.quote_id,
     )
     if not await uow.orders.add(copy):
         return

@@ -13,8 +13,9 @@ from inventory.application.ports import Catalog, ClientRequest, UnitOfWork
 from inventory.application.stock_book import StockBook
 from inventory.domain.checks import check_receipt
 from inventory.domain.events import ReceivedLine
-from inventory.domain.receipt import Receipt
+from inventory.domain.receipt import Receipt, refused_units
 from servicekit.context import current_principal
+from servicekit.errors import FailedPrecondition, FieldViolation
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ async def receive_goods(uow: UnitOfWork, catalog: Catalog, command: ReceiveGoods
         if done is None:
             await require_warehouses(uow, c.warehouse_id)
             await uow.lock_products(p for p, _ in c.lines)
+            await _refuse_cancelled(uow, receipt)
             if await uow.receipts.add(receipt):
                 await _put_away(uow, receipt)
                 await uow.requests.complete("receive_goods", c.request, receipt.id)
@@ -58,6 +60,23 @@ async def receive_goods(uow: UnitOfWork, catalog: Catalog, command: ReceiveGoods
         found = await uow.receipts.get(done or receipt.id)
         assert found is not None
         return found
+
+
+async def _refuse_cancelled(uow: UnitOfWork, receipt: Receipt) -> None:
+    """FailedPrecondition, by line, for units of a purchase order's line it cancelled."""
+    if not receipt.purchase_order_id:
+        return
+    expected = await uow.expected_goods.lines_of(receipt.purchase_order_id)
+    problems = []
+    for i, line in enumerate(receipt.lines):
+        units = expected.get(line.product_id)
+        if units is None:
+            continue
+        why = refused_units(receipt.purchase_order_id, line.product_id, line.quantity, units)
+        if why:
+            problems.append(FieldViolation(f"lines[{i}].quantity", why))
+    if problems:
+        raise FailedPrecondition(problems[0].description, tuple(problems))
 
 
 async def _put_away(uow: UnitOfWork, receipt: Receipt) -> None:

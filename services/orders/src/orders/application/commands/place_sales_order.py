@@ -1,6 +1,7 @@
-"""Place a sales order for a registered customer, priced from the catalog. A retry (the same
-request id, or the same channel and external reference with the same content) returns the first
-order."""
+"""Place a sales order for a registered customer, priced as a quote is: the customer's price
+list and quantity breaks, the request's discounts and shipping, the taxes of the customer's tax
+zone (domain/order_pricing.py). A retry (the same request id, or the same channel and external
+reference with the same content) returns the first order."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from orders.application.ports import Deps, UnitOfWork
 from orders.application.reach import check_within_reach
 from orders.application.recording import record_new
 from orders.application.retry import Retry
+from orders.application.sale_terms import products_with_parts, sale_terms
 from orders.application.views import SalesOrderView, order_view
 from orders.domain.placing import OrderRequest, Placer, check_request, place
 from orders.domain.sales_order import SalesOrder
@@ -49,14 +51,16 @@ async def place_sales_order(deps: Deps, command: PlaceSalesOrder) -> SalesOrderV
 
 
 async def _place(deps: Deps, uow: UnitOfWork, request: OrderRequest, placer: Placer) -> SalesOrder:
-    if not await uow.customers.exists(request.customer_id):
+    customer = await uow.customers.get(request.customer_id)
+    if customer is None:
         raise InvalidArgument.of(
             "customer_id", "no such customer: register it first (a guest as kind guest)"
         )
     # priced inside the transaction: its claims keep a twin request waiting till commit
-    products = await deps.catalog.products([line[0] for line in request.lines])
+    products = await products_with_parts(deps.catalog, [line[0] for line in request.lines])
     now = deps.clock()
-    order, events = place(request, products, now, placer)
+    terms = await sale_terms(deps.catalog, customer.details, request, products, now.date())
+    order, events = place(request, products, now, placer, terms)
     pipeline = await deps.pipelines.get(uow.pipelines, order.order_type)
     events += order.advance(pipeline, await exposure_of(uow, order, now.date()))
     await record_new(uow, order, events)

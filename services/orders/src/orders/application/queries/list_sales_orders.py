@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from orders.application.ports import Deps, OrderQuery, OrderTotals
 from orders.application.reach import within_reach
-from orders.application.views import SalesOrderView, seen
+from orders.application.views import SalesOrderView, seen, stalled_view
+from orders.domain.stalled import STALLED
 from servicekit.paging import newest_after, newest_page, page_limit
 
 
@@ -19,5 +20,8 @@ async def list_sales_orders(
     async with deps.unit_of_work() as uow:
         found = await uow.orders.page(query, after, limit + 1)
         totals = await uow.orders.totals(query)
-    orders, next_token = newest_page(found, limit)
-    return [seen(order) for order in orders], next_token, totals
+        orders, next_token = newest_page(found, limit)
+        views = [seen(order) for order in orders]
+        if query.status == STALLED:  # the order desk's stalled orders, each with why
+            views = [stalled_view(v, await uow.stalled.open_of(v.order.id)) for v in views]
+    return views, next_token, totals

@@ -1,6 +1,6 @@
 """An accepted quote becomes a sales order with the same document, once its figures are proven
-to be the engine's; credit control applies as to any order (an unregistered customer holds it at
-approval)."""
+to be the engine's, its lines carrying their products' costs and categories from the catalog;
+credit control applies as to any order (an unregistered customer holds it at approval)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from orders.application.credit import exposure_of
 from orders.application.ports import Deps, UnitOfWork
 from orders.application.reactions.saga import EventNotApplicable
 from orders.application.recording import record_new
+from orders.application.sale_terms import products_with_parts
+from orders.domain.picking import picking_lines
 from orders.domain.placing import from_quote
 from pricing.document import InvalidDocument, PricedDocument, verify
 from pricing.engine import BreakdownMismatch
@@ -38,6 +40,8 @@ async def on_quote_accepted(deps: Deps, uow: UnitOfWork, quote: AcceptedQuote) -
     if await uow.orders.get(quote.order_id) is not None:
         return
     now = deps.clock()
+    picked = [line.product_id for line in picking_lines(quote.document)]
+    products = await products_with_parts(deps.catalog, picked) if picked else {}
     order, events = from_quote(
         quote.order_id,
         quote.quote_id,
@@ -47,6 +51,7 @@ async def on_quote_accepted(deps: Deps, uow: UnitOfWork, quote: AcceptedQuote) -
         now,
         current_principal().subject,
         quote.team,
+        products,
     )
     pipeline = await deps.pipelines.get(uow.pipelines, order.order_type)
     events += order.advance(pipeline, await exposure_of(uow, order, now.date()))

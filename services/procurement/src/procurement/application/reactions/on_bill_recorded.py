@@ -16,6 +16,8 @@ class BillRecorded:
     bill_id: str
     purchase_order_id: str
     status: str  # "matched" or "held"
+    # (product_id, units billed); empty from a producer that did not say
+    lines: tuple[tuple[str, int], ...] = ()
 
 
 async def on_bill_recorded(uow: UnitOfWork, clock: Clock, event: BillRecorded) -> None:
@@ -24,5 +26,9 @@ async def on_bill_recorded(uow: UnitOfWork, clock: Clock, event: BillRecorded) -
     if order is None:
         return
     before = order_progress(order)
-    moves = order.record_bill(event.bill_id, event.status, clock.now(), current_principal().subject)
+    quantities: dict[str, int] = {}
+    for product_id, units in event.lines:
+        quantities[product_id] = quantities.get(product_id, 0) + units
+    by = current_principal().subject
+    moves = order.record_bill(event.bill_id, event.status, clock.now(), by, quantities)
     await record_progress(uow, order, before, moves, "bill_recorded", detail)

@@ -10,7 +10,7 @@ from quoting.application.ports import Ports
 from quoting.application.quote_pricing import price_content
 from quoting.domain.content import QuoteContent
 from quoting.domain.limits import TEAM
-from quoting.domain.model import Quote
+from quoting.domain.model import Quote, quote_number
 from servicekit.context import current_principal
 from servicekit.errors import InvalidArgument
 
@@ -29,6 +29,8 @@ async def create_quote(ports: Ports, command: CreateQuote) -> Quote:
         str(uuid.uuid4()), content, document, ports.clock.now(), caller.subject, caller.team
     )
     async with ports.uow() as uow:
+        year = quote.created_at.year
+        quote.number = quote_number(year, await uow.quotes.next_number(year))
         await uow.quotes.add(quote)
         await uow.publish(events)
         await uow.record(QUOTE, quote.id, "created", after=audited(quote))

@@ -21,6 +21,10 @@ class RenderedQuote:
 
 
 async def render_quote(ports: Ports, query: RenderQuote) -> RenderedQuote:
+    """The quote addressed to its customer (name and address from quoting's copy of the customer
+    master), named by its number."""
     quote = await get_quote(ports, GetQuote(query.quote_id, query.version))
-    filename = f"quote-{quote.id[:8]}-v{quote.version}.pdf"
-    return RenderedQuote(ports.printer.render(quote), filename)
+    async with ports.uow() as uow:
+        customer = await uow.customers.get(quote.content.customer_id)
+    filename = f"quote-{quote.number or quote.id[:8]}-v{quote.version}.pdf"
+    return RenderedQuote(ports.printer.render(quote, customer), filename)

@@ -1,0 +1,1 @@
+"""/dunning: overdue invoices per customer, dunning runs and their reminders (PDF)."""

@@ -1,0 +1,74 @@
+"""/dunning: overdue invoices per customer with the reminder level due, dunning runs (finance)
+and the reminders they sent, each as a PDF. Billing decides again who may do what."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request, Response
+
+from gateway.bodies import IdPath, IdQuery, PageSize, PageToken
+from gateway.downloads import pdf, pdf_responses
+from gateway.dunning.schemas import DunningRun, DunningRunIn, Overdue, Reminder, ReminderList
+from gateway.edge.auth import require
+from oms.billing.v1 import billing_pb2
+
+router = APIRouter(tags=["billing"])
+routers = (router,)
+FINANCE = require("finance")
+FINANCE_READERS = require("finance", "order-desk", "sales", "sales-manager")
+
+
+@router.get("/dunning", response_model=Overdue, dependencies=[FINANCE_READERS])
+async def overdue(
+    request: Request, as_of: date | None = None, customer_id: IdQuery = ""
+) -> Overdue:
+    """Overdue invoices per customer as of a day (today by default): days overdue, the reminder
+    level due and the last level sent, and whether the customer's credit is held."""
+    reply = await request.app.state.clients.billing.ListOverdue(
+        billing_pb2.ListOverdueRequest(
+            as_of=as_of.isoformat() if as_of else "", customer_id=customer_id
+        )
+    )
+    return Overdue.model_validate(reply)
+
+
+@router.post("/dunning/runs", status_code=201, response_model=DunningRun, dependencies=[FINANCE])
+async def run_dunning(body: DunningRunIn, request: Request) -> DunningRun:
+    """A reminder per customer at the highest level due on its overdue invoices and not sent
+    yet; each invoice is reminded at each level once, so running again sends nothing new."""
+    reply = await request.app.state.clients.billing.RunDunning(
+        billing_pb2.RunDunningRequest(as_of=body.as_of.isoformat() if body.as_of else "")
+    )
+    return DunningRun.model_validate(reply)
+
+
+@router.get("/dunning/reminders", response_model=ReminderList, dependencies=[FINANCE_READERS])
+async def reminders(
+    request: Request,
+    customer_id: IdQuery = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ReminderList:
+    """Reminders sent, newest first; one customer's with `customer_id`."""
+    reply = await request.app.state.clients.billing.ListReminders(
+        billing_pb2.ListRemindersRequest(
+            customer_id=customer_id, page_size=page_size, page_token=page_token
+        )
+    )
+    return ReminderList(
+        items=[Reminder.model_validate(r) for r in reply.reminders],
+        next_page_token=reply.next_page_token,
+    )
+
+
+@router.get(
+    "/dunning/reminders/{reminder_id}/pdf",
+    response_class=Response,
+    responses=pdf_responses("the reminder as a PDF"),
+    dependencies=[FINANCE_READERS],
+)
+async def reminder_pdf(reminder_id: IdPath, request: Request) -> Response:
+    """The reminder letter: its invoices, amounts open and days overdue."""
+    reply = await request.app.state.clients.billing.RenderReminder(
+        billing_pb2.RenderReminderRequest(reminder_id=reminder_id)
+    )
+    return pdf(reply.pdf, reply.filename)

@@ -1,0 +1,1 @@
+"""/sales-orders/stalled and /sales-orders/{id}/retry: the order desk's stalled saga steps."""

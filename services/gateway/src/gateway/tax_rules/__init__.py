@@ -1,0 +1,1 @@
+"""/tax-rules: which taxes a product tax category carries in a customer tax zone."""

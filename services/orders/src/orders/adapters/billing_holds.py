@@ -1,0 +1,40 @@
+"""Billing's credit holds on customers (overdue invoices), as announced, in PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from orders.adapters.tables import billing_credit_holds
+
+
+class SqlBillingHolds:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def hold(self, customer_id: str, reason: str, at: datetime) -> None:
+        statement = insert(billing_credit_holds).values(
+            customer_id=customer_id, reason=reason, since=at
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[billing_credit_holds.c.customer_id],
+                set_={"reason": statement.excluded.reason},
+            )
+        )
+
+    async def release(self, customer_id: str) -> None:
+        await self.session.execute(
+            delete(billing_credit_holds).where(billing_credit_holds.c.customer_id == customer_id)
+        )
+
+    async def reason(self, customer_id: str) -> str:
+        found = await self.session.execute(
+            select(billing_credit_holds.c.reason).where(
+                billing_credit_holds.c.customer_id == customer_id
+            )
+        )
+        return found.scalar_one_or_none() or ""
