@@ -66,7 +66,7 @@ def test_each_service_gets_the_same_settings(service: str) -> None:
 
 @pytest.mark.parametrize("connector", CONNECTORS)
 def test_each_connector_gets_the_same_settings(connector: str) -> None:
-    runner = set(connector_env(connector, PORTS, "url", "/logs", SECRETS))
+    runner = set(connector_env(connector, PORTS, "url", "/logs", SECRETS, "kafka"))
     compose = set(SERVICES[connector]["environment"])
     assert runner <= compose
     assert compose <= settings_fields(connector), "every variable is a setting the service reads"

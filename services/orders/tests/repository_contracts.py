@@ -77,6 +77,7 @@ async def _added(units: Units, order: SalesOrder, events: list[SalesOrderEvent])
 
 async def an_order_comes_back_as_it_was_added(units: Units) -> None:
     plain, events = an_order(_tag(), ("p1", 3), ("p2", 2))
+    plain.review_note = "tax woo-1: store 4.94, engine 4.95"  # a channel's figures, flagged
     kit, kit_events = an_order(_tag(), ("kit", 2), ("p2", 1))
     await _added(units, plain, events)
     await _added(units, kit, kit_events)

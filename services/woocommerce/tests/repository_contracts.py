@@ -78,6 +78,43 @@ async def orders_are_one_per_store_and_order_id(units: Units) -> None:
         assert [o.woo_order_id for o in await uow.orders.waiting(5)] == [8]
 
 
+async def orders_keep_their_sales_order_and_are_due_until_synced(units: Units) -> None:
+    placed = replace(
+        connector_order("processing"),
+        sales_order_id="so-1",
+        sales_state="placed",
+        credited=("911=cn-1",),
+        sync_note="waiting: orders down",
+    )
+    async with units() as uow:
+        await uow.orders.save(placed)
+        await uow.orders.save(replace(connector_order("x", OrderState.PARKED), woo_order_id=9))
+        await uow.orders.save(replace(placed, woo_order_id=10, sync_due=False))
+    async with units() as uow:
+        assert await uow.orders.get("shop-a", 727) == placed
+        assert [o.woo_order_id for o in await uow.orders.due(5)] == [727]
+        assert (await uow.orders.get("shop-a", 727)).credited_refunds == {911}  # type: ignore[union-attr]
+        # a snapshot read before the link was kept does not erase it
+        await uow.orders.save(replace(connector_order("completed"), number="727b"))
+    async with units() as uow:
+        again = await uow.orders.get("shop-a", 727)
+        assert again is not None
+        assert (again.number, again.sales_order_id, again.sales_state, again.credited) == (
+            "727b", "so-1", "placed", ("911=cn-1",),
+        )  # fmt: skip
+
+
+async def customers_are_kept_per_store_and_key(units: Units) -> None:
+    async with units() as uow:
+        assert await uow.customers.get("shop-a", "woo:17") is None
+        await uow.customers.add("shop-a", "woo:17", "c-1")
+        await uow.customers.add("shop-a", "woo:17", "c-2")  # a kept key keeps its customer
+        await uow.customers.add("shop-b", "woo:17", "c-3")
+    async with units() as uow:
+        assert await uow.customers.get("shop-a", "woo:17") == "c-1"
+        assert await uow.customers.get("shop-b", "woo:17") == "c-3"
+
+
 async def a_failed_unit_of_work_keeps_nothing(units: Units) -> None:
     try:
         async with units() as uow:
@@ -94,4 +131,6 @@ EVERY_CHECK: list[Check] = [
     deliveries_are_kept_once_and_claimed_oldest_first,
     orders_are_one_per_store_and_order_id,
     a_failed_unit_of_work_keeps_nothing,
+    orders_keep_their_sales_order_and_are_due_until_synced,
+    customers_are_kept_per_store_and_key,
 ]

@@ -29,7 +29,7 @@ from aiokafka.protocol.admin import CreateAclsRequest_v1, DeleteAclsRequest_v1, 
 from aiokafka.protocol.api import Request
 
 from devstack.pki import EVENTS_SCOPE, OPERATOR, Pki
-from devstack.topology import BUSINESS_SERVICES, CONSUMES
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS, CONSUMES
 from messaging.events import dead_letter_topic, registry, topic_of, topic_owner
 from messaging.kafka import KafkaAccess, ensure_topics, make_admin
 
@@ -252,7 +252,7 @@ def registered_clients(clients_file: Path) -> dict[str, list[str]]:
 
 async def provision(
     operator: KafkaAccess,
-    services: Iterable[str] = BUSINESS_SERVICES,
+    services: Iterable[str] = (*BUSINESS_SERVICES, *CONNECTORS),
     namespace: str = "",
     partitions: int = 3,
     clients: Mapping[str, Iterable[str]] | None = None,
@@ -279,7 +279,7 @@ def main() -> None:
     asyncio.run(
         provision(operator, namespace=args.namespace, partitions=args.partitions, clients=clients)
     )
-    print(f"provisioned topics and ACLs for {', '.join(BUSINESS_SERVICES)}")
+    print(f"provisioned topics and ACLs for {', '.join((*BUSINESS_SERVICES, *CONNECTORS))}")
     if clients:
         print(f"and for the registered clients {', '.join(sorted(clients))} ({pki.clients_file})")
 

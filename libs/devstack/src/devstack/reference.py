@@ -23,7 +23,7 @@ from devstack.access_tables import suite_access_tables
 from devstack.compat import event_identity
 from devstack.contracts import ROOT, current_descriptor_set
 from devstack.protodoc import ProtoDocs
-from devstack.topology import BUSINESS_SERVICES, CONSUMES, Ports
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS, CONSUMES, Ports
 from servicekit.access import EVERY_ROLE, Rule
 
 REFERENCE_DIR = ROOT / "docs" / "reference"
@@ -55,7 +55,7 @@ def _owner(topic: str) -> str:
 
 
 def _readers(topic: str) -> list[str]:
-    return [s for s in BUSINESS_SERVICES if topic in CONSUMES[s]]
+    return [s for s in (*BUSINESS_SERVICES, *CONNECTORS) if topic in CONSUMES[s]]
 
 
 class Reference:

@@ -151,6 +151,7 @@ class Stack:
             self.postgres.url(database_name(connector)),
             str(self.log_dir),
             self.secrets,
+            self.kafka_bootstrap,
         )
         url = f"http://127.0.0.1:{self.ports.http(connector)}/health"
         log = self.log_dir / f"{connector}.log"

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
-# Connectors to outside systems: their own database and an HTTP door (webhooks), no gRPC API and
-# no events yet (services/woocommerce).
+# Connectors to outside systems: their own database and an HTTP door (webhooks), no gRPC API; they
+# publish no events but may read some (services/woocommerce: stock and shipments back to stores).
 CONNECTORS = ("woocommerce",)
 # gRPC peers each service calls (service -> the services it calls)
 CALLS = {
     "orders": ("catalog",),
     "quoting": ("catalog",),
     "inventory": ("catalog",),
-    "woocommerce": ("catalog",),
+    # products by SKU; sales orders and their customers; refunds' credit notes
+    "woocommerce": ("catalog", "orders", "billing"),
 }
 # The topics each service consumes (its Kafka ACLs allow reading these and no others); a
 # contract test keeps this equal to the services' subscriptions.
@@ -40,6 +41,12 @@ CONSUMES: dict[str, tuple[str, ...]] = {
         "oms.procurement.purchase-order.v1",
     ),
     "procurement": ("oms.inventory.receipt.v1", "oms.inventory.stock.v1", "oms.billing.bill.v1"),
+    # available levels, shipments and sales orders' status, pushed back to the stores
+    "woocommerce": (
+        "oms.inventory.stock.v1",
+        "oms.inventory.shipment.v1",
+        "oms.orders.sales-order.v1",
+    ),
 }
 
 
@@ -140,7 +147,12 @@ def secrets_key_file(pki_dir: Path, connector: str) -> Path:
 
 
 def connector_env(
-    connector: str, ports: Ports, database_url: str, log_dir: str, secrets: Secrets
+    connector: str,
+    ports: Ports,
+    database_url: str,
+    log_dir: str,
+    secrets: Secrets,
+    kafka: str = "",
 ) -> dict[str, str]:
     env = {
         "DATABASE_URL": database_url,
@@ -149,6 +161,8 @@ def connector_env(
         "SECRETS_KEY_FILE": str(secrets_key_file(secrets.pki_dir, connector)),
         **secrets.common(connector),
     }
+    if kafka and CONSUMES.get(connector):
+        env["KAFKA_BOOTSTRAP_SERVERS"] = kafka
     for peer in CALLS.get(connector, ()):
         env[f"{peer.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(peer)}"
     return {f"{connector.upper()}_{key}": value for key, value in env.items()}

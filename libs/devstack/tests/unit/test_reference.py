@@ -80,7 +80,7 @@ def test_every_rpc_event_and_reader_appears_on_its_page() -> None:
     assert "### rpc ListAuditEntries" in pages["audit.md"]
     placed = pages["events.md"].split("### event SalesOrderPlaced")[1].split("###")[0]
     assert "| `oms.orders.SalesOrderPlaced.v1` | `oms.orders.sales-order.v1` | orders | " \
-        "quoting, inventory, billing |" in placed  # fmt: skip
+        "quoting, inventory, billing, woocommerce |" in placed  # fmt: skip
     rpcs = [e.name.rsplit(".", 1)[1] for e in docs.elements.values() if e.kind == "rpc"]
     assert all(f"### rpc {rpc}" in "".join(pages.values()) for rpc in rpcs)
 
@@ -96,7 +96,8 @@ def test_who_may_call_is_read_from_every_services_access_table() -> None:
     }
     assert served <= set(tables)
     cancel = pages["orders.md"].split("### rpc CancelSalesOrder")[1].split("###")[0]
-    assert "Who may call: people with order-desk, sales, sales-manager (and admin)." in cancel
+    assert "Who may call: people with order-desk, sales, sales-manager (and admin); suite " \
+        "services woocommerce on their own account." in cancel  # fmt: skip
     listed = pages["orders.md"].split("### rpc ListSalesOrders")[1].split("###")[0]
     assert "every signed-in person; internal clients with `orders:read`" in listed
 

@@ -78,5 +78,6 @@ def test_internal_clients_read_with_billing_read_and_write_nothing() -> None:
     assert not any(rule(name).scope for name in WRITES)
 
 
-def test_no_suite_service_calls_billing_on_its_own_account() -> None:
-    assert all(not rule(m.name).services for m in SERVICE.methods)
+def test_only_the_woocommerce_connector_calls_billing_and_only_to_credit_refunds() -> None:
+    callers = {m.name: set(rule(m.name).services) for m in SERVICE.methods if rule(m.name).services}
+    assert callers == {"IssueCreditNote": {"woocommerce"}}

@@ -64,6 +64,7 @@ SPEC = ServiceSpec(
         events.ReturnReceived,
         events.LowStock,
         events.GoodsReceived,
+        events.AvailabilityChanged,
     ],
     grpc_service_names=[inventory_pb2.DESCRIPTOR.services_by_name["InventoryService"].full_name],
     wire=wire,

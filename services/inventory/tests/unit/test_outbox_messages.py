@@ -38,6 +38,7 @@ def test_every_event_has_its_message_and_key() -> None:
         ),
         (domain.ReturnReceived("r-1", "o-1", "w1", SHIPPED), pb.ReturnReceived, "o-1"),
         (domain.LowStock("p1", "w1", 4, 5), pb.LowStock, "p1"),
+        (domain.AvailabilityChanged("p1", "w1", 4), pb.AvailabilityChanged, "p1"),
         (
             domain.GoodsReceived("R-1", "PO-1", "w1", (domain.ReceivedLine("p1", 4),)),
             pb.GoodsReceived,

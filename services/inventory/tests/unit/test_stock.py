@@ -9,7 +9,7 @@ from inventory.application.commands.adjust_stock import AdjustStock, adjust_stoc
 from inventory.application.commands.set_reorder_point import SetReorderPoint, set_reorder_point
 from inventory.application.commands.transfer_stock import Transfer, TransferStock, transfer_stock
 from inventory.application.ports import ClientRequest
-from inventory.domain.events import LowStock, StockReserved
+from inventory.domain.events import AvailabilityChanged, LowStock, StockReserved
 from oms.inventory.v1 import inventory_pb2 as pb
 from servicekit.context import Principal, acting
 from servicekit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
@@ -154,3 +154,20 @@ async def test_retried_adjustments_and_transfers_count_once() -> None:
     moved = [await transfer_stock(inventory.uow(), inventory.catalog, move) for _ in range(3)]
     assert len({m.id for m in moved}) == 1
     assert {(m.source.on_hand, m.target.on_hand) for m in moved} == {(6, 4)}
+
+
+async def test_every_change_of_available_units_is_announced_with_the_new_level() -> None:
+    inventory = FakeInventory()
+    product, warehouse = inventory.product(), await inventory.warehouse()
+    await inventory.stock(warehouse, product, 10)
+    await inventory.place(placed((product, 3)))  # reserved: 7 available
+    point = SetReorderPoint(product, warehouse, 2)
+    with acting(Principal("pia", ("purchasing",))):
+        await set_reorder_point(inventory.uow(), inventory.catalog, point)  # no change
+    await inventory.stock(warehouse, product, -2)
+    announced = inventory.published(AvailabilityChanged, product)
+    assert [(x.warehouse_id, x.available) for x in announced] == [
+        (warehouse, 10),
+        (warehouse, 7),
+        (warehouse, 5),
+    ]

@@ -19,6 +19,7 @@ from servicekit.auth import UnsafeKey
 from servicekit.db import Database, migrate
 from servicekit.telemetry import configure_logging, configure_tracing
 from woocommerce.adapters.catalog_client import GrpcSkuCatalog, UnconnectedCatalog
+from woocommerce.adapters.sales_channel import GrpcSalesChannel, UnconnectedSalesChannel
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.unit_of_work import SqlUnitOfWork
 from woocommerce.adapters.woo_rest import WooRestApi
@@ -27,10 +28,13 @@ from woocommerce.application.commands.process_deliveries import (
     process_deliveries,
 )
 from woocommerce.application.commands.pull_orders import pull_every_store
+from woocommerce.application.commands.sync_sales_orders import sync_sales_orders
 from woocommerce.application.ports import SkuCatalog, UnitsOfWork
+from woocommerce.application.sales_ports import SalesChannel, SalesUnitsOfWork
 from woocommerce.config import Settings
 from woocommerce.entrypoints.http_server import HttpServer
 from woocommerce.entrypoints.webhook_app import webhook_app
+from woocommerce.stock_out import stock_out
 
 NAME = "woocommerce"
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -42,6 +46,17 @@ class Connector:
     units: UnitsOfWork
     api: WooRestApi
     catalog: SkuCatalog
+    sales: SalesChannel
+    # for stock out's own units of work (stock_out.py)
+    database: Database
+    box: SecretBox
+
+
+def sales_channel_of(settings: Settings) -> SalesChannel:
+    tls = settings.tls()
+    if settings.orders_target and settings.billing_target and tls is not None:
+        return GrpcSalesChannel(settings.orders_target, settings.billing_target, tls)
+    return UnconnectedSalesChannel()
 
 
 def catalog_of(settings: Settings) -> SkuCatalog:
@@ -60,7 +75,14 @@ async def connector(settings: Settings) -> AsyncIterator[Connector]:
     database = Database(settings.database_url, pool_size=5)
     api = WooRestApi()
     try:
-        yield Connector(partial(SqlUnitOfWork, database, box), api, catalog_of(settings))
+        yield Connector(
+            partial(SqlUnitOfWork, database, box),
+            api,
+            catalog_of(settings),
+            sales_channel_of(settings),
+            database,
+            box,
+        )
     finally:
         await api.close()
         await database.dispose()
@@ -68,13 +90,18 @@ async def connector(settings: Settings) -> AsyncIterator[Connector]:
 
 async def _work(parts: Connector) -> int:
     done = await process_deliveries(parts.units, parts.api, parts.catalog)
-    return done + await finish_waiting_orders(parts.units, parts.catalog)
+    done += await finish_waiting_orders(parts.units, parts.catalog)
+    units: SalesUnitsOfWork = parts.units  # type: ignore[assignment]  # SqlUnitOfWork has customers
+    return done + await sync_sales_orders(units, parts.api, parts.catalog, parts.sales)
 
 
 async def serve(settings: Settings) -> None:
     configure_logging(NAME, settings.log_level, settings.log_dir)
     configure_tracing(NAME, settings.otel_exporter_endpoint)
-    async with connector(settings) as parts:
+    async with (
+        connector(settings) as parts,
+        stock_out(settings, parts.database, parts.box) as stock_loops,
+    ):
         app = webhook_app(parts.units, settings.max_body_bytes)
         server = HttpServer(app, settings.http_host, settings.http_port)
         await server.start()
@@ -83,6 +110,7 @@ async def serve(settings: Settings) -> None:
         loops = [
             every(settings.worker_interval_seconds, work, f"{NAME}-deliveries"),
             every(settings.pull_interval_seconds, pull, f"{NAME}-pull"),
+            *stock_loops,
         ]
         log.info("%s ready on port %s", NAME, settings.http_port)
         await run_until_stopped(server, loops)

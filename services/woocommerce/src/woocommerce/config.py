@@ -1,6 +1,6 @@
 """The connector's settings, read from WOOCOMMERCE_* environment variables. It serves HTTP (the
-webhook door), not gRPC, and publishes no events yet: it does not take the gRPC and Kafka
-settings of servicekit.config.ServiceSettings."""
+webhook door), not gRPC, and publishes no events: it does not take the gRPC settings of
+servicekit.config.ServiceSettings; it reads events from Kafka when given a broker."""
 
 from __future__ import annotations
 
@@ -36,6 +36,20 @@ class Settings(BaseSettings):
     # The catalog, asked for products by SKU with the connector's certificate; orders wait as
     # received while it is unset.
     catalog_target: str | None = None
+    # Stock out and shipments back: events read from Kafka with the connector's certificate
+    # (inventory's levels and shipments, orders' status changes); none are read while unset.
+    kafka_bootstrap_servers: str | None = None
+    topic_partitions: int = 3
+    topic_namespace: str = ""
+    # orders: where mapped orders become sales orders, and asked which store's order a shipped
+    # sales order is (GetSalesOrder)
+    orders_target: str | None = None
+    # billing, where the stores' refunds become credit notes; with orders_target, mapped orders
+    # become sales orders (they wait while either is unset)
+    billing_target: str | None = None
+    # A changed level waits this long before it is pushed, so rapid changes go as one.
+    stock_push_delay_seconds: float = 2.0
+    stock_push_interval_seconds: float = 2.0
     tls_ca_file: str | None = None
     tls_cert_file: str | None = None
     tls_key_file: str | None = None

@@ -73,7 +73,8 @@ async def test_the_runner_starts_it_with_the_suite_trust(
     """As `make run` and the end-to-end stack start it: outside development mode, with the key
     the trust material holds, on its own database; healthy, then stopped by SIGTERM."""
     ports = Ports(free_port() - 8070)
-    stack = Stack(woo_postgres, "unused:1", ports, tmp_path, session_security().secrets)
+    # no broker: the connector then reads no events (the end-to-end stack gives it one)
+    stack = Stack(woo_postgres, "", ports, tmp_path, session_security().secrets)
     await woo_postgres.create_database(f"{database_name('woocommerce')}_{ports.offset}")
     stack.postgres = _Renamed(woo_postgres, ports.offset)  # type: ignore[assignment]
     process = await stack.start_connector("woocommerce")

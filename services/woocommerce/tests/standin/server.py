@@ -2,7 +2,8 @@
 speaks the REST API v3 shapes the connector uses, and sends webhooks signed and encoded as
 WooCommerce sends them (compact JSON with "/" escaped and non-ASCII as \\uXXXX, base64
 HMAC-SHA256 of those bytes). Tests drive it: change an order, send a delivery now, keep one to
-send later (reordering), send one twice (duplicates), or not at all (missed).
+send later (reordering), send one twice (duplicates), or not at all (missed). It records what
+the connector writes: each batch with its path, each order note, each status set.
 
 Shapes follow WooCommerce's documentation and controllers: pagination by `per_page` (1..100) and
 `page` with `X-WP-Total` / `X-WP-TotalPages`; `modified_after` exclusive, to the second, in GMT
@@ -72,6 +73,11 @@ class StandIn:
     webhooks: list[Webhook] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # "GET /orders?..." as received
     batches: list[dict[str, Any]] = field(default_factory=list)
+    # (path under /wp-json/wc/v3, body) of every batch taken, and each order's notes
+    batch_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # the status each PUT /orders/<id> set, in order
+    status_changes: list[tuple[int, str]] = field(default_factory=list)
     base_url: str = ""
 
     # What tests do to the store.
@@ -143,6 +149,7 @@ class StandIn:
                 Route(f"{root}/orders", self._list_orders, methods=["GET"]),
                 Route(f"{root}/orders/{{order_id:int}}", self._order, methods=["GET", "PUT"]),
                 Route(f"{root}/orders/{{order_id:int}}/refunds", self._refunds, methods=["GET"]),
+                Route(f"{root}/orders/{{order_id:int}}/notes", self._add_note, methods=["POST"]),
                 Route(f"{root}/products", self._products, methods=["GET"]),
                 Route(f"{root}/products/batch", self._product_batch, methods=["POST"]),
                 Route(
@@ -197,6 +204,8 @@ class StandIn:
         if request.method == "PUT":
             changes = await request.json()
             order = self.change_order(order["id"], 1, **changes)
+            if "status" in changes:
+                self.status_changes.append((order["id"], changes["status"]))
         return Response(php_json(order), media_type="application/json")
 
     async def _refunds(self, request: Request) -> Response:
@@ -205,11 +214,32 @@ class StandIn:
         return Response(php_json(self.refunds.get(request.path_params["order_id"], [])),
                         media_type="application/json")  # fmt: skip
 
+    async def _add_note(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return error("woocommerce_rest_cannot_create", "Sorry, you are not allowed.", 401)
+        order_id = request.path_params["order_id"]
+        if order_id not in self.orders:
+            return error("woocommerce_rest_order_invalid_id", "Invalid order ID.", 404)
+        body = await request.json()
+        notes = self.notes.setdefault(order_id, [])
+        note = {
+            "id": 1000 * order_id + len(notes) + 1,
+            "author": "WooCommerce",
+            "note": body.get("note", ""),
+            "customer_note": bool(body.get("customer_note")),
+        }
+        notes.append(note)
+        return Response(php_json(note), status_code=201, media_type="application/json")
+
     async def _products(self, request: Request) -> Response:
         if not self._authorized(request):
             return error("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.", 401)
         sku = request.query_params.get("sku")
         found = [p for p in self.products.values() if sku is None or p.get("sku") == sku]
+        if sku is not None:  # WooCommerce's SKU filter finds variations as well
+            found += [{**v, "parent_id": parent, "type": "variation"}
+                      for parent, children in self.variations.items()
+                      for v in children.values() if v.get("sku") == sku]  # fmt: skip
         return Response(php_json(found), headers={"X-WP-Total": str(len(found)),
                         "X-WP-TotalPages": "1"}, media_type="application/json")  # fmt: skip
 
@@ -233,6 +263,7 @@ class StandIn:
                 413,
             )
         self.batches.append(body)
+        self.batch_calls.append((request.url.path.removeprefix("/wp-json/wc/v3"), body))
         updated = []
         for change in body.get("update", []):
             item = items.get(change.get("id"))

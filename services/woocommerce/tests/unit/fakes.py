@@ -26,6 +26,7 @@ class State:
     stores: dict[str, Store] = field(default_factory=dict)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     orders: dict[tuple[str, int], ConnectorOrder] = field(default_factory=dict)
+    customers: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class FakeStores:
@@ -92,7 +93,16 @@ class FakeOrders:
         return self.state.orders.get((store_id, woo_order_id))
 
     async def save(self, order: ConnectorOrder) -> None:
-        self.state.orders[(order.store_id, order.woo_order_id)] = order
+        key = (order.store_id, order.woo_order_id)
+        held = self.state.orders.get(key)
+        if held is not None:  # the sales link only ever grows (adapters/orders.py)
+            order = replace(
+                order,
+                sales_order_id=order.sales_order_id or held.sales_order_id,
+                sales_state=order.sales_state or held.sales_state,
+                credited=max(order.credited, held.credited, key=len),
+            )
+        self.state.orders[key] = order
 
     async def waiting(self, limit: int) -> list[ConnectorOrder]:
         found = [o for o in self.state.orders.values() if o.state is OrderState.RECEIVED]
@@ -100,6 +110,21 @@ class FakeOrders:
 
     async def of_store(self, store_id: str) -> list[ConnectorOrder]:
         return [o for (s, _), o in sorted(self.state.orders.items()) if s == store_id]
+
+    async def due(self, limit: int) -> list[ConnectorOrder]:
+        found = [o for o in self.state.orders.values() if o.sync_due and o.placeable]
+        return found[:limit]
+
+
+class FakeCustomers:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    async def get(self, store_id: str, key: str) -> str | None:
+        return self.state.customers.get((store_id, key))
+
+    async def add(self, store_id: str, key: str, customer_id: str) -> None:
+        self.state.customers.setdefault((store_id, key), customer_id)
 
 
 @dataclass
@@ -114,6 +139,7 @@ class FakeUnitOfWork:
         self.stores = FakeStores(self.state)
         self.deliveries = FakeDeliveries(self.state, connector.clock)
         self.orders = FakeOrders(self.state)
+        self.customers = FakeCustomers(self.state)
 
     async def __aenter__(self) -> FakeUnitOfWork:
         return self

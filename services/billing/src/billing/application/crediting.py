@@ -70,9 +70,10 @@ async def issue_credit_note(
     return_id: str = "",
     memo: str = "",
     lines: Sequence[CreditLine] = (),
+    order_id: str = "",
 ) -> CreditNote:
     """The credit note with the year's next gap-free number, CreditNoteIssued and its change
-    log entry."""
+    log entry; `order_id` names the sales order of a credit note without an invoice."""
     issued_at = datetime.now(UTC)
     number = await uow.numbers.next(CREDIT_NOTES, issued_at.year)
     buyer = await buyer_of(
@@ -88,7 +89,7 @@ async def issue_credit_note(
         issued_at=issued_at,
         created_by=current_principal().subject,
         invoice_id=invoice.id if invoice else "",
-        order_id=invoice.order_id if invoice else "",
+        order_id=invoice.order_id if invoice else order_id,
         return_id=return_id,
         memo=memo,
         lines=list(lines),

@@ -4,7 +4,8 @@ Finance moves the money and keeps the exchange rates. Receivables (invoices, pay
 notes, balances, AR ageing, revenue) are read by finance, the order desk and sales -- never by the
 warehouse or purchasing. Payables (bills, payments sent, AP ageing) carry what suppliers charge,
 so only finance and purchasing read them. Internal clients read everything with `billing:read`.
-No suite service calls billing today: it learns what it needs from events.
+The WooCommerce connector (service `woocommerce`) issues the credit notes of its stores' refunds;
+no other suite service calls billing: it learns what it needs from events.
 """
 
 from oms.billing.v1 import billing_pb2
@@ -31,7 +32,7 @@ ACCESS = AccessTable(
         "RecordCustomerPayment": FINANCE,
         "UnallocatePayment": FINANCE,
         "ApplyCustomerCredit": FINANCE,
-        "IssueCreditNote": FINANCE,
+        "IssueCreditNote": allow("finance", services=("woocommerce",)),
         "GetArAging": RECEIVABLES_READERS,
         "GetRevenueReport": RECEIVABLES_READERS,
         "RenderInvoice": RECEIVABLES_READERS,

@@ -17,6 +17,7 @@ from billing.application.commands.record_payment import RecordPayment
 from billing.application.commands.record_supplier_payment import BillShare, RecordSupplierPayment
 from billing.application.commands.unallocate_payment import UnallocatePayment
 from billing.application.fields import Amount
+from billing.application.refunded_lines import RefundedLine, RefundedTax
 from billing.application.retries import Retry
 from billing.domain.payables import LineIn
 from oms.billing.v1 import billing_pb2 as pb
@@ -97,6 +98,20 @@ def issue_credit_note(request: pb.IssueCreditNoteRequest) -> IssueCreditNote:
         request.invoice_id,
         request.customer_id,
         retry(request),
+        tuple(_refunded(line) for line in request.lines),
+        request.order_id,
+    )
+
+
+def _refunded(line: pb.CreditNoteLine) -> RefundedLine:
+    return RefundedLine(
+        line.order_line_id,
+        line.product_id,
+        line.sku,
+        line.quantity,
+        amount(line.unit_price),
+        amount(line.line_total),
+        tuple(RefundedTax(t.code, t.rate, amount(t.amount)) for t in line.taxes),
     )
 
 

@@ -168,6 +168,10 @@ class SalesOrder(HasDocument):
     external_reference: str = Field(description="the channel's own order number, if any")
     team: str = Field(description="the sales team of whoever placed it")
     prices_hidden: bool = Field(description="true when the caller may not see prices")
+    needs_review: bool = Field(
+        False, description="a channel's own figures (WooCommerce) the engine did not reproduce"
+    )
+    review_note: str = Field("", description="why it needs review: the differences; else empty")
 
     @model_validator(mode="before")
     @classmethod

@@ -49,6 +49,13 @@ def to_message(event: domain.Published) -> tuple[Message, str]:
                 reorder_point=event.reorder_point,
             )
             return low, event.product_id
+        case domain.AvailabilityChanged():
+            changed = pb.AvailabilityChanged(
+                product_id=event.product_id,
+                warehouse_id=event.warehouse_id,
+                available=event.available,
+            )
+            return changed, event.product_id
         case domain.GoodsReceived():
             received = pb.GoodsReceived(
                 receipt_id=event.receipt_id,

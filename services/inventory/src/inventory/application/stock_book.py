@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from inventory.application.ports import UnitOfWork
 from inventory.domain.allocation import Fill, fill_backorders, warehouse_order
-from inventory.domain.events import BackorderAllocated, Published, StockMoved
+from inventory.domain.events import (
+    AvailabilityChanged,
+    BackorderAllocated,
+    Published,
+    StockMoved,
+)
 from inventory.domain.stock import StockLevel
 from servicekit.errors import FailedPrecondition
 
@@ -19,6 +24,8 @@ class StockBook:
         # (warehouse id, product id) -> the level, as this transaction changed it
         self.touched: dict[tuple[str, str], StockLevel] = {}
         self.moves: list[StockMoved] = []
+        # (warehouse id, product id) -> units available when this transaction first read it
+        self.was_available: dict[tuple[str, str], int] = {}
 
     async def level(self, warehouse_id: str, product_id: str) -> StockLevel:
         """The level this transaction works on (an empty one, made now, when there is none)."""
@@ -74,6 +81,7 @@ class StockBook:
             if level is None:
                 return None
             self.touched[key] = level
+            self.was_available[key] = level.available
         return self.touched[key]
 
     async def settle(self, quiet: frozenset[str] = frozenset()) -> None:
@@ -87,7 +95,15 @@ class StockBook:
         for level in self.touched.values():
             low += level.check_low()
         await self._write()
-        await self.uow.publish(low)
+        await self.uow.publish(low + self._availability())
+
+    def _availability(self) -> list[Published]:
+        """AvailabilityChanged for each level whose available units differ from the start."""
+        return [
+            AvailabilityChanged(level.product_id, level.warehouse_id, level.available)
+            for key, level in self.touched.items()
+            if level.available != self.was_available.get(key)
+        ]
 
     async def _write(self) -> None:
         for level in self.touched.values():

@@ -120,6 +120,15 @@ class LowStock:
 
 
 @dataclass(frozen=True)
+class AvailabilityChanged:
+    """A level's available units changed in a transaction (their value at its end)."""
+
+    product_id: str
+    warehouse_id: str
+    available: int
+
+
+@dataclass(frozen=True)
 class GoodsReceived:
     receipt_id: str
     purchase_order_id: str
@@ -139,6 +148,7 @@ Published = (
     | ReturnReceived
     | LowStock
     | GoodsReceived
+    | AvailabilityChanged
 )
 
 

@@ -58,6 +58,8 @@ sales_orders = Table(
     Column("quote_id", String(36), unique=True),
     # The channel's own reference (a web shop's order number): unique per channel when given.
     Column("external_reference", String(100), nullable=False, server_default=""),
+    # Why a channel's figures need review (orders.domain.channel_pricing); "" when they do not.
+    Column("review_note", Text, nullable=False, server_default=""),
     # The sales team of the person who placed it, for sales managers' view; "" when unknown.
     Column("team", String(100), nullable=False, server_default=""),
     Column("version", Integer, nullable=False),

@@ -72,6 +72,10 @@ class OrderRequest:
     shipping: tuple[ShippingCharge, ...] = ()
     # None: per line, half up, prices exclusive of tax.
     policy: PricingPolicy | None = None
+    # Priced by the channel (domain/channel_pricing.py): kept as is; None: priced here.
+    document: PricedDocument | None = None
+    needs_review: bool = False
+    review_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ def place(
         customer_id=request.customer_id.strip(),
         currency=request.currency,
         channel=request.channel or "direct",
-        lines=[_picked(line, catalog, needed[line.line_id]) for line in picking_lines(document)],
+        lines=[picked(line, catalog, needed[line.line_id]) for line in picking_lines(document)],
         created_at=now,
         created_by=placer.actor,
         order_type=request.order_type,
@@ -213,7 +217,7 @@ def _check_products(request: OrderRequest, catalog: Mapping[str, CatalogProduct]
     problems.raise_if_any()
 
 
-def _picked(
+def picked(
     line: PickingLine, catalog: Mapping[str, CatalogProduct] | None = None, needed_by: str = ""
 ) -> Line:
     """An order line to pick, with its product's cost and category as the catalog had them."""
@@ -251,7 +255,7 @@ def from_quote(
         customer_id=customer_id,
         currency=document.currency,
         channel="quote",
-        lines=[_picked(line, catalog) for line in picking_lines(document)],
+        lines=[picked(line, catalog) for line in picking_lines(document)],
         created_at=now,
         created_by=actor,
         salesperson=salesperson or actor,

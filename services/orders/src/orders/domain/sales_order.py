@@ -76,6 +76,7 @@ class SalesOrder:
     quote_id: str = ""
     external_reference: str = ""
     team: str = ""
+    review_note: str = ""  # why a channel's figures need a person's review (channel_pricing)
 
     @property
     def total(self) -> Money:

@@ -2,7 +2,8 @@
 (servicekit.access). Sales, sales managers and the order desk place and change orders, within
 the reach orders.domain.rights gives each; finance releases credit holds, records costs and keeps
 customers' credit terms; the warehouse and purchasing read orders without prices; an admin
-replaces pipelines. No suite service calls orders today; registered clients holding `orders:read`
+replaces pipelines. The WooCommerce connector (service `woocommerce`) places its stores' orders,
+reads and cancels them, and registers their customers; registered clients holding `orders:read`
 read orders and customers."""
 
 from oms.orders.v1 import customers_pb2, orders_pb2
@@ -10,18 +11,20 @@ from servicekit.access import EVERY_ROLE, AccessTable, allow
 
 READ = "orders:read"
 SELLERS = ("sales", "sales-manager", "order-desk")
+# Sales channels' services: they place, read and cancel their own orders.
+CHANNELS = ("woocommerce",)
 
 ORDERS_ACCESS = AccessTable(
     orders_pb2.DESCRIPTOR.services_by_name["OrdersService"],
     {
-        "PlaceSalesOrder": allow(*SELLERS),
-        "GetSalesOrder": allow(*EVERY_ROLE, scope=READ),
+        "PlaceSalesOrder": allow(*SELLERS, services=CHANNELS),
+        "GetSalesOrder": allow(*EVERY_ROLE, services=CHANNELS, scope=READ),
         "ListSalesOrders": allow(*EVERY_ROLE, scope=READ),
         # the pipeline says who makes which move; finance releases credit holds
         "TransitionSalesOrder": allow(*SELLERS, "finance"),
         "GetSalesOrderHistory": allow(*SELLERS, "finance", scope=READ),
         # the pipeline says who cancels (the built-in ones: the order desk)
-        "CancelSalesOrder": allow(*SELLERS),
+        "CancelSalesOrder": allow(*SELLERS, services=CHANNELS),
         "ChangeSalesOrder": allow(*SELLERS),
         "AuthorizeReturn": allow("order-desk"),
         "RecordOrderCost": allow("order-desk", "finance"),
@@ -39,7 +42,7 @@ CUSTOMERS_ACCESS = AccessTable(
     customers_pb2.DESCRIPTOR.services_by_name["CustomersService"],
     {
         # only finance sets credit limits and payment terms (application.customers)
-        "CreateCustomer": allow(*SELLERS, "finance"),
+        "CreateCustomer": allow(*SELLERS, "finance", services=CHANNELS),
         "UpdateCustomer": allow(*SELLERS, "finance"),
         # the warehouse reads addresses
         "GetCustomer": allow(*SELLERS, "finance", "warehouse", scope=READ),

@@ -35,12 +35,15 @@ from orders.domain.order_pricing import LineTerms
 from orders.domain.placing import OrderRequest
 from orders.entrypoints import messages as out
 from orders.entrypoints.stalled import step_to_proto
+from pricing.document import InvalidDocument, PricedDocument
 from pricing.wire import (
     discount_from_proto,
+    document_from_proto,
     policy_from_proto,
     reporting_total_to_proto,
     shipping_from_proto,
 )
+from servicekit.errors import InvalidArgument
 from servicekit.idempotency import fingerprint
 
 Context: TypeAlias = grpc.aio.ServicerContext
@@ -69,7 +72,19 @@ def _order_request(request: pb.PlaceSalesOrderRequest) -> OrderRequest:
         discount=discount_from_proto(request.discount) if request.HasField("discount") else None,
         shipping=tuple(shipping_from_proto(charge) for charge in request.shipping),
         policy=policy_from_proto(request.policy) if request.HasField("policy") else None,
+        document=_document(request),
+        needs_review=request.needs_review,
+        review_note=request.review_note,
     )
+
+
+def _document(request: pb.PlaceSalesOrderRequest) -> PricedDocument | None:
+    if not request.HasField("document"):
+        return None
+    try:
+        return document_from_proto(request.document)
+    except InvalidDocument as error:
+        raise InvalidArgument.of(f"document.{error.field}", error.description) from error
 
 
 class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):

@@ -86,6 +86,8 @@ def order_to_proto(view: SalesOrderView) -> pb.SalesOrder:
         external_reference=order.external_reference,
         team=order.team,
         stalled=view.stalled,
+        review_note=order.review_note,
+        needs_review=bool(order.review_note),
     )
     if view.costs_hidden:
         message.estimated_cost = ""

@@ -32,9 +32,25 @@ class GrpcSkuCatalog:
             found.update({p.sku: p.id for p in reply.products})
         return found
 
+    async def skus_of(self, product_ids: Sequence[str]) -> Mapping[str, str]:
+        """product id -> SKU (stock out finds the store's product by it)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(product_ids), BATCH):
+            ids = list(product_ids[start : start + BATCH])
+            request = catalog_pb2.BatchGetProductsRequest(product_ids=ids)
+            try:
+                reply = await self.stub.BatchGetProducts(request, timeout=TIMEOUT)
+            except grpc.aio.AioRpcError as error:
+                raise CatalogUnavailable(f"catalog: {error.details()}") from error
+            found.update({p.id: p.sku for p in reply.products if p.sku})
+        return found
+
 
 class UnconnectedCatalog:
     """No catalog configured: orders wait as received until one is."""
 
     async def products_by_sku(self, skus: Sequence[str]) -> Mapping[str, str]:
+        raise CatalogUnavailable("no catalog is configured (WOOCOMMERCE_CATALOG_TARGET)")
+
+    async def skus_of(self, product_ids: Sequence[str]) -> Mapping[str, str]:
         raise CatalogUnavailable("no catalog is configured (WOOCOMMERCE_CATALOG_TARGET)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,14 +39,36 @@ class SqlOrders:
             "differences": list(order.differences),
             "trashed": order.trashed,
             "body": order.body,
+            "sales_order_id": order.sales_order_id,
+            "sales_state": order.sales_state,
+            "credited": list(order.credited),
+            "sync_due": order.sync_due,
+            "sync_note": order.sync_note,
             "updated_at": func.now(),
         }
         statement = insert(orders).values(
             store_id=order.store_id, woo_order_id=order.woo_order_id, **values
         )
+        # A snapshot read before the sales sync committed carries no sales link: it never
+        # erases the one kept (the link only ever grows).
+        kept = {
+            "sales_order_id": _unless_empty(
+                statement.excluded.sales_order_id, orders.c.sales_order_id
+            ),
+            "sales_state": _unless_empty(statement.excluded.sales_state, orders.c.sales_state),
+            "credited": case(
+                (
+                    func.jsonb_array_length(statement.excluded.credited)
+                    >= func.jsonb_array_length(orders.c.credited),
+                    statement.excluded.credited,
+                ),
+                else_=orders.c.credited,
+            ),
+        }
         await self.session.execute(
             statement.on_conflict_do_update(
-                index_elements=[orders.c.store_id, orders.c.woo_order_id], set_=values
+                index_elements=[orders.c.store_id, orders.c.woo_order_id],
+                set_={**values, **kept},
             )
         )
 
@@ -60,11 +82,29 @@ class SqlOrders:
         )
         return [_order(row._mapping) for row in rows]
 
+    async def due(self, limit: int) -> list[ConnectorOrder]:
+        """Mapped and review orders whose sales order has to catch up, oldest first, locked."""
+        rows = await self.session.execute(
+            select(orders)
+            .where(
+                orders.c.sync_due,
+                orders.c.state.in_([OrderState.MAPPED.value, OrderState.REVIEW.value]),
+            )
+            .order_by(orders.c.updated_at, orders.c.store_id, orders.c.woo_order_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_order(row._mapping) for row in rows]
+
     async def of_store(self, store_id: str) -> list[ConnectorOrder]:
         rows = await self.session.execute(
             select(orders).where(orders.c.store_id == store_id).order_by(orders.c.woo_order_id)
         )
         return [_order(row._mapping) for row in rows]
+
+
+def _unless_empty(new: Any, old: Any) -> Any:
+    return case((new == "", old), else_=new)
 
 
 def _order(row: Any) -> ConnectorOrder:
@@ -82,4 +122,9 @@ def _order(row: Any) -> ConnectorOrder:
         differences=tuple(row["differences"]),
         trashed=row["trashed"],
         body=row["body"],
+        sales_order_id=row["sales_order_id"],
+        sales_state=row["sales_state"],
+        credited=tuple(row["credited"]),
+        sync_due=row["sync_due"],
+        sync_note=row["sync_note"],
     )

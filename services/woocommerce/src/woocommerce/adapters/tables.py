@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from messaging.runtime import MessagingTables
 from servicekit.db import new_metadata
 
 metadata = new_metadata()
@@ -84,6 +85,65 @@ orders = Table(
     # the snapshot as the store sent it: the store's figures, kept
     Column("body", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    # the sales order it became in orders ("" not yet), and what became of it there
+    Column("sales_order_id", String(36), nullable=False, server_default=""),
+    Column("sales_state", String(20), nullable=False, server_default=""),
+    # "<refund id>=<credit note id>" for each refund credited in billing
+    Column("credited", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    # whether the sales order still has to catch up with the snapshot, and why it could not yet
+    Column("sync_due", Boolean, nullable=False, server_default="false"),
+    Column("sync_note", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("store_id", "woo_order_id"),
     Index("ix_orders_state", "store_id", "state"),
+    Index("ix_orders_sync_due", "updated_at", postgresql_where=text("sync_due")),
 )
+
+# The customer each of a store's buyers became in orders: "woo:<customer id>", "email:<e-mail>"
+# or "guest:<order id>" -> orders' customer id.
+customers = Table(
+    "customers",
+    metadata,
+    Column("store_id", String(40), nullable=False),
+    Column("customer_key", String(300), nullable=False),
+    Column("customer_id", String(36), nullable=False),
+    PrimaryKeyConstraint("store_id", "customer_key"),
+)
+
+# Stock out: the last available level inventory announced per (product, warehouse) ...
+stock_levels = Table(
+    "stock_levels",
+    metadata,
+    Column("product_id", String(36), nullable=False),
+    Column("warehouse_id", String(40), nullable=False),
+    Column("available", BigInteger, nullable=False),
+    PrimaryKeyConstraint("product_id", "warehouse_id"),
+)
+
+# ... the (store, product) levels to push, one row however many changes (coalesced) ...
+stock_pushes = Table(
+    "stock_pushes",
+    metadata,
+    Column("store_id", String(40), nullable=False),
+    Column("product_id", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    PrimaryKeyConstraint("store_id", "product_id"),
+    Index("ix_stock_pushes_due", "due_at"),
+)
+
+# ... and the store's product (or variation, under its parent) holding each SKU's stock.
+woo_products = Table(
+    "woo_products",
+    metadata,
+    Column("store_id", String(40), nullable=False),
+    Column("sku", String(100), nullable=False),
+    Column("woo_id", BigInteger, nullable=False),
+    # 0 for a product; the variable product for a variation that holds its own stock
+    Column("parent_id", BigInteger, nullable=False),
+    PrimaryKeyConstraint("store_id", "sku"),
+)
+
+# The consumer's inbox (each event applied once) and an outbox: the connector publishes nothing,
+# but the messaging runtime's relay and dead letters take both.
+messaging_tables = MessagingTables.on(metadata)

@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.db import Database
+from woocommerce.adapters.customers import SqlCustomers
 from woocommerce.adapters.deliveries import SqlDeliveries
 from woocommerce.adapters.orders import SqlOrders
 from woocommerce.adapters.secrets import SecretBox
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
     stores: SqlStores
     deliveries: SqlDeliveries
     orders: SqlOrders
+    customers: SqlCustomers
 
     def __init__(self, database: Database, box: SecretBox) -> None:
         self._database = database
@@ -35,6 +37,7 @@ class SqlUnitOfWork:
         self.stores = SqlStores(session, self._box)
         self.deliveries = SqlDeliveries(session)
         self.orders = SqlOrders(session)
+        self.customers = SqlCustomers(session)
         return self
 
     async def __aexit__(

@@ -37,6 +37,13 @@ class WooRestApi:
             raise StoreUnreachable(f"store {store.store_id} answered an order with {type(data)}")
         return data
 
+    async def refunds(self, store: Store, order_id: int) -> list[Mapping[str, Any]]:
+        response = await self._get(store, f"/orders/{order_id}/refunds", {"per_page": "100"})
+        data = _json(response, store)
+        if not isinstance(data, list):
+            raise StoreUnreachable(f"store {store.store_id} answered refunds with {type(data)}")
+        return data
+
     async def orders_modified_after(self, store: Store, after: datetime, page: int) -> OrderPage:
         params = {
             "modified_after": after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),

@@ -42,6 +42,10 @@ class Orders(Protocol):
         """Orders still `received` (their SKUs could not be looked up yet), oldest first."""
         ...
 
+    async def due(self, limit: int) -> list[ConnectorOrder]:
+        """Mapped and review orders whose sales order has to catch up, oldest first, locked."""
+        ...
+
 
 class UnitOfWork(Protocol):
     @property

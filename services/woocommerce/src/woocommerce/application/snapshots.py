@@ -107,6 +107,9 @@ def _received(store: Store, snapshot: Snapshot, held: ConnectorOrder | None) -> 
         state=OrderState.RECEIVED,
         trashed=held.trashed if held else False,
         body=json.dumps(snapshot.data, default=str),
+        sales_order_id=held.sales_order_id if held else "",
+        sales_state=held.sales_state if held else "",
+        credited=held.credited if held else (),
     )
 
 

@@ -6,7 +6,13 @@ of it the connector has seen and what became of it.
              -> review   the engine's figures differ from the store's (kept, differences recorded)
 
 A snapshot replaces the one held only when the store modified the order later (its
-`date_modified_gmt`): deliveries that come twice or late change nothing."""
+`date_modified_gmt`): deliveries that come twice or late change nothing.
+
+A mapped or review order becomes a sales order in orders (`sales_order_id`); each snapshot kept
+and each move to or from the trash makes it `sync_due`, and the sales sync
+(application/commands/sync_sales_orders.py) catches the sales order up: places it, cancels it,
+credits its refunds. `sales_state` only moves forward: "" -> placed -> cancelled | kept (the
+store cancelled an order that had shipped already)."""
 
 from __future__ import annotations
 
@@ -48,6 +54,11 @@ class ConnectorOrder:
     differences: tuple[str, ...] = ()  # why in review: "what: store X, engine Y"
     trashed: bool = False
     body: str = ""  # the snapshot as the store sent it
+    sales_order_id: str = ""  # the sales order it became; "" not yet
+    sales_state: str = ""  # "", "placed", "cancelled", "kept"
+    credited: tuple[str, ...] = ()  # "<refund id>=<credit note id>" for each refund credited
+    sync_due: bool = True  # the sales order has to catch up with this snapshot
+    sync_note: str = ""  # why it could not yet, or what the last sync did
 
     def arrival(self, modified: datetime, fingerprint: str) -> Arrival:
         if modified > self.date_modified_gmt:
@@ -66,10 +77,18 @@ class ConnectorOrder:
         return replace(self, state=OrderState.REVIEW, reason="", differences=differences)
 
     def moved_to_trash(self) -> ConnectorOrder:
-        return replace(self, trashed=True)
+        return replace(self, trashed=True, sync_due=True)
 
     def restored(self) -> ConnectorOrder:
-        return replace(self, trashed=False)
+        return replace(self, trashed=False, sync_due=True)
+
+    @property
+    def placeable(self) -> bool:
+        return self.state in (OrderState.MAPPED, OrderState.REVIEW)
+
+    @property
+    def credited_refunds(self) -> set[int]:
+        return {int(entry.split("=", 1)[0]) for entry in self.credited}
 
 
 def arrival_of(held: ConnectorOrder | None, modified: datetime, fingerprint: str) -> Arrival:

@@ -1,18 +1,21 @@
 """IssueCreditNote (reason "adjustment"): finance credits part of an invoice -- at most what no
 credit note credited yet of its total -- or a free amount for a customer, which is all the
-customer's credit (no invoice, no change to the open balance)."""
+customer's credit (no invoice, no change to the open balance). A sales channel's refund (the
+WooCommerce connector) comes as a free credit note with the refunded lines and their taxes,
+naming its sales order (application/refunded_lines.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from billing.application.accounts import move_credit
 from billing.application.crediting import credit_invoice, issue_credit_note, left_to_credit
 from billing.application.fields import MAX_ID, Amount, money_in
 from billing.application.ports import UnitOfWork
 from billing.application.reading import credit_note_of
+from billing.application.refunded_lines import RefundedLine, credit_lines
 from billing.application.retries import ISSUE_CREDIT_NOTE, Retry
-from billing.domain.credit_notes import ADJUSTMENT, MAX_MEMO, CreditNote
+from billing.domain.credit_notes import ADJUSTMENT, MAX_MEMO, CreditLine, CreditNote
 from billing.domain.payments import FROM_CREDIT_NOTE
 from billing.domain.receivables import check_amount
 from pricing.money import Money
@@ -27,6 +30,10 @@ class IssueCreditNote:
     invoice_id: str = ""
     customer_id: str = ""
     retry: Retry = field(default_factory=Retry)
+    # What a channel refunded, line by line; empty: an amount without lines.
+    lines: tuple[RefundedLine, ...] = ()
+    # The sales order a free credit note is for; "" none.
+    order_id: str = ""
 
 
 async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditNote:
@@ -39,6 +46,9 @@ async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditN
         problems.add("memo", f"required, at most {MAX_MEMO} characters")
     if not command.invoice_id and (not customer_id.strip() or len(customer_id) > MAX_ID):
         problems.add("customer_id", "required (at most 100 characters) without an invoice_id")
+    if len(command.order_id) > MAX_ID:
+        problems.add("order_id", f"at most {MAX_ID} characters")
+    lines = credit_lines(problems, command.lines, money)
     if not command.invoice_id or money is None:
         problems.raise_if_any()
     assert money is not None
@@ -48,10 +58,17 @@ async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditN
         if done is not None:
             return await credit_note_of(uow, done)
         if command.invoice_id:
-            note = await _against_invoice(uow, problems, command, money)
+            note = await _against_invoice(uow, problems, command, money, lines)
         else:
             note = await issue_credit_note(
-                uow, customer_id, money, money, ADJUSTMENT, memo=memo.strip()
+                uow,
+                customer_id,
+                money,
+                money,
+                ADJUSTMENT,
+                memo=memo.strip(),
+                lines=lines,
+                order_id=command.order_id,
             )
             await move_credit(uow, customer_id, money, FROM_CREDIT_NOTE, note.id)
         await uow.requests.complete(ISSUE_CREDIT_NOTE, command.retry, note.id)
@@ -59,7 +76,11 @@ async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditN
 
 
 async def _against_invoice(
-    uow: UnitOfWork, problems: Violations, command: IssueCreditNote, money: Money
+    uow: UnitOfWork,
+    problems: Violations,
+    command: IssueCreditNote,
+    money: Money,
+    lines: list[CreditLine],
 ) -> CreditNote:
     """Part of the (locked) invoice credited; refused with every field at fault so far."""
     invoice = await uow.invoices.get(command.invoice_id, lock=True)
@@ -79,4 +100,5 @@ async def _against_invoice(
                 f"exceeds what no credit note credited yet of the invoice, {left.rounded()}",
             )
     problems.raise_if_any()
-    return await credit_invoice(uow, invoice, [], money, ADJUSTMENT, memo=command.memo.strip())
+    lines = [replace(line, invoice_id=invoice.id) for line in lines]
+    return await credit_invoice(uow, invoice, lines, money, ADJUSTMENT, memo=command.memo.strip())

@@ -14,6 +14,7 @@ from orders.application.recording import record_new
 from orders.application.retry import Retry
 from orders.application.sale_terms import products_with_parts, sale_terms
 from orders.application.views import SalesOrderView, order_view
+from orders.domain.channel_pricing import from_channel, review_note_of
 from orders.domain.placing import OrderRequest, Placer, check_request, place
 from orders.domain.sales_order import SalesOrder
 from servicekit.context import current_principal
@@ -59,8 +60,12 @@ async def _place(deps: Deps, uow: UnitOfWork, request: OrderRequest, placer: Pla
     # priced inside the transaction: its claims keep a twin request waiting till commit
     products = await products_with_parts(deps.catalog, [line[0] for line in request.lines])
     now = deps.clock()
-    terms = await sale_terms(deps.catalog, customer.details, request, products, now.date())
-    order, events = place(request, products, now, placer, terms)
+    if request.document is not None:  # priced by its channel: kept as stated once verified
+        note = review_note_of(request, request.document)
+        order, events = from_channel(request, request.document, note, products, now, placer)
+    else:
+        terms = await sale_terms(deps.catalog, customer.details, request, products, now.date())
+        order, events = place(request, products, now, placer, terms)
     pipeline = await deps.pipelines.get(uow.pipelines, order.order_type)
     events += order.advance(pipeline, await exposure_of(uow, order, now.date()))
     await record_new(uow, order, events)

@@ -1,0 +1,73 @@
+"""The events the connector reads, each applied in the consumer's transaction (with its inbox
+claim): inventory's available levels (stock out), its shipments and orders' status changes
+(shipments back to the store). A store or orders that does not answer raises: the consumer tries
+the event again with backoff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from messaging.consumer import Subscription
+from messaging.envelope import Envelope
+from oms.events.v1 import inventory_pb2, orders_pb2
+from woocommerce.adapters.secrets import SecretBox
+from woocommerce.adapters.stock import JoinedStockUnit
+from woocommerce.application.commands.push_shipment import (
+    WooOrderLinks,
+    push_status,
+    push_tracking,
+)
+from woocommerce.application.commands.push_stock import note_stock_change
+from woocommerce.application.stock_ports import StockUnits, WooWrites
+
+
+class Reactions:
+    def __init__(
+        self, box: SecretBox, api: WooWrites, links: WooOrderLinks, push_delay: float
+    ) -> None:
+        self.box = box
+        self.api = api
+        self.links = links
+        self.delay = timedelta(seconds=push_delay)
+
+    def _units(self, session: AsyncSession) -> StockUnits:
+        unit = JoinedStockUnit(session, self.box)
+        joined: Callable[[], JoinedStockUnit] = lambda: unit  # noqa: E731
+        return joined
+
+    async def on_availability(
+        self, session: AsyncSession, event: inventory_pb2.AvailabilityChanged, _: Envelope
+    ) -> None:
+        due_at = datetime.now(UTC) + self.delay
+        await note_stock_change(
+            self._units(session), event.product_id, event.warehouse_id, event.available, due_at
+        )
+
+    async def on_shipment(
+        self, session: AsyncSession, event: inventory_pb2.ShipmentDispatched, _: Envelope
+    ) -> None:
+        await push_tracking(
+            self._units(session),
+            self.api,
+            self.links,
+            event.order_id,
+            event.carrier,
+            event.tracking_number,
+        )
+
+    async def on_status(
+        self, session: AsyncSession, event: orders_pb2.SalesOrderStatusChanged, _: Envelope
+    ) -> None:
+        await push_status(self._units(session), self.api, self.links, event.order_id,
+                          event.to_status)  # fmt: skip
+
+    def subscriptions(self) -> list[Subscription[Any]]:
+        return [
+            Subscription(inventory_pb2.AvailabilityChanged, self.on_availability),
+            Subscription(inventory_pb2.ShipmentDispatched, self.on_shipment),
+            Subscription(orders_pb2.SalesOrderStatusChanged, self.on_status),
+        ]
