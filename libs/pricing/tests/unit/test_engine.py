@@ -151,14 +151,24 @@ def test_every_breakdown_names_its_engine_and_policy() -> None:
 
 
 amounts = st.decimals(min_value=0, max_value=5000, places=3)
+# A free line in one of ten; a priced line otherwise (an amount off a free line is refused, and
+# refused documents are not the ones these properties speak of).
+line_prices = st.integers(0, 9).flatmap(
+    lambda k: st.just(D(0)) if k == 0 else st.decimals(min_value=1, max_value=5000, places=3)
+)
 quantities = st.integers(1, 20).map(D)
 taxes = st.lists(
     st.sampled_from([VAT19, VAT7, Tax("GST", D("0.05")), Tax("VAT19", D("0.16"))]),
     max_size=2,
     unique=True,
 ).map(tuple)
-discounts = st.builds(
-    Discount, percent=st.integers(0, 100).map(D), amount=st.sampled_from([D(0), D("0.99"), D(50)])
+# A percent, an amount, or a modest percent with a small amount: most such discounts fit their
+# line, so few generated documents are set aside as refused (ExcessiveDiscount) and the search
+# spends its examples on documents the engine prices.
+discounts = st.one_of(
+    st.builds(Discount, percent=st.integers(0, 100).map(D), amount=st.just(D(0))),
+    st.builds(Discount, percent=st.just(D(0)), amount=st.sampled_from([D("0.99"), D(50)])),
+    st.builds(Discount, percent=st.integers(0, 50).map(D), amount=st.just(D("0.99"))),
 )
 
 
@@ -172,7 +182,7 @@ def priced(document: Document):  # type: ignore[no-untyped-def]
         raise
 
 
-line_strategy = st.builds(Line, st.just("x"), quantities, amounts, discounts, taxes)
+line_strategy = st.builds(Line, st.just("x"), quantities, line_prices, discounts, taxes)
 group_strategy = st.builds(
     Group,
     st.just("g"),
