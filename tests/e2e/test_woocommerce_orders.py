@@ -3,7 +3,9 @@ every service, a WooCommerce stand-in sending signed webhooks. The three fixture
 sales orders whose totals are the store's to the cent; duplicates and reordered deliveries change
 nothing; a bad signature is refused and kept nowhere; an unknown SKU parks the order; the pull
 catches a missed webhook; the store's cancellation cancels the sales order; a refund becomes a
-credit note for the refunded line and its tax.
+credit note for the refunded line and its tax; the parked order goes on once the catalog gains
+its SKU; a shipped store order is invoiced and paid with what the store collected, so it reaches
+`paid` (and closes) and its customer owes nothing and holds no credit.
 
 Run with `OMS_TEST_PORT_OFFSET=2700`."""
 
@@ -197,10 +199,11 @@ async def test_a_bad_signature_is_refused_and_kept_nowhere(shop: Shop) -> None:
         assert await uow.orders.of_store(shop.store_id) == []
 
 
-async def test_an_unknown_sku_parks_the_order(shop: Shop) -> None:
+async def test_an_unknown_sku_parks_the_order_until_the_catalog_has_it(shop: Shop) -> None:
     s = shop.stand_in
     data = shop.order(COUPON_TAX_EXCLUSIVE)
-    data["line_items"][0]["sku"] = f"NO-SUCH-{shop.suffix}"
+    missing = f"NO-SUCH-{shop.suffix}"
+    data["line_items"][0]["sku"] = missing
     s.add_order(data)
     assert await s.deliver("order.created", 727) == 200
     held = await eventually(
@@ -208,6 +211,54 @@ async def test_an_unknown_sku_parks_the_order(shop: Shop) -> None:
     )
     assert "NO-SUCH" in held.reason
     assert held.sales_order_id == ""
+    # a person adds the product: catalog's event takes the order up again
+    price = {"amount": "1", "currency": "EUR"}
+    await shop.api.created("/products", {"sku": missing, "name": "Hoodie", "list_price": price})
+    order = await shop.sales_order(727)
+    assert (order["total"]["amount"], order["needs_review"]) == ("133.58", False)
+
+
+async def _stock(shop: Shop, skus: list[str], units: int) -> str:
+    code = f"W{uuid.uuid4().hex[:6]}"
+    warehouse = str((await shop.api.created("/warehouses", {"code": code, "name": code}))["id"])
+    for sku in skus:
+        found = (await shop.api.get("/products", sku=sku)).json()["items"]
+        product_id = next(p["id"] for p in found if p["sku"] == sku)
+        body = {"warehouse_id": warehouse, "product_id": product_id, "quantity_delta": units,
+                "reason": "count"}  # fmt: skip
+        adjusted = await shop.api.post("/stock/adjustments", body)
+        assert adjusted.status_code in (200, 201), adjusted.text
+    return warehouse
+
+
+async def test_a_shipped_store_order_is_paid_with_what_the_store_collected(shop: Shop) -> None:
+    s = shop.stand_in
+    data = shop.order(COMPLETED_PARTIAL_REFUND)  # 42.60 GBP paid by PayPal, 9.60 refunded
+    warehouse = await _stock(shop, [i["sku"] for i in data["line_items"]], 10)
+    s.add_order(data, shop.refunds(COMPLETED_PARTIAL_REFUND))
+    assert await s.deliver("order.created", 910) == 200
+    order = await shop.sales_order(910)
+
+    async def now() -> dict[str, Any]:
+        found: dict[str, Any] = (await shop.api.get(f"/sales-orders/{order['id']}")).json()
+        return found
+
+    await eventually(now, lambda o: o["stock_status"] == "reserved", 60)
+    await shop.api.created(
+        "/shipments", {"order_id": order["id"], "warehouse_id": warehouse, "carrier": "DHL"}
+    )
+    # paid, then closed by the pipeline on its own
+    paid = await eventually(now, lambda o: o["status"] in ("paid", "closed"), 90)
+    assert paid["total"]["amount"] == "42.60"
+    payments = (await shop.api.get("/payments", customer_id=order["customer_id"])).json()
+    assert [(p["amount"]["amount"], p["amount"]["currency"]) for p in payments["items"]] == [
+        ("42.60", "GBP")
+    ]
+    balance = (await shop.api.get(f"/customers/{order['customer_id']}/balance")).json()
+    # the refund's credit note was paid back by the store: no credit, nothing owed
+    owed = [b for b in balance["balances"] if b["amount"] not in ("0", "0.00")]
+    credit = [c for c in balance["credits"] if c["amount"] not in ("0", "0.00")]
+    assert (owed, credit) == ([], [])
 
 
 async def test_the_pull_catches_a_missed_webhook_and_a_cancellation_cancels(shop: Shop) -> None:

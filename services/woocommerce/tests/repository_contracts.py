@@ -104,6 +104,36 @@ async def orders_keep_their_sales_order_and_are_due_until_synced(units: Units) -
         )  # fmt: skip
 
 
+async def orders_are_found_by_sales_order_and_parked_and_keep_their_payments(
+    units: Units,
+) -> None:
+    paid = replace(
+        connector_order("completed"),
+        sales_order_id="so-7",
+        sales_state="placed",
+        invoices=("inv-1=INV-1=10.00",),
+        payments=("inv-1=pay-1=10.00",),
+    )
+    async with units() as uow:
+        await uow.orders.save(paid)
+        parked = connector_order("processing").parked("unknown SKU: line 1: MUG")
+        await uow.orders.save(replace(parked, woo_order_id=5))
+        await uow.orders.save(replace(parked, woo_order_id=6, store_id="shop-b"))
+    async with units() as uow:
+        assert await uow.orders.of_sales_order("so-7") == paid
+        assert await uow.orders.of_sales_order("so-8") is None
+        assert [(o.store_id, o.woo_order_id) for o in await uow.orders.parked()] == [
+            ("shop-a", 5), ("shop-b", 6),
+        ]  # fmt: skip
+        assert [o.woo_order_id for o in await uow.orders.parked("shop-b")] == [6]
+        # a snapshot read before the invoice's event committed does not erase what it added
+        await uow.orders.save(replace(paid, invoices=(), payments=()))
+    async with units() as uow:
+        again = await uow.orders.get("shop-a", 727)
+        assert again is not None
+        assert (again.invoices, again.payments) == (paid.invoices, paid.payments)
+
+
 async def customers_are_kept_per_store_and_key(units: Units) -> None:
     async with units() as uow:
         assert await uow.customers.get("shop-a", "woo:17") is None
@@ -128,6 +158,7 @@ async def a_failed_unit_of_work_keeps_nothing(units: Units) -> None:
 
 EVERY_CHECK: list[Check] = [
     stores_keep_what_they_are_given,
+    orders_are_found_by_sales_order_and_parked_and_keep_their_payments,
     deliveries_are_kept_once_and_claimed_oldest_first,
     orders_are_one_per_store_and_order_id,
     a_failed_unit_of_work_keeps_nothing,

@@ -41,11 +41,14 @@ CONSUMES: dict[str, tuple[str, ...]] = {
         "oms.procurement.purchase-order.v1",
     ),
     "procurement": ("oms.inventory.receipt.v1", "oms.inventory.stock.v1", "oms.billing.bill.v1"),
-    # available levels, shipments and sales orders' status, pushed back to the stores
+    # available levels, shipments and sales orders' status, pushed back to the stores; invoices
+    # (paid with what the stores collected); products (parked store orders taken up again)
     "woocommerce": (
         "oms.inventory.stock.v1",
         "oms.inventory.shipment.v1",
         "oms.orders.sales-order.v1",
+        "oms.billing.invoice.v1",
+        "oms.catalog.product.v1",
     ),
 }
 

@@ -78,6 +78,8 @@ def test_internal_clients_read_with_billing_read_and_write_nothing() -> None:
     assert not any(rule(name).scope for name in WRITES)
 
 
-def test_only_the_woocommerce_connector_calls_billing_and_only_to_credit_refunds() -> None:
+def test_only_the_woocommerce_connector_calls_billing_to_credit_refunds_and_record_payments() -> (
+    None
+):
     callers = {m.name: set(rule(m.name).services) for m in SERVICE.methods if rule(m.name).services}
-    assert callers == {"IssueCreditNote": {"woocommerce"}}
+    assert callers == {"IssueCreditNote": {"woocommerce"}, "RecordCustomerPayment": {"woocommerce"}}

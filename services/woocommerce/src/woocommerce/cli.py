@@ -5,7 +5,8 @@
         --base-url https://shop.example.eu --prices-include-tax --tax-rounding per_line \\
         --warehouse WH-1 --customer-policy by_email
     python -m woocommerce.cli stores
-    python -m woocommerce.cli orders --store shop-eu
+    python -m woocommerce.cli orders --store shop-eu [--state parked]
+    python -m woocommerce.cli retry --store shop-eu --order 727   # or --parked: every one
     python -m woocommerce.cli pull --store shop-eu      # by hand, with its progress
 
 Secrets come from the environment, never the command line (which `ps` shows), and are never
@@ -26,9 +27,11 @@ from woocommerce.application.commands.process_deliveries import (
     process_deliveries,
 )
 from woocommerce.application.commands.pull_orders import PullReport, pull_orders
+from woocommerce.application.commands.retry_orders import retry_order, retry_parked
 from woocommerce.application.queries.store_orders import store_orders, stores
 from woocommerce.bootstrap import Connector, connector
 from woocommerce.config import Settings
+from woocommerce.domain.connector_orders import OrderState
 from woocommerce.domain.stores import Credentials, CustomerPolicy, Store, TaxRounding
 
 SECRET_VARIABLES = ("WOO_CONSUMER_KEY", "WOO_CONSUMER_SECRET", "WOO_WEBHOOK_SECRET")
@@ -47,8 +50,15 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--customer-policy", choices=[p.value for p in CustomerPolicy])
     add.add_argument("--default-customer-id", default="")
     verbs.add_parser("stores", help="the stores, without their secrets")
-    for verb, what in (("orders", "a store's orders and their state"), ("pull", "pull by hand")):
-        verbs.add_parser(verb, help=what).add_argument("--store", required=True)
+    orders = verbs.add_parser("orders", help="a store's orders, their state and why")
+    orders.add_argument("--store", required=True)
+    orders.add_argument("--state", choices=[s.value for s in OrderState])
+    retry = verbs.add_parser("retry", help="take up a parked order, or a refused sync, again")
+    retry.add_argument("--store", required=True)
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("--order", type=int, help="the WooCommerce order id")
+    which.add_argument("--parked", action="store_true", help="every parked order of the store")
+    verbs.add_parser("pull", help="pull by hand").add_argument("--store", required=True)
     verbs.add_parser("process", help="process the deliveries waiting now")
     return top
 
@@ -88,16 +98,30 @@ async def run(args: argparse.Namespace, parts: Connector) -> None:
             )
     elif args.verb == "orders":
         for order in await store_orders(parts.units, args.store):
-            why = order.reason or "; ".join(order.differences)
+            if args.state and order.state != args.state:
+                continue
+            why = "; ".join(x for x in (order.reason, *order.differences, order.sync_note) if x)
             print(
-                f"{order.woo_order_id}\t#{order.number}\t{order.woo_status}\t{order.state}\t{why}"
+                f"{order.woo_order_id}\t#{order.number}\t{order.woo_status}\t{order.state}\t"
+                f"{order.sales_order_id or '-'}\t{why}"
             )
+    elif args.verb == "retry":
+        await _retry(args, parts)
     elif args.verb == "pull":
         await pull_orders(parts.units, parts.api, parts.catalog, args.store, show_progress)
     elif args.verb == "process":
         done = await process_deliveries(parts.units, parts.api, parts.catalog)
         finished = await finish_waiting_orders(parts.units, parts.catalog)
         print(f"{done} deliveries processed, {finished} waiting orders looked at")
+
+
+async def _retry(args: argparse.Namespace, parts: Connector) -> None:
+    if args.order is not None:
+        print(f"order {args.order}: {await retry_order(parts.units, args.store, args.order)}")
+        return
+    async with parts.units() as uow:
+        taken = await retry_parked(uow.orders, None, args.store)
+    print(f"{taken} parked orders taken up again; the worker maps them on its next round")
 
 
 async def main(argv: Sequence[str]) -> None:

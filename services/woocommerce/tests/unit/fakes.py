@@ -101,6 +101,8 @@ class FakeOrders:
                 sales_order_id=order.sales_order_id or held.sales_order_id,
                 sales_state=order.sales_state or held.sales_state,
                 credited=max(order.credited, held.credited, key=len),
+                invoices=max(order.invoices, held.invoices, key=len),
+                payments=max(order.payments, held.payments, key=len),
             )
         self.state.orders[key] = order
 
@@ -114,6 +116,17 @@ class FakeOrders:
     async def due(self, limit: int) -> list[ConnectorOrder]:
         found = [o for o in self.state.orders.values() if o.sync_due and o.placeable]
         return found[:limit]
+
+    async def of_sales_order(self, sales_order_id: str) -> ConnectorOrder | None:
+        found = [o for o in self.state.orders.values() if o.sales_order_id == sales_order_id]
+        return found[0] if sales_order_id and found else None
+
+    async def parked(self, store_id: str = "") -> list[ConnectorOrder]:
+        return [
+            o
+            for (s, _), o in sorted(self.state.orders.items())
+            if o.state is OrderState.PARKED and (not store_id or s == store_id)
+        ]
 
 
 class FakeCustomers:

@@ -7,6 +7,7 @@ from typing import Any
 
 from woocommerce.application.sales_ports import SalesRefused, SalesStatus, SalesUnavailable
 from woocommerce.domain.sales_orders import NewCustomer, Placement, RefundCredit
+from woocommerce.domain.store_payments import StorePayment
 from woocommerce.domain.stores import Store
 
 
@@ -17,6 +18,7 @@ class FakeSalesChannel:
         self.status_of: dict[str, SalesStatus] = {}
         self.cancelled: list[tuple[str, str]] = []
         self.credits: dict[str, RefundCredit] = {}  # by request id
+        self.payments: dict[str, StorePayment] = {}  # by request id
         self.down = False
         self.refusing = ""
 
@@ -51,6 +53,11 @@ class FakeSalesChannel:
         self._check()
         self.credits.setdefault(credit.request_id, credit)
         return f"cn-{credit.refund_id}"
+
+    async def pay(self, payment: StorePayment) -> str:
+        self._check()
+        self.payments.setdefault(payment.request_id, payment)
+        return f"pay-{payment.invoice_id}"
 
 
 class FakeRefunds:

@@ -4,8 +4,9 @@ Finance moves the money and keeps the exchange rates. Receivables (invoices, pay
 notes, balances, AR ageing, revenue) are read by finance, the order desk and sales -- never by the
 warehouse or purchasing. Payables (bills, payments sent, AP ageing) carry what suppliers charge,
 so only finance and purchasing read them. Internal clients read everything with `billing:read`.
-The WooCommerce connector (service `woocommerce`) issues the credit notes of its stores' refunds;
-no other suite service calls billing: it learns what it needs from events.
+The WooCommerce connector (service `woocommerce`) records the payments its stores collected and
+issues the credit notes of their refunds, on its channel's orders only; no other suite service
+calls billing: it learns what it needs from events.
 """
 
 from oms.billing.v1 import billing_pb2
@@ -14,6 +15,8 @@ from servicekit.access import AccessTable, allow
 READ_SCOPE = "billing:read"
 
 FINANCE = allow("finance")
+# Finance, and a sales channel's service on its own orders (application/channels.py checks).
+CHANNELS_MONEY = allow("finance", services=("woocommerce",))
 RECEIVABLES_READERS = allow("finance", "order-desk", "sales", "sales-manager", scope=READ_SCOPE)
 PAYABLES_READERS = allow("finance", "purchasing", scope=READ_SCOPE)
 RATE_READERS = allow("finance", "order-desk", scope=READ_SCOPE)
@@ -29,10 +32,10 @@ ACCESS = AccessTable(
         "ListCreditNotes": RECEIVABLES_READERS,
         "GetCreditNote": RECEIVABLES_READERS,
         "GetCustomerBalance": RECEIVABLES_READERS,
-        "RecordCustomerPayment": FINANCE,
+        "RecordCustomerPayment": CHANNELS_MONEY,
         "UnallocatePayment": FINANCE,
         "ApplyCustomerCredit": FINANCE,
-        "IssueCreditNote": allow("finance", services=("woocommerce",)),
+        "IssueCreditNote": CHANNELS_MONEY,
         "GetArAging": RECEIVABLES_READERS,
         "GetRevenueReport": RECEIVABLES_READERS,
         "RenderInvoice": RECEIVABLES_READERS,

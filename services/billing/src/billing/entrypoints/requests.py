@@ -100,6 +100,7 @@ def issue_credit_note(request: pb.IssueCreditNoteRequest) -> IssueCreditNote:
         retry(request),
         tuple(_refunded(line) for line in request.lines),
         request.order_id,
+        request.paid_back,
     )
 
 

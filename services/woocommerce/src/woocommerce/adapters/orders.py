@@ -42,6 +42,8 @@ class SqlOrders:
             "sales_order_id": order.sales_order_id,
             "sales_state": order.sales_state,
             "credited": list(order.credited),
+            "invoices": list(order.invoices),
+            "payments": list(order.payments),
             "sync_due": order.sync_due,
             "sync_note": order.sync_note,
             "updated_at": func.now(),
@@ -49,21 +51,17 @@ class SqlOrders:
         statement = insert(orders).values(
             store_id=order.store_id, woo_order_id=order.woo_order_id, **values
         )
-        # A snapshot read before the sales sync committed carries no sales link: it never
-        # erases the one kept (the link only ever grows).
+        # A snapshot read before the sales sync (or an invoice's event) committed carries no
+        # sales link: it never erases the one kept (the links only ever grow).
         kept = {
             "sales_order_id": _unless_empty(
                 statement.excluded.sales_order_id, orders.c.sales_order_id
             ),
             "sales_state": _unless_empty(statement.excluded.sales_state, orders.c.sales_state),
-            "credited": case(
-                (
-                    func.jsonb_array_length(statement.excluded.credited)
-                    >= func.jsonb_array_length(orders.c.credited),
-                    statement.excluded.credited,
-                ),
-                else_=orders.c.credited,
-            ),
+            **{
+                name: _longer(statement.excluded[name], orders.c[name])
+                for name in ("credited", "invoices", "payments")
+            },
         }
         await self.session.execute(
             statement.on_conflict_do_update(
@@ -96,6 +94,23 @@ class SqlOrders:
         )
         return [_order(row._mapping) for row in rows]
 
+    async def of_sales_order(self, sales_order_id: str) -> ConnectorOrder | None:
+        row = (
+            await self.session.execute(
+                select(orders).where(orders.c.sales_order_id == sales_order_id).with_for_update()
+            )
+        ).first()
+        return None if row is None else _order(row._mapping)
+
+    async def parked(self, store_id: str = "") -> list[ConnectorOrder]:
+        statement = select(orders).where(orders.c.state == OrderState.PARKED.value)
+        if store_id:
+            statement = statement.where(orders.c.store_id == store_id)
+        rows = await self.session.execute(
+            statement.order_by(orders.c.store_id, orders.c.woo_order_id).with_for_update()
+        )
+        return [_order(row._mapping) for row in rows]
+
     async def of_store(self, store_id: str) -> list[ConnectorOrder]:
         rows = await self.session.execute(
             select(orders).where(orders.c.store_id == store_id).order_by(orders.c.woo_order_id)
@@ -105,6 +120,10 @@ class SqlOrders:
 
 def _unless_empty(new: Any, old: Any) -> Any:
     return case((new == "", old), else_=new)
+
+
+def _longer(new: Any, old: Any) -> Any:
+    return case((func.jsonb_array_length(new) >= func.jsonb_array_length(old), new), else_=old)
 
 
 def _order(row: Any) -> ConnectorOrder:
@@ -127,4 +146,6 @@ def _order(row: Any) -> ConnectorOrder:
         credited=tuple(row["credited"]),
         sync_due=row["sync_due"],
         sync_note=row["sync_note"],
+        invoices=tuple(row["invoices"]),
+        payments=tuple(row["payments"]),
     )

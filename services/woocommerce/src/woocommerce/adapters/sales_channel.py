@@ -1,5 +1,6 @@
 """orders and billing over mutual TLS with the connector's own certificate: customers opened,
-sales orders placed (with the store's priced document), read and cancelled, refunds credited.
+sales orders placed (with the store's priced document), read and cancelled, refunds credited,
+what the store collected recorded as payments on the invoices.
 Transport trouble is SalesUnavailable (tried again), a refusal SalesRefused (kept for a person)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from servicekit.grpc import open_channel
 from servicekit.tls import TlsFiles
 from woocommerce.application.sales_ports import SalesRefused, SalesStatus, SalesUnavailable
 from woocommerce.domain.sales_orders import CHANNEL, NewCustomer, Placement, RefundCredit
+from woocommerce.domain.store_payments import StorePayment
 
 TIMEOUT = 10.0
 TRANSIENT = (
@@ -102,6 +104,7 @@ class GrpcSalesChannel:
             memo=credit.memo,
             request_id=credit.request_id,
             order_id=credit.sales_order_id,
+            paid_back=True,  # the store gave the money back
             lines=[
                 billing_pb2.CreditNoteLine(
                     order_line_id=x.order_line_id,
@@ -127,6 +130,19 @@ class GrpcSalesChannel:
         )
         return str(reply.credit_note.id)
 
+    async def pay(self, payment: StorePayment) -> str:
+        request = billing_pb2.RecordCustomerPaymentRequest(
+            invoice_id=payment.invoice_id,
+            amount=types_pb2.Money(amount=figure_text(payment.amount), currency=payment.currency),
+            reference=payment.reference,
+            received_on=payment.received_on,
+            request_id=payment.request_id,
+        )
+        reply = await _call(
+            "RecordCustomerPayment", self.billing.RecordCustomerPayment(request, timeout=TIMEOUT)
+        )
+        return str(reply.payment.id)
+
 
 class UnconnectedSalesChannel:
     """orders or billing not configured: orders wait (mapped, sync due) until they are."""
@@ -150,4 +166,7 @@ class UnconnectedSalesChannel:
         raise self._missing()
 
     async def credit(self, credit: RefundCredit) -> str:
+        raise self._missing()
+
+    async def pay(self, payment: StorePayment) -> str:
         raise self._missing()

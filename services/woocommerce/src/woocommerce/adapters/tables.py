@@ -93,9 +93,14 @@ orders = Table(
     # whether the sales order still has to catch up with the snapshot, and why it could not yet
     Column("sync_due", Boolean, nullable=False, server_default="false"),
     Column("sync_note", Text, nullable=False, server_default=""),
+    # "<invoice id>=<number>=<total>" billing issued; "<invoice id>=<payment id>=<amount>" paid
+    Column("invoices", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("payments", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     PrimaryKeyConstraint("store_id", "woo_order_id"),
     Index("ix_orders_state", "store_id", "state"),
     Index("ix_orders_sync_due", "updated_at", postgresql_where=text("sync_due")),
+    Index("ix_orders_sales_order", "sales_order_id", postgresql_where=text("sales_order_id <> ''")),
+    Index("ix_orders_parked", "store_id", postgresql_where=text("state = 'parked'")),
 )
 
 # The customer each of a store's buyers became in orders: "woo:<customer id>", "email:<e-mail>"

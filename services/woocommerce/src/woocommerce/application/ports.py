@@ -46,6 +46,14 @@ class Orders(Protocol):
         """Mapped and review orders whose sales order has to catch up, oldest first, locked."""
         ...
 
+    async def of_sales_order(self, sales_order_id: str) -> ConnectorOrder | None:
+        """The order that became this sales order, locked; None for another channel's."""
+        ...
+
+    async def parked(self, store_id: str = "") -> list[ConnectorOrder]:
+        """Parked orders (of one store, or all), locked."""
+        ...
+
 
 class UnitOfWork(Protocol):
     @property

@@ -1,5 +1,6 @@
 """What the sales sync needs beyond the connector's own ports: the customers its stores' buyers
-became, orders and billing (the sales channel), and the store's refunds."""
+became, orders and billing (the sales channel: orders placed and cancelled, refunds credited,
+store payments recorded), and the store's refunds."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, Protocol
 
 from woocommerce.application.ports import UnitOfWork
 from woocommerce.domain.sales_orders import NewCustomer, Placement, RefundCredit
+from woocommerce.domain.store_payments import StorePayment
 from woocommerce.domain.stores import Store
 
 
@@ -57,6 +59,10 @@ class SalesChannel(Protocol):
     async def cancel(self, sales_order_id: str, reason: str) -> None: ...
     async def credit(self, credit: RefundCredit) -> str:
         """The credit note's id (the same for a retry: the request id)."""
+        ...
+
+    async def pay(self, payment: StorePayment) -> str:
+        """The payment's id (the same for a retry: the request id)."""
         ...
 
 

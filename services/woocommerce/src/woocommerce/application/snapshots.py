@@ -110,6 +110,8 @@ def _received(store: Store, snapshot: Snapshot, held: ConnectorOrder | None) -> 
         sales_order_id=held.sales_order_id if held else "",
         sales_state=held.sales_state if held else "",
         credited=held.credited if held else (),
+        invoices=held.invoices if held else (),
+        payments=held.payments if held else (),
     )
 
 

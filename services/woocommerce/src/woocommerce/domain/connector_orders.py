@@ -8,11 +8,15 @@ of it the connector has seen and what became of it.
 A snapshot replaces the one held only when the store modified the order later (its
 `date_modified_gmt`): deliveries that come twice or late change nothing.
 
-A mapped or review order becomes a sales order in orders (`sales_order_id`); each snapshot kept
-and each move to or from the trash makes it `sync_due`, and the sales sync
-(application/commands/sync_sales_orders.py) catches the sales order up: places it, cancels it,
-credits its refunds. `sales_state` only moves forward: "" -> placed -> cancelled | kept (the
-store cancelled an order that had shipped already)."""
+A parked order is taken up again (`retried`: back to received, mapped once its SKUs are known)
+when the catalog gains one of its SKUs, or by hand.
+
+A mapped or review order becomes a sales order in orders (`sales_order_id`); each snapshot kept,
+each move to or from the trash and each invoice billing issues for it makes it `sync_due`, and
+the sales sync (application/commands/sync_sales_orders.py) catches the sales order up: places
+it, cancels it, credits its refunds, pays its invoices with what the store collected.
+`sales_state` only moves forward: "" -> placed -> cancelled | kept (the store cancelled an order
+that had shipped already)."""
 
 from __future__ import annotations
 
@@ -59,6 +63,10 @@ class ConnectorOrder:
     credited: tuple[str, ...] = ()  # "<refund id>=<credit note id>" for each refund credited
     sync_due: bool = True  # the sales order has to catch up with this snapshot
     sync_note: str = ""  # why it could not yet, or what the last sync did
+    # "<invoice id>=<number>=<total>" for each invoice billing issued for the sales order
+    invoices: tuple[str, ...] = ()
+    # "<invoice id>=<payment id>=<amount>" for each store payment recorded on an invoice
+    payments: tuple[str, ...] = ()
 
     def arrival(self, modified: datetime, fingerprint: str) -> Arrival:
         if modified > self.date_modified_gmt:
@@ -81,6 +89,19 @@ class ConnectorOrder:
 
     def restored(self) -> ConnectorOrder:
         return replace(self, trashed=False, sync_due=True)
+
+    def retried(self) -> ConnectorOrder:
+        """A parked order taken up again: received, to be mapped from its snapshot."""
+        if self.state is not OrderState.PARKED:
+            return self
+        return replace(self, state=OrderState.RECEIVED, reason="")
+
+    def invoiced(self, invoice_id: str, number: str, total: Decimal) -> ConnectorOrder:
+        """An invoice of the sales order, to be paid with what the store collected."""
+        if any(entry.split("=", 1)[0] == invoice_id for entry in self.invoices):
+            return self
+        entry = f"{invoice_id}={number}={total}"
+        return replace(self, invoices=(*self.invoices, entry), sync_due=True)
 
     @property
     def placeable(self) -> bool:

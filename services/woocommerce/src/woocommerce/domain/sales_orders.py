@@ -26,7 +26,10 @@ from woocommerce.domain.woo_order import WooOrder, money
 CHANNEL = "woocommerce"
 # Orders not (yet) placed: unpaid, failed or cancelled before the suite took them.
 NOT_PLACED = ("pending", "failed", "cancelled", "trash")
-CANCELLED = ("cancelled",)
+# The store gave up on the order: cancelled, or all of its money given back before it shipped.
+CANCELLED = ("cancelled", "refunded")
+# Stages of a sales order that has shipped all of its goods.
+ALL_SHIPPED = ("shipped", "invoiced", "paid", "closed", "archived")
 
 
 class NotPlaceable(ValueError):
@@ -224,7 +227,7 @@ def refund_credit(
         _credited(held, item, rates, products, cent) for item in refund.get("line_items", [])
     )
     reason = str(refund.get("reason") or "").strip()
-    memo = f"WooCommerce refund {refund['id']} of order {order.number}" + (
+    memo = f"WooCommerce refund {refund['id']} of order {order.number}, paid back by the store" + (
         f": {reason}" if reason else ""
     )
     return RefundCredit(

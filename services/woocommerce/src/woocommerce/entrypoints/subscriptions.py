@@ -1,19 +1,22 @@
 """The events the connector reads, each applied in the consumer's transaction (with its inbox
 claim): inventory's available levels (stock out), its shipments and orders' status changes
-(shipments back to the store). A store or orders that does not answer raises: the consumer tries
-the event again with backoff."""
+(shipments back to the store), billing's invoices (paid with what the store collected) and the
+catalog's products (parked orders taken up again). A store or orders that does not answer
+raises: the consumer tries the event again with backoff."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.consumer import Subscription
 from messaging.envelope import Envelope
-from oms.events.v1 import inventory_pb2, orders_pb2
+from oms.events.v1 import billing_pb2, catalog_pb2, inventory_pb2, orders_pb2
+from woocommerce.adapters.orders import SqlOrders
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stock import JoinedStockUnit
 from woocommerce.application.commands.push_shipment import (
@@ -22,6 +25,7 @@ from woocommerce.application.commands.push_shipment import (
     push_tracking,
 )
 from woocommerce.application.commands.push_stock import note_stock_change
+from woocommerce.application.reactions.sales_events import note_invoice, note_product
 from woocommerce.application.stock_ports import StockUnits, WooWrites
 
 
@@ -65,9 +69,27 @@ class Reactions:
         await push_status(self._units(session), self.api, self.links, event.order_id,
                           event.to_status)  # fmt: skip
 
+    async def on_invoice(
+        self, session: AsyncSession, event: billing_pb2.InvoiceIssued, _: Envelope
+    ) -> None:
+        total = Decimal(event.total.amount or "0")
+        await note_invoice(SqlOrders(session), event.order_id, event.invoice_id, event.number,
+                           total)  # fmt: skip
+
+    async def on_product(
+        self,
+        session: AsyncSession,
+        event: catalog_pb2.ProductCreated | catalog_pb2.ProductChanged,
+        _: Envelope,
+    ) -> None:
+        await note_product(SqlOrders(session), event.sku)
+
     def subscriptions(self) -> list[Subscription[Any]]:
         return [
             Subscription(inventory_pb2.AvailabilityChanged, self.on_availability),
             Subscription(inventory_pb2.ShipmentDispatched, self.on_shipment),
             Subscription(orders_pb2.SalesOrderStatusChanged, self.on_status),
+            Subscription(billing_pb2.InvoiceIssued, self.on_invoice),
+            Subscription(catalog_pb2.ProductCreated, self.on_product),
+            Subscription(catalog_pb2.ProductChanged, self.on_product),
         ]

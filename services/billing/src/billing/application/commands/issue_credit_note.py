@@ -2,13 +2,15 @@
 credit note credited yet of its total -- or a free amount for a customer, which is all the
 customer's credit (no invoice, no change to the open balance). A sales channel's refund (the
 WooCommerce connector) comes as a free credit note with the refunded lines and their taxes,
-naming its sales order (application/refunded_lines.py)."""
+naming its sales order (application/refunded_lines.py), and `paid_back`: the store gave the
+money back, so the note leaves the customer no credit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 from billing.application.accounts import move_credit
+from billing.application.channels import check_channel_invoice, check_channel_order
 from billing.application.crediting import credit_invoice, issue_credit_note, left_to_credit
 from billing.application.fields import MAX_ID, Amount, money_in
 from billing.application.ports import UnitOfWork
@@ -34,6 +36,8 @@ class IssueCreditNote:
     lines: tuple[RefundedLine, ...] = ()
     # The sales order a free credit note is for; "" none.
     order_id: str = ""
+    # The customer was paid the money back already: a free credit note leaves no credit.
+    paid_back: bool = False
 
 
 async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditNote:
@@ -48,6 +52,8 @@ async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditN
         problems.add("customer_id", "required (at most 100 characters) without an invoice_id")
     if len(command.order_id) > MAX_ID:
         problems.add("order_id", f"at most {MAX_ID} characters")
+    if command.paid_back and command.invoice_id:
+        problems.add("paid_back", "only for a free credit note (no invoice_id)")
     lines = credit_lines(problems, command.lines, money)
     if not command.invoice_id or money is None:
         problems.raise_if_any()
@@ -58,8 +64,10 @@ async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditN
         if done is not None:
             return await credit_note_of(uow, done)
         if command.invoice_id:
+            await check_channel_invoice(uow, command.invoice_id)
             note = await _against_invoice(uow, problems, command, money, lines)
         else:
+            await check_channel_order(uow, command.order_id, "order_id")
             note = await issue_credit_note(
                 uow,
                 customer_id,
@@ -70,7 +78,8 @@ async def issue_adjustment(uow: UnitOfWork, command: IssueCreditNote) -> CreditN
                 lines=lines,
                 order_id=command.order_id,
             )
-            await move_credit(uow, customer_id, money, FROM_CREDIT_NOTE, note.id)
+            if not command.paid_back:
+                await move_credit(uow, customer_id, money, FROM_CREDIT_NOTE, note.id)
         await uow.requests.complete(ISSUE_CREDIT_NOTE, command.retry, note.id)
         return await credit_note_of(uow, note.id)
 

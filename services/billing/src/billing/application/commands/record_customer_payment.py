@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from billing.application.accounts import move_balance, move_credit
+from billing.application.channels import calling_channel, check_channel_invoice
 from billing.application.commands.record_payment import RecordPayment, record_payment
 from billing.application.fields import Amount, day_in, money_in, party_in, reference_in
 from billing.application.ports import UnitOfWork
@@ -17,7 +18,7 @@ from billing.application.retries import RECORD_CUSTOMER_PAYMENT, Retry
 from billing.domain.payments import FROM_PAYMENT, RECEIVED, Payment
 from billing.domain.receivables import Requested, check_amount, plan
 from pricing.money import Money
-from servicekit.errors import InvalidArgument, Violations
+from servicekit.errors import InvalidArgument, PermissionDenied, Violations
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,10 @@ async def record_customer_payment(uow: UnitOfWork, command: RecordCustomerPaymen
     """With `invoice_id` alone, the invoice's customer pays it (RecordPayment); with the customer
     too, all of the payment is allocated to that invoice of theirs. Else allocated as asked, or
     oldest due first; what no invoice takes becomes the customer's credit. Every bad field is
-    refused at once, and nothing changes then."""
+    refused at once, and nothing changes then. A channel's service pays invoices of its own
+    orders only, one at a time."""
+    if calling_channel() and (not command.invoice_id or command.allocations):
+        raise PermissionDenied("invoice_id: a channel pays one invoice of its own orders")
     if command.invoice_id:
         if command.allocations:
             raise InvalidArgument.of(
@@ -66,6 +70,8 @@ async def record_customer_payment(uow: UnitOfWork, command: RecordCustomerPaymen
         done = await uow.requests.claim(RECORD_CUSTOMER_PAYMENT, command.retry)
         if done is not None:
             return await payment_of(uow, done)
+        for asked in requested:
+            await check_channel_invoice(uow, asked.item_id)
         payment, new = await receive(
             uow,
             command.customer_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from billing.application.accounts import move_balance
+from billing.application.channels import check_channel_invoice
 from billing.application.fields import Amount, day_in, money_in, reference_in
 from billing.application.ports import UnitOfWork
 from billing.application.reading import payment_of
@@ -46,6 +47,7 @@ async def record_payment(uow: UnitOfWork, command: RecordPayment) -> Payment:
         found = await uow.invoices.get(command.invoice_id)
         if found is None:
             raise InvalidArgument.of("invoice_id", f"no invoice {command.invoice_id}")
+        await check_channel_invoice(uow, found.id)
         customer_id = found.customer_id
         payment, new = await receive(
             uow, customer_id, money.rounded(), command.reference, day, RECEIVED, command.retry

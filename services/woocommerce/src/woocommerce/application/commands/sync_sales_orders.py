@@ -4,10 +4,15 @@ snapshot, in a transaction of its own.
 - not placed yet (and the store has it paid or on hold): its buyer's customer found or opened,
   the sales order placed (PlaceSalesOrder with the priced document; the natural key (channel,
   "<store>:<woo id>") makes a retry return the same order), its id recorded;
-- cancelled or moved to the trash in the store: the sales order cancelled unless any of it
-  shipped (then kept, and said so); a cancelled sales order is never placed again;
+- cancelled, refunded in full or moved to the trash in the store: the sales order cancelled
+  unless any of it shipped (then kept, and said so); a cancelled sales order is never placed
+  again;
+- completed in the store while the suite has not shipped all of it: said in its sync note (the
+  suite's pipeline moves on its shipments, not on the store's word);
 - each refund the store lists and billing has not credited: a credit note for its lines,
-  amounts and tax (idempotent by refund id).
+  amounts and tax (idempotent by refund id);
+- each invoice billing issued for it: paid with what the store collected (idempotent by invoice),
+  so the sales order reaches `paid` as a direct order does.
 orders or billing unreachable: the order stays due and is tried on the next round; refused: the
 reason is kept as its sync note for a person."""
 
@@ -29,6 +34,7 @@ from woocommerce.application.snapshots import decode
 from woocommerce.domain.connector_orders import ConnectorOrder
 from woocommerce.domain.pricing_map import reproduce
 from woocommerce.domain.sales_orders import (
+    ALL_SHIPPED,
     CANCELLED,
     NOT_PLACED,
     NotPlaceable,
@@ -39,6 +45,7 @@ from woocommerce.domain.sales_orders import (
     refunds_listed,
     sales_document,
 )
+from woocommerce.domain.store_payments import payments_due
 from woocommerce.domain.stores import Store
 from woocommerce.domain.woo_order import read_order
 
@@ -68,7 +75,7 @@ async def sync_sales_orders(
                 if store is None:
                     raise SalesRefused("the store was removed")
                 held = await sync_order(uow, store, held, api, catalog, channel)
-                held = replace(held, sync_due=False, sync_note="")
+                held = replace(held, sync_due=False)
                 finished += 1
             except (SalesUnavailable, StoreUnreachable, CatalogUnavailable) as error:
                 log.warning("order %s:%s waits: %s", held.store_id, held.woo_order_id, error)
@@ -90,6 +97,7 @@ async def sync_order(
 ) -> ConnectorOrder:
     data = decode(held.body)
     order = read_order(data)
+    held = replace(held, sync_note="")
     gone = held.trashed or order.status in CANCELLED
     if not held.sales_order_id:
         if gone or order.status in NOT_PLACED:
@@ -101,10 +109,21 @@ async def sync_order(
         held = replace(held, sales_order_id=sales_order_id, sales_state=PLACED)
         await uow.orders.save(held)  # recorded before anything else may fail
     if gone and held.sales_state == PLACED:
-        held = replace(held, sales_state=await _cancel(held, channel))
+        why = "moved to the trash" if held.trashed else order.status
+        why = f"{why} in the store"
+        held = replace(held, sales_state=await _cancel(held, channel, why))
+    elif order.status == "completed" and held.sales_state == PLACED:
+        status = await channel.status(held.sales_order_id)
+        if status.status not in ALL_SHIPPED:
+            held = replace(held, sync_note=f"completed in the store; {status.status} here")
     listed = [r for r in refunds_listed(data) if r not in held.credited_refunds]
     if listed:
         held = await _credit_refunds(uow, store, held, api, catalog, channel)
+    for payment in payments_due(held, data):
+        payment_id = await channel.pay(payment)
+        entry = f"{payment.invoice_id}={payment_id}={payment.amount}"
+        held = replace(held, payments=(*held.payments, entry))
+        await uow.orders.save(held)
     return held
 
 
@@ -128,14 +147,13 @@ async def _customer(
     return customer_id
 
 
-async def _cancel(held: ConnectorOrder, channel: SalesChannel) -> str:
+async def _cancel(held: ConnectorOrder, channel: SalesChannel, why: str) -> str:
     status = await channel.status(held.sales_order_id)
     if status.status in CLOSED_STAGES:
         return CANCELLED_STATE
     if status.shipped:
         return KEPT  # shipped goods are not un-shipped by a store's cancellation
-    why = "moved to the trash" if held.trashed else "cancelled"
-    await channel.cancel(held.sales_order_id, f"WooCommerce order {held.number} {why} in the store")
+    await channel.cancel(held.sales_order_id, f"WooCommerce order {held.number} {why}")
     return CANCELLED_STATE
 
 
