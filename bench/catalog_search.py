@@ -25,7 +25,7 @@ from bench.stack import private_stack
 from bench.stats import machine, percentiles
 
 REPORT = Path(__file__).parent / "reports" / "catalog_search.md"
-SYLLABLES = ("ra", "ne", "ti", "lo", "mu", "sa", "ve", "xo", "qi", "ba")
+SYLLABLES: tuple[str, ...] = ("ra", "ne", "ti", "lo", "mu", "sa", "ve", "xo", "qi", "ba")
 SYLLABLES += ("de", "fi", "go", "hu", "ki", "le", "mo", "nu", "po", "ru")
 WORDS = [
     f"{a}{b}"
@@ -62,7 +62,7 @@ async def load_products(
     """`count` products, `concurrency` requests in flight: three words of a name, a price
     between 1.00 and 1,000.00 EUR, a leaf category, a colour and a size."""
     rng = random.Random(7)
-    bodies = [
+    bodies: list[dict[str, object]] = [
         {
             "sku": f"SKU-{i:07d}",
             "name": " ".join(rng.sample(WORDS, 3)),

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class PrivateStack:
     stack: Stack
     kafka: KafkaBroker
     postgres: PostgresCluster
+    pki: Pki
 
     def api(self, connections: int = 100) -> httpx.AsyncClient:
         """The gateway's /api/v1 as an admin."""
@@ -47,10 +49,23 @@ class PrivateStack:
         )
 
 
+def ensure_free(ports: Ports) -> None:
+    """Fails early when something (another stack, a test run) already listens where this one
+    would: the load would otherwise go to it."""
+    for port in (ports.gateway, ports.kafka, ports.postgres):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(
+                    f"port {port} is taken (offset {ports.offset}):"
+                    " set OMS_BENCH_PORT_OFFSET to another offset"
+                )
+
+
 @contextlib.asynccontextmanager
 async def private_stack() -> AsyncIterator[PrivateStack]:
-    folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
     ports = Ports(int(os.environ.get("OMS_BENCH_PORT_OFFSET", "2000")))
+    ensure_free(ports)
+    folder = Path(tempfile.mkdtemp(prefix="oms-bench-"))
     postgres = await asyncio.to_thread(PostgresCluster.private, folder / "pgdata", ports.postgres)
     # mutual TLS and ACLs as in any run; the development token keys, as `make run` uses
     pki = Pki(folder / "pki").ensure()
@@ -65,7 +80,7 @@ async def private_stack() -> AsyncIterator[PrivateStack]:
     try:
         print("starting the stack...", flush=True)
         await stack.start_all(progress=True)
-        yield PrivateStack(stack, kafka, postgres)
+        yield PrivateStack(stack, kafka, postgres, pki)
     finally:
         await stack.stop_processes()
         await asyncio.to_thread(kafka.stop)
