@@ -3,7 +3,6 @@ PY := .venv/bin/python
 SERVICES := catalog quoting orders inventory billing procurement gateway woocommerce
 UNIT_TESTS := $(wildcard libs/*/tests/unit services/*/tests/unit tests/contracts bench/tests)
 INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integration)
-# bench/*.py by name: pyproject's mypy `exclude` skips bench/ when it is given as a folder
 TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src)) examples bench
 
 .PHONY: help setup contracts contracts-check contracts-lock reference release lint test test-unit \
