@@ -126,6 +126,25 @@ async def test_registered_buyers_are_found_again_by_their_id_or_email() -> None:
     assert {p.customer_id for p in w.channel.orders.values()} == {"c-1"}
 
 
+async def test_a_guests_repeat_orders_share_a_guest_account_and_never_a_registered_one() -> None:
+    w = World()
+    guest = raw(COUPON_TAX_EXCLUSIVE)  # customer_id 0
+    await w.receive(guest)
+    await w.receive(dict(raw(COUPON_TAX_EXCLUSIVE), id=728))  # the same e-mail again
+    email = guest["billing"]["email"]
+    registered = dict(raw(VARIATION_FEE_TAX_INCLUSIVE), customer_id=42)
+    registered["billing"] = dict(registered["billing"], email=email.upper())
+    await w.receive(registered)
+    nameless = dict(raw(COUPON_TAX_EXCLUSIVE), id=729)
+    nameless["billing"] = dict(nameless["billing"], email="")
+    await w.receive(nameless)
+    await w.sync()
+    owner = {p.woo_order_id: p.customer_id for p in w.channel.orders.values()}
+    assert owner[727] == owner[728]
+    assert len({owner[727], owner[812], owner[729]}) == 3
+    assert sorted(c.kind for c in w.channel.customers) == ["guest", "guest", "person"]
+
+
 async def test_the_default_customer_policy_opens_no_account() -> None:
     w = World(customer_policy=CustomerPolicy.DEFAULT_CUSTOMER, default_customer_id="c-shop")
     await w.receive(raw(COUPON_TAX_EXCLUSIVE))

@@ -1,10 +1,12 @@
 """A WooCommerce order as the suite's priced document (pricing.document), and whether the engine,
 given the store's rates and rounding setting, reproduces the store's figures to the cent.
 
-Line items become lines (their coupon share as the line's discount), fees become free-text lines,
+Line items become lines (their coupon share as the line's discount), fees become free-text lines
+(a negative fee money off the whole order),
 shipping lines shipping charges; each tax rate of the order (`tax_lines`, by rate id) becomes a
-tax `woo-<rate id>`. The store's figures are the truth: where the engine disagrees, the order
-keeps them and the differences are recorded for a person to review."""
+tax `woo-<rate id>` (a compound rate at its rate on the net price). The store's figures are
+the truth: where the engine disagrees, the order keeps them and the differences are recorded for
+a person to review."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from pricing.document import (
 from pricing.engine import Breakdown, RoundingMode
 from pricing.money import minor_units
 from woocommerce.domain.stores import Store, TaxRounding
-from woocommerce.domain.woo_order import LineItem, TaxShare, WooOrder
+from woocommerce.domain.woo_order import LineItem, TaxLine, TaxShare, WooOrder
 
 ZERO = Decimal(0)
 _UNIT_PLACES = Decimal("0.000001")
@@ -49,11 +51,9 @@ def tax_code(rate_id: int) -> str:
 def to_document(order: WooOrder, store: Store, products: Mapping[str, str]) -> PricedDocument:
     """The order's document; `products` maps each line's SKU to the catalog product id."""
     inclusive = order.prices_include_tax
-    rates = {
-        t.rate_id: TaxRate(tax_code(t.rate_id), figure_text(t.rate_percent / 100))
-        for t in order.tax_lines
-    }
+    rates = {t.rate_id: TaxRate(tax_code(t.rate_id), _rate(t, order)) for t in order.tax_lines}
     lines = [_item_line(item, inclusive, rates, products) for item in order.line_items]
+    fees = [fee for fee in order.fee_lines if fee.total >= 0]
     lines += [
         DocumentLine(
             line_id=f"fee-{fee.item_id}",
@@ -65,8 +65,14 @@ def to_document(order: WooOrder, store: Store, products: Mapping[str, str]) -> P
             taxes=_taxes(fee.taxes, rates),
             price_rule="woocommerce",
         )
-        for fee in order.fee_lines
+        for fee in fees
     ]
+    # A negative fee (how many discount plugins give money off) is money off the whole order.
+    off = sum(
+        (-(fee.total + (fee.total_tax if inclusive else 0)) for fee in order.fee_lines
+         if fee.total < 0),
+        ZERO,
+    )  # fmt: skip
     shipping = tuple(
         ShippingCharge(
             s.method_title,
@@ -78,7 +84,11 @@ def to_document(order: WooOrder, store: Store, products: Mapping[str, str]) -> P
     mode = "per_line" if store.tax_rounding is TaxRounding.PER_LINE else "per_document"
     return PricedDocument(
         currency=order.currency,
-        groups=(DocumentGroup("Order", tuple(lines)),),
+        groups=(
+            DocumentGroup(
+                "Order", tuple(lines), Discount(amount=figure_text(off)) if off else None
+            ),
+        ),
         shipping=shipping,
         policy=PricingPolicy(rounding_mode=mode, rounding="half_up", prices_include_tax=inclusive),
     )
@@ -107,6 +117,16 @@ def _item_line(
     )
 
 
+def _rate(line: TaxLine, order: WooOrder) -> str:
+    """The rate on the net price. A compound rate is charged on the price plus the order's other
+    taxes (WooCommerce sums them unrounded): c x (1 + their rates) on the net. A line without
+    one of those taxes comes out different, and the comparison sends the order to review."""
+    rate = line.rate_percent / 100
+    if line.compound:
+        rate *= 1 + sum((t.rate_percent / 100 for t in order.tax_lines if not t.compound), ZERO)
+    return figure_text(rate)
+
+
 def _taxes(shares: Sequence[TaxShare], rates: Mapping[int, TaxRate]) -> tuple[TaxRate, ...]:
     # A rate id the order's tax_lines do not name cannot be priced: its line keeps no tax and
     # the comparison shows the difference.
@@ -116,8 +136,6 @@ def _taxes(shares: Sequence[TaxShare], rates: Mapping[int, TaxRate]) -> tuple[Ta
 def reproduce(order: WooOrder, store: Store, products: Mapping[str, str]) -> Reproduction:
     """The order's document priced by the engine and where its figures differ from the store's."""
     document = to_document(order, store, products)
-    if any(t.compound for t in order.tax_lines):
-        return Reproduction(document, ("taxes: compound rates are not priced by the engine",))
     try:
         priced = price_document(document)
     except InvalidDocument as error:
@@ -131,10 +149,13 @@ def store_figures(order: WooOrder) -> dict[str, Decimal]:
     inclusive = order.prices_include_tax
     totals = order.totals
     goods = sum((i.subtotal + (i.subtotal_tax if inclusive else 0) for i in order.line_items), ZERO)
-    fees = sum((f.total + (f.total_tax if inclusive else 0) for f in order.fee_lines), ZERO)
+    fees = [f.total + (f.total_tax if inclusive else 0) for f in order.fee_lines]
     figures = {
-        "subtotal": goods + fees,
-        "discounts": totals.discount_total + (totals.discount_tax if inclusive else 0),
+        "subtotal": goods + sum((f for f in fees if f >= 0), ZERO),
+        # negative fees are money off the order (to_document)
+        "discounts": totals.discount_total
+        + (totals.discount_tax if inclusive else 0)
+        - sum((f for f in fees if f < 0), ZERO),
         "shipping": totals.shipping_total,
         "total": totals.total,
     }
@@ -143,6 +164,12 @@ def store_figures(order: WooOrder) -> dict[str, Decimal]:
     for item in order.line_items:
         figures[f"line item-{item.item_id} net"] = item.total
     return figures
+
+
+def _order_discount(order: WooOrder) -> bool:
+    """Money off the whole order (negative fees): the engine spreads it over the lines, where
+    WooCommerce leaves the items' own totals as they were."""
+    return any(fee.total < 0 for fee in order.fee_lines)
 
 
 def engine_figures(breakdown: Breakdown, order: WooOrder) -> dict[str, Decimal]:
@@ -167,6 +194,8 @@ def differences(order: WooOrder, breakdown: Breakdown) -> list[str]:
     per_document = breakdown.policy.mode is RoundingMode.PER_DOCUMENT
     found = []
     for name in sorted(store.keys() | engine.keys()):
+        if name.startswith("line ") and _order_discount(order):
+            continue  # the totals and taxes still have to agree
         ours = engine.get(name, ZERO)
         if per_document:
             ours = ours.quantize(cent)

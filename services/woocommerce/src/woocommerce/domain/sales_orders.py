@@ -160,7 +160,10 @@ def customer_keys(store: Store, order: WooOrder) -> tuple[str, ...]:
     if store.customer_policy is CustomerPolicy.DEFAULT_CUSTOMER:
         return ()
     if not order.customer_id:
-        return (f"guest:{order.order_id}",)
+        # A guest's e-mail is not verified: it finds the guest account it opened before, never a
+        # registered buyer's (whose credit and prices a stranger could otherwise order on).
+        email = order.billing_email.strip().lower()
+        return (f"guest-email:{email}",) if email else (f"guest:{order.order_id}",)
     keys = [f"woo:{order.customer_id}"]
     if order.billing_email:
         keys.append(f"email:{order.billing_email.strip().lower()}")
