@@ -37,7 +37,8 @@ class FakeSalesChannel:
         self._check()
         self.orders.setdefault(placement.external_reference, placement)
         order_id = f"so-{placement.external_reference}"
-        self.status_of.setdefault(order_id, SalesStatus("execution", False))
+        total = placement.document.figures.total
+        self.status_of.setdefault(order_id, SalesStatus("execution", False, total))
         return order_id
 
     async def status(self, sales_order_id: str) -> SalesStatus:

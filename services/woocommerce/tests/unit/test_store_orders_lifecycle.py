@@ -115,10 +115,23 @@ async def test_completed_in_the_store_but_not_shipped_here_is_said() -> None:
     await w.sync()
     held = await w.held(727)
     assert held.sync_note == "completed in the store; execution here"
-    w.channel.status_of["so-shop-us:727"] = SalesStatus("shipped", True)
+    w.channel.status_of["so-shop-us:727"] = SalesStatus("shipped", True, Decimal("133.58"))
     await w.receive(later(data, 120, status="completed", customer_note="thanks"))
     await w.sync()
     assert (await w.held(727)).sync_note == ""
+
+
+async def test_a_total_changed_in_the_store_after_placing_is_said() -> None:
+    w = World()
+    data = raw(COUPON_TAX_EXCLUSIVE)
+    await w.receive(dict(data, status="on-hold"))
+    await w.sync()
+    await w.receive(later(data, 60, status="on-hold", total="140.00"))  # edited on hold
+    await w.sync()
+    assert (await w.held(727)).sync_note == (
+        "the store's total is now 140.00, the sales order's 133.58"
+    )
+    assert len(w.channel.orders) == 1
 
 
 async def test_a_parked_order_goes_on_when_the_catalog_gains_its_sku() -> None:

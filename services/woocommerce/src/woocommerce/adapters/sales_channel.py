@@ -6,6 +6,7 @@ Transport trouble is SalesUnavailable (tried again), a refusal SalesRefused (kep
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from decimal import Decimal
 from typing import TypeVar
 
 import grpc
@@ -88,7 +89,9 @@ class GrpcSalesChannel:
         request = orders_pb2.GetSalesOrderRequest(order_id=sales_order_id)
         reply = await _call("GetSalesOrder", self.orders.GetSalesOrder(request, timeout=TIMEOUT))
         order = reply.order
-        return SalesStatus(order.status, any(line.shipped for line in order.lines))
+        shipped = any(line.shipped for line in order.lines)
+        total = Decimal(order.total.amount) if order.total.amount else None
+        return SalesStatus(order.status, shipped, total)
 
     async def cancel(self, sales_order_id: str, reason: str) -> None:
         request = orders_pb2.CancelSalesOrderRequest(order_id=sales_order_id, reason=reason)

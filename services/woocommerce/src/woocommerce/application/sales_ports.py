@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
 from woocommerce.application.ports import UnitOfWork
@@ -45,6 +46,7 @@ class SalesRefused(Exception):
 class SalesStatus:
     status: str  # the sales order's pipeline stage
     shipped: bool  # any of it shipped
+    total: Decimal | None = None  # its total, in the store's currency
 
 
 class SalesChannel(Protocol):

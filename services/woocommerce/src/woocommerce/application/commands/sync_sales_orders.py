@@ -7,8 +7,9 @@ snapshot, in a transaction of its own.
 - cancelled, refunded in full or moved to the trash in the store: the sales order cancelled
   unless any of it shipped (then kept, and said so); a cancelled sales order is never placed
   again;
-- completed in the store while the suite has not shipped all of it: said in its sync note (the
-  suite's pipeline moves on its shipments, not on the store's word);
+- completed in the store while the suite has not shipped all of it, or its total changed after
+  placing (an order edited while on hold): said in its sync note for a person (the suite's
+  pipeline moves on its shipments, not on the store's word);
 - each refund the store lists and billing has not credited: a credit note for its lines,
   amounts and tax (idempotent by refund id);
 - each invoice billing issued for it: paid with what the store collected (idempotent by invoice),
@@ -47,7 +48,7 @@ from woocommerce.domain.sales_orders import (
 )
 from woocommerce.domain.store_payments import payments_due
 from woocommerce.domain.stores import Store
-from woocommerce.domain.woo_order import read_order
+from woocommerce.domain.woo_order import WooOrder, read_order
 
 log = logging.getLogger(__name__)
 PLACED, CANCELLED_STATE, KEPT = "placed", "cancelled", "kept"
@@ -112,10 +113,8 @@ async def sync_order(
         why = "moved to the trash" if held.trashed else order.status
         why = f"{why} in the store"
         held = replace(held, sales_state=await _cancel(held, channel, why))
-    elif order.status == "completed" and held.sales_state == PLACED:
-        status = await channel.status(held.sales_order_id)
-        if status.status not in ALL_SHIPPED:
-            held = replace(held, sync_note=f"completed in the store; {status.status} here")
+    elif held.sales_state == PLACED:
+        held = replace(held, sync_note=await _drift(held, order, channel))
     listed = [r for r in refunds_listed(data) if r not in held.credited_refunds]
     if listed:
         held = await _credit_refunds(uow, store, held, api, catalog, channel)
@@ -125,6 +124,21 @@ async def sync_order(
         held = replace(held, payments=(*held.payments, entry))
         await uow.orders.save(held)
     return held
+
+
+async def _drift(held: ConnectorOrder, order: WooOrder, channel: SalesChannel) -> str:
+    """What a person should know when the store's order moved apart from the sales order: a
+    total changed after placing (an order edited on hold), or completed before the suite
+    shipped it. The sales order is not changed on the store's word."""
+    status = await channel.status(held.sales_order_id)
+    notes = []
+    if status.total is not None and status.total != order.totals.total:
+        notes.append(
+            f"the store's total is now {order.totals.total}, the sales order's {status.total}"
+        )
+    if order.status == "completed" and status.status not in ALL_SHIPPED:
+        notes.append(f"completed in the store; {status.status} here")
+    return "; ".join(notes)
 
 
 async def _customer(
