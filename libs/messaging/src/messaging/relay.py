@@ -72,9 +72,11 @@ class OutboxRelay:
             log.info("outbox relay active for %s", self.source)
             await connection.add_listener(notify_channel(self.source), self._on_notify)
             while True:
+                # Cleared before the batch is read, so a commit notified while it is being
+                # published wakes the next round at once instead of after the poll.
+                self._wake.clear()
                 published = await self.publish_batch()
                 if published < self.batch_size:
-                    self._wake.clear()
                     try:
                         await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
                     except TimeoutError:
