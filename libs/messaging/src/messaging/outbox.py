@@ -3,6 +3,9 @@ they announce; the relay publishes them once that transaction has committed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from google.protobuf.message import Message
 from sqlalchemy import (
     BigInteger,
@@ -49,29 +52,52 @@ def notify_channel(source: str) -> str:
     return f"outbox_{source}"
 
 
+# session.info key: this transaction has sent its NOTIFY already.
+_NOTIFIED = "messaging.outbox.notified"
+
+
 class Outbox:
-    """Adds events to the current transaction; `source` names the producing service."""
+    """Adds events to the current transaction; `source` names the producing service.
+
+    The statements are built once: under load the cost of an event is its round trips, so a
+    use case's events go in one multi-row INSERT and its transaction sends one NOTIFY (PostgreSQL
+    delivers it at commit, and only if the transaction commits)."""
 
     def __init__(self, table: Table, source: str, namespace: str = "") -> None:
         self.table = table
         self.source = source
         self.namespace = namespace
+        self._insert = table.insert()
         self._notify = text(f"NOTIFY {notify_channel(source)}")
 
     async def add(self, session: AsyncSession, message: Message, *, key: str) -> Envelope:
-        envelope = Envelope.wrap(
-            message, source=source_of(self.source), key=key, namespace=self.namespace
-        )
-        await session.execute(
-            self.table.insert().values(
-                event_id=envelope.event_id,
-                event_type=envelope.type,
-                topic=envelope.topic,
-                key=envelope.key,
-                payload=envelope.body,
-                headers=[[name, value.decode()] for name, value in envelope.headers()],
-            )
-        )
-        # delivered at commit, and only if the transaction commits: wakes the relay at once
-        await session.execute(self._notify)
+        (envelope,) = await self.add_all(session, [(message, key)])
         return envelope
+
+    async def add_all(
+        self, session: AsyncSession, events: Iterable[tuple[Message, str]]
+    ) -> list[Envelope]:
+        """Each (message, key) as an outbox row, in order, in one statement."""
+        envelopes = [
+            Envelope.wrap(message, source=source_of(self.source), key=key, namespace=self.namespace)
+            for message, key in events
+        ]
+        if not envelopes:
+            return envelopes
+        await session.execute(self._insert, [_row(e) for e in envelopes])
+        if not session.info.get(_NOTIFIED):
+            # wakes the relay at commit (a NOTIFY rolled back with a savepoint leaves the poll)
+            await session.execute(self._notify)
+            session.info[_NOTIFIED] = True
+        return envelopes
+
+
+def _row(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "event_id": envelope.event_id,
+        "event_type": envelope.type,
+        "topic": envelope.topic,
+        "key": envelope.key,
+        "payload": envelope.body,
+        "headers": [[name, value.decode()] for name, value in envelope.headers()],
+    }

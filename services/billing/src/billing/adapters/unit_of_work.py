@@ -77,9 +77,7 @@ class SqlUnitOfWork:
         self.numbers = SqlNumbers(session)
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
-        for event in events:
-            message, key = to_message(event)
-            await self.outbox.add(self.session, message, key=key)
+        await self.outbox.add_all(self.session, [to_message(event) for event in events])
 
     async def __aenter__(self) -> Self:
         assert self.database is not None, "a joined unit of work is already open"

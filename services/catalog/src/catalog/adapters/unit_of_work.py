@@ -89,5 +89,6 @@ class SqlUnitOfWork:
 
     async def publish(self, *events: ProductEvent) -> None:
         assert self._session is not None, "publish inside the unit of work's block"
-        for event in events:
-            await self._outbox.add(self._session, to_message(event), key=event.product_id)
+        await self._outbox.add_all(
+            self._session, [(to_message(event), event.product_id) for event in events]
+        )

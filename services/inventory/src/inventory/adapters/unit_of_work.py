@@ -150,6 +150,4 @@ class SqlUnitOfWork:
             )
 
     async def publish(self, events: Sequence[Published]) -> None:
-        for event in events:
-            message, key = to_message(event)
-            await self.storage.outbox.add(self.session, message, key=key)
+        await self.storage.outbox.add_all(self.session, [to_message(event) for event in events])

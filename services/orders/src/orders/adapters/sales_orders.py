@@ -165,6 +165,11 @@ def _filtered(query: OrderQuery) -> Any:
     return and_(True, *conditions)
 
 
+# Built once: a statement made per call costs more CPU than its round trip.
+_ORDER_INSERT = sales_orders.insert()
+_JOURNAL_INSERT = order_history.insert()
+
+
 class SqlSalesOrders:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -173,24 +178,25 @@ class SqlSalesOrders:
 
     async def add(self, order: SalesOrder, events: Sequence[SalesOrderEvent]) -> None:
         await self.session.execute(
-            sales_orders.insert().values(
-                id=order.id,
-                customer_id=order.customer_id,
-                currency=order.currency,
-                channel=order.channel,
-                order_type=order.order_type,
-                salesperson=order.salesperson,
-                quote_id=order.quote_id or None,
-                external_reference=order.external_reference,
-                review_note=order.review_note,
-                team=order.team,
-                version=1,
-                created_at=order.created_at,
-                created_by=order.created_by,
-                updated_at=order.created_at,
-                updated_by=current_principal().subject,
+            _ORDER_INSERT,
+            {
+                "id": order.id,
+                "customer_id": order.customer_id,
+                "currency": order.currency,
+                "channel": order.channel,
+                "order_type": order.order_type,
+                "salesperson": order.salesperson,
+                "quote_id": order.quote_id or None,
+                "external_reference": order.external_reference,
+                "review_note": order.review_note,
+                "team": order.team,
+                "version": 1,
+                "created_at": order.created_at,
+                "created_by": order.created_by,
+                "updated_at": order.created_at,
+                "updated_by": current_principal().subject,
                 **_head(order),
-            )
+            },
         )
         if order.lines:  # an order of services only picks nothing
             await self.session.execute(
@@ -257,19 +263,22 @@ class SqlSalesOrders:
     async def _journal(
         self, order: SalesOrder, events: Sequence[SalesOrderEvent], at: datetime
     ) -> None:
-        for entry in journal_of(order.status, events):
-            await self.session.execute(
-                order_history.insert().values(
-                    order_id=order.id,
-                    from_status=entry.from_status,
-                    to_status=entry.to_status,
-                    reason=entry.reason,
-                    note=entry.note,
-                    actor=current_principal().subject,
-                    caused_by=causation_id(),
-                    at=at,
-                )
-            )
+        actor, cause = current_principal().subject, causation_id()
+        rows = [
+            {
+                "order_id": order.id,
+                "from_status": entry.from_status,
+                "to_status": entry.to_status,
+                "reason": entry.reason,
+                "note": entry.note,
+                "actor": actor,
+                "caused_by": cause,
+                "at": at,
+            }
+            for entry in journal_of(order.status, events)
+        ]
+        if rows:
+            await self.session.execute(_JOURNAL_INSERT, rows)
 
     async def history(self, order_id: str, after: int, limit: int) -> list[HistoryEntry]:
         rows = await self.session.execute(

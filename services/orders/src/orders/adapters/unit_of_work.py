@@ -64,11 +64,8 @@ class SqlUnitOfWork:
         self.audit = SqlAuditTrail(session, AuditLog(audit_log))
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
-        for event in events:
-            found = to_message(event)
-            if found is not None:
-                message, key = found
-                await self.outbox.add(self.session, message, key=key)
+        found = (to_message(event) for event in events)
+        await self.outbox.add_all(self.session, [f for f in found if f is not None])
 
 
 @dataclass(frozen=True)

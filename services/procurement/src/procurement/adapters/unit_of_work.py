@@ -80,8 +80,9 @@ class SqlUnitOfWork:
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         assert self._session is not None, "a unit of work publishes inside its block"
-        for event in events:
-            await self._units.outbox.add(self._session, to_message(event), key=event.key)
+        await self._units.outbox.add_all(
+            self._session, [(to_message(event), event.key) for event in events]
+        )
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._joined:

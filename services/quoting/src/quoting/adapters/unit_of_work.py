@@ -64,8 +64,9 @@ class SqlUnitOfWork:
             await transaction.__aexit__(kind, error, traceback)
 
     async def publish(self, events: Sequence[QuoteEvent]) -> None:
-        for event in events:
-            await self.outbox.add(self.session, to_message(event), key=event.quote_id)
+        await self.outbox.add_all(
+            self.session, [(to_message(event), event.quote_id) for event in events]
+        )
 
     async def record(
         self,
