@@ -88,7 +88,15 @@ class StockBook:
         """Writes the moves, fills backorders from what became available, then announces low
         stock. `quiet`: orders whose state the caller announces itself (no BackorderAllocated)."""
         await self._write()
-        products = list(dict.fromkeys(p for _, p in self.touched))
+        # Only stock that became available can fill a backorder: a transaction that only
+        # held or consumed (placing, shipping) skips the queue's reads.
+        products = list(
+            dict.fromkeys(
+                key[1]
+                for key, level in self.touched.items()
+                if level.available > self.was_available[key]
+            )
+        )
         if products:
             await self._fill(products, quiet)
         low: list[Published] = []
