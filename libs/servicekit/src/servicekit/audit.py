@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,9 @@ from servicekit.db import Database
 from servicekit.errors import InvalidArgument
 from servicekit.grpc import timestamp
 from servicekit.paging import newest_after, page_limit, page_token
+
+# One change of an entity: (action, before, after).
+Change = tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]
 
 AUDIT_ACCESS = AccessTable(
     audit_pb2.DESCRIPTOR.services_by_name["AuditService"],
@@ -90,21 +93,36 @@ class AuditLog:
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
     ) -> None:
-        actor = current_principal()
+        await self.record_all(session, entity_type, entity_id, [(action, before, after)])
+
+    async def record_all(
+        self,
+        session: AsyncSession,
+        entity_type: str,
+        entity_id: str,
+        changes: Sequence[Change],
+    ) -> None:
+        """Several changes of one entity, in one statement: (action, before, after) each."""
+        if not changes:
+            return
+        actor, at, correlation = current_principal(), datetime.now(UTC), correlation_id()
         await session.execute(
             self._insert,
-            {
-                "id": str(uuid.uuid4()),
-                "entity_type": entity_type,
-                "entity_id": entity_id,
-                "action": action,
-                "actor": actor.subject,
-                "actor_roles": list(actor.roles),
-                "at": datetime.now(UTC),
-                "before": _plain(before) if before is not None else None,
-                "after": _plain(after) if after is not None else None,
-                "correlation_id": correlation_id(),
-            },
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "entity_type": entity_type,
+                    "entity_id": entity_id,
+                    "action": action,
+                    "actor": actor.subject,
+                    "actor_roles": list(actor.roles),
+                    "at": at,
+                    "before": _plain(before) if before is not None else None,
+                    "after": _plain(after) if after is not None else None,
+                    "correlation_id": correlation,
+                }
+                for action, before, after in changes
+            ],
         )
 
     async def entries(

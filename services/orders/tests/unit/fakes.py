@@ -400,6 +400,15 @@ class FakeAuditTrail:
         entry = AuditEntry(entity_type, entity_id, action, before, after, actor)
         self.store.audit.append(entry)
 
+    async def record_all(
+        self,
+        entity_type: str,
+        entity_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    ) -> None:
+        for action, before, after in changes:
+            await self.record(entity_type, entity_id, action, before=before, after=after)
+
 
 class FakeStalledSteps:
     def __init__(self, store: Store) -> None:

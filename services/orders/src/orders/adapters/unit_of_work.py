@@ -22,7 +22,7 @@ from orders.adapters.sales_orders import SqlSalesOrders
 from orders.adapters.stalled_steps import SqlStalledSteps
 from orders.adapters.tables import audit_log, processed_requests
 from orders.domain.events import DomainEvent
-from servicekit.audit import AuditLog
+from servicekit.audit import AuditLog, Change
 from servicekit.db import Database
 from servicekit.idempotency import SessionRequests
 
@@ -44,6 +44,9 @@ class SqlAuditTrail:
         await self.log.record(
             self.session, entity_type, entity_id, action, before=before, after=after
         )
+
+    async def record_all(self, entity_type: str, entity_id: str, changes: Sequence[Change]) -> None:
+        await self.log.record_all(self.session, entity_type, entity_id, changes)
 
 
 class SqlUnitOfWork:

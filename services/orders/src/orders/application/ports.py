@@ -210,6 +210,15 @@ class AuditTrail(Protocol):
         after: Mapping[str, Any] | None = None,
     ) -> None: ...
 
+    async def record_all(
+        self,
+        entity_type: str,
+        entity_id: str,
+        changes: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    ) -> None:
+        """Several changes of one entity at once: (action, before, after) each."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: what it reads and writes, the events it publishes (outbox) and its

@@ -37,8 +37,7 @@ async def record_changed(
 
 async def _announce(uow: UnitOfWork, order: SalesOrder, events: Sequence[SalesOrderEvent]) -> None:
     await uow.publish(events)
-    for action, before, after in audit_entries(events):
-        await uow.audit.record(ENTITY, order.id, action, before=before, after=after)
+    await uow.audit.record_all(ENTITY, order.id, audit_entries(events))
 
 
 def audit_entries(events: Sequence[SalesOrderEvent]) -> list[AuditEntry]:
