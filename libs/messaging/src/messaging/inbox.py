@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func
-from sqlalchemy.dialects.postgresql import insert
+from collections.abc import Sequence
+from functools import cache
+
+from sqlalchemy import Column, DateTime, Insert, MetaData, String, Table, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -32,3 +35,34 @@ async def claim(
         .returning(inbox.c.event_id)
     )
     return (await session.execute(statement)).first() is not None
+
+
+@cache
+def _claim_all_statement(inbox: Table) -> Insert:
+    # Arrays unnested into rows keep the SQL text the same for any batch size, so the statement
+    # is compiled and prepared once instead of once per number of rows.
+    ids = func.unnest(bindparam("event_ids", type_=ARRAY(String)))
+    types = func.unnest(bindparam("event_types", type_=ARRAY(String)))
+    rows = select(bindparam("consumer", type_=String), ids, types)
+    return (
+        insert(inbox)
+        .from_select(["consumer", "event_id", "event_type"], rows)
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
+
+
+async def claim_all(
+    session: AsyncSession, inbox: Table, consumer: str, events: Sequence[tuple[str, str]]
+) -> set[str]:
+    """The ids of `events` ((event_id, event_type) pairs) that `consumer` sees for the first
+    time, claimed in one statement; the others are redeliveries. Like `claim`, the rows commit
+    or roll back with the handlers' effects."""
+    first: dict[str, str] = {}
+    for event_id, kind in events:
+        first.setdefault(event_id, kind)  # a relay's resend can put both copies in one batch
+    if not first:
+        return set()
+    params = {"consumer": consumer, "event_ids": list(first), "event_types": list(first.values())}
+    result = await session.execute(_claim_all_statement(inbox), params)
+    return set(result.scalars().all())

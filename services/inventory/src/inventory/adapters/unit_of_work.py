@@ -28,6 +28,7 @@ from inventory.adapters.stock_levels import SqlStockLevelRepository
 from inventory.adapters.warehouses import SqlWarehouseRepository
 from inventory.application.ports import ClientRequest
 from inventory.domain.events import Published
+from messaging.consumer import IN_BATCH, BatchConflict
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
 from servicekit.db import Database
@@ -99,6 +100,10 @@ class SqlProcessedRequests:
             await self.processed.complete(self.session, operation, request.request_id, result_id)
 
 
+_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:space, :key)")
+
+
 class SqlUnitOfWork:
     warehouses: SqlWarehouseRepository
     levels: SqlStockLevelRepository
@@ -143,11 +148,15 @@ class SqlUnitOfWork:
         await transaction.__aexit__(kind, error, trace)
 
     async def lock_products(self, product_ids: Iterable[str]) -> None:
+        # In order, so two transactions never wait on each other in a cycle; an event batch
+        # holds the locks of its earlier events, so it only tries (messaging.consumer.IN_BATCH).
+        batch = bool(self.session.info.get(IN_BATCH))
         for key in sorted({product_lock_key(p) for p in product_ids}):
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:space, :key)"),
-                {"space": PRODUCT_LOCK_SPACE, "key": key},
-            )
+            params = {"space": PRODUCT_LOCK_SPACE, "key": key}
+            if not batch:
+                await self.session.execute(_LOCK, params)
+            elif not (await self.session.execute(_TRY_LOCK, params)).scalar():
+                raise BatchConflict(f"product lock {key} is taken")
 
     async def publish(self, events: Sequence[Published]) -> None:
         await self.storage.outbox.add_all(self.session, [to_message(event) for event in events])

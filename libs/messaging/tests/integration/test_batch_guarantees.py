@@ -1,0 +1,115 @@
+"""Batches against the real broker and database: a partition's events are applied in one
+transaction, a batch redelivered after a crash applies nothing twice, and a poison event in the
+middle of a batch dead-letters only itself while the events around it apply exactly once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sqlalchemy import Table, func, select
+
+from messaging.events import dead_letter_topic
+from messaging.inbox import claim_all
+from messaging.kafka import make_producer
+from messaging.relay import OutboxRelay
+from testkit.services import operator
+
+sys.path.insert(0, str(Path(__file__).parent))
+import probe
+from test_delivery_guarantees import (
+    TOPIC,
+    Probe,
+    caught_up,
+    consume_until_caught_up,
+    new_group,
+    probe_env,
+    records_with,
+    run_probe,
+)
+
+__all__ = ["probe_env"]  # the fixture, shared with the delivery-guarantee tests
+
+
+async def publish(env: Probe, keys: list[str]) -> list[str]:
+    """Writes one event per key through the outbox and publishes them all; their ce_ids."""
+    event_ids = await env.write_events(keys)
+    producer = make_producer(operator(env.bootstrap), "probe-test")
+    await producer.start()
+    try:
+        relay = OutboxRelay(env.database.engine, probe.tables.outbox, producer, probe.SOURCE)
+        assert await relay.publish_batch() == len(keys)
+    finally:
+        await producer.stop()
+    return event_ids
+
+
+async def transactions(env: Probe, table: Table, column: str) -> tuple[int, int]:
+    """How many rows, and how many distinct `now()`s they were written at: PostgreSQL's now()
+    is the start of the transaction, so rows written by one transaction share it."""
+    async with env.database.transaction() as session:
+        query = select(func.count(), func.count(func.distinct(table.c[column])))
+        rows, distinct = (await session.execute(query)).one()
+    return int(rows), int(distinct)
+
+
+async def test_a_partitions_events_apply_in_one_transaction_and_a_redelivery_applies_nothing(
+    probe_env: Probe,
+) -> None:
+    key = f"{probe_env.prefix}-batch"  # one key: one partition, one batch
+    group = await new_group(probe_env.bootstrap)
+    await publish(probe_env, [key] * 20)
+
+    crashed = await run_probe(
+        probe_env, "consumer", group, probe_env.prefix, fault="consumer.after_commit"
+    )
+    assert await crashed.wait() == 137
+    assert await transactions(probe_env, probe.applied, "at") == (20, 1), "one transaction"
+    assert await transactions(probe_env, probe.tables.inbox, "received_at") == (20, 1)
+    assert not await caught_up(probe_env.bootstrap, group), "offsets were never committed"
+
+    await consume_until_caught_up(probe_env, group)  # the whole batch again
+    assert await transactions(probe_env, probe.applied, "at") == (20, 1), "nothing twice"
+
+
+async def test_a_poison_event_in_a_batch_dead_letters_only_itself_and_others_events_are_skipped(
+    probe_env: Probe,
+) -> None:
+    key = f"{probe_env.prefix}-poisoned-batch"
+    group = await new_group(probe_env.bootstrap)
+    event_ids = await probe_env.write_events([key] * 10)
+    poison = event_ids[4]
+    async with probe_env.database.transaction() as session:
+        await session.execute(probe.refused.insert().values(event_id=poison))
+    producer = make_producer(operator(probe_env.bootstrap), "probe-test")
+    await producer.start()
+    try:
+        relay = OutboxRelay(probe_env.database.engine, probe.tables.outbox, producer, probe.SOURCE)
+        assert await relay.publish_batch() == 10
+        # Another group's event type, and malformed too (no ce_id): this group skips it unread.
+        theirs = [("ce_type", b"oms.catalog.ProductDiscontinued.v1")]
+        await producer.send_and_wait(TOPIC, b"\xff", key=key.encode(), headers=theirs)
+    finally:
+        await producer.stop()
+
+    await consume_until_caught_up(probe_env, group)
+
+    async with probe_env.database.transaction() as session:
+        query = select(probe.applied.c.event_id).order_by(probe.applied.c.id)
+        applied = [row.event_id for row in await session.execute(query)]
+    assert applied == [e for e in event_ids if e != poison], "the others once, in order"
+    letters = await records_with(probe_env.bootstrap, dead_letter_topic(TOPIC), {key})
+    assert [x["ce_id"] for x in letters] == [poison]
+    assert "refused by the probe" in letters[0]["dlq_error"]
+
+
+async def test_one_statement_claims_a_batch_once_even_with_a_copy_inside_it(
+    probe_env: Probe,
+) -> None:
+    inbox, kind = probe.tables.inbox, "oms.catalog.ProductCreated.v1"
+    async with probe_env.database.transaction() as session:
+        first = await claim_all(session, inbox, "g", [("a", kind), ("b", kind), ("a", kind)])
+    async with probe_env.database.transaction() as session:
+        again = await claim_all(session, inbox, "g", [("b", kind), ("c", kind)])
+        other_group = await claim_all(session, inbox, "h", [("a", kind)])
+    assert (first, again, other_group) == ({"a", "b"}, {"c"}, {"a"})

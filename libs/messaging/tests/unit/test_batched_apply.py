@@ -1,0 +1,226 @@
+"""A partition's records are applied in one transaction (one inbox statement, handlers in offset
+order, one commit); a batch that fails is rolled back and replayed one event at a time, so only
+the failing event is retried or dead-lettered. Records of types the group has no handler for
+are skipped on their `ce_type` header alone, before any parsing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import MetaData
+
+from messaging.consumer import IN_BATCH, BatchConflict, EventConsumer, PoisonEvent, Subscription
+from messaging.envelope import Envelope
+from messaging.inbox import inbox_table
+from oms.events.v1 import billing_pb2
+
+GROUP = "oms.orders"
+
+
+class _Rows:
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    def first(self) -> tuple[str] | None:
+        return (self.ids[0],) if self.ids else None
+
+    def scalars(self) -> _Rows:
+        return self
+
+    def all(self) -> list[str]:
+        return self.ids
+
+
+@dataclass
+class _Session:
+    """One transaction's view: its own claims and effects, kept only if it commits."""
+
+    database: _Database
+    claims: set[str] = field(default_factory=set)
+    effects: list[str] = field(default_factory=list)
+    statements: int = 0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def _claim(self, event_id: str) -> bool:
+        if event_id in self.database.claimed or event_id in self.claims:
+            return False
+        self.claims.add(event_id)
+        return True
+
+    async def execute(self, statement: Any, params: dict[str, Any] | None = None) -> _Rows:
+        self.statements += 1
+        if params is not None:  # claim_all: every id in one statement
+            return _Rows([i for i in params["event_ids"] if self._claim(i)])
+        event_id = statement.compile().params["event_id"]
+        return _Rows([event_id] if self._claim(event_id) else [])
+
+
+@dataclass
+class _Database:
+    """An inbox and an effect log in memory, with commit and rollback."""
+
+    claimed: set[str] = field(default_factory=set)
+    applied: list[str] = field(default_factory=list)
+    outcomes: list[tuple[str, int]] = field(default_factory=list)  # (how it ended, statements)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_Session]:
+        session = _Session(self)
+        try:
+            yield session
+        except BaseException:
+            self.outcomes.append(("rolled back", session.statements))
+            raise
+        self.claimed |= session.claims
+        self.applied += session.effects
+        self.outcomes.append(("committed", session.statements))
+
+
+@dataclass
+class _Producer:
+    sent: list[tuple[str, dict[str, bytes]]] = field(default_factory=list)
+
+    async def send_and_wait(self, topic: str, **record: Any) -> None:
+        self.sent.append((topic, dict(record["headers"])))
+
+
+@dataclass
+class _Record:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+    partition: int = 0
+    offset: int = 0
+
+
+def _records(*orders: str) -> list[_Record]:
+    records = []
+    for offset, order in enumerate(orders):
+        message = billing_pb2.InvoicePaid(invoice_id=f"i-{order}", order_id=order)
+        envelope = Envelope.wrap(message, source="/oms/billing", key=order)
+        records.append(_Record(envelope.topic, order.encode(), envelope.body, envelope.headers()))
+        records[-1].offset = offset
+    return records
+
+
+def _ids(records: list[_Record]) -> list[str]:
+    return [dict(r.headers)["ce_id"].decode() for r in records]
+
+
+@dataclass
+class _Probe:
+    """A handler that records each application in the transaction, refusing some orders."""
+
+    refused: set[str] = field(default_factory=set)
+    # orders whose lock another transaction holds: only tried inside a batch
+    locked: set[str] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+    told: list[str] = field(default_factory=list)
+
+    async def handle(
+        self, session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope
+    ) -> None:
+        self.calls.append(message.order_id)
+        if message.order_id in self.locked and session.info.get(IN_BATCH):
+            raise BatchConflict(f"lock of {message.order_id} is taken")
+        if message.order_id in self.refused:
+            raise PoisonEvent(f"no sales order {message.order_id}")
+        session.effects.append(envelope.event_id)
+
+    async def stalled(
+        self, session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope, reason: str
+    ) -> None:
+        self.told.append(message.order_id)
+
+    def consumer(self, database: _Database, producer: _Producer) -> EventConsumer:
+        subscription = Subscription(billing_pb2.InvoicePaid, self.handle, self.stalled)
+        return EventConsumer(
+            kafka=None,  # type: ignore[arg-type]  # process_batch() never reaches the broker
+            group_id=GROUP,
+            subscriptions=[subscription],
+            database=database,  # type: ignore[arg-type]
+            inbox=inbox_table(MetaData()),
+            producer=producer,
+            backoff_seconds=0,
+        )
+
+
+async def test_a_partitions_records_are_applied_in_one_transaction_in_offset_order() -> None:
+    database, probe = _Database(), _Probe()
+    records = _records("o-1", "o-2", "o-3", "o-4", "o-5")
+    await probe.consumer(database, _Producer()).process_batch(records)
+    assert database.applied == _ids(records)
+    assert database.outcomes == [("committed", 1)], "one claim statement, one commit"
+
+
+async def test_a_poison_event_in_a_batch_dead_letters_only_itself_the_rest_apply_once() -> None:
+    database, producer, probe = _Database(), _Producer(), _Probe(refused={"o-3"})
+    records = _records("o-1", "o-2", "o-3", "o-4", "o-5")
+    await probe.consumer(database, producer).process_batch(records)
+
+    ids = _ids(records)
+    assert database.applied == ids[:2] + ids[3:]
+    assert [dict(headers)["ce_id"].decode() for _, headers in producer.sent] == [ids[2]]
+    assert probe.told == ["o-3"]
+    # the batch rolled back, then a transaction per event (the poison's own), then the hook's
+    assert database.outcomes[0] == ("rolled back", 1)
+    assert [outcome for outcome, _ in database.outcomes[1:]] == [
+        "committed",
+        "committed",
+        "rolled back",
+        "committed",
+        "committed",
+        "committed",
+    ]
+
+
+async def test_a_redelivered_batch_applies_nothing_twice_nor_a_copy_within_a_batch() -> None:
+    database, probe = _Database(), _Probe()
+    records = _records("o-1", "o-2", "o-3")
+    consumer = probe.consumer(database, _Producer())
+    await consumer.process_batch(records)
+    await consumer.process_batch([*records, records[0]])  # redelivered, one twice over
+    copy = _records("o-4")
+    await consumer.process_batch([copy[0], copy[0]])  # the relay published it twice
+    assert database.applied == _ids(records) + _ids(copy)
+    assert probe.calls == ["o-1", "o-2", "o-3", "o-4"]
+
+
+async def test_other_groups_events_are_skipped_by_header_malformed_ones_still_dead_lettered() -> (
+    None
+):
+    database, producer, probe = _Database(), _Producer(), _Probe()
+    (good,) = _records("o-1")
+    # another group's event, and broken too (no ce_id): not this group's to judge or parse
+    theirs = _Record(good.topic, b"o-2", b"\xff", [("ce_type", b"oms.billing.InvoiceIssued.v1")])
+    # no ce_type at all: nobody can tell whose it is, so it is dead-lettered as today
+    anonymous = _Record(good.topic, b"o-3", b"", [("ce_id", b"x")], offset=2)
+    # this group's type, but malformed
+    broken = _Record(good.topic, b"o-4", b"", [("ce_type", b"oms.billing.InvoicePaid.v1")])
+    await probe.consumer(database, producer).process_batch([theirs, good, anonymous, broken])
+
+    assert database.applied == _ids([good])
+    errors = [headers["dlq_error"].decode() for _, headers in producer.sent]
+    assert len(errors) == 2
+    assert all(error.startswith("malformed envelope: missing headers") for error in errors)
+
+
+async def test_a_batch_of_only_skipped_records_opens_no_transaction() -> None:
+    database, producer = _Database(), _Producer()
+    (good,) = _records("o-1")
+    theirs = _Record(good.topic, b"o-2", b"", [("ce_type", b"oms.billing.InvoiceIssued.v1")])
+    await _Probe().consumer(database, producer).process_batch([theirs, theirs])
+    assert (database.outcomes, producer.sent) == ([], [])
+
+
+async def test_a_lock_a_batch_cannot_take_replays_it_one_by_one_without_dead_letters() -> None:
+    database, producer, probe = _Database(), _Producer(), _Probe(locked={"o-2"})
+    records = _records("o-1", "o-2", "o-3")
+    await probe.consumer(database, producer).process_batch(records)
+    assert database.applied == _ids(records)  # each in its own transaction, waiting its turn
+    assert producer.sent == []
+    assert [outcome for outcome, _ in database.outcomes] == ["rolled back"] + ["committed"] * 3
