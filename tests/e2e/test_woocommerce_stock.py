@@ -2,7 +2,7 @@
 reading inventory's and orders' events from the broker, a WooCommerce stand-in as the store. A
 stock adjustment through the gateway reaches the store in a batch, as the level summed over the
 store's warehouses; shipping a sales order of channel woocommerce puts the carrier and tracking
-number on the store's order and completes it.
+number on the store's order (placed through the connector: a webhook) and completes it.
 
 Run with `OMS_TEST_PORT_OFFSET=2800`."""
 
@@ -11,14 +11,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from devstack.supervisor import Stack
 from devstack.topology import connector_env, database_name
-from services.woocommerce.tests.fixtures import WEBHOOK_SECRET
+from services.woocommerce.tests.fixtures import COMPLETED_PARTIAL_REFUND, WEBHOOK_SECRET, raw
 from services.woocommerce.tests.standin.server import StandIn, serving
-from tests.e2e.helpers import Api, eventually, new_customer
+from tests.e2e.helpers import Api, eventually
 from woocommerce.bootstrap import connector
 from woocommerce.config import Settings
 from woocommerce.domain.stores import Credentials, CustomerPolicy, Store, TaxRounding
@@ -77,6 +78,8 @@ async def shop(e2e_stack: Stack) -> AsyncIterator[Shop]:
         )
         async with parts.units() as uow:
             await uow.stores.add(store)
+        url = f"http://127.0.0.1:{e2e_stack.ports.http('woocommerce')}/webhooks/{store_id}"
+        stand_in.add_webhook("order.created", url, WEBHOOK_SECRET)
         yield Shop(store_id, stand_in, api, str(product["id"]), sku, warehouses)
     await api.aclose()
 
@@ -109,27 +112,26 @@ async def test_a_stock_change_reaches_the_store_in_a_batch(shop: Shop) -> None:
 async def test_a_shipment_updates_the_stores_order(shop: Shop) -> None:
     await _adjust(shop, shop.warehouses[0], 4)
     woo_id = 4711
-    shop.stand_in.add_order({"id": woo_id, "status": "processing", "number": str(woo_id),
-                             "date_modified_gmt": "2026-03-01T10:00:00"})  # fmt: skip
-    placed = await shop.api.post(
-        "/sales-orders",
-        {
-            "customer_id": await new_customer(shop.api),
-            "currency": "EUR",
-            "channel": "woocommerce",
-            "external_reference": f"{shop.store_id}:{woo_id}",
-            "lines": [{"product_id": shop.product_id, "quantity": 2}],
-        },
-    )
-    assert placed.status_code == 201, placed.text
-    order = placed.json()
+    order = raw(COMPLETED_PARTIAL_REFUND)  # 4 mugs, paid; here still to be shipped
+    order.update(id=woo_id, number=str(woo_id), status="processing", refunds=[])
+    order["line_items"][0].update(sku=shop.sku, product_id=93)
+    shop.stand_in.add_order(order)
+    assert await shop.stand_in.deliver("order.created", woo_id) == 200
+
+    async def placed() -> list[dict[str, Any]]:
+        listed = await shop.api.get("/sales-orders", channel="woocommerce", page_size="200")
+        reference = f"{shop.store_id}:{woo_id}"
+        return [o for o in listed.json()["items"] if o["external_reference"] == reference]
+
+    (sales_order,) = await eventually(placed, lambda found: len(found) == 1, 60)
 
     async def stock_status() -> str:
-        return str((await shop.api.get(f"/sales-orders/{order['id']}")).json()["stock_status"])
+        found = await shop.api.get(f"/sales-orders/{sales_order['id']}")
+        return str(found.json()["stock_status"])
 
     await eventually(stock_status, lambda s: s == "reserved", 60)
-    shipment = {"order_id": order["id"], "warehouse_id": shop.warehouses[0], "carrier": "DHL",
-                "tracking_number": "JD014600003828"}  # fmt: skip
+    shipment = {"order_id": sales_order["id"], "warehouse_id": shop.warehouses[0],
+                "carrier": "DHL", "tracking_number": "JD014600003828"}  # fmt: skip
     await shop.api.created("/shipments", shipment)
 
     async def store_order() -> tuple[str, list[str]]:

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
+from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicehost.runtime import run_until_stopped
 from servicekit.auth import UnsafeKey
@@ -37,7 +37,7 @@ from woocommerce.entrypoints.webhook_app import webhook_app
 from woocommerce.stock_out import stock_out
 
 NAME = "woocommerce"
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = alembic_ini(NAME)
 log = logging.getLogger(__name__)
 
 

@@ -16,12 +16,10 @@ from messaging.runtime import start_messaging
 from servicehost.periodic import every
 from servicekit.db import Database
 from woocommerce.adapters.catalog_client import GrpcSkuCatalog, UnconnectedCatalog
-from woocommerce.adapters.order_links import GrpcOrderLinks, NoOrderLinks
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stock import SqlStockUnitOfWork
 from woocommerce.adapters.tables import messaging_tables
 from woocommerce.adapters.woo_writes import WooWriteApi
-from woocommerce.application.commands.push_shipment import WooOrderLinks
 from woocommerce.application.commands.push_stock import flush_stock
 from woocommerce.application.stock_ports import ProductSkus, StockUnits
 from woocommerce.config import Settings
@@ -37,13 +35,6 @@ def _skus(settings: Settings) -> ProductSkus:
     if settings.catalog_target and tls is not None:
         return GrpcSkuCatalog(settings.catalog_target, tls)
     return UnconnectedCatalog()
-
-
-def _links(settings: Settings) -> WooOrderLinks:
-    tls = settings.tls()
-    if settings.orders_target and tls is not None:
-        return GrpcOrderLinks(settings.orders_target, tls)
-    return NoOrderLinks()
 
 
 async def _flush(units: StockUnits, api: WooWriteApi, skus: ProductSkus) -> int:
@@ -62,7 +53,7 @@ async def stock_out(
         return
     api = WooWriteApi()
     units = partial(SqlStockUnitOfWork, database, box)
-    reactions = Reactions(box, api, _links(settings), settings.stock_push_delay_seconds)
+    reactions = Reactions(box, api, settings.stock_push_delay_seconds)
     try:
         async with start_messaging(
             source=NAME,

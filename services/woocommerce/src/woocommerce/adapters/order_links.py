@@ -1,42 +1,28 @@
-"""Which store's order a sales order is: orders' GetSalesOrder with the connector's certificate;
-a sales order of channel woocommerce names it by its external reference "<store>:<woo id>"."""
+"""Which store's order a sales order is, from the connector's own records: the sales orders it
+placed keep their id on the store's order (`orders.sales_order_id`). A sales order it did not
+place is not a store's order. Asking orders instead cost a gRPC call for every shipment and
+status change of every order in the suite."""
 
 from __future__ import annotations
 
-import grpc
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.orders.v1 import orders_pb2, orders_pb2_grpc
-from servicekit.grpc import open_channel
-from servicekit.tls import TlsFiles
-from woocommerce.domain.stock_push import woo_order_key
-
-TIMEOUT = 5.0
-CHANNEL = "woocommerce"
+from woocommerce.adapters.tables import orders
 
 
-class OrdersUnavailable(Exception):
-    """orders did not answer: the event is tried again."""
-
-
-class GrpcOrderLinks:
-    def __init__(self, target: str, tls: TlsFiles) -> None:
-        self.stub = orders_pb2_grpc.OrdersServiceStub(open_channel(target, tls))
+class SqlOrderLinks:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
     async def woo_order_of(self, sales_order_id: str) -> tuple[str, int] | None:
-        request = orders_pb2.GetSalesOrderRequest(order_id=sales_order_id)
-        try:
-            reply = await self.stub.GetSalesOrder(request, timeout=TIMEOUT)
-        except grpc.aio.AioRpcError as error:
-            if error.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED):
-                return None  # not an order the connector may see: none of its stores'
-            raise OrdersUnavailable(f"orders: {error.details()}") from error
-        if reply.order.channel != CHANNEL:
+        if not sales_order_id:
             return None
-        return woo_order_key(reply.order.external_reference)
-
-
-class NoOrderLinks:
-    """No orders target configured: shipments are not pushed back."""
-
-    async def woo_order_of(self, sales_order_id: str) -> tuple[str, int] | None:
-        return None
+        row = (
+            await self.session.execute(
+                select(orders.c.store_id, orders.c.woo_order_id).where(
+                    orders.c.sales_order_id == sales_order_id
+                )
+            )
+        ).first()
+        return None if row is None else (str(row.store_id), int(row.woo_order_id))

@@ -16,26 +16,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from messaging.consumer import Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import billing_pb2, catalog_pb2, inventory_pb2, orders_pb2
+from woocommerce.adapters.order_links import SqlOrderLinks
 from woocommerce.adapters.orders import SqlOrders
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stock import JoinedStockUnit
-from woocommerce.application.commands.push_shipment import (
-    WooOrderLinks,
-    push_status,
-    push_tracking,
-)
+from woocommerce.application.commands.push_shipment import push_status, push_tracking
 from woocommerce.application.commands.push_stock import note_stock_change
 from woocommerce.application.reactions.sales_events import note_invoice, note_product
 from woocommerce.application.stock_ports import StockUnits, WooWrites
 
 
 class Reactions:
-    def __init__(
-        self, box: SecretBox, api: WooWrites, links: WooOrderLinks, push_delay: float
-    ) -> None:
+    def __init__(self, box: SecretBox, api: WooWrites, push_delay: float) -> None:
         self.box = box
         self.api = api
-        self.links = links
         self.delay = timedelta(seconds=push_delay)
 
     def _units(self, session: AsyncSession) -> StockUnits:
@@ -57,7 +51,7 @@ class Reactions:
         await push_tracking(
             self._units(session),
             self.api,
-            self.links,
+            SqlOrderLinks(session),
             event.order_id,
             event.carrier,
             event.tracking_number,
@@ -66,8 +60,8 @@ class Reactions:
     async def on_status(
         self, session: AsyncSession, event: orders_pb2.SalesOrderStatusChanged, _: Envelope
     ) -> None:
-        await push_status(self._units(session), self.api, self.links, event.order_id,
-                          event.to_status)  # fmt: skip
+        links = SqlOrderLinks(session)
+        await push_status(self._units(session), self.api, links, event.order_id, event.to_status)
 
     async def on_invoice(
         self, session: AsyncSession, event: billing_pb2.InvoiceIssued, _: Envelope
