@@ -47,11 +47,10 @@ def test_a_service_publishes_only_to_topics_it_owns(service: str) -> None:
 
 
 def test_the_connector_consumes_exactly_the_topics_its_acls_let_it_read() -> None:
-    from woocommerce.adapters.order_links import NoOrderLinks
     from woocommerce.adapters.secrets import DEVELOPMENT_KEY, SecretBox
     from woocommerce.adapters.woo_writes import WooWriteApi
     from woocommerce.entrypoints.subscriptions import Reactions
 
-    reactions = Reactions(SecretBox(DEVELOPMENT_KEY), WooWriteApi(), NoOrderLinks(), 2.0)
+    reactions = Reactions(SecretBox(DEVELOPMENT_KEY), WooWriteApi(), 2.0)
     consumed = {topic_of(s.message) for s in reactions.subscriptions()}
     assert consumed == set(CONSUMES["woocommerce"])
