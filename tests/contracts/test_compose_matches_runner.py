@@ -1,6 +1,7 @@
 """docker-compose.yml and the local runner (devstack.topology) describe the same system."""
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,17 @@ from devstack.topology import (
     service_env,
 )
 
-COMPOSE = yaml.safe_load((Path(__file__).parents[2] / "docker-compose.yml").read_text())
+ROOT = Path(__file__).parents[2]
+COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 SERVICES = COMPOSE["services"]
+# The processes keeping a database, and the names the postgres image's init script creates them for
+WITH_DATABASE = (*BUSINESS_SERVICES, *CONNECTORS, "gateway")
+INIT_SCRIPT_NAMES = re.search(
+    r"^for name in ([a-z ]+); do$",
+    (ROOT / "deploy" / "postgres" / "init-databases.sh").read_text(),
+    re.MULTILINE,
+)[1]  # type: ignore[index]
 PORTS = Ports()
 # every optional key set, so every variable the runner can pass is compared
 SECRETS = Secrets(
@@ -46,14 +56,50 @@ def test_the_same_processes_run_in_both() -> None:
     }  # fmt: skip
 
 
-def test_the_same_ports_are_published() -> None:
+def test_only_the_doors_are_published() -> None:
+    """The gateway, the connectors' webhook doors and Kafka's host listener; no service's gRPC
+    port and no database is reachable from outside the compose network."""
     for service in BUSINESS_SERVICES:
-        assert published(service) == {PORTS.grpc(service)}
+        assert published(service) == set()
     for connector in CONNECTORS:
         assert published(connector) == {PORTS.http(connector)}
     assert published("gateway") == {PORTS.gateway}
     assert published("kafka") == {PORTS.kafka}
-    assert published("postgres") == {PORTS.postgres}
+    assert published("postgres") == set()
+
+
+def test_kafka_advertises_a_listener_for_the_host() -> None:
+    env = SERVICES["kafka"]["environment"]
+    advertised = dict(
+        listener.split("://", 1) for listener in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    )
+    assert advertised["CLIENT"] == "kafka:9092"
+    assert advertised["HOST"].endswith(f":{PORTS.kafka}"), "where the host's programs connect"
+    assert f"HOST://:{PORTS.kafka}" in env["KAFKA_LISTENERS"]
+    assert "HOST:SSL" in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+
+
+def test_every_process_has_a_restart_policy() -> None:
+    for name, service in SERVICES.items():
+        one_shot = name in {"trust", "kafka-acls"}
+        assert service.get("restart") == ("on-failure" if one_shot else "unless-stopped"), name
+
+
+@pytest.mark.parametrize("service", WITH_DATABASE)
+def test_each_database_has_its_own_user_and_a_required_password(service: str) -> None:
+    variable = f"{service.upper()}_DB_PASSWORD"
+    required = f"${{{variable}:?set {variable}}}"
+    url = SERVICES[service]["environment"][f"{service.upper()}_DATABASE_URL"]
+    assert url == f"postgresql+asyncpg://oms_{service}:{required}@postgres:5432/oms_{service}"
+    assert SERVICES["postgres"]["environment"][variable] == required
+    assert service in INIT_SCRIPT_NAMES.split(), "the init script makes its database and user"
+
+
+def test_no_secret_has_a_default_and_each_is_documented() -> None:
+    assert not re.search(r"PASSWORD:-", COMPOSE_TEXT)
+    readme = (ROOT / "README.md").read_text()
+    for variable in re.findall(r"\$\{([A-Z_]+):\?", COMPOSE_TEXT):
+        assert f"`{variable}`" in readme, f"README's configuration names {variable}"
 
 
 @pytest.mark.parametrize("service", BUSINESS_SERVICES)

@@ -14,20 +14,18 @@ import asyncio
 import json
 import os
 import uuid
-from pathlib import Path
 
 import asyncpg
 from alembic import command
 
+from devstack.paths import RUN, alembic_ini
 from servicekit.db import alembic_config
-
-ROOT = Path(__file__).resolve().parents[4]
 
 
 def _admin_url() -> str:
     if "OMS_TEST_PG_URL" in os.environ:
         return os.environ["OMS_TEST_PG_URL"]
-    state = ROOT / ".run" / "stack.json"
+    state = RUN / "stack.json"
     return str(json.loads(state.read_text())["pg_admin_url"])
 
 
@@ -57,10 +55,10 @@ def main() -> None:
     asyncio.run(_create(admin, name))
     try:
         base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-        service = ROOT / "services" / args.service
-        config = alembic_config(service / "alembic.ini", f"{base}/{name}")
+        ini = alembic_ini(args.service)
+        config = alembic_config(ini, f"{base}/{name}")
         command.upgrade(config, "head")
-        number = len(list((service / "migrations" / "versions").glob("*.py"))) + 1
+        number = len(list((ini.parent / "migrations" / "versions").glob("*.py"))) + 1
         command.revision(config, message=args.message, autogenerate=True, rev_id=f"{number:04d}")
     finally:
         asyncio.run(_drop(admin, name))

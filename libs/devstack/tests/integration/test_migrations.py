@@ -11,7 +11,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from devstack.paths import ROOT
+from devstack.paths import alembic_ini
 from devstack.topology import BUSINESS_SERVICES, CONNECTORS
 from servicekit.db import alembic_config
 
@@ -23,9 +23,7 @@ WITH_DATABASE = (*BUSINESS_SERVICES, *CONNECTORS, "gateway")
 async def test_migrations_match_the_declared_tables(
     service: str, fresh_database: Callable[[str], Awaitable[str]]
 ) -> None:
-    config = alembic_config(
-        ROOT / "services" / service / "alembic.ini", await fresh_database(service)
-    )
+    config = alembic_config(alembic_ini(service), await fresh_database(service))
     await asyncio.to_thread(command.upgrade, config, "head")
     await asyncio.to_thread(command.check, config)
 
@@ -34,9 +32,7 @@ async def test_migrations_match_the_declared_tables(
 async def test_every_migration_can_be_undone_and_done_again(
     service: str, fresh_database: Callable[[str], Awaitable[str]]
 ) -> None:
-    config = alembic_config(
-        ROOT / "services" / service / "alembic.ini", await fresh_database(service)
-    )
+    config = alembic_config(alembic_ini(service), await fresh_database(service))
     await asyncio.to_thread(command.upgrade, config, "head")
     await asyncio.to_thread(command.downgrade, config, "base")
     await asyncio.to_thread(command.upgrade, config, "head")
@@ -47,7 +43,7 @@ async def test_undoing_quote_versions_keeps_each_quotes_latest_lines(
     fresh_database: Callable[[str], Awaitable[str]],
 ) -> None:
     url = await fresh_database("quoting")
-    config = alembic_config(ROOT / "services" / "quoting" / "alembic.ini", url)
+    config = alembic_config(alembic_ini("quoting"), url)
     await asyncio.to_thread(command.upgrade, config, "head")
     document = {
         "currency": "EUR",

@@ -201,25 +201,34 @@ class ServiceProcess:
 
 @contextlib.asynccontextmanager
 async def service_process(
-    service: str, pg_cluster: PostgresCluster, kafka_bootstrap: str
+    service: str,
+    pg_cluster: PostgresCluster,
+    kafka_bootstrap: str,
+    python: str = sys.executable,
+    cwd: str | None = None,
 ) -> AsyncIterator[ServiceProcess]:
     """`python -m <service>` on a database and topic namespace of its own, until the block ends.
 
-    For tests of what talks to a service (another service, the gateway) without importing it."""
+    For tests of what talks to a service (another service, the gateway) without importing it.
+    `python` may be another environment's interpreter (an installed wheel's, not the tree's)."""
     database = f"{service}_{uuid.uuid4().hex[:10]}"
     await pg_cluster.create_database(database)
     port, ns, prefix = free_port(), f"t{uuid.uuid4().hex[:10]}.", service.upper()
     security = session_security()
     await provision(operator(kafka_bootstrap), [service], ns)
+    # another interpreter must not be handed this one's import path
+    inherited = {
+        k: v for k, v in os.environ.items() if python == sys.executable or k != "PYTHONPATH"
+    }
     env = {
-        **os.environ,
+        **inherited,
         **security.environment(),
         f"{prefix}_DATABASE_URL": pg_cluster.url(database),
         f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         f"{prefix}_GRPC_PORT": str(port),
         f"{prefix}_TOPIC_NAMESPACE": ns,
     }
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", service, env=env)
+    process = await asyncio.create_subprocess_exec(python, "-m", service, env=env, cwd=cwd)
     try:
         async with security.channel(f"127.0.0.1:{port}") as channel:
             await asyncio.wait_for(channel.channel_ready(), 60)

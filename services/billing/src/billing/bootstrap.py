@@ -5,7 +5,6 @@ servicer, the event subscriptions and the overdue loop."""
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 
 from billing.adapters.printing import PdfPrinter
 from billing.adapters.tables import audit_log, messaging_tables, metadata
@@ -23,6 +22,7 @@ from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.events.v1 import billing_pb2 as events
 from pricing.money import Money
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -60,7 +60,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
 
 SPEC = ServiceSpec(
     name="billing",
-    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    alembic_ini=alembic_ini("billing"),
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,

@@ -4,7 +4,6 @@ the outbox; this builds the unit of work on them and hands it to the gRPC entryp
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
 
 from catalog.adapters.events import PUBLISHED
 from catalog.adapters.tables import audit_log, messaging_tables, metadata, processed_requests
@@ -14,6 +13,7 @@ from catalog.entrypoints.grpc_server import CatalogServicer
 from messaging.outbox import Outbox
 from oms.catalog.v1 import catalog_pb2, catalog_pb2_grpc
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.packaged import alembic_ini
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -30,7 +30,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
 
 SPEC = ServiceSpec(
     name="catalog",
-    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    alembic_ini=alembic_ini("catalog"),
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,

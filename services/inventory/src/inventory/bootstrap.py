@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from inventory.adapters.catalog_client import GrpcCatalog
 from inventory.adapters.tables import audit_log, messaging_tables, metadata, processed_requests
@@ -21,6 +20,7 @@ from messaging.outbox import Outbox
 from oms.events.v1 import inventory_pb2 as events
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
@@ -49,7 +49,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
 
 SPEC = ServiceSpec(
     name="inventory",
-    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    alembic_ini=alembic_ini("inventory"),
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,

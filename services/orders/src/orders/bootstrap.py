@@ -4,7 +4,6 @@ made (database, outbox), handed to the use cases through the entrypoints."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from messaging.outbox import Outbox
 from oms.orders.v1 import customers_pb2, customers_pb2_grpc, orders_pb2, orders_pb2_grpc
@@ -22,6 +21,7 @@ from orders.entrypoints.grpc_server import OrdersServicer
 from orders.entrypoints.stalled import Redriver
 from orders.entrypoints.subscriptions import Subscriptions
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -66,7 +66,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
 
 SPEC = ServiceSpec(
     name="orders",
-    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    alembic_ini=alembic_ini("orders"),
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,

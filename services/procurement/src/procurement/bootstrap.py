@@ -4,7 +4,6 @@ its database and outbox, the use cases' ports, the gRPC servicer and the event r
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from messaging.outbox import Outbox
 from oms.events.v1 import procurement_pb2 as events
@@ -16,6 +15,7 @@ from procurement.entrypoints.access import ACCESS
 from procurement.entrypoints.grpc_server import ProcurementServicer
 from procurement.entrypoints.subscriptions import Reactions
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.packaged import alembic_ini
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
@@ -40,7 +40,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
 
 SPEC = ServiceSpec(
     name="procurement",
-    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    alembic_ini=alembic_ini("procurement"),
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,

@@ -3,8 +3,6 @@ service host made, handed to the use cases through the entrypoints."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbox import Outbox
@@ -22,6 +20,7 @@ from quoting.entrypoints.access import ACCESS
 from quoting.entrypoints.grpc_server import QuotingServicer
 from quoting.entrypoints.subscriptions import subscriptions
 from servicehost.host import ServiceSpec, Wiring
+from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
@@ -60,7 +59,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
 
 SPEC = ServiceSpec(
     name="quoting",
-    alembic_ini=Path(__file__).resolve().parents[2] / "alembic.ini",
+    alembic_ini=alembic_ini("quoting"),
     metadata=metadata,
     tables=messaging_tables,
     audit_log=audit_log,

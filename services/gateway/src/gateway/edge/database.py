@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Table
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from servicehost.packaged import alembic_ini
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
 
-ALEMBIC_INI = Path(__file__).resolve().parents[3] / "alembic.ini"
+ALEMBIC_INI = alembic_ini("gateway")
 
 metadata = new_metadata()
 
