@@ -1,4 +1,5 @@
-"""The REST API: /api/v1 for clients, /health for probes, OpenAPI at /openapi.json and /docs.
+"""The REST API: /api/v1 for clients, /health for probes (gateway.health), OpenAPI at
+/openapi.json and /docs.
 
 The one place the gateway is put together: its edge (gateway.edge), the routes of every resource
 (a package each), its clients of the services and its stores."""
@@ -10,9 +11,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
+from gateway import health
 from gateway.api_keys import routes as api_keys
 from gateway.audit import routes as audit
 from gateway.billing import routes as billing
@@ -66,22 +67,9 @@ keys at /api/v1/api-keys). A POST may carry an `Idempotency-Key` (1-255 visible 
 characters): sent again with the same body, it answers the first response again with
 `Idempotent-Replayed: true` and does nothing twice; with another body, 422. Each caller may make
 a limited number of requests per second (429 with Retry-After beyond it); bodies are capped
-(413). Errors are application/problem+json."""
-
-probes = APIRouter(prefix="/health", tags=["health"])
-
-
-@probes.get("/live")
-async def live() -> dict[str, str]:
-    return {"status": "live"}
-
-
-@probes.get("/ready", response_model=None)
-async def ready(request: Request) -> dict[str, str] | JSONResponse:
-    down = await request.app.state.clients.unhealthy()
-    if down:
-        return problems.problem(request, 503, f"not serving: {', '.join(down)}")
-    return {"status": "ready"}
+(413). Errors are application/problem+json: 503 when a service behind the API cannot be reached,
+504 when it does not answer in time (reads are tried again first; writes are not, so resend a
+write with its Idempotency-Key)."""
 
 
 def create_app(
@@ -105,7 +93,7 @@ def create_app(
     for resource in RESOURCES:
         for router in resource.routers:
             app.include_router(router, prefix="/api/v1")
-    app.include_router(probes)
+    app.include_router(health.router)
     _add_edge(app, settings, authenticator)
     return app
 

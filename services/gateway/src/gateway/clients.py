@@ -1,4 +1,5 @@
-"""One long-lived channel and stub per service."""
+"""One long-lived channel and stub per service; every call on them has a deadline, and reads are
+retried while a service restarts (gateway.calls)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from gateway.calls import CallPolicy, Deadlines
 from gateway.config import Settings
 from oms.audit.v1.audit_pb2_grpc import AuditServiceStub
 from oms.billing.v1.billing_pb2_grpc import BillingServiceStub
@@ -17,9 +19,21 @@ from oms.orders.v1.customers_pb2_grpc import CustomersServiceStub
 from oms.orders.v1.orders_pb2_grpc import OrdersServiceStub
 from oms.procurement.v1.procurement_pb2_grpc import ProcurementServiceStub
 from oms.quoting.v1.quoting_pb2_grpc import QuotingServiceStub
-from servicekit.grpc import open_channel
+from servicekit.grpc import MESSAGE_LIMITS
+from servicekit.tls import TlsFiles
 
 SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
+# A health check slower than this counts as not serving: the report is for a person waiting.
+HEALTH_CHECK_SECONDS = 2.0
+
+
+def open_service_channel(target: str, tls: TlsFiles, policy: CallPolicy) -> grpc.aio.Channel:
+    """A long-lived channel to a service, presenting the gateway's certificate, whose calls
+    carry the trace, the person's token and a deadline (servicekit's open_channel, plus
+    deadlines and retries)."""
+    return grpc.aio.secure_channel(
+        target, tls.channel_credentials(), options=MESSAGE_LIMITS, interceptors=[Deadlines(policy)]
+    )
 
 
 @dataclass
@@ -28,9 +42,12 @@ class Clients:
 
     @classmethod
     def connect(cls, settings: Settings) -> Clients:
-        tls = settings.tls()
+        tls, policy = settings.tls(), settings.call_policy()
         return cls(
-            {name: open_channel(getattr(settings, f"{name}_target"), tls) for name in SERVICES}
+            {
+                name: open_service_channel(getattr(settings, f"{name}_target"), tls, policy)
+                for name in SERVICES
+            }
         )
 
     @property
@@ -66,20 +83,21 @@ class Clients:
         """The change log `service` keeps of its own data (every service serves one)."""
         return AuditServiceStub(self.channels[service])
 
-    async def unhealthy(self) -> list[str]:
-        """The services that do not answer SERVING now."""
+    async def health(self) -> dict[str, str]:
+        """Each service's answer to a health check now: SERVING, NOT_SERVING, ..., or the gRPC
+        code of the failed check (UNAVAILABLE, DEADLINE_EXCEEDED)."""
 
-        async def serving(channel: grpc.aio.Channel) -> bool:
+        async def status(channel: grpc.aio.Channel) -> str:
             try:
                 reply = await health_pb2_grpc.HealthStub(channel).Check(
-                    health_pb2.HealthCheckRequest(), timeout=2
+                    health_pb2.HealthCheckRequest(), timeout=HEALTH_CHECK_SECONDS
                 )
-            except grpc.aio.AioRpcError:
-                return False
-            return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+            except grpc.aio.AioRpcError as error:
+                return str(error.code().name)
+            return str(health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status))
 
-        answers = await asyncio.gather(*[serving(c) for c in self.channels.values()])
-        return [name for name, ok in zip(self.channels, answers, strict=True) if not ok]
+        answers = await asyncio.gather(*[status(c) for c in self.channels.values()])
+        return dict(zip(self.channels, answers, strict=True))
 
     async def close(self) -> None:
         await asyncio.gather(*[c.close() for c in self.channels.values()])

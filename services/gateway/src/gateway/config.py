@@ -1,6 +1,7 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
+from gateway.calls import CallPolicy
 from servicekit.auth import API_AUDIENCE, DEVELOPMENT_ISSUER, INTERNAL_AUDIENCE, INTERNAL_ISSUER
 from servicekit.config import service_config
 from servicekit.tls import TlsFiles
@@ -22,6 +23,12 @@ class Settings(BaseSettings):
     inventory_target: str = "127.0.0.1:20054"
     billing_target: str = "127.0.0.1:20055"
     procurement_target: str = "127.0.0.1:20056"
+    # How long a call to a service may take before the request answers 504 (gateway.calls); the
+    # slow deadline is for PDFs, reports, bulk runs and pictures. A route may give its own.
+    grpc_deadline_seconds: float = Field(5.0, gt=0)
+    grpc_slow_deadline_seconds: float = Field(30.0, gt=0)
+    # Tries in all for a read while its service is UNAVAILABLE (writes are tried once).
+    grpc_read_attempts: int = Field(3, ge=1, le=5)
     # Mutual TLS to the services: the project CA and the gateway's certificate.
     tls_ca_file: str
     tls_cert_file: str
@@ -56,6 +63,11 @@ class Settings(BaseSettings):
     otel_exporter_endpoint: str | None = None
     log_level: str = "INFO"
     log_dir: str | None = None
+
+    def call_policy(self) -> CallPolicy:
+        return CallPolicy(
+            self.grpc_deadline_seconds, self.grpc_slow_deadline_seconds, self.grpc_read_attempts
+        )
 
     def tls(self) -> TlsFiles:
         return TlsFiles.of(self.tls_ca_file, self.tls_cert_file, self.tls_key_file)

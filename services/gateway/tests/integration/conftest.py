@@ -12,10 +12,9 @@ import pytest
 
 from devstack.postgres import PostgresCluster
 from gateway.app import create_app
-from gateway.clients import SERVICES, Clients
+from gateway.clients import SERVICES, Clients, open_service_channel
 from gateway.config import Settings
 from gateway.edge.stores import open_stores
-from servicekit.grpc import open_channel
 from testkit.security import session_security
 from testkit.services import ServiceProcess, service_process
 
@@ -40,7 +39,10 @@ def gateway_over_service(
             open_stores(settings) as stores,
         ):
             tls = session_security().pki.files("gateway")
-            clients = Clients({name: open_channel(running.target, tls) for name in SERVICES})
+            policy = settings.call_policy()
+            clients = Clients(
+                {name: open_service_channel(running.target, tls, policy) for name in SERVICES}
+            )
             app = create_app(settings, clients, stores)
             try:
                 async with httpx.AsyncClient(

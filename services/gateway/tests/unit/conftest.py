@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.clients import SERVICES, Clients
+from gateway.clients import SERVICES, Clients, open_service_channel
 from gateway.config import Settings
 from gateway.edge.stores import Stores
 from oms.audit.v1 import audit_pb2
@@ -21,7 +21,7 @@ from oms.inventory.v1 import inventory_pb2
 from oms.orders.v1 import customers_pb2, orders_pb2
 from oms.procurement.v1 import procurement_pb2
 from oms.quoting.v1 import quoting_pb2
-from servicekit.grpc import Registration, open_channel, start_server
+from servicekit.grpc import Registration, start_server
 from services.gateway.tests.unit.fakes import memory_stores
 from testkit.security import session_security
 from testkit.services import free_port
@@ -86,9 +86,10 @@ async def gateway_at(
     settings: Settings | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the gateway whose client of each service reaches `targets[service]`."""
-    tls = session_security().pki.files("gateway")
-    clients = Clients({name: open_channel(targets[name], tls) for name in SERVICES})
-    app = create_app(settings or gateway_settings(), clients, stores or memory_stores())
+    settings = settings or gateway_settings()
+    tls, policy = session_security().pki.files("gateway"), settings.call_policy()
+    clients = Clients({name: open_service_channel(targets[name], tls, policy) for name in SERVICES})
+    app = create_app(settings, clients, stores or memory_stores())
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=base_url

@@ -26,12 +26,13 @@ _HTTP_STATUS = {
     grpc.StatusCode.PERMISSION_DENIED: 403,
     grpc.StatusCode.UNAUTHENTICATED: 401,
     grpc.StatusCode.UNAVAILABLE: 503,
-    grpc.StatusCode.DEADLINE_EXCEEDED: 503,
+    # the service did not answer within the gateway's deadline (gateway.calls)
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
 }
 _TITLES = {
     401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
     409: "Conflict", 413: "Content too large", 422: "Invalid request", 429: "Too many requests",
-    500: "Internal error", 503: "Service unavailable",
+    500: "Internal error", 503: "Service unavailable", 504: "Gateway timeout",
 }  # fmt: skip
 
 

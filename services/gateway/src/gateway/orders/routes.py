@@ -3,8 +3,11 @@ orders service decides again, and also whose orders each person reaches and whic
 see. POSTs that place an order or record a cost pass the Idempotency-Key on as `request_id`."""
 
 import asyncio
-from typing import Annotated
+import logging
+from collections.abc import Awaitable
+from typing import Annotated, TypeVar
 
+import grpc
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from gateway.billing.schemas import Invoice
@@ -20,6 +23,7 @@ from gateway.orders.schemas import (
     ForecastMonth,
     History,
     HistoryEntry,
+    MissingPart,
     OrderChangeIn,
     OrderCost,
     OrderSummary,
@@ -50,6 +54,17 @@ Filter = Annotated[str, Query(max_length=50)]
 SELLERS = ("sales", "sales-manager", "order-desk")
 # Who sees no prices, so gets no invoices in the summary (billing refuses them too).
 PRICE_BLIND = ("warehouse", "purchasing")
+# Why a part of the summary is missing, for the errors that say the service cannot answer now
+# (not that the request was wrong): only these leave the rest of the summary standing.
+_MISSING_REASONS = {
+    grpc.StatusCode.UNAVAILABLE: "unavailable",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "timeout",
+    grpc.StatusCode.INTERNAL: "failed",
+    grpc.StatusCode.UNKNOWN: "failed",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "failed",
+}
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @router.post("", status_code=201, response_model=SalesOrder, dependencies=[require(*SELLERS)])
@@ -114,22 +129,58 @@ async def summary(
     order_id: OrderId, request: Request, caller: Annotated[Principal, AnyUser]
 ) -> OrderSummary:
     """The order with its shipments and invoices, asked of three services at once; no invoices
-    for the warehouse and purchasing."""
+    for the warehouse and purchasing. Without the order there is no summary (its error); a
+    shipment or invoice service that cannot answer leaves its part empty and named in
+    `missing`."""
     clients = request.app.state.clients
-    lookups = [
-        clients.orders.GetSalesOrder(pb.GetSalesOrderRequest(order_id=order_id)),
+    order_call = clients.orders.GetSalesOrder(pb.GetSalesOrderRequest(order_id=order_id))
+    shipments_call = _part(
+        "shipments",
+        "inventory",
         clients.inventory.ListShipments(inventory_pb2.ListShipmentsRequest(order_id=order_id)),
-    ]
-    if not caller.has_only(*PRICE_BLIND):
-        lookups.append(
-            clients.billing.ListInvoices(billing_pb2.ListInvoicesRequest(order_id=order_id))
-        )
-    order, shipments, *invoices = await asyncio.gather(*lookups)
+    )
+    invoices_call = _part(
+        "invoices",
+        "billing",
+        clients.billing.ListInvoices(billing_pb2.ListInvoicesRequest(order_id=order_id))
+        if not caller.has_only(*PRICE_BLIND)
+        else _no_invoices(),
+    )
+    # return_exceptions: every lookup ends before the request does, whichever fails first
+    order, shipments, invoices = await asyncio.gather(
+        order_call, shipments_call, invoices_call, return_exceptions=True
+    )
+    for answer in (order, shipments, invoices):
+        if isinstance(answer, BaseException):
+            raise answer  # the order's error first: without the order there is no summary
+    missing = [part for part in (shipments, invoices) if isinstance(part, MissingPart)]
     return OrderSummary(
         order=SalesOrder.model_validate(order.order),
-        shipments=[OrderShipment.model_validate(s) for s in shipments.shipments],
-        invoices=[Invoice.model_validate(i) for found in invoices for i in found.invoices],
+        shipments=[]
+        if isinstance(shipments, MissingPart)
+        else [OrderShipment.model_validate(s) for s in shipments.shipments],
+        invoices=[]
+        if isinstance(invoices, MissingPart)
+        else [Invoice.model_validate(i) for i in invoices.invoices],
+        missing=missing,
     )
+
+
+async def _no_invoices() -> billing_pb2.ListInvoicesResponse:
+    return billing_pb2.ListInvoicesResponse()
+
+
+async def _part(part: str, service: str, lookup: Awaitable[T]) -> T | MissingPart:
+    """The answer, or the part named missing when the service cannot answer now; any other
+    error (not found, refused) is the caller's answer and raised."""
+    try:
+        return await lookup
+    except grpc.aio.AioRpcError as error:
+        reason = _MISSING_REASONS.get(error.code())
+        if reason is None:
+            raise
+        log.warning("summary without %s: %s %s", part, error.code().name, error.details())
+        return MissingPart.model_validate({"part": part, "service": service, "reason": reason})
 
 
 @router.post(

@@ -191,13 +191,30 @@ class SalesOrderPage(Response):
     totals: list[OrderTotals] = Field(description="of every order the filters match, per currency")
 
 
+class MissingPart(Response):
+    part: Literal["shipments", "invoices"]
+    service: Literal["inventory", "billing"] = Field(description="the service that keeps it")
+    reason: Literal["unavailable", "timeout", "failed"] = Field(
+        description="unavailable: the service could not be reached; timeout: it did not answer "
+        "within the gateway's deadline; failed: it answered with an internal error"
+    )
+
+
 class OrderSummary(Response):
     """The order-360 view: the order, its shipments and its invoices (none for the warehouse and
-    purchasing, who see no prices)."""
+    purchasing, who see no prices). The order is required (no summary without it: 503 or 504
+    when the orders service cannot answer); a part whose service cannot answer is left empty
+    and named in `missing`, so a summary with a missing part is still 200."""
 
     order: SalesOrder
-    shipments: list[OrderShipment]
-    invoices: list[Invoice]
+    shipments: list[OrderShipment] = Field(description="empty, not known, when in `missing`")
+    invoices: list[Invoice] = Field(description="empty, not known, when in `missing`")
+    missing: list[MissingPart] = Field(
+        default_factory=list,
+        description="the parts left out because their service could not answer now; empty when "
+        "the summary is whole",
+        examples=[[{"part": "invoices", "service": "billing", "reason": "unavailable"}]],
+    )
 
 
 class TransitionIn(Request):
