@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from google.protobuf.json_format import MessageToDict, ParseDict
+from google.protobuf.json_format import ParseDict
 
 from oms.types.v1 import pricing_pb2 as pb
 from oms.types.v1 import types_pb2
@@ -22,7 +22,6 @@ from pricing import document as plain
 from pricing import engine
 from pricing.conversion import Conversion, ReportingTotal
 from pricing.document import (
-    ROUNDING_NAMES,
     Discount,
     DocumentGroup,
     DocumentLine,
@@ -33,8 +32,14 @@ from pricing.document import (
     ShippingCharge,
     TaxRate,
     decimal_at,
-    figure_text,
     rounding_policy,
+)
+from pricing.fields import (
+    UnusualJson,
+    document_fields,
+    fields_from_json,
+    json_fields,
+    message_fields,
 )
 from pricing.money import Money
 
@@ -93,27 +98,7 @@ def policy_from_proto(message: pb.PricingPolicy) -> PricingPolicy:
 
 
 def document_to_proto(document: PricedDocument) -> pb.PricedDocument:
-    message = pb.PricedDocument(
-        currency=document.currency,
-        groups=[
-            pb.DocumentGroup(
-                name=group.name,
-                lines=[_line_to_proto(line) for line in group.lines],
-                discount=None if group.discount is None else discount_to_proto(group.discount),
-                taxes=taxes_to_proto(group.taxes),
-            )
-            for group in document.groups
-        ],
-        shipping=[shipping_to_proto(charge) for charge in document.shipping],
-        tax_exemption=document.tax_exemption,
-    )
-    if document.policy is not None:
-        message.policy.CopyFrom(policy_to_proto(document.policy))
-    if document.breakdown is not None:
-        ids = [line.line_id for line in document.lines]
-        figures = _breakdown_to_proto(document.breakdown, ids, document.prices_include_tax)
-        message.breakdown.CopyFrom(figures)
-    return message
+    return pb.PricedDocument(**document_fields(document, message_fields))
 
 
 def document_from_proto(message: pb.PricedDocument) -> PricedDocument:
@@ -141,12 +126,19 @@ def document_from_proto(message: pb.PricedDocument) -> PricedDocument:
 
 
 def document_to_json(document: PricedDocument) -> dict[str, Any]:
-    """The document as stored: the protobuf JSON mapping of its message."""
-    return MessageToDict(document_to_proto(document))
+    """The document as stored: the protobuf JSON mapping of its message (pricing.fields writes
+    it without building the message)."""
+    return document_fields(document, json_fields)
 
 
 def document_from_json(stored: Mapping[str, Any]) -> PricedDocument:
-    return document_from_proto(ParseDict(dict(stored), pb.PricedDocument()))
+    """The document stored as `document_to_json` writes it, or in any form json_format reads."""
+    try:
+        message = pb.PricedDocument(**fields_from_json(stored, pb.PricedDocument.DESCRIPTOR))
+    except (UnusualJson, ValueError, TypeError):
+        # json_format reads the rest of the JSON mapping, or names what is wrong
+        message = ParseDict(dict(stored), pb.PricedDocument())
+    return document_from_proto(message)
 
 
 def priced(message: pb.PricedDocument) -> pb.PricedDocument:
@@ -157,25 +149,6 @@ def priced(message: pb.PricedDocument) -> pb.PricedDocument:
 def verify(message: pb.PricedDocument) -> engine.Breakdown:
     """pricing.document.verify on the wire form: BreakdownMismatch or InvalidDocument."""
     return plain.verify(document_from_proto(message))
-
-
-def _line_to_proto(line: DocumentLine) -> pb.DocumentLine:
-    return pb.DocumentLine(
-        line_id=line.line_id,
-        product_id=line.product_id,
-        sku=line.sku,
-        description=line.description,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        discount=None if line.discount is None else discount_to_proto(line.discount),
-        taxes=taxes_to_proto(line.taxes),
-        kit_parts=[
-            pb.KitPart(product_id=p.product_id, sku=p.sku, quantity=p.quantity)
-            for p in line.kit_parts
-        ],
-        price_rule=line.price_rule,
-        kind=line.kind,
-    )
 
 
 def _line_from_proto(message: pb.DocumentLine) -> DocumentLine:
@@ -195,50 +168,6 @@ def _line_from_proto(message: pb.DocumentLine) -> DocumentLine:
 
 
 # The breakdown: the engine's figures as plain decimal text.
-
-
-def _breakdown_to_proto(
-    breakdown: engine.Breakdown, ids: Sequence[str], prices_include_tax: bool
-) -> pb.Breakdown:
-    text = figure_text
-    return pb.Breakdown(
-        engine_version=breakdown.engine_version,
-        policy=pb.PricingPolicy(
-            rounding_mode=breakdown.policy.mode.value,
-            rounding=ROUNDING_NAMES[breakdown.policy.rounding],
-            prices_include_tax=prices_include_tax,
-        ),
-        lines=[
-            pb.LineFigures(
-                line_id=line_id,
-                extended=text(line.extended),
-                discount=text(line.discount),
-                net=text(line.net),
-                taxes=[pb.TaxAmount(code=c, amount=text(amount)) for c, amount in line.taxes],
-            )
-            for line_id, line in zip(ids, breakdown.lines, strict=True)
-        ],
-        subtotal=text(breakdown.subtotal),
-        discounts=text(breakdown.discounts),
-        net=text(breakdown.net),
-        shipping=text(breakdown.shipping),
-        taxes=[
-            pb.TaxTotal(code=t.code, rate=text(t.rate), base=text(t.base), amount=text(t.amount))
-            for t in breakdown.taxes
-        ],
-        total=text(breakdown.total),
-        groups=[
-            pb.GroupFigures(
-                name=g.name,
-                subtotal=text(g.subtotal),
-                discount=text(g.discount),
-                net=text(g.net),
-                tax=text(g.tax),
-            )
-            for g in breakdown.groups
-        ],
-        shipping_tax=text(breakdown.shipping_tax),
-    )
 
 
 def _breakdown_from_proto(message: pb.Breakdown, document: PricedDocument) -> engine.Breakdown:

@@ -1,3 +1,4 @@
+import gc
 import sys
 
 import uvicorn
@@ -16,6 +17,10 @@ def main() -> None:
         app = create_app(settings)
     except UnsafeKey as error:
         sys.exit(f"gateway refuses to start: {error}")
+    # The app and what it loaded live as long as the process: frozen, the collector's full
+    # passes skip them instead of walking them all again while a large response's objects pile
+    # up (a fifth of the gateway's CPU on a 1,000-line quote).
+    gc.freeze()
     uvicorn.run(
         app,
         host=settings.http_host,

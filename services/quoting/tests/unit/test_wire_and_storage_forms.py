@@ -15,7 +15,12 @@ from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
 from pricing.wire import document_from_proto, document_to_proto, verify
 from quoting.adapters.events import to_message
-from quoting.adapters.protobuf import content_from_proto, content_to_proto, money_to_proto
+from quoting.adapters.protobuf import (
+    content_from_proto,
+    content_to_json,
+    content_to_proto,
+    money_to_proto,
+)
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice
 from quoting.domain.model import Quote, Status
 from quoting.entrypoints.messages import content_of, quote_to_proto
@@ -26,6 +31,7 @@ from services.quoting.tests.builders import NOW, TODAY, a_rich_quote
 def test_content_and_documents_come_back_from_their_stored_json_unchanged() -> None:
     quote = a_rich_quote()
     stored = MessageToDict(content_to_proto(quote.content))
+    assert content_to_json(quote.content) == stored  # written without the message, the same
     assert stored["validUntil"] == "2026-12-01"  # the form the database keeps
     assert content_from_proto(ParseDict(stored, pb.QuoteContent())) == quote.content
     document = MessageToDict(document_to_proto(quote.document))
@@ -90,6 +96,7 @@ def test_a_version_stored_before_reads_back_and_is_stored_again_the_same() -> No
     content = content_from_proto(ParseDict(STORED_CONTENT, pb.QuoteContent()))
     document = document_from_proto(ParseDict(STORED_DOCUMENT, pricing.PricedDocument()))
     assert MessageToDict(content_to_proto(content)) == STORED_CONTENT
+    assert content_to_json(content) == STORED_CONTENT
     # stored before the breakdown had group figures: they are derived, and stored from then on
     figures = {"subtotal": "30.00", "discount": "0.00", "net": "30.00", "tax": "0.00"}
     breakdown = STORED_DOCUMENT["breakdown"] | {
@@ -110,6 +117,7 @@ def test_unset_terms_stay_unset_and_an_entered_price_stays_entered() -> None:
     assert not message.HasField("policy")
     assert not message.groups[0].HasField("discount")
     assert not message.groups[0].lines[0].HasField("unit_price")
+    assert content_to_json(content) == MessageToDict(message)
     zero = LineInput(description="free", quantity=1, unit_price=UnitPrice("", ""))
     back = content_from_proto(content_to_proto(QuoteContent(groups=(GroupInput("G", (zero,)),))))
     assert back.groups[0].lines[0].unit_price == UnitPrice("", "")

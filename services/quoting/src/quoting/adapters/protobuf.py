@@ -5,19 +5,26 @@ terms are pricing.wire's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from oms.quoting.v1 import quoting_pb2 as pb
 from oms.types.v1 import types_pb2
 from pricing.document import Discount, PricingPolicy, figure_text
+from pricing.fields import (
+    Fields,
+    discount_fields,
+    json_fields,
+    message_fields,
+    policy_fields,
+    shipping_fields,
+    taxes_fields,
+)
 from pricing.money import Money
 from pricing.wire import (
     discount_from_proto,
-    discount_to_proto,
     policy_from_proto,
-    policy_to_proto,
     shipping_from_proto,
-    shipping_to_proto,
     taxes_from_proto,
-    taxes_to_proto,
 )
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice
 
@@ -30,19 +37,7 @@ def money_to_proto(money: Money) -> types_pb2.Money:
 
 
 def line_input_to_proto(line: LineInput) -> pb.LineInput:
-    message = pb.LineInput(
-        sku=line.sku,
-        product_id=line.product_id,
-        description=line.description,
-        quantity=line.quantity,
-        taxes=taxes_to_proto(line.taxes),
-    )
-    if line.discount != Discount():
-        message.discount.CopyFrom(discount_to_proto(line.discount))
-    if line.unit_price is not None:
-        price = line.unit_price
-        message.unit_price.CopyFrom(types_pb2.Money(amount=price.amount, currency=price.currency))
-    return message
+    return pb.LineInput(**_line_input_fields(line, message_fields))
 
 
 def line_input_from_proto(message: pb.LineInput) -> LineInput:
@@ -61,14 +56,7 @@ def line_input_from_proto(message: pb.LineInput) -> LineInput:
 
 
 def group_input_to_proto(group: GroupInput) -> pb.GroupInput:
-    message = pb.GroupInput(
-        name=group.name,
-        lines=[line_input_to_proto(line) for line in group.lines],
-        taxes=taxes_to_proto(group.taxes),
-    )
-    if group.discount != Discount():
-        message.discount.CopyFrom(discount_to_proto(group.discount))
-    return message
+    return pb.GroupInput(**_group_input_fields(group, message_fields))
 
 
 def group_input_from_proto(message: pb.GroupInput) -> GroupInput:
@@ -82,7 +70,17 @@ def group_input_from_proto(message: pb.GroupInput) -> GroupInput:
 
 def content_to_proto(content: QuoteContent) -> pb.QuoteContent:
     """Unset terms (no discount, the default policy) are left out, as a client leaves them."""
-    message = pb.QuoteContent(
+    return pb.QuoteContent(**_content_fields(content, message_fields))
+
+
+def content_to_json(content: QuoteContent) -> dict[str, Any]:
+    """The content as stored: the JSON of its message, written as pricing.fields writes a
+    priced document's (what MessageToDict would give, for a fraction of its cost)."""
+    return _content_fields(content, json_fields)
+
+
+def _content_fields(content: QuoteContent, out: Fields) -> dict[str, Any]:
+    return out(
         customer_id=content.customer_id,
         customer_group=content.customer_group,
         salesperson=content.salesperson,
@@ -91,13 +89,38 @@ def content_to_proto(content: QuoteContent) -> pb.QuoteContent:
         payment_terms=content.payment_terms,
         terms_and_conditions=content.terms_and_conditions,
         notes=content.notes,
-        groups=[group_input_to_proto(group) for group in content.groups],
-        shipping=[shipping_to_proto(charge) for charge in content.shipping],
+        groups=[_group_input_fields(group, out) for group in content.groups],
+        shipping=[shipping_fields(charge, out) for charge in content.shipping],
+        policy=None if content.policy == PricingPolicy() else policy_fields(content.policy, out),
         template_id=content.template_id,
     )
-    if content.policy != PricingPolicy():
-        message.policy.CopyFrom(policy_to_proto(content.policy))
-    return message
+
+
+def _group_input_fields(group: GroupInput, out: Fields) -> dict[str, Any]:
+    return out(
+        name=group.name,
+        lines=[_line_input_fields(line, out) for line in group.lines],
+        discount=_stated(group.discount, out),
+        taxes=taxes_fields(group.taxes, out),
+    )
+
+
+def _line_input_fields(line: LineInput, out: Fields) -> dict[str, Any]:
+    price = line.unit_price
+    return out(
+        sku=line.sku,
+        product_id=line.product_id,
+        description=line.description,
+        quantity=line.quantity,
+        unit_price=None if price is None else out(amount=price.amount, currency=price.currency),
+        discount=_stated(line.discount, out),
+        taxes=taxes_fields(line.taxes, out),
+    )
+
+
+def _stated(discount: Discount, out: Fields) -> dict[str, Any] | None:
+    """No discount is left out, as a client leaves it."""
+    return None if discount == Discount() else discount_fields(discount, out)
 
 
 def content_from_proto(message: pb.QuoteContent) -> QuoteContent:
