@@ -66,12 +66,19 @@ products = Table(
     Column("variant_options", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("kit_pricing", String(16), nullable=False, server_default=""),
 )
-Index("ix_products_name_search", products.c.name_search, postgresql_using="gin")
+# Without a pending list (fastupdate): a search would read all of it (migration 0008).
+Index(
+    "ix_products_name_search",
+    products.c.name_search,
+    postgresql_using="gin",
+    postgresql_with={"fastupdate": "off"},
+)
 Index(
     "ix_products_attributes",
     products.c.attributes,
     postgresql_using="gin",
     postgresql_ops={"attributes": "jsonb_path_ops"},
+    postgresql_with={"fastupdate": "off"},
 )
 Index("ix_products_list_price", products.c.list_price)
 
