@@ -6,7 +6,7 @@ INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integr
 TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src)) examples bench
 
 .PHONY: help setup contracts contracts-check contracts-lock reference release lint test test-unit \
-	test-integration test-e2e run token migration dlq bench clean
+	test-integration test-e2e run token migration woo dlq bench clean
 
 help:             ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-17s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ token: setup      ## Development token: make token ROLE=sales [SUBJECT=alice]
 
 migration: setup  ## New Alembic migration from a service's tables: make migration SERVICE=orders MSG="..."
 	$(PY) -m devstack.migration $(SERVICE) "$(MSG)"
+
+woo: setup        ## WooCommerce connector admin against `make run`: make woo ARGS="stores"
+	$(PY) -m devstack.woo $(ARGS)
 
 dlq: setup        ## Dead letters: make dlq [ARGS="redrive --id <ce_id>"]
 	$(PY) -m messaging.dlq $(or $(ARGS),list)
