@@ -27,7 +27,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +52,12 @@ MAX_BATCH = 200
 # events of a batch: it should only try its locks there, and raise BatchConflict when one is
 # taken, so the batch is replayed one event per transaction instead of deadlocking others.
 IN_BATCH = "messaging.consumer.in_batch"
+# A batch holds the locks of its earlier events while it takes the next ones, so it may close a
+# cycle with a transaction that takes the same locks in another order. It gives up waiting long
+# before PostgreSQL's deadlock check (1 s) could pick that other transaction as the victim, and
+# is replayed one event per transaction (as without batches).
+_BATCH_LOCK_TIMEOUT = text("SET LOCAL lock_timeout = '50ms'")
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 class BatchConflict(Exception):
@@ -82,6 +88,14 @@ class Decoded:
     envelope: Envelope
     message: Message
     subscription: Subscription[Any]
+
+
+def _lock_not_available(error: Exception) -> bool:
+    """PostgreSQL gave up waiting for a lock (lock_timeout)."""
+    return isinstance(error, DBAPIError) and (
+        getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+        or getattr(getattr(error.orig, "__cause__", None), "sqlstate", None) == _LOCK_NOT_AVAILABLE
+    )
 
 
 def _is_transient(error: Exception) -> bool:
@@ -158,14 +172,13 @@ class EventConsumer:
             return
         try:
             await self._apply_batch(ready)
-        except BatchConflict as error:
-            log.info("batch of %d events met a lock (%s); applying one by one", len(ready), error)
-            for item in ready:
-                await self._apply_one(item)
         except Exception as error:
             # Nothing of the batch stayed: one by one, the events before the failing one are
             # applied and the failing one is retried or dead-lettered as it would be alone.
-            log.warning("batch of %d events failed (%s); applying one by one", len(ready), error)
+            if isinstance(error, BatchConflict) or _lock_not_available(error):
+                log.info("batch of %d events met a lock; applying one by one", len(ready))
+            else:
+                log.warning("batch of %d events failed (%s); one by one", len(ready), error)
             for item in ready:
                 await self._apply_one(item)
 
@@ -207,6 +220,7 @@ class EventConsumer:
         """Every event of `items` not applied before, in one transaction, in order."""
         async with self.database.transaction() as session:
             session.info[IN_BATCH] = True
+            await session.execute(_BATCH_LOCK_TIMEOUT)
             claims = [(i.envelope.event_id, i.envelope.type) for i in items]
             fresh = await claim_all(session, self.inbox, self.group_id, claims)
             for item in items:

@@ -51,6 +51,9 @@ class _Session:
         return True
 
     async def execute(self, statement: Any, params: dict[str, Any] | None = None) -> _Rows:
+        if str(statement).startswith("SET LOCAL"):
+            self.info["settings"] = str(statement)  # the batch's lock timeout
+            return _Rows([])
         self.statements += 1
         if params is not None:  # claim_all: every id in one statement
             return _Rows([i for i in params["event_ids"] if self._claim(i)])
@@ -155,6 +158,20 @@ async def test_a_partitions_records_are_applied_in_one_transaction_in_offset_ord
     await probe.consumer(database, _Producer()).process_batch(records)
     assert database.applied == _ids(records)
     assert database.outcomes == [("committed", 1)], "one claim statement, one commit"
+
+
+async def test_a_batch_waits_for_no_lock_longer_than_50_ms() -> None:
+    database, probe = _Database(), _Probe()
+    seen: list[str] = []
+    original = probe.handle
+
+    async def handle(session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope) -> None:
+        seen.append(session.info.get("settings", ""))
+        await original(session, message, envelope)
+
+    probe.handle = handle  # type: ignore[method-assign]
+    await probe.consumer(database, _Producer()).process_batch(_records("o-1"))
+    assert seen == ["SET LOCAL lock_timeout = '50ms'"]
 
 
 async def test_a_poison_event_in_a_batch_dead_letters_only_itself_the_rest_apply_once() -> None:

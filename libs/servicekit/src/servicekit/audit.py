@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -116,12 +116,13 @@ class AuditLog:
                     "action": action,
                     "actor": actor.subject,
                     "actor_roles": list(actor.roles),
-                    "at": at,
+                    # a microsecond apart, so the log reads back in the order they happened
+                    "at": at + timedelta(microseconds=position),
                     "before": _plain(before) if before is not None else None,
                     "after": _plain(after) if after is not None else None,
                     "correlation_id": correlation,
                 }
-                for action, before, after in changes
+                for position, (action, before, after) in enumerate(changes)
             ],
         )
 
