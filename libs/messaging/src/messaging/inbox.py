@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from sqlalchemy import Column, DateTime, Insert, MetaData, String, Table, bindparam, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Insert,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def inbox_table(metadata: MetaData) -> Table:
-    return Table(
+    table = Table(
         "inbox",
         metadata,
         Column("consumer", String(100), primary_key=True),
@@ -19,6 +30,9 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(200), nullable=False),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
+    # retention deletes the oldest claims by age; the primary key does not lead with it
+    Index("ix_inbox_received_at", table.c.received_at)
+    return table
 
 
 async def claim(

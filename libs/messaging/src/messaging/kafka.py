@@ -4,15 +4,13 @@ process proves to the broker (mutual TLS: the broker's ACLs name the certificate
 
 from __future__ import annotations
 
-import contextlib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, errors
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 
 from servicekit.tls import TlsFiles
 
@@ -65,20 +63,67 @@ def make_admin(kafka: KafkaAccess) -> AIOKafkaAdminClient:
     return AIOKafkaAdminClient(**kafka.client_args())
 
 
-async def ensure_topics(kafka: KafkaAccess, topics: Iterable[str], partitions: int) -> None:
-    """Creates the topics that do not exist yet; existing ones are left as they are."""
+def new_topics(
+    names: Iterable[str],
+    partitions: int,
+    replication_factor: int = 1,
+    min_insync_replicas: int | None = None,
+) -> list[NewTopic]:
+    """The topics to create. `min.insync.replicas` is set only when configured: unset, the
+    broker's default applies (1 on a single local broker); with `acks=all` it is what makes an
+    acknowledged event survive the loss of a replica."""
+    configs = (
+        {} if min_insync_replicas is None else {"min.insync.replicas": str(min_insync_replicas)}
+    )
+    return [
+        NewTopic(
+            name=name,
+            num_partitions=partitions,
+            replication_factor=replication_factor,
+            topic_configs=dict(configs),
+        )
+        for name in sorted(set(names))
+    ]
+
+
+async def ensure_topics(
+    kafka: KafkaAccess,
+    topics: Iterable[str],
+    partitions: int,
+    *,
+    replication_factor: int = 1,
+    min_insync_replicas: int | None = None,
+) -> None:
+    """Creates the topics that do not exist yet; existing ones are left as they are (changing
+    an existing topic's replication is a reassignment, an operator's decision)."""
     admin = make_admin(kafka)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [
-            NewTopic(name=t, num_partitions=partitions, replication_factor=1)
-            for t in sorted(set(topics))
-            if t not in existing
-        ]
+        missing = new_topics(
+            (t for t in topics if t not in existing),
+            partitions,
+            replication_factor,
+            min_insync_replicas,
+        )
         if missing:
-            # a replica may create the same topic at the same moment
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(missing)
+            _raise_refusals(await admin.create_topics(missing))
     finally:
         await admin.close()
+
+
+class TopicsNotCreated(RuntimeError):
+    """The broker refused to create topics (e.g. more replicas than it has brokers)."""
+
+
+def _raise_refusals(response: Any) -> None:
+    # The admin client returns the broker's per-topic error codes instead of raising them, so
+    # without this a refused replication factor would pass silently and fail later, elsewhere.
+    refused = [
+        f"{topic}: {errors.for_code(code).__name__} {rest[0] if rest else ''}".rstrip()
+        for topic, code, *rest in response.topic_errors
+        # a replica may create the same topic at the same moment
+        if code and errors.for_code(code) is not errors.TopicAlreadyExistsError
+    ]
+    if refused:
+        raise TopicsNotCreated("; ".join(refused))

@@ -45,6 +45,12 @@ def outbox_table(metadata: MetaData) -> Table:
         table.c.id,
         postgresql_where=table.c.published_at.is_(None),
     )
+    # retention finds the published rows past their age without reading the whole table
+    Index(
+        "ix_outbox_published_at",
+        table.c.published_at,
+        postgresql_where=table.c.published_at.is_not(None),
+    )
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf.message import Message
@@ -15,8 +15,11 @@ from messaging.consumer import EventConsumer, Subscription
 from messaging.events import dead_letter_topic, topic_of
 from messaging.inbox import inbox_table
 from messaging.kafka import KafkaAccess, ensure_topics, make_producer
+from messaging.leadership import Lease
 from messaging.outbox import outbox_table
 from messaging.relay import OutboxRelay
+from messaging.retention import Retention, retention_loop
+from servicekit.config import MessagingSettings
 from servicekit.db import Database
 
 Loop = Callable[[], Coroutine[Any, Any, None]]
@@ -34,6 +37,31 @@ class MessagingTables:
         return cls(outbox_table(metadata), inbox_table(metadata))
 
 
+@dataclass(frozen=True)
+class Housekeeping:
+    """How a service's topics are replicated, how long its outbox and inbox rows live, and how
+    soon a lost relay's lease expires (the defaults suit the local single broker)."""
+
+    replication_factor: int = 1
+    min_insync_replicas: int | None = None
+    retention: Retention = field(default_factory=Retention)
+    lease: Lease = field(default_factory=Lease)
+
+    @classmethod
+    def of(cls, settings: MessagingSettings) -> Housekeeping:
+        return cls(
+            replication_factor=settings.kafka_replication_factor,
+            min_insync_replicas=settings.kafka_min_insync_replicas,
+            retention=Retention.of_hours(
+                settings.outbox_retention_hours,
+                settings.inbox_retention_hours,
+                settings.inbox_duplicate_window_hours,
+                interval_seconds=settings.retention_interval_seconds,
+            ),
+            lease=Lease(settings.relay_lease_seconds),
+        )
+
+
 @asynccontextmanager
 async def start_messaging(
     *,
@@ -45,20 +73,30 @@ async def start_messaging(
     kafka: KafkaAccess,
     partitions: int,
     namespace: str = "",
+    housekeeping: Housekeeping | None = None,
 ) -> AsyncIterator[list[Loop]]:
-    """Yields the loops to run: the outbox relay, and the consumer when there are subscriptions.
+    """Yields the loops to run: the outbox relay, the outbox and inbox retention, and the
+    consumer when there are subscriptions.
 
     Creates the topics it writes (its own and the dead letters of what it reads) when missing;
     the topics of other services are theirs to create (or the cluster's provisioning)."""
+    care = housekeeping or Housekeeping()
     published = {namespace + topic_of(m) for m in publishes}
     consumed = {namespace + topic_of(s.message) for s in subscriptions}
     dead_letters = {dead_letter_topic(t) for t in consumed}
-    await ensure_topics(kafka, published | dead_letters, partitions)
+    await ensure_topics(
+        kafka,
+        published | dead_letters,
+        partitions,
+        replication_factor=care.replication_factor,
+        min_insync_replicas=care.min_insync_replicas,
+    )
     producer = make_producer(kafka, client_id=source)
     await producer.start()
     try:
-        relay = OutboxRelay(database.engine, tables.outbox, producer, source)
-        loops: list[Loop] = [relay.run]
+        relay = OutboxRelay(database.engine, tables.outbox, producer, source, lease=care.lease)
+        purge = retention_loop(database.engine, tables.outbox, tables.inbox, care.retention)
+        loops: list[Loop] = [relay.run, purge]
         if subscriptions:
             consumer = EventConsumer(
                 kafka=kafka,

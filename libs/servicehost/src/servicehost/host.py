@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, Table
 from messaging.consumer import Subscription
 from messaging.kafka import KafkaAccess
 from messaging.outbox import Outbox
-from messaging.runtime import MessagingTables, start_messaging
+from messaging.runtime import Housekeeping, MessagingTables, start_messaging
 from oms.audit.v1 import audit_pb2_grpc
 from servicehost.runtime import run_until_stopped
 from servicekit.access import AccessTable
@@ -78,6 +78,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             kafka=KafkaAccess.of(settings.kafka_bootstrap_servers, tls),
             partitions=settings.topic_partitions,
             namespace=settings.topic_namespace,
+            housekeeping=Housekeeping.of(settings),
         ) as loops:
             server = await start_server(
                 [*wiring.registrations, (audit_pb2_grpc.add_AuditServiceServicer_to_server, audit)],

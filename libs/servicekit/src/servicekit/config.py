@@ -10,7 +10,9 @@ reads ORDERS_DATABASE_URL, ORDERS_KAFKA_BOOTSTRAP_SERVERS, ORDERS_GRPC_PORT, ...
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from servicekit.access import Access, AccessTable, ClientRegistry
@@ -22,7 +24,37 @@ def service_config(prefix: str) -> SettingsConfigDict:
     return SettingsConfigDict(env_prefix=prefix, extra="ignore")
 
 
-class ServiceSettings(BaseSettings):
+class MessagingSettings(BaseSettings):
+    """Housekeeping of a process's event traffic (messaging.runtime.Housekeeping)."""
+
+    # Replicas of each topic it creates, and how many must have an event before the broker
+    # acknowledges it (acks=all); unset takes the broker's default. 1 suits one local broker;
+    # a production cluster wants 3 and 2.
+    kafka_replication_factor: int = Field(default=1, ge=1)
+    kafka_min_insync_replicas: int | None = Field(default=None, ge=1)
+    # Published outbox rows older than this are deleted.
+    outbox_retention_hours: float = Field(default=168.0, gt=0)
+    # Inbox rows (the record of what was applied) older than this are deleted...
+    inbox_retention_hours: float = Field(default=336.0, gt=0)
+    # ... which must be at least how long after its first delivery an event can arrive again:
+    # the retention of the topics consumed (Kafka's default is 7 days), or longer.
+    inbox_duplicate_window_hours: float = Field(default=168.0, gt=0)
+    retention_interval_seconds: float = Field(default=300.0, gt=0)
+    # A relay replica that stops answering loses publishing to another within this.
+    relay_lease_seconds: float = Field(default=10.0, ge=1)
+
+    @model_validator(mode="after")
+    def _inbox_outlives_redeliveries(self) -> Self:
+        if self.inbox_retention_hours < self.inbox_duplicate_window_hours:
+            raise ValueError(
+                f"inbox_retention_hours ({self.inbox_retention_hours}) is shorter than "
+                f"inbox_duplicate_window_hours ({self.inbox_duplicate_window_hours}): an event "
+                "redelivered after its inbox row is deleted would be applied twice"
+            )
+        return self
+
+
+class ServiceSettings(MessagingSettings):
     """The settings of a service with a database, a gRPC API and Kafka traffic."""
 
     # SQLAlchemy URL of the service's own database, e.g. postgresql+asyncpg://u:p@host:5432/oms_orders

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic_settings import BaseSettings
-
 from servicekit.auth import UnsafeKey
-from servicekit.config import service_config
+from servicekit.config import MessagingSettings, service_config
 from servicekit.tls import TlsFiles
 from woocommerce.adapters.secrets import DEVELOPMENT_KEY
 
 
-class Settings(BaseSettings):
+class Settings(MessagingSettings):
     model_config = service_config("WOOCOMMERCE_")
 
     # SQLAlchemy URL of the connector's own database

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from messaging.kafka import KafkaAccess
-from messaging.runtime import start_messaging
+from messaging.runtime import Housekeeping, start_messaging
 from servicehost.periodic import every
 from servicekit.db import Database
 from woocommerce.adapters.catalog_client import GrpcSkuCatalog, UnconnectedCatalog
@@ -64,6 +64,7 @@ async def stock_out(
             kafka=KafkaAccess.of(settings.kafka_bootstrap_servers, tls),
             partitions=settings.topic_partitions,
             namespace=settings.topic_namespace,
+            housekeeping=Housekeeping.of(settings),
         ) as loops:
             flush = partial(_flush, units, api, _skus(settings))
             yield [*loops, every(settings.stock_push_interval_seconds, flush, f"{NAME}-stock")]
