@@ -13,11 +13,8 @@ import pytest
 from devstack.topology import BUSINESS_SERVICES, CONNECTORS
 
 ROOT = Path(__file__).parents[2]
-DOCKERFILES = [
-    *(ROOT / "services" / name / "Dockerfile" for name in (*BUSINESS_SERVICES, *CONNECTORS)),
-    ROOT / "services" / "gateway" / "Dockerfile",
-    ROOT / "deploy" / "trust" / "Dockerfile",
-]
+SERVICE_IMAGE = ROOT / "deploy" / "service.Dockerfile"
+DOCKERFILES = [SERVICE_IMAGE, ROOT / "deploy" / "trust" / "Dockerfile"]
 # an exact patch release of a slim image: no floating `3.11-slim` or `latest`
 PINNED_BASE = re.compile(r"^ARG PYTHON_IMAGE=python:3\.11\.\d+-slim-[a-z]+$", re.MULTILINE)
 
@@ -50,3 +47,11 @@ def test_the_build_context_leaves_out_local_state() -> None:
     ignored = set((ROOT / ".dockerignore").read_text().split())
     for entry in (".git", ".venv", ".run", ".cache", "**/tests", "bench", "**/__pycache__"):
         assert entry in ignored
+
+
+def test_every_process_is_built_from_the_one_service_image() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    for name in (*BUSINESS_SERVICES, *CONNECTORS, "gateway"):
+        build = f"dockerfile: deploy/service.Dockerfile, args: {{SERVICE: {name}}}"
+        assert build in compose, name
+    assert not list((ROOT / "services").glob("*/Dockerfile")), "one recipe, not a copy each"
