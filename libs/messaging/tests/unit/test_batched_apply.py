@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
+from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
 from messaging.consumer import IN_BATCH, BatchConflict, EventConsumer, PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from messaging.inbox import inbox_table
@@ -82,35 +83,18 @@ class _Database:
         self.outcomes.append(("committed", session.statements))
 
 
-@dataclass
-class _Producer:
-    sent: list[tuple[str, dict[str, bytes]]] = field(default_factory=list)
-
-    async def send_and_wait(self, topic: str, **record: Any) -> None:
-        self.sent.append((topic, dict(record["headers"])))
-
-
-@dataclass
-class _Record:
-    topic: str
-    key: bytes
-    value: bytes
-    headers: list[tuple[str, bytes]]
-    partition: int = 0
-    offset: int = 0
-
-
-def _records(*orders: str) -> list[_Record]:
+def _records(*orders: str) -> list[FakeRecord]:
     records = []
     for offset, order in enumerate(orders):
         message = billing_pb2.InvoicePaid(invoice_id=f"i-{order}", order_id=order)
         envelope = Envelope.wrap(message, source="/oms/billing", key=order)
-        records.append(_Record(envelope.topic, order.encode(), envelope.body, envelope.headers()))
-        records[-1].offset = offset
+        record = FakeRecord(envelope.topic, order.encode(), envelope.body, envelope.headers())
+        record.offset = offset
+        records.append(record)
     return records
 
 
-def _ids(records: list[_Record]) -> list[str]:
+def _ids(records: list[FakeRecord]) -> list[str]:
     return [dict(r.headers)["ce_id"].decode() for r in records]
 
 
@@ -139,7 +123,7 @@ class _Probe:
     ) -> None:
         self.told.append(message.order_id)
 
-    def consumer(self, database: _Database, producer: _Producer) -> EventConsumer:
+    def consumer(self, database: _Database, producer: FakeProducer) -> EventConsumer:
         subscription = Subscription(billing_pb2.InvoicePaid, self.handle, self.stalled)
         return EventConsumer(
             kafka=None,  # type: ignore[arg-type]  # process_batch() never reaches the broker
@@ -155,7 +139,7 @@ class _Probe:
 async def test_a_partitions_records_are_applied_in_one_transaction_in_offset_order() -> None:
     database, probe = _Database(), _Probe()
     records = _records("o-1", "o-2", "o-3", "o-4", "o-5")
-    await probe.consumer(database, _Producer()).process_batch(records)
+    await probe.consumer(database, FakeProducer()).process_batch(records)
     assert database.applied == _ids(records)
     assert database.outcomes == [("committed", 1)], "one claim statement, one commit"
 
@@ -170,12 +154,12 @@ async def test_a_batch_waits_for_no_lock_longer_than_50_ms() -> None:
         await original(session, message, envelope)
 
     probe.handle = handle  # type: ignore[method-assign]
-    await probe.consumer(database, _Producer()).process_batch(_records("o-1"))
+    await probe.consumer(database, FakeProducer()).process_batch(_records("o-1"))
     assert seen == ["SET LOCAL lock_timeout = '50ms'"]
 
 
 async def test_a_poison_event_in_a_batch_dead_letters_only_itself_the_rest_apply_once() -> None:
-    database, producer, probe = _Database(), _Producer(), _Probe(refused={"o-3"})
+    database, producer, probe = _Database(), FakeProducer(), _Probe(refused={"o-3"})
     records = _records("o-1", "o-2", "o-3", "o-4", "o-5")
     await probe.consumer(database, producer).process_batch(records)
 
@@ -198,7 +182,7 @@ async def test_a_poison_event_in_a_batch_dead_letters_only_itself_the_rest_apply
 async def test_a_redelivered_batch_applies_nothing_twice_nor_a_copy_within_a_batch() -> None:
     database, probe = _Database(), _Probe()
     records = _records("o-1", "o-2", "o-3")
-    consumer = probe.consumer(database, _Producer())
+    consumer = probe.consumer(database, FakeProducer())
     await consumer.process_batch(records)
     await consumer.process_batch([*records, records[0]])  # redelivered, one twice over
     copy = _records("o-4")
@@ -210,14 +194,14 @@ async def test_a_redelivered_batch_applies_nothing_twice_nor_a_copy_within_a_bat
 async def test_other_groups_events_are_skipped_by_header_malformed_ones_still_dead_lettered() -> (
     None
 ):
-    database, producer, probe = _Database(), _Producer(), _Probe()
+    database, producer, probe = _Database(), FakeProducer(), _Probe()
     (good,) = _records("o-1")
     # another group's event, and broken too (no ce_id): not this group's to judge or parse
-    theirs = _Record(good.topic, b"o-2", b"\xff", [("ce_type", b"oms.billing.InvoiceIssued.v1")])
+    theirs = FakeRecord(good.topic, b"o-2", b"\xff", [("ce_type", b"oms.billing.InvoiceIssued.v1")])
     # no ce_type at all: nobody can tell whose it is, so it is dead-lettered as today
-    anonymous = _Record(good.topic, b"o-3", b"", [("ce_id", b"x")], offset=2)
+    anonymous = FakeRecord(good.topic, b"o-3", b"", [("ce_id", b"x")], offset=2)
     # this group's type, but malformed
-    broken = _Record(good.topic, b"o-4", b"", [("ce_type", b"oms.billing.InvoicePaid.v1")])
+    broken = FakeRecord(good.topic, b"o-4", b"", [("ce_type", b"oms.billing.InvoicePaid.v1")])
     await probe.consumer(database, producer).process_batch([theirs, good, anonymous, broken])
 
     assert database.applied == _ids([good])
@@ -227,15 +211,15 @@ async def test_other_groups_events_are_skipped_by_header_malformed_ones_still_de
 
 
 async def test_a_batch_of_only_skipped_records_opens_no_transaction() -> None:
-    database, producer = _Database(), _Producer()
+    database, producer = _Database(), FakeProducer()
     (good,) = _records("o-1")
-    theirs = _Record(good.topic, b"o-2", b"", [("ce_type", b"oms.billing.InvoiceIssued.v1")])
+    theirs = FakeRecord(good.topic, b"o-2", b"", [("ce_type", b"oms.billing.InvoiceIssued.v1")])
     await _Probe().consumer(database, producer).process_batch([theirs, theirs])
     assert (database.outcomes, producer.sent) == ([], [])
 
 
 async def test_a_lock_a_batch_cannot_take_replays_it_one_by_one_without_dead_letters() -> None:
-    database, producer, probe = _Database(), _Producer(), _Probe(locked={"o-2"})
+    database, producer, probe = _Database(), FakeProducer(), _Probe(locked={"o-2"})
     records = _records("o-1", "o-2", "o-3")
     await probe.consumer(database, producer).process_batch(records)
     assert database.applied == _ids(records)  # each in its own transaction, waiting its turn

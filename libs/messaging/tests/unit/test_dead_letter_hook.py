@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import MetaData
 
+from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
 from messaging.consumer import EventConsumer, PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from messaging.inbox import inbox_table
@@ -37,31 +38,13 @@ class _Database:
         return _Found()
 
 
-@dataclass
-class _Producer:
-    sent: list[tuple[str, dict[str, bytes]]] = field(default_factory=list)
-
-    async def send_and_wait(self, topic: str, **record: Any) -> None:
-        self.sent.append((topic, dict(record["headers"])))
-
-
-@dataclass
-class _Record:
-    topic: str
-    key: bytes
-    value: bytes
-    headers: list[tuple[str, bytes]]
-    partition: int = 0
-    offset: int = 7
-
-
-def _record() -> _Record:
+def _record() -> FakeRecord:
     message = billing_pb2.InvoicePaid(invoice_id="i-1", order_id="o-1")
     envelope = Envelope.wrap(message, source="/oms/billing", key="o-1")
-    return _Record(envelope.topic, b"o-1", envelope.body, envelope.headers())
+    return FakeRecord(envelope.topic, b"o-1", envelope.body, envelope.headers())
 
 
-def _consumer(subscription: Subscription[Any], database: _Database, producer: _Producer) -> Any:
+def _consumer(subscription: Subscription[Any], database: _Database, producer: FakeProducer) -> Any:
     return EventConsumer(
         kafka=None,  # type: ignore[arg-type]  # process() never reaches the broker itself
         group_id="oms.orders",
@@ -84,7 +67,7 @@ async def test_a_refused_event_is_dead_lettered_then_the_subscription_is_told_wh
     ) -> None:
         told.append((message.order_id, reason))
 
-    database, producer = _Database(), _Producer()
+    database, producer = _Database(), FakeProducer()
     subscription = Subscription(billing_pb2.InvoicePaid, refuse, on_dead_letter=stalled)
     await _consumer(subscription, database, producer).process(_record())
     assert [topic for topic, _ in producer.sent] == ["oms.billing.invoice.v1.dlq"]
@@ -111,7 +94,7 @@ async def test_a_failing_hook_is_logged_and_an_applied_event_tells_nothing() -> 
     ) -> None:
         told.append(reason)
 
-    producer = _Producer()
+    producer = FakeProducer()
     failing = Subscription(billing_pb2.InvoicePaid, refuse, on_dead_letter=broken)
     await _consumer(failing, _Database(), producer).process(_record())  # does not raise
     assert len(producer.sent) == 1
