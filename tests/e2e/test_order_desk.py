@@ -146,15 +146,17 @@ async def test_fifty_orders_for_ten_units_reserve_exactly_ten_with_two_inventory
     warehouse = await _warehouse(desk, 1)
     await _stock(desk, warehouse["id"], product["id"], 10)
     orders = await asyncio.gather(*(_order(desk, product["id"], 1) for _ in range(50)))
-    settled = await asyncio.gather(
-        *(
-            eventually(
-                lambda o=o: _get(desk, o["id"]),
-                lambda found: found["stock_status"] != "pending",
-                seconds=90,
-            )
-            for o in orders
-        )
+
+    async def every_order() -> list[dict[str, Any]]:
+        # one after another, as a client within the gateway's 50 requests a second would
+        found = []
+        for order in orders:
+            found.append(await _get(desk, order["id"]))
+            await asyncio.sleep(0.03)
+        return found
+
+    settled = await eventually(
+        every_order, lambda found: all(o["stock_status"] != "pending" for o in found), 90
     )
     outcomes = [o["stock_status"] for o in settled]
     assert (outcomes.count("reserved"), outcomes.count("backordered")) == (10, 40)
