@@ -12,6 +12,8 @@ step() { printf '\n==> %s\n' "$*"; }
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# setpriv starts the stack's children so they die with it (util-linux: essential on Debian)
+command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   need_apt+=(postgresql postgresql-contrib)
 fi

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from devstack.paths import CACHE, KAFKA_DEPLOY, RUN
 from devstack.pki import BROKER, OPERATOR, Pki
-from devstack.process import die_with_parent
+from devstack.process import dying_with_parent
 from messaging.kafka import KafkaAccess
 
 LIBS = CACHE / "kafka-libs"
@@ -120,14 +120,15 @@ class KafkaBroker:
             )  # fmt: skip
         with (logs / "stdout.log").open("ab") as out:
             self.process = subprocess.Popen(
-                ["java", "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                 "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
-                 "-Djava.awt.headless=true",
-                 f"-Dkafka.logs.dir={logs}",
-                 f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
-                 "-cp", CLASSPATH, "kafka.Kafka", str(config)],
+                dying_with_parent(
+                    ["java", "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                     "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
+                     "-Djava.awt.headless=true",
+                     f"-Dkafka.logs.dir={logs}",
+                     f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
+                     "-cp", CLASSPATH, "kafka.Kafka", str(config)]
+                ),
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                preexec_fn=die_with_parent,
             )  # fmt: skip
         self._wait_ready(timeout)
 

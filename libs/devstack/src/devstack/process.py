@@ -1,17 +1,15 @@
 """Child processes that never outlive the local stack's supervisor."""
 
-import ctypes
-import ctypes.util
-import signal
 import socket
+from collections.abc import Sequence
 
-PR_SET_PDEATHSIG = 1  # from linux/prctl.h
 
-
-def die_with_parent() -> None:
-    """Runs in the child before exec: SIGTERM it when the supervisor dies, however it dies."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def dying_with_parent(command: Sequence[str]) -> list[str]:
+    """`command`, SIGTERMed when the supervisor dies, however it dies: util-linux's setpriv sets
+    the parent-death signal in the child and execs the command. (A preexec_fn doing the same ran
+    Python between fork and exec, where the test runner's gRPC threads' fork handlers could
+    deadlock the fork; without one, subprocess spawns without running them.)"""
+    return ["setpriv", "--pdeathsig", "TERM", "--", *command]
 
 
 def port_in_use(port: int) -> bool:

@@ -18,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
-from devstack.process import die_with_parent
+from devstack.process import dying_with_parent
 from devstack.topology import (
     BUSINESS_SERVICES,
     CONNECTORS,
@@ -44,12 +44,11 @@ class Process:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", self.module],
+                dying_with_parent([sys.executable, "-m", self.module]),
                 env={**os.environ, **self.env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=die_with_parent,
             )
 
     @property
