@@ -11,12 +11,14 @@ import time
 
 from devstack.process import dying_with_parent
 
-# A parent that starts a sleeping child through dying_with_parent, prints its pid, and waits.
-PARENT = """
+# A parent that starts a sleeping child through dying_with_parent and waits. The child prints
+# its pid once it runs (so setpriv has set the signal and exec'd: before that, a parent killed
+# at once would leave it none to send).
+CHILD = "import os, time; print(os.getpid(), flush=True); time.sleep(60)"
+PARENT = f"""
 import subprocess, sys, time
 from devstack.process import dying_with_parent
-child = subprocess.Popen(dying_with_parent([sys.executable, "-c", "import time; time.sleep(60)"]))
-print(child.pid, flush=True)
+subprocess.Popen(dying_with_parent([sys.executable, "-c", {CHILD!r}]))
 time.sleep(60)
 """
 
