@@ -1,7 +1,9 @@
 """Fixtures: a real Kafka broker and PostgreSQL server per test session, started lazily, with the
 session's trust (testkit.security): the broker takes mutual TLS from its CA only.
 
-Set OMS_TEST_KAFKA_BOOTSTRAP and OMS_TEST_PG_URL (an admin postgresql:// URL) to use running
+They are Docker containers when a Docker engine answers, private processes otherwise
+(OMS_TEST_INFRA=containers|processes|auto chooses; testkit.containers). Or set
+OMS_TEST_KAFKA_BOOTSTRAP and OMS_TEST_PG_URL (an admin postgresql:// URL) to use running
 servers instead of starting fresh ones; the broker must then trust OMS_TEST_PKI_DIR's CA (a
 devstack.pki folder, `.run/pki` for `make run`'s). Unit tests never ask for these, so never
 start them.
@@ -26,6 +28,7 @@ from devstack.kafka_acls import provision
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
 from devstack.topology import Ports
+from testkit.containers import choose_infrastructure, container_infrastructure
 from testkit.security import TestSecurity, session_security
 from testkit.services import service_process
 
@@ -54,6 +57,10 @@ def oms_infrastructure(security: TestSecurity) -> Iterator[Infrastructure]:
             os.environ["OMS_TEST_KAFKA_BOOTSTRAP"],
             PostgresCluster.external(os.environ["OMS_TEST_PG_URL"]),
         )
+        return
+    if choose_infrastructure(os.environ) == "containers":
+        with container_infrastructure(security.pki) as (bootstrap, cluster):
+            yield Infrastructure(bootstrap, cluster)
         return
     folder = Path(tempfile.mkdtemp(prefix="oms-test-"))
     postgres = PostgresCluster.private(folder / "pgdata", free_port())
