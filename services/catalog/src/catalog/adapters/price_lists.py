@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalog.adapters.products import one_of
 from catalog.adapters.tables import price_breaks, price_lists
 from catalog.domain.price_lists import PriceBreak, PriceList
 
@@ -61,7 +62,7 @@ class SqlPriceListRepository:
             )
             .join(price_breaks, price_breaks.c.price_list_id == price_lists.c.id)
             .where(
-                price_breaks.c.product_id.in_(list(product_ids)),
+                one_of(price_breaks.c.product_id, product_ids),
                 price_lists.c.currency == currency,
             )
         )

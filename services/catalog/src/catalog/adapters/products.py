@@ -14,9 +14,11 @@ from sqlalchemy import (
     RowMapping,
     ScalarSelect,
     Select,
+    String,
     Table,
     Text,
     any_,
+    bindparam,
     cast,
     func,
     literal_column,
@@ -24,7 +26,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by, insert
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import (
@@ -106,6 +108,12 @@ _CHILDREN = (
 )
 # Every column but the name's tsvector: only the database's search reads it.
 _COLUMNS = [column for column in products.columns if column.key != "name_search"]
+
+
+def one_of(column: Column[str], values: Sequence[str]) -> ColumnElement[bool]:
+    """`column = ANY($1)` with the values as one array parameter: an IN list of 1,000 values
+    is 1,000 parameters to render, send and plan, and a new prepared statement per count."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
 
 
 def _exact(row: dict[str, Any], field: str) -> dict[str, Any]:
@@ -225,9 +233,9 @@ class SqlProductRepository:
 
     async def get_many(self, ids: Sequence[str], skus: Sequence[str] = ()) -> list[Product]:
         """The products with these ids or these SKUs."""
-        wanted: ColumnElement[bool] = products.c.id.in_(list(ids))
+        wanted = one_of(products.c.id, ids)
         if skus:
-            wanted = or_(wanted, products.c.sku.in_(list(skus)))
+            wanted = or_(wanted, one_of(products.c.sku, skus))
         return await self._load(select(*_COLUMNS).where(wanted))
 
     async def variants(
