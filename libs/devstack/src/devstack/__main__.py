@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
+import logging
 import os
 import signal
 import time
@@ -19,7 +19,7 @@ from devstack.paths import RUN
 from devstack.pki import OPERATOR, Pki
 from devstack.postgres import PostgresCluster
 from devstack.process import port_in_use
-from devstack.supervisor import Stack
+from devstack.supervisor import Respawn, Stack
 from devstack.topology import BUSINESS_SERVICES, CONNECTORS, Ports, Secrets
 
 
@@ -44,20 +44,24 @@ async def run(ports: Ports) -> None:
     else:
         postgres = await asyncio.to_thread(PostgresCluster.private, RUN / "pgdata", ports.postgres)
     await postgres.wait_ready()
+    print(f"  PostgreSQL ready in {time.monotonic() - began:.1f}s", flush=True)
     pki = Pki(RUN / "pki").ensure()
     print("starting Kafka (mutual TLS, ACLs)...", flush=True)
     kafka = KafkaBroker(RUN / "kafka", ports.kafka, ports.kafka_controller, pki)
     # Development mode: the published development token keys, so `make token` works. Every
     # connection is still mutual TLS with certificates from the CA made in .run/pki.
     secrets = Secrets(pki.folder, development_mode=True)
-    stack = Stack(postgres, kafka.bootstrap, ports, logs, secrets, kafka=kafka)
+    # a process that exits is started again (with backoff), as compose's restart policy does
+    stack = Stack(postgres, kafka.bootstrap, ports, logs, secrets, kafka=kafka, respawn=Respawn())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
+        kafka_began = time.monotonic()  # the JVM takes seconds: say how many it took
         await asyncio.to_thread(kafka.start)
         await provision(kafka.operator())
+        print(f"  Kafka ready in {time.monotonic() - kafka_began:.1f}s", flush=True)
         print("starting services...", flush=True)
         await stack.start_all(progress=True)
         state = {
@@ -74,13 +78,7 @@ async def run(ports: Ports) -> None:
         }
         (RUN / "stack.json").write_text(json.dumps(state, indent=2))
         _print_banner(stack, ports, time.monotonic() - began)
-        while not stop.is_set():
-            dead = [p.name for p in stack.processes.values() if not p.alive]
-            if dead:
-                print(f"\n{', '.join(dead)} exited; see {logs}. Stopping.", flush=True)
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
+        await stack.supervise(stop)
     finally:
         print("\nstopping...", flush=True)
         await stack.stop_processes()
@@ -101,6 +99,8 @@ def _print_banner(stack: Stack, ports: Ports, seconds: float) -> None:
     print(f"  Kafka      {stack.kafka_bootstrap}")
     print(f"  PostgreSQL {stack.postgres.admin_url}")
     print(f"  logs       {stack.log_dir}/")
+    doors = ", ".join(f"{n} {ports.metrics(n)}" for n in ("gateway", *CONNECTORS))
+    print(f"  metrics    http://127.0.0.1:<port>/metrics: {doors}, each service its gRPC + 200")
     print(f"  certs      {stack.secrets.pki_dir}/ (gRPC and Kafka need one: see README)")
     print("  token      make -s token ROLE=admin")
     print("  events     .venv/bin/python -m devstack.kafka console-consumer "
@@ -115,6 +115,8 @@ def main() -> None:
         "--port-offset", type=int, default=int(os.environ.get("OMS_PORT_OFFSET", "0"))
     )
     args = parser.parse_args()
+    # the supervisor's notices (a process exited, started again) on the terminal
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     asyncio.run(run(Ports(args.port_offset)))
 
 

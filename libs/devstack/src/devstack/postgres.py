@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -93,6 +94,17 @@ class PostgresCluster:
              "-l", str(self.data_dir / "server.log"), "-w", "-t", "60", "start"],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
+
+    def restart(self, down_seconds: float = 0.0) -> None:
+        """A fast shutdown (every session cut, as a failover or a crash would), `down_seconds`
+        with no server, and a start on the same port: for reliability tests."""
+        if self.data_dir is None:
+            raise RuntimeError("only a private cluster can be restarted")
+        port = urlsplit(self.admin_url).port
+        assert port is not None
+        self.stop()
+        time.sleep(down_seconds)
+        self._start(port)
 
     def stop(self) -> None:
         if self.data_dir is not None and (self.data_dir / "postmaster.pid").exists():

@@ -1,9 +1,18 @@
-"""Runs the suite's processes: each service (and replicas), then the gateway, each logging to a
-file, each waited on until healthy; one can be killed and restarted, for reliability tests."""
+"""Runs the suite's processes: each service (and replicas), then the gateway, each logging to one
+file (`<name>.log`: its JSON log lines from stderr, and anything it printed before logging was
+set up), each waited on until healthy; one can be killed and restarted, for reliability tests.
+
+With a `Respawn` policy (`make run` sets one), a process that exits by itself is started again,
+after a pause that doubles while it keeps failing soon after its start: a service that cannot
+reach its database at start comes back once it can, as compose's `restart: unless-stopped`
+does. A process killed through `kill()` is left down: a test that kills on purpose restarts it
+itself, and nothing is respawned while the stack stops."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import signal
 import subprocess
@@ -30,6 +39,21 @@ from devstack.topology import (
     service_env,
 )
 
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Respawn:
+    """How soon an exited process is started again: `first` seconds, doubling with each exit
+    that comes less than `steady` seconds after its start, at most `longest`."""
+
+    first: float = 1.0
+    longest: float = 30.0
+    steady: float = 60.0
+
+    def pause(self, failures: int) -> float:
+        return min(self.first * 2.0 ** max(failures - 1, 0), self.longest)
+
 
 @dataclass
 class Process:
@@ -39,8 +63,19 @@ class Process:
     log: Path
     health_target: str  # host:port of its plain gRPC health port, or an http URL
     popen: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    # exits in a row, each soon after its start; when the next start is due (0: not planned)
+    failures: int = 0
+    due: float = 0.0
+
+    def again(self) -> Process:
+        """The same process, not started, carrying its failure count."""
+        return Process(
+            self.name, self.module, self.env, self.log, self.health_target, failures=self.failures
+        )
 
     def start(self) -> None:
+        self.started_at = time.monotonic()
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
             self.popen = subprocess.Popen(
@@ -99,6 +134,12 @@ class Stack:
     secrets: Secrets
     processes: dict[str, Process] = field(default_factory=dict)
     kafka: KafkaBroker | None = None
+    respawn: Respawn | None = None
+    # killed on purpose (kill()) or stopping: not respawned
+    _held: set[str] = field(default_factory=set)
+    _stopping: bool = False
+    # Variables every process gets besides its own (e.g. OTEL_* naming a test's collector).
+    environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -117,7 +158,6 @@ class Stack:
             self.ports,
             self.postgres.url(database_name(service)),
             self.kafka_bootstrap,
-            str(self.log_dir),
             self.secrets,
             port,
             health,
@@ -126,6 +166,7 @@ class Stack:
 
     async def start(self, process: Process, timeout: float = 60.0) -> Process:
         self.processes[process.name] = process
+        process.env = {**self.environment, **process.env}
         process.start()
         deadline = time.monotonic() + timeout
         while not await process.healthy():
@@ -148,7 +189,6 @@ class Stack:
             connector,
             self.ports,
             self.postgres.url(database_name(connector)),
-            str(self.log_dir),
             self.secrets,
             self.kafka_bootstrap,
         )
@@ -157,12 +197,7 @@ class Stack:
         return await self.start(Process(connector, connector, env, log, url))
 
     async def start_gateway(self) -> Process:
-        env = gateway_env(
-            self.ports,
-            str(self.log_dir),
-            self.postgres.url(database_name("gateway")),
-            self.secrets,
-        )
+        env = gateway_env(self.ports, self.postgres.url(database_name("gateway")), self.secrets)
         url = f"{self.gateway_url}/health/ready"
         return await self.start(
             Process("gateway", "gateway", env, self.log_dir / "gateway.log", url)
@@ -186,7 +221,9 @@ class Stack:
             print(f"  {'gateway':<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
 
     async def kill(self, name: str) -> None:
-        """SIGKILL, as a crash would: no cleanup runs."""
+        """SIGKILL, as a crash would: no cleanup runs. The process stays down (no respawn)
+        until `restart`."""
+        self._held.add(name)
         process = self.processes[name]
         process.signal(signal.SIGKILL)
         await process.wait_exit(10)
@@ -194,10 +231,45 @@ class Stack:
     async def restart(self, name: str) -> Process:
         old = self.processes[name]
         fresh = Process(old.name, old.module, old.env, old.log, old.health_target)
+        self._held.discard(name)
         return await self.start(fresh)
+
+    async def supervise(self, stop: asyncio.Event, every: float = 1.0) -> None:
+        """Until `stop` is set: respawns what exits (with the stack's Respawn policy)."""
+        while not stop.is_set():
+            self.respawn_exited()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
+
+    def respawn_exited(self) -> list[str]:
+        """Starts again each process that exited by itself and whose pause is over; plans the
+        pause of those just found exited. Returns the names started."""
+        policy = self.respawn
+        if policy is None or self._stopping:
+            return []
+        now, started = time.monotonic(), []
+        for name, process in list(self.processes.items()):
+            if process.popen is None or process.alive or name in self._held:
+                continue
+            if not process.due:
+                ran = now - process.started_at
+                process.failures = 1 if ran >= policy.steady else process.failures + 1
+                pause = policy.pause(process.failures)
+                process.due = now + pause
+                log.warning(
+                    "%s exited (code %s) after %.0fs; starting it again in %.0fs (see %s)",
+                    name, process.popen.returncode, ran, pause, process.log,
+                )  # fmt: skip
+            if now >= process.due:
+                fresh = process.again()
+                fresh.start()
+                self.processes[name] = fresh
+                started.append(name)
+        return started
 
     async def stop_processes(self) -> None:
         """Gateway first, then the services; SIGTERM, then SIGKILL after a grace period."""
+        self._stopping = True
         for process in reversed(list(self.processes.values())):
             process.signal(signal.SIGTERM)
         for process in self.processes.values():

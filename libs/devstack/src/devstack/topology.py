@@ -87,6 +87,15 @@ class Ports:
         """A connector's HTTP door (webhooks in, GET /health)."""
         return 8070 + CONNECTORS.index(connector) + self.offset
 
+    def metrics(self, process: str) -> int:
+        """Where a process serves GET /metrics (Prometheus): a service's gRPC port + 200, the
+        gateway's 9464 (OpenTelemetry's Prometheus port), a connector's the ones after it."""
+        if process in BUSINESS_SERVICES:
+            return self.grpc(process) + 200
+        if process == "gateway":
+            return 9464 + self.offset
+        return 9465 + CONNECTORS.index(process) + self.offset
+
 
 @dataclass(frozen=True)
 class Secrets:
@@ -122,18 +131,21 @@ def service_env(
     ports: Ports,
     database_url: str,
     kafka: str,
-    log_dir: str,
     secrets: Secrets,
     grpc_port: int | None = None,
     health_port: int | None = None,
 ) -> dict[str, str]:
+    """A service's environment. No LOG_DIR: its logs go to stderr, which the supervisor keeps
+    in `<name>.log`, one file per process."""
     prefix = f"{service.upper()}_"
+    port = grpc_port or ports.grpc(service)
     env = {
         "DATABASE_URL": database_url,
         "KAFKA_BOOTSTRAP_SERVERS": kafka,
-        "GRPC_PORT": str(grpc_port or ports.grpc(service)),
+        "GRPC_PORT": str(port),
         "HEALTH_PORT": str(health_port or ports.health(service)),
-        "LOG_DIR": log_dir,
+        # a replica (on a gRPC port of its own, in tests) takes any free one
+        "METRICS_PORT": str(ports.metrics(service) if port == ports.grpc(service) else 0),
         "CLIENTS_FILE": str(secrets.pki_dir / "clients.json"),
         **secrets.common(service),
     }
@@ -153,14 +165,13 @@ def connector_env(
     connector: str,
     ports: Ports,
     database_url: str,
-    log_dir: str,
     secrets: Secrets,
     kafka: str = "",
 ) -> dict[str, str]:
     env = {
         "DATABASE_URL": database_url,
         "HTTP_PORT": str(ports.http(connector)),
-        "LOG_DIR": log_dir,
+        "METRICS_PORT": str(ports.metrics(connector)),
         "SECRETS_KEY_FILE": str(secrets_key_file(secrets.pki_dir, connector)),
         **secrets.common(connector),
     }
@@ -171,10 +182,10 @@ def connector_env(
     return {f"{connector.upper()}_{key}": value for key, value in env.items()}
 
 
-def gateway_env(ports: Ports, log_dir: str, database_url: str, secrets: Secrets) -> dict[str, str]:
+def gateway_env(ports: Ports, database_url: str, secrets: Secrets) -> dict[str, str]:
     env = {
         "GATEWAY_HTTP_PORT": str(ports.gateway),
-        "GATEWAY_LOG_DIR": log_dir,
+        "GATEWAY_METRICS_PORT": str(ports.metrics("gateway")),
         "GATEWAY_DATABASE_URL": database_url,
         **{f"GATEWAY_{key}": value for key, value in secrets.common("gateway").items()},
     }

@@ -31,7 +31,7 @@ def environment(state: dict[str, object]) -> dict[str, str]:
         f"postgresql+asyncpg://{admin.split('://', 1)[1].rsplit('/', 1)[0]}/{database_name(NAME)}"
     )
     secrets = Secrets(RUN / "pki", development_mode=True)
-    return connector_env(NAME, ports, database, str(RUN / "logs"), secrets)
+    return connector_env(NAME, ports, database, secrets)
 
 
 def main() -> None:

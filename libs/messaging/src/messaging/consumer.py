@@ -6,7 +6,8 @@ its own: failures retried with backoff, poison events set aside on a dead-letter
 error so the partition keeps flowing, exactly as if there had been no batch.
 
 A record whose `ce_type` header names an event this group has no handler for is skipped before
-its envelope is parsed (most of a shared topic is other groups' events). An event whose
+its envelope is parsed (most of a shared topic is other groups' events); one of a type no
+contract declares is counted and logged as well (`unknown_types`). An event whose
 `ce_source` is not the service that owns its topic is dead-lettered unapplied: the broker lets
 only the owner write there, and this check keeps a forged header from speaking for another
 service."""
@@ -15,29 +16,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import traceback
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from aiokafka import AIOKafkaProducer, ConsumerRecord
-from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import KafkaError
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from sqlalchemy import Table, text
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from messaging.deadletter import dead_letter_headers, describe, error_message
 from messaging.envelope import Envelope, MalformedEnvelope
-from messaging.events import dead_letter_topic, event_type, source_of, topic_of, topic_owner
-from messaging.faults import fault_point
+from messaging.events import (
+    dead_letter_topic,
+    event_type,
+    registry,
+    source_of,
+    topic_of,
+    topic_owner,
+)
 from messaging.inbox import claim, claim_all
 from messaging.kafka import KafkaAccess, make_consumer
+from messaging.partitions import PartitionWorkers
+from messaging.progress import Progress, partition_name
+from messaging.tracing import consumed_attributes, continued
 from servicekit.context import acting
 from servicekit.db import Database
+from servicekit.db_errors import is_transient, sqlstate
+from servicekit.errors import Unavailable
 from servicekit.telemetry import extract_trace_context
 
 log = logging.getLogger(__name__)
@@ -92,17 +103,13 @@ class Decoded:
 
 def _lock_not_available(error: Exception) -> bool:
     """PostgreSQL gave up waiting for a lock (lock_timeout)."""
-    return isinstance(error, DBAPIError) and (
-        getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE
-        or getattr(getattr(error.orig, "__cause__", None), "sqlstate", None) == _LOCK_NOT_AVAILABLE
-    )
+    return sqlstate(error) == _LOCK_NOT_AVAILABLE
 
 
-def _is_transient(error: Exception) -> bool:
-    """Infrastructure trouble: retry without limit instead of dead-lettering good events."""
-    if isinstance(error, OperationalError | OSError | TimeoutError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+def _retry_later(error: Exception) -> bool:
+    """Infrastructure trouble (servicekit.db_errors, or a service this one calls being away):
+    retried without limit, never dead-lettered, for it says nothing about the event."""
+    return is_transient(error) or isinstance(error, Unavailable)
 
 
 def type_header(headers: Sequence[tuple[str, bytes]]) -> bytes | None:
@@ -128,6 +135,8 @@ class EventConsumer:
         attempts: int = 3,
         backoff_seconds: float = 0.1,
         max_batch: int = MAX_BATCH,
+        stall_seconds: float = 120.0,
+        concurrency: int = 4,
     ) -> None:
         self.kafka = kafka
         self.namespace = namespace
@@ -137,6 +146,10 @@ class EventConsumer:
         }
         # compared with the raw header, so a skipped record's headers are never decoded
         self._handled_types = frozenset(t.encode() for t in self.handlers)
+        self._known_types = frozenset(t.encode() for t in registry())
+        # Records of a type no contract this process knows (a newer version, a typo): they are
+        # skipped like other groups' events, but counted and logged, never silently.
+        self.unknown_types: Counter[str] = Counter()
         self.topics = sorted({namespace + topic_of(s.message) for s in subscriptions})
         self.database = database
         self.inbox = inbox
@@ -144,34 +157,58 @@ class EventConsumer:
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
         self.max_batch = max_batch
+        self.progress = Progress(stall_seconds)
+        # Partitions are applied side by side; this bounds their transactions at any moment, so
+        # a consumer of many partitions leaves the pool to the service's API.
+        self._slots = asyncio.Semaphore(concurrency)
+        self.client: AIOKafkaConsumer | None = None
         self._tracer = trace.get_tracer("messaging.consumer")
 
+    def stalled(self) -> list[str]:
+        """Why this consumer is making no progress though it has events to apply; [] when it
+        is (a health check turns NOT_SERVING on a non-empty answer)."""
+        return [f"consumer {self.group_id}: {why}" for why in self.progress.stalled()]
+
     async def run(self) -> None:
-        consumer = make_consumer(self.kafka, self.group_id, self.topics)
-        await consumer.start()
+        consumer = await self._started()
+        self.client = consumer
+        workers = PartitionWorkers(consumer, self.process_batch, self.progress)
         try:
             while True:
-                batches = await consumer.getmany(timeout_ms=500, max_records=self.max_batch)
-                for partition, records in batches.items():
-                    await self.process_batch(records)
-                    fault_point("consumer.after_commit")
-                    try:
-                        await consumer.commit({partition: records[-1].offset + 1})
-                    except (CommitFailedError, IllegalStateError) as error:
-                        # The partition moved to another replica mid-batch: it will redeliver
-                        # these records, and the inbox makes the second delivery a no-op.
-                        log.warning("offsets not committed after a rebalance: %s", error)
+                self.progress.polled()
+                await workers.settle(0.2)
+                workers.reap()
+                await workers.poll(self.max_batch)
         finally:
+            await workers.close()
             await consumer.stop()
+
+    async def _started(self) -> AIOKafkaConsumer:
+        """A started consumer; waits (with backoff) for a broker that is away at start."""
+        delay = 1.0
+        while True:
+            consumer = make_consumer(self.kafka, self.group_id, self.topics)
+            try:
+                await consumer.start()
+                return consumer
+            except KafkaError as error:
+                log.warning("consumer %s not started (%s); retrying", self.group_id, error)
+                await consumer.stop()
+                self.progress.polled()  # waiting for the broker is not a stall of ours
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     async def process_batch(self, records: Sequence[ConsumerRecord]) -> None:
         """Applies or dead-letters every record (one partition's, in offset order); returns once
         all of that is durable."""
         ready = [item for r in records if (item := await self._prepare(r)) is not None]
+        name = partition_name(records[0].topic, records[0].partition) if records else ""
         if not ready:
             return
         try:
-            await self._apply_batch(ready)
+            async with self._slots:
+                await self._apply_batch(ready)
+            self.progress.advanced(name)
         except Exception as error:
             # Nothing of the batch stayed: one by one, the events before the failing one are
             # applied and the failing one is retried or dead-lettered as it would be alone.
@@ -181,6 +218,7 @@ class EventConsumer:
                 log.warning("batch of %d events failed (%s); one by one", len(ready), error)
             for item in ready:
                 await self._apply_one(item)
+                self.progress.advanced(name)
 
     async def process(self, record: ConsumerRecord) -> None:
         """Applies one record in a transaction of its own, or dead-letters it; returns once
@@ -194,11 +232,13 @@ class EventConsumer:
         dead-lettered (malformed, forged or undecodable)."""
         kind = type_header(record.headers)
         if kind is not None and kind not in self._handled_types:
+            if kind not in self._known_types:
+                self._count_unknown(kind.decode(errors="replace"), record)
             return None  # another consumer's event on a shared topic
         try:
             envelope = Envelope.from_record(record.topic, record.key, record.value, record.headers)
         except MalformedEnvelope as error:
-            await self._dead_letter(record, f"malformed envelope: {error}")
+            await self._dead_letter(record, f"malformed envelope: {error}", "MalformedEnvelope")
             return None
         subscription = self.handlers.get(envelope.type)
         if subscription is None:
@@ -206,15 +246,29 @@ class EventConsumer:
         owner = source_of(topic_owner(record.topic.removeprefix(self.namespace)))
         if envelope.source != owner:
             await self._dead_letter(
-                record, f"ce_source {envelope.source!r} is not {owner!r}, the topic's owner"
+                record,
+                f"ce_source {envelope.source!r} is not {owner!r}, the topic's owner",
+                "ForeignSource",
             )
             return None
         try:
             message = subscription.message.FromString(envelope.body)
         except DecodeError as error:
-            await self._dead_letter(record, f"undecodable {envelope.type} body: {error}")
+            await self._dead_letter(
+                record, f"undecodable {envelope.type} body: {error}", "DecodeError"
+            )
             return None
         return Decoded(record, envelope, message, subscription)
+
+    def _count_unknown(self, kind: str, record: ConsumerRecord) -> None:
+        """Counts a record of a type no known contract declares; warns once per type."""
+        if not self.unknown_types[kind]:
+            log.warning(
+                "consumer %s skips events of unknown type %r (first at %s@%d:%d): is a "
+                "producer ahead of this service's contracts?",
+                self.group_id, kind, record.topic, record.partition, record.offset,
+            )  # fmt: skip
+        self.unknown_types[kind] += 1
 
     async def _apply_batch(self, items: Sequence[Decoded]) -> None:
         """Every event of `items` not applied before, in one transaction, in order."""
@@ -234,22 +288,30 @@ class EventConsumer:
 
     async def _apply_one(self, item: Decoded) -> None:
         subscription, message, envelope = item.subscription, item.message, item.envelope
-        failures = 0
+        failures = transient = 0
         while True:
             try:
-                await self._apply(subscription, message, envelope)
+                async with self._slots:
+                    await self._apply(subscription, message, envelope)
                 return
             except Exception as error:
-                if _is_transient(error):
-                    log.warning("transient failure on %s, retrying: %s", envelope.event_id, error)
-                    await asyncio.sleep(min(5.0, self.backoff_seconds * 2 ** min(failures, 6)))
+                if _retry_later(error):
+                    # without limit: the partition waits (and health says so), the event stays
+                    with continued(envelope):  # the line carries the event's trace id
+                        log.warning(
+                            "transient failure on %s, retrying: %s", envelope.event_id, error
+                        )
+                    await asyncio.sleep(min(5.0, self.backoff_seconds * 2 ** min(transient, 6)))
+                    transient += 1
                     continue
                 failures += 1
                 if isinstance(error, PoisonEvent) or failures >= self.attempts:
-                    log.exception("dead-lettering %s %s", envelope.type, envelope.event_id)
-                    reason = "".join(traceback.format_exception_only(error)).strip()
-                    await self._dead_letter(item.record, reason)
-                    await self._tell_stalled(subscription, message, envelope, str(error) or reason)
+                    with continued(envelope):
+                        log.exception("dead-lettering %s %s", envelope.type, envelope.event_id)
+                    reason = describe(error)
+                    await self._dead_letter(item.record, reason, type(error).__name__, error)
+                    told = error_message(error) or reason  # people read it: no class name
+                    await self._tell_stalled(subscription, message, envelope, told)
                     return
                 await asyncio.sleep(self.backoff_seconds * 2 ** (failures - 1))
 
@@ -272,7 +334,9 @@ class EventConsumer:
         try:
             with (
                 self._tracer.start_as_current_span(
-                    f"consume {envelope.type}", kind=trace.SpanKind.CONSUMER
+                    f"consume {envelope.type}",
+                    kind=trace.SpanKind.CONSUMER,
+                    attributes=consumed_attributes(envelope, self.group_id),
                 ),
                 acting(envelope.actor, envelope.correlation_id, envelope.event_id),
             ):
@@ -293,24 +357,29 @@ class EventConsumer:
         except Exception:
             log.exception("recording %s %s as stalled failed", envelope.type, envelope.event_id)
 
-    async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
-        headers = [
-            *[(k, v) for k, v in record.headers if not k.startswith("dlq_")],
-            ("dlq_error", reason.encode()),
-            ("dlq_consumer", self.group_id.encode()),
-            ("dlq_original_topic", record.topic.encode()),
-            ("dlq_original_partition", str(record.partition).encode()),
-            ("dlq_original_offset", str(record.offset).encode()),
-            ("dlq_time", datetime.now(UTC).isoformat().encode()),
-        ]
+    async def _dead_letter(
+        self,
+        record: ConsumerRecord,
+        reason: str,
+        error_class: str,
+        error: BaseException | None = None,
+    ) -> None:
+        """Sets the record aside (messaging.deadletter: a pointer and a diagnosis, no body)."""
+        headers = dead_letter_headers(
+            record.headers,
+            reason=reason,
+            error_class=error_class,
+            sqlstate_code=sqlstate(error) if error is not None else None,
+            consumer=self.group_id,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
         # The offset moves past a poison event only once its dead letter is durable.
         while True:
             try:
                 await self.producer.send_and_wait(
-                    dead_letter_topic(record.topic),
-                    value=record.value,
-                    key=record.key,
-                    headers=headers,
+                    dead_letter_topic(record.topic), value=b"", key=record.key, headers=headers
                 )
                 return
             except KafkaError as error:

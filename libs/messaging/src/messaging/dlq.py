@@ -1,31 +1,53 @@
-"""Operator command for dead-lettered events.
+"""Operator command for dead-lettered events (docs/dead-letters.md).
 
-    python -m messaging.dlq list                      # every dead letter, with its error
-    python -m messaging.dlq redrive --id <ce_id>      # put one back on its original topic
-    python -m messaging.dlq redrive --all             # put them all back
+    python -m messaging.dlq list [--resolved]          # unresolved dead letters, with errors
+    python -m messaging.dlq redrive --id <ce_id>       # put one back (with its key's earlier ones)
+    python -m messaging.dlq redrive --all              # put every unresolved one back
+    python -m messaging.dlq resolve --id <ce_id>       # set one aside for good, without re-driving
+
+A dead letter holds no body (messaging.deadletter): re-driving reads the event from its original
+topic, partition and offset and publishes it again, unchanged but for two headers naming who
+re-drove it and when. Each re-driven or resolved letter is then marked resolved by a record on
+its dead-letter topic (`dlq_resolves` = the letter's offset there, `dlq_resolves_id` its ce_id,
+`dlq_resolved_by`, `dlq_resolved_at`, `dlq_resolution`), so `list` shows what is still open and
+who closed the rest; an event that fails again after its re-drive is a new, open letter.
+
+Order: the letters of one key go back in their original order, and choosing one takes the
+earlier unresolved letters of its key along, so a key's dead letters are never applied out of
+order among themselves. Re-driving keeps the event's ce_id, so an event that was applied in the
+meantime is still applied only once.
 
 The broker address and the operator's certificate (Kafka's ACLs let only an operator read every
 dead-letter topic and write back to any topic) come from --bootstrap-server and --tls-ca,
 --tls-cert, --tls-key, from OMS_KAFKA_BOOTSTRAP_SERVERS and OMS_KAFKA_TLS_{CA,CERT,KEY}_FILE, or
-from the running local stack (.run/stack.json). Redriving keeps the event's ce_id, so an event
-that was applied in the meantime is still applied only once.
+from the running local stack (.run/stack.json). Who acts is --by, else OMS_OPERATOR, else the
+login name.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import getpass
 import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from messaging.events import DEAD_LETTER_SUFFIX
 from messaging.kafka import KafkaAccess, make_admin, make_producer
 from servicekit.tls import TlsFiles
+
+RESOLVES = "dlq_resolves"
+
+
+class OriginalGone(RuntimeError):
+    """The dead-lettered event is no longer on its original topic (past its retention)."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +58,24 @@ class DeadLetter:
     value: bytes | None
     headers: dict[str, str]
     raw_headers: list[tuple[str, bytes]]
+    resolved_by: str | None = None
+    resolved_at: str | None = None
+    resolution: str | None = None
+    partition: int = 0
 
     @property
     def event_id(self) -> str:
         return self.headers.get("ce_id", "?")
+
+    @property
+    def original(self) -> tuple[str, int, int]:
+        """Where the event was read: topic, partition, offset."""
+        h = self.headers
+        return (
+            h["dlq_original_topic"],
+            int(h["dlq_original_partition"]),
+            int(h["dlq_original_offset"]),
+        )
 
 
 async def _dead_letter_partitions(kafka: KafkaAccess) -> list[TopicPartition]:
@@ -55,48 +91,147 @@ async def _dead_letter_partitions(kafka: KafkaAccess) -> list[TopicPartition]:
         await admin.close()
 
 
-async def read_dead_letters(kafka: KafkaAccess) -> list[DeadLetter]:
-    partitions = await _dead_letter_partitions(kafka)
-    if not partitions:
-        return []
+async def _read_all(kafka: KafkaAccess, partitions: list[TopicPartition]) -> list[ConsumerRecord]:
     consumer = AIOKafkaConsumer(**kafka.client_args(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        letters: list[DeadLetter] = []
+        found: list[ConsumerRecord] = []
         while [p for p in partitions if await consumer.position(p) < ends[p]]:
             for records in (await consumer.getmany(timeout_ms=1000)).values():
-                letters += [
-                    DeadLetter(
-                        r.topic,
-                        r.offset,
-                        r.key,
-                        r.value,
-                        {k: v.decode(errors="replace") for k, v in r.headers},
-                        list(r.headers),
-                    )
-                    for r in records
-                ]
-        return letters
+                found += records
+        return found
     finally:
         await consumer.stop()
 
 
-async def redrive(kafka: KafkaAccess, letters: list[DeadLetter]) -> int:
+async def read_dead_letters(kafka: KafkaAccess, *, resolved: bool = False) -> list[DeadLetter]:
+    """The unresolved dead letters (with `resolved`, also the resolved ones, each with who
+    resolved it), in the order they were written."""
+    partitions = await _dead_letter_partitions(kafka)
+    records = await _read_all(kafka, partitions) if partitions else []
+    # resolution records share their letter's key, so its partition: (topic, partition, offset)
+    closed: dict[tuple[str, int, str], dict[str, str]] = {}
+    letters: list[DeadLetter] = []
+    for r in records:
+        headers = {k: v.decode(errors="replace") for k, v in r.headers}
+        if RESOLVES in headers:
+            closed[(r.topic, r.partition, headers[RESOLVES])] = headers
+        else:
+            letter = DeadLetter(r.topic, r.offset, r.key, r.value, headers, list(r.headers))
+            letters.append(dataclasses.replace(letter, partition=r.partition))
+    marked = [_marked(x, closed.get((x.topic, x.partition, str(x.offset)))) for x in letters]
+    return [x for x in marked if resolved or x.resolved_by is None]
+
+
+def _marked(letter: DeadLetter, resolution: dict[str, str] | None) -> DeadLetter:
+    if resolution is None:
+        return letter
+    return dataclasses.replace(
+        letter,
+        resolved_by=resolution.get("dlq_resolved_by", "?"),
+        resolved_at=resolution.get("dlq_resolved_at"),
+        resolution=resolution.get("dlq_resolution"),
+    )
+
+
+def with_earlier_of_their_keys(
+    chosen: list[DeadLetter], letters: list[DeadLetter]
+) -> list[DeadLetter]:
+    """`chosen` plus every unresolved letter of the same topic and key that came before one of
+    them, in original order."""
+    latest: dict[tuple[str, bytes | None], tuple[int, int]] = {}
+    for letter in chosen:
+        topic, partition, offset = letter.original
+        latest[(topic, letter.key)] = max(
+            latest.get((topic, letter.key), (-1, -1)), (partition, offset)
+        )
+    taken = {id(x) for x in chosen}
+    for letter in letters:
+        topic, partition, offset = letter.original
+        bound = latest.get((topic, letter.key))
+        if letter.resolved_by is None and bound is not None and (partition, offset) <= bound:
+            taken.add(id(letter))
+    unique = {id(x): x for x in [*chosen, *letters] if id(x) in taken}
+    return sorted(unique.values(), key=lambda x: x.original)
+
+
+async def _original(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
+    topic, partition, offset = letter.original
+    where = TopicPartition(topic, partition)
+    consumer = AIOKafkaConsumer(**kafka.client_args(), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign([where])
+        if (await consumer.beginning_offsets([where]))[where] > offset:
+            raise OriginalGone(f"{letter.event_id}: {topic}@{partition}:{offset} is past retention")
+        consumer.seek(where, offset)
+        record = await asyncio.wait_for(consumer.getone(where), 30)
+        if record.offset != offset:
+            raise OriginalGone(f"{letter.event_id}: {topic}@{partition}:{offset} is gone")
+        return record
+    finally:
+        await consumer.stop()
+
+
+async def redrive(kafka: KafkaAccess, letters: list[DeadLetter], *, by: str) -> int:
+    """Publishes each letter's event again on its original topic (in original order, each
+    event once however many groups dead-lettered it), then marks the letters resolved by `by`;
+    returns how many events went back."""
     producer = make_producer(kafka, client_id="oms-dlq-redrive")
+    await producer.start()
+    sent: set[str] = set()
+    try:
+        for letter in sorted(letters, key=lambda x: x.original):
+            if letter.event_id not in sent:
+                await _republish(kafka, producer, letter, by)
+                sent.add(letter.event_id)
+            await _resolve(producer, letter, by, "redriven")
+        return len(sent)
+    finally:
+        await producer.stop()
+
+
+async def _republish(kafka: KafkaAccess, producer: Any, letter: DeadLetter, by: str) -> None:
+    # a letter written before letters lost their bodies still carries its own
+    if letter.value:
+        value, headers = letter.value, letter.raw_headers
+    else:
+        record = await _original(kafka, letter)
+        value, headers = record.value, list(record.headers)
+    kept = [(k, v) for k, v in headers if not k.startswith(("dlq_", "oms_redriven_"))]
+    stamp = [
+        ("oms_redriven_by", by.encode()),
+        ("oms_redriven_at", datetime.now(UTC).isoformat().encode()),
+    ]
+    await producer.send_and_wait(
+        letter.original[0], value=value, key=letter.key, headers=[*kept, *stamp]
+    )
+
+
+async def resolve(kafka: KafkaAccess, letters: list[DeadLetter], *, by: str) -> int:
+    """Marks letters resolved without re-driving them (the operator set them aside)."""
+    producer = make_producer(kafka, client_id="oms-dlq-resolve")
     await producer.start()
     try:
         for letter in letters:
-            original = letter.headers["dlq_original_topic"]
-            headers = [(k, v) for k, v in letter.raw_headers if not k.startswith("dlq_")]
-            await producer.send_and_wait(
-                original, value=letter.value, key=letter.key, headers=headers
-            )
+            await _resolve(producer, letter, by, "discarded")
         return len(letters)
     finally:
         await producer.stop()
+
+
+async def _resolve(producer: Any, letter: DeadLetter, by: str, how: str) -> None:
+    headers = [
+        (RESOLVES, str(letter.offset).encode()),
+        ("dlq_resolves_id", letter.event_id.encode()),
+        ("dlq_resolved_by", by.encode()),
+        ("dlq_resolved_at", datetime.now(UTC).isoformat().encode()),
+        ("dlq_resolution", how.encode()),
+    ]
+    await producer.send_and_wait(letter.topic, value=b"", key=letter.key, headers=headers)
 
 
 def _kafka(args: argparse.Namespace) -> KafkaAccess:
@@ -119,34 +254,58 @@ def _kafka(args: argparse.Namespace) -> KafkaAccess:
     return KafkaAccess.of(bootstrap, tls)
 
 
-def main() -> None:
+def _print(letters: list[DeadLetter]) -> None:
+    for letter in letters:
+        h = letter.headers
+        topic, partition, offset = letter.original
+        print(
+            f"{letter.event_id}  {h.get('ce_type', '?')}  key={(letter.key or b'').decode()}"
+            f"  from {topic}@{partition}:{offset}  consumer={h.get('dlq_consumer')}"
+            f"  at={h.get('dlq_time')}\n    error: {h.get('dlq_error')}"
+            + (
+                f"\n    {letter.resolution} by {letter.resolved_by} at {letter.resolved_at}"
+                if letter.resolved_by
+                else ""
+            )
+        )
+    print(f"{len(letters)} dead letter(s)")
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m messaging.dlq")
     parser.add_argument("--bootstrap-server")
     parser.add_argument("--tls-ca", help="the project CA (PEM)")
     parser.add_argument("--tls-cert", help="an operator's certificate (PEM)")
     parser.add_argument("--tls-key", help="its private key (PEM)")
+    parser.add_argument("--by", help="who acts (default: OMS_OPERATOR, else the login name)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list dead-lettered events with their errors")
-    again = sub.add_parser("redrive", help="republish dead letters to their original topics")
-    which = again.add_mutually_exclusive_group(required=True)
-    which.add_argument("--id", action="append", help="ce_id of an event (repeatable)")
-    which.add_argument("--all", action="store_true")
-    args = parser.parse_args()
+    listing = sub.add_parser("list", help="list unresolved dead letters with their errors")
+    listing.add_argument("--resolved", action="store_true", help="the resolved ones too")
+    for name, text in (
+        ("redrive", "republish dead letters to their original topics, marking them resolved"),
+        ("resolve", "mark dead letters resolved without republishing them"),
+    ):
+        command = sub.add_parser(name, help=text)
+        which = command.add_mutually_exclusive_group(required=True)
+        which.add_argument("--id", action="append", help="ce_id of an event (repeatable)")
+        which.add_argument("--all", action="store_true")
+    return parser
+
+
+def main() -> None:
+    args = _parser().parse_args()
     kafka = _kafka(args)
-    letters = asyncio.run(read_dead_letters(kafka))
+    by = args.by or os.environ.get("OMS_OPERATOR") or getpass.getuser()
     if args.command == "list":
-        for letter in letters:
-            h = letter.headers
-            print(
-                f"{letter.event_id}  {h.get('ce_type', '?')}  from {h.get('dlq_original_topic')}"
-                f"@{h.get('dlq_original_partition')}:{h.get('dlq_original_offset')}"
-                f"  consumer={h.get('dlq_consumer')}  at={h.get('dlq_time')}"
-                f"\n    error: {h.get('dlq_error')}"
-            )
-        print(f"{len(letters)} dead letter(s)")
+        _print(asyncio.run(read_dead_letters(kafka, resolved=args.resolved)))
         return
+    letters = asyncio.run(read_dead_letters(kafka))
     chosen = letters if args.all else [x for x in letters if x.event_id in set(args.id)]
-    print(f"redrove {asyncio.run(redrive(kafka, chosen))} event(s)")
+    if args.command == "resolve":
+        print(f"resolved {asyncio.run(resolve(kafka, chosen, by=by))} dead letter(s) as {by}")
+        return
+    ordered = with_earlier_of_their_keys(chosen, letters)
+    print(f"redrove {asyncio.run(redrive(kafka, ordered, by=by))} event(s) as {by}")
 
 
 if __name__ == "__main__":

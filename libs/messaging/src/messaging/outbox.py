@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     func,
     text,
 )
@@ -24,6 +25,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.envelope import Envelope
 from messaging.events import source_of
+from servicekit.errors import FailedPrecondition
+
+# The most an event (body, headers and key) may weigh. The broker refuses records over its
+# message.max.bytes (1 MiB by default) and the producer over its max_request_size (1 MiB): a
+# heavier event could never be published, so it is refused where it is made, in the
+# transaction that would have announced it, with a room below the limit for the record's own
+# framing and the trace headers the relay adds.
+MAX_EVENT_BYTES = 900 * 1024
+
+
+class EventTooLarge(FailedPrecondition):
+    """An event over MAX_EVENT_BYTES: the change it announces cannot be made as it stands."""
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -39,6 +52,10 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("headers", JSONB, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("published_at", DateTime(timezone=True)),
+        # Set when the broker refused the row for good (too large): the relay passes over it
+        # and operators find it here with the reason (messaging.relay, docs/dead-letters.md).
+        Column("parked_at", DateTime(timezone=True)),
+        Column("parked_reason", Text),
     )
     Index(
         "ix_outbox_unpublished",
@@ -90,12 +107,31 @@ class Outbox:
         ]
         if not envelopes:
             return envelopes
+        for envelope in envelopes:
+            _check_size(envelope)
         await session.execute(self._insert, [_row(e) for e in envelopes])
         if not session.info.get(_NOTIFIED):
             # wakes the relay at commit (a NOTIFY rolled back with a savepoint leaves the poll)
             await session.execute(self._notify)
             session.info[_NOTIFIED] = True
         return envelopes
+
+
+def event_size(envelope: Envelope) -> int:
+    return (
+        len(envelope.body)
+        + len(envelope.key.encode())
+        + sum(len(name) + len(value) for name, value in envelope.headers())
+    )
+
+
+def _check_size(envelope: Envelope) -> None:
+    size = event_size(envelope)
+    if size > MAX_EVENT_BYTES:
+        raise EventTooLarge(
+            f"the {envelope.type} event for {envelope.key} would be {size:,} bytes, over the "
+            f"{MAX_EVENT_BYTES:,} an event may carry: make the change in smaller parts"
+        )
 
 
 def _row(envelope: Envelope) -> dict[str, Any]:

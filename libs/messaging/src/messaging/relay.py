@@ -16,10 +16,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    KafkaError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
+from opentelemetry import trace
 from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from messaging.faults import fault_point
 from messaging.leadership import LeadershipLost, Lease, RelayLock
 from messaging.outbox import notify_channel
+from messaging.tracing import published_headers
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +44,19 @@ log = logging.getLogger(__name__)
 # bounded by the producer's 15 s request timeout). Past it the server rolls the batch back and
 # frees its rows: a relay lost mid-batch cannot hold them, and with them its successor, for long.
 _BATCH_IDLE_LIMIT = text("SET LOCAL idle_in_transaction_session_timeout = '30s'")
+# Database or broker trouble, and a lost lease: the relay waits and connects again.
+_EXPECTED = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    SQLAlchemyError,
+    KafkaError,
+    LeadershipLost,
+)
+_FIRST_PAUSE = 1.0
+_LONGEST_PAUSE = 30.0
+# What the broker or the producer answers for a record it will never take, however often sent.
+_REFUSED_FOR_SIZE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
 
 
 class OutboxRelay:
@@ -56,23 +79,29 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.lease = lease or Lease()
         self._wake = asyncio.Event()
+        self._tracer = trace.get_tracer("messaging.relay")
 
     async def run(self) -> None:
         """Publishes forever. Database or broker trouble pauses it, never ends it: the rows stay
         unpublished and go out once both answer again."""
+        delay = _FIRST_PAUSE
         while True:
+            began = time.monotonic()
             try:
                 await self._run_while_connected()
-            except (
-                OSError,
-                asyncpg.PostgresError,
-                asyncpg.InterfaceError,
-                SQLAlchemyError,
-                KafkaError,
-                LeadershipLost,
-            ) as error:
-                log.warning("outbox relay paused (%s: %s); retrying", type(error).__name__, error)
-                await asyncio.sleep(1.0)
+            except _EXPECTED as error:
+                log.warning(
+                    "outbox relay paused (%s: %s); retrying in %.0fs",
+                    type(error).__name__, error, delay,
+                )  # fmt: skip
+            except Exception:
+                # not one of the troubles above: still no reason to stop the service's
+                # publishing for good, but one an operator should see in full
+                log.exception("outbox relay failed; retrying in %.0fs", delay)
+            # back off while the trouble lasts; a relay that ran a while starts over quickly
+            delay = _FIRST_PAUSE if time.monotonic() - began > _LONGEST_PAUSE else delay
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _LONGEST_PAUSE)
 
     async def _run_while_connected(self) -> None:
         url = self.engine.url.render_as_string(hide_password=False)
@@ -107,7 +136,8 @@ class OutboxRelay:
         self._wake.set()
 
     async def publish_batch(self) -> int:
-        """Publishes the oldest unpublished rows; returns how many.
+        """Publishes the oldest unpublished rows; returns how many it handled (published, or
+        parked because the broker will never take them).
 
         The rows are locked without SKIP LOCKED: a successor waits for the batch a deposed
         holder still has in flight rather than publishing the rows after it out of order."""
@@ -116,8 +146,8 @@ class OutboxRelay:
             await connection.execute(_BATCH_IDLE_LIMIT)
             rows = (
                 await connection.execute(
-                    select(t.c.id, t.c.topic, t.c.key, t.c.payload, t.c.headers)
-                    .where(t.c.published_at.is_(None))
+                    select(t.c.id, t.c.event_id, t.c.topic, t.c.key, t.c.payload, t.c.headers)
+                    .where(t.c.published_at.is_(None), t.c.parked_at.is_(None))
                     .order_by(t.c.id)
                     .limit(self.batch_size)
                     .with_for_update()
@@ -125,20 +155,53 @@ class OutboxRelay:
             ).all()
             if not rows:
                 return 0
-            acks = [
-                await self.producer.send(
+            refused = await self._send(rows)
+            fault_point("relay.after_publish")
+            sent = [row.id for row in rows if row.id not in refused]
+            if sent:
+                await connection.execute(
+                    update(t).where(t.c.id.in_(sent)).values(published_at=func.now())
+                )
+            for row_id, reason in refused.items():
+                await connection.execute(
+                    update(t)
+                    .where(t.c.id == row_id)
+                    .values(parked_at=func.now(), parked_reason=reason)
+                )
+        return len(rows)
+
+    async def _send(self, rows: Sequence[Any]) -> dict[int, str]:
+        """Sends every row and awaits every acknowledgement; returns the rows refused for their
+        size (id -> reason). Any other failure raises: the batch is sent again later.
+
+        A refused row is parked rather than retried: it would be refused forever, holding back
+        every row behind it and making the relay resend the rows before it each round."""
+        refused: dict[int, str] = {}
+        acks: list[tuple[Any, asyncio.Future[Any]]] = []
+        for row in rows:
+            try:
+                ack = await self.producer.send(
                     row.topic,
                     value=row.payload,
                     key=row.key.encode(),
-                    headers=[(name, value.encode()) for name, value in row.headers],
+                    headers=published_headers(self._tracer, row.topic, row.headers),
                 )
-                for row in rows
-            ]
-            await asyncio.gather(*acks)
-            fault_point("relay.after_publish")
-            await connection.execute(
-                update(t)
-                .where(t.c.id.in_([row.id for row in rows]))
-                .values(published_at=func.now())
-            )
-        return len(rows)
+            except _REFUSED_FOR_SIZE as error:  # the producer's own limit, before sending
+                refused[row.id] = self._parked(row, error)
+                continue
+            acks.append((row, ack))
+        results = await asyncio.gather(*(ack for _, ack in acks), return_exceptions=True)
+        for (row, _), result in zip(acks, results, strict=True):
+            if isinstance(result, _REFUSED_FOR_SIZE):  # the broker's limit
+                refused[row.id] = self._parked(row, result)
+            elif isinstance(result, BaseException):
+                raise result
+        return refused
+
+    def _parked(self, row: Any, error: Exception) -> str:
+        reason = f"refused by the broker for its size ({len(row.payload):,} bytes): {error}"
+        log.error(
+            "outbox row %s (event %s on %s, key %s) parked: %s",
+            row.id, row.event_id, row.topic, row.key, reason,
+        )  # fmt: skip
+        return reason

@@ -16,11 +16,14 @@ from messaging.events import dead_letter_topic, topic_of
 from messaging.inbox import inbox_table
 from messaging.kafka import KafkaAccess, ensure_topics, make_producer
 from messaging.leadership import Lease
+from messaging.metrics import DeadLetterDepth, watch_consumer, watch_outbox
 from messaging.outbox import outbox_table
 from messaging.relay import OutboxRelay
 from messaging.retention import Retention, retention_loop
 from servicekit.config import MessagingSettings
 from servicekit.db import Database
+from servicekit.health import HealthCheck
+from servicekit.metrics import Metrics
 
 Loop = Callable[[], Coroutine[Any, Any, None]]
 
@@ -46,6 +49,8 @@ class Housekeeping:
     min_insync_replicas: int | None = None
     retention: Retention = field(default_factory=Retention)
     lease: Lease = field(default_factory=Lease)
+    # A consumer with events in hand and no progress for this long turns health NOT_SERVING.
+    consumer_stall_seconds: float = 120.0
 
     @classmethod
     def of(cls, settings: MessagingSettings) -> Housekeeping:
@@ -59,6 +64,7 @@ class Housekeeping:
                 interval_seconds=settings.retention_interval_seconds,
             ),
             lease=Lease(settings.relay_lease_seconds),
+            consumer_stall_seconds=settings.consumer_stall_seconds,
         )
 
 
@@ -74,9 +80,13 @@ async def start_messaging(
     partitions: int,
     namespace: str = "",
     housekeeping: Housekeeping | None = None,
+    metrics: Metrics | None = None,
+    health: list[HealthCheck] | None = None,
 ) -> AsyncIterator[list[Loop]]:
     """Yields the loops to run: the outbox relay, the outbox and inbox retention, and the
-    consumer when there are subscriptions.
+    consumer when there are subscriptions. With `metrics`, the outbox backlog, the consumer's
+    lag and its dead letters are read at each scrape (messaging.metrics). With `health`, the
+    consumer's stall check is added to it (servicekit.health).
 
     Creates the topics it writes (its own and the dead letters of what it reads) when missing;
     the topics of other services are theirs to create (or the cluster's provisioning)."""
@@ -93,6 +103,7 @@ async def start_messaging(
     )
     producer = make_producer(kafka, client_id=source)
     await producer.start()
+    depth = DeadLetterDepth(metrics, kafka, dead_letters) if metrics else None
     try:
         relay = OutboxRelay(database.engine, tables.outbox, producer, source, lease=care.lease)
         purge = retention_loop(database.engine, tables.outbox, tables.inbox, care.retention)
@@ -106,8 +117,24 @@ async def start_messaging(
                 inbox=tables.inbox,
                 producer=producer,
                 namespace=namespace,
+                stall_seconds=care.consumer_stall_seconds,
             )
             loops.append(consumer.run)
+            _watch(consumer, health, metrics)
+        if metrics:
+            watch_outbox(metrics, database.engine, tables.outbox)
         yield loops
     finally:
+        if depth:
+            await depth.close()
         await producer.stop()
+
+
+def _watch(
+    consumer: EventConsumer, health: list[HealthCheck] | None, metrics: Metrics | None
+) -> None:
+    """The consumer's stall check into `health`, its lag into `metrics`, when given."""
+    if health is not None:
+        health.append(consumer.stalled)
+    if metrics:
+        watch_consumer(metrics, consumer)

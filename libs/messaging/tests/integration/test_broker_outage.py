@@ -1,4 +1,5 @@
-"""The broker dies and comes back: writers never notice, the relay waits, nothing is lost."""
+"""The broker dies and comes back: writers never notice, the relay and the consumer wait, nothing
+is lost."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import probe
 PROBE = str(Path(__file__).parent / "probe.py")
 
 
-async def test_the_relay_outlives_a_broker_outage_and_publishes_what_was_written_meanwhile(
+async def test_relay_and_consumer_outlive_a_broker_outage_and_nothing_written_meanwhile_is_lost(
     fresh_database: Callable[[str], Awaitable[str]],
 ) -> None:
     security = session_security()
@@ -63,13 +64,17 @@ async def test_the_relay_outlives_a_broker_outage_and_publishes_what_was_written
             await asyncio.sleep(0.1)
         raise AssertionError(f"{await unpublished()} events still unpublished")
 
+    async def applied() -> int:
+        async with database.transaction() as session:
+            query = select(func.count()).select_from(probe.applied)
+            return int((await session.execute(query)).scalar_one())
+
+    probe_env = {**os.environ, "OMS_TEST_PKI_DIR": str(security.pki.folder)}
     relay = await asyncio.create_subprocess_exec(
-        sys.executable,
-        PROBE,
-        "relay",
-        url,
-        broker.bootstrap,
-        env={**os.environ, "OMS_TEST_PKI_DIR": str(security.pki.folder)},
+        sys.executable, PROBE, "relay", url, broker.bootstrap, env=probe_env
+    )
+    consumer = await asyncio.create_subprocess_exec(
+        sys.executable, PROBE, "consumer", url, broker.bootstrap, "outage-group", "", env=probe_env
     )
     try:
         await write(3)
@@ -84,11 +89,19 @@ async def test_the_relay_outlives_a_broker_outage_and_publishes_what_was_written
         assert relay.returncode is None, "the relay kept running"
         assert await unpublished() == 3
 
+        assert consumer.returncode is None, "the consumer kept running"
+
         await asyncio.to_thread(broker.start)
         await until_published(60)
-        assert relay.returncode is None
+        for _ in range(600):
+            if await applied() == 6:
+                break
+            await asyncio.sleep(0.1)
+        assert await applied() == 6, "every event applied once, the outage's too"
+        assert (relay.returncode, consumer.returncode) == (None, None)
     finally:
-        relay.terminate()
-        await relay.wait()
+        for process in (relay, consumer):
+            process.terminate()
+            await process.wait()
         broker.stop()
         await database.dispose()

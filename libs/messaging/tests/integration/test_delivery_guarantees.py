@@ -15,7 +15,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import func, select
 
-from messaging.dlq import read_dead_letters, redrive
+from messaging.dlq import read_dead_letters, redrive, with_earlier_of_their_keys
 from messaging.events import dead_letter_topic, topic_of
 from messaging.kafka import ensure_topics, make_admin, make_producer
 from messaging.outbox import Outbox
@@ -275,7 +275,8 @@ async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_
     listed = [
         x for x in await read_dead_letters(operator(probe_env.bootstrap)) if x.event_id == poison
     ]
-    assert await redrive(operator(probe_env.bootstrap), listed) == 1
+    assert listed[0].value == b"", "the dead letter keeps no body; re-drive reads the original"
+    assert await redrive(operator(probe_env.bootstrap), listed, by="ops-anna") == 1
     await consume_until_caught_up(
         probe_env, group
     )  # the same group: only the re-driven copy is new
@@ -287,6 +288,60 @@ async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_
             )
         ]
     assert applied.count(poison) == 1
+    # ... and the letter is resolved, with who re-drove it
+    still_open = await read_dead_letters(operator(probe_env.bootstrap))
+    assert poison not in {x.event_id for x in still_open}
+    (done,) = [
+        x
+        for x in await read_dead_letters(operator(probe_env.bootstrap), resolved=True)
+        if x.event_id == poison
+    ]
+    assert (done.resolution, done.resolved_by) == ("redriven", "ops-anna")
+
+
+async def test_redriving_a_keys_later_dead_letter_takes_its_earlier_one_along_in_order(
+    probe_env: Probe,
+) -> None:
+    """A key's dead letters go back in their original order: choosing the later one re-drives
+    the earlier one first, so the two are applied in the order they were written."""
+    key = f"{probe_env.prefix}-order"
+    group = await new_group(probe_env.bootstrap)
+    first, second = await probe_env.write_events([key, key])
+    async with probe_env.database.transaction() as session:
+        await session.execute(probe.refused.insert(), [{"event_id": first}, {"event_id": second}])
+    await _publish_outbox(probe_env)
+    await consume_until_caught_up(probe_env, group)
+    assert await probe_env.count(probe.applied) == 0
+
+    async with probe_env.database.transaction() as session:
+        await session.execute(probe.refused.delete())
+    kafka = operator(probe_env.bootstrap)
+    letters = [x for x in await read_dead_letters(kafka) if x.key == key.encode()]
+    later = [x for x in letters if x.event_id == second]
+    ordered = with_earlier_of_their_keys(later, letters)
+    assert [x.event_id for x in ordered] == [first, second]
+    assert await redrive(kafka, ordered, by="ops-ben") == 2
+    await consume_until_caught_up(probe_env, group)
+
+    async with probe_env.database.transaction() as session:
+        applied = [
+            r.event_id
+            for r in await session.execute(
+                select(probe.applied.c.event_id).order_by(probe.applied.c.id)
+            )
+        ]
+    assert applied == [first, second]
+    assert not [x for x in await read_dead_letters(kafka) if x.key == key.encode()]
+
+
+async def _publish_outbox(env: Probe) -> None:
+    producer = make_producer(operator(env.bootstrap), "probe-test")
+    await producer.start()
+    try:
+        relay = OutboxRelay(env.database.engine, probe.tables.outbox, producer, probe.SOURCE)
+        await relay.publish_batch()
+    finally:
+        await producer.stop()
 
 
 async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_not_applied(

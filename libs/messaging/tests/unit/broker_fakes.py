@@ -10,9 +10,11 @@ from typing import Any
 @dataclass
 class FakeProducer:
     sent: list[tuple[str, dict[str, bytes]]] = field(default_factory=list)
+    values: list[bytes] = field(default_factory=list)
 
     async def send_and_wait(self, topic: str, **record: Any) -> None:
         self.sent.append((topic, dict(record["headers"])))
+        self.values.append(record["value"])
 
 
 @dataclass

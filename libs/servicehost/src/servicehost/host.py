@@ -25,6 +25,8 @@ from servicekit.auth import UnsafeKey
 from servicekit.config import ServiceSettings
 from servicekit.db import Database, migrate
 from servicekit.grpc import Registration, start_server
+from servicekit.health import HealthCheck
+from servicekit.metrics import GrpcServerMetrics, Metrics, serve_metrics, watch_pool
 from servicekit.telemetry import configure_logging, configure_tracing
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ class Wiring:
     subscriptions: Sequence[Subscription[Any]] = field(default_factory=list)
     # Periodic work of the service's own (e.g. expiring quotes), run and stopped with the rest.
     loops: Sequence[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # The service's own gauges (e.g. its saga's states, servicekit.metrics.count_states).
+    gauges: Sequence[Callable[[Metrics], None]] = field(default_factory=list)
 
 
 @dataclass
@@ -58,7 +62,7 @@ class ServiceSpec:
 
 async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     configure_logging(spec.name, settings.log_level, settings.log_dir)
-    configure_tracing(spec.name, settings.otel_exporter_endpoint)
+    configure_tracing(spec.name)
     # before anything else: refuses unsafe token keys outside development mode
     verifier = settings.token_verifier()
     tls = settings.tls()
@@ -68,6 +72,12 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     wiring = spec.wire(database, outbox, settings)
     access = settings.access([*wiring.access, AUDIT_ACCESS], verifier)
     audit = AuditServicer(spec.name, database, AuditLog(spec.audit_log))
+    metrics = Metrics()
+    watch_pool(metrics, database.engine)
+    for gauge in wiring.gauges:
+        gauge(metrics)
+    scrapes = await serve_metrics(metrics, settings.metrics_host, settings.metrics_port)
+    health_checks: list[HealthCheck] = []  # filled by start_messaging (a stalled consumer)
     try:
         async with start_messaging(
             source=spec.name,
@@ -79,6 +89,8 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             partitions=settings.topic_partitions,
             namespace=settings.topic_namespace,
             housekeeping=Housekeeping.of(settings),
+            metrics=metrics,
+            health=health_checks,
         ) as loops:
             server = await start_server(
                 [*wiring.registrations, (audit_pb2_grpc.add_AuditServiceServicer_to_server, audit)],
@@ -88,10 +100,14 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
                 tls=tls,
                 access=access,
                 health_port=settings.health_port,
+                metrics=GrpcServerMetrics(metrics),
+                health_checks=health_checks,
             )
             log.info("%s ready", spec.name)
             await run_until_stopped(server, [*loops, *wiring.loops])
     finally:
+        if scrapes:
+            scrapes.close()
         await database.dispose()
 
 

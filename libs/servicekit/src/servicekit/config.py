@@ -42,6 +42,9 @@ class MessagingSettings(BaseSettings):
     retention_interval_seconds: float = Field(default=300.0, gt=0)
     # A relay replica that stops answering loses publishing to another within this.
     relay_lease_seconds: float = Field(default=10.0, ge=1)
+    # A consumer that has events to apply and has applied none for this long (a partition
+    # retrying a transient failure) turns the service's health NOT_SERVING.
+    consumer_stall_seconds: float = Field(default=120.0, gt=0)
 
     @model_validator(mode="after")
     def _inbox_outlives_redeliveries(self) -> Self:
@@ -54,7 +57,22 @@ class MessagingSettings(BaseSettings):
         return self
 
 
-class ServiceSettings(MessagingSettings):
+class ObservabilitySettings(BaseSettings):
+    """Logs and metrics, the same in every process. Traces are configured by the standard
+    OpenTelemetry variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, ...; see
+    servicekit.telemetry), which carry no service prefix."""
+
+    log_level: str = "INFO"
+    # Folder for the JSON log file `<service>.jsonl`, written instead of stderr; stderr when unset.
+    log_dir: str | None = None
+    # Plain HTTP port serving GET /metrics (Prometheus text format); off when unset. It shows
+    # counts and latencies only, no business data, and asks no credentials: keep it on a network
+    # only the monitoring can reach.
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+
+
+class ServiceSettings(MessagingSettings, ObservabilitySettings):
     """The settings of a service with a database, a gRPC API and Kafka traffic."""
 
     # SQLAlchemy URL of the service's own database, e.g. postgresql+asyncpg://u:p@host:5432/oms_orders
@@ -80,11 +98,6 @@ class ServiceSettings(MessagingSettings):
     topic_partitions: int = 3
     # Prefix for every topic name, to keep environments (or test runs) sharing a cluster apart.
     topic_namespace: str = ""
-    # OTLP/HTTP endpoint for traces; tracing stays local (no export) when unset.
-    otel_exporter_endpoint: str | None = None
-    log_level: str = "INFO"
-    # Folder for the JSON log file; stderr only when unset.
-    log_dir: str | None = None
 
     def tls(self) -> TlsFiles:
         return TlsFiles.of(self.tls_ca_file, self.tls_cert_file, self.tls_key_file)

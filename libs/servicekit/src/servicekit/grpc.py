@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +27,10 @@ from opentelemetry import trace
 
 from servicekit.access import Access, bearer
 from servicekit.context import acting, causation_id, correlation_id, credentials
-from servicekit.errors import FieldViolation, InvalidArgument, ServiceError
-from servicekit.request_checks import oversized_ids
+from servicekit.errors import FieldViolation, ServiceError
+from servicekit.health import HealthCheck, HealthWatch
+from servicekit.metrics import GrpcServerMetrics
+from servicekit.request_checks import check_request
 from servicekit.telemetry import extract_trace_context, inject_trace_context
 from servicekit.tls import TlsFiles, peer_of
 
@@ -72,29 +75,51 @@ def _status_for(error: ServiceError) -> grpc.Status:
 
 
 def _wrap(
+    behavior: Callable[..., Awaitable[Any]],
+    method: str,
+    access: Access,
+    metrics: GrpcServerMetrics | None,
+) -> Callable[..., Awaitable[Any]]:
+    handle = _admitted(behavior, method, access)
+    if metrics is None:
+        return handle
+
+    async def measured(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        began = time.perf_counter()
+        try:
+            return await handle(request, context)
+        finally:
+            code = context.code()  # set by an abort; None when the call succeeded
+            name = code.name if isinstance(code, grpc.StatusCode) else "OK"
+            metrics.observe(method, name, time.perf_counter() - began)
+
+    return measured
+
+
+def _admitted(
     behavior: Callable[..., Awaitable[Any]], method: str, access: Access
 ) -> Callable[..., Awaitable[Any]]:
     tracer = trace.get_tracer("servicekit.grpc")
 
     async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
         metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
-        try:
-            principal = access.admit(method, peer_of(context.auth_context()), bearer(metadata))
-        except ServiceError as error:
-            log.info("refused %s: %s", method, error.message)
-            await context.abort_with_status(_status_for(error))
+        # the caller's trace first, so even a refusal's log line carries its trace id
         token = otel_context.attach(extract_trace_context(metadata))
         try:
+            try:
+                principal = access.admit(method, peer_of(context.auth_context()), bearer(metadata))
+            except ServiceError as error:
+                log.info("refused %s: %s", method, error.message)
+                await context.abort_with_status(_status_for(error))
             with (
                 tracer.start_as_current_span(method, kind=trace.SpanKind.SERVER),
                 acting(principal, metadata.get(CORRELATION_KEY), metadata.get(CAUSATION_KEY)),
             ):
                 try:
-                    too_long = oversized_ids(request)
-                    if too_long:
-                        raise InvalidArgument(f"{too_long[0].field}: too long", tuple(too_long))
+                    check_request(request)
                     return await behavior(request, context)
                 except ServiceError as error:
+                    log.info("%s answered %s: %s", method, error.code.value, error.message)
                     await context.abort_with_status(_status_for(error))
         finally:
             otel_context.detach(token)
@@ -103,8 +128,9 @@ def _wrap(
 
 
 class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    def __init__(self, access: Access) -> None:
+    def __init__(self, access: Access, metrics: GrpcServerMetrics | None) -> None:
         self.access = access
+        self.metrics = metrics
 
     async def intercept_service(
         self,
@@ -118,7 +144,7 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         if handler.unary_unary is None:
             raise TypeError(f"{details.method}: only unary RPCs are served")
         return grpc.unary_unary_rpc_method_handler(
-            _wrap(handler.unary_unary, details.method, self.access),
+            _wrap(handler.unary_unary, details.method, self.access, self.metrics),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
@@ -131,8 +157,11 @@ class GrpcServers:
 
     api: grpc.aio.Server
     probes: grpc.aio.Server | None
+    watch: asyncio.Task[None] | None = None
 
     async def stop(self, grace: float | None) -> None:
+        if self.watch is not None:
+            self.watch.cancel()
         await asyncio.gather(
             self.api.stop(grace), *([self.probes.stop(grace)] if self.probes else [])
         )
@@ -147,11 +176,17 @@ async def start_server(
     tls: TlsFiles,
     access: Access,
     health_port: int | None = None,
+    metrics: GrpcServerMetrics | None = None,
+    health_checks: Sequence[HealthCheck] = (),
 ) -> GrpcServers:
     """Starts a server for `registrations` (add_XServicer_to_server, servicer) plus health and
     reflection on `port` (mutual TLS), health alone on `health_port` (plain), and reports every
-    service SERVING."""
-    server = grpc.aio.server(interceptors=[_ServerInterceptor(access)], options=MESSAGE_LIMITS)
+    service SERVING; with `metrics`, counts and times every RPC by method and status code.
+    `health_checks` (servicekit.health) turn every status NOT_SERVING while one reports a
+    problem."""
+    server = grpc.aio.server(
+        interceptors=[_ServerInterceptor(access, metrics)], options=MESSAGE_LIMITS
+    )
     for add, servicer in registrations:
         add(servicer, server)
     health_servicer = health.aio.HealthServicer()
@@ -172,7 +207,8 @@ async def start_server(
     for name in ("", *service_names):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("gRPC listening on %s:%s (mutual TLS), health on %s", host, port, health_port)
-    return GrpcServers(server, probes)
+    watch = HealthWatch(health_servicer, ("", *service_names), health_checks)
+    return GrpcServers(server, probes, asyncio.create_task(watch.run()) if health_checks else None)
 
 
 def outgoing_metadata() -> tuple[tuple[str, str], ...]:

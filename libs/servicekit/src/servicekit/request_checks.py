@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from servicekit.bounds import MAX_ID_LENGTH
-from servicekit.errors import FieldViolation
+from servicekit.errors import FieldViolation, InvalidArgument
 
 
-def oversized_ids(message: Message, path: str = "") -> list[FieldViolation]:
+def check_request(message: Message) -> None:
+    """InvalidArgument naming every field at fault: ids too long, NUL characters."""
+    refused = oversized_ids(message) + nul_characters(message)
+    if refused:
+        first = refused[0]
+        raise InvalidArgument(f"{first.field}: {first.description}", tuple(refused))
+
+
+def oversized_ids(message: Message) -> list[FieldViolation]:
     """Every `id` or `*_id` string field, at any depth, longer than MAX_ID_LENGTH."""
-    found: list[FieldViolation] = []
+    return [
+        FieldViolation(at, f"at most {MAX_ID_LENGTH} characters")
+        for name, at, text in _strings(message)
+        if (name == "id" or name.endswith("_id")) and len(text) > MAX_ID_LENGTH
+    ]
+
+
+def nul_characters(message: Message) -> list[FieldViolation]:
+    """Every string field, at any depth, holding U+0000: PostgreSQL's text cannot store it, so
+    it would fail as an internal error in whichever service wrote or searched for it."""
+    return [
+        FieldViolation(at, "must not contain the NUL character (U+0000)")
+        for _, at, text in _strings(message)
+        if "\x00" in text
+    ]
+
+
+def _strings(message: Message, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(field name, path such as `lines[1].product_id`, value) of every string set, at any
+    depth; map entries are left out."""
     for field, value in message.ListFields():
         name = f"{path}.{field.name}" if path else field.name
         repeated = field.is_repeated
-        if field.type == FieldDescriptor.TYPE_STRING and (
-            field.name == "id" or field.name.endswith("_id")
-        ):
-            for i, text in enumerate(value if repeated else [value]):
-                if len(text) > MAX_ID_LENGTH:
-                    at = f"{name}[{i}]" if repeated else name
-                    found.append(FieldViolation(at, f"at most {MAX_ID_LENGTH} characters"))
+        items = enumerate(value if repeated else [value])
+        if field.type == FieldDescriptor.TYPE_STRING:
+            for i, text in items:
+                yield field.name, f"{name}[{i}]" if repeated else name, text
         elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
-            for i, item in enumerate(value if repeated else [value]):
-                found += oversized_ids(item, f"{name}[{i}]" if repeated else name)
-    return found
+            for i, item in items:
+                yield from _strings(item, f"{name}[{i}]" if repeated else name)

@@ -1,15 +1,21 @@
 """Tracing (W3C trace context through REST, gRPC and Kafka) and structured logs.
 
 Spans are always created so the trace id reaches logs and event headers; they are exported
-only when an OTLP endpoint is configured.
+over OTLP/HTTP only when the standard OpenTelemetry variables name an endpoint:
+OTEL_EXPORTER_OTLP_ENDPOINT (a base URL, `/v1/traces` is added) or
+OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the full URL), with OTEL_EXPORTER_OTLP_HEADERS,
+_CERTIFICATE, _TIMEOUT, _COMPRESSION and the rest read by the exporter itself;
+OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name the process, OTEL_TRACES_SAMPLER (and
+_ARG) sample, and OTEL_TRACES_EXPORTER=none or OTEL_SDK_DISABLED=true turn export off.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,17 +23,35 @@ from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 
-def configure_tracing(service_name: str, otlp_endpoint: str | None) -> None:
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
-    if otlp_endpoint:
+def exports_traces(environ: Mapping[str, str]) -> bool:
+    """Whether the standard variables ask for OTLP export."""
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+    if environ.get("OTEL_TRACES_EXPORTER", "otlp").strip().lower() in ("none", ""):
+        return False
+    return bool(
+        environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        or environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+
+
+def configure_tracing(service_name: str, exporter: SpanExporter | None = None) -> None:
+    """The process's tracer provider: `service_name` unless OTEL_SERVICE_NAME says otherwise,
+    the sampler of OTEL_TRACES_SAMPLER (parent-based, always on by default), exporting to
+    `exporter` (tests), else over OTLP/HTTP when the environment names an endpoint."""
+    name = os.environ.get("OTEL_SERVICE_NAME") or service_name
+    provider = TracerProvider(resource=Resource.create({"service.name": name}))
+    if exporter is None and exports_traces(os.environ):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
             OTLPSpanExporter,
         )
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+        exporter = OTLPSpanExporter()  # endpoint, headers, TLS, timeout from OTEL_* variables
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
 
 
@@ -75,15 +99,16 @@ class JsonLogFormatter(logging.Formatter):
 
 
 def configure_logging(service: str, level: str = "INFO", log_dir: str | None = None) -> None:
-    handlers: Iterable[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    """JSON lines to stderr, or to `<log_dir>/<service>.jsonl` instead when given: one place
+    per process, never the same lines twice."""
+    handler: logging.Handler = logging.StreamHandler(sys.stderr)
     if log_dir:
         Path(log_dir).mkdir(parents=True, exist_ok=True)
-        handlers = [*handlers, logging.FileHandler(Path(log_dir) / f"{service}.jsonl")]
+        handler = logging.FileHandler(Path(log_dir) / f"{service}.jsonl")
     root = logging.getLogger()
     root.handlers.clear()
-    for handler in handlers:
-        handler.setFormatter(JsonLogFormatter(service))
-        root.addHandler(handler)
+    handler.setFormatter(JsonLogFormatter(service))
+    root.addHandler(handler)
     root.setLevel(level)
     for noisy in ("aiokafka", "sqlalchemy.engine", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,8 +1,11 @@
-"""Oversized ids are refused by field path, at any depth of a request."""
+"""Oversized ids and NUL characters are refused by field path, at any depth of a request."""
+
+import pytest
 
 from oms.orders.v1 import orders_pb2 as pb
 from servicekit.bounds import MAX_ID_LENGTH
-from servicekit.request_checks import oversized_ids
+from servicekit.errors import InvalidArgument
+from servicekit.request_checks import check_request, nul_characters, oversized_ids
 
 
 def test_ids_longer_than_the_limit_are_named_by_their_path() -> None:
@@ -13,3 +16,21 @@ def test_ids_longer_than_the_limit_are_named_by_their_path() -> None:
     )
     assert [v.field for v in oversized_ids(request)] == ["customer_id", "lines[1].product_id"]
     assert oversized_ids(pb.PlaceSalesOrderRequest(customer_id="x" * MAX_ID_LENGTH)) == []
+
+
+def test_nul_characters_anywhere_are_named_by_their_path() -> None:
+    # PostgreSQL's text cannot hold U+0000: refused at the door, not an internal error later
+    request = pb.PlaceSalesOrderRequest(
+        customer_id="C-1",
+        lines=[pb.PlaceSalesOrderLine(product_id="ok"), pb.PlaceSalesOrderLine(product_id="a\x00")],
+    )
+    assert [v.field for v in nul_characters(request)] == ["lines[1].product_id"]
+    assert nul_characters(pb.PlaceSalesOrderRequest(customer_id="C-1")) == []
+
+
+def test_a_request_at_fault_is_refused_naming_each_field() -> None:
+    request = pb.PlaceSalesOrderRequest(customer_id="x" * (MAX_ID_LENGTH + 1), currency="E\x00")
+    with pytest.raises(InvalidArgument) as refused:
+        check_request(request)
+    assert [v.field for v in refused.value.violations] == ["customer_id", "currency"]
+    check_request(pb.PlaceSalesOrderRequest(customer_id="C-1", currency="EUR"))  # nothing at fault

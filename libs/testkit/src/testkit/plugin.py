@@ -43,6 +43,7 @@ def free_port() -> int:
 class Infrastructure:
     kafka_bootstrap: str
     postgres: PostgresCluster
+    broker: KafkaBroker | None = None  # None for a running broker we were given (not ours to stop)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +68,7 @@ def oms_infrastructure(security: TestSecurity) -> Iterator[Infrastructure]:
     kafka = KafkaBroker(folder / "kafka", free_port(), free_port(), security.pki)
     try:
         kafka.start()
-        yield Infrastructure(kafka.bootstrap, postgres)
+        yield Infrastructure(kafka.bootstrap, postgres, kafka)
     finally:
         kafka.stop()
         postgres.stop()
@@ -117,6 +118,7 @@ async def e2e_stack(oms_infrastructure: Infrastructure) -> AsyncIterator[Stack]:
         Ports(offset),
         logs,
         session_security().secrets,
+        kafka=oms_infrastructure.broker,
     )
     try:
         await provision(session_security().operator_kafka(oms_infrastructure.kafka_bootstrap))
