@@ -30,6 +30,8 @@ INIT_SCRIPT_NAMES = re.search(
     re.MULTILINE,
 )[1]  # type: ignore[index]
 PORTS = Ports()
+# what compose adds for people to look at traces and metrics (tests/contracts/test_observability)
+OBSERVABILITY = ("otel-collector", "jaeger", "prometheus", "grafana")
 # every optional key set, so every variable the runner can pass is compared
 SECRETS = Secrets(
     Path("/trust"),
@@ -46,13 +48,17 @@ def published(service: str) -> set[int]:
 
 
 def settings_fields(service: str) -> set[str]:
+    """The variables a process reads: its prefixed settings, and OpenTelemetry's own (OTEL_*,
+    servicekit.telemetry), which carry no prefix."""
     settings: Any = importlib.import_module(f"{service}.config").Settings
-    return {f"{service.upper()}_{name.upper()}" for name in settings.model_fields}
+    own = {f"{service.upper()}_{name.upper()}" for name in settings.model_fields}
+    return own | {v for v in SERVICES[service]["environment"] if v.startswith("OTEL_")}
 
 
 def test_the_same_processes_run_in_both() -> None:
     assert set(SERVICES) == {
-        "trust", "kafka-acls", "postgres", "kafka", "gateway", *BUSINESS_SERVICES, *CONNECTORS
+        "trust", "kafka-acls", "postgres", "kafka", "gateway", *BUSINESS_SERVICES, *CONNECTORS,
+        *OBSERVABILITY,
     }  # fmt: skip
 
 
@@ -104,7 +110,7 @@ def test_no_secret_has_a_default_and_each_is_documented() -> None:
 
 @pytest.mark.parametrize("service", BUSINESS_SERVICES)
 def test_each_service_gets_the_same_settings(service: str) -> None:
-    runner = set(service_env(service, PORTS, "url", "kafka", "/logs", SECRETS))
+    runner = set(service_env(service, PORTS, "url", "kafka", SECRETS))
     compose = set(SERVICES[service]["environment"])
     assert runner <= compose
     assert compose <= settings_fields(service), "every variable is a setting the service reads"
@@ -112,14 +118,14 @@ def test_each_service_gets_the_same_settings(service: str) -> None:
 
 @pytest.mark.parametrize("connector", CONNECTORS)
 def test_each_connector_gets_the_same_settings(connector: str) -> None:
-    runner = set(connector_env(connector, PORTS, "url", "/logs", SECRETS, "kafka"))
+    runner = set(connector_env(connector, PORTS, "url", SECRETS, "kafka"))
     compose = set(SERVICES[connector]["environment"])
     assert runner <= compose
     assert compose <= settings_fields(connector), "every variable is a setting the service reads"
 
 
 def test_the_gateway_gets_the_same_settings() -> None:
-    runner = set(gateway_env(PORTS, "/logs", "url", SECRETS))
+    runner = set(gateway_env(PORTS, "url", SECRETS))
     compose = set(SERVICES["gateway"]["environment"])
     assert runner <= compose
     assert compose <= settings_fields("gateway")

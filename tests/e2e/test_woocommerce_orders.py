@@ -83,7 +83,6 @@ def _settings(stack: Stack) -> Settings:
         "woocommerce",
         stack.ports,
         stack.postgres.url(database_name("woocommerce")),
-        str(stack.log_dir),
         stack.secrets,
     )
     values = {key.removeprefix("WOOCOMMERCE_").lower(): value for key, value in env.items()}

@@ -40,7 +40,6 @@ def _settings(stack: Stack) -> Settings:
         "woocommerce",
         stack.ports,
         stack.postgres.url(database_name("woocommerce")),
-        str(stack.log_dir),
         stack.secrets,
     )
     return Settings(**{k.removeprefix("WOOCOMMERCE_").lower(): v for k, v in env.items()})

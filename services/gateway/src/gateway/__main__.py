@@ -12,7 +12,7 @@ from servicekit.telemetry import configure_logging, configure_tracing
 def main() -> None:
     settings = Settings()
     configure_logging("gateway", settings.log_level, settings.log_dir)
-    configure_tracing("gateway", settings.otel_exporter_endpoint)
+    configure_tracing("gateway")
     try:
         app = create_app(settings)
     except UnsafeKey as error:

@@ -4,12 +4,13 @@ made (database, outbox), handed to the use cases through the entrypoints."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from messaging.outbox import Outbox
 from oms.orders.v1 import customers_pb2, customers_pb2_grpc, orders_pb2, orders_pb2_grpc
 from orders.adapters.catalog_client import GrpcCatalog
 from orders.adapters.events import PUBLISHED
-from orders.adapters.tables import audit_log, messaging_tables, metadata
+from orders.adapters.tables import audit_log, messaging_tables, metadata, sales_orders
 from orders.adapters.unit_of_work import SqlUnitsOfWork
 from orders.application.commands.stall_waiting_orders import stall_waiting_orders
 from orders.application.pipeline_cache import PipelineCache
@@ -25,6 +26,7 @@ from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
+from servicekit.metrics import count_states
 
 # The consumer group messaging.runtime gives the orders service (its inbox rows name it).
 CONSUMER = "oms.orders"
@@ -50,6 +52,8 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
     subscriptions = Subscriptions(deps, units).all()
     redrive.bind(subscriptions)
 
+    status = sales_orders.c.status
+
     async def stall() -> int:
         return await stall_waiting_orders(deps)
 
@@ -61,6 +65,8 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
         access=[ORDERS_ACCESS, CUSTOMERS_ACCESS],
         subscriptions=subscriptions,
         loops=[every(settings.saga_stall_check_seconds, stall, "saga deadline")],
+        # order-to-cash: how many sales orders stand in each status
+        gauges=[partial(count_states, database=database, saga="sales_order", status=status)],
     )
 
 

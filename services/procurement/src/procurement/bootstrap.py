@@ -4,11 +4,18 @@ its database and outbox, the use cases' ports, the gRPC servicer and the event r
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from messaging.outbox import Outbox
 from oms.events.v1 import procurement_pb2 as events
 from oms.procurement.v1 import procurement_pb2, procurement_pb2_grpc
-from procurement.adapters.tables import audit_log, messaging_tables, metadata, processed_requests
+from procurement.adapters.tables import (
+    audit_log,
+    messaging_tables,
+    metadata,
+    processed_requests,
+    purchase_orders,
+)
 from procurement.adapters.unit_of_work import SqlUnitsOfWork
 from procurement.application.ports import Ports
 from procurement.entrypoints.access import ACCESS
@@ -19,6 +26,7 @@ from servicehost.packaged import alembic_ini
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
 from servicekit.db import Database
+from servicekit.metrics import count_states
 
 
 class SystemClock:
@@ -31,10 +39,13 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
     clock = SystemClock()
     servicer = ProcurementServicer(Ports(units.begin, clock))
     add = procurement_pb2_grpc.add_ProcurementServiceServicer_to_server
+    status = purchase_orders.c.status
     return Wiring(
         registrations=[(add, servicer)],
         access=[ACCESS],
         subscriptions=Reactions(units.joining, clock).subscriptions(),
+        # procure-to-pay: how many purchase orders stand in each status
+        gauges=[partial(count_states, database=database, saga="purchase_order", status=status)],
     )
 
 

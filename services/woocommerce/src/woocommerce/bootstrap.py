@@ -17,6 +17,7 @@ from servicehost.periodic import every
 from servicehost.runtime import run_until_stopped
 from servicekit.auth import UnsafeKey
 from servicekit.db import Database, migrate
+from servicekit.metrics import HttpServerMetrics, Metrics, serve_metrics, watch_pool
 from servicekit.telemetry import configure_logging, configure_tracing
 from woocommerce.adapters.catalog_client import GrpcSkuCatalog, UnconnectedCatalog
 from woocommerce.adapters.sales_channel import GrpcSalesChannel, UnconnectedSalesChannel
@@ -97,12 +98,16 @@ async def _work(parts: Connector) -> int:
 
 async def serve(settings: Settings) -> None:
     configure_logging(NAME, settings.log_level, settings.log_dir)
-    configure_tracing(NAME, settings.otel_exporter_endpoint)
+    configure_tracing(NAME)
+    metrics = Metrics()
     async with (
         connector(settings) as parts,
-        stock_out(settings, parts.database, parts.box) as stock_loops,
+        stock_out(settings, parts.database, parts.box, metrics) as stock_loops,
     ):
+        watch_pool(metrics, parts.database.engine)
+        scrapes = await serve_metrics(metrics, settings.metrics_host, settings.metrics_port)
         app = webhook_app(parts.units, settings.max_body_bytes)
+        app.add_middleware(HttpServerMetrics, metrics=metrics)
         server = HttpServer(app, settings.http_host, settings.http_port)
         await server.start()
         work = partial(_work, parts)
@@ -113,7 +118,11 @@ async def serve(settings: Settings) -> None:
             *stock_loops,
         ]
         log.info("%s ready on port %s", NAME, settings.http_port)
-        await run_until_stopped(server, loops)
+        try:
+            await run_until_stopped(server, loops)
+        finally:
+            if scrapes is not None:
+                scrapes.close()
 
 
 def run(settings: Settings) -> None:

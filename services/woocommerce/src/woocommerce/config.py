@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from servicekit.auth import UnsafeKey
-from servicekit.config import MessagingSettings, service_config
+from servicekit.config import MessagingSettings, ObservabilitySettings, service_config
 from servicekit.tls import TlsFiles
 from woocommerce.adapters.secrets import DEVELOPMENT_KEY
 
 
-class Settings(MessagingSettings):
+class Settings(MessagingSettings, ObservabilitySettings):
     model_config = service_config("WOOCOMMERCE_")
 
     # SQLAlchemy URL of the connector's own database
@@ -51,9 +51,6 @@ class Settings(MessagingSettings):
     tls_ca_file: str | None = None
     tls_cert_file: str | None = None
     tls_key_file: str | None = None
-    log_level: str = "INFO"
-    log_dir: str | None = None
-    otel_exporter_endpoint: str | None = None
 
     def sealing_key(self) -> str:
         """The secrets key; UnsafeKey when missing or published outside development mode."""

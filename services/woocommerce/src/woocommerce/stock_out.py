@@ -15,6 +15,7 @@ from messaging.kafka import KafkaAccess
 from messaging.runtime import Housekeeping, start_messaging
 from servicehost.periodic import every
 from servicekit.db import Database
+from servicekit.metrics import Metrics
 from woocommerce.adapters.catalog_client import GrpcSkuCatalog, UnconnectedCatalog
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stock import SqlStockUnitOfWork
@@ -43,7 +44,7 @@ async def _flush(units: StockUnits, api: WooWriteApi, skus: ProductSkus) -> int:
 
 @asynccontextmanager
 async def stock_out(
-    settings: Settings, database: Database, box: SecretBox
+    settings: Settings, database: Database, box: SecretBox, metrics: Metrics | None = None
 ) -> AsyncIterator[list[Loop]]:
     """The loops to run beside the connector's own; none without a broker and certificate."""
     tls = settings.tls()
@@ -65,6 +66,7 @@ async def stock_out(
             partitions=settings.topic_partitions,
             namespace=settings.topic_namespace,
             housekeeping=Housekeeping.of(settings),
+            metrics=metrics,
         ) as loops:
             flush = partial(_flush, units, api, _skus(settings))
             yield [*loops, every(settings.stock_push_interval_seconds, flush, f"{NAME}-stock")]

@@ -10,6 +10,7 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.config import Settings
 from gateway.edge.api_keys import ApiKey, ApiKeyStore
@@ -20,6 +21,7 @@ from servicehost.periodic import every
 from servicekit.audit import AuditLog, AuditServicer
 from servicekit.db import Database, migrate
 from servicekit.paging import newest_after, newest_page
+from servicekit.request_checks import check_request
 
 # How often expired idempotency records are deleted.
 PRUNE_SECONDS = 600.0
@@ -37,6 +39,8 @@ class Stores:
     idempotency: IdempotencyStore
     # The changes made at the gateway itself (API keys issued and revoked).
     audit: AuditSource
+    # Its pool, watched by gateway.edge.metrics; None for stores without a database (fakes).
+    engine: AsyncEngine | None = None
 
 
 class SqlApiKeys:
@@ -51,6 +55,8 @@ class SqlApiKeys:
             await self.audit.record(session, "api_key", key.id, "issued", after=after)
 
     async def get(self, key_id: str) -> ApiKey | None:
+        if not _storable(key_id):
+            return None
         async with self.database.transaction() as session:
             row = (await session.execute(select(api_keys).where(api_keys.c.id == key_id))).first()
         return None if row is None else _key(row)
@@ -67,6 +73,8 @@ class SqlApiKeys:
         return newest_page([_key(row) for row in rows], limit)
 
     async def revoke(self, key_id: str, by: str, at: datetime) -> ApiKey | None:
+        if not _storable(key_id):
+            return None
         c = api_keys.c
         async with self.database.transaction() as session:
             row = (
@@ -82,6 +90,12 @@ class SqlApiKeys:
                 session, "api_key", key_id, "revoked", before={"revoked_at": None}, after=after
             )
         return replace(_key(row), revoked_at=at, revoked_by=by)
+
+
+def _storable(key_id: str) -> bool:
+    """PostgreSQL's text cannot hold U+0000: no key's id has it, and looking one up would fail
+    as an internal error."""
+    return "\x00" not in key_id
 
 
 def _row(key: ApiKey) -> dict[str, Any]:
@@ -179,6 +193,7 @@ class SqlAudit:
     async def list_entries(
         self, request: audit_pb2.ListAuditEntriesRequest
     ) -> audit_pb2.ListAuditEntriesResponse:
+        check_request(request)  # what the gRPC server checks for the services' own logs
         return await self.servicer.ListAuditEntries(request, cast(Any, None))
 
 
@@ -190,7 +205,10 @@ async def open_stores(settings: Settings) -> AsyncIterator[Stores]:
     audit = AuditLog(audit_log)
     try:
         yield Stores(
-            SqlApiKeys(database, audit), SqlIdempotency(database), SqlAudit(database, audit)
+            SqlApiKeys(database, audit),
+            SqlIdempotency(database),
+            SqlAudit(database, audit),
+            database.engine,
         )
     finally:
         await database.dispose()

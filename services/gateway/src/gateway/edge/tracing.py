@@ -6,6 +6,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit.metrics import route_template
 from servicekit.telemetry import extract_trace_context, inject_trace_context
 
 
@@ -25,7 +26,7 @@ class TraceContext:
         token = otel_context.attach(extract_trace_context(headers))
         try:
             name = f"{scope['method']} {scope['path']}"
-            with self.tracer.start_as_current_span(name, kind=trace.SpanKind.SERVER):
+            with self.tracer.start_as_current_span(name, kind=trace.SpanKind.SERVER) as span:
                 traceparent = inject_trace_context().get("traceparent", "")
 
                 async def send_with_trace(message: Message) -> None:
@@ -37,5 +38,8 @@ class TraceContext:
                     await send(message)
 
                 await self.app(scope, receive, send_with_trace)
+                # named after the route matched (`/sales-orders/{order_id}`), not the path: an
+                # operation per route in the trace viewer, not one per order
+                span.update_name(f"{scope['method']} {route_template(scope)}")
         finally:
             otel_context.detach(token)
