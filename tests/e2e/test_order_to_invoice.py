@@ -208,7 +208,7 @@ async def test_products_are_searched_by_words_category_attributes_and_price(admi
         )
     found = await admin.get(
         "/products",
-        q=f"drill {tag}",
+        text=f"drill {tag}",
         category_id=tools["id"],
         attribute="colour:blue",
         max_price="100",

@@ -21,6 +21,7 @@ async def keys_come_back_as_stored(store: ApiKeyStore) -> None:
     await store.add(key)
     assert await store.get(key.id) == key
     assert await store.get(str(uuid.uuid4())) is None
+    assert await store.get("k\x00") is None  # PostgreSQL cannot even compare text with U+0000
 
 
 async def keys_are_listed_newest_first_a_page_at_a_time(store: ApiKeyStore) -> None:
@@ -45,6 +46,7 @@ async def a_key_is_revoked_once(store: ApiKeyStore) -> None:
     assert (revoked.revoked_by, revoked.revoked_at) == ("bob", NOW + DAY)
     assert again == revoked == await store.get(key.id)
     assert await store.revoke(str(uuid.uuid4()), "bob", NOW) is None
+    assert await store.revoke("k\x00", "bob", NOW) is None
 
 
 API_KEY_CHECKS: list[Callable[[ApiKeyStore], Awaitable[None]]] = [

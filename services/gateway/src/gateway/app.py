@@ -22,7 +22,7 @@ from gateway.clients import Clients
 from gateway.config import Settings
 from gateway.customers import routes as customers
 from gateway.dunning import routes as dunning
-from gateway.edge import problems
+from gateway.edge import cors, docs, metrics, openapi, problems
 from gateway.edge.api_keys import ApiKeys
 from gateway.edge.auth import Authentication, Authenticator
 from gateway.edge.idempotency import Idempotency
@@ -69,7 +69,9 @@ characters): sent again with the same body, it answers the first response again 
 a limited number of requests per second (429 with Retry-After beyond it); bodies are capped
 (413). Errors are application/problem+json: 503 when a service behind the API cannot be reached,
 504 when it does not answer in time (reads are tried again first; writes are not, so resend a
-write with its Idempotency-Key)."""
+write with its Idempotency-Key). Every list pages the same way: `page_size` (1-200) and
+`page_token` in, `next_page_token` out, empty on the last page. A 201 with a Location names the
+operation that reads it (docs/api-conventions.md)."""
 
 
 def create_app(
@@ -82,7 +84,12 @@ def create_app(
         title="Order management suite",
         version="1",
         description=DESCRIPTION,
+        docs_url=None,  # gateway.edge.docs serves /docs from local files
+        redoc_url=None,
         lifespan=_lifespan(settings, clients, stores),
+        # one server span per request, gateway.edge.tracing's (it answers the traceparent and
+        # names the caller's trace for the services): FastAPI's own would be a second, beside it
+        telemetry={"tracing": False},
     )
     app.state.settings = settings
     if clients is not None:
@@ -94,7 +101,10 @@ def create_app(
         for router in resource.routers:
             app.include_router(router, prefix="/api/v1")
     app.include_router(health.router)
+    docs.install(app)
     _add_edge(app, settings, authenticator)
+    metrics.install(app)
+    openapi.install(app)
     return app
 
 
@@ -117,6 +127,7 @@ def _lifespan(
             prune = asyncio.create_task(pruning(app.state.stores.idempotency)())
             stack.callback(prune.cancel)
             app.state.clients = clients or Clients.connect(settings)
+            await stack.enter_async_context(metrics.serving(app, settings))
             stack.push_async_callback(app.state.clients.close)
             yield
 
@@ -124,8 +135,9 @@ def _lifespan(
 
 
 def _add_edge(app: FastAPI, settings: Settings, authenticator: Authenticator) -> None:
-    """The middleware, outermost first: trace, crash as problem, authentication (headers only),
-    rate limit, body limit (the body is read only here), idempotency, then the routes."""
+    """The middleware, outermost first: CORS (when configured), trace, crash as problem,
+    authentication (headers only), rate limit, body limit (the body is read only here),
+    idempotency, then the routes."""
     refuse = problems.send_problem
     app.add_middleware(
         Idempotency,
@@ -150,3 +162,4 @@ def _add_edge(app: FastAPI, settings: Settings, authenticator: Authenticator) ->
     )
     app.add_middleware(problems.CrashAsProblem)
     app.add_middleware(TraceContext)
+    cors.install(app, settings)

@@ -69,6 +69,10 @@ AMOUNT_DIGITS = f"at most {MAX_INTEGER_DIGITS} digits before the point, {MAX_DEC
 class MoneyIn(Request):
     """An amount that fits where money is kept: at most 12 digits before the point, 6 after."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"amount": "12.50", "currency": "EUR"}]}
+    )
+
     amount: str = Field(examples=["12.50"], max_length=20, pattern=AMOUNT_PATTERN)
     currency: str = Field(examples=["EUR"], pattern="^[A-Z]{3}$", description="ISO 4217")
 
@@ -77,5 +81,7 @@ class MoneyIn(Request):
 
 
 class Money(Response):
+    """An amount (a decimal string, never a float) and its ISO 4217 currency."""
+
     amount: str
     currency: str

@@ -1,13 +1,15 @@
-from pydantic import Field
-from pydantic_settings import BaseSettings
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode
 
 from gateway.calls import CallPolicy
 from servicekit.auth import API_AUDIENCE, DEVELOPMENT_ISSUER, INTERNAL_AUDIENCE, INTERNAL_ISSUER
-from servicekit.config import service_config
+from servicekit.config import ObservabilitySettings, service_config
 from servicekit.tls import TlsFiles
 
 
-class Settings(BaseSettings):
+class Settings(ObservabilitySettings):
     """Gateway settings, read from GATEWAY_* environment variables."""
 
     model_config = service_config("GATEWAY_")
@@ -60,9 +62,25 @@ class Settings(BaseSettings):
     # How long a verified API key is trusted without looking again: the most a revocation
     # takes to reach every replica.
     api_key_cache_seconds: float = Field(5.0, ge=0)
-    otel_exporter_endpoint: str | None = None
-    log_level: str = "INFO"
-    log_dir: str | None = None
+    # Web pages on these origins (scheme://host[:port], comma-separated; `*` for any) may call
+    # the API from a browser (CORS). Empty, the default, sends no CORS headers: browsers then
+    # refuse cross-origin calls, and nothing else (curl, servers) is affected either way.
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        """A browser sends its Origin without a path or a trailing slash: so must the list."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            return value  # pydantic refuses it
+        origins = [str(origin).strip().rstrip("/") for origin in value if str(origin).strip()]
+        for origin in origins:
+            scheme, _, rest = origin.partition("://")
+            if origin != "*" and (scheme not in ("http", "https") or not rest or "/" in rest):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
+        return origins
 
     def call_policy(self) -> CallPolicy:
         return CallPolicy(

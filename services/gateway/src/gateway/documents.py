@@ -49,6 +49,8 @@ class DiscountIn(Request):
 
 
 class TaxRateIn(Request):
+    """A tax by its code and rate."""
+
     code: str = Field(max_length=32, examples=["VAT19"])
     rate: str = Field(examples=["0.19"], description="as a fraction: 0.19 for 19 %", max_length=40)
 
@@ -57,6 +59,8 @@ class TaxRateIn(Request):
 
 
 class ShippingChargeIn(Request):
+    """A shipping charge and its taxes."""
+
     description: str = Field(max_length=500)
     amount: str = Field(examples=["9.90"], max_length=40)
     taxes: list[TaxRateIn] = Field(default_factory=list, max_length=20)
@@ -70,6 +74,8 @@ class ShippingChargeIn(Request):
 
 
 class PricingPolicyIn(Request):
+    """How the engine rounds and whether prices include tax."""
+
     rounding_mode: Literal["per_line", "per_document"] = "per_line"
     rounding: Literal["half_up", "half_even"] = "half_up"
     prices_include_tax: bool = Field(
@@ -162,34 +168,46 @@ class PricedDocumentIn(Request, Generic[Group]):
 
 
 class Discount(Response):
+    """A percentage, an amount, or both; empty: none."""
+
     percent: str
     amount: str
 
 
 class TaxRate(Response):
+    """A tax by its code and rate (a fraction: 0.19 for 19 %)."""
+
     code: str
     rate: str
 
 
 class ShippingCharge(Response):
+    """A shipping charge and its taxes."""
+
     description: str
     amount: str
     taxes: list[TaxRate]
 
 
 class PricingPolicy(Response):
+    """How the engine rounded and whether prices include tax."""
+
     rounding_mode: str
     rounding: str
     prices_include_tax: bool
 
 
 class KitPart(Response):
+    """A product in a kit line and how many of it."""
+
     product_id: str
     sku: str
     quantity: int
 
 
 class TaxAmount(Response):
+    """The tax of one code on a line."""
+
     code: str
     amount: str
 
@@ -216,6 +234,8 @@ class DocumentLine(Response):
 
 
 class DocumentGroup(Response):
+    """Lines priced together, with the group's discount and taxes."""
+
     name: str
     discount: Discount
     taxes: list[TaxRate]
@@ -223,6 +243,8 @@ class DocumentGroup(Response):
 
 
 class TaxTotal(Response):
+    """The tax of one code and rate over the document, and its base."""
+
     code: str
     rate: str
     base: str
@@ -240,6 +262,8 @@ class GroupTotals(Response):
 
 
 class DocumentTotals(Response):
+    """The engine's figures for the whole document."""
+
     subtotal: str
     discounts: str
     net: str

@@ -7,10 +7,13 @@ from urllib.parse import quote as percent_encoded
 
 from fastapi import Response
 
+# A body of bytes, in the OpenAPI document.
+BYTES = {"type": "string", "format": "binary"}
+
 
 def pdf_responses(description: str) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI `responses` of a route that answers with a PDF."""
-    return {200: {"content": {"application/pdf": {}}, "description": description}}
+    return {200: {"content": {"application/pdf": {"schema": BYTES}}, "description": description}}
 
 
 def pdf(content: bytes, filename: str) -> Response:

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from gateway import examples as ex
 from gateway.edge import problems
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -24,14 +25,24 @@ _WIRED = ("settings", "stores", "api_keys", "clients")
 
 
 class Live(BaseModel):
+    """The process answers."""
+
+    model_config = ex.examples({"status": "live"})
+
     status: Literal["live"]
 
 
 class Ready(BaseModel):
+    """The gateway is started."""
+
+    model_config = ex.examples({"status": "ready"})
+
     status: Literal["ready"]
 
 
 class Backend(BaseModel):
+    """One service and what its health check says."""
+
     service: str
     status: str = Field(
         description="the service's health check: SERVING, NOT_SERVING, UNKNOWN, or the gRPC "
@@ -41,13 +52,29 @@ class Backend(BaseModel):
 
 
 class Backends(BaseModel):
+    """Each service's health check."""
+
+    model_config = ex.examples(
+        {
+            "status": "degraded",
+            "backends": [
+                {"service": "catalog", "status": "SERVING"},
+                {"service": "billing", "status": "UNAVAILABLE"},
+            ],
+        }
+    )
     status: Literal["ok", "degraded"] = Field(
         description="degraded when any service is not SERVING; always HTTP 200"
     )
     backends: list[Backend]
 
 
-@router.get("/live", response_model=Live)
+@router.get(
+    "/live",
+    response_model=Live,
+    operation_id="getLiveness",
+    summary="Check that the gateway is live",
+)
 async def live() -> Live:
     """The process answers HTTP."""
     return Live(status="live")
@@ -56,7 +83,9 @@ async def live() -> Live:
 @router.get(
     "/ready",
     response_model=Ready,
-    responses={503: {"description": "not started yet (problem+json)"}},
+    responses={503: {"description": "Not started yet: its stores or channels are not in place."}},
+    operation_id="getReadiness",
+    summary="Check that the gateway is ready",
 )
 async def ready(request: Request) -> Ready | JSONResponse:
     """The gateway is started: its settings, keys, database stores and channels are in place.
@@ -68,7 +97,12 @@ async def ready(request: Request) -> Ready | JSONResponse:
     return Ready(status="ready")
 
 
-@router.get("/backends", response_model=Backends)
+@router.get(
+    "/backends",
+    response_model=Backends,
+    operation_id="getBackendHealth",
+    summary="Report the services' health",
+)
 async def backends(request: Request) -> Backends:
     """Each service's health check now (at most 2 s), for operators; 200 whatever they say."""
     report = await request.app.state.clients.health()

@@ -17,6 +17,8 @@ def _unset_is_none(value: Any) -> Any:
 
 
 class CurrencyConversion(Response):
+    """A currency's amount converted to the reporting currency, or why not."""
+
     amount: Money = Field(description="the report's amount in its own currency")
     converted: Annotated[Money | None, BeforeValidator(_unset_is_none)] = Field(
         None, description="in the reporting currency, rounded once (half up); null: no rate"
@@ -28,6 +30,8 @@ class CurrencyConversion(Response):
 
 
 class ReportingTotal(Response):
+    """A total in the reporting currency, from each currency at its rate."""
+
     currency: str = Field(description="the reporting currency")
     total: Money = Field(description="the sum of the converted amounts")
     complete: bool = Field(description="false when a currency has no rate (left out of total)")

@@ -1,5 +1,6 @@
 """/payments against a fake billing: every payment received goes to billing's one payment RPC
-with what the client gave (invoice, customer, allocations), and billing decides how it applies."""
+with what the client gave (invoice, customer, allocations), and billing decides how it applies.
+/exchange-rates/import: the file goes to billing as text, whichever way the client labels it."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ EUR = {"amount": "20.00", "currency": "EUR"}
 class FakeBilling(billing_pb2_grpc.BillingServiceServicer):
     def __init__(self) -> None:
         self.asked: list[billing_pb2.RecordCustomerPaymentRequest] = []
+        self.imported: list[billing_pb2.ImportExchangeRatesRequest] = []
 
     async def RecordCustomerPayment(
         self, request: Any, context: Any
@@ -33,6 +35,12 @@ class FakeBilling(billing_pb2_grpc.BillingServiceServicer):
             id="pay-1", amount=request.amount, received_on=request.received_on
         )
         return billing_pb2.RecordCustomerPaymentResponse(payment=payment)
+
+    async def ImportExchangeRates(
+        self, request: Any, context: Any
+    ) -> billing_pb2.ImportExchangeRatesResponse:
+        self.imported.append(request)
+        return billing_pb2.ImportExchangeRatesResponse(set=1, unchanged=0)
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +98,32 @@ async def test_billing_refuses_an_invoice_with_allocations_naming_the_field(
     refused = await api.post("/payments", json=body, headers=FINANCE)
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["invoice_id"]
+
+
+RATES_CSV = "date,currency,rate\n2026-12-01,USD,1.0842\n"
+
+
+@pytest.mark.parametrize(
+    "kind", ["text/csv", "text/csv; charset=utf-8", "application/octet-stream"]
+)
+async def test_a_rates_file_goes_to_billing_as_text_as_documented(
+    api: httpx.AsyncClient, billing: FakeBilling, kind: str
+) -> None:
+    """text/csv, and application/octet-stream: how a client generated from the document sends
+    a file."""
+    headers = FINANCE | {"Content-Type": kind}
+    imported = await api.post("/exchange-rates/import", content=RATES_CSV.encode(), headers=headers)
+    assert imported.status_code == 200, imported.text
+    assert imported.json() == {"set": 1, "unchanged": 0}
+    assert billing.imported[-1] == billing_pb2.ImportExchangeRatesRequest(
+        base_currency="EUR", csv=RATES_CSV
+    )
+
+
+async def test_a_rates_file_of_another_type_is_refused_naming_the_content_type(
+    api: httpx.AsyncClient,
+) -> None:
+    headers = FINANCE | {"Content-Type": "application/json"}
+    refused = await api.post("/exchange-rates/import", content=b"{}", headers=headers)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["content-type"]

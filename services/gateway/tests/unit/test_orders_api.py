@@ -77,6 +77,16 @@ class FakeOrders(orders_pb2_grpc.OrdersServiceServicer):
         seen.add("GetCostReport", request)
         return orders_pb2.GetCostReportResponse(next_page_token="later")
 
+    async def GetPipeline(self, request: Any, context: Any) -> Any:
+        stage = orders_pb2.PipelineStage(name="request", probability="0.1", open=True)
+        move = orders_pb2.PipelineTransition(
+            from_stage="request", to_stage="approval", roles=["order-desk"]
+        )
+        pipeline = orders_pb2.Pipeline(
+            order_type=request.order_type, stages=[stage], transitions=[move]
+        )
+        return orders_pb2.GetPipelineResponse(pipeline=pipeline)
+
 
 class FakeCustomers(customers_pb2_grpc.CustomersServiceServicer):
     async def UpdateCustomer(self, request: Any, context: Any) -> Any:
@@ -232,3 +242,15 @@ async def test_a_customer_update_names_only_the_fields_it_gives(api: httpx.Async
     )
     too_long = await api.put(f"{API}/customers/{'c' * 101}", json={}, headers=finance)
     assert too_long.status_code == 422
+
+
+async def test_a_pipeline_reads_with_its_stages_and_moves(api: httpx.AsyncClient) -> None:
+    # its stages and moves are request models too (PUT takes them): reading them from the
+    # reply failed as a 500 until the API fuzzing found it
+    response = await api.get(f"{API}/pipelines/standard", headers=signed_in("sam", "sales"))
+    assert response.status_code == 200
+    body = response.json()
+    assert ([s["name"] for s in body["stages"]], body["transitions"][0]["roles"]) == (
+        ["request"],
+        ["order-desk"],
+    )

@@ -86,7 +86,13 @@ def _entry(entry: audit_pb2.AuditEntry) -> AuditEntry:
     )
 
 
-@router.get("/audit", response_model=AuditPage, dependencies=[READERS])
+@router.get(
+    "/audit",
+    operation_id="listAuditEntries",
+    summary="List the changes to an entity",
+    response_model=AuditPage,
+    dependencies=[READERS],
+)
 async def audit(
     request: Request,
     entity_type: Annotated[
@@ -96,7 +102,10 @@ async def audit(
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> AuditPage:
-    """Who changed what and when, newest first, with the changed fields before and after."""
+    """Who changed what and when, newest first, with the changed fields before and after: the
+    changes to entities of `entity_type` (to one with `entity_id`) from every service that keeps
+    them. A service that does not answer is named in `unavailable` and its changes are missing
+    from the page (the page is still 200). Finance and admins may read it."""
     limit = page_limit(page_size)
     newest_after(page_token)  # refuses a token this API did not issue, before asking anyone
     message = audit_pb2.ListAuditEntriesRequest(

@@ -8,13 +8,19 @@ from datetime import date
 
 from pydantic import Field
 
+from gateway.billing import examples as ex
 from gateway.bodies import Day, Id, MaybeWhen, Money, MoneyIn, Request, Response, When
 from gateway.documents import HasDocument, PricedDocument
+from gateway.examples import examples, page
 from gateway.reporting import ReportingTotal
 from oms.billing.v1 import billing_pb2
 
 
 class LineTax(Response):
+    """One tax on an invoice line: its code, rate and amount."""
+
+    model_config = examples(ex.LINE_TAX)
+
     code: str
     rate: str = Field(description='a decimal fraction: "0.19" for 19 %')
     amount: Money
@@ -22,6 +28,8 @@ class LineTax(Response):
 
 class DocumentTax(Response):
     """One tax at one rate over a whole document."""
+
+    model_config = examples(ex.DOCUMENT_TAX)
 
     code: str
     rate: str = Field(description='a decimal fraction: "0.19" for 19 %')
@@ -32,6 +40,8 @@ class DocumentTax(Response):
 class Party(Response):
     """The seller or the buyer, as the document names them."""
 
+    model_config = examples(ex.SELLER)
+
     name: str
     tax_id: str
     address: list[str] = Field(description="a line each: street, postal code and city, country")
@@ -39,6 +49,10 @@ class Party(Response):
 
 
 class InvoiceLine(Response):
+    """A line of an invoice: the order line it bills, its net and its taxes."""
+
+    model_config = examples(ex.INVOICE_LINE)
+
     order_line_id: str
     product_id: str
     sku: str
@@ -50,7 +64,11 @@ class InvoiceLine(Response):
 
 
 class Invoice(HasDocument):
-    """`document`: groups, taxes and the engine's breakdown, when it bills a priced document."""
+    """An invoice for what a shipment delivered of an order (or for a priced document):
+    its lines and total. `document`: groups, taxes and the engine's breakdown, when it bills a
+    priced document."""
+
+    model_config = examples(ex.INVOICE)
 
     id: str
     number: str
@@ -68,6 +86,8 @@ class Invoice(HasDocument):
 class BillingInvoice(Invoice):
     """An invoice with its due date and what was paid and credited on it."""
 
+    model_config = examples(ex.BILLING_INVOICE)
+
     due_date: Day = Field(description="issue date plus the customer's payment terms")
     amount_paid: Money
     amount_credited: Money = Field(description="what credit notes took off what was left to pay")
@@ -84,11 +104,19 @@ class BillingInvoice(Invoice):
 
 
 class InvoiceList(Response):
+    """A page of invoices, newest first."""
+
+    model_config = examples(page(ex.BILLING_INVOICE))
+
     items: list[BillingInvoice]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class AllocationIn(Request):
+    """The part of a customer's payment that goes to one invoice."""
+
+    model_config = examples(ex.ALLOCATION_IN)
+
     invoice_id: Id
     amount: MoneyIn = Field(
         description="in the payment's currency, at most the invoice's open amount"
@@ -104,6 +132,8 @@ class PaymentIn(Request):
     """Either money against one invoice (`invoice_id`), or a customer's payment (`customer_id`)
     spread over its invoices as `allocations` say -- or oldest due first when there are none --
     the rest becoming the customer's credit."""
+
+    model_config = examples(ex.PAYMENT_IN)
 
     invoice_id: Id = ""
     customer_id: Id = ""
@@ -132,6 +162,10 @@ class PaymentIn(Request):
 
 
 class PaymentAllocation(Response):
+    """A part of a payment allocated to one invoice, and whether it was taken back."""
+
+    model_config = examples(ex.PAYMENT_ALLOCATION)
+
     id: str
     invoice_id: str
     invoice_number: str
@@ -144,6 +178,10 @@ class PaymentAllocation(Response):
 
 
 class Payment(Response):
+    """Money received from a customer (or its credit applied), and the invoices it paid."""
+
+    model_config = examples(ex.PAYMENT)
+
     id: str
     invoice_id: str = Field(description="the one invoice it was recorded against, if so")
     invoice_number: str
@@ -161,11 +199,19 @@ class Payment(Response):
 
 
 class UnallocateIn(Request):
+    """Which allocations to take back: one (by its id or its invoice), or all when empty."""
+
+    model_config = examples(ex.UNALLOCATE_IN)
+
     allocation_id: Id = Field("", description="one allocation; else all")
     invoice_id: Id = Field("", description="or the allocation to this invoice")
 
 
 class CreditApplyIn(Request):
+    """The invoice to pay out of the customer's credit, and how much."""
+
+    model_config = examples(ex.CREDIT_APPLY_IN)
+
     invoice_id: Id
     amount: MoneyIn | None = Field(
         None, description="empty: as much as the credit and the invoice's balance allow"
@@ -173,11 +219,19 @@ class CreditApplyIn(Request):
 
 
 class PaymentList(Response):
+    """A page of payments, newest first."""
+
+    model_config = examples(page(ex.PAYMENT))
+
     items: list[Payment]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class CreditNoteLine(Response):
+    """A line of a credit note: what it credits of an invoice line."""
+
+    model_config = examples(ex.CREDIT_NOTE_LINE)
+
     order_line_id: str
     product_id: str
     sku: str
@@ -192,6 +246,8 @@ class CreditNoteLine(Response):
 
 class CreditNote(Response):
     """A credit note for a cancelled order or returned goods, against one invoice."""
+
+    model_config = examples(ex.CREDIT_NOTE)
 
     id: str
     number: str
@@ -220,6 +276,8 @@ class CreditNote(Response):
 class CreditNoteIn(Request):
     """Part of an invoice (`invoice_id`), or a free amount for a customer (`customer_id`)."""
 
+    model_config = examples(ex.CREDIT_NOTE_IN)
+
     invoice_id: Id = ""
     customer_id: Id = ""
     amount: MoneyIn
@@ -227,11 +285,19 @@ class CreditNoteIn(Request):
 
 
 class CreditNoteList(Response):
+    """A page of credit notes, newest first."""
+
+    model_config = examples(page(ex.CREDIT_NOTE))
+
     items: list[CreditNote]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class CustomerBalance(Response):
+    """What a customer owes and the credit it can still use, per currency."""
+
+    model_config = examples(ex.CUSTOMER_BALANCE)
+
     customer_id: str
     balances: list[Money] = Field(
         description="open invoices less payments and credit notes, one per currency"
@@ -240,6 +306,10 @@ class CustomerBalance(Response):
 
 
 class AgingBuckets(Response):
+    """Open balances by days past due."""
+
+    model_config = examples(ex.AGING_BUCKETS)
+
     current: Money
     days_1_30: Money
     days_31_60: Money
@@ -249,6 +319,10 @@ class AgingBuckets(Response):
 
 
 class AgingLine(Response):
+    """One party's (or, with an empty party_id, every party's) open balances in one currency."""
+
+    model_config = examples(ex.AGING_LINE)
+
     party_id: str = Field(description="the customer or supplier; empty on a total")
     currency: str
     buckets: AgingBuckets
@@ -257,6 +331,10 @@ class AgingLine(Response):
 
 
 class ArAging(Response):
+    """What customers owe, by days past due, as of a day: per customer and currency, and totals."""
+
+    model_config = examples(ex.AR_AGING)
+
     as_of: date
     customers: list[AgingLine]
     totals: list[AgingLine] = Field(description="one per currency")
@@ -266,6 +344,10 @@ class ArAging(Response):
 
 
 class RevenueRow(Response):
+    """What was invoiced and credited in one month (and channel), with and without tax."""
+
+    model_config = examples(ex.REVENUE_ROW)
+
     period: str = Field(description="YYYY-MM; empty on a total")
     channel: str
     invoiced: Money
@@ -282,6 +364,11 @@ class RevenueRow(Response):
 
 
 class Revenue(Response):
+    """Revenue per month (and channel), its totals per currency, and the total in the
+    reporting currency."""
+
+    model_config = examples(ex.REVENUE)
+
     rows: list[RevenueRow]
     totals: list[RevenueRow]
     reporting_total: ReportingTotal = Field(

@@ -24,8 +24,10 @@ from gateway.catalog.schemas import (
     ResolvedPrice,
     SuppliersIn,
 )
+from gateway.downloads import BYTES
 from gateway.edge.auth import AnyUser, require
 from gateway.edge.idempotency import request_id
+from gateway.edge.openapi import located, problems
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.inventory.v1 import inventory_pb2
 from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
@@ -45,7 +47,15 @@ PriceListId = IdPath
 Attribute = Annotated[str, StringConstraints(max_length=251)]
 
 
-@router.post("", status_code=201, response_model=Product, dependencies=[PRODUCT_MASTER])
+@router.post(
+    "",
+    status_code=201,
+    response_model=Product,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="createProduct",
+    summary="Create a product",
+    responses=located("getProduct", "product_id") | problems(409),
+)
 async def create_product(body: ProductIn, request: Request, response: Response) -> Product:
     """Adds a product. Sent again with the same `Idempotency-Key`, returns the first product."""
     reply = await request.app.state.clients.catalog.CreateProduct(
@@ -55,11 +65,21 @@ async def create_product(body: ProductIn, request: Request, response: Response) 
     return Product.model_validate(reply.product)
 
 
-@router.get("", response_model=ProductPage, dependencies=[AnyUser])
+@router.get(
+    "",
+    response_model=ProductPage,
+    dependencies=[AnyUser],
+    operation_id="searchProducts",
+    summary="Search products",
+)
 async def search_products(
     request: Request,
-    q: Annotated[
+    text: Annotated[
         str, Query(max_length=200, description="words of the name; the last may be a prefix")
+    ] = "",
+    q: Annotated[
+        str,
+        Query(max_length=200, deprecated=True, description="the former name of `text`"),
     ] = "",
     sku: Annotated[str, Query(max_length=64)] = "",
     category_id: Annotated[
@@ -77,7 +97,7 @@ async def search_products(
     attributes = dict(a.partition(":")[::2] for a in attribute)
     reply = await request.app.state.clients.catalog.SearchProducts(
         pb.SearchProductsRequest(
-            text=q,
+            text=text or q,
             sku=sku,
             category_id=category_id,
             attributes=attributes,
@@ -93,37 +113,76 @@ async def search_products(
     )
 
 
-@router.get("/{product_id}", response_model=Product, dependencies=[AnyUser])
+@router.get(
+    "/{product_id}",
+    response_model=Product,
+    dependencies=[AnyUser],
+    operation_id="getProduct",
+    summary="Get a product",
+    responses=problems(404),
+)
 async def get_product(product_id: ProductId, request: Request) -> Product:
+    """A product, without what your role may not see (named in `withheld`)."""
     reply = await request.app.state.clients.catalog.GetProduct(
         pb.GetProductRequest(product_id=product_id)
     )
     return Product.model_validate(reply.product)
 
 
-@router.patch("/{product_id}", response_model=Product, dependencies=[PRODUCT_MASTER])
+@router.patch(
+    "/{product_id}",
+    response_model=Product,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="changeProduct",
+    summary="Change a product",
+    responses=problems(404, 409),
+)
 async def change_product(product_id: ProductId, body: ProductChange, request: Request) -> Product:
+    """Changes the fields the body names; the others stay as they are."""
     reply = await request.app.state.clients.catalog.ChangeProduct(body.to_proto(product_id))
     return Product.model_validate(reply.product)
 
 
-@router.put("/{product_id}/list-price", response_model=Product, dependencies=[PRODUCT_MASTER])
+@router.put(
+    "/{product_id}/list-price",
+    response_model=Product,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="changeListPrice",
+    summary="Change a product's list price",
+    responses=problems(404, 409),
+)
 async def change_list_price(product_id: ProductId, body: MoneyIn, request: Request) -> Product:
+    """Sets the product's list price (in any currency the catalog keeps)."""
     reply = await request.app.state.clients.catalog.ChangeListPrice(
         pb.ChangeListPriceRequest(product_id=product_id, list_price=body.to_proto())
     )
     return Product.model_validate(reply.product)
 
 
-@router.post("/{product_id}/discontinue", response_model=Product, dependencies=[PRODUCT_MASTER])
+@router.post(
+    "/{product_id}/discontinue",
+    response_model=Product,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="discontinueProduct",
+    summary="Discontinue a product",
+    responses=problems(404, 409),
+)
 async def discontinue_product(product_id: ProductId, request: Request) -> Product:
+    """Takes the product off sale; it stays readable, and orders placed keep it."""
     reply = await request.app.state.clients.catalog.DiscontinueProduct(
         pb.DiscontinueProductRequest(product_id=product_id)
     )
     return Product.model_validate(reply.product)
 
 
-@router.get("/{product_id}/variants", response_model=ProductPage, dependencies=[AnyUser])
+@router.get(
+    "/{product_id}/variants",
+    response_model=ProductPage,
+    dependencies=[AnyUser],
+    operation_id="listVariants",
+    summary="List a product's variants",
+    responses=problems(404),
+)
 async def list_variants(
     product_id: ProductId, request: Request, page_size: PageSize = 50, page_token: PageToken = ""
 ) -> ProductPage:
@@ -137,7 +196,14 @@ async def list_variants(
     )
 
 
-@router.put("/{product_id}/suppliers", response_model=Product, dependencies=[PRODUCT_MASTER])
+@router.put(
+    "/{product_id}/suppliers",
+    response_model=Product,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="setProductSuppliers",
+    summary="Replace a product's suppliers",
+    responses=problems(404),
+)
 async def set_suppliers(product_id: ProductId, body: SuppliersIn, request: Request) -> Product:
     """Replaces the product's suppliers."""
     reply = await request.app.state.clients.catalog.SetProductSuppliers(
@@ -147,7 +213,13 @@ async def set_suppliers(product_id: ProductId, body: SuppliersIn, request: Reque
 
 
 @router.post(
-    "/{product_id}/pictures", status_code=201, response_model=Product, dependencies=[PRODUCT_MASTER]
+    "/{product_id}/pictures",
+    status_code=201,
+    response_model=Product,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="addProductPicture",
+    summary="Add a picture to a product",
+    responses=problems(404),
 )
 async def add_picture(product_id: ProductId, body: PictureIn, request: Request) -> Product:
     """Links a picture by URL, or stores an uploaded one (served under its `url`)."""
@@ -166,8 +238,11 @@ async def add_picture(product_id: ProductId, body: PictureIn, request: Request) 
 @router.get(
     "/{product_id}/pictures/{picture_id}",
     response_class=Response,
-    responses={200: {"content": {"image/*": {}}, "description": "the picture's bytes"}},
+    responses=problems(404)
+    | {200: {"content": {"image/*": {"schema": BYTES}}, "description": "the picture's bytes"}},
     dependencies=[AnyUser],
+    operation_id="getProductPicture",
+    summary="Download a product's stored picture",
 )
 async def get_picture(product_id: ProductId, picture_id: PictureId, request: Request) -> Response:
     """A stored picture's bytes, with its content type."""
@@ -178,7 +253,14 @@ async def get_picture(product_id: ProductId, picture_id: PictureId, request: Req
     return Response(reply.content, media_type=reply.content_type, headers=headers)
 
 
-@router.get("/{product_id}/price", response_model=ResolvedPrice, dependencies=[PRICE_READERS])
+@router.get(
+    "/{product_id}/price",
+    response_model=ResolvedPrice,
+    dependencies=[PRICE_READERS],
+    operation_id="resolvePrice",
+    summary="Resolve a product's price",
+    responses=problems(404),
+)
 async def resolve_price(
     product_id: ProductId,
     request: Request,
@@ -200,7 +282,14 @@ async def resolve_price(
     return ResolvedPrice.model_validate(reply)
 
 
-@router.get("/{product_id}/availability", response_model=Availability, dependencies=[AnyUser])
+@router.get(
+    "/{product_id}/availability",
+    response_model=Availability,
+    dependencies=[AnyUser],
+    operation_id="getAvailability",
+    summary="Get a product's availability",
+    responses=problems(404),
+)
 async def availability(product_id: ProductId, request: Request) -> Availability:
     """Units available per warehouse, as inventory counts them. A kit has as many as its
     scarcest component allows there: the least of floor(available / quantity per kit)."""
@@ -210,16 +299,31 @@ async def availability(product_id: ProductId, request: Request) -> Availability:
     return Availability.model_validate(reply)
 
 
-@categories.post("", status_code=201, response_model=Category, dependencies=[PRODUCT_MASTER])
-async def create_category(body: CategoryIn, request: Request, response: Response) -> Category:
+@categories.post(
+    "",
+    status_code=201,
+    response_model=Category,
+    dependencies=[PRODUCT_MASTER],
+    operation_id="createCategory",
+    summary="Create a category",
+    responses=problems(409),
+)
+async def create_category(body: CategoryIn, request: Request) -> Category:
+    """Adds a category under `parent_id` (or at the top). It is read in the list of
+    categories: there is no URL of one category, so no Location."""
     reply = await request.app.state.clients.catalog.CreateCategory(
         pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
     )
-    response.headers["Location"] = f"{request.url.path}/{reply.category.id}"
     return Category.model_validate(reply.category)
 
 
-@categories.get("", response_model=CategoryPage, dependencies=[AnyUser])
+@categories.get(
+    "",
+    response_model=CategoryPage,
+    dependencies=[AnyUser],
+    operation_id="listCategories",
+    summary="List categories",
+)
 async def list_categories(
     request: Request, page_size: PageSize = 50, page_token: PageToken = ""
 ) -> CategoryPage:
@@ -234,15 +338,29 @@ async def list_categories(
 
 
 @price_lists.post(
-    "", status_code=201, response_model=PriceList, dependencies=[require("sales-manager")]
+    "",
+    status_code=201,
+    response_model=PriceList,
+    dependencies=[require("sales-manager")],
+    operation_id="createPriceList",
+    summary="Create a price list",
+    responses=located("getPriceList", "price_list_id"),
 )
 async def create_price_list(body: PriceListIn, request: Request, response: Response) -> PriceList:
+    """Adds a price list: quantity breaks per product for a customer group and currency,
+    valid between two dates."""
     reply = await request.app.state.clients.catalog.CreatePriceList(body.to_proto())
     response.headers["Location"] = f"{request.url.path}/{reply.price_list.id}"
     return PriceList.model_validate(reply.price_list)
 
 
-@price_lists.get("", response_model=PriceListPage, dependencies=[PRICE_READERS])
+@price_lists.get(
+    "",
+    response_model=PriceListPage,
+    dependencies=[PRICE_READERS],
+    operation_id="listPriceLists",
+    summary="List price lists",
+)
 async def list_price_lists(
     request: Request,
     customer_group: Annotated[str, Query(max_length=100)] = "",
@@ -266,8 +384,16 @@ async def list_price_lists(
     )
 
 
-@price_lists.get("/{price_list_id}", response_model=PriceList, dependencies=[PRICE_READERS])
+@price_lists.get(
+    "/{price_list_id}",
+    response_model=PriceList,
+    dependencies=[PRICE_READERS],
+    operation_id="getPriceList",
+    summary="Get a price list",
+    responses=problems(404),
+)
 async def get_price_list(price_list_id: PriceListId, request: Request) -> PriceList:
+    """A price list with all its breaks."""
     reply = await request.app.state.clients.catalog.GetPriceList(
         pb.GetPriceListRequest(price_list_id=price_list_id)
     )

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import Base64Bytes, BeforeValidator, Field
 
+from gateway import examples as ex
 from gateway.bodies import Count, Date, Id, Money, MoneyIn, Request, Response, When
+from gateway.catalog import examples as cx
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.types.v1.types_pb2 import Money as MoneyMessage
 
@@ -35,6 +37,8 @@ def _unset_is_null(value: Any) -> Any:
 
 
 class ProductSupplierIn(Request):
+    """A supplier of the product: its code, cost and terms."""
+
     supplier_id: str = Field(max_length=64)
     supplier_sku: str = Field("", max_length=64, description="the supplier's own code")
     cost: Amount = Field(description="per unit, in `currency`")
@@ -47,16 +51,24 @@ class ProductSupplierIn(Request):
 
 
 class KitComponentIn(Request):
+    """A product in a kit and how many of it one kit holds."""
+
     product_id: Id
     quantity: Count = Field(description="units per kit")
 
 
 class PictureLinkIn(Request):
+    """A picture linked by URL."""
+
     url: str = Field(max_length=2000, examples=["https://img.example/widget.jpg"])
     alt_text: str = Field("", max_length=500)
 
 
 class ProductIn(Request):
+    """A new product: stocked, a service, a kit or a variant of a variable product."""
+
+    model_config = ex.examples(cx.PRODUCT_IN)
+
     sku: str = Field(max_length=64)
     name: str = Field(max_length=200)
     description: str = Field("", max_length=5000)
@@ -106,6 +118,8 @@ class ProductIn(Request):
 class ProductChange(Request):
     """Only what the body names changes."""
 
+    model_config = ex.examples(cx.PRODUCT_CHANGE)
+
     name: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
     cost: Amount | None = Field(
@@ -129,6 +143,10 @@ class ProductChange(Request):
 
 
 class SuppliersIn(Request):
+    """Every supplier of the product: the list replaces the one before."""
+
+    model_config = ex.examples(cx.SUPPLIERS_IN)
+
     suppliers: list[ProductSupplierIn] = Field(max_length=50)
 
     def to_proto(self) -> list[pb.ProductSupplier]:
@@ -139,6 +157,8 @@ class PictureIn(Request):
     """Either `url`, to link a picture, or `content_base64` and `content_type`, to store one
     (PNG, JPEG, GIF or WebP, at most 5 MiB)."""
 
+    model_config = ex.examples(cx.PICTURE_IN)
+
     url: str = Field("", max_length=2000)
     content_base64: Base64Bytes = Field(b"", max_length=MAX_PICTURE_BASE64)
     content_type: str = Field("", max_length=32, examples=["image/png"])
@@ -146,6 +166,8 @@ class PictureIn(Request):
 
 
 class Picture(Response):
+    """A picture of a product: linked (`url` elsewhere) or stored (served at `url`)."""
+
     id: str
     url: str
     alt_text: str
@@ -154,6 +176,8 @@ class Picture(Response):
 
 
 class ProductSupplier(Response):
+    """A supplier of the product, with its cost unless withheld."""
+
     supplier_id: str
     supplier_sku: str
     cost: str = Field(description='empty when withheld (see the product\'s "withheld")')
@@ -163,12 +187,18 @@ class ProductSupplier(Response):
 
 
 class KitComponent(Response):
+    """A product in a kit and how many of it one kit holds."""
+
     product_id: str
     sku: str
     quantity: int
 
 
 class Product(Response):
+    """A product, without what the caller may not see (named in `withheld`)."""
+
+    model_config = ex.examples(cx.PRODUCT)
+
     id: str
     sku: str
     name: str
@@ -198,11 +228,17 @@ class Product(Response):
 
 
 class ProductPage(Response):
+    """A page of products."""
+
+    model_config = ex.examples(ex.page(cx.PRODUCT))
+
     items: list[Product]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class WarehouseAvailability(Response):
+    """Units available in one warehouse."""
+
     warehouse_id: str
     available: int
 
@@ -210,6 +246,8 @@ class WarehouseAvailability(Response):
 class Availability(Response):
     """Units that can be sold now, as inventory counts them. A kit's are the whole kits its
     components make up."""
+
+    model_config = ex.examples(cx.AVAILABILITY)
 
     product_id: str
     kind: str
@@ -221,17 +259,29 @@ class Availability(Response):
 
 
 class CategoryIn(Request):
+    """A new category, under `parent_id` or at the top."""
+
+    model_config = ex.examples(cx.CATEGORY_IN)
+
     name: str = Field(max_length=200)
     parent_id: Id = ""
 
 
 class Category(Response):
+    """A product category; `parent_id` is empty at the top of the tree."""
+
+    model_config = ex.examples(cx.CATEGORY)
+
     id: str
     name: str
     parent_id: str
 
 
 class CategoryPage(Response):
+    """A page of categories, parents before children."""
+
+    model_config = ex.examples(ex.page(cx.CATEGORY))
+
     items: list[Category]
     next_page_token: str = Field(description="empty on the last page")
 
@@ -240,12 +290,18 @@ class CategoryPage(Response):
 
 
 class PriceBreakIn(Request):
+    """The unit price of a product from a quantity on."""
+
     product_id: Id
     min_quantity: Count
     unit_price: Amount = Field(examples=["9.50"])
 
 
 class PriceListIn(Request):
+    """A new price list: breaks per product for a customer group and currency."""
+
+    model_config = ex.examples(cx.PRICE_LIST_IN)
+
     name: str = Field(max_length=200)
     currency: Currency
     customer_group: str = Field("", max_length=100)
@@ -270,12 +326,18 @@ class PriceListIn(Request):
 
 
 class PriceBreak(Response):
+    """The unit price of a product from a quantity on."""
+
     product_id: str
     min_quantity: int
     unit_price: str
 
 
 class PriceList(Response):
+    """A price list; in a page, without its breaks (`break_count` says how many)."""
+
+    model_config = ex.examples(cx.PRICE_LIST)
+
     id: str
     name: str
     currency: str
@@ -287,10 +349,18 @@ class PriceList(Response):
 
 
 class PriceListPage(Response):
+    """A page of price lists."""
+
+    model_config = ex.examples(ex.page({**cx.PRICE_LIST, "breaks": []}))
+
     items: list[PriceList]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class ResolvedPrice(Response):
+    """The unit price a customer group pays, and the rule that set it."""
+
+    model_config = ex.examples(cx.RESOLVED_PRICE)
+
     unit_price: Money
     rule: str

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from gateway.bodies import IdPath, PageSize, PageToken
 from gateway.customers.schemas import Customer, CustomerIn, CustomerPage, CustomerUpdateIn
 from gateway.edge.auth import require
+from gateway.edge.openapi import located, problems
 from oms.orders.v1 import customers_pb2 as pb
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -17,7 +18,15 @@ READERS = require("sales", "sales-manager", "order-desk", "finance", "warehouse"
 CustomerId = IdPath
 
 
-@router.post("", status_code=201, response_model=Customer, dependencies=[WRITERS])
+@router.post(
+    "",
+    status_code=201,
+    response_model=Customer,
+    dependencies=[WRITERS],
+    operation_id="createCustomer",
+    summary="Create a customer",
+    responses=located("getCustomer", "customer_id"),
+)
 async def create_customer(body: CustomerIn, request: Request, response: Response) -> Customer:
     """Opens an account (published as CustomerRegistered); with a credit limit, finance only.
     A sales channel registers a one-off buyer as kind `guest` before placing its order."""
@@ -28,7 +37,13 @@ async def create_customer(body: CustomerIn, request: Request, response: Response
     return Customer.model_validate(reply.customer)
 
 
-@router.get("", response_model=CustomerPage, dependencies=[READERS])
+@router.get(
+    "",
+    response_model=CustomerPage,
+    dependencies=[READERS],
+    operation_id="listCustomers",
+    summary="List customers",
+)
 async def list_customers(
     request: Request,
     name_prefix: Annotated[str, Query(max_length=200, description="ignoring case")] = "",
@@ -53,15 +68,30 @@ async def list_customers(
     )
 
 
-@router.get("/{customer_id}", response_model=Customer, dependencies=[READERS])
+@router.get(
+    "/{customer_id}",
+    response_model=Customer,
+    dependencies=[READERS],
+    operation_id="getCustomer",
+    summary="Get a customer",
+    responses=problems(404),
+)
 async def get_customer(customer_id: CustomerId, request: Request) -> Customer:
+    """A customer account with its contacts, addresses and `version`."""
     reply = await request.app.state.clients.customers.GetCustomer(
         pb.GetCustomerRequest(customer_id=customer_id)
     )
     return Customer.model_validate(reply.customer)
 
 
-@router.put("/{customer_id}", response_model=Customer, dependencies=[WRITERS])
+@router.put(
+    "/{customer_id}",
+    response_model=Customer,
+    dependencies=[WRITERS],
+    operation_id="updateCustomer",
+    summary="Update a customer",
+    responses=problems(404, 409),
+)
 async def update_customer(
     customer_id: CustomerId, body: CustomerUpdateIn, request: Request
 ) -> Customer:

@@ -14,11 +14,14 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from pydantic import Field, model_validator
 
+from gateway import examples as ex
 from gateway.bodies import MAX_VERSION, Money, MoneyIn, Request, Response, When
 from oms.orders.v1 import customers_pb2 as pb
 
 
 class ContactIn(Request):
+    """A person to contact at the customer."""
+
     name: str = Field(max_length=400, examples=["Ada Buyer"])
     email: str = Field("", max_length=640)
     phone: str = Field("", max_length=80, examples=["+49 30 123456"])
@@ -31,6 +34,8 @@ class ContactIn(Request):
 
 
 class AddressIn(Request):
+    """A postal address."""
+
     line1: str = Field(max_length=400, examples=["Hauptstr. 1"])
     line2: str = Field("", max_length=400)
     city: str = Field(max_length=200, examples=["Berlin"])
@@ -55,6 +60,8 @@ Kind = Literal["company", "person", "guest"]
 class CustomerIn(Request):
     """Every editable field of an account. A sales channel registers a one-off buyer as kind
     `guest`; a credit limit is finance's to grant."""
+
+    model_config = ex.examples(ex.CUSTOMER_IN)
 
     name: str = Field(max_length=400, examples=["Acme GmbH"])
     kind: Kind = Field(examples=["company"])
@@ -102,6 +109,8 @@ class CustomerUpdateIn(Request):
     """The fields to change: each one given replaces the stored value (null clears the credit
     limit or an address); each one left out stays as it was."""
 
+    model_config = ex.examples(ex.CUSTOMER_UPDATE_IN)
+
     name: str | None = Field(None, max_length=400)
     kind: Kind | None = None
     tax_id: str | None = Field(None, max_length=100)
@@ -142,6 +151,8 @@ class CustomerUpdateIn(Request):
 
 
 class Contact(Response):
+    """A person to contact at the customer."""
+
     name: str
     email: str
     phone: str
@@ -149,6 +160,8 @@ class Contact(Response):
 
 
 class Address(Response):
+    """A postal address."""
+
     line1: str
     line2: str
     city: str
@@ -158,6 +171,10 @@ class Address(Response):
 
 
 class Customer(Response):
+    """A customer account; `version` changes with every update."""
+
+    model_config = ex.examples(ex.CUSTOMER)
+
     id: str
     name: str
     kind: str
@@ -191,5 +208,9 @@ class Customer(Response):
 
 
 class CustomerPage(Response):
+    """A page of customers, by name."""
+
+    model_config = ex.examples(ex.page(ex.CUSTOMER))
+
     items: list[Customer]
     next_page_token: str = Field(description="empty on the last page")

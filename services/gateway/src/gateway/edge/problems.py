@@ -29,9 +29,10 @@ _HTTP_STATUS = {
     # the service did not answer within the gateway's deadline (gateway.calls)
     grpc.StatusCode.DEADLINE_EXCEEDED: 504,
 }
-_TITLES = {
-    401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-    409: "Conflict", 413: "Content too large", 422: "Invalid request", 429: "Too many requests",
+TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict", 413: "Content too large",
+    422: "Invalid request", 429: "Too many requests",
     500: "Internal error", 503: "Service unavailable", 504: "Gateway timeout",
 }  # fmt: skip
 
@@ -69,7 +70,7 @@ def _response(
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": _TITLES.get(status, "Error"),
+        "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
         "instance": instance,

@@ -7,11 +7,13 @@ them. Inventory replies carry quantities only: no prices or costs to withhold.""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from gateway import examples as ex
 from gateway.bodies import Count, Id, Request, Response, When
+from gateway.inventory import examples as ix
 from oms.inventory.v1 import inventory_pb2 as pb
 from servicekit.bounds import MAX_QUANTITY
 
@@ -21,12 +23,11 @@ ProductId = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(max_length=500)]
 
 
-class Page(Response):
-    items: list[Any]
-    next_page_token: str = Field(description="empty on the last page")
-
-
 class WarehouseIn(Request):
+    """A new warehouse."""
+
+    model_config = ex.examples(ix.WAREHOUSE_IN)
+
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
     priority: int = Field(
@@ -35,13 +36,30 @@ class WarehouseIn(Request):
 
 
 class Warehouse(Response):
+    """A warehouse; a lower `priority` is reserved from first."""
+
+    model_config = ex.examples(ix.WAREHOUSE)
+
     id: str
     code: str
     name: str
     priority: int
 
 
+class WarehousePage(Response):
+    """A page of warehouses, in allocation order."""
+
+    model_config = ex.examples(ex.page(ix.WAREHOUSE))
+
+    items: list[Warehouse]
+    next_page_token: str = Field(description="empty on the last page")
+
+
 class StockAdjustmentIn(Request):
+    """Units added to or removed from what a warehouse has on hand."""
+
+    model_config = ex.examples(ix.STOCK_ADJUSTMENT_IN)
+
     warehouse_id: Id
     product_id: ProductId
     quantity_delta: Delta = Field(description="units to add (> 0) or remove (< 0); not 0")
@@ -49,6 +67,10 @@ class StockAdjustmentIn(Request):
 
 
 class StockLevel(Response):
+    """A product's stock in one warehouse."""
+
+    model_config = ex.examples(ix.STOCK_LEVEL)
+
     warehouse_id: str
     product_id: str
     on_hand: int
@@ -62,12 +84,27 @@ class StockLevel(Response):
     reorder_point: int = Field(description="LowStock is published below it; 0: none")
 
 
+class StockLevelPage(Response):
+    """A page of stock levels, by product, then warehouse."""
+
+    model_config = ex.examples(ex.page(ix.STOCK_LEVEL))
+
+    items: list[StockLevel]
+    next_page_token: str = Field(description="empty on the last page")
+
+
 class ReceiptLineIn(Request):
+    """Units of a product received."""
+
     product_id: ProductId
     quantity: Count
 
 
 class ReceiptIn(Request):
+    """Goods received into a warehouse, against a purchase order or without one."""
+
+    model_config = ex.examples(ix.RECEIPT_IN)
+
     warehouse_id: Id
     purchase_order_id: str = Field("", max_length=64, description="empty: goods without one")
     lines: list[ReceiptLineIn] = Field(max_length=1000)
@@ -77,11 +114,17 @@ class ReceiptIn(Request):
 
 
 class ReceiptLine(Response):
+    """Units of a product received."""
+
     product_id: str
     quantity: int
 
 
 class Receipt(Response):
+    """Goods received into a warehouse."""
+
+    model_config = ex.examples(ix.RECEIPT)
+
     id: str
     warehouse_id: str
     purchase_order_id: str
@@ -91,6 +134,10 @@ class Receipt(Response):
 
 
 class TransferIn(Request):
+    """Units moved from one warehouse to another."""
+
+    model_config = ex.examples(ix.TRANSFER_IN)
+
     from_warehouse_id: Id
     to_warehouse_id: Id
     product_id: ProductId
@@ -99,18 +146,28 @@ class TransferIn(Request):
 
 
 class Transfer(Response):
+    """A transfer made, with both warehouses' new levels."""
+
+    model_config = ex.examples(ix.TRANSFER)
+
     transfer_id: str
     from_level: StockLevel
     to_level: StockLevel
 
 
 class ReorderPointIn(Request):
+    """The level below which LowStock is published (0: none)."""
+
+    model_config = ex.examples(ix.REORDER_POINT_IN)
+
     product_id: ProductId
     warehouse_id: Id
     reorder_point: int = Field(ge=0, le=MAX_QUANTITY, description="0 removes it")
 
 
 class ExpectedLineIn(Request):
+    """Units of a product a purchase order brings."""
+
     product_id: ProductId
     quantity: Count
 
@@ -118,24 +175,34 @@ class ExpectedLineIn(Request):
 class ExpectedGoodsIn(Request):
     """The whole expectation of a purchase order: announcing it again replaces it."""
 
+    model_config = ex.examples(ix.EXPECTED_GOODS_IN)
+
     purchase_order_id: str = Field(min_length=1, max_length=64)
     warehouse_id: Id
     lines: list[ExpectedLineIn] = Field(max_length=1000)
 
 
 class ExpectedLine(Response):
+    """Units of a product expected, and how many have been received."""
+
     product_id: str
     quantity: int
     received: int
 
 
 class ExpectedGoods(Response):
+    """What a purchase order is expected to bring into a warehouse."""
+
+    model_config = ex.examples(ix.EXPECTED_GOODS)
+
     purchase_order_id: str
     warehouse_id: str
     lines: list[ExpectedLine]
 
 
 class LineAllocation(Response):
+    """What an order line holds in one warehouse."""
+
     warehouse_id: str
     reserved: int = Field(description="held now")
     consumed: int = Field(description="shipped")
@@ -143,6 +210,8 @@ class LineAllocation(Response):
 
 
 class ReservationLine(Response):
+    """An order line's reservations, per warehouse."""
+
     line_id: str
     product_id: str
     quantity: int = Field(description="units the order wants now")
@@ -151,6 +220,10 @@ class ReservationLine(Response):
 
 
 class Reservations(Response):
+    """An order's reservation ledger: a page of its lines."""
+
+    model_config = ex.examples(ix.RESERVATIONS)
+
     order_id: str
     status: str = Field(description="open, approved, cancelled, expired or rejected")
     placed_at: When
@@ -162,12 +235,16 @@ class Reservations(Response):
 
 
 class ShipLineIn(Request):
+    """Units of an order line to ship."""
+
     line_id: Id
     quantity: Count = Field(description="at most what the line holds in the warehouse")
 
 
 class ShipmentIn(Request):
     """Ships what an approved order, not on hold, holds in the warehouse."""
+
+    model_config = ex.examples(ix.SHIPMENT_IN)
 
     order_id: Id
     warehouse_id: Id
@@ -181,6 +258,8 @@ class ShipmentIn(Request):
 
 
 class ShipmentLine(Response):
+    """Units of an order line in a shipment or return."""
+
     line_id: str
     product_id: str
     quantity: int
@@ -188,6 +267,8 @@ class ShipmentLine(Response):
 
 class OrderShipment(Response):
     """A shipment as an order's summary shows it."""
+
+    model_config = ex.examples(ex.ORDER_SHIPMENT)
 
     id: str
     order_id: str
@@ -201,19 +282,44 @@ class OrderShipment(Response):
 
 
 class Shipment(OrderShipment):
+    """A shipment of an order from one warehouse."""
+
+    model_config = ex.examples(ix.SHIPMENT)
+
     status: str = Field(description="dispatched, in_transit or delivered")
     updated_at: When
 
 
+class ShipmentPage(Response):
+    """A page of shipments, newest first."""
+
+    model_config = ex.examples(ex.page(ix.SHIPMENT))
+
+    items: list[Shipment]
+    next_page_token: str = Field(description="empty on the last page")
+
+
 class ShipmentStatusIn(Request):
+    """Where the shipment is now."""
+
+    model_config = ex.examples(ix.SHIPMENT_STATUS_IN)
+
     status: Literal["in_transit", "delivered"]
 
 
 class ReturnReceiptIn(Request):
+    """The warehouse the returned goods go back into."""
+
+    model_config = ex.examples(ix.RETURN_RECEIPT_IN)
+
     warehouse_id: Id
 
 
 class Return(Response):
+    """An authorised return, and its receipt once received."""
+
+    model_config = ex.examples(ix.RETURN)
+
     return_id: str
     order_id: str
     warehouse_id: str

@@ -14,22 +14,18 @@ from gateway.billing.schemas import Invoice
 from gateway.bodies import IdPath, IdQuery, PageSize, PageToken
 from gateway.edge.auth import AnyUser, require
 from gateway.edge.idempotency import request_id
+from gateway.edge.openapi import located, problems
 from gateway.inventory.schemas import OrderShipment
+from gateway.orders import planning
 from gateway.orders.schemas import (
     CancelIn,
     CostIn,
-    CostReport,
-    Forecast,
-    ForecastMonth,
     History,
     HistoryEntry,
     MissingPart,
     OrderChangeIn,
-    OrderCost,
     OrderSummary,
     OrderTotals,
-    Pipeline,
-    PipelineIn,
     ReturnAuthorised,
     ReturnIn,
     SalesOrder,
@@ -37,16 +33,13 @@ from gateway.orders.schemas import (
     SalesOrderPage,
     TransitionIn,
 )
-from gateway.reporting import ReportingTotal
 from oms.billing.v1 import billing_pb2
 from oms.inventory.v1 import inventory_pb2
 from oms.orders.v1 import orders_pb2 as pb
 from servicekit.context import Principal
 
 router = APIRouter(prefix="/sales-orders", tags=["orders"])
-reports = APIRouter(prefix="/reports", tags=["orders"])
-pipelines = APIRouter(prefix="/pipelines", tags=["orders"])
-routers = (router, reports, pipelines)
+routers = (router, planning.reports, planning.pipelines)
 
 OrderId = IdPath
 OrderType = Annotated[str, Path(max_length=30)]
@@ -67,7 +60,15 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-@router.post("", status_code=201, response_model=SalesOrder, dependencies=[require(*SELLERS)])
+@router.post(
+    "",
+    status_code=201,
+    response_model=SalesOrder,
+    dependencies=[require(*SELLERS)],
+    operation_id="placeSalesOrder",
+    summary="Place a sales order",
+    responses=located("getSalesOrder", "order_id") | problems(404, 409),
+)
 async def place_order(body: SalesOrderIn, request: Request, response: Response) -> SalesOrder:
     """Places an order for a registered customer in your name (the order desk and sales
     managers may name another salesperson); a second order with the same channel and
@@ -79,7 +80,13 @@ async def place_order(body: SalesOrderIn, request: Request, response: Response) 
     return SalesOrder.model_validate(reply.order)
 
 
-@router.get("", response_model=SalesOrderPage, dependencies=[AnyUser])
+@router.get(
+    "",
+    response_model=SalesOrderPage,
+    dependencies=[AnyUser],
+    operation_id="listSalesOrders",
+    summary="List sales orders",
+)
 async def list_orders(
     request: Request,
     status: Filter = "",
@@ -116,15 +123,29 @@ async def list_orders(
     )
 
 
-@router.get("/{order_id}", response_model=SalesOrder, dependencies=[AnyUser])
+@router.get(
+    "/{order_id}",
+    response_model=SalesOrder,
+    dependencies=[AnyUser],
+    operation_id="getSalesOrder",
+    summary="Get a sales order",
+    responses=problems(404),
+)
 async def get_order(order_id: OrderId, request: Request) -> SalesOrder:
+    """A sales order as your role may see it (no prices for the warehouse and purchasing)."""
     reply = await request.app.state.clients.orders.GetSalesOrder(
         pb.GetSalesOrderRequest(order_id=order_id)
     )
     return SalesOrder.model_validate(reply.order)
 
 
-@router.get("/{order_id}/summary", response_model=OrderSummary)
+@router.get(
+    "/{order_id}/summary",
+    response_model=OrderSummary,
+    operation_id="getSalesOrderSummary",
+    summary="Get a sales order's summary",
+    responses=problems(404),
+)
 async def summary(
     order_id: OrderId, request: Request, caller: Annotated[Principal, AnyUser]
 ) -> OrderSummary:
@@ -187,6 +208,9 @@ async def _part(part: str, service: str, lookup: Awaitable[T]) -> T | MissingPar
     "/{order_id}/transitions",
     response_model=SalesOrder,
     dependencies=[require(*SELLERS, "finance")],
+    operation_id="transitionSalesOrder",
+    summary="Move a sales order to another stage",
+    responses=problems(404, 409),
 )
 async def transition(order_id: OrderId, body: TransitionIn, request: Request) -> SalesOrder:
     """Moves the order through its pipeline; 409 for a move the pipeline forbids or a credit
@@ -205,7 +229,12 @@ async def transition(order_id: OrderId, body: TransitionIn, request: Request) ->
 
 
 @router.get(
-    "/{order_id}/history", response_model=History, dependencies=[require(*SELLERS, "finance")]
+    "/{order_id}/history",
+    response_model=History,
+    dependencies=[require(*SELLERS, "finance")],
+    operation_id="getSalesOrderHistory",
+    summary="Get a sales order's history",
+    responses=problems(404),
 )
 async def history(
     order_id: OrderId, request: Request, page_size: PageSize = 50, page_token: PageToken = ""
@@ -222,15 +251,31 @@ async def history(
     )
 
 
-@router.post("/{order_id}/cancel", response_model=SalesOrder, dependencies=[require("order-desk")])
+@router.post(
+    "/{order_id}/cancel",
+    response_model=SalesOrder,
+    dependencies=[require("order-desk")],
+    operation_id="cancelSalesOrder",
+    summary="Cancel a sales order",
+    responses=problems(404, 409),
+)
 async def cancel(order_id: OrderId, body: CancelIn, request: Request) -> SalesOrder:
+    """Cancels the order, with the reason; its reservations are released. 409 once
+    anything has shipped."""
     reply = await request.app.state.clients.orders.CancelSalesOrder(
         pb.CancelSalesOrderRequest(order_id=order_id, reason=body.reason)
     )
     return SalesOrder.model_validate(reply.order)
 
 
-@router.patch("/{order_id}", response_model=SalesOrder, dependencies=[require(*SELLERS)])
+@router.patch(
+    "/{order_id}",
+    response_model=SalesOrder,
+    dependencies=[require(*SELLERS)],
+    operation_id="changeSalesOrder",
+    summary="Change a sales order",
+    responses=problems(404, 409),
+)
 async def change(order_id: OrderId, body: OrderChangeIn, request: Request) -> SalesOrder:
     """New quantities or a new shipping address, before what they touch has shipped."""
     reply = await request.app.state.clients.orders.ChangeSalesOrder(
@@ -248,8 +293,13 @@ async def change(order_id: OrderId, body: OrderChangeIn, request: Request) -> Sa
     status_code=201,
     response_model=ReturnAuthorised,
     dependencies=[require("order-desk")],
+    operation_id="authorizeReturn",
+    summary="Authorize a return",
+    responses=problems(404, 409),
 )
 async def authorize_return(order_id: OrderId, body: ReturnIn, request: Request) -> ReturnAuthorised:
+    """Authorizes the return of shipped units of the order's lines; the warehouse receives
+    them with `POST /returns/{return_id}/receipt`."""
     reply = await request.app.state.clients.orders.AuthorizeReturn(
         pb.AuthorizeReturnRequest(
             order_id=order_id,
@@ -265,8 +315,13 @@ async def authorize_return(order_id: OrderId, body: ReturnIn, request: Request) 
     status_code=201,
     response_model=SalesOrder,
     dependencies=[require("order-desk", "finance")],
+    operation_id="recordOrderCost",
+    summary="Record a cost of a sales order",
+    responses=problems(404, 409),
 )
 async def record_cost(order_id: OrderId, body: CostIn, request: Request) -> SalesOrder:
+    """Records an actual cost of the order (goods, shipping, service or other), in its
+    currency; the order's cost report compares them with the estimate."""
     reply = await request.app.state.clients.orders.RecordOrderCost(
         pb.RecordOrderCostRequest(
             order_id=order_id,
@@ -277,67 +332,3 @@ async def record_cost(order_id: OrderId, body: CostIn, request: Request) -> Sale
         )
     )
     return SalesOrder.model_validate(reply.order)
-
-
-@reports.get(
-    "/order-costs", response_model=CostReport, dependencies=[require("order-desk", "finance")]
-)
-async def cost_report(
-    request: Request,
-    customer_id: IdQuery = "",
-    status: Filter = "",
-    order_id: IdQuery = "",
-    page_size: PageSize = 50,
-    page_token: PageToken = "",
-) -> CostReport:
-    """Estimated cost (fixed at approval), actual costs and the variance, per order, newest
-    first."""
-    reply = await request.app.state.clients.orders.GetCostReport(
-        pb.GetCostReportRequest(
-            customer_id=customer_id,
-            status=status,
-            order_id=order_id,
-            page_size=page_size,
-            page_token=page_token,
-        )
-    )
-    return CostReport(
-        items=[OrderCost.model_validate(x) for x in reply.orders],
-        next_page_token=reply.next_page_token,
-    )
-
-
-@reports.get(
-    "/sales-forecast", response_model=Forecast, dependencies=[require(*SELLERS, "finance")]
-)
-async def sales_forecast(request: Request) -> Forecast:
-    """Expected revenue by month: open orders (those you reach) weighted by their stage's win
-    probability."""
-    reply = await request.app.state.clients.orders.GetSalesForecast(pb.GetSalesForecastRequest())
-    return Forecast(
-        items=[ForecastMonth.model_validate(m) for m in reply.months],
-        reporting_total=ReportingTotal.model_validate(reply.reporting_total),
-    )
-
-
-@pipelines.get("/{order_type}", response_model=Pipeline, dependencies=[AnyUser])
-async def get_pipeline(order_type: OrderType, request: Request) -> Pipeline:
-    reply = await request.app.state.clients.orders.GetPipeline(
-        pb.GetPipelineRequest(order_type=order_type)
-    )
-    return Pipeline.model_validate(reply.pipeline)
-
-
-@pipelines.put("/{order_type}", response_model=Pipeline, dependencies=[require("admin")])
-async def set_pipeline(order_type: OrderType, body: PipelineIn, request: Request) -> Pipeline:
-    """Replaces the order type's pipeline; it must keep every milestone stage."""
-    reply = await request.app.state.clients.orders.SetPipeline(
-        pb.SetPipelineRequest(
-            pipeline=pb.Pipeline(
-                order_type=order_type,
-                stages=[pb.PipelineStage(**s.model_dump()) for s in body.stages],
-                transitions=[pb.PipelineTransition(**t.model_dump()) for t in body.transitions],
-            )
-        )
-    )
-    return Pipeline.model_validate(reply.pipeline)

@@ -1,6 +1,6 @@
 """The order desk's REST bodies: sales orders placed, read and listed, the order's summary,
-moves through the pipeline, history, changes, cancellations, returns, costs, the forecast and
-the pipelines themselves."""
+moves through the pipeline, history, changes, cancellations, returns and costs recorded (the
+reports and pipelines are gateway.orders.planning_schemas')."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from google.protobuf.message import Message
 from pydantic import Field, model_validator
 
+from gateway import examples as ex
 from gateway.billing.schemas import Invoice
 from gateway.bodies import AMOUNT_DIGITS, Count, Id, Money, Request, Response, When
 from gateway.documents import (
@@ -19,12 +20,13 @@ from gateway.documents import (
     ShippingChargeIn,
 )
 from gateway.inventory.schemas import OrderShipment
-from gateway.reporting import ReportingTotal
 from oms.orders.v1 import orders_pb2 as pb
 from servicekit.bounds import MAX_QUANTITY
 
 
 class OrderLineIn(Request):
+    """A line of a new order: a product and how many."""
+
     product_id: Id
     quantity: Count
     needed_by: str = Field("", max_length=10, examples=["2026-12-24"], description="YYYY-MM-DD")
@@ -50,6 +52,10 @@ AddressValue = Annotated[str, Field(max_length=200)]
 
 
 class SalesOrderIn(Request):
+    """A new sales order for a registered customer."""
+
+    model_config = ex.examples(ex.SALES_ORDER_IN)
+
     customer_id: Id = Field(description="a registered customer (a channel registers guests)")
     currency: str = Field(max_length=3)
     lines: list[OrderLineIn] = Field(max_length=500)
@@ -140,6 +146,8 @@ class SalesOrder(HasDocument):
     For the warehouse and purchasing (`prices_hidden`) prices, totals and the document are null
     and costs empty."""
 
+    model_config = ex.examples(ex.SALES_ORDER)
+
     id: str
     customer_id: str
     status: str
@@ -180,18 +188,26 @@ class SalesOrder(HasDocument):
 
 
 class OrderTotals(Response):
+    """The orders a query matches in one currency, and their total."""
+
     currency: str
     orders: int
     total: Money
 
 
 class SalesOrderPage(Response):
+    """A page of sales orders, with totals of every match per currency."""
+
+    model_config = ex.examples(ex.SALES_ORDER_PAGE)
+
     items: list[SalesOrder]
     next_page_token: str = Field(description="empty on the last page")
     totals: list[OrderTotals] = Field(description="of every order the filters match, per currency")
 
 
 class MissingPart(Response):
+    """A part of the summary left out: its service could not answer now."""
+
     part: Literal["shipments", "invoices"]
     service: Literal["inventory", "billing"] = Field(description="the service that keeps it")
     reason: Literal["unavailable", "timeout", "failed"] = Field(
@@ -206,6 +222,8 @@ class OrderSummary(Response):
     when the orders service cannot answer); a part whose service cannot answer is left empty
     and named in `missing`, so a summary with a missing part is still 200."""
 
+    model_config = ex.examples(ex.ORDER_SUMMARY)
+
     order: SalesOrder
     shipments: list[OrderShipment] = Field(description="empty, not known, when in `missing`")
     invoices: list[Invoice] = Field(description="empty, not known, when in `missing`")
@@ -218,6 +236,10 @@ class OrderSummary(Response):
 
 
 class TransitionIn(Request):
+    """A move of the order to another stage of its pipeline."""
+
+    model_config = ex.examples(ex.TRANSITION_IN)
+
     to_stage: str = Field(max_length=30, examples=["execution"])
     fields: dict[Annotated[str, Field(max_length=30)], Annotated[str, Field(max_length=200)]] = (
         Field(
@@ -232,6 +254,8 @@ class TransitionIn(Request):
 
 
 class HistoryEntry(Response):
+    """A move or change of an order."""
+
     from_status: str = Field(description="empty for a change that is not a move")
     to_status: str
     reason: str
@@ -242,20 +266,34 @@ class HistoryEntry(Response):
 
 
 class History(Response):
+    """A page of an order's history, oldest first."""
+
+    model_config = ex.examples(ex.HISTORY)
+
     items: list[HistoryEntry]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class CancelIn(Request):
+    """Why the order is cancelled."""
+
+    model_config = ex.examples(ex.CANCEL_IN)
+
     reason: str = Field(max_length=2000)
 
 
 class NewQuantityIn(Request):
+    """A line's new quantity."""
+
     line_id: Id
     quantity: int = Field(ge=0, le=MAX_QUANTITY, description="0 drops the line")
 
 
 class OrderChangeIn(Request):
+    """New quantities or a new shipping address."""
+
+    model_config = ex.examples(ex.ORDER_CHANGE_IN)
+
     lines: list[NewQuantityIn] = Field(
         default_factory=list, max_length=500, description="new quantities; 0 drops a line"
     )
@@ -263,21 +301,35 @@ class OrderChangeIn(Request):
 
 
 class ReturnLineIn(Request):
+    """Units of a line to return."""
+
     line_id: Id
     quantity: Count
 
 
 class ReturnIn(Request):
+    """What is returned, and why."""
+
+    model_config = ex.examples(ex.RETURN_IN)
+
     lines: list[ReturnLineIn] = Field(max_length=500)
     reason: str = Field(max_length=2000)
 
 
 class ReturnAuthorised(Response):
+    """The return authorised, and the order it is of."""
+
+    model_config = ex.examples(ex.RETURN_AUTHORISED)
+
     return_id: str
     order: SalesOrder
 
 
 class CostIn(Request):
+    """An actual cost of an order."""
+
+    model_config = ex.examples(ex.COST_IN)
+
     kind: Literal["goods", "shipping", "service", "other"]
     amount: str = Field(
         max_length=40,
@@ -285,60 +337,3 @@ class CostIn(Request):
         description=f"in the order's currency, > 0: {AMOUNT_DIGITS}",
     )
     description: str = Field("", max_length=2000)
-
-
-class CostItem(Response):
-    kind: str
-    amount: str
-    description: str
-
-
-class OrderCost(Response):
-    order_id: str
-    currency: str
-    estimated: str = Field(description="goods at cost, fixed at approval; empty before")
-    actual: str
-    variance: str = Field(description="actual - estimated; empty without an estimate")
-    items: list[CostItem]
-
-
-class CostReport(Response):
-    items: list[OrderCost]
-    next_page_token: str = Field(description="empty on the last page")
-
-
-class ForecastMonth(Response):
-    month: str
-    expected: Money
-
-
-class Forecast(Response):
-    items: list[ForecastMonth]
-    reporting_total: ReportingTotal = Field(
-        description="every month's expected revenue in the reporting currency, at today's rates"
-    )
-
-
-class PipelineStage(Request):
-    name: str = Field(max_length=30)
-    probability: str = Field("0", max_length=10, description="win probability, 0..1")
-    requires: list[str] = Field(default_factory=list, max_length=10)
-    open: bool = True
-
-
-class PipelineTransition(Request):
-    from_stage: str = Field(max_length=30)
-    to_stage: str = Field(max_length=30)
-    roles: list[str] = Field(default_factory=list, max_length=10, description="empty: system only")
-    auto: bool = False
-
-
-class PipelineIn(Request):
-    stages: list[PipelineStage] = Field(max_length=50)
-    transitions: list[PipelineTransition] = Field(max_length=500)
-
-
-class Pipeline(Response):
-    order_type: str
-    stages: list[PipelineStage]
-    transitions: list[PipelineTransition]

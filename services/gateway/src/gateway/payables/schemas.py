@@ -21,16 +21,27 @@ from gateway.bodies import (
     Response,
     When,
 )
+from gateway.examples import examples, page
+from gateway.payables import examples as ex
 from gateway.reporting import ReportingTotal
 
 
 class BillLineIn(Request):
+    """A line of a supplier's bill: a product of the purchase order, how many and at what unit
+    price."""
+
+    model_config = examples(ex.BILL_LINE_IN)
+
     product_id: Id
     quantity: Count
     unit_price: str = Field(max_length=40, examples=["9.50"], description=AMOUNT_DIGITS)
 
 
 class BillIn(Request):
+    """A supplier's bill for a purchase order, as the supplier sent it."""
+
+    model_config = examples(ex.BILL_IN)
+
     purchase_order_id: Id
     supplier_id: Id
     supplier_reference: str = Field(max_length=100, examples=["INV-88812"])
@@ -39,6 +50,11 @@ class BillIn(Request):
 
 
 class BillLine(Response):
+    """A line of a bill beside what was ordered and received of its product; `issue` says why it
+    holds the bill."""
+
+    model_config = examples(ex.BILL_LINE)
+
     product_id: str
     sku: str
     quantity: int
@@ -52,6 +68,11 @@ class BillLine(Response):
 
 
 class Bill(Response):
+    """A supplier's bill, how it matched its purchase order and receipts, and what remains to
+    pay."""
+
+    model_config = examples(ex.BILL)
+
     id: str
     purchase_order_id: str
     purchase_order_number: str
@@ -77,20 +98,36 @@ class Bill(Response):
 
 
 class BillList(Response):
+    """A page of bills, newest first."""
+
+    model_config = examples(page(ex.BILL))
+
     items: list[Bill]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class ReleaseIn(Request):
+    """Why a held bill is released (kept with the bill)."""
+
+    model_config = examples(ex.RELEASE_IN)
+
     note: str = Field("", max_length=500)
 
 
 class BillAllocationIn(Request):
+    """The part of a payment sent that goes to one bill."""
+
+    model_config = examples(ex.BILL_ALLOCATION_IN)
+
     bill_id: Id
     amount: MoneyIn
 
 
 class AdvanceIn(Request):
+    """The bill to pay out of a payment's advance, and how much."""
+
+    model_config = examples(ex.ADVANCE_IN)
+
     bill_id: Id
     amount: MoneyIn | None = Field(
         None, description="null: the smaller of the advance left and the bill's balance"
@@ -98,6 +135,11 @@ class AdvanceIn(Request):
 
 
 class SupplierPaymentIn(Request):
+    """Money sent to a supplier, and how it is allocated to its bills (oldest due first when
+    `allocations` is empty)."""
+
+    model_config = examples(ex.SUPPLIER_PAYMENT_IN)
+
     supplier_id: Id
     amount: MoneyIn
     reference: str = Field("", max_length=200)
@@ -106,12 +148,20 @@ class SupplierPaymentIn(Request):
 
 
 class SupplierPaymentAllocation(Response):
+    """The part of a payment sent that paid one bill."""
+
+    model_config = examples(ex.SUPPLIER_PAYMENT_ALLOCATION)
+
     bill_id: str
     supplier_reference: str
     amount: Money
 
 
 class SupplierPayment(Response):
+    """Money sent to a supplier: the bills it paid and the advance left."""
+
+    model_config = examples(ex.SUPPLIER_PAYMENT)
+
     id: str
     supplier_id: str
     amount: Money
@@ -124,11 +174,20 @@ class SupplierPayment(Response):
 
 
 class SupplierPaymentList(Response):
+    """A page of payments sent, newest first."""
+
+    model_config = examples(page(ex.SUPPLIER_PAYMENT))
+
     items: list[SupplierPayment]
     next_page_token: str = Field(description="empty on the last page")
 
 
 class ApAging(Response):
+    """What the suite owes its suppliers, by days past due, as of a day: per supplier and currency,
+    and totals."""
+
+    model_config = examples(ex.AP_AGING)
+
     as_of: date
     suppliers: list[AgingLine]
     totals: list[AgingLine] = Field(description="one per currency")

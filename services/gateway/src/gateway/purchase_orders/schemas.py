@@ -18,6 +18,8 @@ from gateway.documents import (
     PricedGroupIn,
     PricedLineIn,
 )
+from gateway.examples import examples, page
+from gateway.purchase_orders import examples as ex
 from oms.procurement.v1 import procurement_pb2 as pb
 from oms.types.v1.types_pb2 import Money as MoneyMessage
 from servicekit.bounds import MAX_QUANTITY
@@ -32,6 +34,11 @@ Price = Annotated[Money | None, BeforeValidator(_no_price_is_null)]
 
 
 class PurchaseOrderLineIn(PricedLineIn):
+    """A product to order: how many, and its unit price unless a contract with the supplier prices
+    it."""
+
+    model_config = examples(ex.LINE_IN)
+
     product_id: Code = Field(description="one line per product in the whole order")
     sku: Code = ""
     unit_price: MoneyIn | None = Field(
@@ -40,12 +47,18 @@ class PurchaseOrderLineIn(PricedLineIn):
 
 
 class PurchaseOrderGroupIn(PricedGroupIn[PurchaseOrderLineIn]):
+    """Lines of a purchase order priced together."""
+
+    model_config = examples(ex.GROUP_IN)
+
     name: str = Field("", max_length=200, description='empty: "Items"')
     lines: list[PurchaseOrderLineIn] = Field(default_factory=list, max_length=1000)
 
 
 class PurchaseOrderIn(PricedDocumentIn[PurchaseOrderGroupIn]):
     """Everything a purchase order says; the procurement service prices it."""
+
+    model_config = examples(ex.PURCHASE_ORDER_IN)
 
     supplier_id: Id
     warehouse_id: Code = Field(description="where the goods are to arrive")
@@ -69,10 +82,18 @@ class PurchaseOrderIn(PricedDocumentIn[PurchaseOrderGroupIn]):
 
 
 class CancelPurchaseOrderIn(Request):
+    """Why a purchase order is cancelled (kept in its history)."""
+
+    model_config = examples(ex.CANCEL_IN)
+
     reason: str = Field("", max_length=2000)
 
 
 class ReduceLineIn(Request):
+    """What a purchase order's line now orders, and why."""
+
+    model_config = examples(ex.REDUCE_IN)
+
     quantity: int = Field(
         ge=0, le=1_000_000, description="what the line now orders; the rest is cancelled"
     )
@@ -80,6 +101,10 @@ class ReduceLineIn(Request):
 
 
 class PurchaseOrderLine(Response):
+    """A line of a purchase order: what was ordered, received, cancelled and billed of a product."""
+
+    model_config = examples(ex.LINE)
+
     line_id: str
     product_id: str
     sku: str
@@ -92,6 +117,10 @@ class PurchaseOrderLine(Response):
 
 
 class PurchaseOrderReceipt(Response):
+    """Goods of a purchase order received at the warehouse."""
+
+    model_config = examples(ex.RECEIPT)
+
     receipt_id: str
     product_id: str
     quantity: int
@@ -99,7 +128,11 @@ class PurchaseOrderReceipt(Response):
     received_at: When
 
 
-class StatusChange(Response):
+class PurchaseOrderStatusChange(Response):
+    """A step in a purchase order's history: from which status to which, why, when and by whom."""
+
+    model_config = examples(ex.STATUS_CHANGE)
+
     from_status: str
     to_status: str
     reason: str
@@ -108,6 +141,11 @@ class StatusChange(Response):
 
 
 class PurchaseOrder(HasDocument):
+    """A purchase order to a supplier: its lines, receipts, history and bill (prices null for the
+    warehouse)."""
+
+    model_config = examples(ex.PURCHASE_ORDER)
+
     id: str
     number: str = Field(examples=["PO-2026-000001"])
     supplier_id: str
@@ -122,7 +160,7 @@ class PurchaseOrder(HasDocument):
     notes: str
     lines: list[PurchaseOrderLine]
     receipts: list[PurchaseOrderReceipt]
-    history: list[StatusChange]
+    history: list[PurchaseOrderStatusChange]
     source: str = Field(description="manual, rfq or reorder")
     rfq_id: str
     bill_id: str
@@ -130,19 +168,25 @@ class PurchaseOrder(HasDocument):
     created_at: When
     created_by: str
     updated_at: When
-    document: PricedDocument | None = Field(description="null when prices are hidden")
+    document: PricedDocument | None = Field(None, description="null when prices are hidden")
     prices_hidden: bool = Field(
         description="true for a reader who may not see prices (the warehouse)"
     )
 
 
 class PurchaseOrderPage(Response):
+    """A page of purchase orders, newest first."""
+
+    model_config = examples(page(ex.PURCHASE_ORDER))
+
     items: list[PurchaseOrder]
-    next_page_token: str
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class ReorderRuleIn(Request):
     """Keeps a product's stock in a warehouse between `minimum` and `maximum`."""
+
+    model_config = examples(ex.REORDER_RULE_IN)
 
     product_id: Code
     warehouse_id: Code
@@ -167,6 +211,11 @@ class ReorderRuleIn(Request):
 
 
 class ReorderRule(Response):
+    """How a product's stock in a warehouse is kept between a minimum and a maximum, from which
+    supplier."""
+
+    model_config = examples(ex.REORDER_RULE)
+
     product_id: str
     warehouse_id: str
     sku: str
@@ -181,5 +230,9 @@ class ReorderRule(Response):
 
 
 class ReorderRulePage(Response):
+    """A page of reorder rules, by warehouse and product."""
+
+    model_config = examples(page(ex.REORDER_RULE))
+
     items: list[ReorderRule]
-    next_page_token: str
+    next_page_token: str = Field(description="empty on the last page")

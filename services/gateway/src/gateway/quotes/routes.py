@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from gateway.bodies import MAX_VERSION, IdPath, IdQuery, PageSize, PageToken
 from gateway.downloads import pdf, pdf_responses
 from gateway.edge.auth import require
+from gateway.edge.openapi import located, problems
 from gateway.quotes.schemas import (
     AcceptIn,
     Quote,
@@ -34,7 +35,15 @@ Version = Annotated[
 ]
 
 
-@router.post("", status_code=201, response_model=Quote, dependencies=[WRITERS])
+@router.post(
+    "",
+    status_code=201,
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="createQuote",
+    summary="Create a quote",
+    responses=located("getQuote", "quote_id") | problems(404),
+)
 async def create_quote(body: QuoteCreateIn, request: Request, response: Response) -> Quote:
     """Drafts a quote, pricing its catalog lines from the customer group's price list now. You
     are its salesperson unless you are a sales manager naming another.
@@ -46,7 +55,13 @@ async def create_quote(body: QuoteCreateIn, request: Request, response: Response
     return Quote.model_validate(reply.quote)
 
 
-@router.get("", response_model=QuotePage, dependencies=[READERS])
+@router.get(
+    "",
+    response_model=QuotePage,
+    dependencies=[READERS],
+    operation_id="listQuotes",
+    summary="List quotes",
+)
 async def list_quotes(
     request: Request,
     status: Annotated[str, Query(max_length=16, description="draft, sent, accepted...")] = "",
@@ -72,15 +87,30 @@ async def list_quotes(
     )
 
 
-@router.get("/{quote_id}", response_model=Quote, dependencies=[READERS])
+@router.get(
+    "/{quote_id}",
+    response_model=Quote,
+    dependencies=[READERS],
+    operation_id="getQuote",
+    summary="Get a quote",
+    responses=problems(404),
+)
 async def get_quote(quote_id: QuoteId, request: Request, version: Version = 0) -> Quote:
+    """A quote's latest version, or the `version` asked for."""
     reply = await request.app.state.clients.quoting.GetQuote(
         pb.GetQuoteRequest(quote_id=quote_id, version=version)
     )
     return Quote.model_validate(reply.quote)
 
 
-@router.put("/{quote_id}", response_model=Quote, dependencies=[WRITERS])
+@router.put(
+    "/{quote_id}",
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="updateQuote",
+    summary="Replace a draft quote's content",
+    responses=problems(404, 409),
+)
 async def update_quote(quote_id: QuoteId, body: QuoteIn, request: Request) -> Quote:
     """Replaces a draft's content (409 unless it is a draft)."""
     reply = await request.app.state.clients.quoting.UpdateQuote(
@@ -89,7 +119,14 @@ async def update_quote(quote_id: QuoteId, body: QuoteIn, request: Request) -> Qu
     return Quote.model_validate(reply.quote)
 
 
-@router.post("/{quote_id}/send", response_model=Quote, dependencies=[WRITERS])
+@router.post(
+    "/{quote_id}/send",
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="sendQuote",
+    summary="Send a quote",
+    responses=problems(404, 409),
+)
 async def send_quote(quote_id: QuoteId, request: Request) -> Quote:
     """draft -> sent (409 from any other status, or past its validity date)."""
     reply = await request.app.state.clients.quoting.SendQuote(
@@ -98,7 +135,14 @@ async def send_quote(quote_id: QuoteId, request: Request) -> Quote:
     return Quote.model_validate(reply.quote)
 
 
-@router.post("/{quote_id}/revise", response_model=Quote, dependencies=[WRITERS])
+@router.post(
+    "/{quote_id}/revise",
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="reviseQuote",
+    summary="Revise a quote",
+    responses=problems(404, 409),
+)
 async def revise_quote(quote_id: QuoteId, request: Request, body: QuoteIn | None = None) -> Quote:
     """A new draft version of a sent, rejected or expired quote; without a body, a copy of the
     latest version, repriced. Earlier versions stay readable with `?version=`."""
@@ -109,8 +153,22 @@ async def revise_quote(quote_id: QuoteId, request: Request, body: QuoteIn | None
     return Quote.model_validate(reply.quote)
 
 
-@router.post("/{quote_id}/accept", response_model=Quote, dependencies=[WRITERS])
-@router.post("/{quote_id}/convert", response_model=Quote, dependencies=[WRITERS])
+@router.post(
+    "/{quote_id}/accept",
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="acceptQuote",
+    summary="Accept a quote",
+    responses=problems(404, 409),
+)
+@router.post(
+    "/{quote_id}/convert",
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="convertQuote",
+    summary="Convert a quote (accept it)",
+    responses=problems(404, 409),
+)
 async def accept_quote(quote_id: QuoteId, request: Request, body: AcceptIn | None = None) -> Quote:
     """sent -> accepted; the quote becomes a sales order (the default) or an invoice. `convert`
     is the same action, named for what it does to the quote."""
@@ -121,7 +179,14 @@ async def accept_quote(quote_id: QuoteId, request: Request, body: AcceptIn | Non
     return Quote.model_validate(reply.quote)
 
 
-@router.post("/{quote_id}/reject", response_model=Quote, dependencies=[WRITERS])
+@router.post(
+    "/{quote_id}/reject",
+    response_model=Quote,
+    dependencies=[WRITERS],
+    operation_id="rejectQuote",
+    summary="Reject a quote",
+    responses=problems(404, 409),
+)
 async def reject_quote(quote_id: QuoteId, request: Request, body: RejectIn | None = None) -> Quote:
     """sent -> rejected, with the customer's reason."""
     reason = (body or RejectIn()).reason
@@ -135,7 +200,9 @@ async def reject_quote(quote_id: QuoteId, request: Request, body: RejectIn | Non
     "/{quote_id}/pdf",
     response_class=Response,
     dependencies=[READERS],
-    responses=pdf_responses("the quote as a PDF"),
+    responses=problems(404) | pdf_responses("the quote as a PDF"),
+    operation_id="getQuotePdf",
+    summary="Download a quote as a PDF",
 )
 async def quote_pdf(quote_id: QuoteId, request: Request, version: Version = 0) -> Response:
     """The quote as a printable PDF, every total as the engine computed it."""
@@ -146,7 +213,13 @@ async def quote_pdf(quote_id: QuoteId, request: Request, version: Version = 0) -
 
 
 @router.post(
-    "/{quote_id}/template", status_code=201, response_model=Template, dependencies=[WRITERS]
+    "/{quote_id}/template",
+    status_code=201,
+    response_model=Template,
+    dependencies=[WRITERS],
+    operation_id="saveQuoteTemplate",
+    summary="Save a quote as a template",
+    responses=problems(404),
 )
 async def save_template(quote_id: QuoteId, body: TemplateIn, request: Request) -> Template:
     """Saves the quote's groups as a template to start new quotes from (`template_id`)."""
@@ -156,7 +229,13 @@ async def save_template(quote_id: QuoteId, body: TemplateIn, request: Request) -
     return Template.model_validate(reply.template)
 
 
-@templates.get("", response_model=TemplatePage, dependencies=[READERS])
+@templates.get(
+    "",
+    response_model=TemplatePage,
+    dependencies=[READERS],
+    operation_id="listQuoteTemplates",
+    summary="List quote templates",
+)
 async def list_templates(
     request: Request, page_size: PageSize = 50, page_token: PageToken = ""
 ) -> TemplatePage:

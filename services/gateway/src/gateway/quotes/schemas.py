@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from gateway import examples as ex
 from gateway.bodies import Count, Id, Money, MoneyIn, Request, Response, When
 from gateway.documents import (
     Discount,
@@ -45,6 +46,8 @@ class GroupIn(PricedGroupIn[LineIn]):
 
 class QuoteIn(PricedDocumentIn[GroupIn]):
     """Everything a quote says; the quoting service prices it."""
+
+    model_config = ex.examples(ex.QUOTE_IN)
 
     customer_id: Id
     customer_group: str = Field(
@@ -89,6 +92,8 @@ class QuoteIn(PricedDocumentIn[GroupIn]):
 
 
 class LegacyQuoteLineIn(Request):
+    """A free-text line of the first version's flat body (deprecated)."""
+
     description: str = Field(max_length=500)
     quantity: Count
     unit_price: MoneyIn
@@ -97,6 +102,8 @@ class LegacyQuoteLineIn(Request):
 class QuoteCreateIn(QuoteIn):
     """A quote's content, or (deprecated) the first version's flat body: `customer_id`,
     `salesperson`, `currency` and free-text `lines`."""
+
+    model_config = ex.examples(ex.QUOTE_IN)
 
     lines: list[LegacyQuoteLineIn] | None = Field(
         None,
@@ -141,18 +148,32 @@ class QuoteCreateIn(QuoteIn):
 
 
 class AcceptIn(Request):
+    """What the accepted quote becomes."""
+
+    model_config = ex.examples(ex.ACCEPT_IN)
+
     convert_to: Literal["sales_order", "invoice"] = "sales_order"
 
 
 class RejectIn(Request):
+    """The customer's reason."""
+
+    model_config = ex.examples(ex.REJECT_IN)
+
     reason: str = Field("", max_length=2000)
 
 
 class TemplateIn(Request):
+    """The template's name."""
+
+    model_config = ex.examples(ex.TEMPLATE_IN)
+
     name: str = Field(min_length=1, max_length=200)
 
 
 class QuoteLine(Response):
+    """A line of the first version's view (deprecated)."""
+
     description: str
     quantity: int
     unit_price: Money
@@ -160,6 +181,10 @@ class QuoteLine(Response):
 
 
 class Quote(HasDocument):
+    """A quote, one version of it, priced by the engine."""
+
+    model_config = ex.examples(ex.QUOTE)
+
     id: str
     version: int
     latest_version: int
@@ -192,11 +217,17 @@ class Quote(HasDocument):
 
 
 class QuotePage(Response):
+    """A page of quotes, newest first."""
+
+    model_config = ex.examples(ex.page(ex.QUOTE))
+
     items: list[Quote]
     next_page_token: str
 
 
 class TemplateLine(Response):
+    """A line of a template, as entered."""
+
     sku: str
     product_id: str
     description: str
@@ -222,6 +253,8 @@ class TemplateLine(Response):
 
 
 class TemplateGroup(Response):
+    """A group of a template, as entered."""
+
     name: str
     discount: Discount
     taxes: list[TaxRate]
@@ -229,6 +262,10 @@ class TemplateGroup(Response):
 
 
 class Template(Response):
+    """Groups of lines to start a quote from."""
+
+    model_config = ex.examples(ex.TEMPLATE)
+
     id: str
     name: str
     groups: list[TemplateGroup]
@@ -237,5 +274,9 @@ class Template(Response):
 
 
 class TemplatePage(Response):
+    """A page of templates, by name."""
+
+    model_config = ex.examples(ex.page(ex.TEMPLATE))
+
     items: list[Template]
     next_page_token: str

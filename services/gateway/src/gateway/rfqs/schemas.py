@@ -19,11 +19,17 @@ from gateway.bodies import (
     When,
 )
 from gateway.documents import HasDocument, PricedDocument
+from gateway.examples import examples, page
 from gateway.purchase_orders.schemas import PurchaseOrder
+from gateway.rfqs import examples as ex
 from oms.procurement.v1 import procurement_pb2 as pb
 
 
 class RfqLineIn(Request):
+    """A product (or a described item) to price, how many and by when."""
+
+    model_config = examples(ex.LINE_IN)
+
     product_id: Code
     sku: Code = ""
     description: str = Field("", max_length=2000)
@@ -33,6 +39,8 @@ class RfqLineIn(Request):
 
 class RfqIn(Request):
     """Lines to price, sent at once to every supplier named."""
+
+    model_config = examples(ex.RFQ_IN)
 
     title: str = Field("", max_length=200)
     currency: str = Field(max_length=3, examples=["EUR"])
@@ -56,12 +64,18 @@ class RfqIn(Request):
 
 
 class ProposalLineIn(Request):
+    """A supplier's unit price for one product of the RFQ."""
+
+    model_config = examples(ex.PROPOSAL_LINE_IN)
+
     product_id: Code
     unit_price: MoneyIn = Field(description="per unit, tax-exclusive, in the RFQ's currency")
 
 
 class ProposalIn(Request):
     """A supplier's answer: a price for every line of the RFQ."""
+
+    model_config = examples(ex.PROPOSAL_IN)
 
     supplier_id: Id
     lines: list[ProposalLineIn] = Field(max_length=500)
@@ -85,10 +99,18 @@ class ProposalIn(Request):
 
 
 class AwardIn(Request):
+    """The supplier whose proposal is awarded."""
+
+    model_config = examples(ex.AWARD_IN)
+
     supplier_id: Id
 
 
 class RfqLine(Response):
+    """A line of an RFQ: what to price, how many and by when."""
+
+    model_config = examples(ex.LINE)
+
     line_id: str
     product_id: str
     sku: str
@@ -98,11 +120,19 @@ class RfqLine(Response):
 
 
 class ProposalLine(Response):
+    """A supplier's unit price for one product of the RFQ."""
+
+    model_config = examples(ex.PROPOSAL_LINE)
+
     product_id: str
     unit_price: Money
 
 
 class Proposal(Response):
+    """A supplier's answer to an RFQ: its prices, lead time, terms and validity."""
+
+    model_config = examples(ex.PROPOSAL)
+
     supplier_id: str
     lines: list[ProposalLine]
     lead_time_days: int
@@ -113,6 +143,10 @@ class Proposal(Response):
 
 
 class Rfq(Response):
+    """A request for quotation: lines sent to several suppliers, their proposals and the award."""
+
+    model_config = examples(ex.RFQ)
+
     id: str
     title: str
     currency: str
@@ -131,11 +165,19 @@ class Rfq(Response):
 
 
 class RfqPage(Response):
+    """A page of RFQs, newest first."""
+
+    model_config = examples(page(ex.RFQ))
+
     items: list[Rfq]
-    next_page_token: str
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class OfferLine(Response):
+    """A line of an RFQ at one supplier's proposed price."""
+
+    model_config = examples(ex.OFFER_LINE)
+
     product_id: str
     sku: str
     quantity: int
@@ -144,6 +186,10 @@ class OfferLine(Response):
 
 
 class Offer(HasDocument):
+    """One supplier's proposal as the pricing engine totals it, beside the others."""
+
+    model_config = examples(ex.OFFER)
+
     supplier_id: str
     supplier_name: str
     total: Money = Field(description="the RFQ's lines at the proposal's prices, by the engine")
@@ -153,10 +199,14 @@ class Offer(HasDocument):
     lines: list[OfferLine]
     cheapest: bool = Field(description="the lowest total among proposals still valid")
     expired: bool
-    document: PricedDocument | None
+    document: PricedDocument | None = None
 
 
 class Comparison(Response):
+    """The proposals to an RFQ side by side, cheapest first, and who has not proposed yet."""
+
+    model_config = examples(ex.COMPARISON)
+
     rfq_id: str
     currency: str
     offers: list[Offer] = Field(description="cheapest first")
@@ -164,5 +214,9 @@ class Comparison(Response):
 
 
 class Award(Response):
+    """An awarded RFQ and the draft purchase order made from the proposal."""
+
+    model_config = examples(ex.AWARD)
+
     rfq: Rfq
     purchase_order: PurchaseOrder

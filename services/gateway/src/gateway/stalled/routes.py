@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 
 from gateway.bodies import IdPath, PageSize, PageToken
 from gateway.edge.auth import require
+from gateway.edge.openapi import problems
 from gateway.stalled.schemas import StalledStep, StalledStepList
 from oms.orders.v1 import orders_pb2 as pb
 
@@ -15,7 +16,13 @@ routers = (router,)
 DESK = require("order-desk")
 
 
-@router.get("/stalled", response_model=StalledStepList, dependencies=[DESK])
+@router.get(
+    "/stalled",
+    response_model=StalledStepList,
+    dependencies=[DESK],
+    operation_id="listStalledSteps",
+    summary="List stalled saga steps",
+)
 async def stalled_steps(
     request: Request, page_size: PageSize = 50, page_token: PageToken = ""
 ) -> StalledStepList:
@@ -29,7 +36,14 @@ async def stalled_steps(
     )
 
 
-@router.post("/{order_id}/retry", response_model=list[StalledStep], dependencies=[DESK])
+@router.post(
+    "/{order_id}/retry",
+    response_model=list[StalledStep],
+    dependencies=[DESK],
+    operation_id="retryStalledSteps",
+    summary="Retry an order's stalled steps",
+    responses=problems(404),
+)
 async def retry(order_id: IdPath, request: Request) -> list[StalledStep]:
     """Re-drives the order's stalled steps (idempotent): each is resolved, or still stalled with
     the new reason."""

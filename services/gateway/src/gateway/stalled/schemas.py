@@ -2,10 +2,15 @@
 
 from pydantic import Field
 
+from gateway import examples as ex
 from gateway.bodies import Response, When
 
 
 class StalledStep(Response):
+    """A saga step that stalled: an event orders could not apply, or an answer overdue."""
+
+    model_config = ex.examples(ex.STALLED_STEP)
+
     order_id: str = Field(
         description="the order; for an accepted quote whose order was never made, its id-to-be"
     )
@@ -19,5 +24,9 @@ class StalledStep(Response):
 
 
 class StalledStepList(Response):
+    """A page of stalled steps, oldest first."""
+
+    model_config = ex.examples(ex.page(ex.STALLED_STEP))
+
     items: list[StalledStep]
     next_page_token: str = Field(description="empty on the last page")

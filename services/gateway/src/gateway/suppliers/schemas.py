@@ -7,10 +7,56 @@ from __future__ import annotations
 from pydantic import Field
 
 from gateway.bodies import Code, Date, Id, MaybeWhen, Money, MoneyIn, Request, Response, When
+from gateway.examples import PRODUCT_ID, SUPPLIER_ID, examples, money, page
 from oms.procurement.v1 import procurement_pb2 as pb
+
+# Examples for the OpenAPI document (valid instances of their models; no null field, which
+# FastAPI leaves out): the widget's supplier, in the story of gateway.examples.
+CONTACT = {
+    "name": "Maria Lopez",
+    "email": "m.lopez@anvil.example",
+    "phone": "+49 30 1234567",
+    "role": "sales",
+}
+CHANGE_IN = {
+    "email": "orders@anvil.example",
+    "contacts": [CONTACT],
+    "payment_terms": "30 days net",
+    "rating": 4,
+}
+SUPPLIER_IN = CHANGE_IN | {"name": "Anvil Components GmbH", "currency": "EUR"}
+SUPPLIER = SUPPLIER_IN | {
+    "id": SUPPLIER_ID,
+    "created_at": "2026-01-10T09:00:00Z",
+    "created_by": "pia",
+    "updated_at": "2026-11-15T14:30:00Z",
+}
+PRICE_IN = {
+    "product_id": PRODUCT_ID,
+    "sku": "WIDGET-1",
+    "unit_price": money("7.10"),
+}
+PRICE = PRICE_IN
+CONTRACT_IN = {
+    "supplier_id": SUPPLIER_ID,
+    "reference": "Widgets 2026",
+    "currency": "EUR",
+    "valid_from": "2026-01-01",
+    "valid_to": "2026-12-31",
+    "prices": [PRICE_IN],
+}
+CONTRACT = CONTRACT_IN | {
+    "id": "2b3c4d5e-6f70-4819-a2b3-c4d5e6f70819",
+    "created_at": "2026-01-12T10:30:00Z",
+    "created_by": "pia",
+}
 
 
 class SupplierContactIn(Request):
+    """A person to speak to at the supplier."""
+
+    model_config = examples(CONTACT)
+
     name: str = Field(max_length=200)
     email: str = Field("", max_length=320)
     phone: str = Field("", max_length=50)
@@ -21,6 +67,11 @@ class SupplierContactIn(Request):
 
 
 class SupplierChangeIn(Request):
+    """What may change of a supplier: its e-mail, contacts, payment terms and rating (each
+    replaced)."""
+
+    model_config = examples(CHANGE_IN)
+
     email: str = Field("", max_length=320)
     contacts: list[SupplierContactIn] = Field(default_factory=list, max_length=20)
     payment_terms: str = Field("", max_length=500, examples=["30 days net"])
@@ -28,6 +79,10 @@ class SupplierChangeIn(Request):
 
 
 class SupplierIn(SupplierChangeIn):
+    """A new supplier: its name and currency, and what may change later."""
+
+    model_config = examples(SUPPLIER_IN)
+
     name: str = Field(max_length=200)
     currency: str = Field(max_length=3, examples=["EUR"])
 
@@ -43,6 +98,10 @@ class SupplierIn(SupplierChangeIn):
 
 
 class SupplierContact(Response):
+    """A person to speak to at the supplier."""
+
+    model_config = examples(CONTACT)
+
     name: str
     email: str
     phone: str
@@ -50,6 +109,10 @@ class SupplierContact(Response):
 
 
 class Supplier(Response):
+    """A supplier procurement buys from."""
+
+    model_config = examples(SUPPLIER)
+
     id: str
     name: str
     email: str
@@ -63,11 +126,19 @@ class Supplier(Response):
 
 
 class SupplierPage(Response):
+    """A page of suppliers, by name."""
+
+    model_config = examples(page(SUPPLIER))
+
     items: list[Supplier]
-    next_page_token: str
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class ContractPriceIn(Request):
+    """The unit price agreed for one product."""
+
+    model_config = examples(PRICE_IN)
+
     product_id: Code
     sku: Code = ""
     unit_price: MoneyIn
@@ -75,6 +146,8 @@ class ContractPriceIn(Request):
 
 class ContractIn(Request):
     """Unit prices agreed with a supplier for a period (both dates included)."""
+
+    model_config = examples(CONTRACT_IN)
 
     supplier_id: Id
     reference: str = Field(max_length=200, examples=["Frame agreement 2026"])
@@ -101,12 +174,20 @@ class ContractIn(Request):
 
 
 class ContractPrice(Response):
+    """The unit price agreed for one product."""
+
+    model_config = examples(PRICE)
+
     product_id: str
     sku: str
     unit_price: Money
 
 
 class SupplierContract(Response):
+    """Unit prices agreed with a supplier for a period (both dates included)."""
+
+    model_config = examples(CONTRACT)
+
     id: str
     supplier_id: str
     reference: str
@@ -119,5 +200,9 @@ class SupplierContract(Response):
 
 
 class ContractPage(Response):
+    """A page of supplier contracts, newest period first."""
+
+    model_config = examples(page(CONTRACT))
+
     items: list[SupplierContract]
-    next_page_token: str
+    next_page_token: str = Field(description="empty on the last page")

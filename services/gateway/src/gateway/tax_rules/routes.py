@@ -17,17 +17,35 @@ TAX_KEEPERS = require("finance")
 PRICE_READERS = require("sales", "sales-manager", "order-desk", "purchasing", "finance")
 
 
-@router.post("", status_code=201, response_model=TaxRule, dependencies=[TAX_KEEPERS])
+@router.post(
+    "",
+    operation_id="createTaxRule",
+    summary="Create a tax rule",
+    status_code=201,
+    response_model=TaxRule,
+    dependencies=[TAX_KEEPERS],
+)
 async def create_tax_rule(body: TaxRuleIn, request: Request) -> TaxRule:
+    """Adds a tax (code and rate) that products of `tax_category` carry for customers in
+    `tax_zone` from `valid_from` to `valid_to`; orders placed from then on are taxed by it.
+    Answers the rule as stored (no Location: rules are read in listTaxRules). Finance only."""
     reply = await request.app.state.clients.catalog.CreateTaxRule(body.to_proto())
     return TaxRule.model_validate(reply.tax_rule)
 
 
-@router.get("", response_model=TaxRuleList, dependencies=[PRICE_READERS])
+@router.get(
+    "",
+    operation_id="listTaxRules",
+    summary="List tax rules",
+    response_model=TaxRuleList,
+    dependencies=[PRICE_READERS],
+)
 async def list_tax_rules(
-    request: Request, tax_zone: Annotated[str, Query(max_length=32)] = ""
+    request: Request,
+    tax_zone: Annotated[str, Query(max_length=32, description="only this zone's")] = "",
 ) -> TaxRuleList:
-    """By zone, tax category and code; `tax_zone` narrows to one zone."""
+    """Every tax rule by zone, tax category and code; `tax_zone` narrows to one zone. Not paged:
+    the catalog answers them all (a few per zone). Whoever reads prices may read them."""
     reply = await request.app.state.clients.catalog.ListTaxRules(
         pb.ListTaxRulesRequest(tax_zone=tax_zone)
     )
