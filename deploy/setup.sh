@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # progress goes to stderr, so `$(make -s token)` captures only the token
 exec 1>&2
 
-step() { printf '\n==> %s\n' "$*"; }
+# Only the steps that have work to do say so: with everything in place, setup prints nothing.
+worked=""
+step() { printf '\n==> %s\n' "$*"; worked=1; }
 
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
@@ -18,7 +20,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   need_apt+=(postgresql postgresql-contrib)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
-  step "installing system packages: ${need_apt[*]}"
+  step "installing system packages from Debian's archive (apt-get, a few minutes): ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
@@ -26,27 +28,38 @@ fi
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
-  step "creating .venv"
+  step "creating .venv ($("$PY" --version))"
   "$PY" -m venv .venv
 fi
 stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ constraints.txt -nt "$stamp" ] || [ "$(find libs services -name pyproject.toml -newer "$stamp" | head -1)" ]; then
-  step "installing Python packages (pinned by constraints.txt)"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c constraints.txt -r requirements-dev.txt
-  # the contracts package is generated code: generate it before installing it
-  PYTHONPATH=libs/devstack/src .venv/bin/python -m devstack.contracts generate
   editable=()
   for p in libs/*/ services/*/; do [ -f "$p/pyproject.toml" ] && editable+=(-e "$p"); done
+  pinned=$(grep -cE '^[A-Za-z0-9]' constraints.txt)
+  ours=$((${#editable[@]} / 2))
+  step "installing Python packages into .venv: $pinned from PyPI (pinned in constraints.txt)," \
+    "then the project's $ours"
+  .venv/bin/python -m pip install -q --upgrade pip
+  # pip's lines, one per package, become one line of progress (devstack.progress: standard
+  # library only, so it runs before our packages are installed); its errors pass through.
+  progress=(env PYTHONPATH=libs/devstack/src .venv/bin/python -m devstack.progress pip
+    --total $((pinned + ours)) --start-installed)
+  .venv/bin/python -m pip install --progress-bar off -c constraints.txt -r requirements-dev.txt |
+    "${progress[@]}"
+  # the contracts package is generated code: generate it before installing it
+  PYTHONPATH=libs/devstack/src .venv/bin/python -m devstack.contracts generate
   # our packages need nothing beyond setuptools to build: skip a build environment per package
-  .venv/bin/python -m pip install -q --no-build-isolation -c constraints.txt "${editable[@]}"
+  .venv/bin/python -m pip install --progress-bar off --no-build-isolation -c constraints.txt \
+    "${editable[@]}" | "${progress[@]}"
   touch "$stamp"
 fi
 
-.venv/bin/python -m devstack.contracts generate
+.venv/bin/python -m devstack.contracts generate  # says so when proto/ changed
 
-step "fetching Kafka jars from Maven Central (cached in .cache/)"
+# says what it fetches and how far along it is, when the jars are not in .cache/ yet
 .venv/bin/python -m devstack.kafka fetch
 
-echo
-echo "setup complete"
+if [ -n "$worked" ]; then
+  echo
+  echo "setup complete in ${SECONDS}s"
+fi

@@ -20,34 +20,68 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from devstack.paths import CACHE, KAFKA_DEPLOY, RUN
 from devstack.pki import BROKER, OPERATOR, Pki
 from devstack.process import dying_with_parent
+from devstack.progress import Progress, follow, maven_jar
 from messaging.kafka import KafkaAccess
 
 LIBS = CACHE / "kafka-libs"
+REPOSITORY = CACHE / "m2"
+# Jars a first fetch downloads into an empty repository (the broker's and Maven's plugins),
+# counted for deploy/kafka/pom.xml: the total its progress shows, an estimate only.
+FIRST_FETCH_JARS = 140
 CLASSPATH = f"{LIBS}/*"
 POM = KAFKA_DEPLOY / "pom.xml"
 
 
 def fetch() -> None:
-    """Copies the broker's jars (and Kafka's console tools) from Maven Central, once per POM."""
+    """Copies the broker's jars (and Kafka's console tools) from Maven Central, once per POM,
+    showing how far along the download is; silent when they are already there."""
     stamp = LIBS / ".pom-sha256"
     digest = hashlib.sha256(POM.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    print("resolving Kafka jars with Maven (first run only)...", flush=True)
+    cold = not any(REPOSITORY.rglob("*.jar"))
+    print(f"\n==> fetching Kafka's jars from Maven Central with Maven, into {LIBS}", flush=True)
     if LIBS.exists():
         shutil.rmtree(LIBS)
-    subprocess.run(
-        ["mvn", "-q", "-B", "-ntp", f"-Dmaven.repo.local={CACHE / 'm2'}", "-f", str(POM),
-         "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={LIBS}"],
-        check=True,
-    )  # fmt: skip
+    goal = ["dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={LIBS}"]
+    _maven(goal, Progress("jars downloaded", FIRST_FETCH_JARS if cold else 0))
     stamp.write_text(digest)
-    print(f"{len(list(LIBS.glob('*.jar')))} jars in {LIBS}", flush=True)
+    print(f"    {len(list(LIBS.glob('*.jar')))} jars in {LIBS}", flush=True)
+
+
+def _maven(goal: list[str], progress: Progress) -> None:
+    """Runs Maven, its download lines counted by `progress`; all it said, when it fails."""
+    said: deque[str] = deque(maxlen=80)
+    command = [
+        "mvn",
+        "-B",
+        "-Dstyle.color=never",
+        f"-Dmaven.repo.local={REPOSITORY}",
+        "-f",
+        str(POM),
+        *goal,
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as maven:
+        assert maven.stdout is not None
+        follow(_kept(maven.stdout, said), maven_jar, progress)
+    if maven.returncode != 0:
+        print("".join(said), file=sys.stderr, flush=True)
+        raise subprocess.CalledProcessError(maven.returncode, command)
+
+
+def _kept(lines: Iterable[str], said: deque[str]) -> Iterator[str]:
+    for line in lines:
+        said.append(line)
+        yield line
 
 
 def cluster_id() -> str:
