@@ -17,7 +17,7 @@ from catalog.domain.categories import Category, new_category
 from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.price_lists import PriceBreak, PriceList, new_price_list
 from catalog.domain.product_changes import ProductEdit, change_details, create_product
-from catalog.domain.products import NewProduct, NewSupplier, Product, Related
+from catalog.domain.products import ListPrice, NewProduct, NewSupplier, Product, Related
 from catalog.domain.search import Search
 from catalog.domain.tax_rules import new_tax_rule
 from pricing.money import Money
@@ -100,6 +100,9 @@ async def products_are_found_by_id_or_sku(units: UnitsOfWork) -> None:
         found = await uow.products.get_many([bolt.id, "nope"], ["WASHER", "NOPE"])
         assert sorted(p.sku for p in found) == ["BOLT", "WASHER"]
         assert await uow.products.get_many([]) == []
+        prices = await uow.products.list_prices([bolt.id, nut.id, "nope"])
+        assert prices == {p.id: ListPrice(p.sku, p.list_price) for p in (bolt, nut)}
+        assert await uow.products.list_prices([]) == {}
         assert await uow.products.get_for_update(nut.id) == nut
         assert await uow.products.get_for_update("nope") is None
 

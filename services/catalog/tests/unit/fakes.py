@@ -16,7 +16,7 @@ from catalog.domain.categories import Category
 from catalog.domain.events import ProductEvent
 from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.price_lists import PriceList
-from catalog.domain.products import Product
+from catalog.domain.products import ListPrice, Product
 from catalog.domain.search import Search, search_words
 from catalog.domain.tax_rules import TaxRule
 from servicekit.context import current_principal
@@ -77,6 +77,10 @@ class FakeProductRepository:
 
     async def get_many(self, ids: Sequence[str], skus: Sequence[str] = ()) -> list[Product]:
         return [self._read(p) for p in self.state.products.values() if p.id in ids or p.sku in skus]
+
+    async def list_prices(self, ids: Sequence[str]) -> dict[str, ListPrice]:
+        found = await self.get_many(ids)
+        return {p.id: ListPrice(p.sku, p.list_price) for p in found}
 
     async def get_for_update(self, product_id: str) -> Product | None:
         found = self.state.products.get(product_id)

@@ -8,6 +8,7 @@ amount, rate and quantity stays the decimal string the pricing engine gave, neve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Generic, Literal, TypeVar
 
 from google.protobuf.message import Message
@@ -293,24 +294,33 @@ class PricedDocument(Response):
 
 
 def document_fields(document: pricing_pb2.PricedDocument) -> dict[str, Any]:
-    """The response's fields of a priced document."""
+    """The response's fields of a priced document, as plain values (what its JSON says):
+    PricedDocument validates them, and POST /quotes writes them out as they are."""
     breakdown = document.breakdown
     figures = {f.line_id: f for f in breakdown.lines}
+    policy = document.policy
     return {
         "currency": document.currency,
-        "policy": document.policy,
+        "policy": {
+            "rounding_mode": policy.rounding_mode,
+            "rounding": policy.rounding,
+            "prices_include_tax": policy.prices_include_tax,
+        },
         "engine_version": breakdown.engine_version,
         "groups": [
             {
                 "name": g.name,
-                "discount": g.discount,
-                "taxes": list(g.taxes),
+                "discount": _discount(g.discount),
+                "taxes": _taxes(g.taxes),
                 "lines": [_line_fields(x, figures.get(x.line_id)) for x in g.lines],
             }
             for g in document.groups
         ],
-        "shipping": list(document.shipping),
-        "totals": breakdown if document.HasField("breakdown") else None,
+        "shipping": [
+            {"description": s.description, "amount": s.amount, "taxes": _taxes(s.taxes)}
+            for s in document.shipping
+        ],
+        "totals": _totals(breakdown) if document.HasField("breakdown") else None,
         "tax_exemption": document.tax_exemption,
     }
 
@@ -326,16 +336,52 @@ def _line_fields(
         "description": line.description,
         "quantity": line.quantity,
         "unit_price": line.unit_price,
-        "discount": line.discount,
-        "taxes": list(line.taxes),
+        "discount": _discount(line.discount),
+        "taxes": _taxes(line.taxes),
         "kind": line.kind,
         "price_rule": line.price_rule,
-        "kit_parts": list(line.kit_parts),
+        "kit_parts": [
+            {"product_id": k.product_id, "sku": k.sku, "quantity": k.quantity}
+            for k in line.kit_parts
+        ],
         "extended": mine.extended if mine else None,
         "discount_amount": mine.discount if mine else None,
         "net": mine.net if mine else None,
-        "tax_amounts": list(mine.taxes) if mine else None,
+        "tax_amounts": [{"code": t.code, "amount": t.amount} for t in mine.taxes] if mine else None,
     }
+
+
+def _totals(breakdown: pricing_pb2.Breakdown) -> dict[str, Any]:
+    return {
+        "subtotal": breakdown.subtotal,
+        "discounts": breakdown.discounts,
+        "net": breakdown.net,
+        "shipping": breakdown.shipping,
+        "taxes": [
+            {"code": t.code, "rate": t.rate, "base": t.base, "amount": t.amount}
+            for t in breakdown.taxes
+        ],
+        "total": breakdown.total,
+        "groups": [
+            {
+                "name": g.name,
+                "subtotal": g.subtotal,
+                "discount": g.discount,
+                "net": g.net,
+                "tax": g.tax,
+            }
+            for g in breakdown.groups
+        ],
+        "shipping_tax": breakdown.shipping_tax,
+    }
+
+
+def _discount(discount: pricing_pb2.Discount) -> dict[str, str]:
+    return {"percent": discount.percent, "amount": discount.amount}
+
+
+def _taxes(taxes: Iterable[pricing_pb2.TaxRate]) -> list[dict[str, str]]:
+    return [{"code": t.code, "rate": t.rate} for t in taxes]
 
 
 class HasDocument(Response):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -38,14 +38,13 @@ from catalog.adapters.tables import (
     products,
 )
 from catalog.domain.pictures import Picture, PictureContent
-from catalog.domain.products import KitComponent, Product, ProductId, ProductSupplier
+from catalog.domain.products import KitComponent, ListPrice, Product, ProductId, ProductSupplier
 from catalog.domain.search import Search, search_words
 from pricing.money import Money
 
-Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
-
-def _product(m: RowMapping, pictures: Rows, suppliers: Rows, components: Rows) -> Product:
+def _product(m: RowMapping) -> Product:
+    """A product from its row, with its child rows as _children reads them."""
     return Product(
         id=ProductId(m["id"]),
         sku=m["sku"],
@@ -65,21 +64,21 @@ def _product(m: RowMapping, pictures: Rows, suppliers: Rows, components: Rows) -
         variant_options=m["variant_options"],
         pictures=tuple(
             Picture(p["id"], p["url"], p["alt_text"], p["position"], p["stored"])
-            for p in pictures[m["id"]]
+            for p in m["_pictures"] or ()
         ),
         suppliers=tuple(
             ProductSupplier(
                 s["supplier_id"],
                 s["supplier_sku"],
-                s["cost"],
+                Decimal(s["cost"]),
                 s["currency"],
                 s["minimum_order_quantity"],
                 s["lead_time_days"],
             )
-            for s in suppliers[m["id"]]
+            for s in m["_suppliers"] or ()
         ),
         components=tuple(
-            KitComponent(c["product_id"], c["sku"], c["quantity"]) for c in components[m["id"]]
+            KitComponent(c["product_id"], c["sku"], c["quantity"]) for c in m["_components"] or ()
         ),
         kit_pricing=m["kit_pricing"],
     )
@@ -87,15 +86,14 @@ def _product(m: RowMapping, pictures: Rows, suppliers: Rows, components: Rows) -
 
 def _children(table: Table, key: Column[str]) -> ScalarSelect[Any]:
     """A product's rows of `table` as a JSON array in position order; numbers that are money go
-    as text, so no float ever holds them."""
+    as text, so no float ever holds them. NULL when it has none: most products have no pictures,
+    suppliers or components, and decoding 3,000 empty arrays was a tenth of BatchGetProducts'
+    CPU for 1,000 SKUs."""
     fields: list[ColumnElement[Any]] = []
     for column in table.columns:
         value = cast(column, Text) if isinstance(column.type, Numeric) else column
         fields += [literal_column(f"'{column.name}'"), value]
-    rows = func.coalesce(
-        func.json_agg(aggregate_order_by(func.json_build_object(*fields), table.c.position)),
-        literal_column("'[]'::json"),
-    )
+    rows = func.json_agg(aggregate_order_by(func.json_build_object(*fields), table.c.position))
     return select(rows).where(key == products.c.id).scalar_subquery()
 
 
@@ -114,10 +112,6 @@ def one_of(column: Column[str], values: Sequence[str]) -> ColumnElement[bool]:
     """`column = ANY($1)` with the values as one array parameter: an IN list of 1,000 values
     is 1,000 parameters to render, send and plan, and a new prepared statement per count."""
     return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-
-
-def _exact(row: dict[str, Any], field: str) -> dict[str, Any]:
-    return row | {field: Decimal(row[field])}
 
 
 def text_query(text: str) -> str:
@@ -238,6 +232,12 @@ class SqlProductRepository:
             wanted = or_(wanted, one_of(products.c.sku, skus))
         return await self._load(select(*_COLUMNS).where(wanted))
 
+    async def list_prices(self, ids: Sequence[str]) -> dict[str, ListPrice]:
+        """Four columns, no child rows: what ResolvePrices reads of a quote's 1,000 products."""
+        query = select(products.c.id, products.c.sku, products.c.list_price, products.c.currency)
+        rows = await self.session.execute(query.where(one_of(products.c.id, ids)))
+        return {r.id: ListPrice(r.sku, Money(r.list_price, r.currency).trimmed()) for r in rows}
+
     async def variants(
         self, parent_id: str, after_sku: str = "", limit: int | None = None
     ) -> list[Product]:
@@ -248,18 +248,10 @@ class SqlProductRepository:
 
     async def _load(self, query: Select[Any]) -> list[Product]:
         """The products `query` selects, with their pictures, suppliers and components -- in the
-        same round trip, as JSON arrays beside each product row."""
+        same round trip, as JSON arrays (or NULL) beside each product row."""
         query = query.add_columns(*_CHILDREN)
         rows = (await self.session.execute(query)).mappings().all()
-        return [
-            _product(
-                r,
-                {r["id"]: r["_pictures"]},
-                {r["id"]: [_exact(x, "cost") for x in r["_suppliers"]]},
-                {r["id"]: r["_components"]},
-            )
-            for r in rows
-        ]
+        return [_product(r) for r in rows]
 
     async def search(self, search: Search, after_sku: str, limit: int) -> list[Product]:
         """Products matching every criterion, by SKU (see `search_conditions`)."""

@@ -12,7 +12,7 @@ from catalog.domain.categories import Category
 from catalog.domain.events import ProductEvent
 from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.price_lists import PriceList
-from catalog.domain.products import Product
+from catalog.domain.products import ListPrice, Product
 from catalog.domain.search import Search
 from catalog.domain.tax_rules import TaxRule
 
@@ -24,6 +24,9 @@ class ProductRepository(Protocol):
 
     async def get_many(self, ids: Sequence[str], skus: Sequence[str] = ()) -> list[Product]:
         """The products with these ids or these SKUs, in no particular order."""
+
+    async def list_prices(self, ids: Sequence[str]) -> dict[str, ListPrice]:
+        """The SKU and list price of each product with one of these ids, by id."""
 
     async def get_for_update(self, product_id: str) -> Product | None:
         """The product, which no other unit of work may change until this one ends."""

@@ -63,6 +63,15 @@ class Product:
 
 
 @dataclass(frozen=True)
+class ListPrice:
+    """What pricing reads of a product: a quote's worth of these is read without the rest of
+    each product (its pictures, suppliers and components)."""
+
+    sku: str
+    list_price: Money
+
+
+@dataclass(frozen=True)
 class NewSupplier:
     """A product supplier as a client sends it, before validation."""
 

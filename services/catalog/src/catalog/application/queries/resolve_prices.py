@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from catalog.application.ports import UnitsOfWork
 from catalog.domain import price_lists
 from catalog.domain.price_lists import ResolvedPrice, parse_date
-from catalog.domain.products import ProductId
 from servicekit.bounds import MAX_QUANTITY
 from servicekit.errors import FailedPrecondition, InvalidArgument, NotFound
 
@@ -62,11 +61,11 @@ async def resolve_prices(units: UnitsOfWork, query: ResolvePrices) -> list[Resol
     day = parse_date("date", query.on) or datetime.now(UTC).date()
     ids = sorted({product_id for product_id, _ in query.queries})
     async with units() as uow:
-        products = {p.id: p for p in await uow.products.get_many(ids)}
+        products = await uow.products.list_prices(ids)
         lists = await uow.price_lists.for_products(ids, query.currency)
     answers: list[ResolvedPrice | str] = []
     for product_id, quantity in query.queries:
-        product = products.get(ProductId(product_id))
+        product = products.get(product_id)
         if product is None:
             answers.append(f"no product {product_id}")
             continue
