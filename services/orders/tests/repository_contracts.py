@@ -111,6 +111,14 @@ async def a_saved_order_keeps_its_changes_and_counts_its_version(units: Units) -
     assert [(x.sku, x.quantity, x.reserved) for x in again.lines] == [("SKU-1", 2, 2)]
     assert again.shipping_address == {"city": "Paris"}
     assert again.total == Money.of("25.00", "EUR")
+    async with units() as uow:  # saved again without a new document: the stored one stays
+        kept = await uow.orders.get(order.id, for_update=True)
+        assert kept is not None
+        await uow.orders.save(kept, [])
+    async with units() as uow:
+        last = await uow.orders.get(order.id)
+    assert last is not None
+    assert (last.version, last.document, last.total) == (3, again.document, again.total)
 
 
 async def a_stale_order_is_not_saved(units: Units) -> None:

@@ -204,6 +204,9 @@ class FakeInvoices(_Repository):
     async def of_order(self, order_id: str) -> list[Invoice]:
         return self._where(lambda i: i.order_id == order_id)
 
+    async def lock_of_order(self, order_id: str) -> None:
+        pass
+
     async def locked(self, invoice_ids: Collection[str]) -> dict[str, Invoice]:
         return {i.id: i for i in self._where(lambda i: i.id in invoice_ids)}
 
@@ -391,6 +394,9 @@ class FakeOrderCopies(_Repository):
             lines=copy.deepcopy(lines),
             document=copy_.document if copy_.document is not None else stored.document,
         )
+
+    async def hold(self, order_id: str) -> None:
+        """Nothing to hold: one event at a time is applied to the fake's state."""
 
     async def park(self, shipment: Shipment) -> None:
         self.state.parked.setdefault(shipment.shipment_id, shipment)

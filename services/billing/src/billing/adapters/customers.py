@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,15 @@ from billing.adapters.tables import (
 )
 from billing.domain.customers import Customer
 from pricing.money import Money
+
+# Built once: every invoice names its buyer and moves a balance (a statement made per call costs
+# more CPU than its round trip).
+_CUSTOMER = select(customers).where(customers.c.customer_id == bindparam("b_id"))
+_BALANCE = insert(customer_balances)
+_MOVE_BALANCE = _BALANCE.on_conflict_do_update(
+    index_elements=["customer_id", "currency"],
+    set_={"open_balance": customer_balances.c.open_balance + _BALANCE.excluded.open_balance},
+).returning(customer_balances.c.open_balance)
 
 
 class SqlCustomers:
@@ -41,11 +50,7 @@ class SqlCustomers:
         )
 
     async def get(self, customer_id: str) -> Customer | None:
-        found = (
-            await self.session.execute(
-                select(customers).where(customers.c.customer_id == customer_id)
-            )
-        ).first()
+        found = (await self.session.execute(_CUSTOMER, {"b_id": customer_id})).first()
         if found is None:
             return None
         return Customer(
@@ -62,14 +67,15 @@ class SqlAccounts:
         self.session = session
 
     async def move_balance(self, customer_id: str, change: Money) -> Money:
-        upsert = insert(customer_balances).values(
-            customer_id=customer_id, currency=change.currency, open_balance=change.amount
+        moved = await self.session.execute(
+            _MOVE_BALANCE,
+            {
+                "customer_id": customer_id,
+                "currency": change.currency,
+                "open_balance": change.amount,
+            },
         )
-        statement = upsert.on_conflict_do_update(
-            index_elements=["customer_id", "currency"],
-            set_={"open_balance": customer_balances.c.open_balance + upsert.excluded.open_balance},
-        ).returning(customer_balances.c.open_balance)
-        return Money((await self.session.execute(statement)).scalar_one(), change.currency)
+        return Money(moved.scalar_one(), change.currency)
 
     async def balances(self, customer_id: str) -> list[Money]:
         rows = await self.session.execute(

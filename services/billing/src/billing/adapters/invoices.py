@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import invoice_lines, invoices
@@ -32,37 +32,41 @@ def _state(invoice: Invoice) -> tuple[Any, ...]:
     )
 
 
+# Built once: every invoice issued runs them (a statement made per call costs more CPU than its
+# round trip).
+_INSERT = invoices.insert()
+_LINES_INSERT = invoice_lines.insert()
+_BY_ID = select(invoices).where(invoices.c.id == bindparam("b_id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+_OF_SHIPMENT = select(invoices).where(invoices.c.shipment_id == bindparam("b_id"))
+_OF_ORDER_LOCKED = (
+    select(invoices)
+    .where(invoices.c.order_id == bindparam("b_id"))
+    .order_by(invoices.c.number)
+    .with_for_update()
+)
+_LOCK_OF_ORDER = (
+    select(invoices.c.id)
+    .where(invoices.c.order_id == bindparam("b_id"))
+    .order_by(invoices.c.number)
+    .with_for_update()
+)
+_LINES = (
+    select(invoice_lines)
+    .where(invoice_lines.c.invoice_id.in_(bindparam("b_ids", expanding=True)))
+    .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
+)
+
+
 class SqlInvoices:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._read: dict[str, tuple[Any, ...]] = {}
 
     async def add(self, invoice: Invoice) -> None:
+        await self.session.execute(_INSERT, _head_row(invoice))
         await self.session.execute(
-            invoices.insert().values(
-                id=invoice.id,
-                number=invoice.number,
-                order_id=invoice.order_id or None,
-                shipment_id=invoice.shipment_id or None,
-                quote_id=invoice.quote_id or None,
-                customer_id=invoice.customer_id,
-                currency=invoice.currency,
-                total=invoice.total.amount,
-                document=None if invoice.document is None else dict(invoice.document),
-                covers_order=invoice.covers_order,
-                status=invoice.status,
-                issued_at=invoice.issued_at,
-                created_by=invoice.created_by,
-                due_date=invoice.due_date,
-                amount_paid=invoice.amount_paid.amount,
-                amount_credited=invoice.amount_credited.amount,
-                overdue_at=invoice.overdue_at,
-                buyer=None if invoice.buyer is None else invoice.buyer.as_json(),
-                taxes=totals_json(invoice.taxes),
-            )
-        )
-        await self.session.execute(
-            invoice_lines.insert(),
+            _LINES_INSERT,
             [
                 {
                     "invoice_id": invoice.id,
@@ -81,17 +85,18 @@ class SqlInvoices:
         self._read[invoice.id] = _state(invoice)
 
     async def get(self, invoice_id: str, *, lock: bool = False) -> Invoice | None:
-        query = select(invoices).where(invoices.c.id == invoice_id)
-        found = await self._all(query.with_for_update() if lock else query)
+        found = await self._all(_BY_ID_LOCKED if lock else _BY_ID, invoice_id)
         return found[0] if found else None
 
     async def of_shipment(self, shipment_id: str) -> Invoice | None:
-        found = await self._all(select(invoices).where(invoices.c.shipment_id == shipment_id))
+        found = await self._all(_OF_SHIPMENT, shipment_id)
         return found[0] if found else None
 
     async def of_order(self, order_id: str) -> list[Invoice]:
-        query = select(invoices).where(invoices.c.order_id == order_id)
-        return await self._all(query.order_by(invoices.c.number).with_for_update())
+        return await self._all(_OF_ORDER_LOCKED, order_id)
+
+    async def lock_of_order(self, order_id: str) -> None:
+        await self.session.execute(_LOCK_OF_ORDER, {"b_id": order_id})
 
     async def locked(self, invoice_ids: Collection[str]) -> dict[str, Invoice]:
         query = select(invoices).where(invoices.c.id.in_(list(invoice_ids)))
@@ -157,8 +162,10 @@ class SqlInvoices:
             query = query.where(invoices.c.number < before)
         return await self._all(query)
 
-    async def _all(self, query: Select[Any]) -> list[Invoice]:
-        heads = (await self.session.execute(query)).all()
+    async def _all(self, query: Select[Any], key: str | None = None) -> list[Invoice]:
+        """The invoices `query` selects; `key`: its `b_id` parameter, for a statement built once."""
+        found = await self.session.execute(query, None if key is None else {"b_id": key})
+        heads = found.all()
         lines = await self._lines(heads)
         found = [_invoice(head, lines.get(head.id, [])) for head in heads]
         for invoice in found:
@@ -169,11 +176,7 @@ class SqlInvoices:
         if not heads:
             return {}
         currency = {h.id: h.currency for h in heads}
-        rows = await self.session.execute(
-            select(invoice_lines)
-            .where(invoice_lines.c.invoice_id.in_(list(currency)))
-            .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
-        )
+        rows = await self.session.execute(_LINES, {"b_ids": list(currency)})
         lines: dict[str, list[InvoiceLine]] = {}
         for r in rows:
             money = currency[r.invoice_id]
@@ -191,6 +194,30 @@ class SqlInvoices:
                 )
             )
         return lines
+
+
+def _head_row(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.id,
+        "number": invoice.number,
+        "order_id": invoice.order_id or None,
+        "shipment_id": invoice.shipment_id or None,
+        "quote_id": invoice.quote_id or None,
+        "customer_id": invoice.customer_id,
+        "currency": invoice.currency,
+        "total": invoice.total.amount,
+        "document": None if invoice.document is None else dict(invoice.document),
+        "covers_order": invoice.covers_order,
+        "status": invoice.status,
+        "issued_at": invoice.issued_at,
+        "created_by": invoice.created_by,
+        "due_date": invoice.due_date,
+        "amount_paid": invoice.amount_paid.amount,
+        "amount_credited": invoice.amount_credited.amount,
+        "overdue_at": invoice.overdue_at,
+        "buyer": None if invoice.buyer is None else invoice.buyer.as_json(),
+        "taxes": totals_json(invoice.taxes),
+    }
 
 
 def _invoice(head: Row[Any], lines: list[InvoiceLine]) -> Invoice:

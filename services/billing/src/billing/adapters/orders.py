@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,32 +32,49 @@ def _state(copy: OrderCopy) -> tuple[Any, ...]:
     return copy.cancelled, lines, None if copy.document is None else copy.document.content
 
 
+# Built once: every order and shipment runs them (a statement made per call costs more CPU than
+# its round trip).
+_COPY_INSERT = insert(order_copies).on_conflict_do_nothing().returning(order_copies.c.order_id)
+_LINES_INSERT = order_copy_lines.insert()
+_HEAD = select(order_copies).where(order_copies.c.order_id == bindparam("b_id"))
+_HEAD_LOCKED = _HEAD.with_for_update()
+_LINES = select(order_copy_lines).where(order_copy_lines.c.order_id == bindparam("b_id"))
+_LINE_UPSERT = insert(order_copy_lines)
+_LINE_SAVE = _LINE_UPSERT.on_conflict_do_update(
+    index_elements=["line_id"],
+    set_={
+        name: _LINE_UPSERT.excluded[name]
+        for name in ("shipped", "returned", "quantity", "unit_price")
+    },
+)
+
+
 class SqlOrderCopies:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._read: dict[str, tuple[Any, ...]] = {}
+        # The copies this transaction locked: no one else changes them until it ends.
+        self._locked: dict[str, OrderCopy] = {}
 
     async def add(self, copy: OrderCopy) -> bool:
         document = copy.document
         copied = await self.session.execute(
-            insert(order_copies)
-            .values(
-                order_id=copy.order_id,
-                customer_id=copy.customer_id,
-                currency=copy.currency,
-                document=None if document is None else dict(document.content),
-                cancelled=copy.cancelled,
-                channel=copy.channel,
-                quote_id=copy.quote_id or None,
-            )
-            .on_conflict_do_nothing()
-            .returning(order_copies.c.order_id)
+            _COPY_INSERT,
+            {
+                "order_id": copy.order_id,
+                "customer_id": copy.customer_id,
+                "currency": copy.currency,
+                "document": None if document is None else dict(document.content),
+                "cancelled": copy.cancelled,
+                "channel": copy.channel,
+                "quote_id": copy.quote_id or None,
+            },
         )
         if copied.first() is None:
             return False
         if copy.lines:
             await self.session.execute(
-                order_copy_lines.insert(),
+                _LINES_INSERT,
                 [
                     {
                         "order_id": copy.order_id,
@@ -76,13 +93,14 @@ class SqlOrderCopies:
         return True
 
     async def get(self, order_id: str, *, lock: bool = False) -> OrderCopy | None:
-        query = select(order_copies).where(order_copies.c.order_id == order_id)
-        head = (await self.session.execute(query.with_for_update() if lock else query)).first()
+        held = self._locked.get(order_id)
+        if held is not None and _state(held) == self._read[order_id]:
+            return held  # locked here and as last read or saved: the stored copy is this one
+        key = {"b_id": order_id}
+        head = (await self.session.execute(_HEAD_LOCKED if lock else _HEAD, key)).first()
         if head is None:
             return None
-        rows = await self.session.execute(
-            select(order_copy_lines).where(order_copy_lines.c.order_id == order_id)
-        )
+        rows = await self.session.execute(_LINES, key)
         copy = OrderCopy(
             head.order_id,
             head.customer_id,
@@ -105,6 +123,8 @@ class SqlOrderCopies:
             head.quote_id or "",
         )
         self._read[order_id] = _state(copy)
+        if lock or held is not None:
+            self._locked[order_id] = copy
         return copy
 
     async def save(self, copy: OrderCopy) -> None:
@@ -122,26 +142,32 @@ class SqlOrderCopies:
         for line_id, x in copy.lines.items():
             if lines.get(line_id) == after[1][line_id]:
                 continue
-            values = {
-                "shipped": x.shipped,
-                "returned": x.returned,
-                "quantity": x.quantity,
-                "unit_price": x.unit_price.amount,
-            }
             await self.session.execute(
-                insert(order_copy_lines)
-                .values(
-                    order_id=copy.order_id, line_id=line_id, product_id=x.product_id, sku=x.sku,
-                    **values,
-                )
-                .on_conflict_do_update(index_elements=["line_id"], set_=values)
-            )  # fmt: skip
+                _LINE_SAVE,
+                {
+                    "order_id": copy.order_id,
+                    "line_id": line_id,
+                    "product_id": x.product_id,
+                    "sku": x.sku,
+                    "shipped": x.shipped,
+                    "returned": x.returned,
+                    "quantity": x.quantity,
+                    "unit_price": x.unit_price.amount,
+                },
+            )
         gone = [line_id for line_id in lines if line_id not in copy.lines]
         if gone:
             await self.session.execute(
                 order_copy_lines.delete().where(order_copy_lines.c.line_id.in_(gone))
             )
         self._read[copy.order_id] = after
+
+    async def hold(self, order_id: str) -> None:
+        # An advisory lock, as there may be no row to lock yet; released at commit or rollback.
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"billing.order-copy:{order_id}"},
+        )
 
     async def park(self, shipment: Shipment) -> None:
         await self.session.execute(

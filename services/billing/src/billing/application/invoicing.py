@@ -134,7 +134,7 @@ async def issue_invoice(
     if order_id:
         # Invoices before the customer's balance, as payments and credit notes lock them: never
         # one waiting for the other's lock while holding the one it needs.
-        await uow.invoices.of_order(order_id)
+        await uow.invoices.lock_of_order(order_id)
     await move_balance(uow, customer_id, total)
     if order_id:
         await _after_invoice(uow, invoice.id, order_id)

@@ -47,6 +47,9 @@ class InvoiceRepository(Protocol):
     async def of_order(self, order_id: str) -> list[Invoice]:
         """The order's invoices, oldest (lowest number) first, locked."""
 
+    async def lock_of_order(self, order_id: str) -> None:
+        """Locks the order's invoices, as `of_order` does, without reading them."""
+
     async def locked(self, invoice_ids: Collection[str]) -> dict[str, Invoice]:
         """Those of the invoices that exist, locked in the order of their numbers."""
 
@@ -106,6 +109,11 @@ class OrderCopyRepository(Protocol):
     async def save(self, copy: OrderCopy) -> None:
         """Its cancellation, its lines (counts, quantities, new and gone ones) and its
         document, as changed since it was read."""
+
+    async def hold(self, order_id: str) -> None:
+        """Makes this transaction, until it ends, the only one at work on the order's copy (which
+        may not exist yet): a shipment parked for the order and the order's own arrival, applied
+        at once from two topics, cannot miss each other."""
 
     async def park(self, shipment: Shipment) -> None:
         """Keeps a shipment that arrived before its order (once)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from billing.adapters.documents import quoted
+from billing.adapters.documents import verified_quoted
 from billing.application.ports import UnitOfWork
 from billing.application.reactions.on_customer_changed import on_customer_changed
 from billing.application.reactions.on_customer_registered import on_customer_registered
@@ -48,7 +48,7 @@ from oms.types.v1.pricing_pb2 import PricedDocument
 from pricing.document import InvalidDocument
 from pricing.engine import BreakdownMismatch
 from pricing.money import Money
-from pricing.wire import money_from_proto, verify
+from pricing.wire import money_from_proto
 
 # A quote accepted to become an invoice (others become orders: not billing's business yet).
 TO_INVOICE = "invoice"
@@ -57,10 +57,9 @@ TO_INVOICE = "invoice"
 def verified(document: PricedDocument, what: str) -> QuotedDocument:
     """`document` once its figures are proven to be the engine's; a poison event otherwise."""
     try:
-        verify(document)
+        return verified_quoted(document)
     except (BreakdownMismatch, InvalidDocument) as error:
         raise PoisonEvent(f"{what} does not price as stated: {error}") from error
-    return quoted(document)
 
 
 def shipment(event: inventory_pb2.ShipmentDispatched) -> Shipment:

@@ -12,6 +12,9 @@ from inventory.adapters.tables import warehouses
 from inventory.domain.warehouse import Warehouse
 from servicekit.context import current_principal
 
+# Built once: every reservation asks.
+_PRIORITY = select(warehouses.c.id).order_by(warehouses.c.priority, warehouses.c.code)
+
 
 class SqlWarehouseRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -33,9 +36,7 @@ class SqlWarehouseRepository:
         return created.first() is not None
 
     async def priority(self) -> list[str]:
-        rows = await self.session.execute(
-            select(warehouses.c.id).order_by(warehouses.c.priority, warehouses.c.code)
-        )
+        rows = await self.session.execute(_PRIORITY)
         return [row.id for row in rows]
 
     async def missing(self, warehouse_ids: Iterable[str]) -> list[str]:

@@ -6,6 +6,8 @@ locked the products it touches and has saved the reservations it changed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from inventory.application.ports import UnitOfWork
 from inventory.domain.allocation import Fill, fill_backorders, warehouse_order
 from inventory.domain.events import (
@@ -84,9 +86,12 @@ class StockBook:
             self.was_available[key] = level.available
         return self.touched[key]
 
-    async def settle(self, quiet: frozenset[str] = frozenset()) -> None:
+    async def settle(
+        self, quiet: frozenset[str] = frozenset(), then: Sequence[Published] = ()
+    ) -> None:
         """Writes the moves, fills backorders from what became available, then announces low
-        stock. `quiet`: orders whose state the caller announces itself (no BackorderAllocated)."""
+        stock. `quiet`: orders whose state the caller announces itself (no BackorderAllocated);
+        `then`: the caller's events, published after the book's in the same outbox write."""
         await self._write()
         # Only stock that became available can fill a backorder: a transaction that only
         # held or consumed (placing, shipping) skips the queue's reads.
@@ -103,7 +108,7 @@ class StockBook:
         for level in self.touched.values():
             low += level.check_low()
         await self._write()
-        await self.uow.publish(low + self._availability())
+        await self.uow.publish([*low, *self._availability(), *then])
 
     def _availability(self) -> list[Published]:
         """AvailabilityChanged for each level whose available units differ from the start."""

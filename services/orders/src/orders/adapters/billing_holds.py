@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import billing_credit_holds
+
+# Built once: every order placed asks.
+_REASON = select(billing_credit_holds.c.reason).where(
+    billing_credit_holds.c.customer_id == bindparam("b_id")
+)
 
 
 class SqlBillingHolds:
@@ -32,9 +37,5 @@ class SqlBillingHolds:
         )
 
     async def reason(self, customer_id: str) -> str:
-        found = await self.session.execute(
-            select(billing_credit_holds.c.reason).where(
-                billing_credit_holds.c.customer_id == customer_id
-            )
-        )
+        found = await self.session.execute(_REASON, {"b_id": customer_id})
         return found.scalar_one_or_none() or ""

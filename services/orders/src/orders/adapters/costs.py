@@ -15,6 +15,9 @@ from orders.domain.costs import CostItem
 from orders.domain.events import CostIncurred
 from servicekit.context import current_principal
 
+# Built once: every shipment records its cost (a cost already recorded is left alone).
+_ADD = insert(order_costs).on_conflict_do_nothing().returning(order_costs.c.id)
+
 
 class SqlOrderCosts:
     def __init__(self, session: AsyncSession) -> None:
@@ -22,19 +25,17 @@ class SqlOrderCosts:
 
     async def add(self, cost: CostIncurred) -> str | None:
         added = await self.session.execute(
-            insert(order_costs)
-            .values(
-                id=str(uuid.uuid4()),
-                order_id=cost.order_id,
-                kind=cost.kind,
-                amount=cost.amount,
-                description=cost.description,
-                source=cost.source,
-                at=datetime.now(UTC),
-                actor=current_principal().subject,
-            )
-            .on_conflict_do_nothing()
-            .returning(order_costs.c.id)
+            _ADD,
+            {
+                "id": str(uuid.uuid4()),
+                "order_id": cost.order_id,
+                "kind": cost.kind,
+                "amount": cost.amount,
+                "description": cost.description,
+                "source": cost.source,
+                "at": datetime.now(UTC),
+                "actor": current_principal().subject,
+            },
         )
         row = added.first()
         return None if row is None else str(row.id)

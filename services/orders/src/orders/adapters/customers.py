@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select, tuple_
+from sqlalchemy import and_, bindparam, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,6 +80,25 @@ def _customer(r: Any) -> Customer:
     )
 
 
+# Built once: every order placed reads them (a statement made per call costs more CPU than its
+# round trip).
+_CUSTOMER = select(customers).where(customers.c.id == bindparam("b_id"))
+_ACCOUNT = select(customers.c.currency, customers.c.credit_limit).where(
+    customers.c.id == bindparam("b_id")
+)
+_OWED = select(customer_balances.c.currency, customer_balances.c.open_balance).where(
+    customer_balances.c.customer_id == bindparam("b_id")
+)
+
+_BALANCE = insert(customer_balances)
+# Every invoice moves a balance: an older figure arriving late changes nothing.
+_SET_BALANCE = _BALANCE.on_conflict_do_update(
+    index_elements=[customer_balances.c.customer_id, customer_balances.c.currency],
+    set_={"open_balance": _BALANCE.excluded.open_balance, "as_of": _BALANCE.excluded.as_of},
+    where=customer_balances.c.as_of <= _BALANCE.excluded.as_of,
+)
+
+
 class SqlCustomers:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -91,20 +110,13 @@ class SqlCustomers:
         return found is not None
 
     async def credit_position(self, customer_id: str) -> CreditPosition | None:
-        account = (
-            await self.session.execute(
-                select(customers.c.currency, customers.c.credit_limit).where(
-                    customers.c.id == customer_id
-                )
-            )
-        ).first()
+        key = {"b_id": customer_id}
+        account = (await self.session.execute(_ACCOUNT, key)).first()
         if account is None:
             return None
-        owed = await self.session.execute(
-            select(customer_balances.c.currency, customer_balances.c.open_balance).where(
-                customer_balances.c.customer_id == customer_id
-            )
-        )
+        if account.credit_limit is None:  # no limit: what is owed does not matter
+            return position_in(account.currency, None, {})
+        owed = await self.session.execute(_OWED, key)
         balances = {currency: Decimal(amount) for currency, amount in owed}
         return position_in(account.currency, account.credit_limit, balances)
 
@@ -122,8 +134,8 @@ class SqlCustomers:
         )
 
     async def get(self, customer_id: str, for_update: bool = False) -> Customer | None:
-        query = select(customers).where(customers.c.id == customer_id)
-        row = (await self.session.execute(query.with_for_update() if for_update else query)).first()
+        query = _CUSTOMER.with_for_update() if for_update else _CUSTOMER
+        row = (await self.session.execute(query, {"b_id": customer_id})).first()
         return None if row is None else _customer(row)
 
     async def save(self, customer: Customer) -> bool:
@@ -162,16 +174,12 @@ class SqlCustomers:
         return [_customer(r) for r in rows]
 
     async def set_balance(self, customer_id: str, balance: Money, as_of: datetime) -> None:
-        statement = insert(customer_balances).values(
-            customer_id=customer_id,
-            currency=balance.currency,
-            open_balance=balance.amount,
-            as_of=as_of,
-        )
         await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[customer_balances.c.customer_id, customer_balances.c.currency],
-                set_={"open_balance": statement.excluded.open_balance, "as_of": as_of},
-                where=customer_balances.c.as_of <= statement.excluded.as_of,
-            )
+            _SET_BALANCE,
+            {
+                "customer_id": customer_id,
+                "currency": balance.currency,
+                "open_balance": balance.amount,
+                "as_of": as_of,
+            },
         )

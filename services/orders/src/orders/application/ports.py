@@ -128,7 +128,8 @@ class Customers(Protocol):
         ...
 
     async def credit_position(self, customer_id: str) -> CreditPosition | None:
-        """The limit and the open balances (every currency); None for no such customer."""
+        """The limit and the open balances (every currency; none without a limit, which they
+        cannot exceed); None for no such customer."""
         ...
 
 

@@ -26,6 +26,7 @@ class SalesOrderPlaced:
 
 async def on_sales_order_placed(uow: UnitOfWork, event: SalesOrderPlaced) -> None:
     """Once per order: a copy placed again changes nothing."""
+    await uow.orders.hold(event.order_id)  # a shipment being parked now is then seen unparked
     copy = OrderCopy.placed(
         event.order_id,
         event.customer_id,

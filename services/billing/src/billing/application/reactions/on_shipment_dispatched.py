@@ -11,6 +11,7 @@ from billing.domain.orders import Shipment
 
 async def on_shipment_dispatched(uow: UnitOfWork, shipment: Shipment) -> None:
     """Raises CannotInvoice for a shipment that does not match its order."""
+    await uow.orders.hold(shipment.order_id)  # else parked just as its order's copy is made
     if await uow.orders.get(shipment.order_id) is None:
         await uow.orders.park(shipment)
         return

@@ -67,7 +67,7 @@ async def _place(deps: Deps, uow: UnitOfWork, request: OrderRequest, placer: Pla
         terms = await sale_terms(deps.catalog, customer.details, request, products, now.date())
         order, events = place(request, products, now, placer, terms)
     pipeline = await deps.pipelines.get(uow.pipelines, order.order_type)
-    events += order.advance(pipeline, await exposure_of(uow, order, now.date()))
+    events += order.advance(pipeline, await exposure_of(uow, order, now.date(), customer))
     await record_new(uow, order, events)
     return order
 
