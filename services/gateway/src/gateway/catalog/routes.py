@@ -306,11 +306,11 @@ async def availability(product_id: ProductId, request: Request) -> Availability:
     dependencies=[PRODUCT_MASTER],
     operation_id="createCategory",
     summary="Create a category",
-    responses=problems(409),
+    responses=problems(404, 409),
 )
 async def create_category(body: CategoryIn, request: Request) -> Category:
-    """Adds a category under `parent_id` (or at the top). It is read in the list of
-    categories: there is no URL of one category, so no Location."""
+    """Adds a category under `parent_id` (or at the top; 404 when there is no such parent). It
+    is read in the list of categories: there is no URL of one category, so no Location."""
     reply = await request.app.state.clients.catalog.CreateCategory(
         pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
     )
