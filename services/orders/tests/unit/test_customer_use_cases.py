@@ -8,6 +8,7 @@ import pytest
 from orders.application.commands.create_customer import CreateCustomer, create_customer
 from orders.application.commands.update_customer import UpdateCustomer, update_customer
 from orders.application.queries.customers import get_customer, list_customers
+from orders.application.retry import Retry
 from orders.domain.customer_input import Address, CustomerInput, MoneyInput
 from orders.domain.customers import CustomerFilter
 from orders.domain.events import CustomerChanged, CustomerRegistered
@@ -42,6 +43,19 @@ async def test_only_finance_opens_an_account_with_a_limit_and_it_is_announced() 
         "created",
         "5000.00 EUR",
     )
+
+
+async def test_a_retried_request_opens_one_account_and_answers_it_again() -> None:
+    deps, database, _ = fake_deps()
+    retry = Retry("gateway-request-1", "fingerprint-of-acme")
+    with as_user(FINANCE):
+        first = (await create_customer(deps, CreateCustomer(ACME, retry))).customer
+        again = (await create_customer(deps, CreateCustomer(ACME, retry))).customer
+        other = (await create_customer(deps, CreateCustomer(ACME))).customer
+    assert again == first
+    assert other.id != first.id  # without a request id each call opens an account
+    assert sorted(database.store.customers) == sorted([first.id, other.id])
+    assert len(database.published()) == 2
 
 
 async def test_an_update_replaces_what_it_names_and_finance_keeps_the_terms() -> None:

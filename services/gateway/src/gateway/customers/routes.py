@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from gateway.bodies import IdPath, PageSize, PageToken
 from gateway.customers.schemas import Customer, CustomerIn, CustomerPage, CustomerUpdateIn
 from gateway.edge.auth import require
+from gateway.edge.idempotency import request_id
 from gateway.edge.openapi import located, problems
 from oms.orders.v1 import customers_pb2 as pb
 
@@ -31,7 +32,7 @@ async def create_customer(body: CustomerIn, request: Request, response: Response
     """Opens an account (published as CustomerRegistered); with a credit limit, finance only.
     A sales channel registers a one-off buyer as kind `guest` before placing its order."""
     reply = await request.app.state.clients.customers.CreateCustomer(
-        pb.CreateCustomerRequest(customer=body.to_proto())
+        pb.CreateCustomerRequest(customer=body.to_proto(), request_id=request_id(request))
     )
     response.headers["Location"] = f"{request.url.path}/{reply.customer.id}"
     return Customer.model_validate(reply.customer)

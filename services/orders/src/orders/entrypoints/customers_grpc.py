@@ -12,10 +12,12 @@ from orders.application.commands.create_customer import CreateCustomer, create_c
 from orders.application.commands.update_customer import UpdateCustomer, update_customer
 from orders.application.ports import Deps
 from orders.application.queries.customers import get_customer, list_customers
+from orders.application.retry import Retry
 from orders.domain.customer_input import EDITABLE
 from orders.domain.customers import CustomerFilter
 from orders.entrypoints.messages import customer_to_proto, input_from_proto
 from servicekit.errors import InvalidArgument
+from servicekit.idempotency import fingerprint
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
@@ -40,7 +42,8 @@ class CustomersServicer(customers_pb2_grpc.CustomersServiceServicer):
     async def CreateCustomer(
         self, request: pb.CreateCustomerRequest, context: Context
     ) -> pb.CreateCustomerResponse:
-        command = CreateCustomer(input_from_proto(request.customer))
+        retry = Retry(request.request_id, fingerprint(request))
+        command = CreateCustomer(input_from_proto(request.customer), retry)
         customer = await create_customer(self.deps, command)
         return pb.CreateCustomerResponse(customer=customer_to_proto(customer))
 
