@@ -27,6 +27,7 @@ from opentelemetry import trace
 
 from servicekit.access import Access, bearer
 from servicekit.context import acting, causation_id, correlation_id, credentials
+from servicekit.db_errors import is_transient
 from servicekit.errors import FieldViolation, ServiceError
 from servicekit.health import HealthCheck, HealthWatch
 from servicekit.metrics import GrpcServerMetrics
@@ -121,6 +122,12 @@ def _admitted(
                 except ServiceError as error:
                     log.info("%s answered %s: %s", method, error.code.value, error.message)
                     await context.abort_with_status(_status_for(error))
+                except Exception as error:
+                    if not is_transient(error):
+                        raise
+                    # the database restarting or out of connections: the caller may try again
+                    log.warning("%s could not reach its database: %s", method, type(error).__name__)
+                    await context.abort(grpc.StatusCode.UNAVAILABLE, "try again shortly")
         finally:
             otel_context.detach(token)
 

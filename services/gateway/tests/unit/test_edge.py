@@ -345,3 +345,20 @@ async def test_an_unexpected_failure_is_500_problem_json_without_details() -> No
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert "secret" not in response.text
+
+
+async def test_the_gateways_own_database_unreachable_is_503_to_retry_not_500() -> None:
+    """The gateway's store (idempotency, API keys) restarting: a client may try again."""
+    app = create_app(gateway_settings(), stores=memory_stores())
+
+    async def unreachable() -> None:
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    app.add_api_route("/api/v1/unreachable", unreachable)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gw"
+    ) as client:
+        response = await client.get("/api/v1/unreachable", headers=bearer("sales"))
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "1"

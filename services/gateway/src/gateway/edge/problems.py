@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit.db_errors import is_transient
 from servicekit.errors import ServiceError
 from servicekit.grpc import violations_of
 
@@ -117,10 +118,17 @@ class CrashAsProblem:
 
         try:
             await self.app(scope, receive, tracking)
-        except Exception:
-            log.exception("%s %s failed", scope["method"], scope["path"])
+        except Exception as error:
             if started:  # too late for another answer; the server closes the connection
+                log.exception("%s %s failed", scope["method"], scope["path"])
                 raise
+            if is_transient(error):  # the gateway's own database restarting or saturated
+                log.warning(
+                    "%s %s: database unavailable: %r", scope["method"], scope["path"], error
+                )
+                await send_problem(scope, send, 503, "try again shortly", {"Retry-After": "1"})
+                return
+            log.exception("%s %s failed", scope["method"], scope["path"])
             await send_problem(scope, send, 500, "the request could not be completed")
 
 
