@@ -6,7 +6,7 @@ INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integr
 TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src)) examples bench
 
 .PHONY: help setup contracts contracts-check contracts-lock reference release lint test test-unit \
-	test-integration test-e2e run token migration woo dlq bench clean
+	test-integration test-e2e test-fuzz soak run walkthrough token migration woo dlq bench clean
 
 help:             ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-17s %s\n", $$1, $$2}'
@@ -37,10 +37,12 @@ lint: setup       ## ruff, mypy (strict), import-linter, contract compatibility,
 	$(PY) -m devstack.contracts check
 	$(PY) -m devstack.reference check
 
-test: setup lint  ## Every tier: unit, integration (real Kafka + PostgreSQL), end-to-end (all processes)
+test: setup lint  ## Every tier: unit, integration (real Kafka + PostgreSQL), end-to-end (all processes), API fuzzing, faults
 	$(PY) -m pytest -q -n auto $(UNIT_TESTS)
 	$(PY) -m pytest -q $(INTEGRATION_TESTS)
 	$(PY) -m pytest -q tests/e2e
+	$(PY) -m pytest -q tests/fuzz
+	OMS_TEST_INFRA=processes $(PY) -m pytest -q tests/faults
 
 test-unit: setup  ## Unit tests only (seconds)
 	$(PY) -m pytest -q -n auto $(UNIT_TESTS)
@@ -51,8 +53,19 @@ test-integration: setup ## Integration tests only
 test-e2e: setup   ## End-to-end tests only
 	$(PY) -m pytest -q tests/e2e
 
+test-fuzz: setup  ## Schemathesis against the gateway's OpenAPI document (all processes; ~3 min)
+	$(PY) -m pytest -q tests/fuzz
+
+soak: setup       ## The fault suite for longer: make soak [SOAK_SECONDS=900] [FAULT_WORKERS=6]
+	OMS_TEST_INFRA=processes SOAK_SECONDS=$(or $(SOAK_SECONDS),900) \
+		FAULT_WORKERS=$(or $(FAULT_WORKERS),6) \
+		$(PY) -m pytest -q tests/faults
+
 run: setup        ## Start broker, database, every service and the gateway; Ctrl-C stops all
 	$(PY) -m devstack run
+
+walkthrough: setup ## One order from product to invoice through the REST API, against `make run`
+	@bash examples/walkthrough.sh
 
 token: setup      ## Development token: make token ROLE=sales [SUBJECT=alice]
 	@$(PY) -m servicekit.auth issue --role $(or $(ROLE),admin) --subject $(or $(SUBJECT),dev-$(or $(ROLE),admin))

@@ -10,57 +10,30 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from devstack.kafka_acls import provision
 from devstack.supervisor import Stack
-from devstack.topology import BUSINESS_SERVICES, CONNECTORS, Ports
+from devstack.topology import BUSINESS_SERVICES, CONNECTORS
 from testkit.otlp import CONSUMER, PRODUCER, OtlpReceiver, ReceivedSpan
-from testkit.plugin import Infrastructure
-from testkit.security import session_security
 from tests.e2e.helpers import Api, eventually, new_customer
 
-# Beside the shared e2e stack's ports, so both can run in one session.
-OFFSET = int(os.environ.get("OMS_TEST_PORT_OFFSET", "1000")) + 50
 PROCESSES = (*BUSINESS_SERVICES, *CONNECTORS, "gateway")
 
 
 @pytest.fixture(scope="module")
-async def receiver() -> AsyncIterator[OtlpReceiver]:
-    async with OtlpReceiver().running() as running:
-        yield running
+def receiver(trace_receiver: OtlpReceiver) -> OtlpReceiver:
+    return trace_receiver
 
 
 @pytest.fixture(scope="module")
-async def traced_stack(
-    oms_infrastructure: Infrastructure, receiver: OtlpReceiver
-) -> AsyncIterator[Stack]:
-    stack = Stack(
-        oms_infrastructure.postgres,
-        oms_infrastructure.kafka_bootstrap,
-        Ports(OFFSET),
-        Path(tempfile.mkdtemp(prefix="oms-trace-logs-")),
-        session_security().secrets,
-        environment={
-            "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
-            "OTEL_BSP_SCHEDULE_DELAY": "200",  # export within a fraction of a second
-        },
-    )
-    try:
-        await provision(session_security().operator_kafka(oms_infrastructure.kafka_bootstrap))
-        await stack.start_all()
-        yield stack
-    finally:
-        await stack.stop_processes()
+def traced_stack(e2e_stack: Stack) -> Stack:
+    return e2e_stack
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
 from devstack.topology import Ports
 from testkit.containers import choose_infrastructure, container_infrastructure
+from testkit.otlp import OtlpReceiver
 from testkit.security import TestSecurity, session_security
 from testkit.services import service_process
 
@@ -108,8 +109,20 @@ async def catalog_process(pg_cluster: PostgresCluster, kafka_bootstrap: str) -> 
 
 
 @pytest.fixture(scope="session")
-async def e2e_stack(oms_infrastructure: Infrastructure) -> AsyncIterator[Stack]:
-    """Every service and the gateway as separate processes, on ports offset from `make run`'s."""
+async def trace_receiver() -> AsyncIterator[OtlpReceiver]:
+    """Where every process of the e2e stack exports its spans (OTLP/HTTP), for tests that
+    follow a trace across them."""
+    async with OtlpReceiver().running() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def e2e_stack(
+    oms_infrastructure: Infrastructure, trace_receiver: OtlpReceiver
+) -> AsyncIterator[Stack]:
+    """Every service and the gateway as separate processes, on ports offset from `make run`'s,
+    exporting their spans to `trace_receiver`. One stack per session: a second one would share
+    the broker's consumer groups and the services' databases with it."""
     offset = int(os.environ.get("OMS_TEST_PORT_OFFSET", "1000"))
     logs = Path(tempfile.mkdtemp(prefix="oms-e2e-logs-"))
     stack = Stack(
@@ -119,6 +132,10 @@ async def e2e_stack(oms_infrastructure: Infrastructure) -> AsyncIterator[Stack]:
         logs,
         session_security().secrets,
         kafka=oms_infrastructure.broker,
+        environment={
+            "OTEL_EXPORTER_OTLP_ENDPOINT": trace_receiver.endpoint,
+            "OTEL_BSP_SCHEDULE_DELAY": "200",  # export within a fraction of a second
+        },
     )
     try:
         await provision(session_security().operator_kafka(oms_infrastructure.kafka_bootstrap))
