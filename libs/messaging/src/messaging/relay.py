@@ -18,6 +18,8 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import asyncpg
@@ -29,7 +31,19 @@ from aiokafka.errors import (
     RecordTooLargeError,
 )
 from opentelemetry import trace
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    Table,
+    Update,
+    any_,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -57,6 +71,28 @@ _FIRST_PAUSE = 1.0
 _LONGEST_PAUSE = 30.0
 # What the broker or the producer answers for a record it will never take, however often sent.
 _REFUSED_FOR_SIZE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    pending: Select[Any]
+    published: Update
+
+
+@cache
+def _statements(table: Table) -> _Statements:
+    # Built once per table: every batch runs them. The ids go as one array, so the UPDATE's
+    # text (and its prepared statement) is the same for any number of rows.
+    c = table.c
+    ids = bindparam("b_ids", type_=ARRAY(BigInteger))
+    return _Statements(
+        pending=select(c.id, c.event_id, c.topic, c.key, c.payload, c.headers)
+        .where(c.published_at.is_(None), c.parked_at.is_(None))
+        .order_by(c.id)
+        .limit(bindparam("b_limit"))
+        .with_for_update(),
+        published=update(table).where(c.id == any_(ids)).values(published_at=func.now()),
+    )
 
 
 class OutboxRelay:
@@ -144,24 +180,16 @@ class OutboxRelay:
         t = self.table
         async with self.engine.begin() as connection:
             await connection.execute(_BATCH_IDLE_LIMIT)
-            rows = (
-                await connection.execute(
-                    select(t.c.id, t.c.event_id, t.c.topic, t.c.key, t.c.payload, t.c.headers)
-                    .where(t.c.published_at.is_(None), t.c.parked_at.is_(None))
-                    .order_by(t.c.id)
-                    .limit(self.batch_size)
-                    .with_for_update()
-                )
-            ).all()
+            statements = _statements(t)
+            limit = {"b_limit": self.batch_size}
+            rows = (await connection.execute(statements.pending, limit)).all()
             if not rows:
                 return 0
             refused = await self._send(rows)
             fault_point("relay.after_publish")
             sent = [row.id for row in rows if row.id not in refused]
             if sent:
-                await connection.execute(
-                    update(t).where(t.c.id.in_(sent)).values(published_at=func.now())
-                )
+                await connection.execute(statements.published, {"b_ids": sent})
             for row_id, reason in refused.items():
                 await connection.execute(
                     update(t)

@@ -56,9 +56,10 @@ class _Session:
             self.info["settings"] = str(statement)  # the batch's lock timeout
             return _Rows([])
         self.statements += 1
-        if params is not None:  # claim_all: every id in one statement
+        assert params is not None
+        if "event_ids" in params:  # claim_all: every id in one statement
             return _Rows([i for i in params["event_ids"] if self._claim(i)])
-        event_id = statement.compile().params["event_id"]
+        event_id = params["event_id"]
         return _Rows([event_id] if self._claim(event_id) else [])
 
 

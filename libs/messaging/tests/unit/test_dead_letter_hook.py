@@ -34,7 +34,7 @@ class _Database:
         self.opened += 1
         yield self
 
-    async def execute(self, statement: Any) -> _Found:
+    async def execute(self, statement: Any, params: Any = None) -> _Found:
         return _Found()
 
 

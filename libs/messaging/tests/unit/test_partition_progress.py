@@ -48,7 +48,7 @@ class _Database:
     info: dict[str, Any] = field(default_factory=dict)
 
     async def execute(self, statement: Any, params: Any = None) -> _Claimed:
-        return _Claimed(list(params["event_ids"]) if params else [])
+        return _Claimed(list(params.get("event_ids", [])) if params else [])
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Database]:

@@ -17,10 +17,23 @@ then returns its result. The same id with different content is refused (ALREADY_
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from google.protobuf.message import Message
-from sqlalchemy import Column, DateTime, MetaData, String, Table, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Insert,
+    MetaData,
+    Select,
+    String,
+    Table,
+    Update,
+    bindparam,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,9 +62,30 @@ def fingerprint(request: Message, id_field: str = "request_id") -> str:
     return hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Statements:
+    claim: Insert
+    lookup: Select[tuple[str, str | None]]
+    complete: Update
+
+
+@cache
+def _statements(table: Table) -> _Statements:
+    # Built once per table and executed with parameters: building an INSERT or UPDATE per call
+    # cost about 250 us of CPU, more than its round trip (every claim and completion runs them).
+    c = table.c
+    key = (c.operation == bindparam("b_operation"), c.request_id == bindparam("b_request_id"))
+    return _Statements(
+        claim=insert(table).on_conflict_do_nothing().returning(c.request_id),
+        lookup=select(c.fingerprint, c.result_id).where(*key),
+        complete=table.update().where(*key).values(result_id=bindparam("b_result_id")),
+    )
+
+
 class ProcessedRequests:
     def __init__(self, table: Table) -> None:
         self.table = table
+        self._statements = _statements(table)
 
     async def claim(
         self, session: AsyncSession, operation: str, request_id: str, request: Message | str
@@ -64,27 +98,20 @@ class ProcessedRequests:
         if len(request_id) > MAX_REQUEST_ID:
             raise InvalidArgument.of("request_id", f"at most {MAX_REQUEST_ID} characters")
         print_ = request if isinstance(request, str) else fingerprint(request)
+        statements = self._statements
         claimed = await session.execute(
-            insert(self.table)
-            .values(
-                operation=operation,
-                request_id=request_id,
-                fingerprint=print_,
-                created_at=datetime.now(UTC),
-            )
-            .on_conflict_do_nothing()
-            .returning(self.table.c.request_id)
+            statements.claim,
+            {
+                "operation": operation,
+                "request_id": request_id,
+                "fingerprint": print_,
+                "created_at": datetime.now(UTC),
+            },
         )
         if claimed.first() is not None:
             return None
-        c = self.table.c
-        row = (
-            await session.execute(
-                select(c.fingerprint, c.result_id).where(
-                    c.operation == operation, c.request_id == request_id
-                )
-            )
-        ).one()
+        key = {"b_operation": operation, "b_request_id": request_id}
+        row = (await session.execute(statements.lookup, key)).one()
         if row.fingerprint != print_ or row.result_id is None:
             raise AlreadyExists(
                 "this request_id was used for a different request",
@@ -97,11 +124,9 @@ class ProcessedRequests:
     ) -> None:
         if not request_id:
             return
-        c = self.table.c
         await session.execute(
-            self.table.update()
-            .where(c.operation == operation, c.request_id == request_id)
-            .values(result_id=result_id)
+            self._statements.complete,
+            {"b_operation": operation, "b_request_id": request_id, "b_result_id": result_id},
         )
 
 
