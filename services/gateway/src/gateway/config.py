@@ -40,6 +40,18 @@ class Settings(ObservabilitySettings):
     identity_provider_jwks_file: str | None = None
     identity_provider_issuer: str = DEVELOPMENT_ISSUER
     identity_provider_audience: str = API_AUDIENCE
+    # An organization's own OpenID Connect provider, beside the one above (gateway.edge.oidc):
+    # its issuer URL (https), the audience its access tokens name for this API, where its keys
+    # are published (found through its discovery document when unset), the claims naming the
+    # person, their roles (a dotted path) and team, and its roles or groups -> the suite's roles
+    # (JSON, e.g. {"oms-sales": "sales"}). Unset issuer: no such provider.
+    oidc_issuer: str | None = None
+    oidc_audience: str = API_AUDIENCE
+    oidc_jwks_url: str | None = None
+    oidc_subject_claim: str = "sub"
+    oidc_roles_claim: str = "roles"
+    oidc_team_claim: str = "team"
+    oidc_role_map: dict[str, str] = {}
     # The gateway's private key (PEM) for the short-lived tokens it passes to services; they
     # verify them with its public keys (TOKEN_JWKS_FILE on their side).
     signing_key_file: str | None = None

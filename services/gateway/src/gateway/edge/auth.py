@@ -13,12 +13,14 @@ from collections.abc import AsyncIterator, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+import jwt
 from fastapi import Depends, HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import Settings
 from gateway.edge.api_keys import ApiKeys, InvalidApiKey
+from gateway.edge.oidc import OidcVerifier, PublishedKeys, check_url
 from gateway.edge.problems import Refuse
 from servicekit.auth import (
     INTERNAL_TOKEN_SECONDS,
@@ -47,6 +49,8 @@ class Authenticator:
     key: SigningKey
     issuer: str
     audience: str
+    # an organization's own OpenID Connect provider, when one is configured
+    organization: OidcVerifier | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Authenticator:
@@ -62,19 +66,37 @@ class Authenticator:
         verifier = TokenVerifier(
             keys, settings.identity_provider_issuer, settings.identity_provider_audience
         )
-        return cls(verifier, key, settings.internal_issuer, settings.internal_audience)
+        organization = _organization(settings)
+        return cls(
+            verifier, key, settings.internal_issuer, settings.internal_audience, organization
+        )
 
     def __post_init__(self) -> None:
         self._passed_on: dict[Principal, tuple[str, float]] = {}
+        self._organization_verified: dict[str, tuple[Principal, float]] = {}
 
-    def person(self, headers: MutableMapping[str, str]) -> Principal:
+    async def person(self, headers: MutableMapping[str, str]) -> Principal:
         scheme, _, token = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("a bearer token or an API key is required")
         try:
-            return self.people.verify(token.strip())
+            if self.organization is not None and _issuer_of(token) == self.organization.issuer:
+                return await self._organization_person(self.organization, token)
+            return self.people.verify(token)
         except InvalidToken as error:
             raise Unauthenticated(f"invalid token: {error}") from error
+
+    async def _organization_person(self, verifier: OidcVerifier, token: str) -> Principal:
+        """The provider's token verified once, then remembered until it expires."""
+        remembered = self._organization_verified.get(token)
+        if remembered is not None and remembered[1] > time.time():
+            return remembered[0]
+        principal, expires = await verifier.verify(token)
+        if len(self._organization_verified) >= 4096:
+            self._organization_verified.clear()
+        self._organization_verified[token] = (principal, expires)
+        return principal
 
     def token_for(self, principal: Principal) -> str:
         """The token services verify for `principal`, reused until a minute before it expires."""
@@ -138,11 +160,39 @@ class Authentication:
         elif api_key is not None and "authorization" in headers:
             raise Unauthenticated("send one credential: a bearer token or an API key")
         if api_key is None:
-            return self.authenticator().person(headers)
+            return await self.authenticator().person(headers)
         try:
             return await self.machines().verify(api_key)
         except InvalidApiKey as error:
             raise Unauthenticated(str(error)) from error
+
+
+def _issuer_of(token: str) -> object:
+    """The issuer a token claims, read before verifying it only to choose who verifies it."""
+    try:
+        return jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError as error:
+        raise InvalidToken(str(error)) from error
+
+
+def _organization(settings: Settings) -> OidcVerifier | None:
+    """The organization's provider, when configured; UnsafeKey for a URL that is not https."""
+    if not settings.oidc_issuer:
+        return None
+    mode = settings.development_mode
+    issuer = check_url(settings.oidc_issuer, mode, "GATEWAY_OIDC_ISSUER")
+    jwks_url = settings.oidc_jwks_url
+    if jwks_url:
+        check_url(jwks_url, mode, "GATEWAY_OIDC_JWKS_URL")
+    return OidcVerifier(
+        issuer,
+        settings.oidc_audience,
+        PublishedKeys(issuer, jwks_url, mode),
+        subject_claim=settings.oidc_subject_claim,
+        roles_claim=settings.oidc_roles_claim,
+        team_claim=settings.oidc_team_claim,
+        role_map=settings.oidc_role_map,
+    )
 
 
 def require(*roles: str) -> Any:
