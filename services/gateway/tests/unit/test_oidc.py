@@ -13,10 +13,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.app import create_app
-from gateway.edge.oidc import OidcVerifier, PublishedKeys, check_url
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc
 from servicekit.auth import InvalidToken, UnsafeKey
 from servicekit.errors import NotFound
+from servicekit.oidc import OidcVerifier, PublishedKeys, check_url
 from services.gateway.tests.unit.conftest import GatewayOver, gateway_settings
 from services.gateway.tests.unit.fakes import memory_stores
 from testkit.oidc import OidcProvider, ProviderUser, serving

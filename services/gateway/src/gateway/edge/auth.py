@@ -20,7 +20,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import Settings
 from gateway.edge.api_keys import ApiKeys, InvalidApiKey
-from gateway.edge.oidc import OidcVerifier, PublishedKeys, check_url
 from gateway.edge.problems import Refuse
 from servicekit.auth import (
     INTERNAL_TOKEN_SECONDS,
@@ -32,6 +31,7 @@ from servicekit.auth import (
     trusted_keys,
 )
 from servicekit.context import Principal, acting
+from servicekit.oidc import OidcVerifier, PublishedKeys, check_url
 
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 API_KEY_HEADER = "x-api-key"

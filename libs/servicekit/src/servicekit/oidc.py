@@ -1,4 +1,7 @@
-"""People of an organization that signs in with its own identity provider (OpenID Connect).
+"""People of an organization that signs in with its own identity provider (OpenID Connect):
+the gateway verifies the provider's access tokens (`OidcVerifier`), and the web pages sign people
+in through it with the authorization code flow and PKCE (`authorization_request`,
+`exchange_code`, the ID token verified with `OidcVerifier.claims`).
 
 The gateway verifies the provider's access tokens itself, with the keys the provider publishes
 (the JWKS at its `jwks_uri`, found through its discovery document unless configured). A token
@@ -10,13 +13,16 @@ Keycloak's `realm_access.roles`) is mapped to the suite's roles; any other role 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import ipaddress
 import json
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import jwt
@@ -120,14 +126,15 @@ class OidcVerifier:
     role_map: Mapping[str, str] = field(default_factory=dict)
     leeway_seconds: int = 30
 
-    async def verify(self, token: str) -> tuple[Principal, float]:
+    async def claims(self, token: str) -> dict[str, Any]:
+        """The token's claims, once its signature, issuer, audience and times are verified."""
         try:
             kid = str(jwt.get_unverified_header(token).get("kid"))
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
         key, algorithm = await self.keys.key(kid)
         try:
-            claims = jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 key,
                 algorithms=[algorithm],
@@ -138,6 +145,11 @@ class OidcVerifier:
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
+        return claims
+
+    async def verify(self, token: str) -> tuple[Principal, float]:
+        """The person an access token names, with the suite's roles, and when it expires."""
+        claims = await self.claims(token)
         subject = claim_at(claims, self.subject_claim)
         if not isinstance(subject, str) or not subject:
             raise InvalidToken(f"the token has no {self.subject_claim!r} to name the person by")
@@ -166,3 +178,93 @@ async def jwks_url_of(issuer: str, fetch: Fetch = fetch_json) -> str:
     if not isinstance(url, str) or not url:
         raise InvalidToken("the discovery document names no jwks_uri")
     return url
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a provider signs people in and hands out tokens (from its discovery document)."""
+
+    authorization: str
+    token: str
+
+
+async def endpoints_of(issuer: str, development_mode: bool, fetch: Fetch = fetch_json) -> Endpoints:
+    document = await fetch(issuer.rstrip("/") + "/.well-known/openid-configuration")
+    if document.get("issuer") != issuer:
+        raise InvalidToken(f"the discovery document names issuer {document.get('issuer')!r}")
+    found = [document.get("authorization_endpoint"), document.get("token_endpoint")]
+    if not all(isinstance(url, str) and url for url in found):
+        raise InvalidToken("the discovery document names no authorization or token endpoint")
+    urls = [check_url(str(url), development_mode, "the provider's endpoints") for url in found]
+    return Endpoints(*urls)
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """Where to send the person, and what to keep until they come back: `state` ties the answer
+    to this browser, `nonce` the ID token to this request, `verifier` the code to this client
+    (PKCE, S256)."""
+
+    url: str
+    state: str
+    nonce: str
+    verifier: str
+
+
+def authorization_request(
+    endpoints: Endpoints, client_id: str, redirect_uri: str, scope: str = "openid profile"
+) -> AuthorizationRequest:
+    state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    return AuthorizationRequest(f"{endpoints.authorization}?{query}", state, nonce, verifier)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    id_token: str
+    expires_in: int
+
+
+async def exchange_code(
+    endpoints: Endpoints,
+    client_id: str,
+    client_secret: str,
+    redirect_uri: str,
+    code: str,
+    verifier: str,
+) -> Tokens:
+    """The provider's tokens for an authorization code; InvalidToken when it refuses."""
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect_uri,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "code_verifier": verifier,
+    }
+    try:
+        async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS) as client:
+            response = await client.post(endpoints.token, data=form)
+            answer = response.json()
+    except (httpx.HTTPError, json.JSONDecodeError) as error:
+        raise InvalidToken(f"the identity provider's token endpoint failed: {error}") from error
+    if response.status_code != 200 or not isinstance(answer, dict):
+        raise InvalidToken(f"the identity provider refused the code: {answer}")
+    access, id_token = answer.get("access_token"), answer.get("id_token")
+    if not isinstance(access, str) or not isinstance(id_token, str):
+        raise InvalidToken("the identity provider answered no access token or ID token")
+    expires_in = answer.get("expires_in", 300)
+    return Tokens(access, id_token, int(expires_in) if isinstance(expires_in, int) else 300)
