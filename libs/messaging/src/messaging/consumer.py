@@ -178,6 +178,7 @@ class EventConsumer:
                 self.progress.polled()
                 await workers.settle(0.2)
                 workers.reap()
+                await workers.commit_applied()
                 await workers.poll(self.max_batch)
         finally:
             await workers.close()

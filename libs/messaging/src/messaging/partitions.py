@@ -2,10 +2,15 @@
 failure holds back only itself.
 
 A partition handed a batch is paused (the broker sends it nothing more) until its task has
-applied the batch and committed its offsets; the other partitions keep being polled and
-applied meanwhile. Records of one partition are still applied in offset order: a batch of a
-partition that got records again before its last task ended (a rebalance handed it back) waits
-for that task first.
+applied the batch; the other partitions keep being polled and applied meanwhile. Records of one
+partition are still applied in offset order: a batch of a partition that got records again
+before its last task ended (a rebalance handed it back) waits for that task first.
+
+The offsets of applied batches are committed together, every COMMIT_INTERVAL_SECONDS, in one
+request for all partitions, not one request per batch: under load a commit per batch cost the
+broker and the consumer more than the batch itself. An offset not yet committed when the
+process dies or loses its partitions only means those records come again, and the inbox makes
+the second delivery a no-op (docs/messaging.md).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -22,6 +28,9 @@ from messaging.faults import fault_point
 from messaging.progress import Progress, partition_name
 
 log = logging.getLogger(__name__)
+
+# How long an applied batch's offset may wait to be committed with the others.
+COMMIT_INTERVAL_SECONDS = 0.25
 
 
 class PartitionWorkers:
@@ -35,6 +44,9 @@ class PartitionWorkers:
         self.apply = apply
         self.progress = progress
         self._tasks: dict[TopicPartition, asyncio.Task[None]] = {}
+        # the next offset of each partition whose applied records are not yet committed
+        self._applied: dict[TopicPartition, int] = {}
+        self._committed_at = time.monotonic()
 
     async def poll(self, max_records: int) -> None:
         """Hands each partition's new records to a task; polls briefly while some partition has
@@ -75,11 +87,29 @@ class PartitionWorkers:
             if not task.cancelled() and (error := task.exception()) is not None:
                 raise error
 
+    async def commit_applied(self, every: float = COMMIT_INTERVAL_SECONDS) -> None:
+        """Commits the offsets of the batches applied since the last commit, in one request,
+        when `every` seconds have passed since it."""
+        if not self._applied or time.monotonic() - self._committed_at < every:
+            return
+        offsets, self._applied = self._applied, {}
+        self._committed_at = time.monotonic()
+        try:
+            await self.consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as error:
+            # Some partition moved to another member: it redelivers these records, and the
+            # inbox makes the second delivery a no-op.
+            log.warning("offsets not committed after a rebalance: %s", error)
+        except KafkaError as error:
+            # The broker is away: the records come again once it is back, and are skipped.
+            log.warning("offsets not committed (%s); they will be redelivered", error)
+
     async def close(self) -> None:
         for task in self._tasks.values():
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         self._tasks.clear()
+        await self.commit_applied(every=0)
 
     async def _work(
         self,
@@ -92,12 +122,4 @@ class PartitionWorkers:
                 await previous
         await self.apply(records)
         fault_point("consumer.after_commit")
-        try:
-            await self.consumer.commit({partition: records[-1].offset + 1})
-        except (CommitFailedError, IllegalStateError) as error:
-            # The partition moved to another replica mid-batch: it will redeliver these
-            # records, and the inbox makes the second delivery a no-op.
-            log.warning("offsets not committed after a rebalance: %s", error)
-        except KafkaError as error:
-            # The broker is away: the records come again once it is back, and are skipped.
-            log.warning("offsets not committed (%s); they will be redelivered", error)
+        self._applied[partition] = records[-1].offset + 1

@@ -62,6 +62,7 @@ class _Broker:
     pending: dict[TopicPartition, list[FakeRecord]]
     paused: set[TopicPartition] = field(default_factory=set)
     committed: dict[TopicPartition, int] = field(default_factory=dict)
+    commits: list[dict[TopicPartition, int]] = field(default_factory=list)
 
     async def start(self) -> None:
         return None
@@ -87,6 +88,7 @@ class _Broker:
         return ready
 
     async def commit(self, offsets: dict[TopicPartition, int]) -> None:
+        self.commits.append(dict(offsets))
         self.committed.update(offsets)
 
 
@@ -148,6 +150,36 @@ async def test_a_partition_stuck_on_a_transient_failure_does_not_stall_the_other
         await watch.update()
         reply = await servicer.Check(health_pb2.HealthCheckRequest(service=""), None)
         assert reply.status == health_pb2.HealthCheckResponse.NOT_SERVING
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_the_offsets_of_batches_applied_together_are_committed_in_one_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    partitions = [TopicPartition(TOPIC, n) for n in range(3)]
+    broker = _Broker({p: [_record(f"o-{p.partition}", p.partition)] for p in partitions})
+    monkeypatch.setattr(messaging.consumer, "make_consumer", lambda *_: broker)
+    applied: list[str] = []
+
+    async def handle(session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope) -> None:
+        assert not broker.commits, "an offset is committed only after its batch is applied"
+        applied.append(message.order_id)
+
+    consumer = EventConsumer(
+        kafka=None,  # type: ignore[arg-type]
+        group_id="oms.orders",
+        subscriptions=[Subscription(billing_pb2.InvoicePaid, handle)],
+        database=_Database(),  # type: ignore[arg-type]
+        inbox=inbox_table(MetaData()),
+        producer=FakeProducer(),  # type: ignore[arg-type]
+    )
+    running = asyncio.create_task(consumer.run())
+    try:
+        await _until(lambda: len(broker.committed) == 3)
+        assert sorted(applied) == ["o-0", "o-1", "o-2"]
+        assert broker.commits == [dict.fromkeys(partitions, 8)], "three batches, one commit"
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
