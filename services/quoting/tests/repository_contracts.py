@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from quoting.application.ports import QuoteFilter, UnitOfWorkFactory
+from quoting.domain.approval import Approval, ApprovalStatus
 from quoting.domain.customer import Customer
 from quoting.domain.model import Status
 from quoting.domain.template import Template
@@ -170,7 +171,37 @@ async def a_unit_of_work_that_fails_keeps_nothing(uow: UnitOfWorkFactory) -> Non
         assert await work.customers.get(account.customer_id) is None
 
 
+async def a_quote_keeps_its_approval_and_is_listed_by_it(uow: UnitOfWorkFactory) -> None:
+    customer = _id()
+    pending = Approval(ApprovalStatus.PENDING, "line 1: 35% off is above the 20% ...")
+    decided = Approval(ApprovalStatus.REJECTED, pending.reason, "nina", NOW, "too much")
+    made = [
+        a_quote(quote_id=_id(), customer_id=customer, approval=pending),
+        a_quote(quote_id=_id(), customer_id=customer, approval=decided),
+        a_quote(quote_id=_id(), customer_id=customer),
+    ]
+    async with uow() as work:
+        for quote in made:
+            await work.quotes.add(quote)
+    approved = replace(made[0], approval=replace(pending, status=ApprovalStatus.APPROVED))
+    async with uow() as work:
+        await work.quotes.save(approved, "nina")
+    async with uow() as work:
+        assert await work.quotes.get(made[1].id) == made[1]
+        assert await work.quotes.get(made[0].id) == approved
+
+        async def ids(approval: str) -> set[str]:
+            wanted = QuoteFilter(customer_id=customer, approval=approval)
+            return {q.id for q in await work.quotes.page(EVERYTHING, wanted, None, 10)}
+
+        assert await ids("rejected") == {made[1].id}
+        assert await ids("approved") == {made[0].id}
+        assert await ids("not_required") == {made[2].id}
+        assert await ids("pending") == set()
+
+
 CHECKS: list[Check] = [
+    a_quote_keeps_its_approval_and_is_listed_by_it,
     a_quote_comes_back_as_stored,
     a_revision_is_a_new_version_and_the_earlier_one_stays,
     quotes_are_listed_newest_first_filtered_and_within_reach,

@@ -75,6 +75,9 @@ class QuotingClient(ServiceClient):
     save_template = Rpc(quoting_pb2.SaveTemplateRequest, quoting_pb2.SaveTemplateResponse)
     list_templates = Rpc(quoting_pb2.ListTemplatesRequest, quoting_pb2.ListTemplatesResponse)
     render_quote = Rpc(quoting_pb2.RenderQuoteRequest, quoting_pb2.RenderQuoteResponse)
+    decide_quote_discount = Rpc(
+        quoting_pb2.DecideQuoteDiscountRequest, quoting_pb2.DecideQuoteDiscountResponse
+    )
 
 
 class OrdersClient(ServiceClient):

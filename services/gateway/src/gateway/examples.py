@@ -330,6 +330,13 @@ QUOTE = {
     "team": "north",
     "number": "Q-2026-000001",
     "order_stalled": "",
+    "approval": {
+        "status": "approved",
+        "reason": "line 1: 35% off is above the 20% that needs approval",
+        "decided_by": "nina",
+        "decided_at": LATER,
+        "note": "key account, agreed for this order only",
+    },
     "total": money("44.63"),
     "document": DOCUMENT,
     "lines": [
@@ -342,6 +349,7 @@ QUOTE = {
     ],
 }
 ACCEPT_IN = {"convert_to": "sales_order"}
+APPROVAL_IN = {"decision": "approve", "note": "key account, agreed for this order only"}
 REJECT_IN = {"reason": "too expensive"}
 TEMPLATE_IN = {"name": "Widget starter kit"}
 TEMPLATE = {

@@ -84,6 +84,7 @@ MAY = {
     "POST /api/v1/quotes/{quote_id}/accept": {SALES, MANAGER, ADMIN},
     "POST /api/v1/quotes/{quote_id}/reject": {SALES, MANAGER, ADMIN},
     "GET /api/v1/quotes/{quote_id}/pdf": {SALES, MANAGER, DESK, FINANCE, ADMIN},
+    "POST /api/v1/quotes/{quote_id}/approval": {MANAGER, ADMIN},
     "POST /api/v1/quotes/{quote_id}/template": {SALES, MANAGER, ADMIN},
     "GET /api/v1/quote-templates": {SALES, MANAGER, DESK, FINANCE, ADMIN},
     "GET /api/v1/invoices": {SALES, MANAGER, DESK, FINANCE, ADMIN},

@@ -42,6 +42,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
         catalog=GrpcCatalog(settings.catalog_target, settings.tls()),
         printer=PdfPrinter(settings.letterhead()),
         clock=SystemClock(),
+        approval_above=settings.discount_approval_above,
     )
 
     async def expire() -> int:

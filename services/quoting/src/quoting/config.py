@@ -1,4 +1,9 @@
+from decimal import Decimal
+
+from pydantic import Field
+
 from printing.letterhead import Letterhead, configured
+from quoting.domain.model import DEFAULT_APPROVAL_ABOVE
 from servicekit.config import ServiceSettings, service_config
 
 
@@ -11,6 +16,9 @@ class Settings(ServiceSettings):
     catalog_target: str = "127.0.0.1:20051"
     # How often open quotes past their validity date are looked for and expired.
     expiry_interval_seconds: float = 60.0
+    # A quote with a discount (a line's, a group's, or all of them together) above this
+    # percentage of what it applies to needs a sales manager's approval before it is sent.
+    discount_approval_above: Decimal = Field(DEFAULT_APPROVAL_ABOVE, ge=0, le=100)
     # The seller's legal data the quote's letterhead states ("|" between address lines). Unset
     # in development mode: a sample company.
     seller_name: str = ""

@@ -120,8 +120,13 @@ class FakeQuoteRepository:
 
 
 def _shown(quote: Quote, visible: Reach, wanted: QuoteFilter) -> bool:
-    values = (quote.status.value, quote.content.customer_id, quote.salesperson)
-    filters = (wanted.status, wanted.customer_id, wanted.salesperson)
+    values = (
+        quote.status.value,
+        quote.content.customer_id,
+        quote.salesperson,
+        quote.approval.status.value,
+    )
+    filters = (wanted.status, wanted.customer_id, wanted.salesperson, wanted.approval)
     if any(f and f != value for f, value in zip(filters, values, strict=True)):
         return False
     return visible.covers(quote.salesperson, quote.team)

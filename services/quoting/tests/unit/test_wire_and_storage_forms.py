@@ -21,10 +21,13 @@ from quoting.adapters.protobuf import (
     content_to_proto,
     money_to_proto,
 )
+from quoting.domain.approval import Approval, ApprovalStatus
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice
+from quoting.domain.events import QuoteApprovalRequested, QuoteDiscountDecided
 from quoting.domain.model import Quote, Status
 from quoting.entrypoints.messages import content_of, quote_to_proto
 from quoting.entrypoints.subscriptions import customer_of
+from servicekit.grpc import timestamp
 from services.quoting.tests.builders import NOW, TODAY, a_rich_quote
 
 
@@ -198,6 +201,37 @@ def test_events_travel_as_their_oms_events_messages() -> None:
     (expired,) = a_rich_quote().expire(date(2026, 12, 2))
     assert to_message(expired) == wire.QuoteExpired(
         quote_id="q-rich", version=1, valid_until="2026-12-01"
+    )
+
+
+def test_approval_events_travel_as_their_oms_events_messages() -> None:
+    quote = a_rich_quote()
+    requested = QuoteApprovalRequested("q-rich", 2, "sam", "north", "line 1: ...", quote.total)
+    assert to_message(requested) == wire.QuoteApprovalRequested(
+        quote_id="q-rich",
+        version=2,
+        salesperson="sam",
+        team="north",
+        reason="line 1: ...",
+        total=money_to_proto(quote.total),
+    )
+    decided = QuoteDiscountDecided("q-rich", 2, "rejected", "nina", "too much")
+    assert to_message(decided) == wire.QuoteDiscountDecided(
+        quote_id="q-rich", version=2, decision="rejected", decided_by="nina", note="too much"
+    )
+
+
+def test_a_quote_on_the_wire_has_its_approval() -> None:
+    undecided = quote_to_proto(a_rich_quote()).approval
+    assert undecided == pb.QuoteApproval(status="not_required")
+    assert not undecided.HasField("decided_at")
+    decided = Approval(ApprovalStatus.APPROVED, "line 1: ...", "nina", NOW, "ok")
+    assert quote_to_proto(a_rich_quote(approval=decided)).approval == pb.QuoteApproval(
+        status="approved",
+        reason="line 1: ...",
+        decided_by="nina",
+        decided_at=timestamp(NOW),
+        note="ok",
     )
 
 

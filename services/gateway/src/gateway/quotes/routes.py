@@ -10,6 +10,8 @@ from gateway.edge.auth import require
 from gateway.edge.openapi import located, problems
 from gateway.quotes.schemas import (
     AcceptIn,
+    ApprovalIn,
+    ApprovalStatus,
     Quote,
     QuoteCreateIn,
     QuoteIn,
@@ -29,6 +31,8 @@ routers = (router, templates)
 # A first line of checks; quoting decides, and a salesperson works only their own quotes.
 WRITERS = require("sales", "sales-manager")
 READERS = require("sales", "sales-manager", "order-desk", "finance")
+# Large discounts: a sales manager of the quote's team decides, never on their own quote.
+APPROVERS = require("sales-manager")
 
 QuoteId = IdPath
 Version = Annotated[
@@ -70,11 +74,15 @@ async def list_quotes(
     status: Annotated[str, Query(max_length=16, description="draft, sent, accepted...")] = "",
     customer_id: IdQuery = "",
     salesperson: Annotated[str, Query(max_length=200)] = "",
+    approval: Annotated[
+        ApprovalStatus | None,
+        Query(description="only quotes whose discount approval is in this status"),
+    ] = None,
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> QuotePage:
     """The quotes you may see (a salesperson: their own; a sales manager: the team's), newest
-    first."""
+    first. A sales manager lists what waits for their approval with `approval=pending`."""
     reply = await request.app.state.clients.quoting.ListQuotes(
         pb.ListQuotesRequest(
             status=status,
@@ -82,6 +90,7 @@ async def list_quotes(
             salesperson=salesperson,
             page_size=page_size,
             page_token=page_token,
+            approval=approval or "",
         )
     )
     return QuotePage(
@@ -131,7 +140,8 @@ async def update_quote(quote_id: QuoteId, body: QuoteIn, request: Request) -> Qu
     responses=problems(404, 409),
 )
 async def send_quote(quote_id: QuoteId, request: Request) -> Quote:
-    """draft -> sent (409 from any other status, or past its validity date)."""
+    """draft -> sent (409 from any other status, past its validity date, or while its discount
+    approval is pending or rejected: field `approval`)."""
     reply = await request.app.state.clients.quoting.SendQuote(
         pb.SendQuoteRequest(quote_id=quote_id)
     )
@@ -174,7 +184,8 @@ async def revise_quote(quote_id: QuoteId, request: Request, body: QuoteIn | None
 )
 async def accept_quote(quote_id: QuoteId, request: Request, body: AcceptIn | None = None) -> Quote:
     """sent -> accepted; the quote becomes a sales order (the default) or an invoice. `convert`
-    is the same action, named for what it does to the quote."""
+    is the same action, named for what it does to the quote. 409 (field `approval`) while its
+    discount approval is pending or rejected."""
     convert_to = (body or AcceptIn()).convert_to
     reply = await request.app.state.clients.quoting.AcceptQuote(
         pb.AcceptQuoteRequest(quote_id=quote_id, convert_to=convert_to)
@@ -196,6 +207,23 @@ async def reject_quote(quote_id: QuoteId, request: Request, body: RejectIn | Non
     reply = await request.app.state.clients.quoting.RejectQuote(
         pb.RejectQuoteRequest(quote_id=quote_id, reason=reason)
     )
+    return Quote.model_validate(reply.quote)
+
+
+@router.post(
+    "/{quote_id}/approval",
+    response_model=Quote,
+    dependencies=[APPROVERS],
+    operation_id="decideQuoteDiscount",
+    summary="Approve or reject a quote's discounts",
+    responses=problems(404, 409),
+)
+async def decide_quote_discount(quote_id: QuoteId, body: ApprovalIn, request: Request) -> Quote:
+    """A sales manager approves or rejects the discounts of a quote waiting for approval
+    (`approval.status` pending): a discount above the threshold (`QUOTING_DISCOUNT_APPROVAL_ABOVE`,
+    20 % by default) of what it applies to. Only a quote of your team, never one you are the
+    salesperson or creator of (403); 409 (field `approval`) when its approval is not pending."""
+    reply = await request.app.state.clients.quoting.DecideQuoteDiscount(body.to_proto(quote_id))
     return Quote.model_validate(reply.quote)
 
 

@@ -9,14 +9,14 @@ numbers (the limit on lines is the contract's QUOTE_LIMIT_MAX_LINES), so oversiz
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import to_json
 
 from gateway import examples as ex
-from gateway.bodies import Count, Id, Money, MoneyIn, Request, Response, When
+from gateway.bodies import Count, Id, MaybeWhen, Money, MoneyIn, Request, Response, When
 from gateway.documents import (
     Discount,
     HasDocument,
@@ -168,6 +168,68 @@ class RejectIn(Request):
     reason: str = Field("", max_length=2000)
 
 
+class ApprovalIn(Request):
+    """A sales manager's decision on a quote's discounts that need approval."""
+
+    model_config = ex.examples(ex.APPROVAL_IN)
+
+    decision: Literal["approve", "reject"] = Field(
+        description="approve: the quote may be sent; reject: it cannot until changed"
+    )
+    note: str = Field("", max_length=2000, description="why, for the salesperson")
+
+    def to_proto(self, quote_id: str) -> pb.DecideQuoteDiscountRequest:
+        decision = (
+            pb.DISCOUNT_DECISION_APPROVE
+            if self.decision == "approve"
+            else pb.DISCOUNT_DECISION_REJECT
+        )
+        return pb.DecideQuoteDiscountRequest(quote_id=quote_id, decision=decision, note=self.note)
+
+
+ApprovalStatus = Literal["not_required", "pending", "approved", "rejected"]
+
+
+class QuoteApproval(Response):
+    """Whether the quote's discounts need a sales manager's approval, and the decision. A quote
+    whose approval is `pending` or `rejected` cannot be sent or accepted (409, field
+    `approval`); any change of content that leaves a discount above the threshold makes it
+    `pending` again."""
+
+    status: ApprovalStatus = Field(
+        description="not_required, pending (waits for a sales manager), approved or rejected"
+    )
+    reason: str | None = Field(
+        description='why it is required, e.g. "line 2: 35% off is above the 20% that needs '
+        'approval"; null when not required'
+    )
+    decided_by: str | None = Field(description="the sales manager who decided; null until then")
+    decided_at: MaybeWhen = Field(description="when they decided; null until then")
+    note: str | None = Field(description="what they wrote with their decision; null when none")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_message(cls, value: Any) -> Any:
+        if isinstance(value, pb.QuoteApproval):
+            return approval_fields(value)
+        return value
+
+
+def approval_fields(approval: pb.QuoteApproval) -> dict[str, Any]:
+    """QuoteApproval's fields from the message: empty texts and an unset time are null; a
+    message without an approval (a quote from before approvals) needs none."""
+    decided_at: datetime | None = (
+        approval.decided_at.ToDatetime(tzinfo=UTC) if approval.HasField("decided_at") else None
+    )
+    return {
+        "status": approval.status or "not_required",
+        "reason": approval.reason or None,
+        "decided_by": approval.decided_by or None,
+        "decided_at": decided_at,
+        "note": approval.note or None,
+    }
+
+
 class TemplateIn(Request):
     """The template's name."""
 
@@ -213,6 +275,7 @@ class Quote(HasDocument):
     order_stalled: str = Field(
         "", description="accepted, but its sales order stalled: why (empty otherwise)"
     )
+    approval: QuoteApproval
     total: Money
     document: PricedDocument | None
     lines: list[QuoteLine] = Field(
@@ -226,6 +289,7 @@ _READ: dict[str, Callable[[pb.Quote], Any]] = {
     "created_at": lambda q: q.created_at.ToDatetime(tzinfo=UTC),
     "updated_at": lambda q: q.updated_at.ToDatetime(tzinfo=UTC),
     "total": lambda q: _money(q.total),
+    "approval": lambda q: approval_fields(q.approval),
     "document": lambda q: document_fields(q.document) if q.HasField("document") else None,
     "lines": lambda q: [
         {

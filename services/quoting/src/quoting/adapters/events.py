@@ -12,7 +12,9 @@ from pricing.wire import document_to_proto
 from quoting.adapters.protobuf import money_to_proto
 from quoting.domain.events import (
     QuoteAccepted,
+    QuoteApprovalRequested,
     QuoteCreated,
+    QuoteDiscountDecided,
     QuoteEvent,
     QuoteExpired,
     QuoteRejected,
@@ -28,6 +30,8 @@ PUBLISHED: list[type[Message]] = [
     wire.QuoteAccepted,
     wire.QuoteRejected,
     wire.QuoteExpired,
+    wire.QuoteApprovalRequested,
+    wire.QuoteDiscountDecided,
 ]
 
 
@@ -65,6 +69,23 @@ def to_message(event: QuoteEvent) -> Message:
                 quote_id=event.quote_id,
                 version=event.version,
                 valid_until=event.valid_until.isoformat(),
+            )
+        case QuoteApprovalRequested():
+            return wire.QuoteApprovalRequested(
+                quote_id=event.quote_id,
+                version=event.version,
+                salesperson=event.salesperson,
+                team=event.team,
+                reason=event.reason,
+                total=money_to_proto(event.total),
+            )
+        case QuoteDiscountDecided():
+            return wire.QuoteDiscountDecided(
+                quote_id=event.quote_id,
+                version=event.version,
+                decision=event.decision,
+                decided_by=event.decided_by,
+                note=event.note,
             )
         case _:
             assert_never(event)

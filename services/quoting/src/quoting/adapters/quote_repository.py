@@ -18,6 +18,7 @@ from pricing.wire import document_from_json, document_to_json
 from quoting.adapters.protobuf import content_from_proto, content_to_json
 from quoting.adapters.tables import quote_sequences, quote_versions, quotes
 from quoting.application.ports import QuoteFilter
+from quoting.domain.approval import Approval, ApprovalStatus
 from quoting.domain.model import OPEN, Quote, Status
 from servicekit.numbering import next_number
 from servicekit.sales_reach import Reach
@@ -40,6 +41,13 @@ def _quote(head: Row[Any], version: Row[Any]) -> Quote:
         team=head.team,
         number=head.number,
         order_stalled=head.order_stalled,
+        approval=Approval(
+            ApprovalStatus(head.approval_status),
+            head.approval_reason,
+            head.approval_decided_by,
+            head.approval_decided_at,
+            head.approval_note,
+        ),
     )
 
 
@@ -64,6 +72,11 @@ def _head(quote: Quote) -> dict[str, Any]:
         "rejection_reason": quote.rejection_reason,
         "order_stalled": quote.order_stalled,
         "updated_at": quote.updated_at,
+        "approval_status": quote.approval.status.value,
+        "approval_reason": quote.approval.reason,
+        "approval_decided_by": quote.approval.decided_by,
+        "approval_decided_at": quote.approval.decided_at,
+        "approval_note": quote.approval.note,
     }
 
 
@@ -140,6 +153,7 @@ class SqlQuoteRepository:
             (quotes.c.status, wanted.status),
             (quotes.c.customer_id, wanted.customer_id),
             (quotes.c.salesperson, wanted.salesperson),
+            (quotes.c.approval_status, wanted.approval),
         )
         for column, value in filters:
             if value:

@@ -48,12 +48,25 @@ quotes = Table(
     Column("number", String(32), nullable=False, server_default=""),
     # Why its sales order stalled (orders' SalesOrderStalled); empty otherwise.
     Column("order_stalled", Text, nullable=False, server_default=""),
+    # Its discount approval (quoting.domain.approval): status, why, and the decision.
+    Column("approval_status", String(20), nullable=False, server_default="not_required"),
+    Column("approval_reason", Text, nullable=False, server_default=""),
+    Column("approval_decided_by", String(200), nullable=False, server_default=""),
+    Column("approval_decided_at", DateTime(timezone=True)),
+    Column("approval_note", Text, nullable=False, server_default=""),
 )
 Index("ix_quotes_status_created", quotes.c.status, quotes.c.created_at)
 Index("ix_quotes_customer_created", quotes.c.customer_id, quotes.c.created_at)
 # What a salesperson's and a manager's lists read.
 Index("ix_quotes_salesperson_created", quotes.c.salesperson, quotes.c.created_at)
 Index("ix_quotes_team_created", quotes.c.team, quotes.c.created_at)
+# What a sales manager's "waiting for approval" list reads.
+Index(
+    "ix_quotes_approval_created",
+    quotes.c.approval_status,
+    quotes.c.created_at,
+    postgresql_where="approval_status IN ('pending', 'rejected')",
+)
 Index(
     "ix_quotes_open_valid_until",
     quotes.c.valid_until,

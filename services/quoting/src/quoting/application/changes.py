@@ -37,6 +37,10 @@ def audited(quote: Quote) -> dict[str, Any]:
         "converted_to": quote.converted_to,
         "converted_id": quote.converted_id,
         "rejection_reason": quote.rejection_reason,
+        "approval": quote.approval.status.value,
+        "approval_reason": quote.approval.reason,
+        "approval_decided_by": quote.approval.decided_by,
+        "approval_note": quote.approval.note,
     }
 
 

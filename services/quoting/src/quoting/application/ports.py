@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -14,7 +15,7 @@ from pricing.taxation import CategoryTaxes
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.customer import Customer
 from quoting.domain.events import QuoteEvent
-from quoting.domain.model import Quote
+from quoting.domain.model import DEFAULT_APPROVAL_ABOVE, Quote
 from quoting.domain.template import Template
 from servicekit.sales_reach import Reach
 
@@ -26,6 +27,7 @@ class QuoteFilter:
     status: str = ""
     customer_id: str = ""
     salesperson: str = ""
+    approval: str = ""  # the approval's status
 
 
 class QuoteRepository(Protocol):
@@ -150,3 +152,5 @@ class Ports:
     catalog: Catalog
     printer: QuotePrinter
     clock: Clock
+    # Discounts above this percentage of what they apply to need a sales manager's approval.
+    approval_above: Decimal = DEFAULT_APPROVAL_ABOVE

@@ -61,4 +61,32 @@ class QuoteExpired:
     valid_until: date
 
 
-QuoteEvent = QuoteCreated | QuoteSent | QuoteRevised | QuoteAccepted | QuoteRejected | QuoteExpired
+@dataclass(frozen=True)
+class QuoteApprovalRequested:
+    quote_id: str
+    version: int
+    salesperson: str
+    team: str
+    reason: str
+    total: Money
+
+
+@dataclass(frozen=True)
+class QuoteDiscountDecided:
+    quote_id: str
+    version: int
+    decision: str  # "approved" or "rejected"
+    decided_by: str
+    note: str
+
+
+QuoteEvent = (
+    QuoteCreated
+    | QuoteSent
+    | QuoteRevised
+    | QuoteAccepted
+    | QuoteRejected
+    | QuoteExpired
+    | QuoteApprovalRequested
+    | QuoteDiscountDecided
+)

@@ -6,16 +6,27 @@ document is `quoting.domain.build`.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from pricing.document import PricedDocument
 from pricing.money import Money
+from quoting.domain.approval import (
+    APPROVAL_NOTE,
+    BLOCKING,
+    Approval,
+    ApprovalStatus,
+    Decision,
+    assess,
+)
 from quoting.domain.content import QuoteContent
 from quoting.domain.events import (
     QuoteAccepted,
+    QuoteApprovalRequested,
     QuoteCreated,
+    QuoteDiscountDecided,
     QuoteEvent,
     QuoteExpired,
     QuoteRejected,
@@ -23,7 +34,11 @@ from quoting.domain.events import (
     QuoteSent,
 )
 from quoting.domain.limits import REJECTION_REASON
-from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
+
+# Discounts above this percentage of what they apply to need a sales manager's approval, unless
+# QUOTING_DISCOUNT_APPROVAL_ABOVE says otherwise.
+DEFAULT_APPROVAL_ABOVE = Decimal(20)
 
 
 class Status(StrEnum):
@@ -70,6 +85,9 @@ class Quote:
     number: str = ""
     # Accepted, but its sales order stalled (orders' SalesOrderStalled): why; "" otherwise.
     order_stalled: str = ""
+    # Whether its discounts need a sales manager's approval, and the decision
+    # (quoting.domain.approval).
+    approval: Approval = field(default_factory=Approval)
 
     @classmethod
     def create(
@@ -80,11 +98,12 @@ class Quote:
         at: datetime,
         by: str,
         team: str,
+        approval_above: Decimal = DEFAULT_APPROVAL_ABOVE,
     ) -> tuple[Quote, list[QuoteEvent]]:
-        """A first draft, version 1."""
+        """A first draft, version 1, its discounts assessed against `approval_above`."""
         quote = cls(quote_id, 1, 1, Status.DRAFT, content, document, at, by, at, team=team)
         created = QuoteCreated(quote_id, content.customer_id, content.salesperson, quote.total)
-        return quote, [created]
+        return quote, [created, *quote._assess(approval_above)]
 
     @property
     def salesperson(self) -> str:
@@ -113,21 +132,77 @@ class Quote:
                 (FieldViolation("valid_until", f"passed on {self.valid_until.isoformat()}"),),
             )
 
-    def update(self, content: QuoteContent, document: PricedDocument) -> list[QuoteEvent]:
-        """A draft's content replaced; nothing is announced until it is sent."""
+    def _assess(self, approval_above: Decimal) -> list[QuoteEvent]:
+        """The approval the current content needs, from scratch (a decision was for the content
+        it saw); a pending one is asked for."""
+        self.approval = assess(self.document, approval_above)
+        if self.approval.status is not ApprovalStatus.PENDING:
+            return []
+        return [
+            QuoteApprovalRequested(
+                self.id, self.version, self.salesperson, self.team, self.approval.reason, self.total
+            )
+        ]
+
+    def _require_approval(self, doing: str) -> None:
+        if self.approval.status in BLOCKING:
+            status = self.approval.status.value
+            raise FailedPrecondition(
+                f"quote {self.id} cannot be {doing}: its discount approval is {status}",
+                (FieldViolation("approval", f"is {status}: {self.approval.reason}"),),
+            )
+
+    def decide(self, decision: str, note: str, by: str, at: datetime) -> list[QuoteEvent]:
+        """A sales manager approves or rejects the pending discounts; never the quote's own
+        salesperson or creator."""
+        try:
+            chosen = Decision(decision)
+        except ValueError as error:
+            raise InvalidArgument.of("decision", "approve or reject") from error
+        if len(note) > APPROVAL_NOTE:
+            raise InvalidArgument.of("note", f"at most {APPROVAL_NOTE} characters")
+        if by in (self.salesperson, self.created_by):
+            raise PermissionDenied(
+                f"quote {self.id} is yours: another sales manager decides its discounts",
+                (FieldViolation("approval", "no one approves their own quote"),),
+            )
+        if self.approval.status is not ApprovalStatus.PENDING:
+            status = self.approval.status.value
+            raise FailedPrecondition(
+                f"quote {self.id}'s discount approval is {status}, not pending",
+                (FieldViolation("approval", f"is {status}"),),
+            )
+        status = ApprovalStatus.APPROVED if chosen is Decision.APPROVE else ApprovalStatus.REJECTED
+        self.approval = Approval(status, self.approval.reason, by, at, note.strip())
+        return [QuoteDiscountDecided(self.id, self.version, status.value, by, note.strip())]
+
+    def update(
+        self,
+        content: QuoteContent,
+        document: PricedDocument,
+        approval_above: Decimal = DEFAULT_APPROVAL_ABOVE,
+    ) -> list[QuoteEvent]:
+        """A draft's content replaced; nothing is announced until it is sent, except that its
+        discounts need approval (again)."""
         self._require(Status.DRAFT, doing="changed")
         self.content, self.document = content, document
-        return []
+        return self._assess(approval_above)
 
     def send(self, today: date) -> list[QuoteEvent]:
         self._require(Status.DRAFT, doing="sent")
         self._require_valid(today)
+        self._require_approval("sent")
         self.status = Status.SENT
         customer_id = self.content.customer_id
         return [QuoteSent(self.id, self.version, customer_id, self.total, self.valid_until)]
 
-    def revise(self, content: QuoteContent, document: PricedDocument) -> list[QuoteEvent]:
-        """A new draft version; the previous one stays as it was."""
+    def revise(
+        self,
+        content: QuoteContent,
+        document: PricedDocument,
+        approval_above: Decimal = DEFAULT_APPROVAL_ABOVE,
+    ) -> list[QuoteEvent]:
+        """A new draft version, its discounts assessed anew; the previous one stays as it was."""
         self._require(Status.SENT, Status.REJECTED, Status.EXPIRED, doing="revised")
         previous = self.version
         self.latest_version += 1
@@ -135,7 +210,7 @@ class Quote:
         self.content, self.document = content, document
         self.status = Status.DRAFT
         self.rejection_reason = ""
-        return [QuoteRevised(self.id, self.version, previous)]
+        return [QuoteRevised(self.id, self.version, previous), *self._assess(approval_above)]
 
     def accept(self, convert_to: str, today: date) -> list[QuoteEvent]:
         """Accepted, to become a sales order or an invoice with the id the event names."""
@@ -145,6 +220,7 @@ class Quote:
             raise InvalidArgument.of("convert_to", "sales_order or invoice") from error
         self._require(Status.SENT, doing="accepted")
         self._require_valid(today)
+        self._require_approval("accepted")
         if target is ConvertTo.INVOICE:
             self._refuse_goods_to_invoice()
         self.status = Status.ACCEPTED

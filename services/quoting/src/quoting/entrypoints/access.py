@@ -8,6 +8,8 @@ from servicekit.access import AccessTable, allow
 
 READ = allow("sales", "sales-manager", "order-desk", "finance", scope="quoting:read")
 WORK = allow("sales", "sales-manager")
+# Discounts above the approval threshold: a sales manager decides (admin passes too).
+DECIDE = allow("sales-manager")
 
 ACCESS = AccessTable(
     quoting_pb2.DESCRIPTOR.services_by_name["QuotingService"],
@@ -23,5 +25,6 @@ ACCESS = AccessTable(
         "SaveTemplate": WORK,
         "ListTemplates": READ,
         "RenderQuote": READ,
+        "DecideQuoteDiscount": DECIDE,
     },
 )

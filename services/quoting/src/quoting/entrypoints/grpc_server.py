@@ -13,6 +13,10 @@ from oms.quoting.v1 import quoting_pb2_grpc
 from quoting.adapters.protobuf import content_from_proto
 from quoting.application.commands.accept_quote import AcceptQuote, accept_quote
 from quoting.application.commands.create_quote import CreateQuote, create_quote
+from quoting.application.commands.decide_quote_discount import (
+    DecideQuoteDiscount,
+    decide_quote_discount,
+)
 from quoting.application.commands.reject_quote import RejectQuote, reject_quote
 from quoting.application.commands.revise_quote import ReviseQuote, revise_quote
 from quoting.application.commands.save_template import SaveTemplate, save_template
@@ -23,9 +27,16 @@ from quoting.application.queries.get_quote import GetQuote, get_quote
 from quoting.application.queries.list_quotes import ListQuotes, list_quotes
 from quoting.application.queries.list_templates import ListTemplates, list_templates
 from quoting.application.queries.render_quote import RenderQuote, render_quote
+from quoting.domain.approval import Decision
 from quoting.entrypoints.messages import content_of, quote_to_proto, template_to_proto
 
 Context: TypeAlias = grpc.aio.ServicerContext
+
+# The wire's decisions as the domain names them; unspecified is none (INVALID_ARGUMENT).
+DECISIONS = {
+    pb.DISCOUNT_DECISION_APPROVE: Decision.APPROVE.value,
+    pb.DISCOUNT_DECISION_REJECT: Decision.REJECT.value,
+}
 
 
 class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
@@ -51,6 +62,7 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
             request.salesperson,
             request.page_size,
             request.page_token,
+            request.approval,
         )
         found, token = await list_quotes(self.ports, query)
         return pb.ListQuotesResponse(
@@ -111,3 +123,11 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
     ) -> pb.RenderQuoteResponse:
         rendered = await render_quote(self.ports, RenderQuote(request.quote_id, request.version))
         return pb.RenderQuoteResponse(pdf=rendered.pdf, filename=rendered.filename)
+
+    async def DecideQuoteDiscount(
+        self, request: pb.DecideQuoteDiscountRequest, context: Context
+    ) -> pb.DecideQuoteDiscountResponse:
+        decision = DECISIONS.get(request.decision, "")
+        command = DecideQuoteDiscount(request.quote_id, decision, request.note)
+        quote = await decide_quote_discount(self.ports, command)
+        return pb.DecideQuoteDiscountResponse(quote=quote_to_proto(quote))

@@ -8,6 +8,7 @@ from oms.quoting.v1 import quoting_pb2 as pb
 from pricing.document import figure_text
 from pricing.fields import document_fields, message_fields
 from quoting.adapters.protobuf import content_from_proto, group_input_to_proto, money_to_proto
+from quoting.domain.approval import Approval
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice
 from quoting.domain.model import Quote
 from quoting.domain.template import Template
@@ -74,8 +75,21 @@ def quote_to_proto(quote: Quote) -> pb.Quote:
         team=quote.team,
         number=quote.number,
         order_stalled=quote.order_stalled,
+        approval=approval_to_proto(quote.approval),
         **in_place,
     )
+
+
+def approval_to_proto(approval: Approval) -> pb.QuoteApproval:
+    message = pb.QuoteApproval(
+        status=approval.status.value,
+        reason=approval.reason,
+        decided_by=approval.decided_by,
+        note=approval.note,
+    )
+    if approval.decided_at is not None:
+        message.decided_at.CopyFrom(timestamp(approval.decided_at))
+    return message
 
 
 def template_to_proto(template: Template) -> pb.Template:

@@ -26,7 +26,13 @@ async def create_quote(ports: Ports, command: CreateQuote) -> Quote:
         raise InvalidArgument.of("team", f"the token's team claim is over {TEAM} characters")
     content, document = await price_content(ports, command.content)
     quote, events = Quote.create(
-        str(uuid.uuid4()), content, document, ports.clock.now(), caller.subject, caller.team
+        str(uuid.uuid4()),
+        content,
+        document,
+        ports.clock.now(),
+        caller.subject,
+        caller.team,
+        ports.approval_above,
     )
     async with ports.uow() as uow:
         year = quote.created_at.year

@@ -26,6 +26,6 @@ async def revise_quote(ports: Ports, command: ReviseQuote) -> Quote:
     async with ports.uow() as uow:
         quote = await reachable_quote(uow, command.quote_id, for_update=True)
         before = audited(quote)
-        events = quote.revise(content, document)
+        events = quote.revise(content, document, ports.approval_above)
         await save_change(uow, quote, "revised", before, events, ports.clock.now())
     return quote

@@ -24,6 +24,6 @@ async def update_quote(ports: Ports, command: UpdateQuote) -> Quote:
     async with ports.uow() as uow:
         quote = await reachable_quote(uow, command.quote_id, for_update=True)
         before = audited(quote)
-        events = quote.update(content, document)
+        events = quote.update(content, document, ports.approval_above)
         await save_change(uow, quote, "updated", before, events, ports.clock.now())
     return quote
