@@ -3,6 +3,7 @@ catalog it is priced from, and quotes in any state."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from quoting.domain.build import build
 from quoting.domain.catalog import CatalogItem, KitComponent, ResolvedPrice
 from quoting.domain.content import GroupInput, LineInput, QuoteContent, UnitPrice, stored_form
 from quoting.domain.model import Quote, Status
+from quoting.domain.request import Contact, CustomerRequest, RequestInput, request_number
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -118,3 +120,34 @@ def a_rich_quote(quote_id: str = "q-rich", **fields: object) -> Quote:
     document = build(stored, CATALOG, prices(w="10.00", k="25.00", b="0.25"))
     quote = Quote(quote_id, 1, 1, Status.DRAFT, stored, document, NOW, "sam", NOW, team="north")
     return replace(quote, **fields)  # type: ignore[arg-type]
+
+
+_REQUEST_NUMBERS = itertools.count(1)
+
+
+def a_request(
+    request_id: str = "r-1",
+    owner: str = "sam",
+    team: str = "north",
+    at: datetime = NOW,
+    **given: object,
+) -> CustomerRequest:
+    """An open customer request, as registered."""
+    fields: dict[str, object] = {
+        "source": "phone",
+        "need": "200 widgets",
+        "value_amount": "1200.00",
+        "value_currency": "EUR",
+        "customer_id": "C-1",
+        "contact": Contact("Ada", "ada@example.com", "+49 30 1"),
+    }
+    request, _ = CustomerRequest.register(
+        request_id,
+        request_number(at.year, next(_REQUEST_NUMBERS)),
+        RequestInput(**(fields | given)),  # type: ignore[arg-type]
+        owner,
+        team,
+        at,
+        "olga",
+    )
+    return request

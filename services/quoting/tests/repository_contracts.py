@@ -7,15 +7,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
-from quoting.application.ports import QuoteFilter, UnitOfWorkFactory
+from quoting.application.ports import QuoteFilter, RequestFilter, UnitOfWorkFactory
 from quoting.domain.approval import Approval, ApprovalStatus
 from quoting.domain.customer import Customer
+from quoting.domain.lost_demand import MonthlyLoss
 from quoting.domain.model import Status
+from quoting.domain.request import Contact
 from quoting.domain.template import Template
 from servicekit.sales_reach import EVERYTHING, Reach
-from services.quoting.tests.builders import NOW, TODAY, a_quote, a_rich_quote, rich_content
+from services.quoting.tests.builders import (
+    NOW,
+    TODAY,
+    a_quote,
+    a_request,
+    a_rich_quote,
+    rich_content,
+)
 
 Check = Callable[[UnitOfWorkFactory], Awaitable[None]]
 
@@ -200,6 +210,111 @@ async def a_quote_keeps_its_approval_and_is_listed_by_it(uow: UnitOfWorkFactory)
         assert await ids("pending") == set()
 
 
+async def a_request_comes_back_as_stored_and_closed(uow: UnitOfWorkFactory) -> None:
+    request = a_request(_id(), value_amount="1200.50")
+    prospect = a_request(_id(), customer_id="", contact=Contact())
+    async with uow() as work:
+        await work.customer_requests.add(request)
+        await work.customer_requests.add(prospect)
+    async with uow() as work:
+        assert await work.customer_requests.get(request.id) == request
+        assert await work.customer_requests.get(prospect.id, for_update=True) == prospect
+        assert await work.customer_requests.get(_id()) is None
+    request.lose("competitor", "ACME", NOW + timedelta(days=1))
+    prospect.quote(_id(), NOW + timedelta(days=2))
+    async with uow() as work:
+        await work.customer_requests.save(request)
+        await work.customer_requests.save(prospect)
+    async with uow() as work:
+        assert await work.customer_requests.get(request.id) == request
+        assert await work.customer_requests.get(prospect.id) == prospect
+
+
+async def requests_are_listed_newest_first_filtered_and_within_reach(
+    uow: UnitOfWorkFactory,
+) -> None:
+    customer = _id()  # this check's requests only
+    made = [
+        a_request(_id(), "sam", "north", NOW, customer_id=customer),
+        a_request(_id(), "kim", "north", NOW + timedelta(days=1), customer_id=customer),
+        a_request(_id(), "sol", "south", NOW + timedelta(days=2), customer_id=customer),
+        a_request(
+            _id(), "sam", "north", NOW + timedelta(days=3), customer_id=customer, source="web"
+        ),
+    ]
+    made[1].lose("price", "", NOW)
+    async with uow() as work:
+        for request in made:
+            await work.customer_requests.add(request)
+        await work.customer_requests.save(made[1])
+
+    async def ids(reach: Reach, after: object = None, **wanted: object) -> list[str]:
+        query = RequestFilter(customer_id=customer, **wanted)  # type: ignore[arg-type]
+        async with uow() as work:
+            found = await work.customer_requests.page(reach, query, after, 10)  # type: ignore[arg-type]
+        return [r.id for r in found]
+
+    newest_first = [r.id for r in reversed(made)]
+    assert await ids(EVERYTHING) == newest_first
+    assert await ids(EVERYTHING, status="lost") == [made[1].id]
+    assert await ids(EVERYTHING, owner="sam") == [made[3].id, made[0].id]
+    assert await ids(EVERYTHING, source="web") == [made[3].id]
+    day = NOW.date()
+    assert await ids(EVERYTHING, created_from=day + timedelta(days=1)) == newest_first[:3]
+    assert await ids(EVERYTHING, created_to=day + timedelta(days=1)) == newest_first[2:]
+    assert await ids(Reach(salesperson="kim")) == [made[1].id]
+    assert await ids(Reach(salesperson="nina", team="north")) == [
+        made[3].id,
+        made[1].id,
+        made[0].id,
+    ]
+    assert await ids(Reach(salesperson="sol", team="south")) == [made[2].id]
+    after = (made[2].created_at, made[2].id)
+    assert await ids(EVERYTHING, after) == [made[1].id, made[0].id]
+
+
+async def lost_requests_are_summed_per_month_reason_and_currency(uow: UnitOfWorkFactory) -> None:
+    october, november = datetime(2026, 10, 31, 23, 0, tzinfo=UTC), NOW
+    lost = [
+        (a_request(_id(), value_amount="100"), "price", october),
+        (a_request(_id(), value_amount="50.5"), "price", november),
+        (a_request(_id(), value_amount="7"), "price", november),
+        (a_request(_id(), value_amount="10", value_currency="USD"), "price", november),
+        (a_request(_id(), "sol", "south", value_amount="70"), "timing", november),
+        (a_request(_id(), value_amount="1"), "price", datetime(2026, 12, 1, tzinfo=UTC)),
+    ]
+    still_open = a_request(_id())
+    async with uow() as work:
+        await work.customer_requests.add(still_open)
+        for request, reason, at in lost:
+            await work.customer_requests.add(request)
+            request.lose(reason, "", at)
+            await work.customer_requests.save(request)
+
+    async def losses(reach: Reach) -> list[MonthlyLoss]:
+        async with uow() as work:
+            found = await work.customer_requests.losses(
+                reach, date(2026, 10, 1), date(2026, 11, 30)
+            )
+        normal = [replace(x, value=x.value.normalize()) for x in found]
+        return sorted(normal, key=lambda x: (x.month, x.reason, x.currency))
+
+    assert await losses(EVERYTHING) == [
+        MonthlyLoss(date(2026, 10, 1), "price", "EUR", 1, Decimal("100")),
+        MonthlyLoss(date(2026, 11, 1), "price", "EUR", 2, Decimal("57.5")),
+        MonthlyLoss(date(2026, 11, 1), "price", "USD", 1, Decimal("10")),
+        MonthlyLoss(date(2026, 11, 1), "timing", "EUR", 1, Decimal("70")),
+    ]
+    assert [x.reason for x in await losses(Reach(salesperson="sol"))] == ["timing"]
+
+
+async def request_numbers_follow_each_other_per_year(uow: UnitOfWorkFactory) -> None:
+    async with uow() as work:
+        taken = [await work.customer_requests.next_number(2026) for _ in range(3)]
+        other = await work.customer_requests.next_number(2027)
+    assert (taken, other) == ([1, 2, 3], 1)
+
+
 CHECKS: list[Check] = [
     a_quote_keeps_its_approval_and_is_listed_by_it,
     a_quote_comes_back_as_stored,
@@ -210,4 +325,8 @@ CHECKS: list[Check] = [
     a_customer_copy_is_kept_and_replaced,
     a_unit_of_work_that_fails_keeps_nothing,
     quote_numbers_follow_each_other_per_year,
+    a_request_comes_back_as_stored_and_closed,
+    requests_are_listed_newest_first_filtered_and_within_reach,
+    lost_requests_are_summed_per_month_reason_and_currency,
+    request_numbers_follow_each_other_per_year,
 ]

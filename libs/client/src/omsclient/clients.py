@@ -59,7 +59,8 @@ class CatalogClient(ServiceClient):
 
 
 class QuotingClient(ServiceClient):
-    """quoting: quotes, their versions and templates, rendered PDFs (quoting:read)."""
+    """quoting: quotes, their versions and templates, rendered PDFs, customer requests
+    (quoting:read)."""
 
     services: ClassVar[tuple[ServiceDescriptor, ...]] = (
         quoting_pb2.DESCRIPTOR.services_by_name["QuotingService"],
@@ -77,6 +78,14 @@ class QuotingClient(ServiceClient):
     render_quote = Rpc(quoting_pb2.RenderQuoteRequest, quoting_pb2.RenderQuoteResponse)
     decide_quote_discount = Rpc(
         quoting_pb2.DecideQuoteDiscountRequest, quoting_pb2.DecideQuoteDiscountResponse
+    )
+    register_request = Rpc(quoting_pb2.RegisterRequestRequest, quoting_pb2.RegisterRequestResponse)
+    get_request = Rpc(quoting_pb2.GetRequestRequest, quoting_pb2.GetRequestResponse)
+    list_requests = Rpc(quoting_pb2.ListRequestsRequest, quoting_pb2.ListRequestsResponse)
+    mark_request_lost = Rpc(quoting_pb2.MarkRequestLostRequest, quoting_pb2.MarkRequestLostResponse)
+    quote_request = Rpc(quoting_pb2.QuoteRequestRequest, quoting_pb2.QuoteRequestResponse)
+    lost_demand_report = Rpc(
+        quoting_pb2.LostDemandReportRequest, quoting_pb2.LostDemandReportResponse
     )
 
 

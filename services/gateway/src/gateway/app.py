@@ -35,6 +35,7 @@ from gateway.orders import routes as orders
 from gateway.payables import routes as payables
 from gateway.purchase_orders import routes as purchase_orders
 from gateway.quotes import routes as quotes
+from gateway.requests import routes as requests
 from gateway.rfqs import routes as rfqs
 from gateway.stalled import routes as stalled
 from gateway.suppliers import routes as suppliers
@@ -48,6 +49,7 @@ RESOURCES = (
     orders,
     customers,
     quotes,
+    requests,
     billing,
     payables,
     exchange_rates,

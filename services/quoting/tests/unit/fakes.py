@@ -1,26 +1,29 @@
 """Hand-written fakes of quoting's ports (quoting.application.ports): in-memory repositories
-that keep the contracts of tests/repository_contracts.py, a unit of work that commits or rolls
-back as one, a catalog, a printer and a clock."""
+that keep the contracts of tests/repository_contracts.py, client request ids, a unit of work
+that commits or rolls back as one, a catalog, a printer and a clock."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 from pricing.document import PricedDocument, TaxRate
 from pricing.taxation import CategoryTaxes
-from quoting.application.ports import Ports, QuoteFilter
+from quoting.application.ports import Ports, QuoteFilter, RequestFilter
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.content import QuoteContent
 from quoting.domain.customer import Customer
-from quoting.domain.events import QuoteEvent
+from quoting.domain.events import QuoteEvent, RequestEvent
+from quoting.domain.lost_demand import MonthlyLoss
 from quoting.domain.model import OPEN, Quote
+from quoting.domain.request import CustomerRequest, RequestStatus
 from quoting.domain.template import Template
 from servicekit.context import current_principal
+from servicekit.errors import AlreadyExists, FieldViolation
 from servicekit.sales_reach import Reach
 from services.quoting.tests.builders import NOW
 
@@ -51,10 +54,15 @@ class Store:
     quotes: dict[str, StoredQuote] = field(default_factory=dict)
     templates: dict[str, Template] = field(default_factory=dict)
     customers: dict[str, Customer] = field(default_factory=dict)
-    published: list[QuoteEvent] = field(default_factory=list)
+    requests: dict[str, CustomerRequest] = field(default_factory=dict)
+    published: list[QuoteEvent | RequestEvent] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     # The last quote number taken per year.
     numbers: dict[int, int] = field(default_factory=dict)
+    # The last request number taken per year.
+    request_numbers: dict[int, int] = field(default_factory=dict)
+    # (operation, client request id): (fingerprint, result id or None).
+    processed: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
 class FakeQuoteRepository:
@@ -160,6 +168,103 @@ class FakeCustomerRepository:
         return self.store.customers.get(customer_id)
 
 
+class FakeRequestRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def next_number(self, year: int) -> int:
+        self.store.request_numbers[year] = self.store.request_numbers.get(year, 0) + 1
+        return self.store.request_numbers[year]
+
+    async def add(self, request: CustomerRequest) -> None:
+        if request.id in self.store.requests:
+            raise ValueError(f"duplicate key: customer request {request.id}")
+        self.store.requests[request.id] = copy.deepcopy(request)
+
+    async def save(self, request: CustomerRequest) -> None:
+        was = self.store.requests[request.id]  # only its status and what closed it change
+        self.store.requests[request.id] = replace(
+            was,
+            status=request.status,
+            quote_id=request.quote_id,
+            lost_reason=request.lost_reason,
+            lost_note=request.lost_note,
+            closed_at=request.closed_at,
+        )
+
+    async def get(self, request_id: str, for_update: bool = False) -> CustomerRequest | None:
+        return copy.deepcopy(self.store.requests.get(request_id))
+
+    async def page(
+        self,
+        visible: Reach,
+        wanted: RequestFilter,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[CustomerRequest]:
+        found = [
+            copy.deepcopy(r)
+            for r in self.store.requests.values()
+            if _request_shown(r, visible, wanted)
+            and (after is None or (r.created_at, r.id) < after)
+        ]
+        found.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        return found[:limit]
+
+    async def losses(self, visible: Reach, first: date, last: date) -> list[MonthlyLoss]:
+        sums: dict[tuple[date, str, str], tuple[int, Any]] = {}
+        for r in self.store.requests.values():
+            if r.status is not RequestStatus.LOST or r.closed_at is None:
+                continue
+            day = r.closed_at.astimezone(UTC).date()
+            if not (first <= day <= last and visible.covers(r.owner, r.team)):
+                continue
+            assert r.lost_reason is not None
+            key = (day.replace(day=1), r.lost_reason.value, r.value_estimate.currency)
+            count, value = sums.get(key, (0, 0))
+            sums[key] = (count + 1, value + r.value_estimate.amount)
+        return [MonthlyLoss(*key, *sums[key]) for key in sums]
+
+
+def _request_shown(request: CustomerRequest, visible: Reach, wanted: RequestFilter) -> bool:
+    values = (request.status.value, request.owner, request.source.value, request.customer_id)
+    filters = (wanted.status, wanted.owner, wanted.source, wanted.customer_id)
+    if any(f and f != value for f, value in zip(filters, values, strict=True)):
+        return False
+    day = request.created_at.astimezone(UTC).date()
+    if (wanted.created_from and day < wanted.created_from) or (
+        wanted.created_to and day > wanted.created_to
+    ):
+        return False
+    return visible.covers(request.owner, request.team)
+
+
+class FakeRetries:
+    """servicekit.idempotency's rules on the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def claim(self, operation: str, request_id: str, fingerprint: str) -> str | None:
+        if not request_id:
+            return None
+        done = self.store.processed.get((operation, request_id))
+        if done is None:
+            self.store.processed[(operation, request_id)] = (fingerprint, None)
+            return None
+        if done[0] != fingerprint or done[1] is None:
+            raise AlreadyExists(
+                "this request_id was used for a different request",
+                (FieldViolation("request_id", "already used with other content"),),
+            )
+        return done[1]
+
+    async def complete(self, operation: str, request_id: str, result_id: str) -> None:
+        if request_id:
+            fingerprint, _ = self.store.processed[(operation, request_id)]
+            self.store.processed[(operation, request_id)] = (fingerprint, result_id)
+
+
 class FakeUnitOfWork:
     """Works on the store directly and puts it back as it was when the block raises; events
     and change-log entries reach the store only when the block ends normally."""
@@ -169,7 +274,9 @@ class FakeUnitOfWork:
         self.quotes = FakeQuoteRepository(store)
         self.templates = FakeTemplateRepository(store)
         self.customers = FakeCustomerRepository(store)
-        self.events: list[QuoteEvent] = []
+        self.customer_requests = FakeRequestRepository(store)
+        self.retries = FakeRetries(store)
+        self.events: list[QuoteEvent | RequestEvent] = []
         self.entries: list[AuditEntry] = []
 
     async def __aenter__(self) -> FakeUnitOfWork:
@@ -177,6 +284,10 @@ class FakeUnitOfWork:
             copy.deepcopy(self.store.quotes),
             dict(self.store.templates),
             dict(self.store.customers),
+            copy.deepcopy(self.store.requests),
+            dict(self.store.processed),
+            dict(self.store.numbers),
+            dict(self.store.request_numbers),
         )
         return self
 
@@ -190,9 +301,17 @@ class FakeUnitOfWork:
             self.store.published += self.events
             self.store.audit += self.entries
         else:
-            self.store.quotes, self.store.templates, self.store.customers = self._before
+            (
+                self.store.quotes,
+                self.store.templates,
+                self.store.customers,
+                self.store.requests,
+                self.store.processed,
+                self.store.numbers,
+                self.store.request_numbers,
+            ) = self._before
 
-    async def publish(self, events: Sequence[QuoteEvent]) -> None:
+    async def publish(self, events: Sequence[QuoteEvent | RequestEvent]) -> None:
         self.events += events
 
     async def record(

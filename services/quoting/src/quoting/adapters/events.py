@@ -1,5 +1,7 @@
-"""Quoting's domain events as their wire messages (oms.events.v1, topic oms.quoting.quote.v1),
-for the outbox; each keyed by its quote, so a quote's events keep their order."""
+"""Quoting's domain events as their wire messages (oms.events.v1), for the outbox: a quote's on
+oms.quoting.quote.v1 keyed by the quote, a customer request's on oms.quoting.request.v1 keyed by
+the request, so each one's events keep their order. Who acted travels in the envelope
+(ce_actor), as on every event."""
 
 from __future__ import annotations
 
@@ -20,6 +22,10 @@ from quoting.domain.events import (
     QuoteRejected,
     QuoteRevised,
     QuoteSent,
+    RequestEvent,
+    RequestLost,
+    RequestQuoted,
+    RequestRegistered,
 )
 
 # What quoting publishes, for the service host.
@@ -32,10 +38,22 @@ PUBLISHED: list[type[Message]] = [
     wire.QuoteExpired,
     wire.QuoteApprovalRequested,
     wire.QuoteDiscountDecided,
+    wire.RequestRegistered,
+    wire.RequestQuoted,
+    wire.RequestLost,
 ]
 
 
-def to_message(event: QuoteEvent) -> Message:
+def key_of(event: QuoteEvent | RequestEvent) -> str:
+    """The partition key: the quote's or the request's id."""
+    match event:
+        case RequestRegistered() | RequestQuoted() | RequestLost():
+            return event.request_id
+        case _:
+            return event.quote_id
+
+
+def to_message(event: QuoteEvent | RequestEvent) -> Message:
     match event:
         case QuoteCreated():
             return wire.QuoteCreated(
@@ -86,6 +104,33 @@ def to_message(event: QuoteEvent) -> Message:
                 decision=event.decision,
                 decided_by=event.decided_by,
                 note=event.note,
+            )
+        case RequestRegistered() | RequestQuoted() | RequestLost():
+            return _request_message(event)
+        case _:
+            assert_never(event)
+
+
+def _request_message(event: RequestEvent) -> Message:
+    match event:
+        case RequestRegistered():
+            return wire.RequestRegistered(
+                request_id=event.request_id,
+                number=event.number,
+                source=event.source,
+                customer_id=event.customer_id,
+                owner=event.owner,
+                team=event.team,
+                value_estimate=money_to_proto(event.value_estimate),
+            )
+        case RequestQuoted():
+            return wire.RequestQuoted(request_id=event.request_id, quote_id=event.quote_id)
+        case RequestLost():
+            return wire.RequestLost(
+                request_id=event.request_id,
+                reason=event.reason,
+                note=event.note,
+                value_estimate=money_to_proto(event.value_estimate),
             )
         case _:
             assert_never(event)

@@ -1,5 +1,5 @@
 """Quoting's tables: each quote's current state, every version it had, templates, the copy of
-customers and the change log."""
+customers, customer requests, the client request ids already done and the change log."""
 
 from sqlalchemy import (
     Column,
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
+from servicekit.idempotency import requests_table
 from servicekit.numbering import sequence_table
 
 metadata = new_metadata()
@@ -114,3 +115,55 @@ customers = Table(
 
 # One row per year: the last quote number taken (servicekit.numbering).
 quote_sequences = sequence_table(metadata, "quote_sequences")
+
+# Customer requests: every incoming demand, open until quoted or lost.
+customer_requests = Table(
+    "customer_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("source", String(20), nullable=False),
+    Column("customer_id", String(100), nullable=False, server_default=""),
+    Column("contact_name", String(200), nullable=False, server_default=""),
+    Column("contact_email", String(320), nullable=False, server_default=""),
+    Column("contact_phone", String(50), nullable=False, server_default=""),
+    Column("need", Text, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("value_estimate", Numeric(18, 6), nullable=False),
+    Column("owner", String(200), nullable=False),
+    # The registrar's sales team (their token's claim): whose manager sees the request.
+    Column("team", String(100), nullable=False, server_default=""),
+    Column("status", String(20), nullable=False),
+    Column("quote_id", String(36), nullable=False, server_default=""),
+    Column("lost_reason", String(20), nullable=False, server_default=""),
+    Column("lost_note", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+)
+Index(
+    "ix_customer_requests_status_created",
+    customer_requests.c.status,
+    customer_requests.c.created_at,
+)
+Index(
+    "ix_customer_requests_owner_created", customer_requests.c.owner, customer_requests.c.created_at
+)
+Index("ix_customer_requests_team_created", customer_requests.c.team, customer_requests.c.created_at)
+Index(
+    "ix_customer_requests_customer_created",
+    customer_requests.c.customer_id,
+    customer_requests.c.created_at,
+)
+# What the lost-demand report reads.
+Index(
+    "ix_customer_requests_lost_closed",
+    customer_requests.c.closed_at,
+    postgresql_where="status = 'lost'",
+)
+
+# One row per year: the last request number taken (servicekit.numbering).
+request_sequences = sequence_table(metadata, "request_sequences")
+
+# Client request ids already done (servicekit.idempotency): RegisterRequest's retries.
+processed_requests = requests_table(metadata)

@@ -1,5 +1,6 @@
 """The unit of work in PostgreSQL: one transaction holding the repositories, the outbox rows of
-the events it publishes and its change-log entries, committed when the block ends normally."""
+the events it publishes, its change-log entries and the client request ids it completes,
+committed when the block ends normally."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbox import Outbox
 from quoting.adapters.customer_repository import SqlCustomerRepository
-from quoting.adapters.events import to_message
+from quoting.adapters.events import key_of, to_message
 from quoting.adapters.quote_repository import SqlQuoteRepository
+from quoting.adapters.request_repository import SqlRequestRepository
+from quoting.adapters.tables import processed_requests
 from quoting.adapters.template_repository import SqlTemplateRepository
-from quoting.domain.events import QuoteEvent
+from quoting.domain.events import QuoteEvent, RequestEvent
 from servicekit.audit import AuditLog
 from servicekit.db import Database
+from servicekit.idempotency import SessionRequests
 
 
 class SqlUnitOfWork:
@@ -28,6 +32,8 @@ class SqlUnitOfWork:
     quotes: SqlQuoteRepository
     templates: SqlTemplateRepository
     customers: SqlCustomerRepository
+    customer_requests: SqlRequestRepository
+    retries: SessionRequests
 
     def __init__(self, database: Database | None, outbox: Outbox, audit: AuditLog) -> None:
         self.database = database
@@ -46,6 +52,8 @@ class SqlUnitOfWork:
         self.quotes = SqlQuoteRepository(session)
         self.templates = SqlTemplateRepository(session)
         self.customers = SqlCustomerRepository(session)
+        self.customer_requests = SqlRequestRepository(session)
+        self.retries = SessionRequests(session, processed_requests)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self.database is not None:
@@ -63,9 +71,9 @@ class SqlUnitOfWork:
             transaction, self._transaction = self._transaction, None
             await transaction.__aexit__(kind, error, traceback)
 
-    async def publish(self, events: Sequence[QuoteEvent]) -> None:
+    async def publish(self, events: Sequence[QuoteEvent | RequestEvent]) -> None:
         await self.outbox.add_all(
-            self.session, [(to_message(event), event.quote_id) for event in events]
+            self.session, [(to_message(event), key_of(event)) for event in events]
         )
 
     async def record(

@@ -1,5 +1,6 @@
-"""What quoting's use cases need from the world, as Protocols: repositories of its aggregates,
-the unit of work that holds them in one transaction, the catalog, a printer and a clock.
+"""What quoting's use cases need from the world, as Protocols: repositories of its aggregates
+(quotes, templates, customer requests), the unit of work that holds them in one transaction with
+the client request ids already done, the catalog, a printer and a clock.
 quoting.adapters implements them; tests/unit/fakes.py fakes them."""
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any, Protocol
 from pricing.taxation import CategoryTaxes
 from quoting.domain.catalog import CatalogItem, PriceKey, ResolvedPrice
 from quoting.domain.customer import Customer
-from quoting.domain.events import QuoteEvent
+from quoting.domain.events import QuoteEvent, RequestEvent
+from quoting.domain.lost_demand import MonthlyLoss
 from quoting.domain.model import DEFAULT_APPROVAL_ABOVE, Quote
+from quoting.domain.request import CustomerRequest
 from quoting.domain.template import Template
 from servicekit.sales_reach import Reach
 
@@ -77,6 +80,55 @@ class CustomerRepository(Protocol):
     async def get(self, customer_id: str) -> Customer | None: ...
 
 
+@dataclass(frozen=True)
+class RequestFilter:
+    """Empty fields (None days) do not filter; days are UTC, both included."""
+
+    status: str = ""
+    owner: str = ""
+    source: str = ""
+    customer_id: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+
+
+class RequestRepository(Protocol):
+    async def next_number(self, year: int) -> int:
+        """The year's next request number (gap-free, like quotes')."""
+
+    async def add(self, request: CustomerRequest) -> None: ...
+
+    async def save(self, request: CustomerRequest) -> None:
+        """Its status and what closed it (the rest never changes)."""
+
+    async def get(self, request_id: str, for_update: bool = False) -> CustomerRequest | None:
+        """`for_update` locks it until the unit of work ends."""
+
+    async def page(
+        self,
+        visible: Reach,
+        wanted: RequestFilter,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[CustomerRequest]:
+        """The requests `visible` reaches, newest first; `after` is the (created_at, id) of the
+        previous page's last one."""
+
+    async def losses(self, visible: Reach, first: date, last: date) -> list[MonthlyLoss]:
+        """The requests `visible` reaches lost from `first` to `last` (UTC days, both
+        included), counted and summed per month, reason and currency."""
+
+
+class Retries(Protocol):
+    """Client request ids already done (servicekit.idempotency), in the unit of work."""
+
+    async def claim(self, operation: str, request_id: str, fingerprint: str) -> str | None:
+        """None when this unit of work now owns `request_id` (or there is none); the first
+        result's id when it was done before; AlreadyExists when used with other content."""
+
+    async def complete(self, operation: str, request_id: str, result_id: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: its repositories, the events it publishes and the change log it
     writes all commit together when the `async with` block ends, or not at all."""
@@ -90,6 +142,12 @@ class UnitOfWork(Protocol):
     @property
     def customers(self) -> CustomerRepository: ...
 
+    @property
+    def customer_requests(self) -> RequestRepository: ...
+
+    @property
+    def retries(self) -> Retries: ...
+
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(
@@ -99,7 +157,7 @@ class UnitOfWork(Protocol):
         traceback: TracebackType | None,
     ) -> None: ...
 
-    async def publish(self, events: Sequence[QuoteEvent]) -> None:
+    async def publish(self, events: Sequence[QuoteEvent | RequestEvent]) -> None:
         """Announces `events` once the transaction commits (the outbox)."""
 
     async def record(

@@ -1,5 +1,7 @@
-"""What happens to a quote, as its transitions report it (quoting.domain.model). Plain facts;
-quoting.adapters.events puts them on the wire (oms.events.v1, topic oms.quoting.quote.v1)."""
+"""What happens to a quote (quoting.domain.model) and to a customer request
+(quoting.domain.request), as their transitions report it. Plain facts;
+quoting.adapters.events puts them on the wire (oms.events.v1; topics oms.quoting.quote.v1 and
+oms.quoting.request.v1)."""
 
 from __future__ import annotations
 
@@ -90,3 +92,34 @@ QuoteEvent = (
     | QuoteApprovalRequested
     | QuoteDiscountDecided
 )
+
+
+# Customer requests (quoting.domain.request), on their own topic oms.quoting.request.v1.
+
+
+@dataclass(frozen=True)
+class RequestRegistered:
+    request_id: str
+    number: str
+    source: str
+    customer_id: str
+    owner: str
+    team: str
+    value_estimate: Money
+
+
+@dataclass(frozen=True)
+class RequestQuoted:
+    request_id: str
+    quote_id: str
+
+
+@dataclass(frozen=True)
+class RequestLost:
+    request_id: str
+    reason: str
+    note: str
+    value_estimate: Money
+
+
+RequestEvent = RequestRegistered | RequestQuoted | RequestLost

@@ -17,6 +17,9 @@ from quoting.application.commands.decide_quote_discount import (
     DecideQuoteDiscount,
     decide_quote_discount,
 )
+from quoting.application.commands.mark_request_lost import MarkRequestLost, mark_request_lost
+from quoting.application.commands.quote_request import QuoteRequest, quote_request
+from quoting.application.commands.register_request import register_request
 from quoting.application.commands.reject_quote import RejectQuote, reject_quote
 from quoting.application.commands.revise_quote import ReviseQuote, revise_quote
 from quoting.application.commands.save_template import SaveTemplate, save_template
@@ -24,11 +27,15 @@ from quoting.application.commands.send_quote import SendQuote, send_quote
 from quoting.application.commands.update_quote import UpdateQuote, update_quote
 from quoting.application.ports import Ports
 from quoting.application.queries.get_quote import GetQuote, get_quote
+from quoting.application.queries.get_request import get_request
 from quoting.application.queries.list_quotes import ListQuotes, list_quotes
+from quoting.application.queries.list_requests import ListRequests, list_requests
 from quoting.application.queries.list_templates import ListTemplates, list_templates
+from quoting.application.queries.lost_demand_report import LostDemandReport, lost_demand_report
 from quoting.application.queries.render_quote import RenderQuote, render_quote
 from quoting.domain.approval import Decision
 from quoting.entrypoints.messages import content_of, quote_to_proto, template_to_proto
+from quoting.entrypoints.request_messages import register_command, report_to_proto, request_to_proto
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
@@ -131,3 +138,57 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
         command = DecideQuoteDiscount(request.quote_id, decision, request.note)
         quote = await decide_quote_discount(self.ports, command)
         return pb.DecideQuoteDiscountResponse(quote=quote_to_proto(quote))
+
+    # Customer requests
+
+    async def RegisterRequest(
+        self, request: pb.RegisterRequestRequest, context: Context
+    ) -> pb.RegisterRequestResponse:
+        registered = await register_request(self.ports, register_command(request))
+        return pb.RegisterRequestResponse(request=request_to_proto(registered))
+
+    async def GetRequest(
+        self, request: pb.GetRequestRequest, context: Context
+    ) -> pb.GetRequestResponse:
+        found = await get_request(self.ports, request.request_id)
+        return pb.GetRequestResponse(request=request_to_proto(found))
+
+    async def ListRequests(
+        self, request: pb.ListRequestsRequest, context: Context
+    ) -> pb.ListRequestsResponse:
+        query = ListRequests(
+            status=request.status,
+            owner=request.owner,
+            source=request.source,
+            customer_id=request.customer_id,
+            created_from=request.created_from,
+            created_to=request.created_to,
+            page_size=request.page_size,
+            page_token=request.page_token,
+        )
+        found, token = await list_requests(self.ports, query)
+        return pb.ListRequestsResponse(
+            requests=[request_to_proto(r) for r in found], next_page_token=token
+        )
+
+    async def MarkRequestLost(
+        self, request: pb.MarkRequestLostRequest, context: Context
+    ) -> pb.MarkRequestLostResponse:
+        command = MarkRequestLost(request.request_id, request.reason, request.note)
+        lost = await mark_request_lost(self.ports, command)
+        return pb.MarkRequestLostResponse(request=request_to_proto(lost))
+
+    async def QuoteRequest(
+        self, request: pb.QuoteRequestRequest, context: Context
+    ) -> pb.QuoteRequestResponse:
+        command = QuoteRequest(request.request_id, content_from_proto(request.content))
+        quote, quoted = await quote_request(self.ports, command)
+        return pb.QuoteRequestResponse(
+            quote=quote_to_proto(quote), request=request_to_proto(quoted)
+        )
+
+    async def LostDemandReport(
+        self, request: pb.LostDemandReportRequest, context: Context
+    ) -> pb.LostDemandReportResponse:
+        query = LostDemandReport(request.from_date, request.to_date, request.period)
+        return report_to_proto(await lost_demand_report(self.ports, query))

@@ -1,4 +1,5 @@
-"""Drafting a quote: priced from the catalog now, for the caller (or whom a manager names)."""
+"""Drafting a quote: priced from the catalog now, for the caller (or whom a manager names).
+QuoteRequest drafts one the same way, in the transaction that marks its request quoted."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import uuid
 from dataclasses import dataclass
 
 from quoting.application.changes import QUOTE, audited
-from quoting.application.ports import Ports
+from quoting.application.ports import Ports, UnitOfWork
 from quoting.application.quote_pricing import price_content
 from quoting.domain.content import QuoteContent
+from quoting.domain.events import QuoteEvent
 from quoting.domain.limits import TEAM
 from quoting.domain.model import Quote, quote_number
 from servicekit.context import current_principal
@@ -21,11 +23,22 @@ class CreateQuote:
 
 
 async def create_quote(ports: Ports, command: CreateQuote) -> Quote:
+    quote, events = await draft_quote(ports, command.content)
+    async with ports.uow() as uow:
+        await add_quote(uow, quote, events)
+    return quote
+
+
+async def draft_quote(
+    ports: Ports, content: QuoteContent, salesperson: str = ""
+) -> tuple[Quote, list[QuoteEvent]]:
+    """A new draft priced from the catalog (outside any transaction), not yet stored; an empty
+    salesperson in `content` is `salesperson`, or the caller."""
     caller = current_principal()
     if len(caller.team) > TEAM:
         raise InvalidArgument.of("team", f"the token's team claim is over {TEAM} characters")
-    content, document = await price_content(ports, command.content)
-    quote, events = Quote.create(
+    content, document = await price_content(ports, content, salesperson)
+    return Quote.create(
         str(uuid.uuid4()),
         content,
         document,
@@ -34,10 +47,12 @@ async def create_quote(ports: Ports, command: CreateQuote) -> Quote:
         caller.team,
         ports.approval_above,
     )
-    async with ports.uow() as uow:
-        year = quote.created_at.year
-        quote.number = quote_number(year, await uow.quotes.next_number(year))
-        await uow.quotes.add(quote)
-        await uow.publish(events)
-        await uow.record(QUOTE, quote.id, "created", after=audited(quote))
-    return quote
+
+
+async def add_quote(uow: UnitOfWork, quote: Quote, events: list[QuoteEvent]) -> None:
+    """Stores a drafted quote in `uow`, numbered, with its events and change-log entry."""
+    year = quote.created_at.year
+    quote.number = quote_number(year, await uow.quotes.next_number(year))
+    await uow.quotes.add(quote)
+    await uow.publish(events)
+    await uow.record(QUOTE, quote.id, "created", after=audited(quote))

@@ -1,0 +1,1 @@
+"""/requests: customer requests, quoted or lost; /reports/lost-demand."""
