@@ -1,12 +1,12 @@
 # The one entry point for people and CI. `make run` and `make test` install what they need.
 PY := .venv/bin/python
-SERVICES := catalog quoting orders inventory billing procurement gateway woocommerce
+SERVICES := catalog quoting orders inventory billing procurement gateway woocommerce web
 UNIT_TESTS := $(wildcard libs/*/tests/unit services/*/tests/unit tests/contracts bench/tests)
 INTEGRATION_TESTS := $(wildcard libs/*/tests/integration services/*/tests/integration)
 TYPED := $(filter-out libs/contracts/src,$(wildcard libs/*/src services/*/src)) examples bench
 
 .PHONY: help setup contracts contracts-check contracts-lock reference release lint test test-unit \
-	test-integration test-e2e test-fuzz soak run walkthrough token migration woo dlq bench clean
+	test-integration test-e2e test-fuzz soak run walkthrough token migration woo web-admin dlq bench clean
 
 help:             ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "%-17s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ migration: setup  ## New Alembic migration from a service's tables: make migrati
 
 woo: setup        ## WooCommerce connector admin against `make run`: make woo ARGS="stores"
 	$(PY) -m devstack.woo $(ARGS)
+
+web-admin: setup  ## The web pages' first admin against `make run`: make web-admin ADMIN=alice (asks the password)
+	$(PY) -m devstack.web_admin --role admin --username $(or $(ADMIN),admin)
 
 dlq: setup        ## Dead letters: make dlq [ARGS="redrive --id <ce_id>"]
 	$(PY) -m messaging.dlq $(or $(ARGS),list)

@@ -19,6 +19,9 @@ command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   need_apt+=(postgresql postgresql-contrib)
 fi
+# the web service's browser tests drive Debian's headless Chromium with its chromedriver
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "installing system packages from Debian's archive (apt-get, a few minutes): ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -3,7 +3,7 @@
 # as <NAME>_DB_PASSWORD (required: no defaults). The postgres image runs this once, on an empty
 # volume; the superuser (POSTGRES_PASSWORD) is used for nothing else.
 set -eu
-for name in catalog quoting orders inventory billing procurement woocommerce gateway; do
+for name in catalog quoting orders inventory billing procurement woocommerce gateway web; do
   variable="$(echo "$name" | tr '[:lower:]' '[:upper:]')_DB_PASSWORD"
   password="$(printenv "$variable")" || { echo "$variable is required" >&2; exit 1; }
   # psql quotes the values (:"name" an identifier, :'password' a literal)

@@ -16,6 +16,7 @@ from devstack.topology import (
     connector_env,
     gateway_env,
     service_env,
+    web_env,
 )
 
 ROOT = Path(__file__).parents[2]
@@ -23,7 +24,7 @@ COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 SERVICES = COMPOSE["services"]
 # The processes keeping a database, and the names the postgres image's init script creates them for
-WITH_DATABASE = (*BUSINESS_SERVICES, *CONNECTORS, "gateway")
+WITH_DATABASE = (*BUSINESS_SERVICES, *CONNECTORS, "gateway", "web")
 INIT_SCRIPT_NAMES = re.search(
     r"^for name in ([a-z ]+); do$",
     (ROOT / "deploy" / "postgres" / "init-databases.sh").read_text(),
@@ -40,6 +41,7 @@ SECRETS = Secrets(
     gateway_jwks=Path("/trust/gateway-signing.jwks.json"),
     identity_provider_jwks=Path("/trust/identity-provider.jwks.json"),
     identity_provider_issuer="oms-compose-identity-provider",
+    identity_provider_signing_key=Path("/trust/identity-provider.pem"),
 )
 
 
@@ -57,19 +59,20 @@ def settings_fields(service: str) -> set[str]:
 
 def test_the_same_processes_run_in_both() -> None:
     assert set(SERVICES) == {
-        "trust", "kafka-acls", "postgres", "kafka", "gateway", *BUSINESS_SERVICES, *CONNECTORS,
-        *OBSERVABILITY,
+        "trust", "kafka-acls", "postgres", "kafka", "gateway", "web", *BUSINESS_SERVICES,
+        *CONNECTORS, *OBSERVABILITY,
     }  # fmt: skip
 
 
 def test_only_the_doors_are_published() -> None:
-    """The gateway, the connectors' webhook doors and Kafka's host listener; no service's gRPC
-    port and no database is reachable from outside the compose network."""
+    """The gateway, the web pages, the connectors' webhook doors and Kafka's host listener; no
+    service's gRPC port and no database is reachable from outside the compose network."""
     for service in BUSINESS_SERVICES:
         assert published(service) == set()
     for connector in CONNECTORS:
         assert published(connector) == {PORTS.http(connector)}
     assert published("gateway") == {PORTS.gateway}
+    assert published("web") == {PORTS.web}
     assert published("kafka") == {PORTS.kafka}
     assert published("postgres") == set()
 
@@ -131,8 +134,19 @@ def test_the_gateway_gets_the_same_settings() -> None:
     assert compose <= settings_fields("gateway")
 
 
+def test_the_web_pages_get_the_same_settings() -> None:
+    runner = set(web_env(PORTS, "url", SECRETS))
+    compose = set(SERVICES["web"]["environment"])
+    assert runner <= compose
+    assert compose <= settings_fields("web")
+    env = SERVICES["web"]["environment"]
+    assert env["WEB_SIGNING_KEY_FILE"] == str(SECRETS.identity_provider_signing_key)
+    gateway = SERVICES["gateway"]["environment"]["GATEWAY_IDENTITY_PROVIDER_ISSUER"]
+    assert env["WEB_TOKEN_ISSUER"] == gateway, "the gateway trusts the tokens the pages sign"
+
+
 def test_each_service_image_runs_its_own_package() -> None:
-    for service in (*BUSINESS_SERVICES, *CONNECTORS, "gateway"):
+    for service in (*BUSINESS_SERVICES, *CONNECTORS, "gateway", "web"):
         build = SERVICES[service]["build"]
         assert build["args"] == {"SERVICE": service}
         text = (Path(__file__).parents[2] / build["dockerfile"]).read_text()

@@ -51,7 +51,7 @@ def test_the_build_context_leaves_out_local_state() -> None:
 
 def test_every_process_is_built_from_the_one_service_image() -> None:
     compose = (ROOT / "docker-compose.yml").read_text()
-    for name in (*BUSINESS_SERVICES, *CONNECTORS, "gateway"):
+    for name in (*BUSINESS_SERVICES, *CONNECTORS, "gateway", "web"):
         build = f"dockerfile: deploy/service.Dockerfile, args: {{SERVICE: {name}}}"
         assert build in compose, name
     assert not list((ROOT / "services").glob("*/Dockerfile")), "one recipe, not a copy each"

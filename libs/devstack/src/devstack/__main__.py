@@ -24,7 +24,7 @@ from devstack.topology import BUSINESS_SERVICES, CONNECTORS, Ports, Secrets
 
 
 def _refuse_taken_ports(ports: Ports) -> None:
-    wanted = [ports.gateway, ports.kafka, *(ports.grpc(s) for s in BUSINESS_SERVICES)]
+    wanted = [ports.gateway, ports.web, ports.kafka, *(ports.grpc(s) for s in BUSINESS_SERVICES)]
     wanted += [ports.http(c) for c in CONNECTORS]
     taken = [port for port in wanted if port_in_use(port)]
     if taken:
@@ -74,6 +74,7 @@ async def run(ports: Ports) -> None:
                 "key": str(pki.files(OPERATOR).key),
             },
             "gateway": stack.gateway_url,
+            "web": stack.web_url,
             "grpc": {s: ports.grpc(s) for s in BUSINESS_SERVICES},
         }
         (RUN / "stack.json").write_text(json.dumps(state, indent=2))
@@ -91,6 +92,7 @@ async def run(ports: Ports) -> None:
 def _print_banner(stack: Stack, ports: Ports, seconds: float) -> None:
     print(f"\nready in {seconds:.1f}s", flush=True)
     print(f"  REST API   {stack.gateway_url}/api/v1   (docs {stack.gateway_url}/docs)")
+    print(f"  web pages  {stack.web_url}/   (first admin: make web-admin ADMIN=you)")
     for service in BUSINESS_SERVICES:
         print(f"  gRPC       {service:<12} 127.0.0.1:{ports.grpc(service)}")
     for connector in CONNECTORS:

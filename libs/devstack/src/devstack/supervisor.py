@@ -1,6 +1,7 @@
-"""Runs the suite's processes: each service (and replicas), then the gateway, each logging to one
-file (`<name>.log`: its JSON log lines from stderr, and anything it printed before logging was
-set up), each waited on until healthy; one can be killed and restarted, for reliability tests.
+"""Runs the suite's processes: each service (and replicas), then the gateway and the web pages,
+each logging to one file (`<name>.log`: its JSON log lines from stderr, and anything it printed
+before logging was set up), each waited on until healthy; one can be killed and restarted, for
+reliability tests.
 
 With a `Respawn` policy (`make run` sets one), a process that exits by itself is started again,
 after a pause that doubles while it keeps failing soon after its start: a service that cannot
@@ -37,6 +38,7 @@ from devstack.topology import (
     database_name,
     gateway_env,
     service_env,
+    web_env,
 )
 
 log = logging.getLogger(__name__)
@@ -145,8 +147,12 @@ class Stack:
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.gateway}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.web}"
+
     async def create_databases(self) -> None:
-        for service in (*BUSINESS_SERVICES, *CONNECTORS, "gateway"):
+        for service in (*BUSINESS_SERVICES, *CONNECTORS, "gateway", "web"):
             await self.postgres.create_database(database_name(service))
 
     def _service(self, service: str, replica: int, grpc_port: int | None) -> Process:
@@ -203,6 +209,12 @@ class Stack:
             Process("gateway", "gateway", env, self.log_dir / "gateway.log", url)
         )
 
+    async def start_web(self) -> Process:
+        """The web pages, which call the gateway: started after it."""
+        env = web_env(self.ports, self.postgres.url(database_name("web")), self.secrets)
+        url = f"{self.web_url}/health"
+        return await self.start(Process("web", "web", env, self.log_dir / "web.log", url))
+
     async def start_all(self, progress: bool = False) -> None:
         await self.create_databases()
         for service in BUSINESS_SERVICES:
@@ -219,6 +231,10 @@ class Stack:
         await self.start_gateway()
         if progress:
             print(f"  {'gateway':<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
+        began = time.monotonic()
+        await self.start_web()
+        if progress:
+            print(f"  {'web':<12} healthy in {time.monotonic() - began:4.1f}s", flush=True)
 
     async def kill(self, name: str) -> None:
         """SIGKILL, as a crash would: no cleanup runs. The process stays down (no respawn)

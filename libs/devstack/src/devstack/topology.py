@@ -75,6 +75,11 @@ class Ports:
     def gateway(self) -> int:
         return 8000 + self.offset
 
+    @property
+    def web(self) -> int:
+        """The web pages (services/web)."""
+        return 8090 + self.offset
+
     def grpc(self, service: str) -> int:
         # Below Linux's ephemeral range (32768-60999), where an outgoing connection could hold it.
         return 20051 + BUSINESS_SERVICES.index(service) + self.offset
@@ -109,6 +114,9 @@ class Secrets:
     gateway_jwks: Path | None = None
     identity_provider_jwks: Path | None = None
     identity_provider_issuer: str | None = None
+    # the identity provider's private key, which the web service signs its users' tokens with
+    # (the public half is identity_provider_jwks, which the gateway trusts)
+    identity_provider_signing_key: Path | None = None
 
     def tls(self, name: str) -> dict[str, str]:
         return {
@@ -197,4 +205,21 @@ def gateway_env(ports: Ports, database_url: str, secrets: Secrets) -> dict[str, 
         env["GATEWAY_IDENTITY_PROVIDER_ISSUER"] = secrets.identity_provider_issuer
     for service in BUSINESS_SERVICES:
         env[f"GATEWAY_{service.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(service)}"
+    return env
+
+
+def web_env(ports: Ports, database_url: str, secrets: Secrets) -> dict[str, str]:
+    """The web pages: their own database, the gateway they call, and the identity provider's
+    key they sign their users' tokens with. Plain HTTP on this machine: cookies are not Secure."""
+    env = {
+        "WEB_HTTP_PORT": str(ports.web),
+        "WEB_DATABASE_URL": database_url,
+        "WEB_GATEWAY_URL": f"http://127.0.0.1:{ports.gateway}",
+        "WEB_COOKIE_SECURE": "false",
+        "WEB_DEVELOPMENT_MODE": str(secrets.development_mode).lower(),
+    }
+    if secrets.identity_provider_signing_key:
+        env["WEB_SIGNING_KEY_FILE"] = str(secrets.identity_provider_signing_key)
+    if secrets.identity_provider_issuer:
+        env["WEB_TOKEN_ISSUER"] = secrets.identity_provider_issuer
     return env

@@ -11,34 +11,25 @@ its sealing key, its certificate and peers), read from .run/stack.json."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
+from typing import Any
 
 from devstack.paths import RUN
-from devstack.topology import Ports, Secrets, connector_env, database_name
+from devstack.running import database_url, ports_of, stack_state
+from devstack.topology import Secrets, connector_env
 
 NAME = "woocommerce"
 
 
-def environment(state: dict[str, object]) -> dict[str, str]:
+def environment(state: dict[str, Any]) -> dict[str, str]:
     """The connector's variables for the stack `state` describes."""
-    grpc = state["grpc"]
-    assert isinstance(grpc, dict)
-    ports = Ports(int(grpc["catalog"]) - Ports().grpc("catalog"))
-    admin = str(state["pg_admin_url"])
-    database = (
-        f"postgresql+asyncpg://{admin.split('://', 1)[1].rsplit('/', 1)[0]}/{database_name(NAME)}"
-    )
     secrets = Secrets(RUN / "pki", development_mode=True)
-    return connector_env(NAME, ports, database, secrets)
+    return connector_env(NAME, ports_of(state), database_url(state, NAME), secrets)
 
 
 def main() -> None:
-    state_file = RUN / "stack.json"
-    if not state_file.exists():
-        sys.exit("no running stack: start it with `make run` first")
-    env = {**os.environ, **environment(json.loads(state_file.read_text()))}
+    env = {**os.environ, **environment(stack_state())}
     command = [sys.executable, "-m", "woocommerce.cli", *sys.argv[1:]]
     os.execvpe(sys.executable, command, env)
 

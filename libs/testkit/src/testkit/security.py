@@ -147,6 +147,7 @@ def session_security() -> TestSecurity:
         gateway_jwks=keys / "gateway.jwks.json",
         identity_provider_jwks=keys / "identity-provider.jwks.json",
         identity_provider_issuer=IDENTITY_PROVIDER,
+        identity_provider_signing_key=keys / "identity-provider.key.pem",
     )
     security = TestSecurity(pki, secrets, gateway_key, identity_provider_key)
     os.environ.update(security.environment())
