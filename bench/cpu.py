@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import threading
@@ -18,6 +19,12 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far."""
     return _stat_cpu(Path(f"/proc/{pid}/stat"))
+
+
+def reaped_children_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the children a process has waited for (ended ones)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / TICKS
 
 
 def thread_cpu_seconds(native_id: int) -> float:
@@ -71,6 +78,8 @@ def stack_pids(stack: Stack, kafka: KafkaBroker, postgres: PostgresCluster) -> d
 
 
 def cpu_by_process(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU so far by name. PostgreSQL's is its postmaster's, its live backends' and the ended
+    backends' the postmaster reaped: a connection closed between two readings keeps counting."""
     used: dict[str, float] = {}
     for name, group in pids.items():
         total = 0.0
@@ -78,7 +87,10 @@ def cpu_by_process(pids: dict[str, list[int]]) -> dict[str, float]:
             try:
                 total += cpu_seconds(pid)
             except (FileNotFoundError, ProcessLookupError):
-                continue  # a backend that ended
+                continue  # a backend that ended: the postmaster's reaped time holds it
+        if name == "postgresql" and group:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                total += reaped_children_cpu_seconds(group[0])
         used[name] = total
     return used
 
@@ -102,6 +114,6 @@ class CpuMeter:
         assert self.before is not None, "start() first"
         after = cpu_by_process(stack_pids(self.stack, self.kafka, self.postgres))
         own = own_cpu_seconds() - self.own_before
-        # a backend that ended between the two readings takes its time with it: never negative
+        # a process that ended between the two readings takes its time with it: never negative
         used = {n: max(0.0, after[n] - self.before.get(n, 0.0)) for n in after}
         return used, own
