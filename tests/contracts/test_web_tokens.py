@@ -50,22 +50,22 @@ def as_in_tests(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("environment", [development, as_in_tests], ids=["make-run", "tests"])
-def test_the_gateway_takes_the_web_pages_token_as_the_person(
+async def test_the_gateway_takes_the_web_pages_token_as_the_person(
     environment: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = environment(monkeypatch)  # type: ignore[operator]
     web, gateway = settings_of(env, monkeypatch)
     token = user_tokens(web).token_for(ALICE)
-    person = Authenticator.from_settings(gateway).person({"authorization": f"Bearer {token}"})
+    person = await Authenticator.from_settings(gateway).person({"authorization": f"Bearer {token}"})
     assert (person.subject, person.roles, person.team) == ("alice", ("finance",), "north")
 
 
-def test_a_token_of_another_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_token_of_another_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     web, _ = settings_of(development(monkeypatch), monkeypatch)
     token = user_tokens(web).token_for(ALICE)
     _, gateway = settings_of(as_in_tests(monkeypatch), monkeypatch)
     with pytest.raises(Unauthenticated):
-        Authenticator.from_settings(gateway).person({"authorization": f"Bearer {token}"})
+        await Authenticator.from_settings(gateway).person({"authorization": f"Bearer {token}"})
 
 
 def test_the_pages_refuse_to_start_without_a_key_outside_development_mode(
