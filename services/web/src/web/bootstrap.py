@@ -18,6 +18,7 @@ from servicehost.periodic import every
 from servicekit.auth import signing_key
 from servicekit.db import Database, migrate
 from web.adapters.gateway import Gateway
+from web.adapters.identity_provider import IdentityProvider
 from web.adapters.passwords import Argon2Passwords
 from web.adapters.tokens import UserTokens
 from web.adapters.unit_of_work import units_of_work
@@ -64,6 +65,7 @@ def build(
         tokens or user_tokens(settings),
         gateway,
         templates(),
+        IdentityProvider.from_settings(settings),
     )
 
 

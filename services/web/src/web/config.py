@@ -39,4 +39,19 @@ class Settings(ObservabilitySettings):
     # Argon2id parameters (RFC 9106's second recommendation by default).
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8192)
+    # An organization's own OpenID Connect provider people sign in through (the authorization
+    # code flow with PKCE), as the gateway's GATEWAY_OIDC_* names it: its issuer (https), this
+    # client's id and secret there, the scopes asked, where its keys are (its discovery
+    # document's when unset), the audience its access tokens name for the API, and the claims
+    # and role map that make a person of them. Unset issuer: passwords only.
+    oidc_issuer: str | None = None
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scope: str = "openid profile"
+    oidc_jwks_url: str = ""
+    oidc_api_audience: str = API_AUDIENCE
+    oidc_subject_claim: str = "sub"
+    oidc_roles_claim: str = "roles"
+    oidc_team_claim: str = "team"
+    oidc_role_map: dict[str, str] = {}
     development_mode: bool = False

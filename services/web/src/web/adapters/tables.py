@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, String, Table, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 
 from servicekit.db import new_metadata
@@ -19,6 +19,8 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # the OpenID Connect provider's issuer for people who sign in there; empty for local users
+    Column("provider", String(300), nullable=False, server_default=""),
 )
 
 sessions = Table(
@@ -31,6 +33,8 @@ sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    # the provider's access token of a person signed in through it (passed to the gateway)
+    Column("access_token", Text, nullable=False, server_default=""),
     Index("ix_sessions_user_id", "user_id"),
 )
 

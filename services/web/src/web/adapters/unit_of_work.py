@@ -26,6 +26,7 @@ def _user(row: Any) -> User:
         row.password_hash,
         row.active,
         row.created_at,
+        row.provider,
     )
 
 
@@ -37,6 +38,7 @@ def _session(row: Any) -> Session:
         row.created_at,
         row.last_seen_at,
         row.expires_at,
+        row.access_token,
     )
 
 
@@ -74,6 +76,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "password_hash": user.password_hash,
         "active": user.active,
         "created_at": user.created_at,
+        "provider": user.provider,
     }
 
 
@@ -95,6 +98,7 @@ class SqlSessions:
                 created_at=session.created_at,
                 last_seen_at=session.last_seen_at,
                 expires_at=session.expires_at,
+                access_token=session.access_token,
             )
         )
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from servicekit.context import Principal
 from web.application.ports import PasswordHasher, UnitsOfWork
 from web.domain.sessions import Session, SessionPolicy, digest, open_session
 from web.domain.throttle import Throttle
-from web.domain.users import PASSWORD_MAX, User
+from web.domain.users import PASSWORD_MAX, USERNAME, User, UserId
 
 
 class SignInRefused(Exception):
@@ -54,7 +56,7 @@ async def sign_in(
         raise Throttled(wait)
     async with units() as uow:
         user = await uow.users.by_username(username.lower())
-        if user is None or len(password) > PASSWORD_MAX:
+        if user is None or user.provider or len(password) > PASSWORD_MAX:
             hasher.burn(password[:PASSWORD_MAX])
             ok = False
         else:
@@ -67,6 +69,46 @@ async def sign_in(
             user = user.with_password(hasher.hash(password))
             await uow.users.save(user)
         secret, session = open_session(user.id, now, policy)
+        await uow.sessions.add(session)
+    return SignedIn(secret, session, user)
+
+
+async def sign_in_through_provider(
+    units: UnitsOfWork,
+    policy: SessionPolicy,
+    *,
+    issuer: str,
+    person: Principal,
+    access_token: str,
+    access_expires_at: datetime,
+    now: datetime,
+) -> SignedIn:
+    """A new session for a person the organization's provider vouched for (their access token
+    verified), kept as a user of that provider with the role and team it gives them now.
+    SignInRefused when the name is not one the pages can keep, when the provider grants no role
+    of the suite, when a local user (or another provider's) holds the name, or when an admin
+    deactivated them."""
+    username = person.subject.lower()
+    if not USERNAME.match(username):
+        raise SignInRefused(f"the identity provider names you {person.subject!r}, not a username")
+    if not person.roles:
+        raise SignInRefused("the identity provider grants you no role in the suite")
+    role = person.roles[0]
+    async with units() as uow:
+        user = await uow.users.by_username(username)
+        if user is None:
+            user = User(
+                UserId(str(uuid.uuid4())), username, role, person.team, "", True, now, issuer
+            )
+            await uow.users.add(user)
+        elif user.provider != issuer:
+            raise SignInRefused(f"the username {username} belongs to another account")
+        elif not user.active:
+            raise SignInRefused("your account here was deactivated")
+        elif (user.role, user.team) != (role, person.team):
+            user = replace(user, role=role, team=person.team)
+            await uow.users.save(user)
+        secret, session = open_session(user.id, now, policy, access_token, access_expires_at)
         await uow.sessions.add(session)
     return SignedIn(secret, session, user)
 

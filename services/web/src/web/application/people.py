@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from servicekit.errors import AlreadyExists, NotFound
+from servicekit.errors import AlreadyExists, InvalidArgument, NotFound
 from web.application.ports import PasswordHasher, UnitsOfWork
 from web.domain.users import User, UserId, check_new_user, check_password
 
@@ -48,6 +48,10 @@ async def reset_password(
     check_password(password)
     async with units() as uow:
         user = _existing(await uow.users.get(user_id), user_id)
+        if user.provider:
+            raise InvalidArgument.of(
+                "password", "this person signs in through the organization's identity provider"
+            )
         user = user.with_password(hasher.hash(password))
         await uow.users.save(user)
         await uow.sessions.delete_of_user(user_id)

@@ -48,6 +48,9 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+    # Signed in through an organization's provider: its access token, which the pages pass to
+    # the gateway as they are; the session ends with it (the person signs in again there).
+    access_token: str = ""
 
     def live(self, now: datetime, policy: SessionPolicy) -> bool:
         return now < self.expires_at and now < self.last_seen_at + policy.idle
@@ -59,9 +62,18 @@ class Session:
         return replace(self, last_seen_at=now)
 
 
-def open_session(user_id: UserId, now: datetime, policy: SessionPolicy) -> tuple[str, Session]:
+def open_session(
+    user_id: UserId,
+    now: datetime,
+    policy: SessionPolicy,
+    access_token: str = "",
+    access_expires_at: datetime | None = None,
+) -> tuple[str, Session]:
     """A new session (a new id at every sign-in, never one the browser brought): the secret for
-    the cookie, and what the server keeps."""
+    the cookie, and what the server keeps. A provider's access token bounds its expiry."""
     secret = new_secret()
-    session = Session(digest(secret), user_id, new_secret(), now, now, now + policy.lifetime)
+    expires = now + policy.lifetime
+    if access_expires_at is not None:
+        expires = min(expires, access_expires_at)
+    session = Session(digest(secret), user_id, new_secret(), now, now, expires, access_token)
     return secret, session

@@ -30,6 +30,9 @@ class User:
     password_hash: str
     active: bool
     created_at: datetime
+    # The OpenID Connect provider (its issuer) a person signs in through; empty for the users
+    # this service keeps passwords for. A provider's person never signs in with a password.
+    provider: str = ""
 
     def deactivated(self) -> User:
         return replace(self, active=False)

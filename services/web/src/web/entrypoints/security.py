@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from web.adapters.gateway import Gateway
+from web.adapters.identity_provider import IdentityProvider
 from web.adapters.tokens import UserTokens
 from web.application.accounts import Current, current
 from web.application.ports import PasswordHasher, UnitsOfWork
@@ -37,6 +38,8 @@ class Web:
     tokens: UserTokens
     gateway: Gateway
     templates: Jinja2Templates
+    # the organization's OpenID Connect provider, when people sign in there
+    provider: IdentityProvider | None = None
 
     @property
     def policy(self) -> SessionPolicy:
@@ -84,7 +87,9 @@ class Web:
         )
 
     def token(self, who: Current) -> str:
-        return self.tokens.token_for(who.user)
+        """The bearer token the gateway takes for the user: their provider's access token when
+        they signed in there, else one this service signs as their identity provider."""
+        return who.session.access_token or self.tokens.token_for(who.user)
 
 
 class NotSignedIn(Exception):

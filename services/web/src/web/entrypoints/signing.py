@@ -101,6 +101,7 @@ def _sign_in_form(
         username=username,
         sign_in_token=token,
         signed_out=request.query_params.get("signed_out") == "1",
+        provider=web.provider is not None,
     )
     response.set_cookie(
         _sign_in_cookie(web),
