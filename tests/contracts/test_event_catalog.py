@@ -34,7 +34,8 @@ def wiring(service: str) -> tuple[Any, Any]:
 @pytest.mark.parametrize("service", BUSINESS_SERVICES)
 def test_a_service_consumes_exactly_the_topics_its_acls_let_it_read(service: str) -> None:
     _, wired = wiring(service)
-    consumed = {topic_of(s.message) for s in wired.subscriptions}
+    groups = [s for group in wired.groups for s in group.subscriptions]  # read models
+    consumed = {topic_of(s.message) for s in [*wired.subscriptions, *groups]}
     assert consumed == set(CONSUMES[service])
 
 

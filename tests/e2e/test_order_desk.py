@@ -1,13 +1,14 @@
 """The order desk end to end, through the gateway: backorders filled by a receipt and shipped in
 two parts from two warehouses, invoiced per shipment, paid and closed; fifty orders racing for ten
-units against two inventory replicas; cancellation; a return; refused moves."""
+units against two inventory replicas; cancellation; a return; refused moves; a task handed to a
+salesperson."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -306,3 +307,37 @@ async def test_the_saga_resumes_after_the_orders_service_is_killed_mid_flow(
     history = (await desk.get(f"/sales-orders/{order['id']}/history")).json()["items"]
     assert [h["to_status"] for h in history if h["from_status"]][-2:] == ["shipped", "invoiced"]
     assert found["lines"][0]["shipped"] == 2
+
+
+async def test_the_desk_hands_a_salesperson_a_task_they_alone_see_and_close(
+    desk: Api, gateway_url: str
+) -> None:
+    name = f"e2e-seller-{uuid.uuid4().hex[:6]}"
+    seller, other = Api(gateway_url, name, "sales"), Api(gateway_url, f"{name}-x", "sales")
+    try:
+        yesterday = datetime.now(UTC).date() - timedelta(days=1)
+        body = {
+            "subject_type": "quote",
+            "subject_id": f"q-{uuid.uuid4().hex[:8]}",
+            "title": "Chase the customer's answer",
+            "assignee": name,
+            "due_date": yesterday.isoformat(),
+        }
+        key = {"Idempotency-Key": uuid.uuid4().hex}
+        created = await desk.post("/tasks", body, **key)
+        assert created.status_code == 201, created.text
+        task = created.json()
+        assert (await desk.post("/tasks", body, **key)).json()["id"] == task["id"]
+        assert (task["status"], task["overdue"], task["created_by"]) == ("open", True, "e2e-desk")
+        mine = (await seller.get("/tasks", assignee="me", overdue="true")).json()["items"]
+        assert [t["id"] for t in mine] == [task["id"]]
+        assert (await other.get("/tasks", assignee=name)).json()["items"] == []
+        assert (await other.get(f"/tasks/{task['id']}")).status_code == 404
+        done = await seller.client.patch(f"/tasks/{task['id']}", json={"status": "done"})
+        assert done.status_code == 200, done.text
+        assert (done.json()["status"], done.json()["overdue"]) == ("done", False)
+        late_edit = await seller.client.patch(f"/tasks/{task['id']}", json={"title": "Later"})
+        assert late_edit.status_code == 409
+    finally:
+        await seller.aclose()
+        await other.aclose()

@@ -1,11 +1,13 @@
 """The walking skeleton, through the gateway: a product and its stock, an order reserved,
-shipped and invoiced, composed in one summary; its events readable from the broker."""
+shipped and invoiced, composed in one summary and told in its timeline; its events readable from
+the broker."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 import uuid
+from datetime import datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
@@ -91,6 +93,22 @@ async def test_an_order_is_reserved_shipped_invoiced_and_summarised(
     assert invoice["total"] == {"amount": "37.50", "currency": "EUR"}
     assert invoice["number"].startswith("INV-")
     assert invoice["shipment_id"] == shipment["id"]
+
+    # its timeline: each service's events on it, in time order, with the REST caller's trace
+    timeline = await eventually(
+        lambda: admin.get(f"/sales-orders/{order['id']}/timeline"),
+        lambda r: (
+            r.status_code == 200
+            and any(e["event_type"].endswith("InvoiceIssued.v1") for e in r.json()["items"])
+        ),
+    )
+    items = timeline.json()["items"]
+    assert {"orders", "inventory", "billing"} <= {e["service"] for e in items}
+    times = [datetime.fromisoformat(e["at"]) for e in items]
+    assert times == sorted(times)
+    placed_entry = next(e for e in items if e["event_type"].endswith("SalesOrderPlaced.v1"))
+    assert (placed_entry["actor"], placed_entry["trace_id"]) == ("e2e-admin", TRACE_ID)
+    assert all("37.5" not in e["summary"] for e in items), "no money in the timeline"
 
     # the placed event is on the broker with CloudEvents headers, the actor and the caller's trace
     consumer = AIOKafkaConsumer(

@@ -15,7 +15,14 @@ from decimal import Decimal
 
 import pytest
 
-from orders.application.ports import ConcurrentUpdate, OrderQuery, OrderTotals, UnitOfWork
+from orders.application.ports import (
+    ConcurrentUpdate,
+    OrderQuery,
+    OrderTotals,
+    TaskQuery,
+    UnitOfWork,
+)
+from orders.domain.activity import Entry, Link
 from orders.domain.credit import ExchangeRate
 from orders.domain.customer_input import Address, Contact, CustomerInput, MoneyInput
 from orders.domain.customers import CreditPosition, CustomerFilter, open_account
@@ -25,6 +32,7 @@ from orders.domain.pipeline import CONTRACT, STANDARD, from_definition, to_defin
 from orders.domain.placing import CatalogProduct, OrderRequest, Placer, place
 from orders.domain.sales_order import SalesOrder
 from orders.domain.stalled import AWAITING_STOCK, STALLED, StalledEvent, StalledStep
+from orders.domain.tasks import DONE, Task, TaskChange, changed, new_task
 from pricing.money import Money
 from servicekit.context import Principal, acting
 from servicekit.errors import AlreadyExists
@@ -475,6 +483,84 @@ async def orders_inventory_has_not_answered_are_found_past_the_deadline(units: U
     assert late.id not in [w[0] for w in waiting]
 
 
+def a_task(tag: str, n: int, assignee: str, due: str, by: str = "creator") -> Task:
+    return new_task(
+        f"{tag}-{n}",
+        subject_type="sales_order" if n % 2 else "quote",
+        subject_id=f"subject-{tag}",
+        title=f"task {n}",
+        notes="",
+        assignee=assignee,
+        due_date=due,
+        by=f"{by}-{tag}",
+        at=T0,
+    )
+
+
+async def tasks_come_back_as_saved_and_list_by_due_date_filtered_and_paged(units: Units) -> None:
+    tag = _tag()
+    me, other = f"me-{tag}", f"other-{tag}"
+    first = a_task(tag, 1, me, "2026-12-01")
+    second = a_task(tag, 2, other, "2026-12-02", by="me")
+    third = a_task(tag, 3, me, "2026-12-03")
+    async with units() as uow:
+        for task in (third, first, second):
+            await uow.tasks.add(task)
+    done = changed(first, TaskChange(notes="called", status=DONE), T0 + SECOND)
+    async with units() as uow:
+        await uow.tasks.save(done)
+    async with units() as uow:
+        assert await uow.tasks.get(done.id) == done
+        mine = await uow.tasks.page(TaskQuery(assignee=me), None, 10)
+        assert [t.id for t in mine] == [done.id, third.id]
+        open_ones = await uow.tasks.page(
+            TaskQuery(subject_id=f"subject-{tag}", status="open"), None, 10
+        )
+        assert [t.id for t in open_ones] == [second.id, third.id]
+        quotes = await uow.tasks.page(
+            TaskQuery(subject_type="quote", subject_id=f"subject-{tag}"), None, 10
+        )
+        assert [t.id for t in quotes] == [second.id]
+        early = await uow.tasks.page(
+            TaskQuery(subject_id=f"subject-{tag}", due_before=date(2026, 12, 3)), None, 10
+        )
+        assert [t.id for t in early] == [done.id, second.id]
+        seen = await uow.tasks.page(TaskQuery(visible_to=f"me-{tag}"), None, 10)
+        assert [t.id for t in seen] == [done.id, second.id, third.id], "assigned or created"
+        rest = await uow.tasks.page(
+            TaskQuery(subject_id=f"subject-{tag}"), (date(2026, 12, 1), done.id), 1
+        )
+        assert [t.id for t in rest] == [second.id]
+
+
+def an_entry(subject: str, event_id: str, at: datetime, kind: str = "X") -> Entry:
+    return Entry(subject, event_id, at, "billing", kind, "summary", "ada", "", "c", "")
+
+
+async def the_activity_journal_keeps_each_entry_once_and_follows_links(units: Units) -> None:
+    tag = _tag()
+    order, invoice = f"o-{tag}", f"invoice:i-{tag}"
+    paid = an_entry(invoice, f"e3-{tag}", T0 + 3 * SECOND)  # read before its invoice's link
+    placed = an_entry(order, f"e1-{tag}", T0)
+    issued = an_entry(order, f"e2-{tag}", T0 + 2 * SECOND)
+    tie = an_entry(order, f"e0-{tag}", T0 + 2 * SECOND)
+    async with units() as uow:
+        await uow.activity.record([paid], [])
+        await uow.activity.record([placed, issued, tie], [Link(invoice, order)])
+    async with units() as uow:
+        await uow.activity.record([replace(placed, summary="again")], [Link(invoice, "other")])
+    async with units() as uow:
+        found = await uow.activity.timeline(order)
+        assert [e.event_id for e in found] == [
+            placed.event_id,
+            tie.event_id,
+            issued.event_id,
+            paid.event_id,
+        ]
+        assert found[0] == placed, "an entry is kept once, as first recorded"
+        assert await uow.activity.timeline(f"other-{tag}") == []
+
+
 CHECKS: list[Check] = [
     an_order_comes_back_as_it_was_added,
     a_saved_order_keeps_its_changes_and_counts_its_version,
@@ -494,4 +580,6 @@ CHECKS: list[Check] = [
     a_unit_of_work_that_raises_leaves_nothing_behind,
     stalled_steps_are_kept_once_listed_oldest_first_and_resolved,
     orders_inventory_has_not_answered_are_found_past_the_deadline,
+    tasks_come_back_as_saved_and_list_by_due_date_filtered_and_paged,
+    the_activity_journal_keeps_each_entry_once_and_follows_links,
 ]

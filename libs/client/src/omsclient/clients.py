@@ -108,6 +108,9 @@ class OrdersClient(ServiceClient):
         orders_pb2.RetryStalledStepsRequest, orders_pb2.RetryStalledStepsResponse
     )
     list_sales_orders = Rpc(orders_pb2.ListSalesOrdersRequest, orders_pb2.ListSalesOrdersResponse)
+    get_order_timeline = Rpc(
+        orders_pb2.GetOrderTimelineRequest, orders_pb2.GetOrderTimelineResponse
+    )
     transition_sales_order = Rpc(
         orders_pb2.TransitionSalesOrderRequest, orders_pb2.TransitionSalesOrderResponse
     )

@@ -1,8 +1,9 @@
 """Provisioning Kafka for the suite: its topics, and ACLs that give each service's principal
 exactly what it needs — write its own topics, read what it consumes, write the dead letters of
-what it consumes, join its consumer group — and nothing else; and the same for other teams'
-registered clients: a client holding the scope `events:<topic>` may read that topic and join
-consumer groups whose names start with `<client>.` (its own), nothing more.
+what it consumes, join its consumer groups (`oms.<service>`, and `oms.<service>.<name>` for a read
+model's own) — and nothing else; and the same for other teams' registered clients: a client
+holding the scope `events:<topic>` may read that topic and join consumer groups whose names start
+with `<client>.` (its own), nothing more.
 
     python -m devstack.kafka_acls --bootstrap-server host:9093 --pki .run/pki [--namespace t1.]
 
@@ -85,6 +86,8 @@ def grants(service: str, namespace: str = "") -> list[Acl]:
     if CONSUMES[service]:
         for op in (Operation.READ, Operation.DESCRIBE):
             acls.append(Acl(user, Resource.GROUP, f"oms.{service}", op))
+            # its other groups (read models fed by events, messaging.runtime.ConsumerGroup)
+            acls.append(Acl(user, Resource.GROUP, f"oms.{service}.", op, _PREFIXED))
     return acls
 
 

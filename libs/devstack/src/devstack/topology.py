@@ -23,7 +23,9 @@ CALLS = {
 CONSUMES: dict[str, tuple[str, ...]] = {
     "catalog": (),
     "quoting": ("oms.orders.customer.v1", "oms.orders.sales-order.v1"),
+    # (its own sales-order topic: the activity journal, group oms.orders.activity)
     "orders": (
+        "oms.orders.sales-order.v1",
         "oms.inventory.reservation.v1",
         "oms.inventory.shipment.v1",
         "oms.billing.invoice.v1",

@@ -80,7 +80,7 @@ def test_every_rpc_event_and_reader_appears_on_its_page() -> None:
     assert "### rpc ListAuditEntries" in pages["audit.md"]
     placed = pages["events.md"].split("### event SalesOrderPlaced")[1].split("###")[0]
     assert "| `oms.orders.SalesOrderPlaced.v1` | `oms.orders.sales-order.v1` | orders | " \
-        "quoting, inventory, billing, woocommerce |" in placed  # fmt: skip
+        "quoting, orders, inventory, billing, woocommerce |" in placed  # fmt: skip
     rpcs = [e.name.rsplit(".", 1)[1] for e in docs.elements.values() if e.kind == "rpc"]
     assert all(f"### rpc {rpc}" in "".join(pages.values()) for rpc in rpcs)
 

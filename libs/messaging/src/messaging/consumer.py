@@ -1,9 +1,9 @@
-"""Consumes events in batches: the records a poll returns for a partition are applied in one
-database transaction (their inbox rows claimed in one statement, then each new event's handler
-in offset order), and the partition's offsets are committed only after it. If anything in the
-batch fails, it is rolled back and its events are applied one by one, each in a transaction of
-its own: failures retried with backoff, poison events set aside on a dead-letter topic with the
-error so the partition keeps flowing, exactly as if there had been no batch.
+"""Consumes events in batches: a poll's records of a partition are applied in one transaction
+(inbox rows claimed in one statement, then each new event's handler in offset order), and their
+offsets are committed only after it (messaging.partitions). If anything in the batch fails, it
+is rolled back and its events applied one by one, each in a transaction of its own: failures
+retried with backoff, poison events set aside on a dead-letter topic with the error so the
+partition keeps flowing, exactly as if there had been no batch.
 
 A record whose `ce_type` header names an event this group has no handler for is skipped before
 its envelope is parsed (most of a shared topic is other groups' events); one of a type no
@@ -69,6 +69,16 @@ IN_BATCH = "messaging.consumer.in_batch"
 # is replayed one event per transaction (as without batches).
 _BATCH_LOCK_TIMEOUT = text("SET LOCAL lock_timeout = '50ms'")
 _LOCK_NOT_AVAILABLE = "55P03"
+
+
+# session.info key: {name: async (session) -> None}, run after a transaction's last handler and
+# before its commit: a read model gathers a batch's rows there and writes them in one statement.
+BEFORE_COMMIT = "messaging.consumer.before_commit"
+
+
+async def run_before_commit(session: AsyncSession) -> None:
+    for hook in session.info.pop(BEFORE_COMMIT, {}).values():
+        await hook(session)
 
 
 class BatchConflict(Exception):
@@ -286,6 +296,7 @@ class EventConsumer:
                 fresh.discard(envelope.event_id)  # a copy later in the same batch is a no-op
                 with self._handling(envelope):
                     await item.subscription.handler(session, item.message, envelope)
+            await run_before_commit(session)
 
     async def _apply_one(self, item: Decoded) -> None:
         subscription, message, envelope = item.subscription, item.message, item.envelope
@@ -327,6 +338,7 @@ class EventConsumer:
                     log.info("skipping redelivered %s %s", envelope.type, envelope.event_id)
                     return
                 await subscription.handler(session, message, envelope)
+                await run_before_commit(session)
 
     @contextmanager
     def _handling(self, envelope: Envelope) -> Iterator[None]:

@@ -21,9 +21,11 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def inbox_table(metadata: MetaData) -> Table:
+def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
+    """The inbox of a service's consumer group; a second group of the service (a read model,
+    messaging.runtime.ConsumerGroup) has its own, named otherwise."""
     table = Table(
-        "inbox",
+        name,
         metadata,
         Column("consumer", String(100), primary_key=True),
         Column("event_id", String(64), primary_key=True),
@@ -31,7 +33,7 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     # retention deletes the oldest claims by age; the primary key does not lead with it
-    Index("ix_inbox_received_at", table.c.received_at)
+    Index(f"ix_{name}_received_at", table.c.received_at)
     return table
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -106,16 +106,23 @@ async def _in_batches(engine: AsyncEngine, statement: Any, batch: int) -> int:
 
 
 def retention_loop(
-    engine: AsyncEngine, outbox: Table, inbox: Table, policy: Retention
+    engine: AsyncEngine,
+    outbox: Table,
+    inbox: Table,
+    policy: Retention,
+    other_inboxes: Sequence[Table] = (),
 ) -> Callable[[], Coroutine[Any, Any, None]]:
-    """A loop for the host: purges both tables every `policy.interval_seconds`. A database
-    failure is logged and tried again next round: housekeeping never stops a service."""
+    """A loop for the host: purges the outbox and the inboxes (the service's consumer group's,
+    and `other_inboxes`, its other groups') every `policy.interval_seconds`. A database failure
+    is logged and tried again next round: housekeeping never stops a service."""
 
     async def loop() -> None:
         while True:
             try:
                 sent = await purge_outbox(engine, outbox, policy.outbox, policy.batch_size)
-                seen = await purge_inbox(engine, inbox, policy.inbox, policy.batch_size)
+                seen = 0
+                for table in (inbox, *other_inboxes):
+                    seen += await purge_inbox(engine, table, policy.inbox, policy.batch_size)
                 if sent or seen:
                     log.info("retention: %d outbox and %d inbox rows deleted", sent, seen)
             except (SQLAlchemyError, OSError):

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from google.protobuf.message import Message
 from sqlalchemy import MetaData, Table
 
@@ -38,6 +39,39 @@ class MessagingTables:
     @classmethod
     def on(cls, metadata: MetaData) -> MessagingTables:
         return cls(outbox_table(metadata), inbox_table(metadata))
+
+
+@dataclass(frozen=True)
+class ConsumerGroup:
+    """Another consumer group of a service, beside its main one (`oms.<service>`): a read model
+    fed by events reads at its own pace, with its own offsets (group `oms.<service>.<name>`)
+    and its own inbox table, so a slow or rebuilt projection never holds up the service's
+    reactions. Batches, inbox claims and dead letters work as in the main group."""
+
+    name: str
+    inbox: Table
+    subscriptions: Sequence[Subscription[Any]]
+
+    def consumer(
+        self,
+        source: str,
+        kafka: KafkaAccess,
+        database: Database,
+        producer: AIOKafkaProducer,
+        namespace: str,
+        stall_seconds: float,
+    ) -> EventConsumer:
+        """Its consumer, group `oms.<source>.<name>` (the service's own group has no name)."""
+        return EventConsumer(
+            kafka=kafka,
+            group_id=".".join(filter(None, ("oms", source, self.name))),
+            subscriptions=list(self.subscriptions),
+            database=database,
+            inbox=self.inbox,
+            producer=producer,
+            namespace=namespace,
+            stall_seconds=stall_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -82,17 +116,21 @@ async def start_messaging(
     housekeeping: Housekeeping | None = None,
     metrics: Metrics | None = None,
     health: list[HealthCheck] | None = None,
+    groups: Sequence[ConsumerGroup] = (),
 ) -> AsyncIterator[list[Loop]]:
-    """Yields the loops to run: the outbox relay, the outbox and inbox retention, and the
-    consumer when there are subscriptions. With `metrics`, the outbox backlog, the consumer's
-    lag and its dead letters are read at each scrape (messaging.metrics). With `health`, the
-    consumer's stall check is added to it (servicekit.health).
+    """Yields the loops to run: the outbox relay, the outbox and inbox retention, the consumer
+    when there are subscriptions and one per other group (`groups`). With `metrics`, the outbox
+    backlog, each consumer's lag and its dead letters are read at each scrape (messaging.metrics);
+    with `health`, each consumer's stall check is added to it (servicekit.health).
 
     Creates the topics it writes (its own and the dead letters of what it reads) when missing;
     the topics of other services are theirs to create (or the cluster's provisioning)."""
     care = housekeeping or Housekeeping()
     published = {namespace + topic_of(m) for m in publishes}
-    consumed = {namespace + topic_of(s.message) for s in subscriptions}
+    # the service's own group (`oms.<service>`) first, then its other groups
+    own = [ConsumerGroup("", tables.inbox, subscriptions)] if subscriptions else []
+    consumers = [*own, *groups]
+    consumed = {namespace + topic_of(s.message) for g in consumers for s in g.subscriptions}
     dead_letters = {dead_letter_topic(t) for t in consumed}
     await ensure_topics(
         kafka,
@@ -106,19 +144,14 @@ async def start_messaging(
     depth = DeadLetterDepth(metrics, kafka, dead_letters) if metrics else None
     try:
         relay = OutboxRelay(database.engine, tables.outbox, producer, source, lease=care.lease)
-        purge = retention_loop(database.engine, tables.outbox, tables.inbox, care.retention)
+        others = [g.inbox for g in groups]
+        purge = retention_loop(
+            database.engine, tables.outbox, tables.inbox, care.retention, other_inboxes=others
+        )
         loops: list[Loop] = [relay.run, purge]
-        if subscriptions:
-            consumer = EventConsumer(
-                kafka=kafka,
-                group_id=f"oms.{source}",
-                subscriptions=list(subscriptions),
-                database=database,
-                inbox=tables.inbox,
-                producer=producer,
-                namespace=namespace,
-                stall_seconds=care.consumer_stall_seconds,
-            )
+        for group in consumers:
+            stall = care.consumer_stall_seconds
+            consumer = group.consumer(source, kafka, database, producer, namespace, stall)
             loops.append(consumer.run)
             _watch(consumer, health, metrics)
         if metrics:

@@ -13,7 +13,14 @@ from typing import Any
 from sqlalchemy import MetaData
 
 from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
-from messaging.consumer import IN_BATCH, BatchConflict, EventConsumer, PoisonEvent, Subscription
+from messaging.consumer import (
+    BEFORE_COMMIT,
+    IN_BATCH,
+    BatchConflict,
+    EventConsumer,
+    PoisonEvent,
+    Subscription,
+)
 from messaging.envelope import Envelope
 from messaging.inbox import inbox_table
 from oms.events.v1 import billing_pb2
@@ -143,6 +150,25 @@ async def test_a_partitions_records_are_applied_in_one_transaction_in_offset_ord
     await probe.consumer(database, FakeProducer()).process_batch(records)
     assert database.applied == _ids(records)
     assert database.outcomes == [("committed", 1)], "one claim statement, one commit"
+
+
+async def test_what_handlers_gather_is_written_once_per_transaction_before_it_commits() -> None:
+    database, probe = _Database(), _Probe()
+    writes: list[list[str]] = []
+
+    async def gather(session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope) -> None:
+        session.info.setdefault("rows", []).append(message.order_id)
+        session.info.setdefault(BEFORE_COMMIT, {}).setdefault("probe", write)
+
+    async def write(session: Any) -> None:
+        writes.append(session.info.pop("rows"))
+
+    probe.handle = gather  # type: ignore[method-assign]
+    consumer = probe.consumer(database, FakeProducer())
+    await consumer.process_batch(_records("o-1", "o-2", "o-3"))
+    assert writes == [["o-1", "o-2", "o-3"]], "one write for the whole batch"
+    await consumer.process(_records("o-4")[0])
+    assert writes[1:] == [["o-4"]], "and one for an event applied alone"
 
 
 async def test_a_batch_waits_for_no_lock_longer_than_50_ms() -> None:

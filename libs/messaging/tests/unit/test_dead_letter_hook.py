@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -28,6 +28,7 @@ class _Database:
     """Transactions that claim every inbox row; how many were opened."""
 
     opened: int = 0
+    info: dict[str, Any] = field(default_factory=dict)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Any]:

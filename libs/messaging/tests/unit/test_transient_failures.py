@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -46,6 +46,8 @@ class _Claimed:
 @dataclass
 class _Database:
     """Transactions whose inbox claim always succeeds."""
+
+    info: dict[str, Any] = field(default_factory=dict)
 
     async def execute(self, statement: Any, params: Any = None) -> _Claimed:
         return _Claimed()

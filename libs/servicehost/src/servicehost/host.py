@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, Table
 from messaging.consumer import Subscription
 from messaging.kafka import KafkaAccess
 from messaging.outbox import Outbox
-from messaging.runtime import Housekeeping, MessagingTables, start_messaging
+from messaging.runtime import ConsumerGroup, Housekeeping, MessagingTables, start_messaging
 from oms.audit.v1 import audit_pb2_grpc
 from servicehost.runtime import run_until_stopped
 from servicekit.access import AccessTable
@@ -40,6 +40,8 @@ class Wiring:
     # Who may call each RPC of each registered gRPC service (servicekit.access).
     access: Sequence[AccessTable]
     subscriptions: Sequence[Subscription[Any]] = field(default_factory=list)
+    # The service's other consumer groups (read models fed by events), each with its own inbox.
+    groups: Sequence[ConsumerGroup] = field(default_factory=list)
     # Periodic work of the service's own (e.g. expiring quotes), run and stopped with the rest.
     loops: Sequence[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     # The service's own gauges (e.g. its saga's states, servicekit.metrics.count_states).
@@ -91,6 +93,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             housekeeping=Housekeeping.of(settings),
             metrics=metrics,
             health=health_checks,
+            groups=wiring.groups,
         ) as loops:
             server = await start_server(
                 [*wiring.registrations, (audit_pb2_grpc.add_AuditServiceServicer_to_server, audit)],

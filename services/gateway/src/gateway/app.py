@@ -39,6 +39,7 @@ from gateway.requests import routes as requests
 from gateway.rfqs import routes as rfqs
 from gateway.stalled import routes as stalled
 from gateway.suppliers import routes as suppliers
+from gateway.tasks import routes as tasks
 from gateway.tax_rules import routes as tax_rules
 
 # Every resource under /api/v1, in the order their routes are matched.
@@ -48,6 +49,7 @@ RESOURCES = (
     stalled,
     orders,
     customers,
+    tasks,
     quotes,
     requests,
     billing,

@@ -17,6 +17,7 @@ from oms.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from oms.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
 from oms.orders.v1.customers_pb2_grpc import CustomersServiceStub
 from oms.orders.v1.orders_pb2_grpc import OrdersServiceStub
+from oms.orders.v1.tasks_pb2_grpc import TasksServiceStub
 from oms.procurement.v1.procurement_pb2_grpc import ProcurementServiceStub
 from oms.quoting.v1.quoting_pb2_grpc import QuotingServiceStub
 from servicekit.grpc import MESSAGE_LIMITS
@@ -66,6 +67,11 @@ class Clients:
     def customers(self) -> CustomersServiceStub:
         """The customer master, served by the orders service."""
         return CustomersServiceStub(self.channels["orders"])
+
+    @property
+    def tasks(self) -> TasksServiceStub:
+        """Tasks on orders, quotes and requests, served by the orders service."""
+        return TasksServiceStub(self.channels["orders"])
 
     @property
     def inventory(self) -> InventoryServiceStub:

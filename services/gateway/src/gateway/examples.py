@@ -376,3 +376,19 @@ TEMPLATE = {
     "created_at": AT,
     "created_by": "sam",
 }
+
+TIMELINE = {
+    "items": [
+        {
+            "at": AT,
+            "service": "inventory",
+            "event_type": "oms.inventory.StockReserved.v1",
+            "summary": "Stock reserved for 1 line",
+            "actor": "sam",
+            "cause_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            "correlation_id": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+            "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+            "event_id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+        }
+    ]
+}

@@ -18,7 +18,7 @@ from oms.audit.v1 import audit_pb2
 from oms.billing.v1 import billing_pb2
 from oms.catalog.v1 import catalog_pb2
 from oms.inventory.v1 import inventory_pb2
-from oms.orders.v1 import customers_pb2, orders_pb2
+from oms.orders.v1 import customers_pb2, orders_pb2, tasks_pb2
 from oms.procurement.v1 import procurement_pb2
 from oms.quoting.v1 import quoting_pb2
 from servicekit.grpc import Registration, start_server
@@ -46,6 +46,7 @@ FAKED = [
         (quoting_pb2, "QuotingService"),
         (orders_pb2, "OrdersService"),
         (customers_pb2, "CustomersService"),
+        (tasks_pb2, "TasksService"),
         (inventory_pb2, "InventoryService"),
         (billing_pb2, "BillingService"),
         (procurement_pb2, "ProcurementService"),

@@ -30,6 +30,7 @@ CAMEL_CASE = re.compile(r"^[a-z]+(?:[A-Z][a-z0-9]*)*$")
 NOT_PAGED = {
     "getSalesForecast": "one item per month with open orders: bounded by the pipeline's horizon",
     "listTaxRules": "the catalog's ListTaxRules does not page: a few rules per zone",
+    "getSalesOrderTimeline": "one order's events: bounded by what happens to one order",
 }
 
 

@@ -21,8 +21,10 @@ from orders.application.ports import (
     HistoryEntry,
     OrderQuery,
     OrderTotals,
+    TaskQuery,
 )
 from orders.domain import pipeline as stages
+from orders.domain.activity import Entry, Link
 from orders.domain.costs import CostItem
 from orders.domain.credit import ExchangeRate
 from orders.domain.customers import CreditPosition, Customer, CustomerFilter, credit_position
@@ -35,6 +37,7 @@ from orders.domain.pipeline import Pipeline
 from orders.domain.placing import CatalogProduct
 from orders.domain.sales_order import SalesOrder
 from orders.domain.stalled import STALLED, StalledStep
+from orders.domain.tasks import Task
 from pricing.document import TaxRate
 from pricing.money import Money
 from servicekit.context import causation_id, current_principal
@@ -78,6 +81,10 @@ class Store:
     billing_holds: dict[str, str] = field(default_factory=dict)
     stalled: dict[str, StalledStep] = field(default_factory=dict)
     requests: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    # (subject, event id) -> entry; "invoice:<id>" / "quote:<id>" -> order id
+    activity: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
     # What the units of work published and logged, in order.
     published: list[DomainEvent] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
@@ -454,6 +461,54 @@ class FakeStalledSteps:
         ][:limit]
 
 
+class FakeTasks:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def add(self, task: Task) -> None:
+        assert task.id not in self.store.tasks
+        self.store.tasks[task.id] = task
+
+    async def get(self, task_id: str, for_update: bool = False) -> Task | None:
+        return self.store.tasks.get(task_id)
+
+    async def save(self, task: Task) -> None:
+        self.store.tasks[task.id] = task
+
+    async def page(
+        self, query: TaskQuery, after: tuple[date, str] | None, limit: int
+    ) -> list[Task]:
+        def wanted(t: Task) -> bool:
+            return (
+                (not query.assignee or t.assignee == query.assignee)
+                and (not query.status or t.status == query.status)
+                and (not query.subject_type or t.subject_type == query.subject_type)
+                and (not query.subject_id or t.subject_id == query.subject_id)
+                and (query.due_before is None or t.due_date < query.due_before)
+                and (not query.visible_to or query.visible_to in (t.assignee, t.created_by))
+                and (after is None or (t.due_date, t.id) > after)
+            )
+
+        found = sorted(filter(wanted, self.store.tasks.values()), key=lambda t: (t.due_date, t.id))
+        return found[:limit]
+
+
+class FakeActivity:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def record(self, entries: Sequence[Entry], links: Sequence[Link]) -> None:
+        for entry in entries:
+            self.store.activity.setdefault((entry.subject, entry.event_id), entry)
+        for link in links:
+            self.store.links.setdefault(link.subject, link.order_id)
+
+    async def timeline(self, order_id: str) -> list[Entry]:
+        subjects = {order_id} | {s for s, o in self.store.links.items() if o == order_id}
+        found = [e for (subject, _), e in self.store.activity.items() if subject in subjects]
+        return sorted(found, key=lambda e: (e.at, e.event_id))
+
+
 class FakeUnitOfWork:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -467,6 +522,8 @@ class FakeUnitOfWork:
         self.stalled = FakeStalledSteps(store)
         self.requests = FakeProcessedRequests(store)
         self.audit = FakeAuditTrail(store)
+        self.tasks = FakeTasks(store)
+        self.activity = FakeActivity(store)
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         self.store.published.extend(events)

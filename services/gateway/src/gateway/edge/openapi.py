@@ -84,8 +84,12 @@ SECURITY_SCHEMES = {
 TAGS = [
     {"name": "catalog", "description": "Products, categories, price lists and tax rules."},
     {"name": "inventory", "description": "Warehouses, stock, receipts, shipments and returns."},
-    {"name": "orders", "description": "Sales orders, their pipeline, history, costs and reports."},
+    {
+        "name": "orders",
+        "description": "Sales orders, their pipeline, history, timeline, costs and reports.",
+    },
     {"name": "customers", "description": "The customer master."},
+    {"name": "tasks", "description": "Tasks on sales orders, quotes and customer requests."},
     {"name": "quoting", "description": "Quotes, their PDFs and templates."},
     {"name": "billing", "description": "Invoices, payments, credit notes, payables and dunning."},
     {"name": "procurement", "description": "Suppliers, RFQs, purchase orders, reorder rules."},

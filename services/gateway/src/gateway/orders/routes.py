@@ -31,6 +31,8 @@ from gateway.orders.schemas import (
     SalesOrder,
     SalesOrderIn,
     SalesOrderPage,
+    Timeline,
+    TimelineEntry,
     TransitionIn,
 )
 from oms.billing.v1 import billing_pb2
@@ -249,6 +251,26 @@ async def history(
         items=[HistoryEntry.model_validate(e) for e in reply.entries],
         next_page_token=reply.next_page_token,
     )
+
+
+@router.get(
+    "/{order_id}/timeline",
+    response_model=Timeline,
+    dependencies=[AnyUser],
+    operation_id="getSalesOrderTimeline",
+    summary="Get a sales order's timeline",
+    responses=problems(404),
+)
+async def timeline(order_id: OrderId, request: Request) -> Timeline:
+    """Everything that happened to the order in every service, oldest first: each event that
+    names it (or its invoices, or the quote it came from) with who caused it, the event or
+    request that led to it, and its trace id. Those who may read the order may read it (a
+    salesperson their own orders). Fed by the events, so the latest may take a moment to show;
+    `docs/activity.md` says how it is rebuilt."""
+    reply = await request.app.state.clients.orders.GetOrderTimeline(
+        pb.GetOrderTimelineRequest(order_id=order_id)
+    )
+    return Timeline(items=[TimelineEntry.model_validate(e) for e in reply.entries])
 
 
 @router.post(

@@ -274,6 +274,29 @@ class History(Response):
     next_page_token: str = Field(description="empty on the last page")
 
 
+class TimelineEntry(Response):
+    """One event that concerned the order, from whichever service published it."""
+
+    at: When = Field(description="when it happened (the event's time)")
+    service: str = Field(description="the service that published it", examples=["inventory"])
+    event_type: str = Field(examples=["oms.inventory.StockReserved.v1"])
+    summary: str = Field(description="one line a person reads; never an amount of money")
+    actor: str = Field(description="who made the change: a person, a service or `system`")
+    cause_id: str = Field(description="the event or request that caused it; empty when none")
+    correlation_id: str = Field(description="shared by every event of one business flow")
+    trace_id: str = Field(description="the W3C trace id it was published in; empty when none")
+    event_id: str = Field(description="the event's id, unique")
+
+
+class Timeline(Response):
+    """Everything that happened to an order across the suite, oldest first (then by event id),
+    from the orders service's activity journal."""
+
+    model_config = ex.examples(ex.TIMELINE)
+
+    items: list[TimelineEntry]
+
+
 class CancelIn(Request):
     """Why the order is cancelled."""
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from messaging.inbox import inbox_table
 from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
@@ -240,4 +241,52 @@ stalled_steps = Table(
     # "correlation_id", "body" (base64)}; null for a deadline passed.
     Column("event", JSONB),
     Index("ix_stalled_steps_open", "stalled_at", "id", postgresql_where=text("status = 'stalled'")),
+)
+
+# Office staff's tasks on sales orders, quotes and customer requests (domain/tasks.py).
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subject_type", String(20), nullable=False),
+    Column("subject_id", String(100), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("assignee", String(200), nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    Index("ix_tasks_due", "due_date", "id"),
+    Index("ix_tasks_assignee", "assignee", "due_date"),
+    Index("ix_tasks_subject", "subject_type", "subject_id"),
+)
+
+# The activity journal: every event that named an order, from every service, as a read model
+# fed by the events (group oms.orders.activity, its own inbox). Rebuildable from the topics.
+activity_inbox = inbox_table(metadata, "activity_inbox")
+activity_entries = Table(
+    "activity_entries",
+    metadata,
+    # The order's id, or "invoice:<id>" / "quote:<id>" (activity_links says whose).
+    Column("subject", String(120), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("service", String(50), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("cause_id", String(200), nullable=False, server_default=""),
+    Column("correlation_id", String(200), nullable=False, server_default=""),
+    Column("trace_id", String(32), nullable=False, server_default=""),
+    Index("ix_activity_entries_at", "subject", "at", "event_id"),
+)
+# Which order an invoice or a quote the journal has seen issued or accepted for it belongs to
+# ("invoice:<id>" -> order id): a payment or a reminder names only its invoice.
+activity_links = Table(
+    "activity_links",
+    metadata,
+    Column("subject", String(120), primary_key=True),
+    Column("order_id", String(100), nullable=False, index=True),
 )

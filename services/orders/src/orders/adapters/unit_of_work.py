@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbox import Outbox
+from orders.adapters.activity import SqlActivity
 from orders.adapters.billing_holds import SqlBillingHolds
 from orders.adapters.costs import SqlOrderCosts
 from orders.adapters.customers import SqlCustomers
@@ -21,6 +22,7 @@ from orders.adapters.returns import SqlReturns
 from orders.adapters.sales_orders import SqlSalesOrders
 from orders.adapters.stalled_steps import SqlStalledSteps
 from orders.adapters.tables import audit_log, processed_requests
+from orders.adapters.tasks import SqlTasks
 from orders.domain.events import DomainEvent
 from servicekit.audit import AuditLog, Change
 from servicekit.db import Database
@@ -63,6 +65,8 @@ class SqlUnitOfWork:
         self.rates = SqlExchangeRates(session)
         self.billing_holds = SqlBillingHolds(session)
         self.stalled = SqlStalledSteps(session)
+        self.tasks = SqlTasks(session)
+        self.activity = SqlActivity(session)
         self.requests = SessionRequests(session, processed_requests)
         self.audit = SqlAuditTrail(session, AuditLog(audit_log))
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from orders.application.pipeline_cache import PipelineCache
+from orders.domain.activity import Entry, Link
 from orders.domain.costs import CostItem
 from orders.domain.credit import ExchangeRate
 from orders.domain.customers import CreditPosition, Customer, CustomerFilter
@@ -22,6 +23,7 @@ from orders.domain.pipeline import Pipeline
 from orders.domain.placing import CatalogProduct
 from orders.domain.sales_order import SalesOrder
 from orders.domain.stalled import StalledEvent, StalledStep
+from orders.domain.tasks import Task
 from pricing.document import TaxRate
 from pricing.money import Money
 from servicekit.sales_reach import EVERYTHING, Reach
@@ -187,6 +189,46 @@ class BillingHolds(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class TaskQuery:
+    """Which tasks to list; empty means any."""
+
+    assignee: str = ""
+    status: str = ""
+    subject_type: str = ""
+    subject_id: str = ""
+    due_before: date | None = None
+    # Only these people's tasks (assigned to or created by them); empty: everyone's.
+    visible_to: str = ""
+
+
+class Tasks(Protocol):
+    async def add(self, task: Task) -> None: ...
+
+    async def get(self, task_id: str, for_update: bool = False) -> Task | None: ...
+
+    async def save(self, task: Task) -> None: ...
+
+    async def page(
+        self, query: TaskQuery, after: tuple[date, str] | None, limit: int
+    ) -> list[Task]:
+        """Tasks by due date, then id, after the (due date, id) given."""
+        ...
+
+
+class ActivityJournal(Protocol):
+    """The activity journal's entries (a read model fed by the events, domain.activity)."""
+
+    async def record(self, entries: Sequence[Entry], links: Sequence[Link]) -> None:
+        """Keeps each entry once (by subject and event id) and each link once."""
+        ...
+
+    async def timeline(self, order_id: str) -> list[Entry]:
+        """The order's entries with those of its linked invoices and quotes, by time, then
+        event id."""
+        ...
+
+
 class ProcessedRequests(Protocol):
     """Client request ids: a command retried with the same id has its first effect only."""
 
@@ -248,6 +290,12 @@ class UnitOfWork(Protocol):
 
     @property
     def stalled(self) -> StalledSteps: ...
+
+    @property
+    def tasks(self) -> Tasks: ...
+
+    @property
+    def activity(self) -> ActivityJournal: ...
 
     @property
     def requests(self) -> ProcessedRequests: ...

@@ -1,12 +1,13 @@
-"""Who may call each RPC of orders.v1.OrdersService and orders.v1.CustomersService
-(servicekit.access). Sales, sales managers and the order desk place and change orders, within
-the reach orders.domain.rights gives each; finance releases credit holds, records costs and keeps
-customers' credit terms; the warehouse and purchasing read orders without prices; an admin
-replaces pipelines. The WooCommerce connector (service `woocommerce`) places its stores' orders,
+"""Who may call each RPC of orders.v1.OrdersService, orders.v1.CustomersService and
+orders.v1.TasksService (servicekit.access). Sales, sales managers and the order desk place and
+change orders, within the reach orders.domain.rights gives each; finance releases credit holds,
+records costs and keeps customers' credit terms; the warehouse and purchasing read orders without
+prices; an admin replaces pipelines; every office role keeps tasks and reads the timeline of an
+order it reaches. The WooCommerce connector (service `woocommerce`) places its stores' orders,
 reads and cancels them, and registers their customers; registered clients holding `orders:read`
-read orders and customers."""
+read orders, their timelines and customers."""
 
-from oms.orders.v1 import customers_pb2, orders_pb2
+from oms.orders.v1 import customers_pb2, orders_pb2, tasks_pb2
 from servicekit.access import EVERY_ROLE, AccessTable, allow
 
 READ = "orders:read"
@@ -35,6 +36,8 @@ ORDERS_ACCESS = AccessTable(
         # the order desk sees and retries the saga's stalled steps
         "ListStalledSteps": allow("order-desk", scope=READ),
         "RetryStalledSteps": allow("order-desk"),
+        # every reader of the order, within their reach (application.queries.timeline)
+        "GetOrderTimeline": allow(*EVERY_ROLE, scope=READ),
     },
 )
 
@@ -47,5 +50,17 @@ CUSTOMERS_ACCESS = AccessTable(
         # the warehouse reads addresses
         "GetCustomer": allow(*SELLERS, "finance", "warehouse", scope=READ),
         "ListCustomers": allow(*SELLERS, "finance", "warehouse", scope=READ),
+    },
+)
+
+# Tasks are people's: every office role creates and lists them; which tasks each sees and
+# changes (their own, or all for a manager) is orders.domain.tasks' rule.
+TASKS_ACCESS = AccessTable(
+    tasks_pb2.DESCRIPTOR.services_by_name["TasksService"],
+    {
+        "CreateTask": allow(*EVERY_ROLE),
+        "GetTask": allow(*EVERY_ROLE),
+        "UpdateTask": allow(*EVERY_ROLE),
+        "ListTasks": allow(*EVERY_ROLE),
     },
 )

@@ -8,6 +8,7 @@ import grpc
 
 from oms.orders.v1 import orders_pb2 as pb
 from oms.orders.v1 import orders_pb2_grpc
+from orders.application.activity import order_timeline
 from orders.application.commands.authorize_return import AuthorizeReturn, authorize_return
 from orders.application.commands.cancel_sales_order import CancelSalesOrder, cancel_sales_order
 from orders.application.commands.change_sales_order import ChangeSalesOrder, change_sales_order
@@ -231,3 +232,9 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         command = SetPipeline(given.order_type, out.pipeline_definition(given))
         pipeline = await set_pipeline(self.deps, command)
         return pb.SetPipelineResponse(pipeline=out.pipeline_to_proto(pipeline))
+
+    async def GetOrderTimeline(
+        self, request: pb.GetOrderTimelineRequest, context: Context
+    ) -> pb.GetOrderTimelineResponse:
+        entries = await order_timeline(self.deps, request.order_id)
+        return pb.GetOrderTimelineResponse(entries=[out.timeline_to_proto(e) for e in entries])

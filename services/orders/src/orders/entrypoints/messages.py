@@ -11,6 +11,7 @@ from oms.orders.v1 import orders_pb2 as pb
 from oms.types.v1.types_pb2 import Money
 from orders.application.ports import HistoryEntry, OrderTotals
 from orders.application.views import CustomerView, SalesOrderView
+from orders.domain.activity import Entry
 from orders.domain.costs import OrderCosts
 from orders.domain.customer_input import Address, Contact, CustomerInput, MoneyInput
 from orders.domain.lines import Line
@@ -278,3 +279,17 @@ def customer_to_proto(view: CustomerView) -> cpb.Customer:
     if d.shipping_address is not None:
         message.shipping_address.CopyFrom(_address(d.shipping_address))
     return message
+
+
+def timeline_to_proto(entry: Entry) -> pb.TimelineEntry:
+    return pb.TimelineEntry(
+        event_id=entry.event_id,
+        at=timestamp(entry.at),
+        service=entry.service,
+        event_type=entry.event_type,
+        summary=entry.summary,
+        actor=entry.actor,
+        cause_id=entry.cause_id,
+        correlation_id=entry.correlation_id,
+        trace_id=entry.trace_id,
+    )

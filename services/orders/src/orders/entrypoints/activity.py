@@ -1,0 +1,153 @@
+"""The activity journal's consumer group (`oms.orders.activity`, its own inbox and offsets) and
+its rebuild from the topics. Both turn each event into a `Happened` and hand a transaction's
+worth to the same projection (application.activity.project), so a rebuild ends where the live
+group does. Every event type of the topics that concern an order is read: one the journal has no
+wording for is still recorded, under its type."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import DecodeError, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from messaging.consumer import BEFORE_COMMIT, Subscription
+from messaging.envelope import Envelope, MalformedEnvelope
+from messaging.events import registry, source_of, topic_of, topic_owner
+from messaging.kafka import KafkaAccess, make_admin
+from messaging.runtime import ConsumerGroup
+from orders.adapters.activity import SqlActivity
+from orders.adapters.tables import activity_inbox
+from orders.application.activity import project
+from orders.domain.activity import Happened
+from servicekit.db import Database
+
+log = logging.getLogger(__name__)
+
+GROUP = "activity"
+# Every topic whose events name an order, an invoice of one or a quote that became one.
+TOPICS = (
+    "oms.orders.sales-order.v1",
+    "oms.inventory.reservation.v1",
+    "oms.inventory.shipment.v1",
+    "oms.billing.invoice.v1",
+    "oms.quoting.quote.v1",
+)
+_GATHERED = "orders.activity.gathered"
+
+
+def journalled() -> list[type[Message]]:
+    """Every event type published to those topics, by type."""
+    found = registry()
+    return [found[kind] for kind in sorted(found) if topic_of(found[kind]) in TOPICS]
+
+
+def happened(message: Message, envelope: Envelope) -> Happened:
+    fields = MessageToDict(message, preserving_proto_field_name=True)
+    return Happened(
+        event_id=envelope.event_id,
+        event_type=envelope.type,
+        at=envelope.time,
+        service=envelope.source.removeprefix("/oms/"),
+        actor=envelope.actor.subject,
+        cause_id=envelope.causation_id or "",
+        correlation_id=envelope.correlation_id,
+        traceparent=envelope.trace_headers.get("traceparent", ""),
+        fields=fields,
+    )
+
+
+async def _write(session: AsyncSession) -> None:
+    await project(SqlActivity(session), session.info.pop(_GATHERED, []))
+
+
+async def gather(session: AsyncSession, message: Message, envelope: Envelope) -> None:
+    """The consumer's handler: keeps the event for the transaction's one write (the shared
+    consumer runs `_write` after the batch's last handler, before the commit)."""
+    session.info.setdefault(_GATHERED, []).append(happened(message, envelope))
+    session.info.setdefault(BEFORE_COMMIT, {}).setdefault(_GATHERED, _write)
+
+
+def activity_group() -> ConsumerGroup:
+    subscriptions: list[Subscription[Any]] = [Subscription(m, gather) for m in journalled()]
+    return ConsumerGroup(GROUP, activity_inbox, subscriptions)
+
+
+def decoded(record: ConsumerRecord, namespace: str) -> Happened | None:
+    """A record as the live group would apply it; None for what it would skip or dead-letter
+    (another type, a malformed envelope, a forged source, an undecodable body)."""
+    try:
+        envelope = Envelope.from_record(record.topic, record.key, record.value, record.headers)
+    except MalformedEnvelope:
+        return None
+    kind = registry().get(envelope.type)
+    topic = record.topic.removeprefix(namespace)
+    if kind is None or topic not in TOPICS or topic_of(kind) != topic:
+        return None
+    if envelope.source != source_of(topic_owner(topic)):
+        return None
+    try:
+        return happened(kind.FromString(envelope.body), envelope)
+    except DecodeError:
+        return None
+
+
+async def rebuild(database: Database, kafka: KafkaAccess, namespace: str = "") -> int:
+    """Empties the journal, then reads every partition of its topics from the earliest offset to
+    the end offsets seen at the start, projecting each poll's events in one transaction. Safe
+    while the live group runs: an entry is kept once by its event. Returns the events read."""
+    async with database.transaction() as session:
+        await SqlActivity(session).clear()
+    partitions = await _partitions(kafka, [namespace + topic for topic in TOPICS])
+    if not partitions:
+        return 0
+    consumer = AIOKafkaConsumer(
+        **kafka.client_args(), group_id=None, enable_auto_commit=False, max_poll_records=500
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        left = {tp: end for tp, end in ends.items() if end > await consumer.position(tp)}
+        read = 0
+        while left:
+            polled = await consumer.getmany(*left, timeout_ms=1000)
+            for tp, records in polled.items():
+                read += await _apply(
+                    database, [r for r in records if r.offset < left[tp]], namespace
+                )
+            for tp in list(left):
+                if await consumer.position(tp) >= left[tp]:
+                    del left[tp]
+        return read
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(kafka: KafkaAccess, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of the topics that exist (one not created yet has no events)."""
+    admin = make_admin(kafka)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    return [
+        TopicPartition(d["topic"], p["partition"])
+        for d in described
+        if not d.get("error_code")
+        for p in d["partitions"]
+    ]
+
+
+async def _apply(database: Database, records: Sequence[ConsumerRecord], namespace: str) -> int:
+    events = [e for r in records if (e := decoded(r, namespace)) is not None]
+    if events:
+        async with database.transaction() as session:
+            await project(SqlActivity(session), events)
+    return len(events)
