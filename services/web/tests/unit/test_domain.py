@@ -115,13 +115,18 @@ def test_the_throttle_says_when_to_try_again() -> None:
 
 
 def test_each_role_opens_only_its_pages() -> None:
+    shared = [Page.QUEUES, Page.TASKS]
     assert pages_for("admin") == list(Page)
-    assert pages_for("order-desk") == [Page.ORDERS]
-    assert pages_for("sales") == [Page.ORDERS]
-    assert pages_for("sales-manager") == [Page.ORDERS]
-    assert pages_for("warehouse") == [Page.WAREHOUSE]
-    assert pages_for("finance") == [Page.FINANCE]
-    assert pages_for("purchasing") == []
+    desk = [Page.ORDERS, Page.REQUESTS, Page.PIPELINE, *shared]
+    assert pages_for("order-desk") == desk
+    assert pages_for("sales") == [Page.ORDERS, Page.REQUESTS, Page.QUOTES, Page.PIPELINE, *shared]
+    assert pages_for("sales-manager") == [
+        Page.ORDERS, Page.REQUESTS, Page.QUOTES, Page.APPROVALS, Page.PIPELINE, *shared
+    ]  # fmt: skip
+    assert pages_for("warehouse") == [Page.WAREHOUSE, *shared]
+    assert pages_for("finance") == [Page.FINANCE, *shared]
+    assert pages_for("purchasing") == [Page.PURCHASING, *shared]
+    assert all(page.label for page in Page)
     for role in ROLES:
         assert may_open(role, Page.USERS) == (role == "admin")
 

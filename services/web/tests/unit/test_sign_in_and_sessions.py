@@ -201,7 +201,7 @@ async def test_every_change_is_refused_without_the_csrf_token() -> None:
         ("sales", "/orders", ["/warehouse", "/finance", "/users"]),
         ("warehouse", "/warehouse", ["/orders", "/finance", "/users", "/orders/o1"]),
         ("finance", "/finance", ["/orders", "/warehouse", "/users"]),
-        ("purchasing", "/account", ["/orders", "/warehouse", "/finance", "/users"]),
+        ("purchasing", "/purchasing", ["/orders", "/warehouse", "/finance", "/users"]),
     ],
 )
 async def test_a_page_outside_the_role_answers_403(

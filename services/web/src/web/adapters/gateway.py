@@ -36,6 +36,15 @@ def _problem(response: httpx.Response) -> GatewayError:
     return GatewayError(response.status_code, detail, fields)
 
 
+@dataclass(frozen=True)
+class Download:
+    """A document as the gateway answers it (a quote's PDF): bytes, type and file name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
 class Gateway:
     def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._client = httpx.AsyncClient(
@@ -64,12 +73,33 @@ class Gateway:
         headers = {"Idempotency-Key": str(uuid.uuid4())}
         return await self._send("POST", path, token, json=body, headers=headers)
 
+    async def put(self, token: str, path: str, body: dict[str, Any]) -> Any:
+        """Replaces what `path` names (a draft quote's content); the JSON answer of a 2xx."""
+        return await self._send("PUT", path, token, json=body)
+
+    async def patch(self, token: str, path: str, body: dict[str, Any]) -> Any:
+        """Changes the fields `body` names (a task's); the JSON answer of a 2xx."""
+        return await self._send("PATCH", path, token, json=body)
+
+    async def get_bytes(self, token: str, path: str) -> Download:
+        """A document, its type and file name kept; GatewayError otherwise."""
+        response = await self._request("GET", path, token)
+        disposition = response.headers.get("content-disposition", "")
+        filename = disposition.partition("filename=")[2].strip('"; ') or "document.pdf"
+        media_type = response.headers.get("content-type", "application/octet-stream")
+        return Download(response.content, media_type.split(";")[0], filename)
+
     async def _send(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        response = await self._request(method, path, token, **kwargs)
+        return response.json() if response.content else {}
+
+    async def _request(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
+        """A 2xx response; GatewayError otherwise (503 when the gateway cannot be reached)."""
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
         try:
             response = await self._client.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as error:
             raise GatewayError(503, f"the gateway cannot be reached ({error})") from error
         if response.is_success:
-            return response.json() if response.content else {}
+            return response
         raise _problem(response)

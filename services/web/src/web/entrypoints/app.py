@@ -18,7 +18,20 @@ from starlette.responses import Response
 
 from servicekit.errors import NotFound, ServiceError
 from web.adapters.gateway import GatewayError
-from web.entrypoints import admin, finance, oidc, orders, signing, warehouse
+from web.entrypoints import (
+    admin,
+    finance,
+    oidc,
+    orders,
+    pipeline,
+    purchasing,
+    queues,
+    quotes,
+    sales,
+    signing,
+    tasks,
+    warehouse,
+)
 from web.entrypoints.security import (
     Forbidden,
     NotSignedIn,
@@ -46,7 +59,8 @@ def create_app(web: Web, lifespan: Lifespan | None = None) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.web = web
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
-    for module in (signing, oidc, admin, orders, warehouse, finance):
+    areas = (orders, sales, quotes, pipeline, warehouse, purchasing, finance, queues, tasks)
+    for module in (signing, oidc, admin, *areas):
         app.include_router(module.router)
     _install_errors(app)
 
