@@ -7,140 +7,17 @@ folder under the test's tmp_path by default; the path is printed)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from devstack.supervisor import Stack
+from tests.e2e.browser import PASSWORD, Browser, first_admin, run
 from tests.e2e.helpers import Api, eventually, new_customer
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-PASSWORD = "correct horse battery staple"
-T = TypeVar("T")
-
-
-class Browser:
-    """One person's browser window (its own cookies) on the web pages."""
-
-    def __init__(self, base_url: str, shots: Path) -> None:
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for argument in (
-            "--headless=new",
-            "--no-sandbox",  # root in a container has no user namespace for the sandbox
-            "--disable-dev-shm-usage",
-            "--window-size=1366,900",
-            "--disable-gpu",
-        ):
-            options.add_argument(argument)
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        self.base_url = base_url
-        self.shots = shots
-
-    def open(self, path: str) -> None:
-        self.driver.get(self.base_url + path)
-
-    def heading(self) -> str:
-        return str(self.driver.find_element(By.TAG_NAME, "h1").text)
-
-    def text(self) -> str:
-        return str(self.driver.find_element(By.TAG_NAME, "body").text)
-
-    def fill(self, field_id: str, value: str) -> None:
-        field = self.driver.find_element(By.ID, field_id)
-        field.clear()
-        field.send_keys(value)
-
-    def click(self, text: str) -> None:
-        """A button that stays on the page (a script's)."""
-        self.driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']").click()
-
-    def follow(self, link_text: str) -> None:
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        self.driver.find_element(By.LINK_TEXT, link_text).click()
-        WebDriverWait(self.driver, 20).until(staleness_of(page))
-
-    def submit(self, text: str) -> None:
-        """A form's button: returns once the next page has replaced this one."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        self.click(text)
-        WebDriverWait(self.driver, 20).until(staleness_of(page))
-
-    def sign_in(self, username: str, password: str = PASSWORD) -> None:
-        self.open("/sign-in")
-        self.fill("username", username)
-        self.fill("password", password)
-        self.submit("Sign in")
-        WebDriverWait(self.driver, 10).until(lambda d: "/sign-in" not in d.current_url)
-
-    def sign_out(self) -> None:
-        self.submit("Sign out")
-        WebDriverWait(self.driver, 10).until(lambda d: "/sign-in" in d.current_url)
-
-    def status_of(self, path: str) -> str:
-        """The page's heading at `path` (the pages answer 403 with "Not allowed")."""
-        self.open(path)
-        return self.heading()
-
-    def shot(self, name: str) -> None:
-        """The whole page: the window grown to its height for the picture."""
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(1366, max(900, int(height)))
-        self.driver.save_screenshot(str(self.shots / f"{name}.png"))
-        self.driver.set_window_size(1366, 900)
-
-    def close(self) -> None:
-        self.driver.quit()
-
-
-async def run(step: Callable[[], T]) -> T:
-    """Selenium blocks: its steps run in a thread, so the test's event loop stays free."""
-    return await asyncio.to_thread(step)
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("OMS_SCREENSHOTS_DIR") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots of the web pages: {folder}", file=sys.stderr)
-    return folder
-
-
-@pytest.fixture
-def browsers(e2e_stack: Stack, shots: Path) -> Iterator[Callable[[], Browser]]:
-    opened: list[Browser] = []
-
-    def browser() -> Browser:
-        opened.append(Browser(e2e_stack.web_url, shots))
-        return opened[-1]
-
-    yield browser
-    for each in opened:
-        each.close()
-
-
-async def first_admin(stack: Stack, username: str) -> None:
-    """`python -m web create-user`, with the running web service's settings."""
-    made = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "web", "create-user", "--username", username, "--role", "admin",
-        env={**os.environ, **stack.processes["web"].env}, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    _out, err = await made.communicate(f"{PASSWORD}\n".encode())
-    assert made.returncode == 0, err.decode()
 
 
 def create_user(admin: Browser, username: str, role: str) -> None:

@@ -210,7 +210,11 @@ async def test_order_360_shows_every_part_and_says_what_is_not_available() -> No
     assert "Not shown: not available." in text  # tasks: 404 until the API exists
     assert 'value="closed"' in text or "<option>closed</option>" in text
     tasks = next(c for c in harness.calls if c.url.path.endswith("/tasks"))
-    assert dict(tasks.url.params) == {"subject_type": "sales_order", "subject_id": "o-1"}
+    assert dict(tasks.url.params) == {
+        "subject_type": "sales_order",
+        "subject_id": "o-1",
+        "page_size": "100",
+    }
 
 
 async def test_a_gateway_that_cannot_answer_is_a_page_not_a_crash() -> None:

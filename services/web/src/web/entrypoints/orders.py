@@ -18,6 +18,7 @@ from web.application.saved_views import delete_view, save_view, views_of
 from web.domain.pages import Page
 from web.domain.views import ORDER_FILTERS, ViewId, clean_filters
 from web.entrypoints.security import user_for, web_of
+from web.entrypoints.tasks import tasks_for, timeline_for
 
 router = APIRouter(prefix="/orders")
 Desk = Annotated[Current, Depends(user_for(Page.ORDERS))]
@@ -108,12 +109,8 @@ async def order_page(request: Request, order_id: str, who: Desk) -> Response:
         payments += (found or {}).get("items", [])
     credit_notes, credit_error = await _part(gateway.get(token, "/credit-notes", order_id=order_id))
     costs, costs_error = await _part(gateway.get(token, "/reports/order-costs", order_id=order_id))
-    timeline, timeline_error = await _part(
-        gateway.get_optional(token, f"/sales-orders/{order_id}/timeline")
-    )
-    tasks, tasks_error = await _part(
-        gateway.get_optional(token, "/tasks", subject_type="sales_order", subject_id=order_id)
-    )
+    timeline = await timeline_for(web, token, order_id)
+    subject_tasks = await tasks_for(web, token, "sales_order", order_id)
     return web.render(
         request,
         "order.html",
@@ -131,9 +128,8 @@ async def order_page(request: Request, order_id: str, who: Desk) -> Response:
         costs=(costs or {}).get("items", []),
         costs_error=costs_error,
         timeline=timeline,
-        timeline_error=timeline_error,
-        tasks=tasks,
-        tasks_error=tasks_error,
+        subject_tasks=subject_tasks,
+        back=f"/orders/{order_id}",
         moved=request.query_params.get("moved", ""),
     )
 
