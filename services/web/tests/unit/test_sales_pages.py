@@ -420,7 +420,7 @@ async def test_make_a_quote_drafts_it_in_one_step_and_opens_the_builder() -> Non
     )
     assert body_of(calls(harness, "POST", "/requests/r-1/quote")[1])["groups"] == [
         {
-            "name": "",
+            "name": "Offer",
             "lines": [
                 {
                     "description": "Widgets",
@@ -429,6 +429,14 @@ async def test_make_a_quote_drafts_it_in_one_step_and_opens_the_builder() -> Non
                 }
             ],
         }
+    ]
+    client.post(
+        "/requests/r-1/quote",
+        data={"csrf_token": token, "currency": "EUR", "sku": "WID-1", "quantity": "3"},
+        headers=origin(client),
+    )
+    assert body_of(calls(harness, "POST", "/requests/r-1/quote")[2])["groups"] == [
+        {"name": "Offer", "lines": [{"sku": "WID-1", "quantity": 3}]}
     ]
 
 

@@ -265,27 +265,38 @@ async def mark_lost(
     return redirect(path, "Marked lost")
 
 
+# the first group of a quote made from a request: the builder renames it and adds others
+GROUP_NAME = "Offer"
+
+
 @router.post("/requests/{request_id}/quote")
 async def make_quote(
     request: Request,
     request_id: str,
     who: Seller,
     currency: Annotated[str, Form(max_length=3)] = "",
+    sku: Text = "",
     description: LongText = "",
     quantity: Text = "1",
     unit_price: Text = "",
 ) -> Response:
-    """A draft quote from the request in one step: its customer's currency, and a first
-    free-text line when one is described."""
+    """A draft quote from the request in one step: its customer's currency and a first line,
+    a catalog product by its SKU (priced by the engine) or a described one with its price (a
+    quote has a line at least; the builder adds the rest)."""
     web = web_of(request)
     body: dict[str, Any] = {"currency": currency.strip().upper(), "groups": []}
-    if description.strip():
+    count: Any = int(quantity) if quantity.strip().isdigit() else quantity
+    line: dict[str, Any] | None = None
+    if sku.strip():
+        line = {"sku": sku.strip(), "quantity": count}
+    elif description.strip():
         line = {
             "description": description.strip(),
-            "quantity": int(quantity) if quantity.strip().isdigit() else quantity,
+            "quantity": count,
             "unit_price": {"amount": unit_price.strip(), "currency": body["currency"]},
         }
-        body["groups"] = [{"name": "", "lines": [line]}]
+    if line is not None:
+        body["groups"] = [{"name": GROUP_NAME, "lines": [line]}]
     try:
         made = await web.gateway.post(
             web.token(who), f"/requests/{url_quoted(request_id)}/quote", body
