@@ -306,6 +306,11 @@ async def test_a_payment_across_two_invoices_is_sent_as_one_with_allocations() -
         },
         "/payments": {"id": "pay-1"},
     }
+    routes["/reports/ap-aging"] = {
+        "as_of": "2026-03-10",
+        "suppliers": [{**routes["/reports/ar-aging"]["totals"][0], "party_id": "s-1"}],
+        "totals": routes["/reports/ar-aging"]["totals"],
+    }
     harness = Harness(json_answer(routes))
     await harness.user("fran", "finance")
     client = harness.client()
@@ -319,6 +324,7 @@ async def test_a_payment_across_two_invoices_is_sent_as_one_with_allocations() -
     assert page.text.index("INV-1") < page.text.index("INV-2")  # oldest first
     assert "<svg" in page.text
     assert "Net revenue by channel" in page.text
+    assert "Payables by age, EUR" in page.text  # AP aging beside AR aging
     form = {
         "csrf_token": csrf(page),
         "customer_id": "c-1",
@@ -370,6 +376,7 @@ async def test_the_gateways_field_errors_are_shown_next_to_the_fields() -> None:
             "next_page_token": "",
         },
         "/reports/ar-aging": {"as_of": "2026-03-10", "customers": [], "totals": []},
+        "/reports/ap-aging": {"as_of": "2026-03-10", "suppliers": [], "totals": []},
         "/reports/revenue": {"rows": []},
         "/payments": (422, problem),
         "/unused": empty,

@@ -46,7 +46,8 @@ async def open_invoices(web: Web, token: str, customer_id: str) -> list[dict[str
     return list(reversed(found))
 
 
-def aging_chart(aging: dict[str, Any]) -> list[Any]:
+def aging_chart(aging: dict[str, Any], what: str = "Receivables") -> list[Any]:
+    """One bar chart per currency of an aging report's totals (receivables or payables)."""
     charts = []
     for total in aging["totals"]:
         currency = total["currency"]
@@ -54,7 +55,7 @@ def aging_chart(aging: dict[str, Any]) -> list[Any]:
             Bar(label, amount(total["buckets"][key]["amount"]), total["buckets"][key]["amount"])
             for key, label in BUCKETS
         ]
-        charts.append(bar_chart(f"Receivables by age, {currency}", bars))
+        charts.append(bar_chart(f"{what} by age, {currency}", bars))
     return charts
 
 
@@ -83,6 +84,7 @@ async def _page(
     customers = await web.gateway.get(token, "/customers", page_size="200")
     invoices = await open_invoices(web, token, customer_id) if customer_id else []
     aging = await web.gateway.get(token, "/reports/ar-aging")
+    payables = await web.gateway.get(token, "/reports/ap-aging")
     revenue = await web.gateway.get(token, "/reports/revenue", group_by="channel")
     return web.render(
         request,
@@ -94,6 +96,8 @@ async def _page(
         invoices=invoices,
         aging=aging,
         aging_charts=aging_chart(aging),
+        payables=payables,
+        payables_charts=aging_chart(payables, "Payables"),
         revenue=revenue,
         revenue_chart=revenue_chart(revenue),
         error=error,
