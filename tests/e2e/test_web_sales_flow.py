@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from devstack.supervisor import Stack
 from tests.e2e.browser import Browser, first_admin, run
@@ -69,6 +69,10 @@ def quote_with_a_large_discount(seller: Browser, tag: str) -> str:
     seller.submit(f"Add SELL-{tag}")
     seller.fill("g-0-l-1-quantity", "2")
     seller.fill("g-0-l-1-discount_percent", "35")
+    # the engine's totals come back as one types (the page's script saves the draft)
+    WebDriverWait(seller.driver, 15).until(
+        lambda d: d.find_element(By.ID, "total-discounts").text == "70.00"
+    )
     seller.driver.find_element(By.ID, "g-0-l-0-remove").click()
     seller.submit("Recalculate")
     return quote_id
