@@ -40,7 +40,13 @@ def container(name: str) -> dict[str, Any]:
 
 
 def calls(name: str) -> set[str]:
-    return set(BUSINESS_SERVICES) if name == "gateway" else set(CALLS.get(name, ()))
+    """The gRPC peers a process calls: the gateway calls every service and connector."""
+    everyone = {*BUSINESS_SERVICES, *CONNECTORS}
+    return everyone if name == "gateway" else set(CALLS.get(name, ()))
+
+
+def grpc_port(peer: str) -> int:
+    return PORTS.connector_grpc(peer) if peer in CONNECTORS else PORTS.grpc(peer)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -132,7 +138,7 @@ def test_each_process_reaches_only_its_database_the_broker_and_its_peers(name: s
         for peer in rule["to"]
         for port in rule["ports"]
     }
-    expected = {("postgres", 5432)} | {(peer, PORTS.grpc(peer)) for peer in calls(name)}
+    expected = {("postgres", 5432)} | {(peer, grpc_port(peer)) for peer in calls(name)}
     if name == "web":  # the web pages call the gateway's REST API, as any client does
         expected.add(("gateway", PORTS.gateway))
     elif name != "gateway":
@@ -148,6 +154,21 @@ def test_each_service_is_reached_only_by_its_callers(name: str) -> None:
     callers = {peer["podSelector"]["matchLabels"]["app"] for peer in rule["from"]}
     assert callers == {p for p in PROCESSES if name in calls(p)}
     assert [port["port"] for port in rule["ports"]] == [PORTS.grpc(name)]
+
+
+@pytest.mark.parametrize("name", CONNECTORS)
+def test_each_connector_is_reached_by_the_stores_and_its_api_by_the_gateway_only(
+    name: str,
+) -> None:
+    webhooks, api = of_kind("NetworkPolicy")[name]["spec"]["ingress"]
+    assert "from" not in webhooks
+    assert [p["port"] for p in webhooks["ports"]] == [PORTS.http(name)]
+    callers = {peer["podSelector"]["matchLabels"]["app"] for peer in api["from"]}
+    assert callers == {p for p in PROCESSES if name in calls(p)} == {"gateway"}
+    assert [port["port"] for port in api["ports"]] == [PORTS.connector_grpc(name)]
+    env = {e["name"]: e.get("value") for e in container(name)["env"]}
+    assert env[f"{name.upper()}_GRPC_PORT"] == str(PORTS.connector_grpc(name))
+    assert env[f"{name.upper()}_HEALTH_PORT"] == str(PORTS.connector_health(name))
 
 
 def test_everything_else_is_denied() -> None:

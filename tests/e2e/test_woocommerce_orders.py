@@ -2,7 +2,8 @@
 every service, a WooCommerce stand-in sending signed webhooks. The three fixture orders become
 sales orders whose totals are the store's to the cent; duplicates and reordered deliveries change
 nothing; a bad signature is refused and kept nowhere; an unknown SKU parks the order; the pull
-catches a missed webhook; the store's cancellation cancels the sales order; a refund becomes a
+catches a missed webhook; the order desk lists the parked order and retries it through the
+gateway; the store's cancellation cancels the sales order; a refund becomes a
 credit note for the refunded line and its tax; the parked order goes on once the catalog gains
 its SKU; a shipped store order is invoiced and paid with what the store collected, so it reaches
 `paid` (and closes) and its customer owes nothing and holds no credit.
@@ -49,6 +50,7 @@ class Shop:
     stand_in: StandIn
     parts: Connector
     api: Api
+    gateway_url: str
 
     def order(self, name: str) -> dict[str, Any]:
         """A fixture order selling this shop's products (SKUs made unique for the run)."""
@@ -121,7 +123,7 @@ async def shop(e2e_stack: Stack) -> AsyncIterator[Shop]:
         url = f"http://127.0.0.1:{e2e_stack.ports.http('woocommerce')}/webhooks/{store_id}"
         for topic in TOPICS:
             stand_in.add_webhook(topic, url, WEBHOOK_SECRET)
-        yield Shop(store_id, suffix, stand_in, parts, api)
+        yield Shop(store_id, suffix, stand_in, parts, api, e2e_stack.gateway_url)
     await api.aclose()
 
 
@@ -210,6 +212,22 @@ async def test_an_unknown_sku_parks_the_order_until_the_catalog_has_it(shop: Sho
     )
     assert "NO-SUCH" in held.reason
     assert held.sales_order_id == ""
+    # the order desk sees it in its queue (the connector's API through the gateway) and retries
+    # it: taken up again, parked again while the SKU is still unknown
+    desk = Api(shop.gateway_url, "e2e-woo-desk", "order-desk")
+    try:
+        queue = await desk.get("/store-orders", store_id=shop.store_id, state="parked")
+        assert queue.status_code == 200, queue.text
+        (listed,) = queue.json()["items"]
+        assert (listed["woo_order_id"], listed["why"]) == (727, held.reason)
+        retried = await desk.post(f"/store-orders/{shop.store_id}/727/retry", {})
+        assert retried.status_code == 200, retried.text
+        assert retried.json()["order"]["state"] == "received"
+    finally:
+        await desk.aclose()
+    await eventually(
+        lambda: shop.held(727), lambda h: h is not None and h.state.value == "parked", 60
+    )
     # a person adds the product: catalog's event takes the order up again
     price = {"amount": "1", "currency": "EUR"}
     await shop.api.created("/products", {"sku": missing, "name": "Hoodie", "list_price": price})

@@ -156,7 +156,34 @@ async def a_failed_unit_of_work_keeps_nothing(units: Units) -> None:
         assert await uow.stores.get("shop-c") is None
 
 
+async def orders_are_listed_by_store_and_order_id_after_a_key(units: Units) -> None:
+    async with units() as uow:
+        for store_id, woo_order_id, state in [
+            ("shop-b", 3, OrderState.PARKED),
+            ("shop-a", 10, OrderState.MAPPED),
+            ("shop-a", 9, OrderState.PARKED),
+            ("shop-b", 1, OrderState.REVIEW),
+        ]:
+            held = connector_order("processing", state)
+            await uow.orders.save(replace(held, store_id=store_id, woo_order_id=woo_order_id))
+    async with units() as uow:
+
+        async def keys(
+            store_id: str, state: OrderState | None, after: tuple[str, int] | None, limit: int
+        ) -> list[tuple[str, int]]:
+            found = await uow.orders.listed(store_id, state, after, limit)
+            return [(o.store_id, o.woo_order_id) for o in found]
+
+        every = [("shop-a", 9), ("shop-a", 10), ("shop-b", 1), ("shop-b", 3)]
+        assert await keys("", None, None, 10) == every
+        assert await keys("", None, ("shop-a", 10), 2) == [("shop-b", 1), ("shop-b", 3)]
+        assert await keys("", OrderState.PARKED, None, 10) == [("shop-a", 9), ("shop-b", 3)]
+        assert await keys("shop-b", None, None, 1) == [("shop-b", 1)]
+        assert await keys("shop-b", OrderState.MAPPED, None, 10) == []
+
+
 EVERY_CHECK: list[Check] = [
+    orders_are_listed_by_store_and_order_id_after_a_key,
     stores_keep_what_they_are_given,
     orders_are_found_by_sales_order_and_parked_and_keep_their_payments,
     deliveries_are_kept_once_and_claimed_oldest_first,

@@ -25,7 +25,7 @@ from devstack.topology import BUSINESS_SERVICES, CONNECTORS, Ports, Secrets
 
 def _refuse_taken_ports(ports: Ports) -> None:
     wanted = [ports.gateway, ports.web, ports.kafka, *(ports.grpc(s) for s in BUSINESS_SERVICES)]
-    wanted += [ports.http(c) for c in CONNECTORS]
+    wanted += [port for c in CONNECTORS for port in (ports.http(c), ports.connector_grpc(c))]
     taken = [port for port in wanted if port_in_use(port)]
     if taken:
         raise SystemExit(
@@ -98,6 +98,7 @@ def _print_banner(stack: Stack, ports: Ports, seconds: float) -> None:
     for connector in CONNECTORS:
         door = f"http://127.0.0.1:{ports.http(connector)}/webhooks/<store>"
         print(f"  webhooks   {connector:<12} {door}")
+        print(f"  gRPC       {connector:<12} 127.0.0.1:{ports.connector_grpc(connector)}")
     print(f"  Kafka      {stack.kafka_bootstrap}")
     print(f"  PostgreSQL {stack.postgres.admin_url}")
     print(f"  logs       {stack.log_dir}/")

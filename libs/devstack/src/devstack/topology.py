@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUSINESS_SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
-# Connectors to outside systems: their own database and an HTTP door (webhooks), no gRPC API; they
-# publish no events but may read some (services/woocommerce: stock and shipments back to stores).
+# Connectors to outside systems: their own database, an HTTP door (webhooks) and a small gRPC API
+# (their store orders, for the gateway); they publish no events but may read some
+# (services/woocommerce: stock and shipments back to stores).
 CONNECTORS = ("woocommerce",)
 # gRPC peers each service calls (service -> the services it calls)
 CALLS = {
@@ -89,6 +90,13 @@ class Ports:
     def health(self, service: str) -> int:
         """Plain gRPC health, for probes without a certificate."""
         return self.grpc(service) + 100
+
+    def connector_grpc(self, connector: str) -> int:
+        """A connector's gRPC API (mutual TLS); its plain health is on + 100."""
+        return 20061 + CONNECTORS.index(connector) + self.offset
+
+    def connector_health(self, connector: str) -> int:
+        return self.connector_grpc(connector) + 100
 
     def http(self, connector: str) -> int:
         """A connector's HTTP door (webhooks in, GET /health)."""
@@ -181,10 +189,15 @@ def connector_env(
     env = {
         "DATABASE_URL": database_url,
         "HTTP_PORT": str(ports.http(connector)),
+        "GRPC_PORT": str(ports.connector_grpc(connector)),
+        "HEALTH_PORT": str(ports.connector_health(connector)),
         "METRICS_PORT": str(ports.metrics(connector)),
         "SECRETS_KEY_FILE": str(secrets_key_file(secrets.pki_dir, connector)),
+        "CLIENTS_FILE": str(secrets.pki_dir / "clients.json"),
         **secrets.common(connector),
     }
+    if secrets.gateway_jwks:
+        env["TOKEN_JWKS_FILE"] = str(secrets.gateway_jwks)
     if kafka and CONSUMES.get(connector):
         env["KAFKA_BOOTSTRAP_SERVERS"] = kafka
     for peer in CALLS.get(connector, ()):
@@ -207,6 +220,8 @@ def gateway_env(ports: Ports, database_url: str, secrets: Secrets) -> dict[str, 
         env["GATEWAY_IDENTITY_PROVIDER_ISSUER"] = secrets.identity_provider_issuer
     for service in BUSINESS_SERVICES:
         env[f"GATEWAY_{service.upper()}_TARGET"] = f"127.0.0.1:{ports.grpc(service)}"
+    for connector in CONNECTORS:
+        env[f"GATEWAY_{connector.upper()}_TARGET"] = f"127.0.0.1:{ports.connector_grpc(connector)}"
     return env
 
 

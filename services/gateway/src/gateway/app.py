@@ -38,6 +38,7 @@ from gateway.quotes import routes as quotes
 from gateway.requests import routes as requests
 from gateway.rfqs import routes as rfqs
 from gateway.stalled import routes as stalled
+from gateway.store_orders import routes as store_orders
 from gateway.suppliers import routes as suppliers
 from gateway.tasks import routes as tasks
 from gateway.tax_rules import routes as tax_rules
@@ -48,6 +49,7 @@ RESOURCES = (
     inventory,
     stalled,
     orders,
+    store_orders,
     customers,
     tasks,
     quotes,

@@ -20,10 +20,14 @@ from oms.orders.v1.orders_pb2_grpc import OrdersServiceStub
 from oms.orders.v1.tasks_pb2_grpc import TasksServiceStub
 from oms.procurement.v1.procurement_pb2_grpc import ProcurementServiceStub
 from oms.quoting.v1.quoting_pb2_grpc import QuotingServiceStub
+from oms.woocommerce.v1.store_orders_pb2_grpc import StoreOrdersServiceStub
 from servicekit.grpc import MESSAGE_LIMITS
 from servicekit.tls import TlsFiles
 
 SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
+# Connectors serving a small API of their own (no change log: not in SERVICES' audit).
+CONNECTORS = ("woocommerce",)
+CHANNELS = (*SERVICES, *CONNECTORS)
 # A health check slower than this counts as not serving: the report is for a person waiting.
 HEALTH_CHECK_SECONDS = 2.0
 
@@ -47,7 +51,7 @@ class Clients:
         return cls(
             {
                 name: open_service_channel(getattr(settings, f"{name}_target"), tls, policy)
-                for name in SERVICES
+                for name in CHANNELS
             }
         )
 
@@ -84,6 +88,11 @@ class Clients:
     @property
     def procurement(self) -> ProcurementServiceStub:
         return ProcurementServiceStub(self.channels["procurement"])
+
+    @property
+    def store_orders(self) -> StoreOrdersServiceStub:
+        """The store orders of the WooCommerce connector (parked ones, retried)."""
+        return StoreOrdersServiceStub(self.channels["woocommerce"])
 
     def audit(self, service: str) -> AuditServiceStub:
         """The change log `service` keeps of its own data (every service serves one)."""

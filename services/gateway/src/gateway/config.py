@@ -25,6 +25,8 @@ class Settings(ObservabilitySettings):
     inventory_target: str = "127.0.0.1:20054"
     billing_target: str = "127.0.0.1:20055"
     procurement_target: str = "127.0.0.1:20056"
+    # The WooCommerce connector's store orders API (its parked orders, for the order desk).
+    woocommerce_target: str = "127.0.0.1:20061"
     # How long a call to a service may take before the request answers 504 (gateway.calls); the
     # slow deadline is for PDFs, reports, bulk runs and pictures. A route may give its own.
     grpc_deadline_seconds: float = Field(5.0, gt=0)

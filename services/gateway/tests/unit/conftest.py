@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.clients import SERVICES, Clients, open_service_channel
+from gateway.clients import CHANNELS, Clients, open_service_channel
 from gateway.config import Settings
 from gateway.edge.stores import Stores
 from oms.audit.v1 import audit_pb2
@@ -21,6 +21,7 @@ from oms.inventory.v1 import inventory_pb2
 from oms.orders.v1 import customers_pb2, orders_pb2, tasks_pb2
 from oms.procurement.v1 import procurement_pb2
 from oms.quoting.v1 import quoting_pb2
+from oms.woocommerce.v1 import store_orders_pb2
 from servicekit.grpc import Registration, start_server
 from services.gateway.tests.unit.fakes import memory_stores
 from testkit.security import session_security
@@ -50,6 +51,7 @@ FAKED = [
         (inventory_pb2, "InventoryService"),
         (billing_pb2, "BillingService"),
         (procurement_pb2, "ProcurementService"),
+        (store_orders_pb2, "StoreOrdersService"),
     ]
 ]
 
@@ -89,7 +91,13 @@ async def gateway_at(
     """A client of the gateway whose client of each service reaches `targets[service]`."""
     settings = settings or gateway_settings()
     tls, policy = session_security().pki.files("gateway"), settings.call_policy()
-    clients = Clients({name: open_service_channel(targets[name], tls, policy) for name in SERVICES})
+    clients = Clients(
+        {
+            name: open_service_channel(targets[name], tls, policy)
+            for name in CHANNELS
+            if name in targets
+        }
+    )
     app = create_app(settings, clients, stores or memory_stores())
     try:
         async with httpx.AsyncClient(
@@ -110,7 +118,7 @@ async def _gateway_over(
 ) -> AsyncIterator[httpx.AsyncClient]:
     async with (
         fake_services(registrations) as target,
-        gateway_at(dict.fromkeys(SERVICES, target), base_url, stores, settings) as client,
+        gateway_at(dict.fromkeys(CHANNELS, target), base_url, stores, settings) as client,
     ):
         yield client
 

@@ -64,6 +64,8 @@ MAY = {
     "GET /api/v1/sales-orders/{order_id}/timeline": EVERYONE,
     "POST /api/v1/sales-orders/{order_id}/cancel": {DESK, ADMIN},
     "GET /api/v1/sales-orders/stalled": {DESK, ADMIN},
+    "GET /api/v1/store-orders": {DESK, MANAGER, ADMIN},
+    "POST /api/v1/store-orders/{store_id}/{woo_order_id}/retry": {DESK, ADMIN},
     "POST /api/v1/sales-orders/{order_id}/retry": {DESK, ADMIN},
     "POST /api/v1/sales-orders/{order_id}/returns": {DESK, ADMIN},
     "POST /api/v1/sales-orders/{order_id}/costs": {DESK, FINANCE, ADMIN},

@@ -46,6 +46,17 @@ BILL = {
     "recorded_by": "fran",
     "dual_control": True,
 }
+PARKED = {
+    "store_id": "shop-eu",
+    "woo_order_id": 727,
+    "number": "W-727",
+    "state": "parked",
+    "why": "unknown SKU: line 2: MUG-BLUE",
+    "sales_order_id": "",
+    "received_at": "2026-12-01T09:30:00Z",
+    "currency": "EUR",
+    "total": "133.58",
+}
 OVERDUE = {
     "id": "t-1",
     "subject_type": "sales_order",
@@ -62,6 +73,7 @@ ROUTES: dict[str, Any] = {
     "/quotes": {"items": [QUOTE], "next_page_token": ""},
     "/sales-orders/stalled": {"items": [STALLED], "next_page_token": ""},
     "/bills": {"items": [BILL], "next_page_token": ""},
+    "/store-orders": {"items": [PARKED], "next_page_token": ""},
     "/customers": {"items": [{"id": "c-1", "name": "Acme"}], "next_page_token": ""},
 }
 
@@ -117,6 +129,53 @@ async def test_the_order_desk_sees_stalled_steps_and_holds_linked_to_the_order()
     assert "Finance releases it" in text
     assert 'action="/queues/credit-holds/o-held/release"' not in text
     assert "/bills" not in asked(harness)
+
+
+async def test_the_order_desk_sees_the_parked_store_orders_to_retry() -> None:
+    harness, client = await signed_in("order-desk")
+    text = client.get("/queues").text
+    assert "Parked store orders (1)" in text
+    assert "<td>shop-eu</td><td>W-727</td><td>unknown SKU: line 2: MUG-BLUE</td>" in text
+    assert "<td>2026-12-01 09:30</td>" in text
+    assert 'action="/queues/store-orders/shop-eu/727/retry"' in text
+    assert asked(harness)["/store-orders"] == {"state": "parked", "page_size": "100"}
+
+
+@pytest.mark.parametrize("role", ["finance", "sales-manager", "sales", "warehouse", "purchasing"])
+async def test_other_roles_do_not_get_the_parked_store_orders(role: str) -> None:
+    harness, client = await signed_in(role)
+    assert "Parked store orders" not in client.get("/queues").text
+    assert "/store-orders" not in asked(harness)
+
+
+async def test_parked_store_orders_the_connector_cannot_give_say_why() -> None:
+    routes = {"/store-orders": (503, {"detail": "woocommerce is down"})}
+    _, client = await signed_in("admin", routes)
+    page = client.get("/queues")
+    assert page.status_code == 200
+    assert "Not shown: the gateway could not answer (woocommerce is down)." in page.text
+    assert "Stalled saga steps (1)" in page.text
+
+
+async def test_the_order_desk_retries_a_parked_store_order() -> None:
+    retried = {"order": PARKED | {"state": "received", "why": ""}, "outcome": "taken up again"}
+    harness, client = await signed_in("order-desk", {"/store-orders/shop-eu/727/retry": retried})
+    token = csrf(client.get("/queues"))
+    answer = client.post("/queues/store-orders/shop-eu/727/retry", data={"csrf_token": token})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/queues?done=Retried+store+order+shop-eu+727"
+    (posted,) = [c for c in harness.calls if c.method == "POST"]
+    assert posted.url.path == "/api/v1/store-orders/shop-eu/727/retry"
+
+
+async def test_a_store_order_with_nothing_to_retry_is_explained_on_the_queues() -> None:
+    problem = {"detail": "nothing to retry (mapped, in sync)", "errors": []}
+    _, client = await signed_in("order-desk", {"/store-orders/shop-eu/727/retry": (409, problem)})
+    token = csrf(client.get("/queues"))
+    answer = client.post("/queues/store-orders/shop-eu/727/retry", data={"csrf_token": token})
+    assert answer.status_code == 409
+    assert "nothing to retry (mapped, in sync)" in answer.text
+    assert "Parked store orders (1)" in answer.text
 
 
 async def test_a_sales_manager_sees_the_discounts_waiting_for_approval() -> None:
@@ -222,6 +281,7 @@ async def test_a_release_the_gateway_refuses_is_explained_on_the_queues() -> Non
         ("order-desk", "/queues/credit-holds/o-held/release"),
         ("sales", "/queues/approvals/q-1"),
         ("finance", "/queues/stalled/o-stuck/retry"),
+        ("sales-manager", "/queues/store-orders/shop-eu/727/retry"),
         ("purchasing", "/queues/bills/b-1/release"),
     ],
 )

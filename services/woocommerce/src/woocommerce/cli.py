@@ -117,7 +117,9 @@ async def run(args: argparse.Namespace, parts: Connector) -> None:
 
 async def _retry(args: argparse.Namespace, parts: Connector) -> None:
     if args.order is not None:
-        print(f"order {args.order}: {await retry_order(parts.units, args.store, args.order)}")
+        print(
+            f"order {args.order}: {(await retry_order(parts.units, args.store, args.order)).said}"
+        )
         return
     async with parts.units() as uow:
         taken = await retry_parked(uow.orders, None, args.store)

@@ -1,12 +1,20 @@
 """The connector's settings, read from WOOCOMMERCE_* environment variables. It serves HTTP (the
-webhook door), not gRPC, and publishes no events: it does not take the gRPC settings of
-servicekit.config.ServiceSettings; it reads events from Kafka when given a broker."""
+webhook door) and a small gRPC API (its store orders, for the gateway), and publishes no events:
+it does not take servicekit.config.ServiceSettings (its TLS and Kafka are optional); it reads
+events from Kafka when given a broker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from servicekit.auth import UnsafeKey
+from servicekit.access import Access, AccessTable, ClientRegistry
+from servicekit.auth import (
+    INTERNAL_AUDIENCE,
+    INTERNAL_ISSUER,
+    TokenVerifier,
+    UnsafeKey,
+    trusted_keys,
+)
 from servicekit.config import MessagingSettings, ObservabilitySettings, service_config
 from servicekit.tls import TlsFiles
 from woocommerce.adapters.secrets import DEVELOPMENT_KEY
@@ -48,6 +56,17 @@ class Settings(MessagingSettings, ObservabilitySettings):
     # A changed level waits this long before it is pushed, so rapid changes go as one.
     stock_push_delay_seconds: float = 2.0
     stock_push_interval_seconds: float = 2.0
+    # The store orders API (gRPC, mutual TLS: needs the TLS files below); off when unset.
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int | None = None
+    # Plain port that serves only gRPC health, for probes that hold no certificate; off when unset.
+    health_port: int | None = None
+    # The gateway's public keys (JWKS): it signs the tokens of the people it passes on.
+    token_jwks_file: str | None = None
+    token_issuer: str = INTERNAL_ISSUER
+    token_audience: str = INTERNAL_AUDIENCE
+    # Registered internal clients and their scopes (JSON); none when unset.
+    clients_file: str | None = None
     tls_ca_file: str | None = None
     tls_cert_file: str | None = None
     tls_key_file: str | None = None
@@ -70,3 +89,14 @@ class Settings(MessagingSettings, ObservabilitySettings):
         if not all(files):
             return None
         return TlsFiles.of(*files)  # type: ignore[arg-type]
+
+    def token_verifier(self) -> TokenVerifier:
+        """For the tokens the gateway passes on; UnsafeKey when the keys are unfit."""
+        keys = trusted_keys(
+            self.token_jwks_file, self.development_mode, "WOOCOMMERCE_TOKEN_JWKS_FILE", "internal"
+        )
+        return TokenVerifier(keys, self.token_issuer, self.token_audience)
+
+    def access(self, tables: list[AccessTable]) -> Access:
+        """Admission for the store orders API's RPCs."""
+        return Access(tables, self.token_verifier(), ClientRegistry(self.clients_file))

@@ -10,9 +10,11 @@ import signal
 import sys
 from pathlib import Path
 
+import grpc
 import httpx
 import pytest
 from alembic import command
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
@@ -23,6 +25,7 @@ from testkit.security import session_security
 from woocommerce.bootstrap import ALEMBIC_INI
 
 pytestmark = pytest.mark.integration
+STORE_ORDERS = "oms.woocommerce.v1.StoreOrdersService"
 
 
 async def test_the_migrations_build_exactly_the_declared_tables(database_url: str) -> None:
@@ -71,8 +74,9 @@ async def test_the_runner_starts_it_with_the_suite_trust(
     woo_postgres: PostgresCluster, tmp_path: Path
 ) -> None:
     """As `make run` and the end-to-end stack start it: outside development mode, with the key
-    the trust material holds, on its own database; healthy, then stopped by SIGTERM."""
-    ports = Ports(free_port() - 8070)
+    the trust material holds, on its own database; healthy (its webhook door, and its store
+    orders API's health port), then stopped by SIGTERM."""
+    ports = Ports(free_port() - 20061)  # its gRPC port free, every port below 65536
     # no broker: the connector then reads no events (the end-to-end stack gives it one)
     stack = Stack(woo_postgres, "", ports, tmp_path, session_security().secrets)
     await woo_postgres.create_database(f"{database_name('woocommerce')}_{ports.offset}")
@@ -85,6 +89,12 @@ async def test_the_runner_starts_it_with_the_suite_trust(
                 content=b"webhook_id=1",
             )
         assert answer.status_code == 404  # no such store yet
+        probe = f"127.0.0.1:{ports.connector_health('woocommerce')}"
+        async with grpc.aio.insecure_channel(probe) as channel:
+            health = await health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=STORE_ORDERS), timeout=10
+            )
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
         assert process.env["WOOCOMMERCE_DEVELOPMENT_MODE"] == "false"
     finally:
         await stack.stop_processes()

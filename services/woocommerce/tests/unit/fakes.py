@@ -121,6 +121,18 @@ class FakeOrders:
         found = [o for o in self.state.orders.values() if o.sales_order_id == sales_order_id]
         return found[0] if sales_order_id and found else None
 
+    async def listed(
+        self, store_id: str, state: OrderState | None, after: tuple[str, int] | None, limit: int
+    ) -> list[ConnectorOrder]:
+        found = [
+            o
+            for key, o in sorted(self.state.orders.items())
+            if (not store_id or key[0] == store_id)
+            and (state is None or o.state is state)
+            and (after is None or key > after)
+        ]
+        return found[:limit]
+
     async def parked(self, store_id: str = "") -> list[ConnectorOrder]:
         return [
             o

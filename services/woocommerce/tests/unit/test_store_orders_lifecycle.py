@@ -157,14 +157,14 @@ async def test_by_hand_a_parked_order_or_a_refused_sync_goes_on() -> None:
     w.catalog = FakeSkuCatalog({})
     await w.receive(raw(COUPON_TAX_EXCLUSIVE))
     w.catalog = FakeSkuCatalog(CATALOG)
-    assert (await retry_order(w.units, "shop-us", 727)).startswith("taken up again")
+    assert (await retry_order(w.units, "shop-us", 727)).said.startswith("taken up again")
     await finish_waiting_orders(w.units, w.catalog)
     w.channel.refusing = "PlaceSalesOrder: FAILED_PRECONDITION customer on hold"
     await w.sync()
     assert (await w.held(727)).sync_note.startswith("refused:")
     w.channel.refusing = ""
-    assert (await retry_order(w.units, "shop-us", 727)).startswith("due again")
+    assert (await retry_order(w.units, "shop-us", 727)).said.startswith("due again")
     await w.sync()
     assert list(w.channel.orders) == ["shop-us:727"]
-    assert (await retry_order(w.units, "shop-us", 727)).startswith("nothing to retry")
-    assert await retry_order(w.units, "shop-us", 1) == "no such order"
+    assert (await retry_order(w.units, "shop-us", 727)).said.startswith("nothing to retry")
+    assert (await retry_order(w.units, "shop-us", 1)).said == "no such order"

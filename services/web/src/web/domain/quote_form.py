@@ -158,83 +158,92 @@ def content_from_form(form: Mapping[str, str]) -> FormContent:
     """The content of the builder's form. A line with no product, SKU or description is an
     empty row and left out, as is a line marked `remove`; a group with no name and no lines too,
     and a shipping charge with no amount."""
-    get = {k: v.strip() for k, v in form.items()}
-    result = FormContent({k: get.get(k, "") for k in HEADER})
-    currency = get.get("currency", "")
+    return _FormReader({k: v.strip() for k, v in form.items()}).read()
 
-    def taxes_at(name: str) -> list[dict[str, str]]:
-        taxes = parse_taxes(get.get(name, ""))
+
+class _FormReader:
+    """One form read into content, with the errors found on the way."""
+
+    def __init__(self, get: dict[str, str]) -> None:
+        self.get = get
+        self.result = FormContent({k: get.get(k, "") for k in HEADER})
+        self.currency = get.get("currency", "")
+
+    def read(self) -> FormContent:
+        content = self.result.content
+        content["groups"] = [g for (i,) in _indices(self.get, _GROUP) if (g := self.group(i))]
+        content["shipping"] = [c for (i,) in _indices(self.get, _SHIP) if (c := self.charge(i))]
+        content["policy"] = {
+            "rounding_mode": self.get.get("rounding_mode") or "per_line",
+            "rounding": self.get.get("rounding") or "half_up",
+            "prices_include_tax": self.get.get("prices_include_tax") == "on",
+        }
+        return self.result
+
+    def taxes_at(self, name: str) -> list[dict[str, str]]:
+        taxes = parse_taxes(self.get.get(name, ""))
         if taxes is None:
-            result.errors[name] = "taxes are code=rate pairs, e.g. VAT19=0.19"
+            self.result.errors[name] = "taxes are code=rate pairs, e.g. VAT19=0.19"
             return []
         return taxes
 
-    def discount_at(prefix: str) -> dict[str, str] | None:
-        percent, amount = (
-            get.get(f"{prefix}-discount_percent", ""),
-            get.get(f"{prefix}-discount_amount", ""),
-        )
+    def discount_at(self, prefix: str) -> dict[str, str] | None:
+        percent = self.get.get(f"{prefix}-discount_percent", "")
+        amount = self.get.get(f"{prefix}-discount_amount", "")
         return {"percent": percent, "amount": amount} if percent or amount else None
 
-    groups = []
-    for (g,) in _indices(get, _GROUP):
+    def group(self, g: int) -> dict[str, Any] | None:
         prefix = f"g-{g}"
         lines, origins = [], []
-        for gi, li in _indices(get, _LINE):
-            if gi != g:
-                continue
+        for gi, li in _indices(self.get, _LINE):
             at = f"{prefix}-l-{li}"
-            product_id, sku = get.get(f"{at}-product_id", ""), get.get(f"{at}-sku", "")
-            description = get.get(f"{at}-description", "")
-            if get.get(f"{at}-remove") or not (product_id or sku or description):
-                continue
-            quantity = get.get(f"{at}-quantity", "")
-            if not quantity.isdigit() or not 1 <= int(quantity) <= MAX_QUANTITY:
-                result.errors[f"{at}-quantity"] = f"a whole number from 1 to {MAX_QUANTITY:,}"
-            line: dict[str, Any] = {
-                "quantity": int(quantity) if quantity.isdigit() else 0,
-                "description": description,
-                "taxes": taxes_at(f"{at}-taxes"),
-            }
-            if product_id:
-                line["product_id"] = product_id
-            elif sku:
-                line["sku"] = sku
-            if price := get.get(f"{at}-unit_price", ""):
-                line["unit_price"] = {"amount": price, "currency": currency}
-            elif not (product_id or sku):
-                result.errors[f"{at}-unit_price"] = "a free-text line needs its unit price"
-            if discount := discount_at(at):
-                line["discount"] = discount
-            lines.append(line)
-            origins.append(at)
-        name = get.get(f"{prefix}-name", "")
+            if gi == g and (line := self.line(at)) is not None:
+                lines.append(line)
+                origins.append(at)
+        name = self.get.get(f"{prefix}-name", "")
         if not lines and not name:
-            continue
-        group: dict[str, Any] = {"name": name, "taxes": taxes_at(f"{prefix}-taxes"), "lines": lines}
-        if discount := discount_at(prefix):
+            return None
+        group: dict[str, Any] = {"name": name, "taxes": self.taxes_at(f"{prefix}-taxes")}
+        group["lines"] = lines
+        if discount := self.discount_at(prefix):
             group["discount"] = discount
-        groups.append(group)
-        result.groups.append(prefix)
-        result.lines.append(origins)
-    result.content["groups"] = groups
-    shipping = []
-    for (s,) in _indices(get, _SHIP):
+        self.result.groups.append(prefix)
+        self.result.lines.append(origins)
+        return group
+
+    def line(self, at: str) -> dict[str, Any] | None:
+        get, errors = self.get, self.result.errors
+        product_id, sku = get.get(f"{at}-product_id", ""), get.get(f"{at}-sku", "")
+        description = get.get(f"{at}-description", "")
+        if get.get(f"{at}-remove") or not (product_id or sku or description):
+            return None
+        quantity = get.get(f"{at}-quantity", "")
+        if not quantity.isdigit() or not 1 <= int(quantity) <= MAX_QUANTITY:
+            errors[f"{at}-quantity"] = f"a whole number from 1 to {MAX_QUANTITY:,}"
+        line: dict[str, Any] = {
+            "quantity": int(quantity) if quantity.isdigit() else 0,
+            "description": description,
+            "taxes": self.taxes_at(f"{at}-taxes"),
+        }
+        if product_id:
+            line["product_id"] = product_id
+        elif sku:
+            line["sku"] = sku
+        if price := get.get(f"{at}-unit_price", ""):
+            line["unit_price"] = {"amount": price, "currency": self.currency}
+        elif not (product_id or sku):
+            errors[f"{at}-unit_price"] = "a free-text line needs its unit price"
+        if discount := self.discount_at(at):
+            line["discount"] = discount
+        return line
+
+    def charge(self, s: int) -> dict[str, Any] | None:
         at = f"s-{s}"
-        if not get.get(f"{at}-amount"):
-            continue
-        shipping.append(
-            {
-                "description": get.get(f"{at}-description", "") or "Shipping",
-                "amount": get[f"{at}-amount"],
-                "taxes": taxes_at(f"{at}-taxes"),
-            }
-        )
-        result.shipping.append(at)
-    result.content["shipping"] = shipping
-    result.content["policy"] = {
-        "rounding_mode": get.get("rounding_mode") or "per_line",
-        "rounding": get.get("rounding") or "half_up",
-        "prices_include_tax": get.get("prices_include_tax") == "on",
-    }
-    return result
+        if not self.get.get(f"{at}-amount"):
+            return None
+        self.result.shipping.append(at)
+        return {
+            "description": self.get.get(f"{at}-description", "") or "Shipping",
+            "amount": self.get[f"{at}-amount"],
+            "taxes": self.taxes_at(f"{at}-taxes"),
+        }

@@ -1,12 +1,14 @@
 """Work queues: what waits for the signed-in user, by role -- my overdue tasks (everyone),
 orders on credit hold (finance releases them, the order desk follows them), quotes whose
-discounts wait for a sales manager, saga steps that stalled (the order desk retries them) and
-supplier bills held for release (finance). Each row links to, or carries, the way to work it."""
+discounts wait for a sales manager, saga steps that stalled and WooCommerce store orders the
+connector parked (the order desk retries both) and supplier bills held for release (finance).
+Each row links to, or carries, the way to work it."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
 from typing import Annotated, Any
+from urllib.parse import quote, quote_plus
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -23,11 +25,11 @@ Note = Annotated[str, Form(max_length=500)]
 SHOWN = "100"
 # which queues each role works; the gateway and the services refuse the rest anyway
 QUEUES_OF: dict[str, frozenset[str]] = {
-    "order-desk": frozenset({"credit_holds", "stalled"}),
+    "order-desk": frozenset({"credit_holds", "stalled", "store_orders"}),
     "finance": frozenset({"credit_holds", "bills"}),
     "sales-manager": frozenset({"approvals"}),
     "purchasing": frozenset({"bills"}),
-    "admin": frozenset({"credit_holds", "approvals", "stalled", "bills"}),
+    "admin": frozenset({"credit_holds", "approvals", "stalled", "store_orders", "bills"}),
 }
 # the stage an order waits in on credit hold, and the one finance releases it to
 APPROVAL, EXECUTION = "approval", "execution"
@@ -75,6 +77,10 @@ async def _page(
     if "stalled" in mine:
         queues["stalled"] = await _part(
             gateway.get(token, "/sales-orders/stalled", page_size=SHOWN)
+        )
+    if "store_orders" in mine:
+        queues["store_orders"] = await _part(
+            gateway.get(token, "/store-orders", state="parked", page_size=SHOWN)
         )
     if "bills" in mine:
         queues["bills"] = await _part(gateway.get(token, "/bills", status="held", page_size=SHOWN))
@@ -146,6 +152,16 @@ async def retry(request: Request, order_id: str, who: Anyone) -> Response:
     _works(who, "order-desk")
     path = f"/sales-orders/{order_id}/retry"
     return await _act(request, who, path, {}, f"Retried+order+{order_id}")
+
+
+@router.post("/store-orders/{store_id}/{woo_order_id}/retry")
+async def retry_store_order(
+    request: Request, store_id: str, woo_order_id: int, who: Anyone
+) -> Response:
+    _works(who, "order-desk")
+    path = f"/store-orders/{quote(store_id, safe='')}/{woo_order_id}/retry"
+    done = f"Retried+store+order+{quote_plus(store_id)}+{woo_order_id}"
+    return await _act(request, who, path, {}, done)
 
 
 @router.post("/bills/{bill_id}/release")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -108,6 +108,21 @@ class SqlOrders:
             statement = statement.where(orders.c.store_id == store_id)
         rows = await self.session.execute(
             statement.order_by(orders.c.store_id, orders.c.woo_order_id).with_for_update()
+        )
+        return [_order(row._mapping) for row in rows]
+
+    async def listed(
+        self, store_id: str, state: OrderState | None, after: tuple[str, int] | None, limit: int
+    ) -> list[ConnectorOrder]:
+        statement = select(orders)
+        if store_id:
+            statement = statement.where(orders.c.store_id == store_id)
+        if state is not None:
+            statement = statement.where(orders.c.state == state.value)
+        if after is not None:
+            statement = statement.where(tuple_(orders.c.store_id, orders.c.woo_order_id) > after)
+        rows = await self.session.execute(
+            statement.order_by(orders.c.store_id, orders.c.woo_order_id).limit(limit)
         )
         return [_order(row._mapping) for row in rows]
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
 
-from woocommerce.domain.connector_orders import ConnectorOrder
+from woocommerce.domain.connector_orders import ConnectorOrder, OrderState
 from woocommerce.domain.stores import Store
 from woocommerce.domain.webhooks import Delivery, Outcome
 
@@ -52,6 +52,13 @@ class Orders(Protocol):
 
     async def parked(self, store_id: str = "") -> list[ConnectorOrder]:
         """Parked orders (of one store, or all), locked."""
+        ...
+
+    async def listed(
+        self, store_id: str, state: OrderState | None, after: tuple[str, int] | None, limit: int
+    ) -> list[ConnectorOrder]:
+        """Orders of one store ("" every store) in one state (None any), by store and order id,
+        the first `limit` after the (store, order id) `after`."""
         ...
 
 

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from woocommerce.application.ports import Orders, UnitsOfWork
 from woocommerce.application.snapshots import decode
@@ -32,16 +32,29 @@ async def retry_parked(orders: Orders, skus: Collection[str] | None, store_id: s
     return taken
 
 
-async def retry_order(units: UnitsOfWork, store_id: str, woo_order_id: int) -> str:
+@dataclass(frozen=True)
+class Retry:
+    """What retrying one order did: the order as it is now (None: no such order), whether it
+    goes on, and what a person reads."""
+
+    order: ConnectorOrder | None
+    goes_on: bool
+    said: str
+
+
+async def retry_order(units: UnitsOfWork, store_id: str, woo_order_id: int) -> Retry:
     """Lets one order go on; says what it did."""
     async with units() as uow:
         held = await uow.orders.get(store_id, woo_order_id)
         if held is None:
-            return "no such order"
+            return Retry(None, False, "no such order")
         if held.state is OrderState.PARKED:
-            await uow.orders.save(held.retried())
-            return "taken up again: it is mapped on the worker's next round"
+            taken = held.retried()
+            await uow.orders.save(taken)
+            return Retry(taken, True, "taken up again: it is mapped on the worker's next round")
         if held.placeable and held.sync_note.startswith("refused:"):
-            await uow.orders.save(replace(held, sync_due=True, sync_note=""))
-            return "due again: the sales sync tries it on the worker's next round"
-        return f"nothing to retry ({held.state.value}, {held.sync_note or 'in sync'})"
+            due = replace(held, sync_due=True, sync_note="")
+            await uow.orders.save(due)
+            return Retry(due, True, "due again: the sales sync tries it on the worker's next round")
+        said = f"nothing to retry ({held.state.value}, {held.sync_note or 'in sync'})"
+        return Retry(held, False, said)
