@@ -59,12 +59,13 @@ class SqlActivity:
         self.session = session
 
     async def record(self, entries: Sequence[Entry], links: Sequence[Link]) -> None:
-        # one multi-row INSERT each (a batch's entries, when the consumer hands a batch)
+        # the statements built once and sent with a batch's rows (one executemany each): a
+        # multi-row VALUES statement would be compiled anew for every batch size
         if entries:
-            await self.session.execute(_ENTRIES.values([_row(e) for e in entries]))
+            await self.session.execute(_ENTRIES, [_row(e) for e in entries])
         if links:
             rows = [{"subject": link.subject, "order_id": link.order_id} for link in links]
-            await self.session.execute(_LINKS.values(rows))
+            await self.session.execute(_LINKS, rows)
 
     async def timeline(self, order_id: str) -> list[Entry]:
         rows = await self.session.execute(_TIMELINE, {"b_id": order_id})
