@@ -91,10 +91,13 @@ def untrusted_token() -> str:
     )
 
 
-async def test_every_service_serves_its_api_and_the_audit_log(doors: dict[str, list[str]]) -> None:
+async def test_every_service_serves_its_api_the_audit_log_and_its_dead_letters(
+    doors: dict[str, list[str]],
+) -> None:
     for service, methods in doors.items():
         assert len(methods) > 2, service
         assert "/oms.audit.v1.AuditService/ListAuditEntries" in methods
+        assert "/oms.ops.v1.DeadLettersService/RedriveDeadLetter" in methods
 
 
 async def test_without_a_certificate_no_call_reaches_any_service(

@@ -6,7 +6,8 @@ declarations (servicekit.access): names bound to role tuples and `allow(...)` ru
 service. This module evaluates just that much of the file's syntax tree: strings, tuples,
 starred names, `allow(...)`, generator expressions filtering a tuple and names imported from
 servicekit. A table written any other way is reported unreadable, and the reference page then
-leaves its rights to the service's README. The shared AuditService's table lives in servicekit.
+leaves its rights to the service's README. The shared AuditService's table lives in servicekit,
+the shared DeadLettersService's in messaging.dead_letters_api.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from messaging.dead_letters_api import DEAD_LETTERS_ACCESS
 from servicekit import access as servicekit_access
-from servicekit.access import Rule, allow
+from servicekit.access import AccessTable, Rule, allow
 from servicekit.audit import AUDIT_ACCESS
 
 _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
@@ -151,10 +153,10 @@ def read_access_tables(source: str, where: str = "access.py") -> dict[str, dict[
 
 def suite_access_tables(services_dir: Path) -> tuple[dict[str, Mapping[str, Rule]], list[str]]:
     """Every table of every service under `services_dir`, and the files that could not be read."""
+    shared: list[AccessTable] = [AUDIT_ACCESS, DEAD_LETTERS_ACCESS]
     tables: dict[str, Mapping[str, Rule]] = {
-        AUDIT_ACCESS.service: {
-            method.rsplit("/", 1)[1]: rule for method, rule in AUDIT_ACCESS.rules.items()
-        }
+        table.service: {method.rsplit("/", 1)[1]: rule for method, rule in table.rules.items()}
+        for table in shared
     }
     unreadable: list[str] = []
     for path in sorted(services_dir.glob("*/src/*/entrypoints/access.py")):

@@ -1,9 +1,10 @@
 """Provisioning Kafka for the suite: its topics, and ACLs that give each service's principal
-exactly what it needs — write its own topics, read what it consumes, write the dead letters of
-what it consumes, join its consumer groups (`oms.<service>`, and `oms.<service>.<name>` for a read
-model's own) — and nothing else; and the same for other teams' registered clients: a client
-holding the scope `events:<topic>` may read that topic and join consumer groups whose names start
-with `<client>.` (its own), nothing more.
+exactly what it needs — write its own topics, read what it consumes, write and read the dead
+letters of what it consumes (its DeadLettersService lists and re-drives them), join its consumer
+groups (`oms.<service>`, and `oms.<service>.<name>` for a read model's own) — and nothing else;
+and the same for other teams' registered clients: a client holding the scope `events:<topic>`
+may read that topic and join consumer groups whose names start with `<client>.` (its own),
+nothing more.
 
     python -m devstack.kafka_acls --bootstrap-server host:9093 --pki .run/pki [--namespace t1.]
 
@@ -81,7 +82,8 @@ def grants(service: str, namespace: str = "") -> list[Acl]:
     for topic in CONSUMES[service]:
         for op in (Operation.READ, Operation.DESCRIBE):
             acls.append(Acl(user, Resource.TOPIC, namespace + topic, op))
-        for op in (Operation.WRITE, Operation.DESCRIBE, Operation.CREATE):
+        # written by its consumer, read by its DeadLettersService (messaging.dead_letters_api)
+        for op in (Operation.WRITE, Operation.READ, Operation.DESCRIBE, Operation.CREATE):
             acls.append(Acl(user, Resource.TOPIC, dead_letter_topic(namespace + topic), op))
     if CONSUMES[service]:
         for op in (Operation.READ, Operation.DESCRIBE):

@@ -19,7 +19,7 @@ from aiokafka.errors import (
 from devstack.kafka_acls import grant_clients, grants, provision
 from devstack.pki import Pki
 from messaging.events import dead_letter_topic
-from messaging.kafka import KafkaAccess, make_producer
+from messaging.kafka import KafkaAccess, ensure_topics, make_producer
 from servicekit.tls import PeerKind
 from testkit.security import session_security
 from testkit.services import operator
@@ -92,6 +92,19 @@ async def test_a_service_reads_what_it_consumes_and_nothing_else(
     assert await readable(orders, namespace + BILLS) is None  # but not supplier bills
 
 
+async def test_a_service_reads_the_dead_letters_of_what_it_consumes_and_no_others(
+    kafka_bootstrap: str, namespace: str
+) -> None:
+    letters = [dead_letter_topic(namespace + topic) for topic in (INVOICES, BILLS)]
+    await ensure_topics(operator(kafka_bootstrap), letters, partitions=1)  # bills': nobody's here
+    for topic in letters:
+        await send(operator(kafka_bootstrap), topic)
+    orders = as_("orders", kafka_bootstrap)
+    # its DeadLettersService lists and re-drives the letters of what it consumes
+    assert await readable(orders, dead_letter_topic(namespace + INVOICES)) == [b"x"]
+    assert await readable(orders, dead_letter_topic(namespace + BILLS)) is None
+
+
 async def test_a_registered_client_has_no_topic_rights_by_default_and_a_stranger_cannot_connect(
     kafka_bootstrap: str, namespace: str, tmp_path: Path
 ) -> None:
@@ -122,6 +135,8 @@ def test_each_service_is_granted_exactly_its_own_topics_and_what_it_consumes() -
     reads = {a.name for a in grants("orders") if a.operation.name == "READ"}
     assert INVOICES in reads
     assert BILLS not in reads
+    assert dead_letter_topic(INVOICES) in reads  # its DeadLettersService lists them
+    assert dead_letter_topic(BILLS) not in reads
     assert {a.name for a in grants("orders") if a.resource.name == "GROUP"} == {
         "oms.orders",
         "oms.orders.",

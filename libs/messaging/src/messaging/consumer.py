@@ -231,12 +231,11 @@ class EventConsumer:
                 await self._apply_one(item)
                 self.progress.advanced(name)
 
-    async def process(self, record: ConsumerRecord) -> None:
-        """Applies one record in a transaction of its own, or dead-letters it; returns once
-        either is durable."""
+    async def process(self, record: ConsumerRecord) -> bool:
+        """Applies one record in a transaction of its own (True: applied, now or before), or
+        dead-letters it or skips another group's (False); returns once that is durable."""
         item = await self._prepare(record)
-        if item is not None:
-            await self._apply_one(item)
+        return item is not None and await self._apply_one(item)
 
     async def _prepare(self, record: ConsumerRecord) -> Decoded | None:
         """The record decoded for its handler; None when it is another group's event or was
@@ -298,14 +297,14 @@ class EventConsumer:
                     await item.subscription.handler(session, item.message, envelope)
             await run_before_commit(session)
 
-    async def _apply_one(self, item: Decoded) -> None:
+    async def _apply_one(self, item: Decoded) -> bool:  # False: dead-lettered
         subscription, message, envelope = item.subscription, item.message, item.envelope
         failures = transient = 0
         while True:
             try:
                 async with self._slots:
                     await self._apply(subscription, message, envelope)
-                return
+                return True
             except Exception as error:
                 if _retry_later(error):
                     # without limit: the partition waits (and health says so), the event stays
@@ -324,7 +323,7 @@ class EventConsumer:
                     await self._dead_letter(item.record, reason, type(error).__name__, error)
                     told = error_message(error) or reason  # people read it: no class name
                     await self._tell_stalled(subscription, message, envelope, told)
-                    return
+                    return False
                 await asyncio.sleep(self.backoff_seconds * 2 ** (failures - 1))
 
     async def _apply(

@@ -22,6 +22,10 @@ dead-letter topic and write back to any topic) come from --bootstrap-server and 
 --tls-cert, --tls-key, from OMS_KAFKA_BOOTSTRAP_SERVERS and OMS_KAFKA_TLS_{CA,CERT,KEY}_FILE, or
 from the running local stack (.run/stack.json). Who acts is --by, else OMS_OPERATOR, else the
 login name.
+
+Each service's DeadLettersService (messaging.dead_letters_api) shares this reading (narrowed to
+its own dead-letter topics and consumer groups), the order rule and the resolution records, so
+the command and the admins' pages agree on what is open.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import dataclasses
 import getpass
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,12 +83,19 @@ class DeadLetter:
         )
 
 
-async def _dead_letter_partitions(kafka: KafkaAccess) -> list[TopicPartition]:
+async def _dead_letter_partitions(
+    kafka: KafkaAccess, topics: Collection[str] | None = None
+) -> list[TopicPartition]:
+    """The partitions of `topics` (dead-letter topics), or of every dead-letter topic there is
+    (which needs the right to describe the cluster's topics: an operator's)."""
     admin = make_admin(kafka)
     await admin.start()
     try:
-        topics = sorted(t for t in await admin.list_topics() if t.endswith(DEAD_LETTER_SUFFIX))
-        described = await admin.describe_topics(topics) if topics else []
+        if topics is None:
+            listed = await admin.list_topics()
+            topics = [t for t in listed if t.endswith(DEAD_LETTER_SUFFIX)]
+        named = sorted(topics)
+        described = await admin.describe_topics(named) if named else []
         return [
             TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]
         ]
@@ -107,10 +119,17 @@ async def _read_all(kafka: KafkaAccess, partitions: list[TopicPartition]) -> lis
         await consumer.stop()
 
 
-async def read_dead_letters(kafka: KafkaAccess, *, resolved: bool = False) -> list[DeadLetter]:
+async def read_dead_letters(
+    kafka: KafkaAccess,
+    *,
+    resolved: bool = False,
+    topics: Collection[str] | None = None,
+    groups: Collection[str] | None = None,
+) -> list[DeadLetter]:
     """The unresolved dead letters (with `resolved`, also the resolved ones, each with who
-    resolved it), in the order they were written."""
-    partitions = await _dead_letter_partitions(kafka)
+    resolved it), in the order they were written: of the dead-letter `topics` (default: every
+    one) and of the consumer `groups` (default: every group)."""
+    partitions = await _dead_letter_partitions(kafka, topics)
     records = await _read_all(kafka, partitions) if partitions else []
     # resolution records share their letter's key, so its partition: (topic, partition, offset)
     closed: dict[tuple[str, int, str], dict[str, str]] = {}
@@ -119,7 +138,7 @@ async def read_dead_letters(kafka: KafkaAccess, *, resolved: bool = False) -> li
         headers = {k: v.decode(errors="replace") for k, v in r.headers}
         if RESOLVES in headers:
             closed[(r.topic, r.partition, headers[RESOLVES])] = headers
-        else:
+        elif groups is None or headers.get("dlq_consumer") in groups:
             letter = DeadLetter(r.topic, r.offset, r.key, r.value, headers, list(r.headers))
             letters.append(dataclasses.replace(letter, partition=r.partition))
     marked = [_marked(x, closed.get((x.topic, x.partition, str(x.offset)))) for x in letters]
@@ -176,6 +195,20 @@ async def _original(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
         await consumer.stop()
 
 
+async def event_of(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
+    """The dead-lettered event as it was read: from its original topic, partition and offset
+    (OriginalGone past its retention), or from the letter itself when it carries its body (a
+    letter written before letters lost their bodies)."""
+    if not letter.value:
+        return await _original(kafka, letter)
+    topic, partition, offset = letter.original
+    headers = [(k, v) for k, v in letter.raw_headers if not k.startswith("dlq_")]
+    return ConsumerRecord(
+        topic, partition, offset, 0, 0, letter.key, letter.value, None,
+        len(letter.key or b""), len(letter.value), tuple(headers),
+    )  # fmt: skip
+
+
 async def redrive(kafka: KafkaAccess, letters: list[DeadLetter], *, by: str) -> int:
     """Publishes each letter's event again on its original topic (in original order, each
     event once however many groups dead-lettered it), then marks the letters resolved by `by`;
@@ -188,48 +221,48 @@ async def redrive(kafka: KafkaAccess, letters: list[DeadLetter], *, by: str) -> 
             if letter.event_id not in sent:
                 await _republish(kafka, producer, letter, by)
                 sent.add(letter.event_id)
-            await _resolve(producer, letter, by, "redriven")
+            await mark_resolved(producer, letter, by, "redriven")
         return len(sent)
     finally:
         await producer.stop()
 
 
 async def _republish(kafka: KafkaAccess, producer: Any, letter: DeadLetter, by: str) -> None:
-    # a letter written before letters lost their bodies still carries its own
-    if letter.value:
-        value, headers = letter.value, letter.raw_headers
-    else:
-        record = await _original(kafka, letter)
-        value, headers = record.value, list(record.headers)
-    kept = [(k, v) for k, v in headers if not k.startswith(("dlq_", "oms_redriven_"))]
+    record = await event_of(kafka, letter)
+    kept = [(k, v) for k, v in record.headers if not k.startswith(("dlq_", "oms_redriven_"))]
     stamp = [
         ("oms_redriven_by", by.encode()),
         ("oms_redriven_at", datetime.now(UTC).isoformat().encode()),
     ]
     await producer.send_and_wait(
-        letter.original[0], value=value, key=letter.key, headers=[*kept, *stamp]
+        letter.original[0], value=record.value, key=letter.key, headers=[*kept, *stamp]
     )
 
 
-async def resolve(kafka: KafkaAccess, letters: list[DeadLetter], *, by: str) -> int:
+async def resolve(kafka: KafkaAccess, letters: list[DeadLetter], *, by: str, note: str = "") -> int:
     """Marks letters resolved without re-driving them (the operator set them aside)."""
     producer = make_producer(kafka, client_id="oms-dlq-resolve")
     await producer.start()
     try:
         for letter in letters:
-            await _resolve(producer, letter, by, "discarded")
+            await mark_resolved(producer, letter, by, "discarded", note)
         return len(letters)
     finally:
         await producer.stop()
 
 
-async def _resolve(producer: Any, letter: DeadLetter, by: str, how: str) -> None:
+async def mark_resolved(
+    producer: Any, letter: DeadLetter, by: str, how: str, note: str = ""
+) -> None:
+    """Closes `letter` with a resolution record on its dead-letter topic: `how` is `redriven`
+    or `discarded`, `by` who did it, `note` why (optional)."""
     headers = [
         (RESOLVES, str(letter.offset).encode()),
         ("dlq_resolves_id", letter.event_id.encode()),
         ("dlq_resolved_by", by.encode()),
         ("dlq_resolved_at", datetime.now(UTC).isoformat().encode()),
         ("dlq_resolution", how.encode()),
+        *([("dlq_resolution_note", note.encode())] if note else []),
     ]
     await producer.send_and_wait(letter.topic, value=b"", key=letter.key, headers=headers)
 

@@ -13,6 +13,7 @@ from google.protobuf.message import Message
 from sqlalchemy import MetaData, Table
 
 from messaging.consumer import EventConsumer, Subscription
+from messaging.dead_letters_api import DeadLetterDesk
 from messaging.events import dead_letter_topic, topic_of
 from messaging.inbox import inbox_table
 from messaging.kafka import KafkaAccess, ensure_topics, make_producer
@@ -117,6 +118,7 @@ async def start_messaging(
     metrics: Metrics | None = None,
     health: list[HealthCheck] | None = None,
     groups: Sequence[ConsumerGroup] = (),
+    desk: DeadLetterDesk | None = None,  # given the consumers (messaging.dead_letters_api)
 ) -> AsyncIterator[list[Loop]]:
     """Yields the loops to run: the outbox relay, the outbox and inbox retention, the consumer
     when there are subscriptions and one per other group (`groups`). With `metrics`, the outbox
@@ -148,12 +150,12 @@ async def start_messaging(
         purge = retention_loop(
             database.engine, tables.outbox, tables.inbox, care.retention, other_inboxes=others
         )
-        loops: list[Loop] = [relay.run, purge]
-        for group in consumers:
-            stall = care.consumer_stall_seconds
-            consumer = group.consumer(source, kafka, database, producer, namespace, stall)
-            loops.append(consumer.run)
-            _watch(consumer, health, metrics)
+        stall = care.consumer_stall_seconds
+        started = [
+            g.consumer(source, kafka, database, producer, namespace, stall) for g in consumers
+        ]
+        _watch(started, health, metrics, desk, producer)
+        loops: list[Loop] = [relay.run, purge, *(c.run for c in started)]
         if metrics:
             watch_outbox(metrics, database.engine, tables.outbox)
         yield loops
@@ -164,10 +166,19 @@ async def start_messaging(
 
 
 def _watch(
-    consumer: EventConsumer, health: list[HealthCheck] | None, metrics: Metrics | None
+    consumers: Sequence[EventConsumer],
+    health: list[HealthCheck] | None,
+    metrics: Metrics | None,
+    desk: DeadLetterDesk | None,
+    producer: AIOKafkaProducer,
 ) -> None:
-    """The consumer's stall check into `health`, its lag into `metrics`, when given."""
-    if health is not None:
-        health.append(consumer.stalled)
-    if metrics:
-        watch_consumer(metrics, consumer)
+    """Each consumer's stall check into `health`, its lag into `metrics`, when given; the
+    consumers to `desk`, which re-drives dead letters through them, with the producer that
+    closes the letters."""
+    for consumer in consumers:
+        if health is not None:
+            health.append(consumer.stalled)
+        if metrics:
+            watch_consumer(metrics, consumer)
+    if desk is not None:
+        desk.attach(producer, consumers)

@@ -15,13 +15,18 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import func, select
 
+from messaging.consumer import EventConsumer, Subscription
+from messaging.dead_letters_api import DeadLetterDesk, DeadLettersServicer
 from messaging.dlq import read_dead_letters, redrive, with_earlier_of_their_keys
 from messaging.events import dead_letter_topic, topic_of
 from messaging.kafka import ensure_topics, make_admin, make_producer
 from messaging.outbox import Outbox
 from messaging.relay import OutboxRelay
 from oms.events.v1 import catalog_pb2 as events
+from oms.ops.v1 import dead_letters_pb2 as ops
+from servicekit.context import Principal, acting
 from servicekit.db import Database
+from servicekit.errors import NotFound
 from testkit.security import session_security
 from testkit.services import operator
 
@@ -372,3 +377,83 @@ async def test_an_event_whose_source_is_not_the_topics_owner_is_dead_lettered_no
 
 async def _is(value: Awaitable[int], expected: int) -> bool:
     return await value == expected
+
+
+async def test_an_admin_redrives_a_dead_letter_through_its_service_and_it_is_applied_once(
+    probe_env: Probe,
+) -> None:
+    """DeadLettersService: the service lists its group's open letter, re-applies it through its
+    own consumer (an unfixed cause makes a new open letter), and closes it as the operator's
+    command would, so `read_dead_letters` agrees it is resolved and by whom."""
+    key = f"{probe_env.prefix}-api"
+    group = await new_group(probe_env.bootstrap)
+    (poison,) = await probe_env.write_events([key])
+    async with probe_env.database.transaction() as session:
+        await session.execute(probe.refused.insert(), [{"event_id": poison}])
+    kafka = operator(probe_env.bootstrap)
+    producer = make_producer(kafka, "probe-api")
+    await producer.start()
+    consumer = EventConsumer(
+        kafka=kafka,
+        group_id=group,
+        subscriptions=[Subscription(events.ProductCreated, probe.make_handler(key))],
+        database=probe_env.database,
+        inbox=probe.tables.inbox,
+        producer=producer,
+        backoff_seconds=0.05,
+    )
+    desk = DeadLetterDesk(kafka)
+    desk.attach(producer, [consumer])
+    api = DeadLettersServicer(desk)
+    running = asyncio.create_task(consumer.run())
+    admin = Principal("ada", ("admin",))
+
+    async def listed() -> list[ops.DeadLetter]:
+        reply = await api.ListDeadLetters(ops.ListDeadLettersRequest(), None)
+        return [x for x in reply.dead_letters if x.event_id == poison]
+
+    async def applied() -> list[str]:
+        async with probe_env.database.transaction() as session:
+            rows = await session.execute(select(probe.applied.c.event_id))
+            return [r.event_id for r in rows if r.event_id == poison]
+
+    try:
+        await _publish_outbox(probe_env)
+        await eventually(lambda: _non_empty(listed()))
+        (letter,) = await listed()
+        assert (letter.group, letter.topic, letter.key) == (group, TOPIC, key)
+        assert letter.event_type == "oms.catalog.ProductCreated.v1"
+        assert letter.error_class == "PoisonEvent"
+        assert "refused by the probe" in letter.error
+        assert letter.attempts == 1
+
+        # re-driven before the fix: it fails again and is a new open letter
+        with acting(admin):
+            again = await api.RedriveDeadLetter(ops.RedriveDeadLetterRequest(event_id=poison), None)
+        assert list(again.failed_again_event_ids) == [poison]
+        (letter,) = await listed()
+        assert letter.attempts == 2
+        assert await applied() == []
+
+        # the fix is made: the re-drive applies it once, and closes the letter
+        async with probe_env.database.transaction() as session:
+            await session.execute(probe.refused.delete())
+        with acting(admin):
+            done = await api.RedriveDeadLetter(ops.RedriveDeadLetterRequest(event_id=poison), None)
+        assert (list(done.redriven_event_ids), list(done.failed_again_event_ids)) == ([poison], [])
+        assert await applied() == [poison]
+        assert await listed() == []
+        assert poison not in {x.event_id for x in await read_dead_letters(kafka)}
+        closed = [x for x in await read_dead_letters(kafka, resolved=True) if x.event_id == poison]
+        assert [(x.resolution, x.resolved_by) for x in closed] == [("redriven", "ada")] * 2
+        with acting(admin), pytest.raises(NotFound):
+            await api.RedriveDeadLetter(ops.RedriveDeadLetterRequest(event_id=poison), None)
+        assert await applied() == [poison]
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await producer.stop()
+
+
+async def _non_empty(found: Awaitable[list[ops.DeadLetter]]) -> bool:
+    return bool(await found)

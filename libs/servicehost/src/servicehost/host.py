@@ -14,10 +14,17 @@ from google.protobuf.message import Message
 from sqlalchemy import MetaData, Table
 
 from messaging.consumer import Subscription
+from messaging.dead_letters_api import (
+    DEAD_LETTERS_ACCESS,
+    DEAD_LETTERS_SERVICE_NAME,
+    DeadLetterDesk,
+    DeadLettersServicer,
+)
 from messaging.kafka import KafkaAccess
 from messaging.outbox import Outbox
 from messaging.runtime import ConsumerGroup, Housekeeping, MessagingTables, start_messaging
 from oms.audit.v1 import audit_pb2_grpc
+from oms.ops.v1 import dead_letters_pb2_grpc
 from servicehost.runtime import run_until_stopped
 from servicekit.access import AccessTable
 from servicekit.audit import AUDIT_ACCESS, AUDIT_SERVICE_NAME, AuditLog, AuditServicer
@@ -62,6 +69,19 @@ class ServiceSpec:
     wire: Callable[[Database, Outbox, ServiceSettings], Wiring]
 
 
+def _shared_apis(
+    spec: ServiceSpec, database: Database, desk: DeadLetterDesk
+) -> tuple[list[Registration], list[str]]:
+    """What every service serves beside its own API: its change log (AuditService) and, for
+    admins, the dead letters of its own consumer groups (DeadLettersService)."""
+    audit = AuditServicer(spec.name, database, AuditLog(spec.audit_log))
+    letters = DeadLettersServicer(desk)
+    return [
+        (audit_pb2_grpc.add_AuditServiceServicer_to_server, audit),
+        (dead_letters_pb2_grpc.add_DeadLettersServiceServicer_to_server, letters),
+    ], [AUDIT_SERVICE_NAME, DEAD_LETTERS_SERVICE_NAME]
+
+
 async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     configure_logging(spec.name, settings.log_level, settings.log_dir)
     configure_tracing(spec.name)
@@ -72,8 +92,10 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     database = Database(settings.database_url)
     outbox = Outbox(spec.tables.outbox, spec.name, settings.topic_namespace)
     wiring = spec.wire(database, outbox, settings)
-    access = settings.access([*wiring.access, AUDIT_ACCESS], verifier)
-    audit = AuditServicer(spec.name, database, AuditLog(spec.audit_log))
+    access = settings.access([*wiring.access, AUDIT_ACCESS, DEAD_LETTERS_ACCESS], verifier)
+    kafka = KafkaAccess.of(settings.kafka_bootstrap_servers, tls)
+    desk = DeadLetterDesk(kafka)  # the dead letters of the service's own consumer groups
+    shared, shared_names = _shared_apis(spec, database, desk)
     metrics = Metrics()
     watch_pool(metrics, database.engine)
     for gauge in wiring.gauges:
@@ -87,17 +109,18 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
             subscriptions=wiring.subscriptions,
             tables=spec.tables,
             database=database,
-            kafka=KafkaAccess.of(settings.kafka_bootstrap_servers, tls),
+            kafka=kafka,
             partitions=settings.topic_partitions,
             namespace=settings.topic_namespace,
             housekeeping=Housekeeping.of(settings),
             metrics=metrics,
             health=health_checks,
             groups=wiring.groups,
+            desk=desk,
         ) as loops:
             server = await start_server(
-                [*wiring.registrations, (audit_pb2_grpc.add_AuditServiceServicer_to_server, audit)],
-                [*spec.grpc_service_names, AUDIT_SERVICE_NAME],
+                [*wiring.registrations, *shared],
+                [*spec.grpc_service_names, *shared_names],
                 host=settings.grpc_host,
                 port=settings.grpc_port,
                 tls=tls,

@@ -21,6 +21,7 @@ from gateway.catalog import routes as catalog
 from gateway.clients import Clients
 from gateway.config import Settings
 from gateway.customers import routes as customers
+from gateway.dead_letters import routes as dead_letters
 from gateway.dunning import routes as dunning
 from gateway.edge import cors, docs, metrics, openapi, problems
 from gateway.edge.api_keys import ApiKeys
@@ -64,6 +65,7 @@ RESOURCES = (
     tax_rules,
     api_keys,
     audit,
+    dead_letters,
 )
 
 DESCRIPTION = """Catalog, orders, inventory and shipping, billing, quoting and procurement.

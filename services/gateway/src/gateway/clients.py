@@ -15,6 +15,7 @@ from oms.audit.v1.audit_pb2_grpc import AuditServiceStub
 from oms.billing.v1.billing_pb2_grpc import BillingServiceStub
 from oms.catalog.v1.catalog_pb2_grpc import CatalogServiceStub
 from oms.inventory.v1.inventory_pb2_grpc import InventoryServiceStub
+from oms.ops.v1.dead_letters_pb2_grpc import DeadLettersServiceStub
 from oms.orders.v1.customers_pb2_grpc import CustomersServiceStub
 from oms.orders.v1.orders_pb2_grpc import OrdersServiceStub
 from oms.orders.v1.tasks_pb2_grpc import TasksServiceStub
@@ -97,6 +98,10 @@ class Clients:
     def audit(self, service: str) -> AuditServiceStub:
         """The change log `service` keeps of its own data (every service serves one)."""
         return AuditServiceStub(self.channels[service])
+
+    def dead_letters(self, service: str) -> DeadLettersServiceStub:
+        """The dead letters of `service`'s own consumer groups (every service serves one)."""
+        return DeadLettersServiceStub(self.channels[service])
 
     async def health(self) -> dict[str, str]:
         """Each service's answer to a health check now: SERVING, NOT_SERVING, ..., or the gRPC

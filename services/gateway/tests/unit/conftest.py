@@ -18,6 +18,7 @@ from oms.audit.v1 import audit_pb2
 from oms.billing.v1 import billing_pb2
 from oms.catalog.v1 import catalog_pb2
 from oms.inventory.v1 import inventory_pb2
+from oms.ops.v1 import dead_letters_pb2
 from oms.orders.v1 import customers_pb2, orders_pb2, tasks_pb2
 from oms.procurement.v1 import procurement_pb2
 from oms.quoting.v1 import quoting_pb2
@@ -43,6 +44,7 @@ FAKED = [
     module.DESCRIPTOR.services_by_name[name]
     for module, name in [
         (audit_pb2, "AuditService"),
+        (dead_letters_pb2, "DeadLettersService"),
         (catalog_pb2, "CatalogService"),
         (quoting_pb2, "QuotingService"),
         (orders_pb2, "OrdersService"),

@@ -159,6 +159,9 @@ MAY = {
     "DELETE /api/v1/api-keys/{key_id}": {ADMIN},
     "GET /api/v1/api-keys/{key_id}": {ADMIN},
     "GET /api/v1/audit": {FINANCE, ADMIN},
+    "GET /api/v1/dead-letters": {ADMIN},
+    "POST /api/v1/dead-letters/{service}/{event_id}/redrive": {ADMIN},
+    "POST /api/v1/dead-letters/{service}/{event_id}/resolve": {ADMIN},
 }
 
 

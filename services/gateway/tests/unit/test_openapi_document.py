@@ -31,6 +31,7 @@ NOT_PAGED = {
     "getSalesForecast": "one item per month with open orders: bounded by the pipeline's horizon",
     "listTaxRules": "the catalog's ListTaxRules does not page: a few rules per zone",
     "getSalesOrderTimeline": "one order's events: bounded by what happens to one order",
+    "listDeadLetters": "open dead letters: few, and each service answers all of its own",
 }
 
 

@@ -67,6 +67,21 @@ OVERDUE = {
     "status": "open",
     "overdue": True,
 }
+LETTER = {
+    "service": "billing",
+    "event_id": "e-1",
+    "event_type": "oms.orders.OrderConfirmed.v1",
+    "topic": "oms.orders.order.v1",
+    "partition": 2,
+    "offset": 4711,
+    "key": "o-held",
+    "group": "oms.billing",
+    "error": "IntegrityError [23505]: duplicate key value",
+    "error_class": "IntegrityError",
+    "sqlstate": "23505",
+    "attempts": 2,
+    "at": "2026-12-01T08:00:00Z",
+}
 ROUTES: dict[str, Any] = {
     "/tasks": {"items": [OVERDUE], "next_page_token": ""},
     "/sales-orders": {"items": [HELD, NOT_HELD], "totals": [], "next_page_token": ""},
@@ -75,6 +90,7 @@ ROUTES: dict[str, Any] = {
     "/bills": {"items": [BILL], "next_page_token": ""},
     "/store-orders": {"items": [PARKED], "next_page_token": ""},
     "/customers": {"items": [{"id": "c-1", "name": "Acme"}], "next_page_token": ""},
+    "/dead-letters": {"items": [LETTER], "missing": ["procurement"]},
 }
 
 
@@ -298,5 +314,73 @@ async def test_a_change_without_the_csrf_token_is_refused() -> None:
     harness, client = await signed_in("finance")
     client.get("/queues")
     answer = client.post("/queues/bills/b-1/release", data={"csrf_token": "forged"})
+    assert answer.status_code == 403
+    assert [c for c in harness.calls if c.method == "POST"] == []
+
+
+async def test_an_admin_sees_the_dead_letters_and_who_did_not_answer() -> None:
+    harness, client = await signed_in("admin")
+    text = client.get("/queues").text
+    assert "Dead letters (1)" in text
+    assert "IntegrityError [23505]: duplicate key value" in text
+    assert "oms.orders.order.v1@2:4711" in text
+    assert "oms.billing" in text
+    assert 'action="/queues/dead-letters/billing/e-1/redrive"' in text
+    assert 'action="/queues/dead-letters/billing/e-1/resolve"' in text
+    assert "Not shown: the dead letters of procurement (no answer)." in text
+    assert "/dead-letters" in asked(harness)
+
+
+@pytest.mark.parametrize("role", ["order-desk", "finance", "sales-manager", "purchasing"])
+async def test_only_admins_have_the_dead_letters_queue(role: str) -> None:
+    harness, client = await signed_in(role)
+    assert "Dead letters" not in client.get("/queues").text
+    assert "/dead-letters" not in asked(harness)
+    token = csrf(client.get("/queues"))
+    for action in ("redrive", "resolve"):
+        answer = client.post(
+            f"/queues/dead-letters/billing/e-1/{action}", data={"csrf_token": token}
+        )
+        assert answer.status_code == 403
+    assert [c for c in harness.calls if c.method == "POST"] == []
+
+
+async def test_an_admin_redrives_and_resolves_a_dead_letter() -> None:
+    routes = {
+        "/dead-letters/billing/e-1/redrive": {"redriven": ["e-0", "e-1"], "failed_again": ["e-1"]},
+        "/dead-letters/billing/e-2/resolve": {"resolved": 1},
+    }
+    harness, client = await signed_in("admin", routes)
+    token = csrf(client.get("/queues"))
+    redriven = client.post("/queues/dead-letters/billing/e-1/redrive", data={"csrf_token": token})
+    assert redriven.status_code == 303
+    assert "failed+again" in redriven.headers["location"]
+    resolved = client.post(
+        "/queues/dead-letters/billing/e-2/resolve", data={"csrf_token": token, "note": "obsolete"}
+    )
+    assert resolved.status_code == 303
+    assert resolved.headers["location"] == "/queues?done=Resolved+event+e-2"
+    posted = [(c.url.path, json.loads(c.content)) for c in harness.calls if c.method == "POST"]
+    assert posted == [
+        ("/api/v1/dead-letters/billing/e-1/redrive", {}),
+        ("/api/v1/dead-letters/billing/e-2/resolve", {"note": "obsolete"}),
+    ]
+
+
+async def test_a_redrive_the_service_refuses_is_explained_on_the_queues() -> None:
+    problem = {"detail": "e-1 is past retention: its owner must publish the change again"}
+    routes = {"/dead-letters/billing/e-1/redrive": (409, problem)}
+    _, client = await signed_in("admin", routes)
+    token = csrf(client.get("/queues"))
+    answer = client.post("/queues/dead-letters/billing/e-1/redrive", data={"csrf_token": token})
+    assert answer.status_code == 409
+    assert "past retention" in answer.text
+    assert "Dead letters (1)" in answer.text
+
+
+async def test_a_dead_letter_action_without_the_csrf_token_is_refused() -> None:
+    harness, client = await signed_in("admin")
+    client.get("/queues")
+    answer = client.post("/queues/dead-letters/billing/e-1/redrive", data={"csrf_token": "x"})
     assert answer.status_code == 403
     assert [c for c in harness.calls if c.method == "POST"] == []

@@ -1,8 +1,9 @@
 """Work queues: what waits for the signed-in user, by role -- my overdue tasks (everyone),
 orders on credit hold (finance releases them, the order desk follows them), quotes whose
 discounts wait for a sales manager, saga steps that stalled and WooCommerce store orders the
-connector parked (the order desk retries both) and supplier bills held for release (finance).
-Each row links to, or carries, the way to work it."""
+connector parked (the order desk retries both), supplier bills held for release (finance) and
+the events a service could not apply, its dead letters (admins re-drive or resolve them,
+docs/dead-letters.md). Each row links to, or carries, the way to work it."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ QUEUES_OF: dict[str, frozenset[str]] = {
     "finance": frozenset({"credit_holds", "bills"}),
     "sales-manager": frozenset({"approvals"}),
     "purchasing": frozenset({"bills"}),
-    "admin": frozenset({"credit_holds", "approvals", "stalled", "store_orders", "bills"}),
+    "admin": frozenset(
+        {"credit_holds", "approvals", "stalled", "store_orders", "bills", "dead_letters"}
+    ),
 }
 # the stage an order waits in on credit hold, and the one finance releases it to
 APPROVAL, EXECUTION = "approval", "execution"
@@ -48,6 +51,18 @@ async def _part(read: Awaitable[Any]) -> tuple[list[Any], str]:
             return [], "not available"
         return [], error.detail
     return list(found.get("items", [])), ""
+
+
+async def _dead_letters(read: Awaitable[Any]) -> tuple[tuple[list[Any], str], list[str]]:
+    """The open dead letters (as `_part`), and the services that did not say theirs."""
+    missing: list[str] = []
+
+    async def kept() -> Any:
+        found = await read
+        missing.extend(found.get("missing", []))
+        return found
+
+    return await _part(kept()), missing
 
 
 async def _page(
@@ -84,6 +99,9 @@ async def _page(
         )
     if "bills" in mine:
         queues["bills"] = await _part(gateway.get(token, "/bills", status="held", page_size=SHOWN))
+    silent: list[str] = []
+    if "dead_letters" in mine:
+        queues["dead_letters"], silent = await _dead_letters(gateway.get(token, "/dead-letters"))
     return web.render(
         request,
         "queues/index.html",
@@ -93,6 +111,7 @@ async def _page(
         names=names,
         opens_orders=may_open(role, Page.ORDERS),
         releases=role in ("finance", "admin"),
+        silent=silent,
         error=error,
         done=request.query_params.get("done", ""),
     )
@@ -169,3 +188,35 @@ async def release_bill(request: Request, bill_id: str, who: Anyone, note: Note =
     _works(who, "finance")
     path = f"/bills/{bill_id}/release"
     return await _act(request, who, path, {"note": note}, f"Released+bill+{bill_id}")
+
+
+def _dead_letter(service: str, event_id: str) -> str:
+    return f"/dead-letters/{quote(service, safe='')}/{quote(event_id, safe='')}"
+
+
+@router.post("/dead-letters/{service}/{event_id}/redrive")
+async def redrive(request: Request, service: str, event_id: str, who: Anyone) -> Response:
+    _works(who)  # admins only
+    web = web_of(request)
+    try:
+        done = await web.gateway.post(
+            web.token(who), f"{_dead_letter(service, event_id)}/redrive", {}
+        )
+    except GatewayError as error:
+        if error.status >= 500:
+            raise
+        return await _page(request, who, error.status, error)
+    failed = done.get("failed_again", []) if isinstance(done, dict) else []
+    said = f"Re-drove event {event_id}" + (
+        f"; {', '.join(failed)} failed again and wait here anew" if failed else ""
+    )
+    return RedirectResponse(f"/queues?done={quote_plus(said)}", status_code=303)
+
+
+@router.post("/dead-letters/{service}/{event_id}/resolve")
+async def resolve(
+    request: Request, service: str, event_id: str, who: Anyone, note: Note = ""
+) -> Response:
+    _works(who)  # admins only
+    path = f"{_dead_letter(service, event_id)}/resolve"
+    return await _act(request, who, path, {"note": note}, quote_plus(f"Resolved event {event_id}"))
