@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from devstack.supervisor import Stack
@@ -62,15 +63,21 @@ class Browser:
         self.driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']").click()
 
     def follow(self, link_text: str) -> None:
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        self.driver.find_element(By.LINK_TEXT, link_text).click()
-        WebDriverWait(self.driver, 20).until(staleness_of(page))
+        self._to_next_page(lambda: self.driver.find_element(By.LINK_TEXT, link_text).click())
 
     def submit(self, text: str) -> None:
         """A form's button: returns once the next page has replaced this one."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        self.click(text)
-        WebDriverWait(self.driver, 20).until(staleness_of(page))
+        self._to_next_page(lambda: self.click(text))
+
+    def _to_next_page(self, leave: Callable[[], None]) -> None:
+        """Marks this document, leaves it, and waits for a loaded document without the mark.
+        While Chromium swaps documents, the driver may answer any command with an inspector
+        error ("Node ... does not belong to the document"): those are waited through."""
+        self.driver.execute_script("window.omsLeaving = true")
+        leave()
+        WebDriverWait(self.driver, 20, ignored_exceptions=(WebDriverException,)).until(
+            _on_a_new_loaded_page
+        )
 
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
         self.open("/sign-in")
@@ -97,6 +104,14 @@ class Browser:
 
     def close(self) -> None:
         self.driver.quit()
+
+
+def _on_a_new_loaded_page(driver: WebDriver) -> bool:
+    return bool(
+        driver.execute_script(
+            "return window.omsLeaving !== true && document.readyState === 'complete'"
+        )
+    )
 
 
 async def run(step: Callable[[], T]) -> T:
