@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 from servicekit.bounds import MAX_ID_LENGTH
@@ -13,6 +13,8 @@ from servicekit.errors import FieldViolation, InvalidArgument
 
 def check_request(message: Message) -> None:
     """InvalidArgument naming every field at fault: ids too long, NUL characters."""
+    if _acceptable(message):
+        return  # the usual case, found without building a path per string
     refused = oversized_ids(message) + nul_characters(message)
     if refused:
         first = refused[0]
@@ -51,3 +53,42 @@ def _strings(message: Message, path: str = "") -> Iterator[tuple[str, str, str]]
         elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
             for i, item in items:
                 yield from _strings(item, f"{name}[{i}]" if repeated else name)
+
+
+# What a message type's fields need checking: (id-like?, repeated?) per string field name, and
+# the repeated? of each message field that is not a map. Worked out once per type.
+_Plan = tuple[dict[str, tuple[bool, bool]], dict[str, bool]]
+_plans: dict[str, _Plan] = {}
+
+
+def _plan(descriptor: Descriptor) -> _Plan:
+    plan = _plans.get(descriptor.full_name)
+    if plan is None:
+        strings, messages = {}, {}
+        for field in descriptor.fields:
+            if field.type == FieldDescriptor.TYPE_STRING:
+                id_like = field.name == "id" or field.name.endswith("_id")
+                strings[field.name] = (id_like, field.is_repeated)
+            elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
+                messages[field.name] = field.is_repeated
+        plan = _plans[descriptor.full_name] = (strings, messages)
+    return plan
+
+
+def _acceptable(message: Message) -> bool:
+    """True when no string at any depth holds NUL and no id-like one is too long; the same
+    walk as `_strings` (map entries left out), at a fraction of its cost on large requests
+    (a 1,000-line quote's)."""
+    strings, messages = _plan(message.DESCRIPTOR)
+    for field, value in message.ListFields():
+        name = field.name
+        if name in strings:
+            id_like, repeated = strings[name]
+            for text in value if repeated else (value,):
+                if "\x00" in text or (id_like and len(text) > MAX_ID_LENGTH):
+                    return False
+        elif name in messages:
+            for item in value if messages[name] else (value,):
+                if not _acceptable(item):
+                    return False
+    return True
