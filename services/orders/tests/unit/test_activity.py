@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message
 
 from messaging.envelope import Envelope
 from messaging.events import registry
-from oms.events.v1 import billing_pb2, inventory_pb2
+from oms.events.v1 import billing_pb2, inventory_pb2, options_pb2
 from oms.types.v1.types_pb2 import Money
 from orders.application.activity import order_timeline, project
 from orders.domain.activity import (
@@ -23,7 +26,13 @@ from orders.domain.activity import (
     summary,
     trace_id_of,
 )
-from orders.entrypoints.activity import TOPICS, decoded, happened, journalled
+from orders.entrypoints.activity import (
+    TOPICS,
+    MessageFields,
+    decoded,
+    happened,
+    journalled,
+)
 from servicekit.context import Principal, acting
 from servicekit.errors import NotFound, PermissionDenied
 from services.orders.tests.unit.builders import (
@@ -211,3 +220,44 @@ async def test_the_timeline_has_the_orders_entries_and_its_invoices_for_its_read
         await order_timeline(deps, order.id)
     with as_user(DESK), pytest.raises(NotFound):
         await order_timeline(deps, "no-such-order")
+
+
+def _filled(message: Message, seed: int, depth: int = 0) -> Message:
+    """Every field of `message` set (strings, numbers, bools, nested and repeated messages),
+    the values varied by `seed`; some left at their defaults."""
+    for field in message.DESCRIPTOR.fields:
+        if (seed + field.number) % 4 == 0:
+            continue  # at its default: absent from the fields
+        if field.message_type is not None:
+            if field.message_type.GetOptions().map_entry:
+                getattr(message, field.name)["k"] = "v"
+            elif depth < 3:
+                target = getattr(message, field.name)
+                for item in [target.add() for _ in range(seed % 3 + 1)] if field.is_repeated else [target]:
+                    _filled(item, seed + 1, depth + 1)
+        elif field.type == FieldDescriptor.TYPE_STRING:
+            value = f"{field.name}-{seed}"
+            getattr(message, field.name).append(value) if field.is_repeated else setattr(message, field.name, value)
+        elif field.type == FieldDescriptor.TYPE_BOOL:
+            if not field.is_repeated:
+                setattr(message, field.name, True)
+        elif field.cpp_type in (FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64,
+                                FieldDescriptor.CPPTYPE_UINT32, FieldDescriptor.CPPTYPE_UINT64):
+            value = seed + field.number
+            getattr(message, field.name).append(value) if field.is_repeated else setattr(message, field.name, value)
+    return message  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fields_read_lazily_say_what_the_whole_message_as_json_says(seed: int) -> None:
+    # the journal reads only the fields its summaries need (MessageFields); each journalled
+    # type, filled in four ways, must give the summary, subjects and links the message's full
+    # JSON form gives
+    for kind in journalled():
+        message = _filled(kind(), seed)
+        event_type = kind.DESCRIPTOR.GetOptions().Extensions[options_pb2.event_type]
+        lazy = MessageFields(message)
+        whole = MessageToDict(message, preserving_proto_field_name=True)
+        assert summary(event_type, lazy) == summary(event_type, whole), event_type
+        assert subjects_of(event_type, lazy) == subjects_of(event_type, whole), event_type
+        assert set(lazy) == set(whole) and len(lazy) == len(whole)

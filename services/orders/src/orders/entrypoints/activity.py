@@ -7,11 +7,11 @@ wording for is still recorded, under its type."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from google.protobuf.json_format import MessageToDict
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import DecodeError, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,8 +46,43 @@ def journalled() -> list[type[Message]]:
     return [found[kind] for kind in sorted(found) if topic_of(found[kind]) in TOPICS]
 
 
+class MessageFields(Mapping[str, Any]):
+    """A message's set fields by name, as the journal's summaries read them: a field left at its
+    default is absent, a repeated one is a list, a nested message is read the same way. Only
+    the fields a summary reads are converted: a placed order's whole priced document is not
+    walked to count its lines."""
+
+    __slots__ = ("_message", "_set")
+
+    def __init__(self, message: Message) -> None:
+        self._message = message
+        self._set: dict[str, FieldDescriptor] | None = None
+
+    def _fields(self) -> dict[str, FieldDescriptor]:
+        if self._set is None:
+            self._set = {field.name: field for field, _ in self._message.ListFields()}
+        return self._set
+
+    def __getitem__(self, name: str) -> Any:
+        field = self._fields()[name]
+        value = getattr(self._message, name)
+        if field.message_type is None:
+            return list(value) if field.is_repeated else value
+        if field.message_type.GetOptions().map_entry:
+            return dict(value)
+        if field.is_repeated:
+            return [MessageFields(item) for item in value]
+        return MessageFields(value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields())
+
+    def __len__(self) -> int:
+        return len(self._fields())
+
+
 def happened(message: Message, envelope: Envelope) -> Happened:
-    fields = MessageToDict(message, preserving_proto_field_name=True)
+    fields = MessageFields(message)
     return Happened(
         event_id=envelope.event_id,
         event_type=envelope.type,
