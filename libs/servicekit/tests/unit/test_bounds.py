@@ -60,9 +60,9 @@ def test_the_fast_check_refuses_exactly_what_the_named_checks_find(
         shipping_address=address,  # a map: left out by both
     )
     at_fault = oversized_ids(request) + nul_characters(request)
-    try:
+    if not at_fault:
+        check_request(request)  # nothing at fault: accepted
+        return
+    with pytest.raises(InvalidArgument) as refused:
         check_request(request)
-    except InvalidArgument as refused:
-        assert list(refused.violations) == at_fault and at_fault
-    else:
-        assert at_fault == []
+    assert list(refused.value.violations) == at_fault

@@ -233,19 +233,33 @@ def _filled(message: Message, seed: int, depth: int = 0) -> Message:
                 getattr(message, field.name)["k"] = "v"
             elif depth < 3:
                 target = getattr(message, field.name)
-                for item in [target.add() for _ in range(seed % 3 + 1)] if field.is_repeated else [target]:
+                items = (
+                    [target.add() for _ in range(seed % 3 + 1)] if field.is_repeated else [target]
+                )
+                for item in items:
                     _filled(item, seed + 1, depth + 1)
         elif field.type == FieldDescriptor.TYPE_STRING:
-            value = f"{field.name}-{seed}"
-            getattr(message, field.name).append(value) if field.is_repeated else setattr(message, field.name, value)
+            _set(message, field, f"{field.name}-{seed}")
         elif field.type == FieldDescriptor.TYPE_BOOL:
-            if not field.is_repeated:
-                setattr(message, field.name, True)
-        elif field.cpp_type in (FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_INT64,
-                                FieldDescriptor.CPPTYPE_UINT32, FieldDescriptor.CPPTYPE_UINT64):
-            value = seed + field.number
-            getattr(message, field.name).append(value) if field.is_repeated else setattr(message, field.name, value)
-    return message  # fmt: skip
+            _set(message, field, True)
+        elif field.cpp_type in _INTEGERS:
+            _set(message, field, seed + field.number)
+    return message
+
+
+_INTEGERS = {
+    FieldDescriptor.CPPTYPE_INT32,
+    FieldDescriptor.CPPTYPE_INT64,
+    FieldDescriptor.CPPTYPE_UINT32,
+    FieldDescriptor.CPPTYPE_UINT64,
+}
+
+
+def _set(message: Message, field: FieldDescriptor, value: object) -> None:
+    if field.is_repeated:
+        getattr(message, field.name).append(value)
+    else:
+        setattr(message, field.name, value)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -260,4 +274,5 @@ def test_fields_read_lazily_say_what_the_whole_message_as_json_says(seed: int) -
         whole = MessageToDict(message, preserving_proto_field_name=True)
         assert summary(event_type, lazy) == summary(event_type, whole), event_type
         assert subjects_of(event_type, lazy) == subjects_of(event_type, whole), event_type
-        assert set(lazy) == set(whole) and len(lazy) == len(whole)
+        assert set(lazy) == set(whole)
+        assert len(lazy) == len(whole)
