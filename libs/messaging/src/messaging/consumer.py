@@ -3,7 +3,9 @@
 offsets are committed only after it (messaging.partitions). If anything in the batch fails, it
 is rolled back and its events applied one by one, each in a transaction of its own: failures
 retried with backoff, poison events set aside on a dead-letter topic with the error so the
-partition keeps flowing, exactly as if there had been no batch.
+partition keeps flowing, exactly as if there had been no batch. A handler that meets a lock it
+may not wait for in a batch (BatchConflict) cuts the batch short instead: what came before it
+commits, it is applied alone, and the rest is the next batch.
 
 A record whose `ce_type` header names an event this group has no handler for is skipped before
 its envelope is parsed (most of a shared topic is other groups' events); one of a type no
@@ -30,17 +32,16 @@ from opentelemetry import trace
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from messaging.deadletter import dead_letter_headers, describe, error_message
+from messaging.deadletter import describe, error_message, set_aside
 from messaging.envelope import Envelope, MalformedEnvelope
 from messaging.events import (
-    dead_letter_topic,
     event_type,
     registry,
     source_of,
     topic_of,
     topic_owner,
 )
-from messaging.inbox import claim, claim_all
+from messaging.inbox import claim, claim_all, release
 from messaging.kafka import KafkaAccess, make_consumer
 from messaging.partitions import PartitionWorkers
 from messaging.progress import Progress, partition_name
@@ -61,7 +62,7 @@ MAX_BATCH = 200
 # session.info key set in a batch's transaction. A handler that takes locks in a global order
 # (so transactions never wait on each other in a cycle) cannot keep that order across the
 # events of a batch: it should only try its locks there, and raise BatchConflict when one is
-# taken, so the batch is replayed one event per transaction instead of deadlocking others.
+# taken, before it has written anything, so its event is applied alone instead of deadlocking.
 IN_BATCH = "messaging.consumer.in_batch"
 # A batch holds the locks of its earlier events while it takes the next ones, so it may close a
 # cycle with a transaction that takes the same locks in another order. It gives up waiting long
@@ -82,7 +83,8 @@ async def run_before_commit(session: AsyncSession) -> None:
 
 
 class BatchConflict(Exception):
-    """A handler in a batch met a lock another transaction holds: replay the batch one by one."""
+    """A handler in a batch met a lock another transaction holds, before writing anything: the
+    events before it commit, and its event is applied alone, waiting for its locks."""
 
 
 @dataclass(frozen=True)
@@ -214,22 +216,28 @@ class EventConsumer:
         all of that is durable."""
         ready = [item for r in records if (item := await self._prepare(r)) is not None]
         name = partition_name(records[0].topic, records[0].partition) if records else ""
-        if not ready:
-            return
-        try:
-            async with self._slots:
-                await self._apply_batch(ready)
-            self.progress.advanced(name)
-        except Exception as error:
-            # Nothing of the batch stayed: one by one, the events before the failing one are
-            # applied and the failing one is retried or dead-lettered as it would be alone.
-            if isinstance(error, BatchConflict) or _lock_not_available(error):
-                log.info("batch of %d events met a lock; applying one by one", len(ready))
-            else:
-                log.warning("batch of %d events failed (%s); one by one", len(ready), error)
-            for item in ready:
-                await self._apply_one(item)
+        while ready:
+            try:
+                async with self._slots:
+                    settled = await self._apply_batch(ready)
                 self.progress.advanced(name)
+            except Exception as error:
+                # Nothing of the batch stayed: one by one, the events before the failing one
+                # are applied and the failing one is retried or dead-lettered as it would be
+                # alone.
+                if _lock_not_available(error):
+                    log.info("batch of %d events met a lock; applying one by one", len(ready))
+                else:
+                    log.warning("batch of %d events failed (%s); one by one", len(ready), error)
+                for item in ready:
+                    await self._apply_one(item)
+                    self.progress.advanced(name)
+                return
+            if settled < len(ready):  # cut short by a BatchConflict: that event alone
+                await self._apply_one(ready[settled])
+                self.progress.advanced(name)
+                settled += 1
+            ready = ready[settled:]
 
     async def process(self, record: ConsumerRecord) -> bool:
         """Applies one record in a transaction of its own (True: applied, now or before), or
@@ -280,22 +288,32 @@ class EventConsumer:
             )  # fmt: skip
         self.unknown_types[kind] += 1
 
-    async def _apply_batch(self, items: Sequence[Decoded]) -> None:
-        """Every event of `items` not applied before, in one transaction, in order."""
+    async def _apply_batch(self, items: Sequence[Decoded]) -> int:
+        """Every event of `items` not applied before, in one transaction, in order; returns how
+        many items it settled: all, or those before the one that raised BatchConflict."""
         async with self.database.transaction() as session:
             session.info[IN_BATCH] = True
             await session.execute(_BATCH_LOCK_TIMEOUT)
             claims = [(i.envelope.event_id, i.envelope.type) for i in items]
             fresh = await claim_all(session, self.inbox, self.group_id, claims)
-            for item in items:
+            applied: set[str] = set()
+            for index, item in enumerate(items):
                 envelope = item.envelope
-                if envelope.event_id not in fresh:
+                if envelope.event_id not in fresh or envelope.event_id in applied:
                     log.info("skipping redelivered %s %s", envelope.type, envelope.event_id)
                     continue
-                fresh.discard(envelope.event_id)  # a copy later in the same batch is a no-op
-                with self._handling(envelope):
-                    await item.subscription.handler(session, item.message, envelope)
+                try:
+                    with self._handling(envelope):
+                        await item.subscription.handler(session, item.message, envelope)
+                except BatchConflict as conflict:
+                    log.info("batch cut short at event %d of %d: %s", index, len(items), conflict)
+                    unapplied = {i.envelope.event_id for i in items[index:]} & fresh - applied
+                    await release(session, self.inbox, self.group_id, unapplied)
+                    await run_before_commit(session)
+                    return index
+                applied.add(envelope.event_id)
             await run_before_commit(session)
+        return len(items)
 
     async def _apply_one(self, item: Decoded) -> bool:  # False: dead-lettered
         subscription, message, envelope = item.subscription, item.message, item.envelope
@@ -377,23 +395,4 @@ class EventConsumer:
         error: BaseException | None = None,
     ) -> None:
         """Sets the record aside (messaging.deadletter: a pointer and a diagnosis, no body)."""
-        headers = dead_letter_headers(
-            record.headers,
-            reason=reason,
-            error_class=error_class,
-            sqlstate_code=sqlstate(error) if error is not None else None,
-            consumer=self.group_id,
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-        )
-        # The offset moves past a poison event only once its dead letter is durable.
-        while True:
-            try:
-                await self.producer.send_and_wait(
-                    dead_letter_topic(record.topic), value=b"", key=record.key, headers=headers
-                )
-                return
-            except KafkaError as error:
-                log.warning("dead letter not written yet (%s); retrying", error)
-                await asyncio.sleep(1.0)
+        await set_aside(self.producer, record, self.group_id, reason, error_class, error)

@@ -12,12 +12,19 @@ its parameters SQLAlchemy appends, nor the DETAIL line with key values PostgreSQ
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import KafkaError
 from sqlalchemy.exc import StatementError
 
+from messaging.events import dead_letter_topic
 from servicekit.db_errors import sqlstate
+
+log = logging.getLogger(__name__)
 
 # Envelope headers a dead letter keeps; everything else of the record is left behind.
 KEPT_HEADERS = frozenset(
@@ -81,3 +88,34 @@ def dead_letter_headers(
         ("dlq_original_offset", str(offset).encode()),
         ("dlq_time", datetime.now(UTC).isoformat().encode()),
     ]
+
+
+async def set_aside(
+    producer: AIOKafkaProducer,
+    record: ConsumerRecord,
+    consumer: str,
+    reason: str,
+    error_class: str,
+    error: BaseException | None = None,
+) -> None:
+    """Writes `record`'s dead letter for `consumer`'s group; returns once it is durable (the
+    offset moves past a poison event only then), retrying while the broker is away."""
+    headers = dead_letter_headers(
+        record.headers,
+        reason=reason,
+        error_class=error_class,
+        sqlstate_code=sqlstate(error) if error is not None else None,
+        consumer=consumer,
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+    )
+    while True:
+        try:
+            await producer.send_and_wait(
+                dead_letter_topic(record.topic), value=b"", key=record.key, headers=headers
+            )
+            return
+        except KafkaError as failure:
+            log.warning("dead letter not written yet (%s); retrying", failure)
+            await asyncio.sleep(1.0)

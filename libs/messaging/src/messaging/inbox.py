@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 
 from sqlalchemy import (
     Column,
     DateTime,
+    Delete,
     Index,
     Insert,
     MetaData,
     String,
     Table,
+    any_,
     bindparam,
     func,
     select,
@@ -83,3 +85,19 @@ async def claim_all(
     params = {"consumer": consumer, "event_ids": list(first), "event_types": list(first.values())}
     result = await session.execute(_claim_all_statement(inbox), params)
     return set(result.scalars().all())
+
+
+@cache
+def _release_statement(inbox: Table) -> Delete:
+    ids = any_(bindparam("released_ids", type_=ARRAY(String)))
+    return inbox.delete().where(inbox.c.consumer == bindparam("consumer"), inbox.c.event_id == ids)
+
+
+async def release(
+    session: AsyncSession, inbox: Table, consumer: str, event_ids: Collection[str]
+) -> None:
+    """Gives back claims this transaction made for events it will not apply after all (a batch
+    cut short): they are claimed again when they are applied."""
+    if event_ids:
+        params = {"consumer": consumer, "released_ids": sorted(event_ids)}
+        await session.execute(_release_statement(inbox), params)

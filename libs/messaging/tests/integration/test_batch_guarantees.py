@@ -1,6 +1,7 @@
 """Batches against the real broker and database: a partition's events are applied in one
 transaction, a batch redelivered after a crash applies nothing twice, and a poison event in the
-middle of a batch dead-letters only itself while the events around it apply exactly once."""
+middle of a batch dead-letters only itself while the events around it apply exactly once; a
+batch cut short gives back the claims of the events it did not apply."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Table, func, select
 
 from messaging.events import dead_letter_topic
-from messaging.inbox import claim_all
+from messaging.inbox import claim_all, release
 from messaging.kafka import make_producer
 from messaging.relay import OutboxRelay
 from testkit.services import operator
@@ -113,3 +114,16 @@ async def test_one_statement_claims_a_batch_once_even_with_a_copy_inside_it(
         again = await claim_all(session, inbox, "g", [("b", kind), ("c", kind)])
         other_group = await claim_all(session, inbox, "h", [("a", kind)])
     assert (first, again, other_group) == ({"a", "b"}, {"c"}, {"a"})
+
+
+async def test_a_batch_cut_short_gives_back_only_its_own_groups_claims(probe_env: Probe) -> None:
+    inbox, kind = probe.tables.inbox, "oms.catalog.ProductCreated.v1"
+    async with probe_env.database.transaction() as session:
+        await claim_all(session, inbox, "h", [("b", kind)])
+    async with probe_env.database.transaction() as session:
+        fresh = await claim_all(session, inbox, "g", [("a", kind), ("b", kind), ("c", kind)])
+        await release(session, inbox, "g", {"b", "c"})  # cut short before b: b and c unapplied
+    async with probe_env.database.transaction() as session:
+        again = await claim_all(session, inbox, "g", [("a", kind), ("b", kind), ("c", kind)])
+        other_group = await claim_all(session, inbox, "h", [("b", kind)])
+    assert (fresh, again, other_group) == ({"a", "b", "c"}, {"b", "c"}, set())

@@ -66,6 +66,10 @@ class _Session:
         assert params is not None
         if "event_ids" in params:  # claim_all: every id in one statement
             return _Rows([i for i in params["event_ids"] if self._claim(i)])
+        if "released_ids" in params:  # release: claims of this transaction given back
+            assert set(params["released_ids"]) <= self.claims, "only this transaction's claims"
+            self.claims -= set(params["released_ids"])
+            return _Rows([])
         event_id = params["event_id"]
         return _Rows([event_id] if self._claim(event_id) else [])
 
@@ -245,10 +249,28 @@ async def test_a_batch_of_only_skipped_records_opens_no_transaction() -> None:
     assert (database.outcomes, producer.sent) == ([], [])
 
 
-async def test_a_lock_a_batch_cannot_take_replays_it_one_by_one_without_dead_letters() -> None:
+async def test_a_lock_a_batch_cannot_take_cuts_it_short_and_that_event_waits_alone() -> None:
     database, producer, probe = _Database(), FakeProducer(), _Probe(locked={"o-2"})
-    records = _records("o-1", "o-2", "o-3")
+    records = _records("o-1", "o-2", "o-3", "o-4")
     await probe.consumer(database, producer).process_batch(records)
-    assert database.applied == _ids(records)  # each in its own transaction, waiting its turn
+    assert database.applied == _ids(records)  # each once, in offset order
     assert producer.sent == []
-    assert [outcome for outcome, _ in database.outcomes] == ["rolled back"] + ["committed"] * 3
+    # o-1 committed with the batch (o-2's and the rest's claims given back), o-2 alone waiting
+    # for its lock, then o-3 and o-4 as the next batch: nothing rolled back, nothing done twice
+    assert [outcome for outcome, _ in database.outcomes] == ["committed"] * 3
+    assert probe.calls == ["o-1", "o-2", "o-2", "o-3", "o-4"]
+
+
+async def test_a_batch_cut_short_keeps_redeliveries_and_copies_applied_once() -> None:
+    database, producer, probe = _Database(), FakeProducer(), _Probe(locked={"o-3"})
+    first = _records("o-1", "o-2")
+    await probe.consumer(database, producer).process_batch(first)
+    probe.calls.clear()
+    copy = _records("o-5")[0]
+    copy.headers = first[0].headers  # a resend of o-1's event after the conflict
+    copy.value = first[0].value
+    again = [first[1], *_records("o-3", "o-4"), copy]
+    await probe.consumer(database, producer).process_batch(again)
+    assert database.applied == _ids(first) + _ids(again[1:3])  # o-1 and o-2 not again
+    assert database.claimed == set(_ids(first) + _ids(again[1:3]))
+    assert probe.calls == ["o-3", "o-3", "o-4"]

@@ -42,7 +42,7 @@ async def test_sql_repositories(
 
 async def test_an_event_batch_only_tries_the_product_locks_others_hold(storage: Storage) -> None:
     """A batch holds its earlier events' locks, so waiting could close a cycle: it gives up at
-    once (BatchConflict) and the consumer replays its events one per transaction."""
+    once (BatchConflict): the consumer commits the events before it and applies it alone."""
     async with storage.unit_of_work() as holder:
         await holder.lock_products(["p-2", "p-1"])
         async with storage.database.transaction() as session:
