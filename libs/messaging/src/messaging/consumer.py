@@ -33,7 +33,7 @@ from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.deadletter import describe, error_message, set_aside
-from messaging.envelope import Envelope, MalformedEnvelope
+from messaging.envelope import Envelope, MalformedEnvelope, type_header
 from messaging.events import (
     event_type,
     registry,
@@ -97,6 +97,9 @@ class Subscription(Generic[M]):
     # Told, in a transaction of its own once the dead letter is durable, that the handler
     # failed for good (`reason`): the service records the step as stalled where people see it.
     on_dead_letter: Callable[[AsyncSession, M, Envelope, str], Awaitable[None]] | None = None
+    # A pure look at the decoded event: False when the handler would do nothing with it, so it
+    # is skipped before any transaction or inbox claim (doing nothing twice is harmless).
+    wants: Callable[[M], bool] | None = None
 
 
 class PoisonEvent(Exception):
@@ -122,15 +125,6 @@ def _retry_later(error: Exception) -> bool:
     """Infrastructure trouble (servicekit.db_errors, or a service this one calls being away):
     retried without limit, never dead-lettered, for it says nothing about the event."""
     return is_transient(error) or isinstance(error, Unavailable)
-
-
-def type_header(headers: Sequence[tuple[str, bytes]]) -> bytes | None:
-    """The raw `ce_type` header (the last one, as the envelope reads it), or None."""
-    found = None
-    for name, value in headers:
-        if name == "ce_type":
-            found = value
-    return found
 
 
 class EventConsumer:
@@ -276,6 +270,8 @@ class EventConsumer:
                 record, f"undecodable {envelope.type} body: {error}", "DecodeError"
             )
             return None
+        if subscription.wants is not None and not subscription.wants(message):
+            return None  # nothing for this group to do
         return Decoded(record, envelope, message, subscription)
 
     def _count_unknown(self, kind: str, record: ConsumerRecord) -> None:

@@ -107,3 +107,13 @@ class Envelope:
             actor=Principal(found.get("ce_actor", "system"), roles),
             trace_headers={k: v for k, v in found.items() if k in ("traceparent", "tracestate")},
         )
+
+
+def type_header(headers: Sequence[tuple[str, bytes]]) -> bytes | None:
+    """The raw `ce_type` header (the last one, as `Envelope.from_record` reads it), or None: a
+    consumer skips other groups' events on it before parsing anything."""
+    found = None
+    for name, value in headers:
+        if name == "ce_type":
+            found = value
+    return found

@@ -5,7 +5,7 @@ are skipped on their `ce_type` header alone, before any parsing."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,8 +135,13 @@ class _Probe:
     ) -> None:
         self.told.append(message.order_id)
 
-    def consumer(self, database: _Database, producer: FakeProducer) -> EventConsumer:
-        subscription = Subscription(billing_pb2.InvoicePaid, self.handle, self.stalled)
+    def consumer(
+        self,
+        database: _Database,
+        producer: FakeProducer,
+        wants: Callable[[billing_pb2.InvoicePaid], bool] | None = None,
+    ) -> EventConsumer:
+        subscription = Subscription(billing_pb2.InvoicePaid, self.handle, self.stalled, wants)
         return EventConsumer(
             kafka=None,  # type: ignore[arg-type]  # process_batch() never reaches the broker
             group_id=GROUP,
@@ -274,3 +279,14 @@ async def test_a_batch_cut_short_keeps_redeliveries_and_copies_applied_once() ->
     assert database.applied == _ids(first) + _ids(again[1:3])  # o-1 and o-2 not again
     assert database.claimed == set(_ids(first) + _ids(again[1:3]))
     assert probe.calls == ["o-3", "o-3", "o-4"]
+
+
+async def test_events_a_subscription_does_not_want_are_skipped_before_any_claim() -> None:
+    database, producer, probe = _Database(), FakeProducer(), _Probe()
+    records = _records("o-1", "o-2", "o-3")
+    consumer = probe.consumer(database, producer, wants=lambda paid: paid.order_id != "o-2")
+    await consumer.process_batch(records)
+    assert probe.calls == ["o-1", "o-3"]
+    assert database.claimed == {_ids(records)[0], _ids(records)[2]}  # o-2 left no inbox row
+    await consumer.process_batch(_records("o-2", "o-2"))
+    assert len(database.outcomes) == 1  # a batch of unwanted events opens no transaction

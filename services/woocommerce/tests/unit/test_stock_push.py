@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from oms.events.v1 import orders_pb2
 from services.woocommerce.tests.fixtures import store
 from services.woocommerce.tests.unit.stock_fakes import (
     FakeLinks,
@@ -17,7 +18,11 @@ from services.woocommerce.tests.unit.stock_fakes import (
     FakeStock,
     FakeWrites,
 )
-from woocommerce.application.commands.push_shipment import push_status, push_tracking
+from woocommerce.application.commands.push_shipment import (
+    completes_store_order,
+    push_status,
+    push_tracking,
+)
 from woocommerce.application.commands.push_stock import flush_stock, note_stock_change
 from woocommerce.domain.stock_push import (
     BATCH_LIMIT,
@@ -28,6 +33,7 @@ from woocommerce.domain.stock_push import (
     store_level,
     woo_order_key,
 )
+from woocommerce.entrypoints.subscriptions import Reactions
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(seconds=2)
@@ -171,3 +177,16 @@ async def test_a_shipment_adds_the_tracking_note_and_full_shipping_completes_the
     assert api.orders == [(727, {"status": "completed"})]
     assert not await push_tracking(stock, api, links, "so-direct", "DHL", "X")
     assert not await push_status(stock, api, FakeLinks({"so-2": ("gone", 1)}), "so-2", "shipped")
+
+
+def test_the_connector_reads_only_the_status_change_that_completes_a_store_order() -> None:
+    # the consumer skips the others before any transaction (Subscription.wants)
+    subscription = next(
+        s
+        for s in Reactions(None, FakeWrites(), 0).subscriptions()  # type: ignore[arg-type]
+        if s.message is orders_pb2.SalesOrderStatusChanged
+    )
+    assert subscription.wants is not None
+    for status, wanted in (("shipped", True), ("partially_shipped", False), ("reserved", False)):
+        assert completes_store_order(status) is wanted
+        assert subscription.wants(orders_pb2.SalesOrderStatusChanged(to_status=status)) is wanted

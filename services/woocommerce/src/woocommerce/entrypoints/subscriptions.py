@@ -20,7 +20,11 @@ from woocommerce.adapters.order_links import SqlOrderLinks
 from woocommerce.adapters.orders import SqlOrders
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stock import JoinedStockUnit
-from woocommerce.application.commands.push_shipment import push_status, push_tracking
+from woocommerce.application.commands.push_shipment import (
+    completes_store_order,
+    push_status,
+    push_tracking,
+)
 from woocommerce.application.commands.push_stock import note_stock_change
 from woocommerce.application.reactions.sales_events import note_invoice, note_product
 from woocommerce.application.stock_ports import StockUnits, WooWrites
@@ -82,7 +86,11 @@ class Reactions:
         return [
             Subscription(inventory_pb2.AvailabilityChanged, self.on_availability),
             Subscription(inventory_pb2.ShipmentDispatched, self.on_shipment),
-            Subscription(orders_pb2.SalesOrderStatusChanged, self.on_status),
+            Subscription(
+                orders_pb2.SalesOrderStatusChanged,
+                self.on_status,
+                wants=lambda event: completes_store_order(event.to_status),
+            ),
             Subscription(billing_pb2.InvoiceIssued, self.on_invoice),
             Subscription(catalog_pb2.ProductCreated, self.on_product),
             Subscription(catalog_pb2.ProductChanged, self.on_product),

@@ -41,11 +41,17 @@ async def push_tracking(
     return True
 
 
+def completes_store_order(status: str) -> bool:
+    """Whether a sales order moving to `status` completes its store's order (any other move is
+    none of the store's business: the connector skips it unread)."""
+    return status == SHIPPED
+
+
 async def push_status(
     units: StockUnits, api: WooWrites, links: WooOrderLinks, sales_order_id: str, status: str
 ) -> bool:
     """Completes the store's order when the sales order is shipped in full."""
-    if status != SHIPPED:
+    if not completes_store_order(status):
         return False
     found = await _store_order(units, links, sales_order_id)
     if found is None:
