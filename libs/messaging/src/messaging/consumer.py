@@ -29,7 +29,7 @@ from aiokafka.errors import KafkaError
 from google.protobuf.message import DecodeError, Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from sqlalchemy import Table, text
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.deadletter import describe, error_message, set_aside
@@ -68,7 +68,7 @@ IN_BATCH = "messaging.consumer.in_batch"
 # cycle with a transaction that takes the same locks in another order. It gives up waiting long
 # before PostgreSQL's deadlock check (1 s) could pick that other transaction as the victim, and
 # is replayed one event per transaction (as without batches).
-_BATCH_LOCK_TIMEOUT = text("SET LOCAL lock_timeout = '50ms'")
+_BATCH_LOCK_TIMEOUT = "50ms"
 _LOCK_NOT_AVAILABLE = "55P03"
 
 
@@ -289,9 +289,10 @@ class EventConsumer:
         many items it settled: all, or those before the one that raised BatchConflict."""
         async with self.database.transaction() as session:
             session.info[IN_BATCH] = True
-            await session.execute(_BATCH_LOCK_TIMEOUT)
             claims = [(i.envelope.event_id, i.envelope.type) for i in items]
-            fresh = await claim_all(session, self.inbox, self.group_id, claims)
+            fresh = await claim_all(
+                session, self.inbox, self.group_id, claims, lock_timeout=_BATCH_LOCK_TIMEOUT
+            )
             applied: set[str] = set()
             for index, item in enumerate(items):
                 envelope = item.envelope

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 
 from messaging.events import dead_letter_topic
 from messaging.inbox import claim_all, release
@@ -30,6 +30,8 @@ from test_delivery_guarantees import (
 )
 
 __all__ = ["probe_env"]  # the fixture, shared with the delivery-guarantee tests
+
+WAIT = "1s"  # a lock timeout for claims in tests that meet no lock
 
 
 async def publish(env: Probe, keys: list[str]) -> list[str]:
@@ -109,21 +111,45 @@ async def test_one_statement_claims_a_batch_once_even_with_a_copy_inside_it(
 ) -> None:
     inbox, kind = probe.tables.inbox, "oms.catalog.ProductCreated.v1"
     async with probe_env.database.transaction() as session:
-        first = await claim_all(session, inbox, "g", [("a", kind), ("b", kind), ("a", kind)])
+        first = await claim_all(
+            session, inbox, "g", [("a", kind), ("b", kind), ("a", kind)], lock_timeout=WAIT
+        )
     async with probe_env.database.transaction() as session:
-        again = await claim_all(session, inbox, "g", [("b", kind), ("c", kind)])
-        other_group = await claim_all(session, inbox, "h", [("a", kind)])
+        again = await claim_all(session, inbox, "g", [("b", kind), ("c", kind)], lock_timeout=WAIT)
+        other_group = await claim_all(session, inbox, "h", [("a", kind)], lock_timeout=WAIT)
     assert (first, again, other_group) == ({"a", "b"}, {"c"}, {"a"})
+
+
+async def test_the_claim_sets_the_transactions_lock_timeout_and_only_its_own(
+    probe_env: Probe,
+) -> None:
+    inbox, kind = probe.tables.inbox, "oms.catalog.ProductCreated.v1"
+    show = text("SHOW lock_timeout")
+    async with probe_env.database.transaction() as session:
+        before = (await session.execute(show)).scalar_one()
+        await claim_all(session, inbox, "g", [("a", kind)], lock_timeout="50ms")
+        during = (await session.execute(show)).scalar_one()
+        # a claim of events all seen before claims nothing, and still sets the timeout
+        await session.execute(text("SET LOCAL lock_timeout = 0"))
+        await claim_all(session, inbox, "g", [("a", kind)], lock_timeout="40ms")
+        again = (await session.execute(show)).scalar_one()
+    async with probe_env.database.transaction() as session:
+        after = (await session.execute(show)).scalar_one()
+    assert (before, during, again, after) == ("0", "50ms", "40ms", "0")
 
 
 async def test_a_batch_cut_short_gives_back_only_its_own_groups_claims(probe_env: Probe) -> None:
     inbox, kind = probe.tables.inbox, "oms.catalog.ProductCreated.v1"
     async with probe_env.database.transaction() as session:
-        await claim_all(session, inbox, "h", [("b", kind)])
+        await claim_all(session, inbox, "h", [("b", kind)], lock_timeout=WAIT)
     async with probe_env.database.transaction() as session:
-        fresh = await claim_all(session, inbox, "g", [("a", kind), ("b", kind), ("c", kind)])
+        fresh = await claim_all(
+            session, inbox, "g", [("a", kind), ("b", kind), ("c", kind)], lock_timeout=WAIT
+        )
         await release(session, inbox, "g", {"b", "c"})  # cut short before b: b and c unapplied
     async with probe_env.database.transaction() as session:
-        again = await claim_all(session, inbox, "g", [("a", kind), ("b", kind), ("c", kind)])
-        other_group = await claim_all(session, inbox, "h", [("b", kind)])
+        again = await claim_all(
+            session, inbox, "g", [("a", kind), ("b", kind), ("c", kind)], lock_timeout=WAIT
+        )
+        other_group = await claim_all(session, inbox, "h", [("b", kind)], lock_timeout=WAIT)
     assert (fresh, again, other_group) == ({"a", "b", "c"}, {"b", "c"}, set())

@@ -59,12 +59,10 @@ class _Session:
         return True
 
     async def execute(self, statement: Any, params: dict[str, Any] | None = None) -> _Rows:
-        if str(statement).startswith("SET LOCAL"):
-            self.info["settings"] = str(statement)  # the batch's lock timeout
-            return _Rows([])
         self.statements += 1
         assert params is not None
-        if "event_ids" in params:  # claim_all: every id in one statement
+        if "event_ids" in params:  # claim_all: every id in one statement, and the lock timeout
+            self.info["lock_timeout"] = params["lock_timeout"]
             return _Rows([i for i in params["event_ids"] if self._claim(i)])
         if "released_ids" in params:  # release: claims of this transaction given back
             assert set(params["released_ids"]) <= self.claims, "only this transaction's claims"
@@ -186,12 +184,12 @@ async def test_a_batch_waits_for_no_lock_longer_than_50_ms() -> None:
     original = probe.handle
 
     async def handle(session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope) -> None:
-        seen.append(session.info.get("settings", ""))
+        seen.append(session.info.get("lock_timeout", ""))
         await original(session, message, envelope)
 
     probe.handle = handle  # type: ignore[method-assign]
     await probe.consumer(database, FakeProducer()).process_batch(_records("o-1"))
-    assert seen == ["SET LOCAL lock_timeout = '50ms'"]
+    assert seen == ["50ms"]
 
 
 async def test_a_poison_event_in_a_batch_dead_letters_only_itself_the_rest_apply_once() -> None:
