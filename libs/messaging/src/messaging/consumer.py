@@ -9,10 +9,9 @@ commits, it is applied alone, and the rest is the next batch.
 
 A record whose `ce_type` header names an event this group has no handler for is skipped before
 its envelope is parsed (most of a shared topic is other groups' events); one of a type no
-contract declares is counted and logged as well (`unknown_types`). An event whose
-`ce_source` is not the service that owns its topic is dead-lettered unapplied: the broker lets
-only the owner write there, and this check keeps a forged header from speaking for another
-service."""
+contract declares is counted and logged as well (`unknown_types`). An event whose `ce_source`
+is not its topic's owner is dead-lettered unapplied: only the owner may write there, and this
+check keeps a forged header from speaking for another service."""
 
 from __future__ import annotations
 
@@ -64,11 +63,6 @@ MAX_BATCH = 200
 # events of a batch: it should only try its locks there, and raise BatchConflict when one is
 # taken, before it has written anything, so its event is applied alone instead of deadlocking.
 IN_BATCH = "messaging.consumer.in_batch"
-# A batch holds the locks of its earlier events while it takes the next ones, so it may close a
-# cycle with a transaction that takes the same locks in another order. It gives up waiting long
-# before PostgreSQL's deadlock check (1 s) could pick that other transaction as the victim, and
-# is replayed one event per transaction (as without batches).
-_BATCH_LOCK_TIMEOUT = "50ms"
 _LOCK_NOT_AVAILABLE = "55P03"
 
 
@@ -135,7 +129,7 @@ class EventConsumer:
         group_id: str,
         subscriptions: list[Subscription[Any]],
         database: Database,
-        inbox: Table,
+        inbox: Table | None,
         producer: AIOKafkaProducer,
         namespace: str = "",
         attempts: int = 3,
@@ -286,13 +280,15 @@ class EventConsumer:
 
     async def _apply_batch(self, items: Sequence[Decoded]) -> int:
         """Every event of `items` not applied before, in one transaction, in order; returns how
-        many items it settled: all, or those before the one that raised BatchConflict."""
+        many items it settled: all, or those before the one that raised BatchConflict.
+
+        A batch holds the locks of its earlier events while it takes the next ones, so it may
+        close a cycle with a transaction that takes the same locks in another order: it waits
+        at most 50 ms for a lock (its claim sets that), long before PostgreSQL's deadlock check
+        (1 s) could pick the other transaction as the victim, and is replayed one by one."""
         async with self.database.transaction() as session:
             session.info[IN_BATCH] = True
-            claims = [(i.envelope.event_id, i.envelope.type) for i in items]
-            fresh = await claim_all(
-                session, self.inbox, self.group_id, claims, lock_timeout=_BATCH_LOCK_TIMEOUT
-            )
+            fresh = await self._claim_all(session, items)
             applied: set[str] = set()
             for index, item in enumerate(items):
                 envelope = item.envelope
@@ -304,13 +300,22 @@ class EventConsumer:
                         await item.subscription.handler(session, item.message, envelope)
                 except BatchConflict as conflict:
                     log.info("batch cut short at event %d of %d: %s", index, len(items), conflict)
-                    unapplied = {i.envelope.event_id for i in items[index:]} & fresh - applied
-                    await release(session, self.inbox, self.group_id, unapplied)
+                    if self.inbox is not None:
+                        unapplied = {i.envelope.event_id for i in items[index:]} & fresh - applied
+                        await release(session, self.inbox, self.group_id, unapplied)
                     await run_before_commit(session)
                     return index
                 applied.add(envelope.event_id)
             await run_before_commit(session)
         return len(items)
+
+    async def _claim_all(self, session: AsyncSession, items: Sequence[Decoded]) -> set[str]:
+        """The ids of the batch's events to apply: those the inbox claims, or all of them for a
+        group without one (its handlers keep each event's effect once by themselves)."""
+        claims = [(i.envelope.event_id, i.envelope.type) for i in items]
+        if self.inbox is None:
+            return {event_id for event_id, _ in claims}
+        return await claim_all(session, self.inbox, self.group_id, claims, lock_timeout="50ms")
 
     async def _apply_one(self, item: Decoded) -> bool:  # False: dead-lettered
         subscription, message, envelope = item.subscription, item.message, item.envelope
@@ -346,7 +351,7 @@ class EventConsumer:
     ) -> None:
         with self._handling(envelope):
             async with self.database.transaction() as session:
-                if not await claim(
+                if self.inbox is not None and not await claim(
                     session, self.inbox, self.group_id, envelope.event_id, envelope.type
                 ):
                     log.info("skipping redelivered %s %s", envelope.type, envelope.event_id)

@@ -17,10 +17,11 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
-    select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.db import driver, quoted
 
 
 def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
@@ -57,20 +58,17 @@ async def claim(
 
 
 @cache
-def _claim_all_statement(inbox: Table) -> Insert:
-    # Arrays unnested into rows keep the SQL text the same for any batch size, so the statement
-    # is compiled and prepared once instead of once per number of rows. The lock timeout is set
-    # by the same statement (its WHERE runs once, before any row is claimed): a SET LOCAL of its
-    # own was a round trip per batch.
-    ids = func.unnest(bindparam("event_ids", type_=ARRAY(String)))
-    types = func.unnest(bindparam("event_types", type_=ARRAY(String)))
-    timeout = func.set_config("lock_timeout", bindparam("lock_timeout", type_=String), True)
-    rows = select(bindparam("consumer", type_=String), ids, types).where(timeout.is_not(None))
+def _claim_all_sql(inbox: Table) -> str:
+    # Sent on the driver (servicekit.db.driver), the batch's first statement. Arrays unnested
+    # into rows keep the text the same for any batch size, so it is prepared once per
+    # connection. The lock timeout is set by the same statement (its WHERE runs once, before
+    # any row is claimed): a SET LOCAL of its own was a round trip per batch.
+    table = quoted(inbox)
     return (
-        insert(inbox)
-        .from_select(["consumer", "event_id", "event_type"], rows)
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
+        f"INSERT INTO {table} (consumer, event_id, event_type)"
+        " SELECT $1, unnest($2::varchar[]), unnest($3::varchar[])"
+        " WHERE set_config('lock_timeout', $4, true) IS NOT NULL"
+        " ON CONFLICT DO NOTHING RETURNING event_id"
     )
 
 
@@ -91,14 +89,11 @@ async def claim_all(
         first.setdefault(event_id, kind)  # a relay's resend can put both copies in one batch
     if not first:
         return set()
-    params = {
-        "consumer": consumer,
-        "event_ids": list(first),
-        "event_types": list(first.values()),
-        "lock_timeout": lock_timeout,
-    }
-    result = await session.execute(_claim_all_statement(inbox), params)
-    return set(result.scalars().all())
+    connection = await driver(session)
+    rows = await connection.fetch(
+        _claim_all_sql(inbox), consumer, list(first), list(first.values()), lock_timeout
+    )
+    return {row[0] for row in rows}
 
 
 @cache

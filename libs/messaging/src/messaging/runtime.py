@@ -47,10 +47,14 @@ class ConsumerGroup:
     """Another consumer group of a service, beside its main one (`oms.<service>`): a read model
     fed by events reads at its own pace, with its own offsets (group `oms.<service>.<name>`)
     and its own inbox table, so a slow or rebuilt projection never holds up the service's
-    reactions. Batches, inbox claims and dead letters work as in the main group."""
+    reactions. Batches, inbox claims and dead letters work as in the main group.
+
+    A group whose handlers keep each event's effect once by themselves (rows keyed by the
+    event's id, written with ON CONFLICT DO NOTHING) may go without an inbox (`inbox=None`):
+    no claim row per event, and a redelivery writes nothing new all the same."""
 
     name: str
-    inbox: Table
+    inbox: Table | None
     subscriptions: Sequence[Subscription[Any]]
 
     def consumer(
@@ -146,7 +150,7 @@ async def start_messaging(
     depth = DeadLetterDepth(metrics, kafka, dead_letters) if metrics else None
     try:
         relay = OutboxRelay(database.engine, tables.outbox, producer, source, lease=care.lease)
-        others = [g.inbox for g in groups]
+        others = [g.inbox for g in groups if g.inbox is not None]
         purge = retention_loop(
             database.engine, tables.outbox, tables.inbox, care.retention, other_inboxes=others
         )

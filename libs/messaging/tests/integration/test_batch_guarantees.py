@@ -6,14 +6,20 @@ batch cut short gives back the claims of the events it did not apply."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Table, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from messaging.envelope import Envelope
 from messaging.events import dead_letter_topic
 from messaging.inbox import claim_all, release
 from messaging.kafka import make_producer
+from messaging.outbox import Outbox
 from messaging.relay import OutboxRelay
+from oms.events.v1 import catalog_pb2
 from testkit.services import operator
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -153,3 +159,45 @@ async def test_a_batch_cut_short_gives_back_only_its_own_groups_claims(probe_env
         )
         other_group = await claim_all(session, inbox, "h", [("b", kind)], lock_timeout=WAIT)
     assert (fresh, again, other_group) == ({"a", "b", "c"}, {"b", "c"}, set())
+
+
+async def test_claims_and_outbox_rows_sent_on_the_driver_commit_and_roll_back_with_the_session(
+    probe_env: Probe,
+) -> None:
+    """Each is the first statement of its transaction (servicekit.db.driver begins it): a
+    transaction that fails keeps neither, one that commits keeps both, with its other rows."""
+    inbox, kind = probe.tables.inbox, "oms.catalog.ProductCreated.v1"
+    outbox = Outbox(probe.tables.outbox, probe.SOURCE)
+    created = catalog_pb2.ProductCreated(product_id="p-driver")
+
+    lost: list[Envelope] = []
+
+    async def claim_then_fail(session: AsyncSession) -> None:
+        await claim_all(session, inbox, "d", [("x", kind)], lock_timeout=WAIT)
+
+    async def add_then_fail(session: AsyncSession) -> None:
+        lost.extend(await outbox.add_all(session, [(created, "p-driver")]))
+
+    for first_statement in (claim_then_fail, add_then_fail):
+        with pytest.raises(ZeroDivisionError):
+            await _failing(probe_env, first_statement)
+    async with probe_env.database.transaction() as session:
+        (kept,) = await outbox.add_all(session, [(created, "p-driver")])
+        fresh = await claim_all(session, inbox, "d", [("x", kind)], lock_timeout=WAIT)
+        await session.execute(probe.applied.insert().values(event_id="x", key="p-driver"))
+    rows = probe.tables.outbox.c
+    async with probe_env.database.transaction() as session:
+        written = select(rows.event_id, rows.headers).where(rows.key == "p-driver")
+        found = {r.event_id: r.headers for r in await session.execute(written)}
+        applied = await session.scalar(select(func.count()).where(probe.applied.c.event_id == "x"))
+    assert fresh == {"x"}
+    assert list(found) == [kept.event_id] != [lost[0].event_id]
+    assert found[kept.event_id] == [[n, v.decode()] for n, v in kept.headers()]
+    assert applied == 1
+
+
+async def _failing(env: Probe, step: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """`step` in a transaction that then fails."""
+    async with env.database.transaction() as session:
+        await step(session)
+        _ = 1 / 0

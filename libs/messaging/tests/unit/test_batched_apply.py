@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from sqlalchemy import MetaData
 
+import messaging.inbox
 from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
 from messaging.consumer import (
     BEFORE_COMMIT,
@@ -58,18 +60,35 @@ class _Session:
         self.claims.add(event_id)
         return True
 
+    async def fetch(
+        self, sql: str, consumer: str, ids: list[str], types: list[str], lock_timeout: str
+    ) -> list[tuple[str]]:
+        """claim_all, on the driver: every id in one statement, and the lock timeout."""
+        assert sql.startswith("INSERT INTO inbox")
+        assert consumer == GROUP
+        self.statements += 1
+        self.info["lock_timeout"] = lock_timeout
+        return [(i,) for i in ids if self._claim(i)]
+
     async def execute(self, statement: Any, params: dict[str, Any] | None = None) -> _Rows:
         self.statements += 1
         assert params is not None
-        if "event_ids" in params:  # claim_all: every id in one statement, and the lock timeout
-            self.info["lock_timeout"] = params["lock_timeout"]
-            return _Rows([i for i in params["event_ids"] if self._claim(i)])
         if "released_ids" in params:  # release: claims of this transaction given back
             assert set(params["released_ids"]) <= self.claims, "only this transaction's claims"
             self.claims -= set(params["released_ids"])
             return _Rows([])
         event_id = params["event_id"]
         return _Rows([event_id] if self._claim(event_id) else [])
+
+
+@pytest.fixture(autouse=True)
+def _fake_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake transaction is its own driver connection (servicekit.db.driver)."""
+
+    async def driver(session: _Session) -> _Session:
+        return session
+
+    monkeypatch.setattr(messaging.inbox, "driver", driver)
 
 
 @dataclass
@@ -138,6 +157,7 @@ class _Probe:
         database: _Database,
         producer: FakeProducer,
         wants: Callable[[billing_pb2.InvoicePaid], bool] | None = None,
+        with_inbox: bool = True,
     ) -> EventConsumer:
         subscription = Subscription(billing_pb2.InvoicePaid, self.handle, self.stalled, wants)
         return EventConsumer(
@@ -145,7 +165,7 @@ class _Probe:
             group_id=GROUP,
             subscriptions=[subscription],
             database=database,  # type: ignore[arg-type]
-            inbox=inbox_table(MetaData()),
+            inbox=inbox_table(MetaData()) if with_inbox else None,
             producer=producer,
             backoff_seconds=0,
         )
@@ -157,6 +177,18 @@ async def test_a_partitions_records_are_applied_in_one_transaction_in_offset_ord
     await probe.consumer(database, FakeProducer()).process_batch(records)
     assert database.applied == _ids(records)
     assert database.outcomes == [("committed", 1)], "one claim statement, one commit"
+
+
+async def test_a_group_without_an_inbox_claims_nothing_and_applies_a_copy_in_a_batch_once() -> None:
+    database, probe = _Database(), _Probe()
+    consumer = probe.consumer(database, FakeProducer(), with_inbox=False)
+    records = _records("o-1", "o-2")
+    await consumer.process_batch([*records, records[0]])  # a relay's resend in the same batch
+    assert probe.calls == ["o-1", "o-2"], "each event of the batch once"
+    assert database.outcomes == [("committed", 0)], "no claim statement"
+    assert await consumer.process(records[1])  # a redelivery alone: its handler keeps it once
+    assert database.outcomes[1:] == [("committed", 0)]
+    assert database.claimed == set()
 
 
 async def test_what_handlers_gather_is_written_once_per_transaction_before_it_commits() -> None:

@@ -7,10 +7,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, MetaData, event, exc, pool, text
+from sqlalchemy import Connection, MetaData, Table, event, exc, pool, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -82,6 +85,28 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def driver(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session's transaction, begun if it was not yet. The
+    hottest shared statements (a batch's inbox claim, a use case's outbox rows) are sent on it
+    directly: SQLAlchemy's own work per execution, about 0.1 ms of CPU, cost more than the
+    statement itself. Their effects commit or roll back with the session's transaction."""
+    connection = await session.connection()
+    adapted: Any = (await connection.get_raw_connection()).dbapi_connection
+    # SQLAlchemy's asyncpg adapter sends BEGIN only before its own first statement: begun here
+    # through the adapter, so the transaction is the one it commits or rolls back
+    if adapted._transaction is None:
+        await adapted._start_transaction()
+    raw: asyncpg.Connection = adapted._connection
+    return raw
+
+
+def quoted(table: Table) -> str:
+    """The table's name as it is written in SQL sent on the driver."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    name: str = dialect.identifier_preparer.format_table(table)
+    return name
 
 
 def alembic_config(alembic_ini: Path, database_url: str) -> Config:

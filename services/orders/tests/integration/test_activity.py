@@ -16,6 +16,8 @@ from messaging.envelope import Envelope
 from messaging.events import source_of, topic_of, topic_owner
 from messaging.kafka import KafkaAccess, make_producer
 from oms.events.v1 import billing_pb2, inventory_pb2
+from oms.ops.v1 import dead_letters_pb2 as ops
+from oms.ops.v1 import dead_letters_pb2_grpc
 from oms.orders.v1 import customers_pb2_grpc, orders_pb2_grpc
 from oms.orders.v1 import orders_pb2 as pb
 from oms.types.v1.types_pb2 import Money
@@ -31,6 +33,7 @@ from testkit.services import as_user, operator
 SAM = as_user("sam", "sales")
 KIM = as_user("kim", "sales")
 WAREHOUSE = as_user("walt", "warehouse")
+ADMIN = as_user("ada", "admin")
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
@@ -42,15 +45,20 @@ async def emit(
     with acting(Principal(who, ("finance",)), "flow-1", cause):
         envelope = Envelope.wrap(message, source=source_of(owner), key=key, namespace=ns)  # type: ignore[arg-type]
     envelope = replace(envelope, trace_headers={"traceparent": f"00-{TRACE}-00f067aa0ba902b7-01"})
+    await send(bootstrap, envelope)
+    return envelope
+
+
+async def send(bootstrap: str, envelope: Envelope) -> None:
+    """Publishes the envelope as it is: sent again, it is a redelivery of the same event."""
     producer = make_producer(operator(bootstrap), "test-publisher")
     await producer.start()
     try:
         await producer.send_and_wait(
-            envelope.topic, envelope.body, key=key.encode(), headers=envelope.headers()
+            envelope.topic, envelope.body, key=envelope.key.encode(), headers=envelope.headers()
         )
     finally:
         await producer.stop()
-    return envelope
 
 
 async def timeline_of(
@@ -120,6 +128,19 @@ async def test_events_of_every_service_make_the_orders_timeline_and_a_rebuild_re
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
     before = await settled(stub, order.id)  # orders' own reactions may add a little more
+    # the group keeps no inbox: a redelivered event writes nothing new and is no dead letter
+    await send(bootstrap, payment)
+    marker = billing_pb2.PaymentReceived(payment_id="pay-2", invoice_id=paid.invoice_id)
+    later = await emit(bootstrap, ns, marker, key=f"inv-{order.id}", who="fiona", cause="c-10")
+    await _until_has(stub, order.id, later.event_id)  # same partition: the copy came first
+    assert [e.event_id for e in await settled(stub, order.id)] == [
+        *(e.event_id for e in before),
+        later.event_id,
+    ]
+    letters = dead_letters_pb2_grpc.DeadLettersServiceStub(service.channel)
+    listed = await letters.ListDeadLetters(ops.ListDeadLettersRequest(), metadata=ADMIN)
+    assert [x.event_id for x in listed.dead_letters if x.group == "oms.orders.activity"] == []
+    before = await settled(stub, order.id)
     database = Database(service.url)
     try:
         async with database.transaction() as session:  # what no topic holds: a rebuild drops it

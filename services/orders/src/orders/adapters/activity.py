@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from orders.adapters.tables import activity_entries, activity_inbox, activity_links
+from orders.adapters.tables import activity_entries, activity_links
 from orders.domain.activity import Entry, Link
 
 _ENTRIES = insert(activity_entries).on_conflict_do_nothing()
@@ -72,6 +72,6 @@ class SqlActivity:
         return [_entry(r) for r in rows]
 
     async def clear(self) -> None:
-        """Empties the journal and its consumer group's inbox (before a rebuild)."""
-        for table in (activity_entries, activity_links, activity_inbox):
+        """Empties the journal (before a rebuild)."""
+        for table in (activity_entries, activity_links):
             await self.session.execute(delete(table))

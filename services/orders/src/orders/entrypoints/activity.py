@@ -1,4 +1,4 @@
-"""The activity journal's consumer group (`oms.orders.activity`, its own inbox and offsets) and
+"""The activity journal's consumer group (`oms.orders.activity`, its own offsets, no inbox) and
 its rebuild from the topics. Both turn each event into a `Happened` and hand a transaction's
 worth to the same projection (application.activity.project), so a rebuild ends where the live
 group does. Every event type of the topics that concern an order is read: one the journal has no
@@ -21,7 +21,6 @@ from messaging.events import registry, source_of, topic_of, topic_owner
 from messaging.kafka import KafkaAccess, make_admin
 from messaging.runtime import ConsumerGroup
 from orders.adapters.activity import SqlActivity
-from orders.adapters.tables import activity_inbox
 from orders.application.activity import project
 from orders.domain.activity import Happened
 from servicekit.db import Database
@@ -109,7 +108,9 @@ async def gather(session: AsyncSession, message: Message, envelope: Envelope) ->
 
 def activity_group() -> ConsumerGroup:
     subscriptions: list[Subscription[Any]] = [Subscription(m, gather) for m in journalled()]
-    return ConsumerGroup(GROUP, activity_inbox, subscriptions)
+    # no inbox: the projection keeps each entry and link once by its keys (ON CONFLICT DO
+    # NOTHING), so a redelivered event changes nothing without a claim row per event
+    return ConsumerGroup(GROUP, None, subscriptions)
 
 
 def decoded(record: ConsumerRecord, namespace: str) -> Happened | None:
