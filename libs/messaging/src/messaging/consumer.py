@@ -29,7 +29,6 @@ from google.protobuf.message import DecodeError, Message
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.deadletter import describe, error_message, set_aside
 from messaging.envelope import Envelope, MalformedEnvelope, type_header
@@ -46,7 +45,7 @@ from messaging.partitions import PartitionWorkers
 from messaging.progress import Progress, partition_name
 from messaging.tracing import consumed_attributes, continued
 from servicekit.context import acting
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.db_errors import is_transient, sqlstate
 from servicekit.errors import Unavailable
 from servicekit.telemetry import extract_trace_context
@@ -71,7 +70,7 @@ _LOCK_NOT_AVAILABLE = "55P03"
 BEFORE_COMMIT = "messaging.consumer.before_commit"
 
 
-async def run_before_commit(session: AsyncSession) -> None:
+async def run_before_commit(session: Transaction) -> None:
     for hook in session.info.pop(BEFORE_COMMIT, {}).values():
         await hook(session)
 
@@ -87,10 +86,10 @@ class Subscription(Generic[M]):
     which it may share with the other events of a batch (so it must not commit or end it)."""
 
     message: type[M]
-    handler: Callable[[AsyncSession, M, Envelope], Awaitable[None]]
+    handler: Callable[[Transaction, M, Envelope], Awaitable[None]]
     # Told, in a transaction of its own once the dead letter is durable, that the handler
     # failed for good (`reason`): the service records the step as stalled where people see it.
-    on_dead_letter: Callable[[AsyncSession, M, Envelope, str], Awaitable[None]] | None = None
+    on_dead_letter: Callable[[Transaction, M, Envelope, str], Awaitable[None]] | None = None
     # A pure look at the decoded event: False when the handler would do nothing with it, so it
     # is skipped before any transaction or inbox claim (doing nothing twice is harmless).
     wants: Callable[[M], bool] | None = None
@@ -309,7 +308,7 @@ class EventConsumer:
             await run_before_commit(session)
         return len(items)
 
-    async def _claim_all(self, session: AsyncSession, items: Sequence[Decoded]) -> set[str]:
+    async def _claim_all(self, session: Transaction, items: Sequence[Decoded]) -> set[str]:
         """The ids of the batch's events to apply: those the inbox claims, or all of them for a
         group without one (its handlers keep each event's effect once by themselves)."""
         claims = [(i.envelope.event_id, i.envelope.type) for i in items]

@@ -19,9 +19,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.db import driver, quoted
+from servicekit.db import Transaction, driver, quoted
 
 
 def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
@@ -47,7 +46,7 @@ def _claim_statement(inbox: Table) -> Insert:
 
 
 async def claim(
-    session: AsyncSession, inbox: Table, consumer: str, event_id: str, event_type: str
+    session: Transaction, inbox: Table, consumer: str, event_id: str, event_type: str
 ) -> bool:
     """True the first time `consumer` sees `event_id`; False for a redelivery.
 
@@ -73,7 +72,7 @@ def _claim_all_sql(inbox: Table) -> str:
 
 
 async def claim_all(
-    session: AsyncSession,
+    session: Transaction,
     inbox: Table,
     consumer: str,
     events: Sequence[tuple[str, str]],
@@ -103,7 +102,7 @@ def _release_statement(inbox: Table) -> Delete:
 
 
 async def release(
-    session: AsyncSession, inbox: Table, consumer: str, event_ids: Collection[str]
+    session: Transaction, inbox: Table, consumer: str, event_ids: Collection[str]
 ) -> None:
     """Gives back claims this transaction made for events it will not apply after all (a batch
     cut short): they are claimed again when they are applied."""

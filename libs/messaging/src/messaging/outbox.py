@@ -20,11 +20,10 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.envelope import Envelope
 from messaging.events import source_of
-from servicekit.db import driver, quoted
+from servicekit.db import Transaction, driver, quoted
 from servicekit.errors import FailedPrecondition
 
 # The most an event (body, headers and key) may weigh. The broker refuses records over its
@@ -97,12 +96,12 @@ class Outbox:
         )
         self._channel = notify_channel(source)
 
-    async def add(self, session: AsyncSession, message: Message, *, key: str) -> Envelope:
+    async def add(self, session: Transaction, message: Message, *, key: str) -> Envelope:
         (envelope,) = await self.add_all(session, [(message, key)])
         return envelope
 
     async def add_all(
-        self, session: AsyncSession, events: Iterable[tuple[Message, str]]
+        self, session: Transaction, events: Iterable[tuple[Message, str]]
     ) -> list[Envelope]:
         """Each (message, key) as an outbox row, in order, in one statement."""
         envelopes = [

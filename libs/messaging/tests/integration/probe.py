@@ -19,7 +19,6 @@ from pathlib import Path
 
 from google.protobuf.message import Message
 from sqlalchemy import Column, DateTime, Integer, String, Table, func
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack.pki import OPERATOR, Pki
 from messaging.consumer import EventConsumer, PoisonEvent, Subscription
@@ -28,7 +27,7 @@ from messaging.kafka import KafkaAccess, make_producer
 from messaging.relay import OutboxRelay
 from messaging.runtime import MessagingTables
 from oms.events.v1 import catalog_pb2 as events
-from servicekit.db import Database, new_metadata
+from servicekit.db import Database, Transaction, new_metadata
 
 # the probe stands in for catalog's outbox: consumers accept catalog's topic only from catalog
 SOURCE = "catalog"
@@ -47,7 +46,7 @@ refused = Table("refused", metadata, Column("event_id", String(64), primary_key=
 
 
 def make_handler(key_prefix: str):  # type: ignore[no-untyped-def]
-    async def handle(session: AsyncSession, message: Message, envelope: Envelope) -> None:
+    async def handle(session: Transaction, message: Message, envelope: Envelope) -> None:
         if not envelope.key.startswith(key_prefix):
             return  # another test's event on the shared topic
         poisoned = refused.select().where(refused.c.event_id == envelope.event_id)

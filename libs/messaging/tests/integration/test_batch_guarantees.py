@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Table, func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.envelope import Envelope
 from messaging.events import dead_letter_topic
@@ -20,6 +19,7 @@ from messaging.kafka import make_producer
 from messaging.outbox import Outbox
 from messaging.relay import OutboxRelay
 from oms.events.v1 import catalog_pb2
+from servicekit.db import Transaction
 from testkit.services import operator
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -172,10 +172,10 @@ async def test_claims_and_outbox_rows_sent_on_the_driver_commit_and_roll_back_wi
 
     lost: list[Envelope] = []
 
-    async def claim_then_fail(session: AsyncSession) -> None:
+    async def claim_then_fail(session: Transaction) -> None:
         await claim_all(session, inbox, "d", [("x", kind)], lock_timeout=WAIT)
 
-    async def add_then_fail(session: AsyncSession) -> None:
+    async def add_then_fail(session: Transaction) -> None:
         lost.extend(await outbox.add_all(session, [(created, "p-driver")]))
 
     for first_statement in (claim_then_fail, add_then_fail):
@@ -196,7 +196,7 @@ async def test_claims_and_outbox_rows_sent_on_the_driver_commit_and_roll_back_wi
     assert applied == 1
 
 
-async def _failing(env: Probe, step: Callable[[AsyncSession], Awaitable[None]]) -> None:
+async def _failing(env: Probe, step: Callable[[Transaction], Awaitable[None]]) -> None:
     """`step` in a transaction that then fails."""
     async with env.database.transaction() as session:
         await step(session)

@@ -17,8 +17,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
+    AsyncTransaction,
     create_async_engine,
 )
 
@@ -69,31 +68,48 @@ def _refuse_closed(dbapi_connection: object, record: pool.ConnectionPoolEntry, _
         raise exc.DisconnectionError("the server closed this pooled connection")
 
 
+class Transaction:
+    """One unit of work's connection inside its transaction: statements as SQLAlchemy Core runs
+    them, and `info` for what the transaction's own code leaves for its later steps (gone with
+    the transaction). Core, not the ORM's session: nothing here is mapped, and the session's
+    bookkeeping cost about 35 us of CPU a statement and 85 us a transaction."""
+
+    __slots__ = ("connection", "execute", "info", "scalar")
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self.execute = connection.execute
+        self.scalar = connection.scalar
+        self.info: dict[str, Any] = {}
+
+    def begin_nested(self) -> AsyncTransaction:
+        """A savepoint: `async with transaction.begin_nested():` undoes only its own block."""
+        return self.connection.begin_nested()
+
+
 class Database:
     """Owns the engine; hands out transactions. A use case is one `transaction()` block."""
 
     def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self) -> AsyncIterator[Transaction]:
         """Commits when the block ends normally, rolls back when it raises."""
-        async with self.sessions.begin() as session:
-            yield session
+        async with self.engine.begin() as connection:
+            yield Transaction(connection)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-async def driver(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under the session's transaction, begun if it was not yet. The
-    hottest shared statements (a batch's inbox claim, a use case's outbox rows) are sent on it
+async def driver(transaction: Transaction) -> asyncpg.Connection:
+    """The asyncpg connection under the transaction, begun if it was not yet. The hottest shared
+    statements (a batch's inbox claim, a use case's outbox and change-log rows) are sent on it
     directly: SQLAlchemy's own work per execution, about 0.1 ms of CPU, cost more than the
-    statement itself. Their effects commit or roll back with the session's transaction."""
-    connection = await session.connection()
-    adapted: Any = (await connection.get_raw_connection()).dbapi_connection
+    statement itself. Their effects commit or roll back with the transaction."""
+    adapted: Any = (await transaction.connection.get_raw_connection()).dbapi_connection
     # SQLAlchemy's asyncpg adapter sends BEGIN only before its own first statement: begun here
     # through the adapter, so the transaction is the one it commits or rolls back
     if adapted._transaction is None:

@@ -35,8 +35,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.db import Transaction
 from servicekit.errors import AlreadyExists, FieldViolation, InvalidArgument
 
 MAX_REQUEST_ID = 100
@@ -88,7 +88,7 @@ class ProcessedRequests:
         self._statements = _statements(table)
 
     async def claim(
-        self, session: AsyncSession, operation: str, request_id: str, request: Message | str
+        self, session: Transaction, operation: str, request_id: str, request: Message | str
     ) -> str | None:
         """None when this transaction now owns `request_id` (or there is none): do the work and
         `complete` it. The first result's id when the request was done before. `request` is the
@@ -120,7 +120,7 @@ class ProcessedRequests:
         return str(row.result_id)
 
     async def complete(
-        self, session: AsyncSession, operation: str, request_id: str, result_id: str
+        self, session: Transaction, operation: str, request_id: str, result_id: str
     ) -> None:
         if not request_id:
             return
@@ -134,7 +134,7 @@ class SessionRequests:
     """ProcessedRequests within one unit of work's session, claimed by the fingerprint the
     entrypoint took of the wire request, so the use cases never see a wire message."""
 
-    def __init__(self, session: AsyncSession, table: Table) -> None:
+    def __init__(self, session: Transaction, table: Table) -> None:
         self.session = session
         self.requests = ProcessedRequests(table)
 

@@ -8,7 +8,8 @@ from functools import cache
 
 from sqlalchemy import Column, Insert, Integer, MetaData, Table
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.db import Transaction
 
 
 def sequence_table(metadata: MetaData, name: str) -> Table:
@@ -33,7 +34,7 @@ def _take_number(table: Table) -> Insert:
     )
 
 
-async def next_number(session: AsyncSession, table: Table, year: int) -> int:
+async def next_number(session: Transaction, table: Table, year: int) -> int:
     """The year's next number in `table`; its row stays locked until the transaction ends."""
     result = await session.execute(_take_number(table), {"year": year, "last_number": 1})
     return int(result.scalar_one())

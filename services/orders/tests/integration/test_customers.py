@@ -14,7 +14,7 @@ import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from oms.audit.v1 import audit_pb2, audit_pb2_grpc
 from oms.events.v1 import billing_pb2
@@ -27,6 +27,7 @@ from orders.bootstrap import SPEC
 from orders.config import Settings
 from orders.domain.customers import CreditPosition
 from pricing.money import Money
+from servicekit.db import Database
 from servicekit.grpc import violations_of
 from testkit.services import EventLog, as_user, free_port, namespace, publish, running
 
@@ -86,12 +87,12 @@ def an_account(
 
 
 async def _position(url: str, customer_id: str) -> CreditPosition | None:
-    engine = create_async_engine(url)
+    database = Database(url)
     try:
-        async with AsyncSession(engine) as session:
+        async with database.transaction() as session:
             return await SqlCustomers(session).credit_position(customer_id)
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 async def test_an_account_is_opened_and_announced_with_its_terms(
@@ -128,14 +129,14 @@ async def test_an_account_is_opened_and_announced_with_its_terms(
     found = (await stub.GetCustomer(pb.GetCustomerRequest(customer_id=created.id))).customer
     assert found == created
 
-    engine = create_async_engine(url)
+    database = Database(url)
     try:
-        async with AsyncSession(engine) as session:
+        async with database.transaction() as session:
             assert await SqlCustomers(session).exists(created.id)
             assert not await SqlCustomers(session).exists("C-unknown")
             assert await SqlCustomers(session).credit_position("C-unknown") is None
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 async def test_an_update_replaces_what_it_names_keeps_the_rest_and_is_announced(

@@ -3,8 +3,6 @@ service host made, handed to the use cases through the entrypoints."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from messaging.outbox import Outbox
 from oms.quoting.v1 import quoting_pb2, quoting_pb2_grpc
 from quoting.adapters.catalog_client import GrpcCatalog
@@ -24,7 +22,7 @@ from servicehost.packaged import alembic_ini
 from servicehost.periodic import every
 from servicekit.audit import AuditLog
 from servicekit.config import ServiceSettings
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
@@ -34,7 +32,7 @@ def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wirin
     def unit_of_work() -> UnitOfWork:
         return SqlUnitOfWork(database, outbox, audit)
 
-    def joined(session: AsyncSession) -> UnitOfWork:
+    def joined(session: Transaction) -> UnitOfWork:
         return SqlUnitOfWork.joining(session, outbox, audit)
 
     ports = Ports(

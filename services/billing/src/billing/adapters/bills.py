@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
     bill_lines,
@@ -23,11 +22,12 @@ from billing.adapters.tables import (
 from billing.domain.bills import Bill, PurchaseOrderCopy, Receipt
 from billing.domain.payables import OPEN, PARTIALLY_PAID, MatchedLine, OrderedLine
 from pricing.money import Money
+from servicekit.db import Transaction
 from servicekit.errors import AlreadyExists, FieldViolation
 
 
 class SqlPurchaseOrders:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, copy: PurchaseOrderCopy) -> bool:
@@ -130,7 +130,7 @@ class SqlPurchaseOrders:
 
 
 class SqlBills:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, bill: Bill) -> None:
@@ -273,7 +273,7 @@ class SqlBills:
         return lines
 
 
-async def _sums(session: AsyncSession, query: Any) -> dict[str, int]:
+async def _sums(session: Transaction, query: Any) -> dict[str, int]:
     return {product_id: int(total) for product_id, total in await session.execute(query)}
 
 

@@ -8,16 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import credit_note_lines, credit_notes, invoices
 from billing.domain.credit_notes import CreditLine, CreditNote
 from billing.domain.taxes import Buyer, line_taxes_from_json, line_taxes_json, totals_json
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 class SqlCreditNotes:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, note: CreditNote) -> None:

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
     customer_balances,
@@ -19,6 +18,7 @@ from billing.adapters.tables import (
 )
 from billing.domain.customers import Customer
 from pricing.money import Money
+from servicekit.db import Transaction
 
 # Built once: every invoice names its buyer and moves a balance (a statement made per call costs
 # more CPU than its round trip).
@@ -31,7 +31,7 @@ _MOVE_BALANCE = _BALANCE.on_conflict_do_update(
 
 
 class SqlCustomers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def keep(self, customer: Customer) -> None:
@@ -63,7 +63,7 @@ class SqlCustomers:
 
 
 class SqlAccounts:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def move_balance(self, customer_id: str, change: Money) -> Money:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.dunning_tables import (
     credit_holds,
@@ -21,11 +20,12 @@ from billing.adapters.tables import customers, invoices
 from billing.domain.dunning import CreditHold, OpenInvoice, Overdue, Reminder
 from billing.domain.invoices import OPEN, PARTIALLY_PAID
 from pricing.money import Money
+from servicekit.db import Transaction
 from servicekit.errors import AlreadyExists
 
 
 class SqlDunning:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def open_invoices(

@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import Row, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import exchange_rates
 from billing.domain.exchange import Rate, SetRate
+from servicekit.db import Transaction
 
 
 class SqlExchangeRates:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def get(self, base: str, quote: str, day: date) -> SetRate | None:

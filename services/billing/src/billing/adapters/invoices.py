@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import invoice_lines, invoices
 from billing.domain.invoices import OPEN, PARTIALLY_PAID, Invoice, InvoiceLine
@@ -20,6 +19,7 @@ from billing.domain.taxes import (
     totals_json,
 )
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 def _state(invoice: Invoice) -> tuple[Any, ...]:
@@ -59,7 +59,7 @@ _LINES = (
 
 
 class SqlInvoices:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
         self._read: dict[str, tuple[Any, ...]] = {}
 

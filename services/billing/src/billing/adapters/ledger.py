@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, null, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
     bills,
@@ -23,6 +22,7 @@ from billing.adapters.tables import (
 from billing.domain.receivables import AgedItem
 from billing.domain.revenue import QUOTE, UNASSIGNED, Entry, document_tax
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 def _open(total: Decimal, *taken: Decimal | None) -> Decimal:
@@ -30,7 +30,7 @@ def _open(total: Decimal, *taken: Decimal | None) -> Decimal:
 
 
 class SqlLedger:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def receivables(

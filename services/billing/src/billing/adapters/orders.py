@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.documents import quoted_from_json
 from billing.adapters.tables import (
@@ -23,6 +22,7 @@ from billing.domain.orders import OrderCopy, OrderLine, Shipment
 from billing.domain.returns import PENDING, Return
 from oms.events.v1 import inventory_pb2
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 def _state(copy: OrderCopy) -> tuple[Any, ...]:
@@ -50,7 +50,7 @@ _LINE_SAVE = _LINE_UPSERT.on_conflict_do_update(
 
 
 class SqlOrderCopies:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
         self._read: dict[str, tuple[Any, ...]] = {}
         # The copies this transaction locked: no one else changes them until it ends.
@@ -199,7 +199,7 @@ class SqlOrderCopies:
 
 
 class SqlReturns:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def claim(self, back: Return) -> bool:

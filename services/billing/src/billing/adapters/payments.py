@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import (
     PAYMENT_NATURAL_KEY,
@@ -21,6 +20,7 @@ from billing.adapters.tables import (
 )
 from billing.domain.payments import Payment, PaymentAllocation
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 def _state(payment: Payment) -> tuple[Any, ...]:
@@ -32,7 +32,7 @@ def _state(payment: Payment) -> tuple[Any, ...]:
 
 
 class SqlPayments:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
         self._read: dict[str, tuple[Any, ...]] = {}
 

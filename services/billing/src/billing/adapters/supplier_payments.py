@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.tables import bills, supplier_payment_allocations, supplier_payments
 from billing.domain.supplier_payments import SupplierAllocation, SupplierPayment
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 class SqlSupplierPayments:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, payment: SupplierPayment) -> None:

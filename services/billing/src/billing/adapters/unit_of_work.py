@@ -10,7 +10,6 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from billing.adapters.bills import SqlBills, SqlPurchaseOrders
 from billing.adapters.credit_notes import SqlCreditNotes
@@ -34,7 +33,7 @@ from billing.application.retries import Retry
 from billing.domain.events import DomainEvent
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.idempotency import ProcessedRequests
 from servicekit.numbering import next_number
 
@@ -49,15 +48,15 @@ class SqlUnitOfWork:
     def __init__(self, database: Database | None, outbox: Outbox) -> None:
         self.database = database
         self.outbox = outbox
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
 
     @classmethod
-    def joining(cls, session: AsyncSession, outbox: Outbox) -> SqlUnitOfWork:
+    def joining(cls, session: Transaction, outbox: Outbox) -> SqlUnitOfWork:
         uow = cls(None, outbox)
         uow._bind(session)
         return uow
 
-    def _bind(self, session: AsyncSession) -> None:
+    def _bind(self, session: Transaction) -> None:
         self.session = session
         self.invoices = SqlInvoices(session)
         self.credit_notes = SqlCreditNotes(session)
@@ -97,7 +96,7 @@ class SqlUnitOfWork:
 
 
 class SqlAudit:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def record(
@@ -115,7 +114,7 @@ class SqlAudit:
 
 
 class SqlNumbers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def next(self, series: str, year: int) -> int:
@@ -126,7 +125,7 @@ class SqlRequests:
     """servicekit.idempotency's requests table, claimed with the fingerprint the entrypoint took
     of the request as sent (the use cases never see protobuf)."""
 
-    def __init__(self, session: AsyncSession, table: Table) -> None:
+    def __init__(self, session: Transaction, table: Table) -> None:
         self.session = session
         self.requests = ProcessedRequests(table)
 

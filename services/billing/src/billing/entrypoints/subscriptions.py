@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from billing.adapters.documents import verified_quoted
 from billing.application.ports import UnitOfWork
 from billing.application.reactions.on_customer_changed import on_customer_changed
@@ -49,6 +47,7 @@ from pricing.document import InvalidDocument
 from pricing.engine import BreakdownMismatch
 from pricing.money import Money
 from pricing.wire import money_from_proto
+from servicekit.db import Transaction
 
 # A quote accepted to become an invoice (others become orders: not billing's business yet).
 TO_INVOICE = "invoice"
@@ -99,7 +98,7 @@ def customer(account: orders_pb2.CustomerAccount) -> Customer:
 
 
 # The unit of work of the transaction the consumer opened for an event (with its inbox claim).
-Joining = Callable[[AsyncSession], UnitOfWork]
+Joining = Callable[[Transaction], UnitOfWork]
 
 
 class Reactions:
@@ -109,7 +108,7 @@ class Reactions:
         self.uow = joining
 
     async def sales_order_placed(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderPlaced, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderPlaced, envelope: Envelope
     ) -> None:
         document = None
         if event.HasField("document"):
@@ -130,7 +129,7 @@ class Reactions:
             raise PoisonEvent(str(error)) from error
 
     async def sales_order_lines_changed(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderLinesChanged, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderLinesChanged, envelope: Envelope
     ) -> None:
         document = None
         if event.HasField("document"):
@@ -148,7 +147,7 @@ class Reactions:
         await on_sales_order_lines_changed(self.uow(session), event.order_id, lines, document)
 
     async def shipment_dispatched(
-        self, session: AsyncSession, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
     ) -> None:
         try:
             await on_shipment_dispatched(self.uow(session), shipment(event))
@@ -156,7 +155,7 @@ class Reactions:
             raise PoisonEvent(str(error)) from error
 
     async def quote_accepted(
-        self, session: AsyncSession, event: quoting_pb2.QuoteAccepted, envelope: Envelope
+        self, session: Transaction, event: quoting_pb2.QuoteAccepted, envelope: Envelope
     ) -> None:
         if event.convert_to != TO_INVOICE:
             return
@@ -165,12 +164,12 @@ class Reactions:
         await on_quote_accepted(self.uow(session), accepted)
 
     async def sales_order_cancelled(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderCancelled, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderCancelled, envelope: Envelope
     ) -> None:
         await on_sales_order_cancelled(self.uow(session), event.order_id)
 
     async def return_received(
-        self, session: AsyncSession, event: inventory_pb2.ReturnReceived, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.ReturnReceived, envelope: Envelope
     ) -> None:
         lines = tuple((x.line_id, x.quantity) for x in event.lines)
         try:
@@ -181,18 +180,18 @@ class Reactions:
             raise PoisonEvent(f"return {event.return_id}: {error}") from error
 
     async def customer_registered(
-        self, session: AsyncSession, event: orders_pb2.CustomerRegistered, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.CustomerRegistered, envelope: Envelope
     ) -> None:
         await on_customer_registered(self.uow(session), customer(event.customer))
 
     async def customer_changed(
-        self, session: AsyncSession, event: orders_pb2.CustomerChanged, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.CustomerChanged, envelope: Envelope
     ) -> None:
         await on_customer_changed(self.uow(session), customer(event.customer))
 
     async def purchase_order_issued(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: procurement_pb2.PurchaseOrderIssued,
         envelope: Envelope,
     ) -> None:
@@ -222,7 +221,7 @@ class Reactions:
 
     async def purchase_order_reduced(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: procurement_pb2.PurchaseOrderReduced,
         envelope: Envelope,
     ) -> None:
@@ -231,7 +230,7 @@ class Reactions:
         await on_purchase_order_reduced(self.uow(session), reduced)
 
     async def goods_received(
-        self, session: AsyncSession, event: inventory_pb2.GoodsReceived, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.GoodsReceived, envelope: Envelope
     ) -> None:
         lines = tuple((x.product_id, x.quantity) for x in event.lines)
         received = GoodsReceived(event.receipt_id, event.purchase_order_id, lines)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import categories
 from catalog.domain.categories import Category
+from servicekit.db import Transaction
 
 
 class SqlCategoryRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def get(self, category_id: str) -> Category | None:

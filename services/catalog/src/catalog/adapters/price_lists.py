@@ -7,11 +7,11 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Row, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.products import one_of
 from catalog.adapters.tables import price_breaks, price_lists
 from catalog.domain.price_lists import PriceBreak, PriceList
+from servicekit.db import Transaction
 
 
 def _price_list(row: Row[Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
@@ -21,7 +21,7 @@ def _price_list(row: Row[Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList
 
 
 class SqlPriceListRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, price_list: PriceList, created_by: str) -> None:

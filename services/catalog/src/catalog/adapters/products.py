@@ -27,7 +27,6 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import (
     categories,
@@ -41,6 +40,7 @@ from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.products import KitComponent, ListPrice, Product, ProductId, ProductSupplier
 from catalog.domain.search import Search, search_words
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 def _product(m: RowMapping) -> Product:
@@ -125,7 +125,7 @@ def text_query(text: str) -> str:
 
 
 class SqlProductRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, product: Product) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.tables import tax_rules
 from catalog.domain.tax_rules import TaxRule
+from servicekit.db import Transaction
 
 
 def _rule(row: Row[Any]) -> TaxRule:
@@ -18,7 +18,7 @@ def _rule(row: Row[Any]) -> TaxRule:
 
 
 class SqlTaxRuleRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, rule: TaxRule, created_by: str) -> None:

@@ -10,7 +10,6 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.adapters.categories import SqlCategoryRepository
 from catalog.adapters.events import to_message
@@ -20,14 +19,14 @@ from catalog.adapters.tax_rules import SqlTaxRuleRepository
 from catalog.domain.events import ProductEvent
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.idempotency import SessionRequests
 
 
 class SqlChangeLog:
     """servicekit's audit log, written in this unit of work's transaction."""
 
-    def __init__(self, session: AsyncSession, log: AuditLog) -> None:
+    def __init__(self, session: Transaction, log: AuditLog) -> None:
         self.session = session
         self.log = log
 
@@ -62,8 +61,8 @@ class SqlUnitOfWork:
         self._outbox = outbox
         self._audit = audit
         self._processed_requests = processed_requests
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
-        self._session: AsyncSession | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
+        self._session: Transaction | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._transaction is not None:

@@ -7,16 +7,16 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import expected_goods, receipt_lines, receipts
 from inventory.domain.events import ReceivedLine
 from inventory.domain.receipt import CancelledLine, ExpectedLine, ExpectedUnits, Receipt
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 
 class SqlReceiptRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, receipt: Receipt) -> bool:
@@ -69,7 +69,7 @@ class SqlReceiptRepository:
 
 
 class SqlExpectedGoodsRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def replace(

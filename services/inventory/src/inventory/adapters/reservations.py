@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import reservation_lines, reservation_orders, reservations
 from inventory.domain.allocation import Waiting
 from inventory.domain.reservation import Held, Reservation, ReservationLine, Status
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ _HELD_PRODUCTS = (
 
 
 class SqlReservationRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
         self._seen: dict[str, Reservation] = {}
         self._rows: dict[str, _Rows] = {}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import return_lines, returns
 from inventory.domain.events import ShippedLine
 from inventory.domain.returns import Return
+from servicekit.db import Transaction
 
 
 class SqlReturnRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, authorized: Return) -> bool:

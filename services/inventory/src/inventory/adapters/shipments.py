@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import shipment_lines, shipments
 from inventory.domain.events import ShippedLine
 from inventory.domain.shipment import Shipment
+from servicekit.db import Transaction
 
 # Built once: every shipment runs them (a statement made per call costs more CPU than its round
 # trip).
@@ -19,7 +19,7 @@ _LINES_INSERT = shipment_lines.insert()
 
 
 class SqlShipmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def get(self, shipment_id: str, *, for_update: bool = False) -> Shipment | None:

@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy import BigInteger, BindParameter, bindparam, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import stock_levels, stock_movements
 from inventory.domain.events import StockMoved
 from inventory.domain.stock import StockLevel
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 Key = tuple[str, str]
 # on hand, reserved, reorder point, low stock: as last read or written
@@ -61,7 +61,7 @@ def _level(r: Any) -> StockLevel:
 
 
 class SqlStockLevelRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
         # The levels read to change (one object per level) and their figures as last written.
         self._seen: dict[Key, StockLevel] = {}

@@ -17,7 +17,6 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.events import to_message
 from inventory.adapters.goods_in import SqlExpectedGoodsRepository, SqlReceiptRepository
@@ -31,7 +30,7 @@ from inventory.domain.events import Published
 from messaging.consumer import IN_BATCH, BatchConflict
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.idempotency import ProcessedRequests
 
 # The first key of the two-key advisory locks taken on products (the second is the product's
@@ -57,7 +56,7 @@ class Storage:
         """A unit of work with a transaction of its own (`async with` it)."""
         return SqlUnitOfWork(self)
 
-    def joining(self, session: AsyncSession) -> SqlUnitOfWork:
+    def joining(self, session: Transaction) -> SqlUnitOfWork:
         """A unit of work in a transaction someone else owns (the event consumer's)."""
         uow = SqlUnitOfWork(self)
         uow.bind(session)
@@ -65,7 +64,7 @@ class Storage:
 
 
 class SqlAuditTrail:
-    def __init__(self, session: AsyncSession, log: AuditLog) -> None:
+    def __init__(self, session: Transaction, log: AuditLog) -> None:
         self.session = session
         self.log = log
 
@@ -84,7 +83,7 @@ class SqlAuditTrail:
 
 
 class SqlProcessedRequests:
-    def __init__(self, session: AsyncSession, processed: ProcessedRequests) -> None:
+    def __init__(self, session: Transaction, processed: ProcessedRequests) -> None:
         self.session = session
         self.processed = processed
 
@@ -117,9 +116,9 @@ class SqlUnitOfWork:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
 
-    def bind(self, session: AsyncSession) -> None:
+    def bind(self, session: Transaction) -> None:
         self.session = session
         self.warehouses = SqlWarehouseRepository(session)
         self.levels = SqlStockLevelRepository(session)

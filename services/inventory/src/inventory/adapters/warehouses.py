@@ -6,18 +6,18 @@ from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory.adapters.tables import warehouses
 from inventory.domain.warehouse import Warehouse
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 # Built once: every reservation asks.
 _PRIORITY = select(warehouses.c.id).order_by(warehouses.c.priority, warehouses.c.code)
 
 
 class SqlWarehouseRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, warehouse: Warehouse) -> bool:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from inventory.application.commands.expect_goods import ExpectGoods
 from inventory.application.ports import UnitOfWork
 from inventory.application.reactions.on_purchase_order_issued import on_purchase_order_issued
@@ -44,10 +42,11 @@ from inventory.domain.reservation import OrderedLine
 from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import orders_pb2, procurement_pb2
+from servicekit.db import Transaction
 from servicekit.errors import InvalidArgument, NotFound
 
 # A unit of work in the consumer's transaction.
-Joining = Callable[[AsyncSession], UnitOfWork]
+Joining = Callable[[Transaction], UnitOfWork]
 
 
 def _lines(lines: Iterable[orders_pb2.SalesOrderLine]) -> list[OrderedLine]:
@@ -74,38 +73,38 @@ class Reactions:
         ]
 
     async def placed(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderPlaced, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderPlaced, envelope: Envelope
     ) -> None:
         # The event's time is the placement time: backorders are filled in that order.
         order = OrderPlaced(event.order_id, _lines(event.lines), envelope.time)
         await on_sales_order_placed(self.join(session), order, self.rules)
 
     async def approved(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderApproved, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderApproved, envelope: Envelope
     ) -> None:
         await on_sales_order_approved(
             self.join(session), OrderApproved(event.order_id, envelope.time)
         )
 
     async def hold_changed(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderHoldChanged, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderHoldChanged, envelope: Envelope
     ) -> None:
         changed = HoldChanged(event.order_id, event.on_hold, event.reason)
         await on_sales_order_hold_changed(self.join(session), changed)
 
     async def cancelled(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderCancelled, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderCancelled, envelope: Envelope
     ) -> None:
         await on_sales_order_cancelled(self.join(session), event.order_id)
 
     async def lines_changed(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderLinesChanged, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderLinesChanged, envelope: Envelope
     ) -> None:
         changed = LinesChanged(event.order_id, _lines(event.lines))
         await on_sales_order_lines_changed(self.join(session), changed, self.rules)
 
     async def return_authorized(
-        self, session: AsyncSession, event: orders_pb2.ReturnAuthorized, envelope: Envelope
+        self, session: Transaction, event: orders_pb2.ReturnAuthorized, envelope: Envelope
     ) -> None:
         lines = [ShippedLine(x.line_id, x.product_id, x.quantity) for x in event.lines]
         authorized = ReturnAuthorized(
@@ -114,7 +113,7 @@ class Reactions:
         await on_return_authorized(self.join(session), authorized)
 
     async def purchase_order_issued(
-        self, session: AsyncSession, event: procurement_pb2.PurchaseOrderIssued, envelope: Envelope
+        self, session: Transaction, event: procurement_pb2.PurchaseOrderIssued, envelope: Envelope
     ) -> None:
         lines = [(x.product_id, int(x.quantity)) for x in event.lines]
         issued = ExpectGoods(event.purchase_order_id, event.warehouse_id, lines)
@@ -125,7 +124,7 @@ class Reactions:
 
     async def purchase_order_reduced(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: procurement_pb2.PurchaseOrderReduced,
         envelope: Envelope,
     ) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import activity_entries, activity_links
 from orders.domain.activity import Entry, Link
+from servicekit.db import Transaction
 
 _ENTRIES = insert(activity_entries).on_conflict_do_nothing()
 _LINKS = insert(activity_links).on_conflict_do_nothing()
@@ -55,7 +55,7 @@ def _entry(r: Any) -> Entry:
 
 
 class SqlActivity:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def record(self, entries: Sequence[Entry], links: Sequence[Link]) -> None:

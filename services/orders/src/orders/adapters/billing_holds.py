@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import billing_credit_holds
+from servicekit.db import Transaction
 
 # Built once: every order placed asks.
 _REASON = select(billing_credit_holds.c.reason).where(
@@ -17,7 +17,7 @@ _REASON = select(billing_credit_holds.c.reason).where(
 
 
 class SqlBillingHolds:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def hold(self, customer_id: str, reason: str, at: datetime) -> None:

@@ -8,19 +8,19 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import order_costs
 from orders.domain.costs import CostItem
 from orders.domain.events import CostIncurred
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 # Built once: every shipment records its cost (a cost already recorded is left alone).
 _ADD = insert(order_costs).on_conflict_do_nothing().returning(order_costs.c.id)
 
 
 class SqlOrderCosts:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, cost: CostIncurred) -> str | None:

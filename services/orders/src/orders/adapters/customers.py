@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import customer_balances, customers
 from orders.domain.customer_input import Address, Contact, Details
 from orders.domain.customers import CreditPosition, Customer, CustomerFilter
 from orders.domain.customers import credit_position as position_in
 from pricing.money import Money
+from servicekit.db import Transaction
 
 
 def _like(text: str) -> str:
@@ -100,7 +100,7 @@ _SET_BALANCE = _BALANCE.on_conflict_do_update(
 
 
 class SqlCustomers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def exists(self, customer_id: str) -> bool:

@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import pipelines
 from orders.domain import pipeline as stages
 from orders.domain.pipeline import Pipeline, from_definition, to_definition
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 
 class SqlPipelines:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def get(self, order_type: str) -> Pipeline:

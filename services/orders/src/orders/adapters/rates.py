@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import exchange_rates
 from orders.domain.credit import ExchangeRate
+from servicekit.db import Transaction
 
 
 class SqlExchangeRates:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def set(self, rate: ExchangeRate, set_at: datetime) -> None:

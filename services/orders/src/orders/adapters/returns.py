@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import order_returns
 from orders.domain.lines import ReturnRequest
 from servicekit.context import current_principal
+from servicekit.db import Transaction
 
 AUTHORIZED, RECEIVED = "authorized", "received"
 
 
 class SqlReturns:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, order_id: str, request: ReturnRequest) -> None:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, exists, func, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import order_history, sales_order_lines, sales_orders, stalled_steps
 from orders.application.ports import ConcurrentUpdate, HistoryEntry, OrderQuery, OrderTotals
@@ -24,6 +23,7 @@ from pricing.document import PricedDocument
 from pricing.money import Money
 from pricing.wire import document_from_json, document_to_json
 from servicekit.context import causation_id, current_principal
+from servicekit.db import Transaction
 from servicekit.sales_reach import Reach
 
 # Orders not yet invoiced: what credit control counts as on order, and the forecast weighs.
@@ -188,7 +188,7 @@ _LINE_UPDATE = sales_order_lines.update().where(sales_order_lines.c.id == bindpa
 
 
 class SqlSalesOrders:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
         # Each order's lines as read, so saving writes only the lines that changed.
         self.read_lines: dict[str, dict[str, dict[str, Any]]] = {}
@@ -255,7 +255,7 @@ class SqlSalesOrders:
                 **_head(order, document=replaced),
             },
         )
-        if saved.rowcount != 1:  # type: ignore[attr-defined]
+        if saved.rowcount != 1:
             raise ConcurrentUpdate(order.id)
         self.read_documents[order.id] = order.document
         await self._save_lines(order)

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import Row, exists, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import sales_orders, stalled_steps
 from orders.domain import pipeline as stages
 from orders.domain.lines import StockStatus
 from orders.domain.stalled import STALLED, StalledEvent, StalledStep
+from servicekit.db import Transaction
 
 
 def _event_json(event: StalledEvent | None) -> dict[str, str] | None:
@@ -63,7 +63,7 @@ def _step(row: Row[Any]) -> StalledStep:
 
 
 class SqlStalledSteps:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, step: StalledStep) -> bool:

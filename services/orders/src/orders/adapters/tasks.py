@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from orders.adapters.tables import tasks
 from orders.application.ports import TaskQuery
 from orders.domain.tasks import Task
+from servicekit.db import Transaction
 
 _TASK = select(tasks).where(tasks.c.id == bindparam("b_id"))
 _INSERT = tasks.insert()
@@ -56,7 +56,7 @@ def _task(r: Any) -> Task:
 
 
 class SqlTasks:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, task: Task) -> None:

@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from messaging.outbox import Outbox
 from orders.adapters.activity import SqlActivity
 from orders.adapters.billing_holds import SqlBillingHolds
@@ -25,12 +23,12 @@ from orders.adapters.tables import audit_log, processed_requests
 from orders.adapters.tasks import SqlTasks
 from orders.domain.events import DomainEvent
 from servicekit.audit import AuditLog, Change
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.idempotency import SessionRequests
 
 
 class SqlAuditTrail:
-    def __init__(self, session: AsyncSession, log: AuditLog) -> None:
+    def __init__(self, session: Transaction, log: AuditLog) -> None:
         self.session = session
         self.log = log
 
@@ -54,7 +52,7 @@ class SqlAuditTrail:
 class SqlUnitOfWork:
     """What one transaction (`session`) reads and writes."""
 
-    def __init__(self, session: AsyncSession, outbox: Outbox) -> None:
+    def __init__(self, session: Transaction, outbox: Outbox) -> None:
         self.session = session
         self.outbox = outbox
         self.orders = SqlSalesOrders(session)
@@ -89,6 +87,6 @@ class SqlUnitsOfWork:
         async with self.database.transaction() as session:
             yield SqlUnitOfWork(session, self.outbox)
 
-    def joining(self, session: AsyncSession) -> SqlUnitOfWork:
+    def joining(self, session: Transaction) -> SqlUnitOfWork:
         """A unit of work inside `session`'s open transaction (the consumer's, with its inbox)."""
         return SqlUnitOfWork(session, self.outbox)

@@ -13,7 +13,6 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import DecodeError, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.consumer import BEFORE_COMMIT, Subscription
 from messaging.envelope import Envelope, MalformedEnvelope
@@ -23,7 +22,7 @@ from messaging.runtime import ConsumerGroup
 from orders.adapters.activity import SqlActivity
 from orders.application.activity import project
 from orders.domain.activity import Happened
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +94,11 @@ def happened(message: Message, envelope: Envelope) -> Happened:
     )
 
 
-async def _write(session: AsyncSession) -> None:
+async def _write(session: Transaction) -> None:
     await project(SqlActivity(session), session.info.pop(_GATHERED, []))
 
 
-async def gather(session: AsyncSession, message: Message, envelope: Envelope) -> None:
+async def gather(session: Transaction, message: Message, envelope: Envelope) -> None:
     """The consumer's handler: keeps the event for the transaction's one write (the shared
     consumer runs `_write` after the batch's last handler, before the commit)."""
     session.info.setdefault(_GATHERED, []).append(happened(message, envelope))

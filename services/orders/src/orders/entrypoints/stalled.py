@@ -12,7 +12,6 @@ from typing import Any
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
@@ -22,7 +21,7 @@ from oms.orders.v1 import orders_pb2 as pb
 from orders.application.ports import UnitOfWork
 from orders.application.reactions.on_step_stalled import on_step_stalled
 from orders.domain.stalled import StalledEvent, StalledStep
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ class Stalling:
         self.joining = joining
 
     async def __call__(
-        self, session: AsyncSession, message: Message, envelope: Envelope, reason: str
+        self, session: Transaction, message: Message, envelope: Envelope, reason: str
     ) -> None:
         uow: UnitOfWork = self.joining(session)
         await on_step_stalled(uow, stalled_step(message, envelope, reason))

@@ -8,7 +8,6 @@ from functools import wraps
 from typing import Any, Protocol, TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
@@ -37,10 +36,11 @@ from orders.entrypoints.stalled import Stalling
 from pricing.document import InvalidDocument
 from pricing.money import InvalidMoney
 from pricing.wire import document_from_proto, money_from_proto
+from servicekit.db import Transaction
 from servicekit.errors import FailedPrecondition
 
 M = TypeVar("M", bound=Message)
-Handler = Callable[[AsyncSession, M, Envelope], Awaitable[None]]
+Handler = Callable[[Transaction, M, Envelope], Awaitable[None]]
 
 
 class _LineUnits(Protocol):
@@ -58,7 +58,7 @@ def _dead_letter_refusals(handler: Handler[M]) -> Handler[M]:
     """What the order's rules refuse, or a reaction cannot apply, never will be: no retries."""
 
     @wraps(handler)
-    async def handle(session: AsyncSession, event: M, envelope: Envelope) -> None:
+    async def handle(session: Transaction, event: M, envelope: Envelope) -> None:
         try:
             await handler(session, event, envelope)
         except (EventNotApplicable, ValueError, FailedPrecondition) as error:
@@ -68,7 +68,7 @@ def _dead_letter_refusals(handler: Handler[M]) -> Handler[M]:
 
 
 class UnitsOfWork(Protocol):
-    def joining(self, session: AsyncSession) -> UnitOfWork:
+    def joining(self, session: Transaction) -> UnitOfWork:
         """A unit of work inside the consumer's open transaction."""
         ...
 
@@ -104,7 +104,7 @@ class Subscriptions:
         ]
 
     async def stock_reserved(
-        self, session: AsyncSession, event: inventory_pb2.StockReserved, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.StockReserved, envelope: Envelope
     ) -> None:
         uow = self.units.joining(session)
         await on_stock_reserved.on_stock_reserved(
@@ -113,7 +113,7 @@ class Subscriptions:
 
     async def stock_partially_reserved(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: inventory_pb2.StockPartiallyReserved,
         envelope: Envelope,
     ) -> None:
@@ -126,7 +126,7 @@ class Subscriptions:
         )
 
     async def backorder_allocated(
-        self, session: AsyncSession, event: inventory_pb2.BackorderAllocated, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.BackorderAllocated, envelope: Envelope
     ) -> None:
         await on_backorder_allocated.on_backorder_allocated(
             self.deps,
@@ -137,21 +137,21 @@ class Subscriptions:
         )
 
     async def reservation_released(
-        self, session: AsyncSession, event: inventory_pb2.ReservationReleased, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.ReservationReleased, envelope: Envelope
     ) -> None:
         await on_reservation_released.on_reservation_released(
             self.deps, self.units.joining(session), event.order_id, event.reason
         )
 
     async def stock_rejected(
-        self, session: AsyncSession, event: inventory_pb2.StockRejected, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.StockRejected, envelope: Envelope
     ) -> None:
         await on_stock_rejected.on_stock_rejected(
             self.deps, self.units.joining(session), event.order_id, event.reason
         )
 
     async def shipment_dispatched(
-        self, session: AsyncSession, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
     ) -> None:
         await on_shipment_dispatched.on_shipment_dispatched(
             self.deps,
@@ -162,7 +162,7 @@ class Subscriptions:
         )
 
     async def shipment_status_changed(
-        self, session: AsyncSession, event: inventory_pb2.ShipmentStatusChanged, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.ShipmentStatusChanged, envelope: Envelope
     ) -> None:
         await on_shipment_status_changed.on_shipment_status_changed(
             self.deps,
@@ -174,7 +174,7 @@ class Subscriptions:
         )
 
     async def return_received(
-        self, session: AsyncSession, event: inventory_pb2.ReturnReceived, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.ReturnReceived, envelope: Envelope
     ) -> None:
         await on_return_received.on_return_received(
             self.deps,
@@ -185,21 +185,21 @@ class Subscriptions:
         )
 
     async def invoice_issued(
-        self, session: AsyncSession, event: billing_pb2.InvoiceIssued, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.InvoiceIssued, envelope: Envelope
     ) -> None:
         await on_invoice_issued.on_invoice_issued(
             self.deps, self.units.joining(session), event.order_id, event.covers_order
         )
 
     async def invoice_paid(
-        self, session: AsyncSession, event: billing_pb2.InvoicePaid, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.InvoicePaid, envelope: Envelope
     ) -> None:
         await on_invoice_paid.on_invoice_paid(
             self.deps, self.units.joining(session), event.order_id
         )
 
     async def invoice_reopened(
-        self, session: AsyncSession, event: billing_pb2.InvoiceReopened, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.InvoiceReopened, envelope: Envelope
     ) -> None:
         balance = f"{event.balance.amount} {event.balance.currency}"
         await on_invoice_reopened.on_invoice_reopened(
@@ -207,7 +207,7 @@ class Subscriptions:
         )
 
     async def credit_note_issued(
-        self, session: AsyncSession, event: billing_pb2.CreditNoteIssued, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.CreditNoteIssued, envelope: Envelope
     ) -> None:
         await on_credit_note_issued.on_credit_note_issued(
             self.deps,
@@ -219,7 +219,7 @@ class Subscriptions:
         )
 
     async def quote_accepted(
-        self, session: AsyncSession, event: quoting_pb2.QuoteAccepted, envelope: Envelope
+        self, session: Transaction, event: quoting_pb2.QuoteAccepted, envelope: Envelope
     ) -> None:
         if event.convert_to != on_quote_accepted.SALES_ORDER:
             return  # to be invoiced straight from the quote: billing's
@@ -239,7 +239,7 @@ class Subscriptions:
 
     async def customer_balance_changed(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: billing_pb2.CustomerBalanceChanged,
         envelope: Envelope,
     ) -> None:
@@ -253,7 +253,7 @@ class Subscriptions:
 
     async def customer_credit_hold_changed(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: billing_pb2.CustomerCreditHoldChanged,
         envelope: Envelope,
     ) -> None:
@@ -262,7 +262,7 @@ class Subscriptions:
         )
 
     async def exchange_rate_set(
-        self, session: AsyncSession, event: billing_pb2.ExchangeRateSet, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.ExchangeRateSet, envelope: Envelope
     ) -> None:
         await on_exchange_rate_set.on_exchange_rate_set(
             self.deps,

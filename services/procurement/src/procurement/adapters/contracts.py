@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.adapters.tables import contract_prices, supplier_contracts
 from procurement.application.ports import ContractFilter
 from procurement.domain.contracts import ContractPrice, SupplierContract
+from servicekit.db import Transaction
 
 
 def _query(wanted: ContractFilter) -> Select[Any]:
@@ -29,7 +29,7 @@ def _query(wanted: ContractFilter) -> Select[Any]:
 
 
 class SqlContractRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, contract: SupplierContract) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.money import parse_amount
 from pricing.wire import document_from_json, document_to_json
@@ -32,6 +31,7 @@ from procurement.domain.purchase_orders import (
     StatusChange,
 )
 from procurement.domain.settlement import BillRef
+from servicekit.db import Transaction
 from servicekit.numbering import next_number
 
 
@@ -67,7 +67,7 @@ def _order(
 
 
 class SqlPurchaseOrderRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def next_number(self, year: int) -> int:

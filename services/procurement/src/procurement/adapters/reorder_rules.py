@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Row, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.adapters.tables import reorder_rules
 from procurement.application.ports import RuleFilter
 from procurement.domain.reorder import ReorderRule
+from servicekit.db import Transaction
 
 
 def _rule(row: Row[Any]) -> ReorderRule:
@@ -31,7 +31,7 @@ def _rule(row: Row[Any]) -> ReorderRule:
 
 
 class SqlReorderRuleRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def put(self, rule: ReorderRule) -> None:

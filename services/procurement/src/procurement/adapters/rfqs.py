@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.money import parse_amount
 from procurement.adapters.tables import older_than, rfq_proposals, rfqs
 from procurement.domain.rfqs import Proposal, Rfq, RfqLine, RfqStatus
+from servicekit.db import Transaction
 
 
 def _proposal(row: Row[Any]) -> Proposal:
@@ -49,7 +49,7 @@ def _rfq(row: Row[Any], proposals: Iterable[Proposal]) -> Rfq:
 
 
 class SqlRfqRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, rfq: Rfq) -> None:

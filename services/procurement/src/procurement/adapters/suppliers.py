@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from procurement.adapters.tables import suppliers
 from procurement.domain.suppliers import Contact, Supplier
+from servicekit.db import Transaction
 
 
 def _supplier(row: Row[Any]) -> Supplier:
@@ -40,7 +40,7 @@ def _details(supplier: Supplier) -> dict[str, Any]:
 
 
 class SqlSupplierRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, supplier: Supplier) -> bool:

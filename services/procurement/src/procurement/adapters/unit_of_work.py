@@ -11,7 +11,6 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbox import Outbox
 from procurement.adapters.contracts import SqlContractRepository
@@ -22,14 +21,14 @@ from procurement.adapters.rfqs import SqlRfqRepository
 from procurement.adapters.suppliers import SqlSupplierRepository
 from procurement.domain.events import DomainEvent
 from servicekit.audit import AuditLog
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.idempotency import SessionRequests
 
 
 class SqlChangeLog:
     """servicekit's audit log, written in this unit of work's transaction."""
 
-    def __init__(self, session: AsyncSession, log: AuditLog) -> None:
+    def __init__(self, session: Transaction, log: AuditLog) -> None:
         self.session = session
         self.log = log
 
@@ -60,15 +59,15 @@ class SqlUnitOfWork:
     changes: SqlChangeLog
     requests: SessionRequests
 
-    def __init__(self, units: SqlUnitsOfWork, session: AsyncSession | None = None) -> None:
+    def __init__(self, units: SqlUnitsOfWork, session: Transaction | None = None) -> None:
         self._units = units
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
-        self._session: AsyncSession | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
+        self._session: Transaction | None = None
         self._joined = session is not None
         if session is not None:
             self._bind(session)
 
-    def _bind(self, session: AsyncSession) -> None:
+    def _bind(self, session: Transaction) -> None:
         self._session = session
         self.suppliers = SqlSupplierRepository(session)
         self.rfqs = SqlRfqRepository(session)
@@ -118,6 +117,6 @@ class SqlUnitsOfWork:
         """A unit of work that opens its own transaction when its block starts."""
         return SqlUnitOfWork(self)
 
-    def joining(self, session: AsyncSession) -> SqlUnitOfWork:
+    def joining(self, session: Transaction) -> SqlUnitOfWork:
         """A unit of work inside `session`'s transaction, which its owner commits."""
         return SqlUnitOfWork(self, session)

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from messaging.consumer import PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import billing_pb2, inventory_pb2
@@ -18,10 +16,11 @@ from procurement.application.reactions.on_bill_recorded import BillRecorded, on_
 from procurement.application.reactions.on_bill_released import BillReleased, on_bill_released
 from procurement.application.reactions.on_goods_received import GoodsReceived, on_goods_received
 from procurement.application.reactions.on_low_stock import LowStock, on_low_stock
+from servicekit.db import Transaction
 
 
 class Reactions:
-    def __init__(self, joining: Callable[[AsyncSession], UnitOfWork], clock: Clock) -> None:
+    def __init__(self, joining: Callable[[Transaction], UnitOfWork], clock: Clock) -> None:
         self.joining = joining
         self.clock = clock
 
@@ -35,7 +34,7 @@ class Reactions:
         ]
 
     async def goods_received(
-        self, session: AsyncSession, event: inventory_pb2.GoodsReceived, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.GoodsReceived, envelope: Envelope
     ) -> None:
         lines = tuple((line.product_id, line.quantity) for line in event.lines)
         received = GoodsReceived(
@@ -44,7 +43,7 @@ class Reactions:
         await on_goods_received(self.joining(session), self.clock, received)
 
     async def low_stock(
-        self, session: AsyncSession, event: inventory_pb2.LowStock, envelope: Envelope
+        self, session: Transaction, event: inventory_pb2.LowStock, envelope: Envelope
     ) -> None:
         low = LowStock(event.product_id, event.warehouse_id, event.available)
         try:
@@ -53,20 +52,20 @@ class Reactions:
             raise PoisonEvent(str(error)) from error
 
     async def bill_recorded(
-        self, session: AsyncSession, event: billing_pb2.BillRecorded, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.BillRecorded, envelope: Envelope
     ) -> None:
         lines = tuple((line.product_id, line.quantity) for line in event.lines)
         recorded = BillRecorded(event.bill_id, event.purchase_order_id, event.status, lines)
         await on_bill_recorded(self.joining(session), self.clock, recorded)
 
     async def bill_released(
-        self, session: AsyncSession, event: billing_pb2.BillReleased, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.BillReleased, envelope: Envelope
     ) -> None:
         released = BillReleased(event.bill_id, event.purchase_order_id)
         await on_bill_released(self.joining(session), self.clock, released)
 
     async def bill_paid(
-        self, session: AsyncSession, event: billing_pb2.BillPaid, envelope: Envelope
+        self, session: Transaction, event: billing_pb2.BillPaid, envelope: Envelope
     ) -> None:
         paid = BillPaid(event.bill_id, event.purchase_order_id)
         await on_bill_paid(self.joining(session), self.clock, paid)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from quoting.adapters.tables import customers
 from quoting.domain.customer import Customer
+from servicekit.db import Transaction
 
 
 class SqlCustomerRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def put(self, customer: Customer) -> None:

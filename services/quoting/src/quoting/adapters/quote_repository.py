@@ -11,7 +11,6 @@ import orjson
 from google.protobuf.json_format import ParseDict
 from sqlalchemy import ColumnElement, Row, Text, and_, cast, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.quoting.v1 import quoting_pb2 as pb
 from pricing.wire import document_from_json, document_to_json
@@ -20,6 +19,7 @@ from quoting.adapters.tables import quote_sequences, quote_versions, quotes
 from quoting.application.ports import QuoteFilter
 from quoting.domain.approval import Approval, ApprovalStatus
 from quoting.domain.model import OPEN, Quote, Status
+from servicekit.db import Transaction
 from servicekit.numbering import next_number
 from servicekit.sales_reach import Reach
 
@@ -81,7 +81,7 @@ def _head(quote: Quote) -> dict[str, Any]:
 
 
 class SqlQuoteRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, quote: Quote) -> None:

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, and_, bindparam, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.money import Money
 from quoting.adapters.tables import customer_requests, request_sequences
 from quoting.application.ports import RequestFilter
 from quoting.domain.lost_demand import MonthlyLoss
 from quoting.domain.request import Contact, CustomerRequest, LostReason, RequestStatus, Source
+from servicekit.db import Transaction
 from servicekit.numbering import next_number
 from servicekit.sales_reach import Reach
 
@@ -96,7 +96,7 @@ def _reached(visible: Reach) -> ColumnElement[bool]:
 
 
 class SqlRequestRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def next_number(self, year: int) -> int:

@@ -6,12 +6,12 @@ from typing import Any
 
 from google.protobuf.json_format import MessageToDict, ParseDict
 from sqlalchemy import Row, and_, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.quoting.v1 import quoting_pb2 as pb
 from quoting.adapters.protobuf import group_input_from_proto, group_input_to_proto
 from quoting.adapters.tables import quote_templates
 from quoting.domain.template import Template
+from servicekit.db import Transaction
 
 
 def _template(row: Row[Any]) -> Template:
@@ -25,7 +25,7 @@ def _template(row: Row[Any]) -> Template:
 
 
 class SqlTemplateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, template: Template) -> None:

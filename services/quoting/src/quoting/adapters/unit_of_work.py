@@ -9,8 +9,6 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from messaging.outbox import Outbox
 from quoting.adapters.customer_repository import SqlCustomerRepository
 from quoting.adapters.events import key_of, to_message
@@ -20,7 +18,7 @@ from quoting.adapters.tables import processed_requests
 from quoting.adapters.template_repository import SqlTemplateRepository
 from quoting.domain.events import QuoteEvent, RequestEvent
 from servicekit.audit import AuditLog
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from servicekit.idempotency import SessionRequests
 
 
@@ -28,7 +26,7 @@ class SqlUnitOfWork:
     """A new transaction of `database`; or, made with `joining`, the consumer's transaction an
     event is applied in (which the consumer commits with its inbox claim)."""
 
-    session: AsyncSession
+    session: Transaction
     quotes: SqlQuoteRepository
     templates: SqlTemplateRepository
     customers: SqlCustomerRepository
@@ -39,15 +37,15 @@ class SqlUnitOfWork:
         self.database = database
         self.outbox = outbox
         self.audit = audit
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
 
     @classmethod
-    def joining(cls, session: AsyncSession, outbox: Outbox, audit: AuditLog) -> SqlUnitOfWork:
+    def joining(cls, session: Transaction, outbox: Outbox, audit: AuditLog) -> SqlUnitOfWork:
         uow = cls(None, outbox, audit)
         uow._bind(session)
         return uow
 
-    def _bind(self, session: AsyncSession) -> None:
+    def _bind(self, session: Transaction) -> None:
         self.session = session
         self.quotes = SqlQuoteRepository(session)
         self.templates = SqlTemplateRepository(session)

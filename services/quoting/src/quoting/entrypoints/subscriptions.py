@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from messaging.consumer import Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import orders_pb2
@@ -16,9 +14,10 @@ from quoting.application.reactions.on_customer_changed import on_customer_change
 from quoting.application.reactions.on_customer_registered import on_customer_registered
 from quoting.application.reactions.on_sales_order_stalled import on_sales_order_stalled
 from quoting.domain.customer import Customer
+from servicekit.db import Transaction
 
 # The unit of work of an event being applied, in the consumer's transaction.
-JoinedUnitOfWork = Callable[[AsyncSession], UnitOfWork]
+JoinedUnitOfWork = Callable[[Transaction], UnitOfWork]
 
 
 def customer_of(account: orders_pb2.CustomerAccount) -> Customer:
@@ -45,26 +44,26 @@ def address_lines(address: orders_pb2.BillingAddress) -> tuple[str, ...]:
 
 def subscriptions(joined: JoinedUnitOfWork) -> list[Subscription[Any]]:
     async def customer_registered(
-        session: AsyncSession, event: orders_pb2.CustomerRegistered, envelope: Envelope
+        session: Transaction, event: orders_pb2.CustomerRegistered, envelope: Envelope
     ) -> None:
         async with joined(session) as uow:
             await on_customer_registered(uow, customer_of(event.customer))
 
     async def customer_changed(
-        session: AsyncSession, event: orders_pb2.CustomerChanged, envelope: Envelope
+        session: Transaction, event: orders_pb2.CustomerChanged, envelope: Envelope
     ) -> None:
         async with joined(session) as uow:
             await on_customer_changed(uow, customer_of(event.customer))
 
     async def sales_order_stalled(
-        session: AsyncSession, event: orders_pb2.SalesOrderStalled, envelope: Envelope
+        session: Transaction, event: orders_pb2.SalesOrderStalled, envelope: Envelope
     ) -> None:
         async with joined(session) as uow:
             reason = f"{event.step}: {event.reason}"
             await on_sales_order_stalled(uow, event.quote_id, reason)
 
     async def sales_order_stall_cleared(
-        session: AsyncSession, event: orders_pb2.SalesOrderStallCleared, envelope: Envelope
+        session: Transaction, event: orders_pb2.SalesOrderStallCleared, envelope: Envelope
     ) -> None:
         async with joined(session) as uow:
             await on_sales_order_stalled(uow, event.quote_id, "")

@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from web.adapters.tables import saved_views, sessions, users
 from web.domain.sessions import Session
 from web.domain.users import User, UserId
@@ -43,7 +42,7 @@ def _session(row: Any) -> Session:
 
 
 class SqlUsers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.db = session
 
     async def get(self, user_id: UserId) -> User | None:
@@ -81,7 +80,7 @@ def _user_values(user: User) -> dict[str, Any]:
 
 
 class SqlSessions:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.db = session
 
     async def get(self, id_digest: str) -> Session | None:
@@ -112,7 +111,7 @@ class SqlSessions:
 
     async def delete_of_user(self, user_id: UserId) -> int:
         result = await self.db.execute(delete(sessions).where(sessions.c.user_id == user_id))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)
 
     async def delete_expired(self, now: datetime, idle_since: datetime) -> int:
         result = await self.db.execute(
@@ -120,11 +119,11 @@ class SqlSessions:
                 or_(sessions.c.expires_at <= now, sessions.c.last_seen_at <= idle_since)
             )
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)
 
 
 class SqlSavedViews:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.db = session
 
     async def of_user(self, user_id: UserId) -> Sequence[SavedView]:
@@ -147,11 +146,11 @@ class SqlSavedViews:
         result = await self.db.execute(
             delete(saved_views).where(saved_views.c.id == view_id, saved_views.c.user_id == user_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
 
 class SqlUnitOfWork:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.users = SqlUsers(session)
         self.sessions = SqlSessions(session)
         self.views = SqlSavedViews(session)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.db import Transaction
 from woocommerce.adapters.tables import customers
 
 
 class SqlCustomers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def get(self, store_id: str, key: str) -> str | None:

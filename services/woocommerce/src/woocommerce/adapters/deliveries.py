@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.db import Transaction
 from woocommerce.adapters.tables import deliveries
 from woocommerce.domain.webhooks import Delivery, Outcome
 
@@ -18,7 +18,7 @@ _LONGEST_WAIT = timedelta(hours=1)
 
 
 class SqlDeliveries:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def add(self, delivery: Delivery) -> bool:

@@ -6,13 +6,13 @@ status change of every order in the suite."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.db import Transaction
 from woocommerce.adapters.tables import orders
 
 
 class SqlOrderLinks:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def woo_order_of(self, sales_order_id: str) -> tuple[str, int] | None:

@@ -6,14 +6,14 @@ from typing import Any
 
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.db import Transaction
 from woocommerce.adapters.tables import orders
 from woocommerce.domain.connector_orders import ConnectorOrder, OrderState
 
 
 class SqlOrders:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def get(self, store_id: str, woo_order_id: int) -> ConnectorOrder | None:

@@ -11,9 +11,8 @@ from types import TracebackType
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stores import SqlStores
 from woocommerce.adapters.tables import stock_levels, stock_pushes, woo_products
@@ -22,7 +21,7 @@ from woocommerce.domain.stock_push import WooItem
 
 
 class SqlStockRecords:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def set_level(self, product_id: str, warehouse_id: str, available: int) -> None:
@@ -113,7 +112,7 @@ class SqlStockUnitOfWork:
     def __init__(self, database: Database, box: SecretBox) -> None:
         self._database = database
         self._box = box
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
 
     async def __aenter__(self) -> SqlStockUnitOfWork:
         if self._transaction is not None:
@@ -138,7 +137,7 @@ class JoinedStockUnit:
     """The same, inside a transaction someone else owns (the event consumer's, with the event's
     inbox claim): it neither begins nor ends it."""
 
-    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
+    def __init__(self, session: Transaction, box: SecretBox) -> None:
         self.stores = SqlStores(session, box)
         self.stock = SqlStockRecords(session)
 

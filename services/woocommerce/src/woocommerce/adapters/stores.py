@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.db import Transaction
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.tables import stores
 from woocommerce.domain.stores import Credentials, CustomerPolicy, Store, TaxRounding
@@ -16,7 +16,7 @@ _SECRETS = ("consumer_key", "consumer_secret", "webhook_secret")
 
 
 class SqlStores:
-    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
+    def __init__(self, session: Transaction, box: SecretBox) -> None:
         self.session = session
         self.box = box
 

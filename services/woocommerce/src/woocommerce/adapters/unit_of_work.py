@@ -6,9 +6,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from servicekit.db import Database
+from servicekit.db import Database, Transaction
 from woocommerce.adapters.customers import SqlCustomers
 from woocommerce.adapters.deliveries import SqlDeliveries
 from woocommerce.adapters.orders import SqlOrders
@@ -27,7 +25,7 @@ class SqlUnitOfWork:
     def __init__(self, database: Database, box: SecretBox) -> None:
         self._database = database
         self._box = box
-        self._transaction: AbstractAsyncContextManager[AsyncSession] | None = None
+        self._transaction: AbstractAsyncContextManager[Transaction] | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._transaction is not None:

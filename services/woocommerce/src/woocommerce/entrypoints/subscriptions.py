@@ -11,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from messaging.consumer import Subscription
 from messaging.envelope import Envelope
 from oms.events.v1 import billing_pb2, catalog_pb2, inventory_pb2, orders_pb2
+from servicekit.db import Transaction
 from woocommerce.adapters.order_links import SqlOrderLinks
 from woocommerce.adapters.orders import SqlOrders
 from woocommerce.adapters.secrets import SecretBox
@@ -36,13 +35,13 @@ class Reactions:
         self.api = api
         self.delay = timedelta(seconds=push_delay)
 
-    def _units(self, session: AsyncSession) -> StockUnits:
+    def _units(self, session: Transaction) -> StockUnits:
         unit = JoinedStockUnit(session, self.box)
         joined: Callable[[], JoinedStockUnit] = lambda: unit  # noqa: E731
         return joined
 
     async def on_availability(
-        self, session: AsyncSession, event: inventory_pb2.AvailabilityChanged, _: Envelope
+        self, session: Transaction, event: inventory_pb2.AvailabilityChanged, _: Envelope
     ) -> None:
         due_at = datetime.now(UTC) + self.delay
         await note_stock_change(
@@ -50,7 +49,7 @@ class Reactions:
         )
 
     async def on_shipment(
-        self, session: AsyncSession, event: inventory_pb2.ShipmentDispatched, _: Envelope
+        self, session: Transaction, event: inventory_pb2.ShipmentDispatched, _: Envelope
     ) -> None:
         await push_tracking(
             self._units(session),
@@ -62,13 +61,13 @@ class Reactions:
         )
 
     async def on_status(
-        self, session: AsyncSession, event: orders_pb2.SalesOrderStatusChanged, _: Envelope
+        self, session: Transaction, event: orders_pb2.SalesOrderStatusChanged, _: Envelope
     ) -> None:
         links = SqlOrderLinks(session)
         await push_status(self._units(session), self.api, links, event.order_id, event.to_status)
 
     async def on_invoice(
-        self, session: AsyncSession, event: billing_pb2.InvoiceIssued, _: Envelope
+        self, session: Transaction, event: billing_pb2.InvoiceIssued, _: Envelope
     ) -> None:
         total = Decimal(event.total.amount or "0")
         await note_invoice(SqlOrders(session), event.order_id, event.invoice_id, event.number,
@@ -76,7 +75,7 @@ class Reactions:
 
     async def on_product(
         self,
-        session: AsyncSession,
+        session: Transaction,
         event: catalog_pb2.ProductCreated | catalog_pb2.ProductChanged,
         _: Envelope,
     ) -> None:
