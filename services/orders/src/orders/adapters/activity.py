@@ -7,14 +7,25 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, select
-from sqlalchemy.dialects.postgresql import insert
 
 from orders.adapters.tables import activity_entries, activity_links
 from orders.domain.activity import Entry, Link
-from servicekit.db import Transaction
+from servicekit.db import Transaction, driver, quoted
 
-_ENTRIES = insert(activity_entries).on_conflict_do_nothing()
-_LINKS = insert(activity_links).on_conflict_do_nothing()
+# Sent on the driver (servicekit.db.driver) with a batch's rows as arrays unnested: one text
+# for any number of rows, prepared once per connection, and none of SQLAlchemy's work per
+# execution. A row already kept (a redelivery, a replay, a copy in the same batch) is skipped.
+_ENTRIES = (
+    f"INSERT INTO {quoted(activity_entries)} (subject, event_id, at, service, event_type,"
+    " summary, actor, cause_id, correlation_id, trace_id)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::varchar[],"
+    " $5::varchar[], $6::text[], $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[])"
+    " ON CONFLICT DO NOTHING"
+)
+_LINKS = (
+    f"INSERT INTO {quoted(activity_links)} (subject, order_id)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[]) ON CONFLICT DO NOTHING"
+)
 _e = activity_entries.c
 _linked = select(activity_links.c.subject).where(activity_links.c.order_id == bindparam("b_id"))
 _TIMELINE = (
@@ -24,19 +35,20 @@ _TIMELINE = (
 )
 
 
-def _row(entry: Entry) -> dict[str, Any]:
-    return {
-        "subject": entry.subject,
-        "event_id": entry.event_id,
-        "at": entry.at,
-        "service": entry.service,
-        "event_type": entry.event_type,
-        "summary": entry.summary,
-        "actor": entry.actor[:200],
-        "cause_id": entry.cause_id[:200],
-        "correlation_id": entry.correlation_id[:200],
-        "trace_id": entry.trace_id,
-    }
+def _columns(entries: Sequence[Entry]) -> list[list[Any]]:
+    """The entries' values column by column, in _ENTRIES' order."""
+    return [
+        [e.subject for e in entries],
+        [e.event_id for e in entries],
+        [e.at for e in entries],
+        [e.service for e in entries],
+        [e.event_type for e in entries],
+        [e.summary for e in entries],
+        [e.actor[:200] for e in entries],
+        [e.cause_id[:200] for e in entries],
+        [e.correlation_id[:200] for e in entries],
+        [e.trace_id for e in entries],
+    ]
 
 
 def _entry(r: Any) -> Entry:
@@ -59,13 +71,11 @@ class SqlActivity:
         self.session = session
 
     async def record(self, entries: Sequence[Entry], links: Sequence[Link]) -> None:
-        # the statements built once and sent with a batch's rows (one executemany each): a
-        # multi-row VALUES statement would be compiled anew for every batch size
         if entries:
-            await self.session.execute(_ENTRIES, [_row(e) for e in entries])
+            await (await driver(self.session)).execute(_ENTRIES, *_columns(entries))
         if links:
-            rows = [{"subject": link.subject, "order_id": link.order_id} for link in links]
-            await self.session.execute(_LINKS, rows)
+            subjects, orders = [x.subject for x in links], [x.order_id for x in links]
+            await (await driver(self.session)).execute(_LINKS, subjects, orders)
 
     async def timeline(self, order_id: str) -> list[Entry]:
         rows = await self.session.execute(_TIMELINE, {"b_id": order_id})
