@@ -108,7 +108,7 @@ async def stock_levels_are_listed_by_product_then_warehouse(new_uow: NewUnitOfWo
 
 def _reservation(order_id: str, placed_at: datetime = T0, *lines: OrderedLine) -> Reservation:
     lines = lines or (OrderedLine("l1", "p1", "SKU-1", 5), OrderedLine("l2", "p2", "SKU-2", 2))
-    return Reservation.open(order_id, lines, placed_at, {"l1": 2})
+    return Reservation.open(order_id, lines, placed_at, {"l1": 2}, channel="woocommerce")
 
 
 async def a_reservation_comes_back_as_saved(new_uow: NewUnitOfWork) -> None:

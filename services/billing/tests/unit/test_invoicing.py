@@ -10,6 +10,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 
 from billing.adapters.documents import quoted
+from billing.adapters.events import to_message
 from billing.application.commands.publish_overdue import PublishOverdue, publish_overdue
 from billing.application.queries.invoices import get_invoice, list_invoices
 from billing.application.reactions.on_customer_changed import on_customer_changed
@@ -58,6 +59,17 @@ async def test_a_shipment_is_invoiced_at_the_order_prices_with_the_customers_ter
     (change,) = billing.changes
     assert (change.entity_type, change.action, change.actor) == ("invoice", "issued", "event-actor")
     assert change.after["total"] == "37.50 EUR"
+
+
+async def test_an_invoice_names_its_orders_channel() -> None:
+    billing = FakeBilling()
+    for channel in ("woocommerce", "direct"):
+        order = an_order(channel=channel)
+        await placed(billing, order)
+        await shipped(billing, a_shipment(order))
+    issued = of_kind(billing, InvoiceIssued)
+    assert [e.channel for e in issued] == ["woocommerce", "direct"]
+    assert [to_message(e)[0].channel for e in issued] == ["woocommerce", "direct"]
 
 
 async def test_changed_terms_move_the_due_dates_of_later_invoices_only() -> None:

@@ -4,9 +4,11 @@ it, or the lines named), once per request id; a shipment moves forward one step 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
+from inventory.adapters.events import to_message
 from inventory.application.commands.ship_order import ShipOrder, ship_order
 from inventory.application.commands.update_shipment_status import update_shipment_status
 from inventory.application.ports import ClientRequest
@@ -45,7 +47,7 @@ async def test_only_an_approved_order_that_is_not_on_hold_ships() -> None:
     inventory = FakeInventory()
     product, warehouse = inventory.product(), await inventory.warehouse()
     await inventory.stock(warehouse, product, 5)
-    order = await inventory.place(placed((product, 2)))
+    order = await inventory.place(replace(placed((product, 2)), channel="woocommerce"))
     with pytest.raises(FailedPrecondition, match=f"^order {order.order_id} is not approved yet$"):
         await ship(inventory, order.order_id, warehouse)
     async with inventory.uow() as uow:
@@ -63,6 +65,8 @@ async def test_only_an_approved_order_that_is_not_on_hold_ships() -> None:
     )
     (dispatched,) = inventory.published(ShipmentDispatched, order.order_id)
     assert dispatched.shipment_id == shipment.id
+    assert dispatched.channel == "woocommerce"  # as placed: the connector reads it, others not
+    assert to_message(dispatched)[0].channel == "woocommerce"  # type: ignore[attr-defined]
     assert [(x.line_id, x.quantity) for x in dispatched.lines] == [(order.lines[0].line_id, 2)]
     level = await inventory.level(product, warehouse)
     assert (level.on_hand, level.reserved) == (3, 0)

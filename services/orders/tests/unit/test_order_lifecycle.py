@@ -3,11 +3,13 @@ domain events each transition returns."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orders.adapters.events import to_message
 from orders.domain import pipeline as stages
 from orders.domain.credit import Exposure
 from orders.domain.events import (
@@ -111,6 +113,16 @@ def test_a_standard_order_in_credit_goes_straight_to_execution_with_its_cost_fix
     ]
     assert announced(events) == [SalesOrderApproved(order.id)]
     assert order.estimated_cost == Decimal("21.00")
+    # each move names the order's channel, so a consumer of one channel skips the others
+    changes = [e for e in events if isinstance(e, SalesOrderStatusChanged)]
+    assert {e.channel for e in changes} == {"direct"}
+    assert {message_of(e).channel for e in changes} == {"direct"}
+
+
+def message_of(event: SalesOrderStatusChanged) -> Any:
+    found = to_message(event)
+    assert found is not None
+    return found[0]
 
 
 def test_an_order_over_the_credit_limit_stops_at_approval_with_the_figures() -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oms.events.v1 import orders_pb2
+from oms.events.v1 import billing_pb2, inventory_pb2, orders_pb2
 from services.woocommerce.tests.fixtures import store
 from services.woocommerce.tests.unit.stock_fakes import (
     FakeLinks,
@@ -24,6 +24,7 @@ from woocommerce.application.commands.push_shipment import (
     push_tracking,
 )
 from woocommerce.application.commands.push_stock import flush_stock, note_stock_change
+from woocommerce.domain.sales_orders import may_be_a_store_order
 from woocommerce.domain.stock_push import (
     BATCH_LIMIT,
     LAST_RETRY,
@@ -190,3 +191,25 @@ def test_the_connector_reads_only_the_status_change_that_completes_a_store_order
     for status, wanted in (("shipped", True), ("partially_shipped", False), ("reserved", False)):
         assert completes_store_order(status) is wanted
         assert subscription.wants(orders_pb2.SalesOrderStatusChanged(to_status=status)) is wanted
+
+
+def test_the_connector_skips_other_channels_orders_unread_and_reads_those_naming_none() -> None:
+    wants = {
+        s.message: s.wants
+        for s in Reactions(None, FakeWrites(), 0).subscriptions()  # type: ignore[arg-type]
+    }
+    shipped, dispatched, issued = (
+        orders_pb2.SalesOrderStatusChanged,
+        inventory_pb2.ShipmentDispatched,
+        billing_pb2.InvoiceIssued,
+    )
+    for channel, wanted in (("woocommerce", True), ("", True), ("direct", False), ("quote", False)):
+        assert may_be_a_store_order(channel) is wanted
+        for kind in (dispatched, issued):
+            check = wants[kind]
+            assert check is not None
+            assert check(kind(order_id="o-1", channel=channel)) is wanted
+        status = wants[shipped]
+        assert status is not None
+        assert status(shipped(to_status="shipped", channel=channel)) is wanted
+        assert status(shipped(to_status="reserved", channel=channel)) is False

@@ -30,6 +30,7 @@ def _(event: domain.InvoiceIssued) -> tuple[Message, str]:
         total=money_to_proto(event.total),
         covers_order=event.covers_order,
         quote_id=event.quote_id,
+        channel=event.channel,
     )
     return message, event.order_id or event.quote_id or event.invoice_id
 

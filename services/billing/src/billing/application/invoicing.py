@@ -46,6 +46,7 @@ async def invoice_shipment(uow: UnitOfWork, shipment: Shipment) -> None:
             shipment_id=shipment.shipment_id,
             taxes=billed.taxes,
             exemption=copy.document.tax_exemption,
+            channel=copy.channel,
         )
         return
     lines = copy.bill(shipment)
@@ -56,6 +57,7 @@ async def invoice_shipment(uow: UnitOfWork, shipment: Shipment) -> None:
         customer_id=copy.customer_id,
         order_id=shipment.order_id,
         shipment_id=shipment.shipment_id,
+        channel=copy.channel,
     )
 
 
@@ -88,6 +90,7 @@ async def invoice_whole(uow: UnitOfWork, copy: OrderCopy, shipment_id: str = "")
         document=copy.document.content,
         taxes=whole.taxes,
         exemption=copy.document.tax_exemption,
+        channel=copy.channel,
     )
 
 
@@ -104,6 +107,7 @@ async def issue_invoice(
     invoice_id: str = "",
     taxes: tuple[TaxTotal, ...] = (),
     exemption: str = "",
+    channel: str = "",
 ) -> Invoice:
     """The invoice with the year's next gap-free number, InvoiceIssued, its change log entry and
     the customer's balance; credited at once for an order already cancelled."""
@@ -125,6 +129,7 @@ async def issue_invoice(
         document=document,
         taxes=taxes,
         buyer=buyer,
+        channel=channel,
     )
     # A concurrent duplicate of this shipment fails on its shipment and rolls back, taking its
     # number with it.

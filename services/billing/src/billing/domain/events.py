@@ -24,6 +24,8 @@ class InvoiceIssued:
     total: Money
     covers_order: bool
     quote_id: str
+    # the sales order's channel, so a consumer that cares for one skips the others unread
+    channel: str = ""
 
 
 @dataclass(frozen=True)

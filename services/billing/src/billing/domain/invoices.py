@@ -198,6 +198,7 @@ class Invoice:
         quote_id: str = "",
         document: Mapping[str, Any] | None = None,
         taxes: tuple[TaxTotal, ...] = (),
+        channel: str = "",
         buyer: Buyer | None = None,
     ) -> tuple[Invoice, list[DomainEvent]]:
         zero = Money.zero(total.currency)
@@ -228,6 +229,7 @@ class Invoice:
             total,
             document is not None and bool(order_id),
             quote_id,
+            channel,
         )
         return invoice, [issued]
 

@@ -117,6 +117,7 @@ def _shipping(
                 lines=_shipped(event.lines),
                 carrier=event.carrier,
                 tracking_number=event.tracking_number,
+                channel=event.channel,
             )
         case domain.ShipmentStatusChanged():
             return pb.ShipmentStatusChanged(

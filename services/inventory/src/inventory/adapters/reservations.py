@@ -56,6 +56,7 @@ def _reservation(
         head.on_hold,
         head.hold_reason,
         head.closed_at,
+        head.channel,
     )
 
 
@@ -125,6 +126,7 @@ class SqlReservationRepository:
                 "order_id": r.order_id,
                 "status": r.status.value,
                 "placed_at": r.placed_at,
+                "channel": r.channel,
                 **_head(r),
             },
         )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     text,
 )
 
+from inventory.domain.reservation import MAX_CHANNEL
 from messaging.runtime import MessagingTables
 from servicekit.audit import audit_table
 from servicekit.db import new_metadata
@@ -87,6 +88,8 @@ reservation_orders = Table(
     Column("hold_reason", String(500), nullable=False, server_default=""),
     Column("closed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The order's channel as placed ("direct", "woocommerce"); its shipments carry it.
+    Column("channel", String(MAX_CHANNEL), nullable=False, server_default=""),
     Index("ix_reservation_orders_open", "placed_at", postgresql_where=text("status = 'open'")),
 )
 

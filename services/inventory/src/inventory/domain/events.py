@@ -93,6 +93,8 @@ class ShipmentDispatched:
     lines: tuple[ShippedLine, ...]
     carrier: str
     tracking_number: str
+    # the order's channel, so a consumer that cares for one skips the others unread
+    channel: str = ""
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,10 @@ class Held:
     released: int = 0
 
 
+# The longest channel name kept: orders' own limit for it.
+MAX_CHANNEL = 50
+
+
 @dataclass
 class Reservation:
     order_id: str
@@ -98,6 +102,9 @@ class Reservation:
     on_hold: bool = False
     hold_reason: str = ""
     closed_at: datetime | None = None
+    # The order's channel as placed ("direct", "woocommerce"): its shipments say it, so a
+    # consumer that cares for one channel skips the others unread. Empty before it was kept.
+    channel: str = ""
 
     @classmethod
     def open(
@@ -106,6 +113,7 @@ class Reservation:
         lines: Sequence[OrderedLine],
         placed_at: datetime,
         backordered: Mapping[str, int],
+        channel: str = "",
     ) -> Reservation:
         """A placed order; its lines wait for `backordered` units (line id -> units)."""
         return cls(
@@ -118,6 +126,7 @@ class Reservation:
                 )
                 for i, x in enumerate(lines)
             ],
+            channel=channel[:MAX_CHANNEL],
         )
 
     @classmethod

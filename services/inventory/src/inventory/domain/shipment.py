@@ -51,6 +51,7 @@ class Shipment:
         tracking_number: str,
         at: datetime,
         by: str,
+        channel: str = "",
     ) -> tuple[Shipment, list[ShipmentDispatched]]:
         """A shipment that left now with `carrier` (the order's units already consumed)."""
         shipment = cls(
@@ -72,6 +73,7 @@ class Shipment:
             tuple(lines),
             shipment.carrier,
             shipment.tracking_number,
+            channel,
         )
         return shipment, [dispatched]
 

@@ -76,7 +76,7 @@ class Reactions:
         self, session: Transaction, event: orders_pb2.SalesOrderPlaced, envelope: Envelope
     ) -> None:
         # The event's time is the placement time: backorders are filled in that order.
-        order = OrderPlaced(event.order_id, _lines(event.lines), envelope.time)
+        order = OrderPlaced(event.order_id, _lines(event.lines), envelope.time, event.channel)
         await on_sales_order_placed(self.join(session), order, self.rules)
 
     async def approved(

@@ -49,9 +49,13 @@ def to_message(event: DomainEvent) -> tuple[Message, str] | None:
     match event:
         case SalesOrderPlaced():
             return _placed(event), event.order_id
-        case SalesOrderStatusChanged(order_id, from_status, to_status, reason):
+        case SalesOrderStatusChanged(order_id, from_status, to_status, reason, channel):
             changed = pb.SalesOrderStatusChanged(
-                order_id=order_id, from_status=from_status, to_status=to_status, reason=reason
+                order_id=order_id,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                channel=channel,
             )
             return changed, order_id
         case SalesOrderApproved(order_id):

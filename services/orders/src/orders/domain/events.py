@@ -49,6 +49,8 @@ class SalesOrderStatusChanged:
     from_status: str
     to_status: str
     reason: str
+    # the order's channel, so a consumer that cares for one skips the others unread
+    channel: str = ""
 
 
 @dataclass(frozen=True)

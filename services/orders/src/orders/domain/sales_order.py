@@ -116,7 +116,7 @@ class SalesOrder:
 
     def _move(self, to: str, reason: str = "", released: str = "in credit") -> Events:
         """`released`: how a credit hold ends should this move enter execution."""
-        events: Events = [SalesOrderStatusChanged(self.id, self.status, to, reason)]
+        events: Events = [SalesOrderStatusChanged(self.id, self.status, to, reason, self.channel)]
         self.status = to
         self.status_reason = reason
         if to == stages.EXECUTION:

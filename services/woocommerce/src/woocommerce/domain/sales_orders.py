@@ -32,6 +32,13 @@ CANCELLED = ("cancelled", "refunded")
 ALL_SHIPPED = ("shipped", "invoiced", "paid", "closed", "archived")
 
 
+def may_be_a_store_order(channel: str) -> bool:
+    """Whether an event about an order of `channel` can concern a store: another channel's
+    order is none of the connector's business, so it skips the event unread (no claim, no
+    lookup). An event that names no channel (from a producer before it was added) may."""
+    return channel in ("", CHANNEL)
+
+
 class NotPlaceable(ValueError):
     """The order cannot become a sales order as it is (a person resolves it)."""
 

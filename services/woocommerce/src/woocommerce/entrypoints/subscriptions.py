@@ -27,6 +27,7 @@ from woocommerce.application.commands.push_shipment import (
 from woocommerce.application.commands.push_stock import note_stock_change
 from woocommerce.application.reactions.sales_events import note_invoice, note_product
 from woocommerce.application.stock_ports import StockUnits, WooWrites
+from woocommerce.domain.sales_orders import may_be_a_store_order
 
 
 class Reactions:
@@ -84,13 +85,23 @@ class Reactions:
     def subscriptions(self) -> list[Subscription[Any]]:
         return [
             Subscription(inventory_pb2.AvailabilityChanged, self.on_availability),
-            Subscription(inventory_pb2.ShipmentDispatched, self.on_shipment),
+            Subscription(
+                inventory_pb2.ShipmentDispatched,
+                self.on_shipment,
+                wants=lambda event: may_be_a_store_order(event.channel),
+            ),
             Subscription(
                 orders_pb2.SalesOrderStatusChanged,
                 self.on_status,
-                wants=lambda event: completes_store_order(event.to_status),
+                wants=lambda event: (
+                    completes_store_order(event.to_status) and may_be_a_store_order(event.channel)
+                ),
             ),
-            Subscription(billing_pb2.InvoiceIssued, self.on_invoice),
+            Subscription(
+                billing_pb2.InvoiceIssued,
+                self.on_invoice,
+                wants=lambda event: may_be_a_store_order(event.channel),
+            ),
             Subscription(catalog_pb2.ProductCreated, self.on_product),
             Subscription(catalog_pb2.ProductChanged, self.on_product),
         ]

@@ -60,14 +60,17 @@ async def ship_order(uow: UnitOfWork, command: ShipOrder) -> Shipment:
             )
         leaving = reservation.ship_from(c.warehouse_id, c.lines)
         await uow.reservations.save(reservation)
-        shipment = await _dispatch(uow, c, leaving)
+        shipment = await _dispatch(uow, c, leaving, reservation.channel)
         await uow.audit.record("shipment", shipment.id, "dispatched", after=audited(shipment))
         await uow.requests.complete("ship_order", c.request, shipment.id)
     return shipment
 
 
-async def _dispatch(uow: UnitOfWork, c: ShipOrder, leaving: list[ShippedLine]) -> Shipment:
-    """The shipment recorded and announced, its units gone from stock."""
+async def _dispatch(
+    uow: UnitOfWork, c: ShipOrder, leaving: list[ShippedLine], channel: str
+) -> Shipment:
+    """The shipment recorded and announced (with the order's channel), its units gone from
+    stock."""
     shipment, events = Shipment.dispatch(
         str(uuid.uuid4()),
         c.order_id,
@@ -77,6 +80,7 @@ async def _dispatch(uow: UnitOfWork, c: ShipOrder, leaving: list[ShippedLine]) -
         c.tracking_number,
         datetime.now(UTC),
         current_principal().subject,
+        channel,
     )
     book = StockBook(uow)
     for line in leaving:

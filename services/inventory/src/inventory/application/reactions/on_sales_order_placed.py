@@ -23,6 +23,7 @@ class OrderPlaced:
     lines: Sequence[OrderedLine]
     # When orders placed it: backorders are filled first placed, first served.
     placed_at: datetime
+    channel: str = ""
 
 
 async def on_sales_order_placed(
@@ -42,7 +43,9 @@ async def on_sales_order_placed(
         await uow.reservations.add(rejected)
         await uow.publish(events)
         return
-    reservation = Reservation.open(order_id, lines, placed.placed_at, plan.backordered)
+    reservation = Reservation.open(
+        order_id, lines, placed.placed_at, plan.backordered, placed.channel
+    )
     book = StockBook(uow)
     for a in plan.allocations:
         reservation.hold(a.line_id, a.warehouse_id, a.quantity)
