@@ -32,18 +32,10 @@ from aiokafka.errors import (
 )
 from opentelemetry import trace
 from sqlalchemy import (
-    BigInteger,
-    Select,
     Table,
-    Update,
-    any_,
-    bindparam,
     func,
-    select,
-    text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -51,13 +43,14 @@ from messaging.faults import fault_point
 from messaging.leadership import LeadershipLost, Lease, RelayLock
 from messaging.outbox import notify_channel
 from messaging.tracing import published_headers
+from servicekit.db import Transaction, driver, quoted
 
 log = logging.getLogger(__name__)
 
 # How long a batch's transaction may wait on the client (for the broker's acknowledgements,
 # bounded by the producer's 15 s request timeout). Past it the server rolls the batch back and
 # frees its rows: a relay lost mid-batch cannot hold them, and with them its successor, for long.
-_BATCH_IDLE_LIMIT = text("SET LOCAL idle_in_transaction_session_timeout = '30s'")
+_BATCH_IDLE_LIMIT = "30s"
 # Database or broker trouble, and a lost lease: the relay waits and connects again.
 _EXPECTED = (
     OSError,
@@ -74,24 +67,36 @@ _REFUSED_FOR_SIZE = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTo
 
 
 @dataclass(frozen=True)
+class _Row:
+    id: int
+    event_id: str
+    topic: str
+    key: str
+    payload: bytes
+    headers: list[list[str]]
+
+
+@dataclass(frozen=True)
 class _Statements:
-    pending: Select[Any]
-    published: Update
+    pending: str
+    published: str
 
 
 @cache
 def _statements(table: Table) -> _Statements:
-    # Built once per table: every batch runs them. The ids go as one array, so the UPDATE's
+    # Built once per table, sent on the driver (servicekit.db.driver): every batch runs them.
+    # The batch's idle limit is set by its SELECT (a SET LOCAL of its own was a round trip per
+    # batch; with no row pending it is not needed); the ids go as one array, so the UPDATE's
     # text (and its prepared statement) is the same for any number of rows.
-    c = table.c
-    ids = bindparam("b_ids", type_=ARRAY(BigInteger))
+    name = quoted(table)
     return _Statements(
-        pending=select(c.id, c.event_id, c.topic, c.key, c.payload, c.headers)
-        .where(c.published_at.is_(None), c.parked_at.is_(None))
-        .order_by(c.id)
-        .limit(bindparam("b_limit"))
-        .with_for_update(),
-        published=update(table).where(c.id == any_(ids)).values(published_at=func.now()),
+        pending=(
+            f"SELECT id, event_id, topic, key, payload, headers FROM {name}"
+            " WHERE published_at IS NULL AND parked_at IS NULL"
+            " AND set_config('idle_in_transaction_session_timeout', $2, true) IS NOT NULL"
+            " ORDER BY id LIMIT $1 FOR UPDATE"
+        ),
+        published=f"UPDATE {name} SET published_at = now() WHERE id = ANY($1::bigint[])",
     )
 
 
@@ -179,17 +184,17 @@ class OutboxRelay:
         holder still has in flight rather than publishing the rows after it out of order."""
         t = self.table
         async with self.engine.begin() as connection:
-            await connection.execute(_BATCH_IDLE_LIMIT)
             statements = _statements(t)
-            limit = {"b_limit": self.batch_size}
-            rows = (await connection.execute(statements.pending, limit)).all()
-            if not rows:
+            raw = await driver(Transaction(connection))
+            found = await raw.fetch(statements.pending, self.batch_size, _BATCH_IDLE_LIMIT)
+            if not found:
                 return 0
+            rows = [_Row(*record) for record in found]
             refused = await self._send(rows)
             fault_point("relay.after_publish")
             sent = [row.id for row in rows if row.id not in refused]
             if sent:
-                await connection.execute(statements.published, {"b_ids": sent})
+                await raw.execute(statements.published, sent)
             for row_id, reason in refused.items():
                 await connection.execute(
                     update(t)
@@ -198,7 +203,7 @@ class OutboxRelay:
                 )
         return len(rows)
 
-    async def _send(self, rows: Sequence[Any]) -> dict[int, str]:
+    async def _send(self, rows: Sequence[_Row]) -> dict[int, str]:
         """Sends every row and awaits every acknowledgement; returns the rows refused for their
         size (id -> reason). Any other failure raises: the batch is sent again later.
 
@@ -226,7 +231,7 @@ class OutboxRelay:
                 raise result
         return refused
 
-    def _parked(self, row: Any, error: Exception) -> str:
+    def _parked(self, row: _Row, error: Exception) -> str:
         reason = f"refused by the broker for its size ({len(row.payload):,} bytes): {error}"
         log.error(
             "outbox row %s (event %s on %s, key %s) parked: %s",
