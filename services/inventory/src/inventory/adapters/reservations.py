@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 
 from inventory.adapters.tables import reservation_lines, reservation_orders, reservations
 from inventory.domain.allocation import Waiting
 from inventory.domain.reservation import Held, Reservation, ReservationLine, Status
 from servicekit.context import current_principal
-from servicekit.db import Transaction
+from servicekit.db import Transaction, driver, quoted
 
 
 @dataclass(frozen=True)
@@ -37,45 +37,59 @@ class _Rows:
         )
 
 
+class _Columns(Protocol):
+    """A row read by column name (the driver's record)."""
+
+    def __getitem__(self, name: str) -> Any: ...
+
+
 def _reservation(
-    head: Row[Any], lines: Iterable[Row[Any]], ledger: Iterable[Row[Any]]
+    head: _Columns, lines: Iterable[_Columns], ledger: Iterable[_Columns]
 ) -> Reservation:
     return Reservation(
-        head.order_id,
-        Status(head.status),
-        head.placed_at,
+        head["order_id"],
+        Status(head["status"]),
+        head["placed_at"],
         [
-            ReservationLine(x.line_id, x.product_id, x.sku, x.position, x.quantity, x.backordered)
+            ReservationLine(
+                x["line_id"], x["product_id"], x["sku"], x["position"], x["quantity"],
+                x["backordered"],
+            )
             for x in lines
         ],
         [
-            Held(h.line_id, h.product_id, h.warehouse_id, h.reserved, h.consumed, h.released)
+            Held(
+                h["line_id"], h["product_id"], h["warehouse_id"], h["reserved"], h["consumed"],
+                h["released"],
+            )
             for h in ledger
         ],
-        head.approved_at,
-        head.on_hold,
-        head.hold_reason,
-        head.closed_at,
-        head.channel,
+        head["approved_at"],
+        head["on_hold"],
+        head["hold_reason"],
+        head["closed_at"],
+        head["channel"],
+    )  # fmt: skip
+
+
+def _select(table: Table, order_by: str) -> str:
+    return (
+        f"SELECT {', '.join(c.name for c in table.columns)} FROM {quoted(table)}"
+        f" WHERE order_id = $1{order_by}"
     )
 
+
+# A reservation's head, lines and ledger are read for every placement, approval and shipment:
+# sent on the driver (servicekit.db.driver), without SQLAlchemy's work per execution.
+_HEAD = _select(reservation_orders, "")
+_HEAD_LOCKED = _HEAD + " FOR UPDATE"
+_LINES = _select(reservation_lines, " ORDER BY position")
+_LEDGER = _select(reservations, " ORDER BY id")
+_LEDGER_LOCKED = _LEDGER + " FOR UPDATE"
 
 # Built once: every reservation and shipment runs them (a statement made per call costs more
 # CPU than its round trip). The UPDATEs set the columns their parameters name.
 _ORDER = reservation_orders.c.order_id == bindparam("b_order")
-_HEAD = select(reservation_orders).where(_ORDER)
-_HEAD_LOCKED = _HEAD.with_for_update()
-_LINES = (
-    select(reservation_lines)
-    .where(reservation_lines.c.order_id == bindparam("b_order"))
-    .order_by(reservation_lines.c.position)
-)
-_LEDGER = (
-    select(reservations)
-    .where(reservations.c.order_id == bindparam("b_order"))
-    .order_by(reservations.c.id)
-)
-_LEDGER_LOCKED = _LEDGER.with_for_update()
 _HEAD_INSERT = reservation_orders.insert()
 _HEAD_UPDATE = reservation_orders.update().where(_ORDER)
 _LINES_INSERT = reservation_lines.insert()
@@ -108,12 +122,12 @@ class SqlReservationRepository:
     async def get(self, order_id: str, *, for_update: bool = False) -> Reservation | None:
         if order_id in self._seen:
             return self._seen[order_id]
-        key = {"b_order": order_id}
-        head = (await self.session.execute(_HEAD_LOCKED if for_update else _HEAD, key)).first()
+        connection = await driver(self.session)
+        head = await connection.fetchrow(_HEAD_LOCKED if for_update else _HEAD, order_id)
         if head is None:
             return None
-        lines = await self.session.execute(_LINES, key)
-        held = await self.session.execute(_LEDGER_LOCKED if for_update else _LEDGER, key)
+        lines = await connection.fetch(_LINES, order_id)
+        held = await connection.fetch(_LEDGER_LOCKED if for_update else _LEDGER, order_id)
         found = _reservation(head, lines, held)
         self._seen[order_id], self._rows[order_id] = found, _Rows.of(found)
         return found
