@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from billing.adapters.documents import quoted_from_json
@@ -22,7 +22,7 @@ from billing.domain.orders import OrderCopy, OrderLine, Shipment
 from billing.domain.returns import PENDING, Return
 from oms.events.v1 import inventory_pb2
 from pricing.money import Money
-from servicekit.db import Transaction
+from servicekit.db import Transaction, driver, quoted
 
 
 def _state(copy: OrderCopy) -> tuple[Any, ...]:
@@ -36,9 +36,17 @@ def _state(copy: OrderCopy) -> tuple[Any, ...]:
 # its round trip).
 _COPY_INSERT = insert(order_copies).on_conflict_do_nothing().returning(order_copies.c.order_id)
 _LINES_INSERT = order_copy_lines.insert()
-_HEAD = select(order_copies).where(order_copies.c.order_id == bindparam("b_id"))
-_HEAD_LOCKED = _HEAD.with_for_update()
-_LINES = select(order_copy_lines).where(order_copy_lines.c.order_id == bindparam("b_id"))
+# An order's copy is read for every shipment and change of the order: sent on the driver
+# (servicekit.db.driver), without SQLAlchemy's work per execution.
+_HEAD = (
+    f"SELECT {', '.join(c.name for c in order_copies.columns)}"
+    f" FROM {quoted(order_copies)} WHERE order_id = $1"
+)
+_HEAD_LOCKED = _HEAD + " FOR UPDATE"
+_LINES = (
+    f"SELECT {', '.join(c.name for c in order_copy_lines.columns)}"
+    f" FROM {quoted(order_copy_lines)} WHERE order_id = $1"
+)
 _LINE_UPSERT = insert(order_copy_lines)
 _LINE_SAVE = _LINE_UPSERT.on_conflict_do_update(
     index_elements=["line_id"],
@@ -96,31 +104,32 @@ class SqlOrderCopies:
         held = self._locked.get(order_id)
         if held is not None and _state(held) == self._read[order_id]:
             return held  # locked here and as last read or saved: the stored copy is this one
-        key = {"b_id": order_id}
-        head = (await self.session.execute(_HEAD_LOCKED if lock else _HEAD, key)).first()
+        connection = await driver(self.session)
+        head = await connection.fetchrow(_HEAD_LOCKED if lock else _HEAD, order_id)
         if head is None:
             return None
-        rows = await self.session.execute(_LINES, key)
+        rows = await connection.fetch(_LINES, order_id)
+        currency, document = head["currency"], head["document"]
         copy = OrderCopy(
-            head.order_id,
-            head.customer_id,
-            head.currency,
+            head["order_id"],
+            head["customer_id"],
+            currency,
             {
-                r.line_id: OrderLine(
-                    r.line_id,
-                    r.product_id,
-                    r.sku,
-                    int(r.quantity),
-                    Money(r.unit_price, head.currency),
-                    int(r.shipped),
-                    int(r.returned),
+                r["line_id"]: OrderLine(
+                    r["line_id"],
+                    r["product_id"],
+                    r["sku"],
+                    int(r["quantity"]),
+                    Money(r["unit_price"], currency),
+                    int(r["shipped"]),
+                    int(r["returned"]),
                 )
                 for r in rows
             },
-            None if head.document is None else quoted_from_json(head.document),
-            head.cancelled,
-            head.channel,
-            head.quote_id or "",
+            None if document is None else quoted_from_json(document),
+            head["cancelled"],
+            head["channel"],
+            head["quote_id"] or "",
         )
         self._read[order_id] = _state(copy)
         if lock or held is not None:
