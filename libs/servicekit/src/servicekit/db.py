@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from alembic import command
@@ -116,6 +116,19 @@ async def driver(transaction: Transaction) -> asyncpg.Connection:
         await adapted._start_transaction()
     raw: asyncpg.Connection = adapted._connection
     return raw
+
+
+class Columns(Protocol):
+    """A row read by column name: the driver's record, or SQLAlchemy's row mapping."""
+
+    def __getitem__(self, name: str) -> Any: ...
+
+
+def select_every_column(table: Table, rest: str) -> str:
+    """`SELECT` of every column of `table`, then `rest` (its WHERE and ORDER BY), as sent on
+    the driver."""
+    names = ", ".join(column.name for column in table.columns)
+    return f"SELECT {names} FROM {quoted(table)} {rest}"
 
 
 def quoted(table: Table) -> str:

@@ -22,7 +22,7 @@ from billing.domain.orders import OrderCopy, OrderLine, Shipment
 from billing.domain.returns import PENDING, Return
 from oms.events.v1 import inventory_pb2
 from pricing.money import Money
-from servicekit.db import Transaction, driver, quoted
+from servicekit.db import Transaction, driver, select_every_column
 
 
 def _state(copy: OrderCopy) -> tuple[Any, ...]:
@@ -38,15 +38,9 @@ _COPY_INSERT = insert(order_copies).on_conflict_do_nothing().returning(order_cop
 _LINES_INSERT = order_copy_lines.insert()
 # An order's copy is read for every shipment and change of the order: sent on the driver
 # (servicekit.db.driver), without SQLAlchemy's work per execution.
-_HEAD = (
-    f"SELECT {', '.join(c.name for c in order_copies.columns)}"
-    f" FROM {quoted(order_copies)} WHERE order_id = $1"
-)
+_HEAD = select_every_column(order_copies, "WHERE order_id = $1")
 _HEAD_LOCKED = _HEAD + " FOR UPDATE"
-_LINES = (
-    f"SELECT {', '.join(c.name for c in order_copy_lines.columns)}"
-    f" FROM {quoted(order_copy_lines)} WHERE order_id = $1"
-)
+_LINES = select_every_column(order_copy_lines, "WHERE order_id = $1")
 _LINE_UPSERT = insert(order_copy_lines)
 _LINE_SAVE = _LINE_UPSERT.on_conflict_do_update(
     index_elements=["line_id"],

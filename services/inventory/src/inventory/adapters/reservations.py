@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 
 from inventory.adapters.tables import reservation_lines, reservation_orders, reservations
 from inventory.domain.allocation import Waiting
 from inventory.domain.reservation import Held, Reservation, ReservationLine, Status
 from servicekit.context import current_principal
-from servicekit.db import Transaction, driver, quoted
+from servicekit.db import Columns, Transaction, driver, select_every_column
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,7 @@ class _Rows:
         )
 
 
-class _Columns(Protocol):
-    """A row read by column name (the driver's record)."""
-
-    def __getitem__(self, name: str) -> Any: ...
-
-
-def _reservation(
-    head: _Columns, lines: Iterable[_Columns], ledger: Iterable[_Columns]
-) -> Reservation:
+def _reservation(head: Columns, lines: Iterable[Columns], ledger: Iterable[Columns]) -> Reservation:
     return Reservation(
         head["order_id"],
         Status(head["status"]),
@@ -72,19 +64,12 @@ def _reservation(
     )  # fmt: skip
 
 
-def _select(table: Table, order_by: str) -> str:
-    return (
-        f"SELECT {', '.join(c.name for c in table.columns)} FROM {quoted(table)}"
-        f" WHERE order_id = $1{order_by}"
-    )
-
-
 # A reservation's head, lines and ledger are read for every placement, approval and shipment:
 # sent on the driver (servicekit.db.driver), without SQLAlchemy's work per execution.
-_HEAD = _select(reservation_orders, "")
+_HEAD = select_every_column(reservation_orders, "WHERE order_id = $1")
 _HEAD_LOCKED = _HEAD + " FOR UPDATE"
-_LINES = _select(reservation_lines, " ORDER BY position")
-_LEDGER = _select(reservations, " ORDER BY id")
+_LINES = select_every_column(reservation_lines, "WHERE order_id = $1 ORDER BY position")
+_LEDGER = select_every_column(reservations, "WHERE order_id = $1 ORDER BY id")
 _LEDGER_LOCKED = _LEDGER + " FOR UPDATE"
 
 # Built once: every reservation and shipment runs them (a statement made per call costs more

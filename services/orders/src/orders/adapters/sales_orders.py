@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_
 
@@ -23,7 +23,7 @@ from pricing.document import PricedDocument
 from pricing.money import Money
 from pricing.wire import document_from_json, document_to_json
 from servicekit.context import causation_id, current_principal
-from servicekit.db import Transaction, driver, quoted
+from servicekit.db import Columns, Transaction, driver, quoted, select_every_column
 from servicekit.sales_reach import Reach
 
 # Orders not yet invoiced: what credit control counts as on order, and the forecast weighs.
@@ -40,13 +40,7 @@ def _address(value: Any) -> dict[str, str] | None:
     return None if value is None else {str(k): str(v) for k, v in dict(value).items()}
 
 
-class _Columns(Protocol):
-    """A row read by column name: SQLAlchemy's row mapping, or the driver's record."""
-
-    def __getitem__(self, name: str) -> Any: ...
-
-
-def _order(h: _Columns, lines: Sequence[_Columns]) -> SalesOrder:
+def _order(h: Columns, lines: Sequence[Columns]) -> SalesOrder:
     """The order from its head and lines, by column name (SQLAlchemy's row mappings or the
     driver's records)."""
     currency = h["currency"]
@@ -182,15 +176,9 @@ _ORDER_INSERT = sales_orders.insert()
 _LINES_INSERT = sales_order_lines.insert()
 # An order's head and lines, and its journal entries, are read and written by every event of
 # the saga: sent on the driver (servicekit.db.driver), without SQLAlchemy's work per execution.
-_HEAD = (
-    f"SELECT {', '.join(c.name for c in sales_orders.columns)}"
-    f" FROM {quoted(sales_orders)} WHERE id = $1"
-)
+_HEAD = select_every_column(sales_orders, "WHERE id = $1")
 _HEAD_LOCKED = _HEAD + " FOR UPDATE"
-_LINES = (
-    f"SELECT {', '.join(c.name for c in sales_order_lines.columns)}"
-    f" FROM {quoted(sales_order_lines)} WHERE order_id = $1 ORDER BY position"
-)
+_LINES = select_every_column(sales_order_lines, "WHERE order_id = $1 ORDER BY position")
 _JOURNAL = (
     f"INSERT INTO {quoted(order_history)}"
     " (order_id, from_status, to_status, reason, note, actor, caused_by, at)"
@@ -341,7 +329,7 @@ class SqlSalesOrders:
             .where(sales_order_lines.c.order_id.in_([h.id for h in heads]))
             .order_by(sales_order_lines.c.position)
         )
-        by_order: dict[str, list[_Columns]] = {}
+        by_order: dict[str, list[Columns]] = {}
         for row in rows:
             by_order.setdefault(row.order_id, []).append(row._mapping)
         return [_order(h._mapping, by_order.get(h.id, [])) for h in heads]
