@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,12 +14,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData, Table, event, exc, pool, text
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
     AsyncTransaction,
     create_async_engine,
 )
+from sqlalchemy.sql.expression import ClauseElement
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,91 @@ async def driver(transaction: Transaction) -> asyncpg.Connection:
         await adapted._start_transaction()
     raw: asyncpg.Connection = adapted._connection
     return raw
+
+
+# The engine's dialect: statements compiled with it are the text, casts and value conversions
+# SQLAlchemy itself would send on this driver.
+_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+
+
+class DriverStatement:
+    """A Core statement compiled once and sent on the driver (`driver`): what SQLAlchemy would
+    send, without its work per execution (about 0.1 ms of CPU, more than most statements cost
+    the server). As in SQLAlchemy, an INSERT or UPDATE sets the columns its parameters name;
+    each set of names is compiled once. Parameters SQLAlchemy would fill in itself (a column's
+    Python-side default) are refused when compiled: name them."""
+
+    __slots__ = ("_compiled", "_statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self._statement = statement
+        self._compiled: dict[tuple[str, ...], _Compiled] = {}
+
+    def _for(self, names: tuple[str, ...]) -> _Compiled:
+        compiled = self._compiled.get(names)
+        if compiled is None:
+            compiled = self._compiled[names] = _Compiled(self._statement, names)
+        return compiled
+
+    async def execute(self, transaction: Transaction, parameters: Mapping[str, Any]) -> int:
+        """Runs it once; how many rows it inserted, updated or deleted."""
+        compiled = self._for(tuple(parameters))
+        status: str = await (await driver(transaction)).execute(
+            compiled.sql, *compiled.arguments(parameters)
+        )
+        return int(status.rpartition(" ")[2] or 0)
+
+    async def execute_many(
+        self, transaction: Transaction, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Runs it once per row of parameters (each naming the same columns), pipelined."""
+        if rows:
+            compiled = self._for(tuple(rows[0]))
+            await (await driver(transaction)).executemany(
+                compiled.sql, [compiled.arguments(row) for row in rows]
+            )
+
+    async def fetch(
+        self, transaction: Transaction, parameters: Mapping[str, Any] | None = None
+    ) -> list[asyncpg.Record]:
+        """The rows it returns, read by column name or position."""
+        parameters = parameters or {}
+        compiled = self._for(tuple(parameters))
+        rows: list[asyncpg.Record] = await (await driver(transaction)).fetch(
+            compiled.sql, *compiled.arguments(parameters)
+        )
+        return rows
+
+
+_REQUIRED = object()
+
+
+class _Compiled:
+    __slots__ = ("parameters", "sql")
+
+    def __init__(self, statement: ClauseElement, names: tuple[str, ...]) -> None:
+        compiled: Any = statement.compile(dialect=_DIALECT, column_keys=list(names))
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            filled = [column.key for column in compiled.insert_prefetch + compiled.update_prefetch]
+            raise ValueError(f"name the parameters SQLAlchemy would fill in: {filled}")
+        if "POSTCOMPILE" in compiled.string:
+            raise ValueError("an expanding IN is compiled per execution: use = ANY(an array)")
+        self.sql: str = compiled.string
+        self.parameters = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            process = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+            value = _REQUIRED if bind.required or bind.callable else bind.value
+            self.parameters.append((name, process, value))
+
+    def arguments(self, given: Mapping[str, Any]) -> list[Any]:
+        arguments = []
+        for name, process, value in self.parameters:
+            value = given.get(name, value)
+            if value is _REQUIRED:
+                raise KeyError(f"the statement needs a value for {name!r}")
+            arguments.append(value if process is None else process(value))
+        return arguments
 
 
 class Columns(Protocol):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Column, Insert, Integer, MetaData, Table
+from sqlalchemy import Column, Integer, MetaData, Table
 from sqlalchemy.dialects.postgresql import insert
 
-from servicekit.db import Transaction
+from servicekit.db import DriverStatement, Transaction
 
 
 def sequence_table(metadata: MetaData, name: str) -> Table:
@@ -22,10 +22,10 @@ def sequence_table(metadata: MetaData, name: str) -> Table:
 
 
 @cache
-def _take_number(table: Table) -> Insert:
-    # Built once per series and executed with parameters: building the upsert per call cost
-    # more CPU than its round trip. The same single statement, so the row lock is unchanged.
-    return (
+def _take_number(table: Table) -> DriverStatement:
+    # Built once per series and sent on the driver: building the upsert per call cost more CPU
+    # than its round trip. The same single statement, so the row lock is unchanged.
+    return DriverStatement(
         insert(table)
         .on_conflict_do_update(
             index_elements=["year"], set_={"last_number": table.c.last_number + 1}
@@ -36,5 +36,5 @@ def _take_number(table: Table) -> Insert:
 
 async def next_number(session: Transaction, table: Table, year: int) -> int:
     """The year's next number in `table`; its row stays locked until the transaction ends."""
-    result = await session.execute(_take_number(table), {"year": year, "last_number": 1})
-    return int(result.scalar_one())
+    taken = await _take_number(table).fetch(session, {"year": year, "last_number": 1})
+    return int(taken[0]["last_number"])

@@ -18,16 +18,17 @@ from billing.adapters.tables import (
 )
 from billing.domain.customers import Customer
 from pricing.money import Money
-from servicekit.db import Transaction
+from servicekit.db import DriverStatement, Transaction
 
-# Built once: every invoice names its buyer and moves a balance (a statement made per call costs
-# more CPU than its round trip).
-_CUSTOMER = select(customers).where(customers.c.customer_id == bindparam("b_id"))
+# Built once and sent on the driver: every invoice names its buyer and moves a balance.
+_CUSTOMER = DriverStatement(select(customers).where(customers.c.customer_id == bindparam("b_id")))
 _BALANCE = insert(customer_balances)
-_MOVE_BALANCE = _BALANCE.on_conflict_do_update(
-    index_elements=["customer_id", "currency"],
-    set_={"open_balance": customer_balances.c.open_balance + _BALANCE.excluded.open_balance},
-).returning(customer_balances.c.open_balance)
+_MOVE_BALANCE = DriverStatement(
+    _BALANCE.on_conflict_do_update(
+        index_elements=["customer_id", "currency"],
+        set_={"open_balance": customer_balances.c.open_balance + _BALANCE.excluded.open_balance},
+    ).returning(customer_balances.c.open_balance)
+)
 
 
 class SqlCustomers:
@@ -50,15 +51,16 @@ class SqlCustomers:
         )
 
     async def get(self, customer_id: str) -> Customer | None:
-        found = (await self.session.execute(_CUSTOMER, {"b_id": customer_id})).first()
-        if found is None:
+        rows = await _CUSTOMER.fetch(self.session, {"b_id": customer_id})
+        if not rows:
             return None
+        found = rows[0]
         return Customer(
-            found.customer_id,
-            found.name,
-            found.payment_terms,
-            found.tax_id,
-            found.billing_address,
+            found["customer_id"],
+            found["name"],
+            found["payment_terms"],
+            found["tax_id"],
+            found["billing_address"],
         )
 
 
@@ -67,15 +69,15 @@ class SqlAccounts:
         self.session = session
 
     async def move_balance(self, customer_id: str, change: Money) -> Money:
-        moved = await self.session.execute(
-            _MOVE_BALANCE,
+        moved = await _MOVE_BALANCE.fetch(
+            self.session,
             {
                 "customer_id": customer_id,
                 "currency": change.currency,
                 "open_balance": change.amount,
             },
         )
-        return Money(moved.scalar_one(), change.currency)
+        return Money(moved[0]["open_balance"], change.currency)
 
     async def balances(self, customer_id: str) -> list[Money]:
         rows = await self.session.execute(

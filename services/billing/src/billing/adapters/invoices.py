@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import ARRAY, Select, String, any_, bindparam, select
 
 from billing.adapters.tables import invoice_lines, invoices
 from billing.domain.invoices import OPEN, PARTIALLY_PAID, Invoice, InvoiceLine
@@ -19,7 +19,7 @@ from billing.domain.taxes import (
     totals_json,
 )
 from pricing.money import Money
-from servicekit.db import Transaction
+from servicekit.db import Columns, DriverStatement, Transaction
 
 
 def _state(invoice: Invoice) -> tuple[Any, ...]:
@@ -32,28 +32,28 @@ def _state(invoice: Invoice) -> tuple[Any, ...]:
     )
 
 
-# Built once: every invoice issued runs them (a statement made per call costs more CPU than its
-# round trip).
-_INSERT = invoices.insert()
-_LINES_INSERT = invoice_lines.insert()
+# Built once and sent on the driver: every invoice issued runs them.
+_INSERT = DriverStatement(invoices.insert())
+_LINES_INSERT = DriverStatement(invoice_lines.insert())
 _BY_ID = select(invoices).where(invoices.c.id == bindparam("b_id"))
-_BY_ID_LOCKED = _BY_ID.with_for_update()
-_OF_SHIPMENT = select(invoices).where(invoices.c.shipment_id == bindparam("b_id"))
-_OF_ORDER_LOCKED = (
+_BY_ID_READ = DriverStatement(_BY_ID)
+_BY_ID_LOCKED = DriverStatement(_BY_ID.with_for_update())
+_OF_SHIPMENT = DriverStatement(select(invoices).where(invoices.c.shipment_id == bindparam("b_id")))
+_OF_ORDER_LOCKED = DriverStatement(
     select(invoices)
     .where(invoices.c.order_id == bindparam("b_id"))
     .order_by(invoices.c.number)
     .with_for_update()
 )
-_LOCK_OF_ORDER = (
+_LOCK_OF_ORDER = DriverStatement(
     select(invoices.c.id)
     .where(invoices.c.order_id == bindparam("b_id"))
     .order_by(invoices.c.number)
     .with_for_update()
 )
-_LINES = (
+_LINES = DriverStatement(
     select(invoice_lines)
-    .where(invoice_lines.c.invoice_id.in_(bindparam("b_ids", expanding=True)))
+    .where(invoice_lines.c.invoice_id == any_(bindparam("b_ids", type_=ARRAY(String))))
     .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
 )
 
@@ -64,9 +64,9 @@ class SqlInvoices:
         self._read: dict[str, tuple[Any, ...]] = {}
 
     async def add(self, invoice: Invoice) -> None:
-        await self.session.execute(_INSERT, _head_row(invoice))
-        await self.session.execute(
-            _LINES_INSERT,
+        await _INSERT.execute(self.session, _head_row(invoice))
+        await _LINES_INSERT.execute_many(
+            self.session,
             [
                 {
                     "invoice_id": invoice.id,
@@ -85,7 +85,7 @@ class SqlInvoices:
         self._read[invoice.id] = _state(invoice)
 
     async def get(self, invoice_id: str, *, lock: bool = False) -> Invoice | None:
-        found = await self._all(_BY_ID_LOCKED if lock else _BY_ID, invoice_id)
+        found = await self._all(_BY_ID_LOCKED if lock else _BY_ID_READ, invoice_id)
         return found[0] if found else None
 
     async def of_shipment(self, shipment_id: str) -> Invoice | None:
@@ -96,7 +96,7 @@ class SqlInvoices:
         return await self._all(_OF_ORDER_LOCKED, order_id)
 
     async def lock_of_order(self, order_id: str) -> None:
-        await self.session.execute(_LOCK_OF_ORDER, {"b_id": order_id})
+        await _LOCK_OF_ORDER.fetch(self.session, {"b_id": order_id})
 
     async def locked(self, invoice_ids: Collection[str]) -> dict[str, Invoice]:
         query = select(invoices).where(invoices.c.id.in_(list(invoice_ids)))
@@ -162,35 +162,38 @@ class SqlInvoices:
             query = query.where(invoices.c.number < before)
         return await self._all(query)
 
-    async def _all(self, query: Select[Any], key: str | None = None) -> list[Invoice]:
-        """The invoices `query` selects; `key`: its `b_id` parameter, for a statement built once."""
-        found = await self.session.execute(query, None if key is None else {"b_id": key})
-        heads = found.all()
+    async def _all(self, query: Select[Any] | DriverStatement, key: str = "") -> list[Invoice]:
+        """The invoices `query` selects; `key`: the `b_id` parameter of a statement built once."""
+        heads: Sequence[Columns]
+        if isinstance(query, DriverStatement):
+            heads = await query.fetch(self.session, {"b_id": key})
+        else:
+            heads = [row._mapping for row in await self.session.execute(query)]
         lines = await self._lines(heads)
-        found = [_invoice(head, lines.get(head.id, [])) for head in heads]
+        found = [_invoice(head, lines.get(head["id"], [])) for head in heads]
         for invoice in found:
             self._read[invoice.id] = _state(invoice)
         return found
 
-    async def _lines(self, heads: Sequence[Row[Any]]) -> dict[str, list[InvoiceLine]]:
+    async def _lines(self, heads: Sequence[Columns]) -> dict[str, list[InvoiceLine]]:
         if not heads:
             return {}
-        currency = {h.id: h.currency for h in heads}
-        rows = await self.session.execute(_LINES, {"b_ids": list(currency)})
+        currency = {h["id"]: h["currency"] for h in heads}
+        rows = await _LINES.fetch(self.session, {"b_ids": list(currency)})
         lines: dict[str, list[InvoiceLine]] = {}
         for r in rows:
-            money = currency[r.invoice_id]
-            lines.setdefault(r.invoice_id, []).append(
+            money = currency[r["invoice_id"]]
+            lines.setdefault(r["invoice_id"], []).append(
                 InvoiceLine(
-                    r.order_line_id,
-                    r.product_id,
-                    r.sku,
-                    int(r.quantity),
-                    Money(r.unit_price, money),
-                    Money(r.line_total, money),
-                    int(r.returned),
-                    Money(r.credited, money),
-                    line_taxes_from_json(r.taxes, money),
+                    r["order_line_id"],
+                    r["product_id"],
+                    r["sku"],
+                    int(r["quantity"]),
+                    Money(r["unit_price"], money),
+                    Money(r["line_total"], money),
+                    int(r["returned"]),
+                    Money(r["credited"], money),
+                    line_taxes_from_json(r["taxes"], money),
                 )
             )
         return lines
@@ -220,25 +223,25 @@ def _head_row(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def _invoice(head: Row[Any], lines: list[InvoiceLine]) -> Invoice:
-    currency = head.currency
+def _invoice(head: Columns, lines: list[InvoiceLine]) -> Invoice:
+    currency = head["currency"]
     return Invoice(
-        head.id,
-        head.number,
-        head.customer_id,
-        Money(head.total, currency),
-        head.issued_at,
-        head.due_date,
-        head.created_by,
+        head["id"],
+        head["number"],
+        head["customer_id"],
+        Money(head["total"], currency),
+        head["issued_at"],
+        head["due_date"],
+        head["created_by"],
         lines,
-        Money(head.amount_paid, currency),
-        Money(head.amount_credited, currency),
-        head.status,
-        order_id=head.order_id or "",
-        shipment_id=head.shipment_id or "",
-        quote_id=head.quote_id or "",
-        document=head.document,
-        overdue_at=head.overdue_at,
-        taxes=totals_from_json(head.taxes, currency),
-        buyer=Buyer.from_json(head.buyer),
+        Money(head["amount_paid"], currency),
+        Money(head["amount_credited"], currency),
+        head["status"],
+        order_id=head["order_id"] or "",
+        shipment_id=head["shipment_id"] or "",
+        quote_id=head["quote_id"] or "",
+        document=head["document"],
+        overdue_at=head["overdue_at"],
+        taxes=totals_from_json(head["taxes"], currency),
+        buyer=Buyer.from_json(head["buyer"]),
     )

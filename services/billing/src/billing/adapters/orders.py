@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from billing.adapters.documents import quoted_from_json
@@ -22,7 +22,7 @@ from billing.domain.orders import OrderCopy, OrderLine, Shipment
 from billing.domain.returns import PENDING, Return
 from oms.events.v1 import inventory_pb2
 from pricing.money import Money
-from servicekit.db import Transaction, driver, select_every_column
+from servicekit.db import DriverStatement, Transaction, driver, select_every_column
 
 
 def _state(copy: OrderCopy) -> tuple[Any, ...]:
@@ -32,22 +32,39 @@ def _state(copy: OrderCopy) -> tuple[Any, ...]:
     return copy.cancelled, lines, None if copy.document is None else copy.document.content
 
 
-# Built once: every order and shipment runs them (a statement made per call costs more CPU than
-# its round trip).
-_COPY_INSERT = insert(order_copies).on_conflict_do_nothing().returning(order_copies.c.order_id)
-_LINES_INSERT = order_copy_lines.insert()
-# An order's copy is read for every shipment and change of the order: sent on the driver
-# (servicekit.db.driver), without SQLAlchemy's work per execution.
+# An order's copy is written and read for every shipment and change of the order: built once and
+# sent on the driver (servicekit.db), without SQLAlchemy's work per execution.
+_COPY_INSERT = DriverStatement(
+    insert(order_copies).on_conflict_do_nothing().returning(order_copies.c.order_id)
+)
+_LINES_INSERT = DriverStatement(order_copy_lines.insert())
 _HEAD = select_every_column(order_copies, "WHERE order_id = $1")
 _HEAD_LOCKED = _HEAD + " FOR UPDATE"
 _LINES = select_every_column(order_copy_lines, "WHERE order_id = $1")
 _LINE_UPSERT = insert(order_copy_lines)
-_LINE_SAVE = _LINE_UPSERT.on_conflict_do_update(
-    index_elements=["line_id"],
-    set_={
-        name: _LINE_UPSERT.excluded[name]
-        for name in ("shipped", "returned", "quantity", "unit_price")
-    },
+_LINE_SAVE = DriverStatement(
+    _LINE_UPSERT.on_conflict_do_update(
+        index_elements=["line_id"],
+        set_={
+            name: _LINE_UPSERT.excluded[name]
+            for name in ("shipped", "returned", "quantity", "unit_price")
+        },
+    )
+)
+# An advisory lock, as there may be no row to lock yet; released at commit or rollback.
+_HOLD = DriverStatement(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"))
+_UNPARK = DriverStatement(
+    pending_shipments.delete()
+    .where(pending_shipments.c.order_id == bindparam("b_order"))
+    .returning(pending_shipments.c.event)
+)
+_WAITING = DriverStatement(
+    select(returns_received.c.event)
+    .where(
+        returns_received.c.order_id == bindparam("b_order"),
+        returns_received.c.outcome == PENDING,
+    )
+    .order_by(returns_received.c.arrival)
 )
 
 
@@ -60,8 +77,8 @@ class SqlOrderCopies:
 
     async def add(self, copy: OrderCopy) -> bool:
         document = copy.document
-        copied = await self.session.execute(
-            _COPY_INSERT,
+        copied = await _COPY_INSERT.fetch(
+            self.session,
             {
                 "order_id": copy.order_id,
                 "customer_id": copy.customer_id,
@@ -72,11 +89,11 @@ class SqlOrderCopies:
                 "quote_id": copy.quote_id or None,
             },
         )
-        if copied.first() is None:
+        if not copied:
             return False
         if copy.lines:
-            await self.session.execute(
-                _LINES_INSERT,
+            await _LINES_INSERT.execute_many(
+                self.session,
                 [
                     {
                         "order_id": copy.order_id,
@@ -145,8 +162,8 @@ class SqlOrderCopies:
         for line_id, x in copy.lines.items():
             if lines.get(line_id) == after[1][line_id]:
                 continue
-            await self.session.execute(
-                _LINE_SAVE,
+            await _LINE_SAVE.execute(
+                self.session,
                 {
                     "order_id": copy.order_id,
                     "line_id": line_id,
@@ -166,11 +183,7 @@ class SqlOrderCopies:
         self._read[copy.order_id] = after
 
     async def hold(self, order_id: str) -> None:
-        # An advisory lock, as there may be no row to lock yet; released at commit or rollback.
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"billing.order-copy:{order_id}"},
-        )
+        await _HOLD.fetch(self.session, {"key": f"billing.order-copy:{order_id}"})
 
     async def park(self, shipment: Shipment) -> None:
         await self.session.execute(
@@ -184,12 +197,8 @@ class SqlOrderCopies:
         )
 
     async def unpark(self, order_id: str) -> list[Shipment]:
-        parked = await self.session.execute(
-            pending_shipments.delete()
-            .where(pending_shipments.c.order_id == order_id)
-            .returning(pending_shipments.c.event)
-        )
-        return [_shipment(raw) for (raw,) in parked.all()]
+        parked = await _UNPARK.fetch(self.session, {"b_order": order_id})
+        return [_shipment(row["event"]) for row in parked]
 
     async def count(self, shipment: Shipment) -> bool:
         counted = await self.session.execute(
@@ -220,12 +229,8 @@ class SqlReturns:
         return claimed.first() is not None
 
     async def waiting(self, order_id: str) -> list[Return]:
-        rows = await self.session.execute(
-            select(returns_received.c.event)
-            .where(returns_received.c.order_id == order_id, returns_received.c.outcome == PENDING)
-            .order_by(returns_received.c.arrival)
-        )
-        return [_return(raw) for (raw,) in rows.all()]
+        rows = await _WAITING.fetch(self.session, {"b_order": order_id})
+        return [_return(row["event"]) for row in rows]
 
     async def settle(self, return_id: str, outcome: str, detail: str) -> None:
         await self.session.execute(

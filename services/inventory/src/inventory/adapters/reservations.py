@@ -17,7 +17,7 @@ from inventory.adapters.tables import reservation_lines, reservation_orders, res
 from inventory.domain.allocation import Waiting
 from inventory.domain.reservation import Held, Reservation, ReservationLine, Status
 from servicekit.context import current_principal
-from servicekit.db import Columns, Transaction, driver, select_every_column
+from servicekit.db import Columns, DriverStatement, Transaction, driver, select_every_column
 
 
 @dataclass(frozen=True)
@@ -72,23 +72,27 @@ _LINES = select_every_column(reservation_lines, "WHERE order_id = $1 ORDER BY po
 _LEDGER = select_every_column(reservations, "WHERE order_id = $1 ORDER BY id")
 _LEDGER_LOCKED = _LEDGER + " FOR UPDATE"
 
-# Built once: every reservation and shipment runs them (a statement made per call costs more
-# CPU than its round trip). The UPDATEs set the columns their parameters name.
+# Built once and sent on the driver: every reservation and shipment runs them. The UPDATEs set
+# the columns their parameters name.
 _ORDER = reservation_orders.c.order_id == bindparam("b_order")
-_HEAD_INSERT = reservation_orders.insert()
-_HEAD_UPDATE = reservation_orders.update().where(_ORDER)
-_LINES_INSERT = reservation_lines.insert()
-_LINE_UPDATE = reservation_lines.update().where(
-    reservation_lines.c.order_id == bindparam("b_order"),
-    reservation_lines.c.line_id == bindparam("b_line"),
+_HEAD_INSERT = DriverStatement(reservation_orders.insert())
+_HEAD_UPDATE = DriverStatement(reservation_orders.update().where(_ORDER))
+_LINES_INSERT = DriverStatement(reservation_lines.insert())
+_LINE_UPDATE = DriverStatement(
+    reservation_lines.update().where(
+        reservation_lines.c.order_id == bindparam("b_order"),
+        reservation_lines.c.line_id == bindparam("b_line"),
+    )
 )
-_LEDGER_INSERT = reservations.insert()
-_LEDGER_UPDATE = reservations.update().where(
-    reservations.c.order_id == bindparam("b_order"),
-    reservations.c.line_id == bindparam("b_line"),
-    reservations.c.warehouse_id == bindparam("b_warehouse"),
+_LEDGER_INSERT = DriverStatement(reservations.insert())
+_LEDGER_UPDATE = DriverStatement(
+    reservations.update().where(
+        reservations.c.order_id == bindparam("b_order"),
+        reservations.c.line_id == bindparam("b_line"),
+        reservations.c.warehouse_id == bindparam("b_warehouse"),
+    )
 )
-_HELD_PRODUCTS = (
+_HELD_PRODUCTS = DriverStatement(
     select(reservations.c.product_id)
     .where(
         reservations.c.order_id == bindparam("b_order"),
@@ -119,8 +123,8 @@ class SqlReservationRepository:
 
     async def add(self, reservation: Reservation) -> None:
         r = reservation
-        await self.session.execute(
-            _HEAD_INSERT,
+        await _HEAD_INSERT.execute(
+            self.session,
             {
                 "order_id": r.order_id,
                 "status": r.status.value,
@@ -136,8 +140,8 @@ class SqlReservationRepository:
         r, was = reservation, self._rows[reservation.order_id]
         now = _Rows.of(r)
         if now.head != was.head:
-            await self.session.execute(
-                _HEAD_UPDATE, {"b_order": r.order_id, "status": r.status.value, **_head(r)}
+            await _HEAD_UPDATE.execute(
+                self.session, {"b_order": r.order_id, "status": r.status.value, **_head(r)}
             )
         await self._write_lines_and_ledger(r, was)
         self._rows[r.order_id] = now
@@ -145,8 +149,8 @@ class SqlReservationRepository:
     async def _write_lines_and_ledger(self, r: Reservation, was: _Rows) -> None:
         new_lines = [x for x in r.lines if x.line_id not in was.lines]
         if new_lines:
-            await self.session.execute(
-                _LINES_INSERT,
+            await _LINES_INSERT.execute_many(
+                self.session,
                 [
                     {
                         "order_id": r.order_id,
@@ -163,8 +167,8 @@ class SqlReservationRepository:
             )
         for x in r.lines:
             if was.lines.get(x.line_id, (x.quantity, x.backordered)) != (x.quantity, x.backordered):
-                await self.session.execute(
-                    _LINE_UPDATE,
+                await _LINE_UPDATE.execute(
+                    self.session,
                     {
                         "b_order": r.order_id,
                         "b_line": x.line_id,
@@ -178,8 +182,8 @@ class SqlReservationRepository:
         new = [h for h in r.ledger if (h.line_id, h.warehouse_id) not in was.held]
         if new:
             by = current_principal().subject
-            await self.session.execute(
-                _LEDGER_INSERT,
+            await _LEDGER_INSERT.execute_many(
+                self.session,
                 [
                     {
                         "order_id": r.order_id,
@@ -197,8 +201,8 @@ class SqlReservationRepository:
         for h in r.ledger:
             figures = (h.reserved, h.consumed, h.released)
             if was.held.get((h.line_id, h.warehouse_id), figures) != figures:
-                await self.session.execute(
-                    _LEDGER_UPDATE,
+                await _LEDGER_UPDATE.execute(
+                    self.session,
                     {
                         "b_order": r.order_id,
                         "b_line": h.line_id,
@@ -227,10 +231,10 @@ class SqlReservationRepository:
         return sorted(row.product_id for row in rows)
 
     async def held_products(self, order_id: str, warehouse_id: str) -> list[str]:
-        rows = await self.session.execute(
-            _HELD_PRODUCTS, {"b_order": order_id, "b_warehouse": warehouse_id}
+        rows = await _HELD_PRODUCTS.fetch(
+            self.session, {"b_order": order_id, "b_warehouse": warehouse_id}
         )
-        return sorted(r.product_id for r in rows)
+        return sorted(r["product_id"] for r in rows)
 
     async def queue(self, product_id: str) -> list[Waiting]:
         line = reservation_lines.c

@@ -7,16 +7,15 @@ nothing rather than leave it oversold, and `CHECK (on_hand >= reserved)` backs i
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from sqlalchemy import BigInteger, BindParameter, bindparam, select, tuple_
+from sqlalchemy import ARRAY, BigInteger, BindParameter, String, any_, bindparam, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from inventory.adapters.tables import stock_levels, stock_movements
 from inventory.domain.events import StockMoved
 from inventory.domain.stock import StockLevel
 from servicekit.context import current_principal
-from servicekit.db import Transaction
+from servicekit.db import Columns, DriverStatement, Transaction
 
 Key = tuple[str, str]
 # on hand, reserved, reorder point, low stock: as last read or written
@@ -31,32 +30,40 @@ def _figures(level: StockLevel) -> Figures:
     return (level.on_hand, level.reserved, level.reorder_point, level.low_stock)
 
 
-# Built once: every reservation and shipment runs them (a statement made per call costs more
-# CPU than its round trip). `d_*`: the change since the level was read.
+# Built once and sent on the driver: every reservation and shipment runs them. `d_*`: the
+# change since the level was read.
 _c = stock_levels.c
-_LEVEL = select(stock_levels).where(
-    _c.warehouse_id == bindparam("b_warehouse"), _c.product_id == bindparam("b_product")
+_LEVEL = DriverStatement(
+    select(stock_levels).where(
+        _c.warehouse_id == bindparam("b_warehouse"), _c.product_id == bindparam("b_product")
+    )
 )
-_ENSURE = insert(stock_levels).on_conflict_do_nothing()
+_ENSURE = DriverStatement(insert(stock_levels).on_conflict_do_nothing())
 _D_ON_HAND: BindParameter[int] = bindparam("d_on_hand", type_=BigInteger)
 _D_RESERVED: BindParameter[int] = bindparam("d_reserved", type_=BigInteger)
-_SAVE = (
+_SAVE = DriverStatement(
     stock_levels.update()
     .where(_c.warehouse_id == bindparam("b_warehouse"), _c.product_id == bindparam("b_product"))
     .where(_c.on_hand + _D_ON_HAND >= _c.reserved + _D_RESERVED)
     .where(_c.reserved + _D_RESERVED >= 0)
     .values(on_hand=_c.on_hand + _D_ON_HAND, reserved=_c.reserved + _D_RESERVED)
-    .returning(_c.on_hand)
 )
-_RECORD = stock_movements.insert()
-_AVAILABILITY = select(
-    _c.warehouse_id, _c.product_id, (_c.on_hand - _c.reserved).label("available")
-).where(_c.product_id.in_(bindparam("b_products", expanding=True)))
+_RECORD = DriverStatement(stock_movements.insert())
+_AVAILABILITY = DriverStatement(
+    select(_c.warehouse_id, _c.product_id, (_c.on_hand - _c.reserved).label("available")).where(
+        _c.product_id == any_(bindparam("b_products", type_=ARRAY(String)))
+    )
+)
 
 
-def _level(r: Any) -> StockLevel:
+def _level(r: Columns) -> StockLevel:
     return StockLevel(
-        r.warehouse_id, r.product_id, r.on_hand, r.reserved, r.reorder_point, r.low_stock
+        r["warehouse_id"],
+        r["product_id"],
+        r["on_hand"],
+        r["reserved"],
+        r["reorder_point"],
+        r["low_stock"],
     )
 
 
@@ -70,20 +77,18 @@ class SqlStockLevelRepository:
     async def get(self, warehouse_id: str, product_id: str) -> StockLevel | None:
         key = (warehouse_id, product_id)
         if key not in self._seen:
-            row = (
-                await self.session.execute(
-                    _LEVEL, {"b_warehouse": warehouse_id, "b_product": product_id}
-                )
-            ).first()
-            if row is None:
+            rows = await _LEVEL.fetch(
+                self.session, {"b_warehouse": warehouse_id, "b_product": product_id}
+            )
+            if not rows:
                 return None
-            level = _level(row)
+            level = _level(rows[0])
             self._seen[key], self._read[key] = level, _figures(level)
         return self._seen[key]
 
     async def ensure(self, warehouse_id: str, product_id: str) -> None:
-        await self.session.execute(
-            _ENSURE, {"warehouse_id": warehouse_id, "product_id": product_id}
+        await _ENSURE.execute(
+            self.session, {"warehouse_id": warehouse_id, "product_id": product_id}
         )
 
     async def save(self, level: StockLevel) -> None:
@@ -92,8 +97,8 @@ class SqlStockLevelRepository:
         on_hand, reserved, *_ = self._read[key]
         if _figures(level) == self._read[key]:
             return
-        moved = await self.session.execute(
-            _SAVE,
+        moved = await _SAVE.execute(
+            self.session,
             {
                 "b_warehouse": level.warehouse_id,
                 "b_product": level.product_id,
@@ -103,14 +108,14 @@ class SqlStockLevelRepository:
                 "low_stock": level.low_stock,
             },
         )
-        if moved.first() is None:
+        if moved != 1:
             raise StaleStockLevel(f"{level.product_id} in {level.warehouse_id} moved meanwhile")
         self._read[key] = _figures(level)
 
     async def record(self, moves: Sequence[StockMoved]) -> None:
         by = current_principal().subject
-        await self.session.execute(
-            _RECORD,
+        await _RECORD.execute_many(
+            self.session,
             [
                 {
                     "warehouse_id": m.warehouse_id,
@@ -127,10 +132,10 @@ class SqlStockLevelRepository:
         )
 
     async def availability(self, product_ids: Iterable[str]) -> dict[str, dict[str, int]]:
-        rows = await self.session.execute(_AVAILABILITY, {"b_products": list(set(product_ids))})
+        rows = await _AVAILABILITY.fetch(self.session, {"b_products": list(set(product_ids))})
         found: dict[str, dict[str, int]] = {}
         for row in rows:
-            found.setdefault(row.warehouse_id, {})[row.product_id] = row.available
+            found.setdefault(row["warehouse_id"], {})[row["product_id"]] = row["available"]
         return found
 
     async def page(
@@ -148,4 +153,4 @@ class SqlStockLevelRepository:
             query = query.where(c.warehouse_id == warehouse_id)
         if after is not None:
             query = query.where(tuple_(c.product_id, c.warehouse_id) > tuple_(*after))
-        return [_level(r) for r in await self.session.execute(query)]
+        return [_level(r._mapping) for r in await self.session.execute(query)]

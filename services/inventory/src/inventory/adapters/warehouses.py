@@ -10,10 +10,12 @@ from sqlalchemy.dialects.postgresql import insert
 from inventory.adapters.tables import warehouses
 from inventory.domain.warehouse import Warehouse
 from servicekit.context import current_principal
-from servicekit.db import Transaction
+from servicekit.db import DriverStatement, Transaction
 
-# Built once: every reservation asks.
-_PRIORITY = select(warehouses.c.id).order_by(warehouses.c.priority, warehouses.c.code)
+# Built once and sent on the driver: every reservation asks.
+_PRIORITY = DriverStatement(
+    select(warehouses.c.id).order_by(warehouses.c.priority, warehouses.c.code)
+)
 
 
 class SqlWarehouseRepository:
@@ -36,8 +38,7 @@ class SqlWarehouseRepository:
         return created.first() is not None
 
     async def priority(self) -> list[str]:
-        rows = await self.session.execute(_PRIORITY)
-        return [row.id for row in rows]
+        return [row["id"] for row in await _PRIORITY.fetch(self.session)]
 
     async def missing(self, warehouse_ids: Iterable[str]) -> list[str]:
         wanted = set(warehouse_ids)

@@ -8,11 +8,13 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert
 
 from orders.adapters.tables import billing_credit_holds
-from servicekit.db import Transaction
+from servicekit.db import DriverStatement, Transaction
 
-# Built once: every order placed asks.
-_REASON = select(billing_credit_holds.c.reason).where(
-    billing_credit_holds.c.customer_id == bindparam("b_id")
+# Built once and sent on the driver: every order placed asks.
+_REASON = DriverStatement(
+    select(billing_credit_holds.c.reason).where(
+        billing_credit_holds.c.customer_id == bindparam("b_id")
+    )
 )
 
 
@@ -37,5 +39,5 @@ class SqlBillingHolds:
         )
 
     async def reason(self, customer_id: str) -> str:
-        found = await self.session.execute(_REASON, {"b_id": customer_id})
-        return found.scalar_one_or_none() or ""
+        found = await _REASON.fetch(self.session, {"b_id": customer_id})
+        return str(found[0]["reason"]) if found else ""

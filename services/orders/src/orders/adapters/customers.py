@@ -15,7 +15,7 @@ from orders.domain.customer_input import Address, Contact, Details
 from orders.domain.customers import CreditPosition, Customer, CustomerFilter
 from orders.domain.customers import credit_position as position_in
 from pricing.money import Money
-from servicekit.db import Transaction
+from servicekit.db import Columns, DriverStatement, Transaction
 
 
 def _like(text: str) -> str:
@@ -49,40 +49,44 @@ def _row(details: Details) -> dict[str, Any]:
     }
 
 
-def _customer(r: Any) -> Customer:
+def _customer(r: Columns) -> Customer:
     return Customer(
-        id=r.id,
+        id=r["id"],
         details=Details(
-            name=r.name,
-            kind=r.kind,
-            currency=r.currency,
-            tax_id=r.tax_id,
-            email=r.email,
-            customer_group=r.customer_group,
-            payment_terms=r.payment_terms,
+            name=r["name"],
+            kind=r["kind"],
+            currency=r["currency"],
+            tax_id=r["tax_id"],
+            email=r["email"],
+            customer_group=r["customer_group"],
+            payment_terms=r["payment_terms"],
             credit_limit=None
-            if r.credit_limit is None
-            else Money(r.credit_limit, r.currency).trimmed(),
+            if r["credit_limit"] is None
+            else Money(r["credit_limit"], r["currency"]).trimmed(),
             contacts=tuple(
                 Contact(c["name"], c.get("email", ""), c.get("phone", ""), c.get("role", ""))
-                for c in r.contacts
+                for c in r["contacts"]
             ),
-            billing_address=Address.from_dict(r.billing_address),
-            shipping_address=Address.from_dict(r.shipping_address),
-            tax_zone=r.tax_zone,
-            tax_exemption=r.tax_exemption,
+            billing_address=Address.from_dict(r["billing_address"]),
+            shipping_address=Address.from_dict(r["shipping_address"]),
+            tax_zone=r["tax_zone"],
+            tax_exemption=r["tax_exemption"],
         ),
-        created_at=r.created_at,
-        created_by=r.created_by,
-        updated_at=r.updated_at,
-        updated_by=r.updated_by,
-        version=r.version,
+        created_at=r["created_at"],
+        created_by=r["created_by"],
+        updated_at=r["updated_at"],
+        updated_by=r["updated_by"],
+        version=r["version"],
     )
 
 
 # Built once: every order placed reads them (a statement made per call costs more CPU than its
 # round trip).
 _CUSTOMER = select(customers).where(customers.c.id == bindparam("b_id"))
+_CUSTOMERS = {  # read by every order placed: sent on the driver
+    False: DriverStatement(_CUSTOMER),
+    True: DriverStatement(_CUSTOMER.with_for_update()),
+}
 _ACCOUNT = select(customers.c.currency, customers.c.credit_limit).where(
     customers.c.id == bindparam("b_id")
 )
@@ -92,10 +96,12 @@ _OWED = select(customer_balances.c.currency, customer_balances.c.open_balance).w
 
 _BALANCE = insert(customer_balances)
 # Every invoice moves a balance: an older figure arriving late changes nothing.
-_SET_BALANCE = _BALANCE.on_conflict_do_update(
-    index_elements=[customer_balances.c.customer_id, customer_balances.c.currency],
-    set_={"open_balance": _BALANCE.excluded.open_balance, "as_of": _BALANCE.excluded.as_of},
-    where=customer_balances.c.as_of <= _BALANCE.excluded.as_of,
+_SET_BALANCE = DriverStatement(
+    _BALANCE.on_conflict_do_update(
+        index_elements=[customer_balances.c.customer_id, customer_balances.c.currency],
+        set_={"open_balance": _BALANCE.excluded.open_balance, "as_of": _BALANCE.excluded.as_of},
+        where=customer_balances.c.as_of <= _BALANCE.excluded.as_of,
+    )
 )
 
 
@@ -134,9 +140,8 @@ class SqlCustomers:
         )
 
     async def get(self, customer_id: str, for_update: bool = False) -> Customer | None:
-        query = _CUSTOMER.with_for_update() if for_update else _CUSTOMER
-        row = (await self.session.execute(query, {"b_id": customer_id})).first()
-        return None if row is None else _customer(row)
+        rows = await _CUSTOMERS[for_update].fetch(self.session, {"b_id": customer_id})
+        return _customer(rows[0]) if rows else None
 
     async def save(self, customer: Customer) -> bool:
         saved = await self.session.execute(
@@ -171,11 +176,11 @@ class SqlCustomers:
             .order_by(customers.c.name, customers.c.id)
             .limit(limit)
         )
-        return [_customer(r) for r in rows]
+        return [_customer(r._mapping) for r in rows]
 
     async def set_balance(self, customer_id: str, balance: Money, as_of: datetime) -> None:
-        await self.session.execute(
-            _SET_BALANCE,
+        await _SET_BALANCE.execute(
+            self.session,
             {
                 "customer_id": customer_id,
                 "currency": balance.currency,

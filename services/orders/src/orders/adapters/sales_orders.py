@@ -23,7 +23,14 @@ from pricing.document import PricedDocument
 from pricing.money import Money
 from pricing.wire import document_from_json, document_to_json
 from servicekit.context import causation_id, current_principal
-from servicekit.db import Columns, Transaction, driver, quoted, select_every_column
+from servicekit.db import (
+    Columns,
+    DriverStatement,
+    Transaction,
+    driver,
+    quoted,
+    select_every_column,
+)
 from servicekit.sales_reach import Reach
 
 # Orders not yet invoiced: what credit control counts as on order, and the forecast weighs.
@@ -169,13 +176,12 @@ def _filtered(query: OrderQuery) -> Any:
     return and_(True, *conditions)
 
 
-# Built once: a statement made per call costs more CPU than its round trip (an UPDATE's
-# `values()` and cache key about 250 us, a SELECT's about 45 us). The UPDATEs set the columns
-# their parameters name; the WHERE parameters are prefixed `b_` apart from them.
-_ORDER_INSERT = sales_orders.insert()
-_LINES_INSERT = sales_order_lines.insert()
 # An order's head and lines, and its journal entries, are read and written by every event of
-# the saga: sent on the driver (servicekit.db.driver), without SQLAlchemy's work per execution.
+# the saga: built once and sent on the driver (servicekit.db), without SQLAlchemy's work per
+# execution. The UPDATEs set the columns their parameters name; the WHERE parameters are
+# prefixed `b_` apart from them.
+_ORDER_INSERT = DriverStatement(sales_orders.insert())
+_LINES_INSERT = DriverStatement(sales_order_lines.insert())
 _HEAD = select_every_column(sales_orders, "WHERE id = $1")
 _HEAD_LOCKED = _HEAD + " FOR UPDATE"
 _LINES = select_every_column(sales_order_lines, "WHERE order_id = $1 ORDER BY position")
@@ -185,10 +191,14 @@ _JOURNAL = (
     " SELECT $1, f, t, r, n, $2, $3, $4"
     " FROM unnest($5::varchar[], $6::varchar[], $7::text[], $8::text[]) AS x(f, t, r, n)"
 )
-_ORDER_UPDATE = sales_orders.update().where(
-    sales_orders.c.id == bindparam("b_id"), sales_orders.c.version == bindparam("b_version")
+_ORDER_UPDATE = DriverStatement(
+    sales_orders.update().where(
+        sales_orders.c.id == bindparam("b_id"), sales_orders.c.version == bindparam("b_version")
+    )
 )
-_LINE_UPDATE = sales_order_lines.update().where(sales_order_lines.c.id == bindparam("b_id"))
+_LINE_UPDATE = DriverStatement(
+    sales_order_lines.update().where(sales_order_lines.c.id == bindparam("b_id"))
+)
 
 
 class SqlSalesOrders:
@@ -201,8 +211,8 @@ class SqlSalesOrders:
         self.read_documents: dict[str, PricedDocument | None] = {}
 
     async def add(self, order: SalesOrder, events: Sequence[SalesOrderEvent]) -> None:
-        await self.session.execute(
-            _ORDER_INSERT,
+        await _ORDER_INSERT.execute(
+            self.session,
             {
                 "id": order.id,
                 "customer_id": order.customer_id,
@@ -223,8 +233,8 @@ class SqlSalesOrders:
             },
         )
         if order.lines:  # an order of services only picks nothing
-            await self.session.execute(
-                _LINES_INSERT, [_line(order.id, i, line) for i, line in enumerate(order.lines)]
+            await _LINES_INSERT.execute_many(
+                self.session, [_line(order.id, i, line) for i, line in enumerate(order.lines)]
             )
         await self._journal(order, events, order.created_at)
         order.version = 1
@@ -247,8 +257,8 @@ class SqlSalesOrders:
         replaced = order.id not in self.read_documents or (
             order.document is not self.read_documents[order.id]
         )
-        saved = await self.session.execute(
-            _ORDER_UPDATE,
+        saved = await _ORDER_UPDATE.execute(
+            self.session,
             {
                 "b_id": order.id,
                 "b_version": order.version,
@@ -258,7 +268,7 @@ class SqlSalesOrders:
                 **_head(order, document=replaced),
             },
         )
-        if saved.rowcount != 1:
+        if saved != 1:
             raise ConcurrentUpdate(order.id)
         self.read_documents[order.id] = order.document
         await self._save_lines(order)
@@ -278,7 +288,7 @@ class SqlSalesOrders:
             values = _line(order.id, position, line)
             if before is not None and before.get(line.id) == values:
                 continue  # most events touch no line: no statement for it
-            await self.session.execute(_LINE_UPDATE, {"b_id": line.id, **values})
+            await _LINE_UPDATE.execute(self.session, {"b_id": line.id, **values})
 
     async def _journal(
         self, order: SalesOrder, events: Sequence[SalesOrderEvent], at: datetime
