@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from functools import partial
 
 import pytest
 from sqlalchemy import text
 
-from billing.adapters.tables import messaging_tables, metadata
-from billing.adapters.unit_of_work import SqlUnitOfWork
+from billing.adapters.tables import invoice_sequences, messaging_tables, metadata
+from billing.adapters.unit_of_work import SqlUnitOfWork, take_invoice_turn_in_batch
 from billing.bootstrap import SPEC
 from devstack.postgres import PostgresCluster
+from messaging.consumer import IN_BATCH, BatchConflict
 from messaging.outbox import Outbox
 from servicekit.db import Database, migrate
+from servicekit.numbering import next_number
 from services.billing.tests.dunning_contracts import DUNNING_CHECKS
 from services.billing.tests.repository_contracts import EVERY_CHECK, Check, Units
 
@@ -46,3 +49,33 @@ async def test_the_database_keeps_the_contract(check: Check, units: Units) -> No
 @pytest.mark.parametrize("check", DUNNING_CHECKS, ids=lambda c: c.__name__)
 async def test_the_database_keeps_the_dunning_contract(check: Check, units: Units) -> None:
     await check(units)
+
+
+async def test_an_event_batch_takes_the_invoice_counter_only_when_it_is_free(
+    database: Database,
+) -> None:
+    """A batch holds its earlier events' locks, so it does not wait for the counter: another
+    transaction holding it makes it BatchConflict (the events before it commit and it is
+    applied alone, waiting its turn)."""
+    year = datetime.now(UTC).year
+    async with database.transaction() as holder:
+        await next_number(holder, invoice_sequences, year)
+    async with database.transaction() as holder:
+        await next_number(holder, invoice_sequences, year)  # holds the counter until it ends
+        async with database.transaction() as batch:
+            batch.info[IN_BATCH] = True
+            with pytest.raises(BatchConflict):
+                await take_invoice_turn_in_batch(batch)
+        async with database.transaction() as alone:
+            await take_invoice_turn_in_batch(alone)  # not a batch: nothing to take now
+
+    async with database.transaction() as batch:
+        batch.info[IN_BATCH] = True
+        await take_invoice_turn_in_batch(batch)  # free: taken
+        async with database.transaction() as other:
+            other.info[IN_BATCH] = True
+            with pytest.raises(BatchConflict):
+                await take_invoice_turn_in_batch(other)
+        taken = await next_number(batch, invoice_sequences, year)
+    async with database.transaction() as after:
+        assert await next_number(after, invoice_sequences, year) == taken + 1

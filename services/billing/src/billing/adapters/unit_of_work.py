@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -31,11 +32,12 @@ from billing.adapters.tables import (
 from billing.application.ports import CREDIT_NOTES, INVOICES
 from billing.application.retries import Retry
 from billing.domain.events import DomainEvent
+from messaging.consumer import IN_BATCH, BatchConflict
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
 from servicekit.db import Database, Transaction
 from servicekit.idempotency import ProcessedRequests
-from servicekit.numbering import next_number
+from servicekit.numbering import next_number, take_turn
 
 SERIES = {INVOICES: invoice_sequences, CREDIT_NOTES: credit_note_sequences}
 _AUDIT = AuditLog(audit_log)
@@ -111,6 +113,18 @@ class SqlAudit:
         await _AUDIT.record(
             self.session, entity_type, entity_id, action, before=before, after=after
         )
+
+
+async def take_invoice_turn_in_batch(session: Transaction) -> None:
+    """For an event that may issue an invoice, before it writes anything: in a batch of events
+    (messaging.consumer.IN_BATCH), the invoice counter is locked now if it is free, and
+    BatchConflict raised if another transaction holds it, so the events before this one commit
+    and it is applied alone, waiting its turn. A batch holds its earlier events' locks: waiting
+    for the counter there would keep other batches waiting on them, until a lock timeout undid
+    the whole batch. Outside a batch, nothing: the number waits for the counter."""
+    year = datetime.now(UTC).year
+    if session.info.get(IN_BATCH) and not await take_turn(session, invoice_sequences, year):
+        raise BatchConflict("the invoice counter is taken")
 
 
 class SqlNumbers:
