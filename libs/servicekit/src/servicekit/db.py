@@ -13,7 +13,6 @@ import asyncpg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData, Table, event, exc, pool, text
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -211,17 +210,23 @@ class Columns(Protocol):
     def __getitem__(self, name: str) -> Any: ...
 
 
-def select_every_column(table: Table, rest: str) -> str:
-    """`SELECT` of every column of `table`, then `rest` (its WHERE and ORDER BY), as sent on
-    the driver."""
-    names = ", ".join(column.name for column in table.columns)
+def select_every_column(table: Table, rest: str, also: Sequence[str] = ()) -> str:
+    """`SELECT` of every column of `table` and the expressions `also`, then `rest` (its WHERE
+    and ORDER BY), as sent on the driver."""
+    names = ", ".join([*(column.name for column in table.columns), *also])
     return f"SELECT {names} FROM {quoted(table)} {rest}"
+
+
+def rows_of(table: Table, where: str, name: str) -> str:
+    """An expression for `select_every_column`'s `also`: the rows of `table` matching `where`
+    (and its ORDER BY) as one array column `name`, each row a record read by column name. A
+    head and its lines come in one statement; the lines are read, not locked."""
+    return f"ARRAY(SELECT r FROM {quoted(table)} r WHERE {where}) AS {name}"
 
 
 def quoted(table: Table) -> str:
     """The table's name as it is written in SQL sent on the driver."""
-    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
-    name: str = dialect.identifier_preparer.format_table(table)
+    name: str = _DIALECT.identifier_preparer.format_table(table)
     return name
 
 

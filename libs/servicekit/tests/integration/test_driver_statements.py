@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from servicekit.db import Database, DriverStatement
+from servicekit.db import Database, DriverStatement, driver, rows_of, select_every_column
 
 metadata = MetaData()
 things = Table(
@@ -134,3 +134,39 @@ async def test_what_sqlalchemy_would_fill_in_or_compile_per_call_is_refused(
             await expanding.fetch(transaction)
         with pytest.raises(KeyError, match="ids"):
             await BY_IDS.fetch(transaction, {})
+
+
+parts = Table(
+    "parts",
+    metadata,
+    Column("thing_id", String(20), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("price", Numeric(18, 6), nullable=False),
+)
+THING_AND_PARTS = select_every_column(
+    things, "WHERE id = $1", also=(rows_of(parts, "thing_id = $1 ORDER BY position", "parts"),)
+)
+
+
+async def test_a_head_and_its_rows_come_in_one_statement_read_by_column_name(
+    database: Database,
+) -> None:
+    async with database.transaction() as transaction:
+        await INSERT.execute_many(transaction, [thing("with"), thing("without")])
+        await DriverStatement(parts.insert()).execute_many(
+            transaction,
+            [
+                {"thing_id": "with", "position": 2, "price": Decimal("0.10")},
+                {"thing_id": "with", "position": 1, "price": Decimal("2.50")},
+                {"thing_id": "other", "position": 1, "price": Decimal(1)},
+            ],
+        )
+        connection = await driver(transaction)
+        head = await connection.fetchrow(THING_AND_PARTS, "with")
+        bare = await connection.fetchrow(THING_AND_PARTS, "without")
+    assert head["kind"] == "tool"
+    assert [(p["position"], p["price"]) for p in head["parts"]] == [
+        (1, Decimal("2.50")),
+        (2, Decimal("0.10")),
+    ]
+    assert bare["parts"] == []

@@ -22,7 +22,7 @@ from billing.domain.orders import OrderCopy, OrderLine, Shipment
 from billing.domain.returns import PENDING, Return
 from oms.events.v1 import inventory_pb2
 from pricing.money import Money
-from servicekit.db import DriverStatement, Transaction, driver, select_every_column
+from servicekit.db import DriverStatement, Transaction, driver, rows_of, select_every_column
 
 
 def _state(copy: OrderCopy) -> tuple[Any, ...]:
@@ -38,9 +38,10 @@ _COPY_INSERT = DriverStatement(
     insert(order_copies).on_conflict_do_nothing().returning(order_copies.c.order_id)
 )
 _LINES_INSERT = DriverStatement(order_copy_lines.insert())
-_HEAD = select_every_column(order_copies, "WHERE order_id = $1")
-_HEAD_LOCKED = _HEAD + " FOR UPDATE"
-_LINES = select_every_column(order_copy_lines, "WHERE order_id = $1")
+_COPY = select_every_column(
+    order_copies, "WHERE order_id = $1", also=(rows_of(order_copy_lines, "order_id = $1", "lines"),)
+)
+_COPY_LOCKED = _COPY + " FOR UPDATE"
 _LINE_UPSERT = insert(order_copy_lines)
 _LINE_SAVE = DriverStatement(
     _LINE_UPSERT.on_conflict_do_update(
@@ -116,10 +117,10 @@ class SqlOrderCopies:
         if held is not None and _state(held) == self._read[order_id]:
             return held  # locked here and as last read or saved: the stored copy is this one
         connection = await driver(self.session)
-        head = await connection.fetchrow(_HEAD_LOCKED if lock else _HEAD, order_id)
+        head = await connection.fetchrow(_COPY_LOCKED if lock else _COPY, order_id)
         if head is None:
             return None
-        rows = await connection.fetch(_LINES, order_id)
+        rows = head["lines"]
         currency, document = head["currency"], head["document"]
         copy = OrderCopy(
             head["order_id"],

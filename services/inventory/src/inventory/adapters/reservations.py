@@ -17,7 +17,14 @@ from inventory.adapters.tables import reservation_lines, reservation_orders, res
 from inventory.domain.allocation import Waiting
 from inventory.domain.reservation import Held, Reservation, ReservationLine, Status
 from servicekit.context import current_principal
-from servicekit.db import Columns, DriverStatement, Transaction, driver, select_every_column
+from servicekit.db import (
+    Columns,
+    DriverStatement,
+    Transaction,
+    driver,
+    rows_of,
+    select_every_column,
+)
 
 
 @dataclass(frozen=True)
@@ -66,9 +73,12 @@ def _reservation(head: Columns, lines: Iterable[Columns], ledger: Iterable[Colum
 
 # A reservation's head, lines and ledger are read for every placement, approval and shipment:
 # sent on the driver (servicekit.db.driver), without SQLAlchemy's work per execution.
-_HEAD = select_every_column(reservation_orders, "WHERE order_id = $1")
+_HEAD = select_every_column(
+    reservation_orders,
+    "WHERE order_id = $1",
+    also=(rows_of(reservation_lines, "order_id = $1 ORDER BY position", "lines"),),
+)
 _HEAD_LOCKED = _HEAD + " FOR UPDATE"
-_LINES = select_every_column(reservation_lines, "WHERE order_id = $1 ORDER BY position")
 _LEDGER = select_every_column(reservations, "WHERE order_id = $1 ORDER BY id")
 _LEDGER_LOCKED = _LEDGER + " FOR UPDATE"
 
@@ -115,9 +125,8 @@ class SqlReservationRepository:
         head = await connection.fetchrow(_HEAD_LOCKED if for_update else _HEAD, order_id)
         if head is None:
             return None
-        lines = await connection.fetch(_LINES, order_id)
         held = await connection.fetch(_LEDGER_LOCKED if for_update else _LEDGER, order_id)
-        found = _reservation(head, lines, held)
+        found = _reservation(head, head["lines"], held)
         self._seen[order_id], self._rows[order_id] = found, _Rows.of(found)
         return found
 

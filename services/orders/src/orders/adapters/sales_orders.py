@@ -29,6 +29,7 @@ from servicekit.db import (
     Transaction,
     driver,
     quoted,
+    rows_of,
     select_every_column,
 )
 from servicekit.sales_reach import Reach
@@ -182,9 +183,12 @@ def _filtered(query: OrderQuery) -> Any:
 # prefixed `b_` apart from them.
 _ORDER_INSERT = DriverStatement(sales_orders.insert())
 _LINES_INSERT = DriverStatement(sales_order_lines.insert())
-_HEAD = select_every_column(sales_orders, "WHERE id = $1")
-_HEAD_LOCKED = _HEAD + " FOR UPDATE"
-_LINES = select_every_column(sales_order_lines, "WHERE order_id = $1 ORDER BY position")
+_ORDER_READ = select_every_column(
+    sales_orders,
+    "WHERE id = $1",
+    also=(rows_of(sales_order_lines, "order_id = $1 ORDER BY position", "lines"),),
+)
+_ORDER_LOCKED = _ORDER_READ + " FOR UPDATE"
 _JOURNAL = (
     f"INSERT INTO {quoted(order_history)}"
     " (order_id, from_status, to_status, reason, note, actor, caused_by, at)"
@@ -241,10 +245,10 @@ class SqlSalesOrders:
 
     async def get(self, order_id: str, for_update: bool = False) -> SalesOrder | None:
         connection = await driver(self.session)
-        head = await connection.fetchrow(_HEAD_LOCKED if for_update else _HEAD, order_id)
+        head = await connection.fetchrow(_ORDER_LOCKED if for_update else _ORDER_READ, order_id)
         if head is None:
             return None
-        order = _order(head, await connection.fetch(_LINES, order_id))
+        order = _order(head, head["lines"])
         self.read_lines[order.id] = {
             line.id: _line(order.id, i, line) for i, line in enumerate(order.lines)
         }

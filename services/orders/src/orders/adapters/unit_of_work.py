@@ -26,6 +26,8 @@ from servicekit.audit import AuditLog, Change
 from servicekit.db import Database, Transaction
 from servicekit.idempotency import SessionRequests
 
+_AUDIT = AuditLog(audit_log)  # once: its statement's text is built when it is made
+
 
 class SqlAuditTrail:
     def __init__(self, session: Transaction, log: AuditLog) -> None:
@@ -66,7 +68,7 @@ class SqlUnitOfWork:
         self.tasks = SqlTasks(session)
         self.activity = SqlActivity(session)
         self.requests = SessionRequests(session, processed_requests)
-        self.audit = SqlAuditTrail(session, AuditLog(audit_log))
+        self.audit = SqlAuditTrail(session, _AUDIT)
 
     async def publish(self, events: Sequence[DomainEvent]) -> None:
         found = (to_message(event) for event in events)
