@@ -6,8 +6,11 @@ import contextlib
 import os
 import resource
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import asyncpg
 
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
@@ -38,9 +41,48 @@ def _stat_cpu(stat: Path) -> float:
 
 
 def own_cpu_seconds() -> float:
-    """The load generator's own CPU time (this process, every thread)."""
+    """The load generator's own CPU time (this process, every thread), with the PostgreSQL
+    backends of its own sessions (`generator_session`)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime + _sessions.seconds
+
+
+@dataclass
+class _SessionsCpu:
+    """CPU of the backends that served the load generator's own database sessions (its polling
+    for the orders' states, its hop timings): the generator's work, not the stack's."""
+
+    seconds: float = 0.0
+
+
+_sessions = _SessionsCpu()
+
+
+@contextlib.asynccontextmanager
+async def generator_session(url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A database session of the load generator's own. Its backend's CPU, read before it
+    closes, counts as the generator's (`own_cpu_seconds`) and not as PostgreSQL's: the
+    generator polled and analysed, not the stack (the open loop polls every 20 ms)."""
+    connection = await asyncpg.connect(url)
+    backend = int(await connection.fetchval("SELECT pg_backend_pid()"))
+    try:
+        yield connection
+    finally:
+        count_as_generators(backend)
+        await connection.close()
+
+
+def count_as_generators(backend: int) -> None:
+    """Counts a live backend's CPU so far as the load generator's."""
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+        _sessions.seconds += cpu_seconds(backend)
+
+
+def without_sessions(used: dict[str, float], sessions: float) -> dict[str, float]:
+    """The stack's CPU by process without what PostgreSQL spent on the generator's sessions."""
+    if "postgresql" not in used:
+        return used
+    return {**used, "postgresql": max(0.0, used["postgresql"] - sessions)}
 
 
 def current_thread_id() -> int:
@@ -104,16 +146,19 @@ class CpuMeter:
     postgres: PostgresCluster
     before: dict[str, float] | None = None
     own_before: float = 0.0
+    sessions_before: float = 0.0
 
     def start(self) -> None:
         self.before = cpu_by_process(stack_pids(self.stack, self.kafka, self.postgres))
         self.own_before = own_cpu_seconds()
+        self.sessions_before = _sessions.seconds
 
     def stop(self) -> tuple[dict[str, float], float]:
         """Seconds of CPU by stack process, and the load generator's own seconds."""
         assert self.before is not None, "start() first"
+        sessions = _sessions.seconds - self.sessions_before
         after = cpu_by_process(stack_pids(self.stack, self.kafka, self.postgres))
         own = own_cpu_seconds() - self.own_before
         # a process that ended between the two readings takes its time with it: never negative
         used = {n: max(0.0, after[n] - self.before.get(n, 0.0)) for n in after}
-        return used, own
+        return without_sessions(used, sessions), own

@@ -4,6 +4,7 @@ order shipped, and the orders' states and per-hop timings read from the services
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import asyncpg
 import httpx
 
+from bench.cpu import generator_session
 from devstack.postgres import PostgresCluster
 from devstack.topology import BUSINESS_SERVICES, database_name
 
@@ -97,8 +99,9 @@ async def ship(api: httpx.AsyncClient, fixtures: Fixtures, order_id: str, i: int
     assert reply.status_code == 201, reply.text
 
 
-async def orders_db(pg: PostgresCluster) -> asyncpg.Connection:
-    return await asyncpg.connect(pg.url(database_name("orders"), driver="postgresql"))
+def orders_db(pg: PostgresCluster) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+    """A session of the load generator's own on the orders' database."""
+    return generator_session(pg.url(database_name("orders"), driver="postgresql"))
 
 
 async def states(connection: asyncpg.Connection, ids: list[str]) -> dict[str, tuple[bool, bool]]:
@@ -114,8 +117,7 @@ async def states(connection: asyncpg.Connection, ids: list[str]) -> dict[str, tu
 async def wait_for(pg: PostgresCluster, state: str, ids: list[str], timeout: float = 300) -> None:
     """Until every order has reached `state`; fails loudly rather than report a timeout as a
     figure."""
-    connection = await orders_db(pg)
-    try:
+    async with orders_db(pg) as connection:
         deadline = time.monotonic() + timeout
         while True:
             done = await connection.fetchval(
@@ -127,8 +129,6 @@ async def wait_for(pg: PostgresCluster, state: str, ids: list[str], timeout: flo
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{len(ids) - done} orders never became {state}")
             await asyncio.sleep(0.05)
-    finally:
-        await connection.close()
 
 
 HOPS = (
@@ -149,18 +149,15 @@ async def hop_latencies(pg: PostgresCluster, ids: list[str]) -> dict[str, list[f
     """Outbox commit -> broker ack per service, and the saga's hops from the orders' journal."""
     hops: dict[str, list[float]] = {}
     for service in BUSINESS_SERVICES:
-        connection = await asyncpg.connect(pg.url(database_name(service), driver="postgresql"))
-        try:
+        url = pg.url(database_name(service), driver="postgresql")
+        async with generator_session(url) as connection:
             rows = await connection.fetch(
                 "SELECT extract(epoch FROM published_at - created_at) * 1000 AS ms FROM outbox"
                 " WHERE published_at IS NOT NULL"
             )
             if rows:
                 hops[f"{service}: outbox commit -> broker ack"] = [float(r["ms"]) for r in rows]
-        finally:
-            await connection.close()
-    connection = await orders_db(pg)
-    try:
+    async with orders_db(pg) as connection:
         for label, start, end in HOPS:
             rows = await connection.fetch(
                 "SELECT extract(epoch FROM b.at - a.at) * 1000 AS ms FROM order_history a"
@@ -169,6 +166,4 @@ async def hop_latencies(pg: PostgresCluster, ids: list[str]) -> dict[str, list[f
                 ids,
             )
             hops[label] = [float(r["ms"]) for r in rows]
-    finally:
-        await connection.close()
     return hops

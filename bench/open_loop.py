@@ -186,8 +186,7 @@ async def run_open(
     """Offers `rate` orders/s for `duration` s, then waits up to `drain_s` for the last ones."""
     tracks = [Track(i, at) for i, at in enumerate(schedule(rate, duration))]
     loop = OpenLoop(api, fixtures, offset)
-    connection = await orders_db(postgres)
-    try:
+    async with orders_db(postgres) as connection:
         loop.started = time.perf_counter()
         sender = asyncio.create_task(loop.send(tracks))
         await loop.poll(connection, sender, deadline=duration + drain_s)
@@ -195,6 +194,4 @@ async def run_open(
         sender.cancel()
         for task in list(loop.tasks):
             task.cancel()
-    finally:
-        await connection.close()
     return OpenResult(rate, duration, tracks, end)

@@ -60,7 +60,8 @@ def closed_section(result: ClosedResult, cpu: Cpu) -> list[str]:
         f"- **end to end** (first order placed -> last invoice recorded on its order, including"
         f" the shipping requests): **{result.end_to_end_per_s:.1f} orders/s**",
         f"- **stack CPU per order: {cpu.stack_total() * 1000 / n:.1f} ms**; the load generator's"
-        f" own (this process, apart): {cpu.own * 1000 / n:.1f} ms",
+        f" own (this process and its database sessions' backends, apart):"
+        f" {cpu.own * 1000 / n:.1f} ms",
         "",
         "Latencies in a closed loop hide queueing (coordinated omission); see the open loop.",
         "",
@@ -77,7 +78,8 @@ def closed_section(result: ClosedResult, cpu: Cpu) -> list[str]:
         rows.append(f"| {name} | {seconds * 1000 / n:.2f} |")
     rows += [
         f"| all of the stack | {cpu.stack_total() * 1000 / n:.2f} |",
-        f"| load generator (bench process, apart) | {cpu.own * 1000 / n:.2f} |",
+        f"| load generator (bench process and its polling sessions, apart) |"
+        f" {cpu.own * 1000 / n:.2f} |",
         "",
     ]
     return rows
