@@ -11,7 +11,6 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Numeric,
-    RowMapping,
     ScalarSelect,
     Select,
     String,
@@ -40,10 +39,10 @@ from catalog.domain.pictures import Picture, PictureContent
 from catalog.domain.products import KitComponent, ListPrice, Product, ProductId, ProductSupplier
 from catalog.domain.search import Search, search_words
 from pricing.money import Money
-from servicekit.db import Transaction
+from servicekit.db import Columns, DriverStatement, Transaction
 
 
-def _product(m: RowMapping) -> Product:
+def _product(m: Columns) -> Product:
     """A product from its row, with its child rows as _children reads them."""
     return Product(
         id=ProductId(m["id"]),
@@ -108,20 +107,22 @@ _CHILDREN = (
 _COLUMNS = [column for column in products.columns if column.key != "name_search"]
 
 
-def one_of(column: Column[str], values: Sequence[str]) -> ColumnElement[bool]:
-    """`column = ANY($1)` with the values as one array parameter: an IN list of 1,000 values
-    is 1,000 parameters to render, send and plan, and a new prepared statement per count."""
-    return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-
-
-# The ids as one array parameter (`b_ids`), in statements built once: every order's placement
-# reads its products and their list prices by id, and a statement built per call cost more CPU
-# (its cache key) than its round trip.
+# The ids (`b_ids`) and SKUs (`b_skus`) as array parameters, in statements built once and sent
+# on the driver: every order's placement reads its products and their list prices by id, a
+# quote's 1,000 lines by SKU, and a statement built per call cost more CPU (its cache key) than
+# its round trip, SQLAlchemy's work per row more than the driver's.
 IDS = any_(bindparam("b_ids", type_=ARRAY(String)))
-_BY_ID = select(*_COLUMNS, *_CHILDREN).where(products.c.id == IDS)
-_LIST_PRICES = select(
-    products.c.id, products.c.sku, products.c.list_price, products.c.currency
-).where(products.c.id == IDS)
+_BY_ID = DriverStatement(select(*_COLUMNS, *_CHILDREN).where(products.c.id == IDS))
+_BY_ID_OR_SKU = DriverStatement(
+    select(*_COLUMNS, *_CHILDREN).where(
+        or_(products.c.id == IDS, products.c.sku == any_(bindparam("b_skus", type_=ARRAY(String))))
+    )
+)
+_LIST_PRICES = DriverStatement(
+    select(products.c.id, products.c.sku, products.c.list_price, products.c.currency).where(
+        products.c.id == IDS
+    )
+)
 
 
 def text_query(text: str) -> str:
@@ -238,15 +239,19 @@ class SqlProductRepository:
     async def get_many(self, ids: Sequence[str], skus: Sequence[str] = ()) -> list[Product]:
         """The products with these ids or these SKUs."""
         if not skus:
-            rows = await self.session.execute(_BY_ID, {"b_ids": list(ids)})
-            return [_product(r) for r in rows.mappings()]
-        wanted = or_(one_of(products.c.id, ids), one_of(products.c.sku, skus))
-        return await self._load(select(*_COLUMNS).where(wanted))
+            rows = await _BY_ID.fetch(self.session, {"b_ids": list(ids)})
+        else:
+            wanted = {"b_ids": list(ids), "b_skus": list(skus)}
+            rows = await _BY_ID_OR_SKU.fetch(self.session, wanted)
+        return [_product(r) for r in rows]
 
     async def list_prices(self, ids: Sequence[str]) -> dict[str, ListPrice]:
         """Four columns, no child rows: what ResolvePrices reads of a quote's 1,000 products."""
-        rows = await self.session.execute(_LIST_PRICES, {"b_ids": list(ids)})
-        return {r.id: ListPrice(r.sku, Money(r.list_price, r.currency).trimmed()) for r in rows}
+        rows = await _LIST_PRICES.fetch(self.session, {"b_ids": list(ids)})
+        return {
+            r["id"]: ListPrice(r["sku"], Money(r["list_price"], r["currency"]).trimmed())
+            for r in rows
+        }
 
     async def variants(
         self, parent_id: str, after_sku: str = "", limit: int | None = None
