@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from billing.adapters.tables import invoice_sequences, messaging_tables, metadata
-from billing.adapters.unit_of_work import SqlUnitOfWork, take_invoice_turn_in_batch
+from billing.adapters.unit_of_work import SqlNumbers, SqlUnitOfWork
+from billing.application.ports import INVOICES
 from billing.bootstrap import SPEC
 from devstack.postgres import PostgresCluster
 from messaging.consumer import IN_BATCH, BatchConflict
@@ -65,17 +66,17 @@ async def test_an_event_batch_takes_the_invoice_counter_only_when_it_is_free(
         async with database.transaction() as batch:
             batch.info[IN_BATCH] = True
             with pytest.raises(BatchConflict):
-                await take_invoice_turn_in_batch(batch)
+                await SqlNumbers(batch).take_turn(INVOICES)
         async with database.transaction() as alone:
-            await take_invoice_turn_in_batch(alone)  # not a batch: nothing to take now
+            await SqlNumbers(alone).take_turn(INVOICES)  # not a batch: nothing to take now
 
     async with database.transaction() as batch:
         batch.info[IN_BATCH] = True
-        await take_invoice_turn_in_batch(batch)  # free: taken
+        await SqlNumbers(batch).take_turn(INVOICES)  # free: taken
         async with database.transaction() as other:
             other.info[IN_BATCH] = True
             with pytest.raises(BatchConflict):
-                await take_invoice_turn_in_batch(other)
+                await SqlNumbers(other).take_turn(INVOICES)
         taken = await next_number(batch, invoice_sequences, year)
     async with database.transaction() as after:
         assert await next_number(after, invoice_sequences, year) == taken + 1

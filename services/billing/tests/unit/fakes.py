@@ -76,6 +76,8 @@ class State:
     payments: dict[str, Payment] = field(default_factory=dict)
     orders: dict[str, OrderCopy] = field(default_factory=dict)
     parked: dict[str, Shipment] = field(default_factory=dict)
+    # (series, events published, shipments parked) when a reaction took its turn at a counter
+    turns: list[tuple[str, int, int]] = field(default_factory=list)
     counted: set[str] = field(default_factory=set)
     returns: dict[str, ReturnRecord] = field(default_factory=dict)
     customers: dict[str, Customer] = field(default_factory=dict)
@@ -824,6 +826,11 @@ class FakeNumbers(_Repository):
         number = self.state.numbers.get((series, year), 0) + 1
         self.state.numbers[(series, year)] = number
         return number
+
+    async def take_turn(self, series: str) -> None:
+        # one process, no counter to wait for: what had been written when the turn was taken
+        assert series in (INVOICES, CREDIT_NOTES)
+        self.state.turns.append((series, len(self.state.published), len(self.state.parked)))
 
 
 class FakePrinter:

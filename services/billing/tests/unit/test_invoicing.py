@@ -12,6 +12,7 @@ from google.protobuf.json_format import MessageToDict
 from billing.adapters.documents import quoted
 from billing.adapters.events import to_message
 from billing.application.commands.publish_overdue import PublishOverdue, publish_overdue
+from billing.application.ports import INVOICES
 from billing.application.queries.invoices import get_invoice, list_invoices
 from billing.application.reactions.on_customer_changed import on_customer_changed
 from billing.application.reactions.on_customer_registered import on_customer_registered
@@ -195,3 +196,17 @@ async def test_an_invoice_past_its_due_date_unpaid_is_published_overdue_once() -
     assert billing.changes[-1].action == "overdue"
     assert billing.changes[-1].actor == "system:overdue"
     assert current.id not in {e.invoice_id for e in of_kind(billing, InvoiceOverdue)}
+
+
+async def test_a_shipment_takes_its_turn_at_the_invoice_counter_before_writing_anything() -> None:
+    """In a batch of events the counter may be taken by another transaction: the reaction asks
+    for it first, so a refusal leaves nothing half-written (billing.adapters.unit_of_work)."""
+    billing = FakeBilling()
+    order = an_order()
+    early = a_shipment(order)
+    await shipped(billing, early)  # before its order: parked, and it took its turn all the same
+    await placed(billing, order)
+    published = len(billing.state.published)
+    await shipped(billing, a_shipment(order))
+    assert billing.state.turns == [(INVOICES, 0, 0), (INVOICES, published, 0)]
+    assert len(billing.state.published) > published  # and then it invoiced

@@ -115,24 +115,24 @@ class SqlAudit:
         )
 
 
-async def take_invoice_turn_in_batch(session: Transaction) -> None:
-    """For an event that may issue an invoice, before it writes anything: in a batch of events
-    (messaging.consumer.IN_BATCH), the invoice counter is locked now if it is free, and
-    BatchConflict raised if another transaction holds it, so the events before this one commit
-    and it is applied alone, waiting its turn. A batch holds its earlier events' locks: waiting
-    for the counter there would keep other batches waiting on them, until a lock timeout undid
-    the whole batch. Outside a batch, nothing: the number waits for the counter."""
-    year = datetime.now(UTC).year
-    if session.info.get(IN_BATCH) and not await take_turn(session, invoice_sequences, year):
-        raise BatchConflict("the invoice counter is taken")
-
-
 class SqlNumbers:
     def __init__(self, session: Transaction) -> None:
         self.session = session
 
     async def next(self, series: str, year: int) -> int:
         return await next_number(self.session, SERIES[series], year)
+
+    async def take_turn(self, series: str) -> None:
+        """In a batch of events (messaging.consumer.IN_BATCH) the counter is locked now if it
+        is free, and BatchConflict raised if another transaction holds it: the events before
+        this one commit and it is applied alone, waiting its turn. A batch holds its earlier
+        events' locks: waiting for the counter there kept other batches waiting on them, until
+        a lock timeout undid the whole batch."""
+        year = datetime.now(UTC).year
+        if self.session.info.get(IN_BATCH) and not await take_turn(
+            self.session, SERIES[series], year
+        ):
+            raise BatchConflict(f"the {series} counter is taken")
 
 
 class SqlRequests:

@@ -287,6 +287,12 @@ class Numbers(Protocol):
     async def next(self, series: str, year: int) -> int:
         """The year's next number in the series, without gaps: taken back on rollback."""
 
+    async def take_turn(self, series: str) -> None:
+        """Called before a reaction that may take a number writes anything: where the store
+        cannot wait for the series' counter at that point (a batch of events holding its
+        earlier events' locks), it takes the counter now or refuses at once, so nothing is
+        left half-written; elsewhere, nothing (the number waits its turn)."""
+
 
 class UnitOfWork(Protocol):
     """One transaction: its repositories, the events it publishes (outbox), its change log and

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from billing.adapters.documents import verified_quoted
-from billing.adapters.unit_of_work import take_invoice_turn_in_batch
 from billing.application.ports import UnitOfWork
 from billing.application.reactions.on_customer_changed import on_customer_changed
 from billing.application.reactions.on_customer_registered import on_customer_registered
@@ -150,7 +149,6 @@ class Reactions:
     async def shipment_dispatched(
         self, session: Transaction, event: inventory_pb2.ShipmentDispatched, envelope: Envelope
     ) -> None:
-        await take_invoice_turn_in_batch(session)  # it may issue one
         try:
             await on_shipment_dispatched(self.uow(session), shipment(event))
         except CannotInvoice as error:
