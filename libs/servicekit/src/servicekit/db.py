@@ -75,13 +75,15 @@ class Transaction:
     the transaction). Core, not the ORM's session: nothing here is mapped, and the session's
     bookkeeping cost about 35 us of CPU a statement and 85 us a transaction."""
 
-    __slots__ = ("connection", "execute", "info", "scalar")
+    __slots__ = ("connection", "driver", "execute", "info", "scalar")
 
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
         self.execute = connection.execute
         self.scalar = connection.scalar
         self.info: dict[str, Any] = {}
+        # the asyncpg connection, once `driver` has begun the transaction on it
+        self.driver: asyncpg.Connection | None = None
 
     def begin_nested(self) -> AsyncTransaction:
         """A savepoint: `async with transaction.begin_nested():` undoes only its own block."""
@@ -110,13 +112,15 @@ async def driver(transaction: Transaction) -> asyncpg.Connection:
     statements (a batch's inbox claim, a use case's outbox and change-log rows) are sent on it
     directly: SQLAlchemy's own work per execution, about 0.1 ms of CPU, cost more than the
     statement itself. Their effects commit or roll back with the transaction."""
+    if transaction.driver is not None:  # begun: it stays so until the transaction ends
+        return transaction.driver
     adapted: Any = (await transaction.connection.get_raw_connection()).dbapi_connection
     # SQLAlchemy's asyncpg adapter sends BEGIN only before its own first statement: begun here
     # through the adapter, so the transaction is the one it commits or rolls back
     if adapted._transaction is None:
         await adapted._start_transaction()
-    raw: asyncpg.Connection = adapted._connection
-    return raw
+    transaction.driver = adapted._connection
+    return adapted._connection
 
 
 # The engine's dialect: statements compiled with it are the text, casts and value conversions
