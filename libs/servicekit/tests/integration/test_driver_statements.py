@@ -4,7 +4,6 @@ they change, and commit or roll back with the transaction around them."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -26,7 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from servicekit.db import Database, DriverStatement, driver, rows_of, select_every_column
 
-metadata = MetaData()
+metadata = MetaData()  # created in each test's new database (conftest.py)
 things = Table(
     "things",
     metadata,
@@ -62,15 +61,6 @@ def thing(id: str, kind: str = "tool", details: object = None) -> dict[str, obje
         "at": AT,
         "note": "named",
     }
-
-
-@pytest.fixture
-async def database(fresh_database: Callable[[str], Awaitable[str]]) -> AsyncIterator[Database]:
-    database = Database(await fresh_database("driver"))
-    async with database.engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
 
 
 async def test_rows_written_on_the_driver_read_back_as_sqlalchemy_writes_them(

@@ -4,7 +4,6 @@ a counter is taken only when no other transaction holds it, without waiting."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from sqlalchemy import MetaData
@@ -12,18 +11,9 @@ from sqlalchemy import MetaData
 from servicekit.db import Database
 from servicekit.numbering import next_number, sequence_table, take_turn
 
-metadata = MetaData()
+metadata = MetaData()  # created in each test's new database (conftest.py)
 counters = sequence_table(metadata, "counters")
 YEAR = 2026
-
-
-@pytest.fixture
-async def database(fresh_database: Callable[[str], Awaitable[str]]) -> AsyncIterator[Database]:
-    database = Database(await fresh_database("numbering"))
-    async with database.engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
 
 
 async def test_numbers_follow_each_other_and_a_rolled_back_one_is_given_back(
