@@ -191,7 +191,7 @@ class _Compiled:
         if "POSTCOMPILE" in compiled.string:
             raise ValueError("an expanding IN is compiled per execution: use = ANY(an array)")
         self.sql: str = compiled.string
-        self.parameters = []
+        self.parameters: list[tuple[str, Any, Any]] = []  # name, bind processor, default
         for name in compiled.positiontup:
             bind = compiled.binds[name]
             process = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
