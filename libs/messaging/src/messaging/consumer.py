@@ -65,16 +65,6 @@ IN_BATCH = "messaging.consumer.in_batch"
 _LOCK_NOT_AVAILABLE = "55P03"
 
 
-# session.info key: {name: async (session) -> None}, run after a transaction's last handler and
-# before its commit: a read model gathers a batch's rows there and writes them in one statement.
-BEFORE_COMMIT = "messaging.consumer.before_commit"
-
-
-async def run_before_commit(session: Transaction) -> None:
-    for hook in session.info.pop(BEFORE_COMMIT, {}).values():
-        await hook(session)
-
-
 class BatchConflict(Exception):
     """A handler in a batch met a lock another transaction holds, before writing anything: the
     events before it commit, and its event is applied alone, waiting for its locks."""
@@ -302,10 +292,8 @@ class EventConsumer:
                     if self.inbox is not None:
                         unapplied = {i.envelope.event_id for i in items[index:]} & fresh - applied
                         await release(session, self.inbox, self.group_id, unapplied)
-                    await run_before_commit(session)
                     return index
                 applied.add(envelope.event_id)
-            await run_before_commit(session)
         return len(items)
 
     async def _claim_all(self, session: Transaction, items: Sequence[Decoded]) -> set[str]:
@@ -356,7 +344,6 @@ class EventConsumer:
                     log.info("skipping redelivered %s %s", envelope.type, envelope.event_id)
                     return
                 await subscription.handler(session, message, envelope)
-                await run_before_commit(session)
 
     @contextmanager
     def _handling(self, envelope: Envelope) -> Iterator[None]:

@@ -16,7 +16,6 @@ from sqlalchemy import MetaData
 import messaging.inbox
 from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
 from messaging.consumer import (
-    BEFORE_COMMIT,
     IN_BATCH,
     BatchConflict,
     EventConsumer,
@@ -189,25 +188,6 @@ async def test_a_group_without_an_inbox_claims_nothing_and_applies_a_copy_in_a_b
     assert await consumer.process(records[1])  # a redelivery alone: its handler keeps it once
     assert database.outcomes[1:] == [("committed", 0)]
     assert database.claimed == set()
-
-
-async def test_what_handlers_gather_is_written_once_per_transaction_before_it_commits() -> None:
-    database, probe = _Database(), _Probe()
-    writes: list[list[str]] = []
-
-    async def gather(session: Any, message: billing_pb2.InvoicePaid, envelope: Envelope) -> None:
-        session.info.setdefault("rows", []).append(message.order_id)
-        session.info.setdefault(BEFORE_COMMIT, {}).setdefault("probe", write)
-
-    async def write(session: Any) -> None:
-        writes.append(session.info.pop("rows"))
-
-    probe.handle = gather  # type: ignore[method-assign]
-    consumer = probe.consumer(database, FakeProducer())
-    await consumer.process_batch(_records("o-1", "o-2", "o-3"))
-    assert writes == [["o-1", "o-2", "o-3"]], "one write for the whole batch"
-    await consumer.process(_records("o-4")[0])
-    assert writes[1:] == [["o-4"]], "and one for an event applied alone"
 
 
 async def test_a_batch_waits_for_no_lock_longer_than_50_ms() -> None:

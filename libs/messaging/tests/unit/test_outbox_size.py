@@ -8,27 +8,19 @@ from typing import Any
 import pytest
 from sqlalchemy import MetaData
 
-import messaging.outbox
 from messaging.outbox import MAX_EVENT_BYTES, EventTooLarge, Outbox, outbox_table
 from oms.events.v1 import billing_pb2
+from servicekit.db import GatheredRows
 
 
 class _Session:
-    """A transaction that is its own driver connection (servicekit.db.driver)."""
+    """A transaction's gathered rows (servicekit.db.Transaction.gather)."""
 
     def __init__(self) -> None:
         self.statements: list[Any] = []
 
-    async def execute(self, statement: str, *args: Any) -> None:
-        self.statements.append(statement)
-
-
-@pytest.fixture(autouse=True)
-def _fake_driver(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def driver(session: _Session) -> _Session:
-        return session
-
-    monkeypatch.setattr(messaging.outbox, "driver", driver)
+    def gather(self, rows: GatheredRows, columns: list[list[Any]]) -> None:
+        self.statements.append(rows.sql)
 
 
 async def test_an_event_over_the_limit_is_refused_before_any_row_is_written() -> None:

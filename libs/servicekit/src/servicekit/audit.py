@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from oms.audit.v1 import audit_pb2, audit_pb2_grpc
 from servicekit.access import AccessTable, allow
 from servicekit.context import correlation_id, current_principal
-from servicekit.db import Database, Transaction, driver, quoted
+from servicekit.db import Database, GatheredRows, Transaction, quoted
 from servicekit.errors import InvalidArgument
 from servicekit.grpc import timestamp
 from servicekit.paging import newest_after, page_limit, page_token
@@ -83,15 +83,17 @@ class AuditLog:
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        # Sent on the driver (servicekit.db.driver) with the changes as arrays unnested: one
-        # text for any number of changes, prepared once per connection. Entity, actor and
-        # correlation are the same for all of them.
-        self._insert = (
+        # Gathered and sent as the transaction commits (servicekit.db.GatheredRows), with
+        # the changes as arrays unnested; an actor's roles as a JSON list, since unnest
+        # flattens an array of arrays.
+        self._rows = GatheredRows(
             f"INSERT INTO {quoted(table)} (id, entity_type, entity_id, action, actor,"
             " actor_roles, at, before, after, correlation_id)"
-            " SELECT i, $2, $3, a, $5, $6::varchar[], t, b::jsonb, f::jsonb, $10"
-            " FROM unnest($1::varchar[], $4::varchar[], $7::timestamptz[], $8::text[],"
-            " $9::text[]) AS r(i, a, t, b, f)"
+            " SELECT i, e, d, a, w, ARRAY(SELECT jsonb_array_elements_text(r::jsonb)), t,"
+            " b::jsonb, f::jsonb, c FROM unnest($1::varchar[], $2::varchar[], $3::varchar[],"
+            " $4::varchar[], $5::varchar[], $6::text[], $7::timestamptz[], $8::text[],"
+            " $9::text[], $10::varchar[]) AS x(i, e, d, a, w, r, t, b, f, c)",
+            10,
         )
 
     async def record(
@@ -113,24 +115,27 @@ class AuditLog:
         entity_id: str,
         changes: Sequence[Change],
     ) -> None:
-        """Several changes of one entity, in one statement: (action, before, after) each."""
+        """Several changes of one entity: (action, before, after) each, written as the
+        transaction commits."""
         if not changes:
             return
         actor, at, correlation = current_principal(), datetime.now(UTC), correlation_id()
-        connection = await driver(session)
-        await connection.execute(
-            self._insert,
-            [str(uuid.uuid4()) for _ in changes],
-            entity_type,
-            entity_id,
-            [action for action, _, _ in changes],
-            actor.subject,
-            list(actor.roles),
-            # a microsecond apart, so the log reads back in the order they happened
-            [at + timedelta(microseconds=position) for position in range(len(changes))],
-            [_json(before) for _, before, _ in changes],
-            [_json(after) for _, _, after in changes],
-            correlation,
+        n = len(changes)
+        session.gather(
+            self._rows,
+            [
+                [str(uuid.uuid4()) for _ in changes],
+                [entity_type] * n,
+                [entity_id] * n,
+                [action for action, _, _ in changes],
+                [actor.subject] * n,
+                [json.dumps(list(actor.roles))] * n,
+                # a microsecond apart, so the log reads back in the order they happened
+                [at + timedelta(microseconds=position) for position in range(n)],
+                [_json(before) for _, before, _ in changes],
+                [_json(after) for _, _, after in changes],
+                [correlation] * n,
+            ],
         )
 
     async def entries(

@@ -15,7 +15,7 @@ from inventory.adapters.tables import stock_levels, stock_movements
 from inventory.domain.events import StockMoved
 from inventory.domain.stock import StockLevel
 from servicekit.context import current_principal
-from servicekit.db import Columns, DriverStatement, Transaction
+from servicekit.db import Columns, DriverStatement, GatheredRows, Transaction, quoted
 
 Key = tuple[str, str]
 # on hand, reserved, reorder point, low stock: as last read or written
@@ -48,7 +48,14 @@ _SAVE = DriverStatement(
     .where(_c.reserved + _D_RESERVED >= 0)
     .values(on_hand=_c.on_hand + _D_ON_HAND, reserved=_c.reserved + _D_RESERVED)
 )
-_RECORD = DriverStatement(stock_movements.insert())
+# The ledger is gathered and sent as the transaction commits (servicekit.db.GatheredRows).
+_RECORD = GatheredRows(
+    f"INSERT INTO {quoted(stock_movements)} (warehouse_id, product_id, on_hand_delta,"
+    " reserved_delta, kind, reason, reference, created_by)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::bigint[], $4::bigint[],"
+    " $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[])",
+    8,
+)
 _AVAILABILITY = DriverStatement(
     select(_c.warehouse_id, _c.product_id, (_c.on_hand - _c.reserved).label("available")).where(
         _c.product_id == any_(bindparam("b_products", type_=ARRAY(String)))
@@ -113,21 +120,17 @@ class SqlStockLevelRepository:
         self._read[key] = _figures(level)
 
     async def record(self, moves: Sequence[StockMoved]) -> None:
-        by = current_principal().subject
-        await _RECORD.execute_many(
-            self.session,
+        self.session.gather(
+            _RECORD,
             [
-                {
-                    "warehouse_id": m.warehouse_id,
-                    "product_id": m.product_id,
-                    "on_hand_delta": m.on_hand_delta,
-                    "reserved_delta": m.reserved_delta,
-                    "kind": m.kind,
-                    "reason": m.reason[:500],
-                    "reference": m.reference,
-                    "created_by": by,
-                }
-                for m in moves
+                [m.warehouse_id for m in moves],
+                [m.product_id for m in moves],
+                [m.on_hand_delta for m in moves],
+                [m.reserved_delta for m in moves],
+                [m.kind for m in moves],
+                [m.reason[:500] for m in moves],
+                [m.reference for m in moves],
+                [current_principal().subject] * len(moves),
             ],
         )
 

@@ -1,5 +1,6 @@
-"""The activity journal in PostgreSQL: entries and links written many rows to a statement, each
-kept once (a redelivered or replayed event changes nothing)."""
+"""The activity journal in PostgreSQL: entries and links gathered and written as the transaction
+commits, all of them in one statement, each kept once (a redelivered or replayed event changes
+nothing)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,22 @@ from sqlalchemy import bindparam, delete, or_, select
 
 from orders.adapters.tables import activity_entries, activity_links
 from orders.domain.activity import Entry, Link
-from servicekit.db import Transaction, driver, quoted
+from servicekit.db import GatheredRows, Transaction, quoted
 
-# Sent on the driver (servicekit.db.driver) with a batch's rows as arrays unnested: one text
-# for any number of rows, prepared once per connection, and none of SQLAlchemy's work per
-# execution. A row already kept (a redelivery, a replay, a copy in the same batch) is skipped.
-_ENTRIES = (
+# Gathered (servicekit.db.GatheredRows) with a batch's rows as arrays unnested. A row already
+# kept (a redelivery, a replay, a copy in the same batch) is skipped.
+_ENTRIES = GatheredRows(
     f"INSERT INTO {quoted(activity_entries)} (subject, event_id, at, service, event_type,"
     " summary, actor, cause_id, correlation_id, trace_id)"
     " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::timestamptz[], $4::varchar[],"
     " $5::varchar[], $6::text[], $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[])"
-    " ON CONFLICT DO NOTHING"
+    " ON CONFLICT DO NOTHING",
+    10,
 )
-_LINKS = (
+_LINKS = GatheredRows(
     f"INSERT INTO {quoted(activity_links)} (subject, order_id)"
-    " SELECT * FROM unnest($1::varchar[], $2::varchar[]) ON CONFLICT DO NOTHING"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[]) ON CONFLICT DO NOTHING",
+    2,
 )
 _e = activity_entries.c
 _linked = select(activity_links.c.subject).where(activity_links.c.order_id == bindparam("b_id"))
@@ -71,11 +73,8 @@ class SqlActivity:
         self.session = session
 
     async def record(self, entries: Sequence[Entry], links: Sequence[Link]) -> None:
-        if entries:
-            await (await driver(self.session)).execute(_ENTRIES, *_columns(entries))
-        if links:
-            subjects, orders = [x.subject for x in links], [x.order_id for x in links]
-            await (await driver(self.session)).execute(_LINKS, subjects, orders)
+        self.session.gather(_ENTRIES, _columns(entries))
+        self.session.gather(_LINKS, [[x.subject for x in links], [x.order_id for x in links]])
 
     async def timeline(self, order_id: str) -> list[Entry]:
         rows = await self.session.execute(_TIMELINE, {"b_id": order_id})

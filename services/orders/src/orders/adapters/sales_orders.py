@@ -26,6 +26,7 @@ from servicekit.context import causation_id, current_principal
 from servicekit.db import (
     Columns,
     DriverStatement,
+    GatheredRows,
     Transaction,
     driver,
     quoted,
@@ -189,11 +190,13 @@ _ORDER_READ = select_every_column(
     also=(rows_of(sales_order_lines, "order_id = $1 ORDER BY position", "lines"),),
 )
 _ORDER_LOCKED = _ORDER_READ + " FOR UPDATE"
-_JOURNAL = (
+# The journal is gathered and sent as the transaction commits (servicekit.db.GatheredRows).
+_JOURNAL = GatheredRows(
     f"INSERT INTO {quoted(order_history)}"
     " (order_id, from_status, to_status, reason, note, actor, caused_by, at)"
-    " SELECT $1, f, t, r, n, $2, $3, $4"
-    " FROM unnest($5::varchar[], $6::varchar[], $7::text[], $8::text[]) AS x(f, t, r, n)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[],"
+    " $5::text[], $6::varchar[], $7::varchar[], $8::timestamptz[])",
+    8,
 )
 _ORDER_UPDATE = DriverStatement(
     sales_orders.update().where(
@@ -240,7 +243,7 @@ class SqlSalesOrders:
             await _LINES_INSERT.execute_many(
                 self.session, [_line(order.id, i, line) for i, line in enumerate(order.lines)]
             )
-        await self._journal(order, events, order.created_at)
+        self._journal(order, events, order.created_at)
         order.version = 1
 
     async def get(self, order_id: str, for_update: bool = False) -> SalesOrder | None:
@@ -276,7 +279,7 @@ class SqlSalesOrders:
             raise ConcurrentUpdate(order.id)
         self.read_documents[order.id] = order.document
         await self._save_lines(order)
-        await self._journal(order, events, now)
+        self._journal(order, events, now)
         order.version += 1
 
     async def _save_lines(self, order: SalesOrder) -> None:
@@ -294,22 +297,22 @@ class SqlSalesOrders:
                 continue  # most events touch no line: no statement for it
             await _LINE_UPDATE.execute(self.session, {"b_id": line.id, **values})
 
-    async def _journal(
-        self, order: SalesOrder, events: Sequence[SalesOrderEvent], at: datetime
-    ) -> None:
+    def _journal(self, order: SalesOrder, events: Sequence[SalesOrderEvent], at: datetime) -> None:
         entries = journal_of(order.status, events)
-        if entries:
-            await (await driver(self.session)).execute(
-                _JOURNAL,
-                order.id,
-                current_principal().subject,
-                causation_id(),
-                at,
+        n = len(entries)
+        self.session.gather(
+            _JOURNAL,
+            [
+                [order.id] * n,
                 [e.from_status for e in entries],
                 [e.to_status for e in entries],
                 [e.reason for e in entries],
                 [e.note for e in entries],
-            )
+                [current_principal().subject] * n,
+                [causation_id()] * n,
+                [at] * n,
+            ],
+        )
 
     async def history(self, order_id: str, after: int, limit: int) -> list[HistoryEntry]:
         rows = await self.session.execute(

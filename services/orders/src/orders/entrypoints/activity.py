@@ -1,8 +1,9 @@
 """The activity journal's consumer group (`oms.orders.activity`, its own offsets, no inbox) and
-its rebuild from the topics. Both turn each event into a `Happened` and hand a transaction's
-worth to the same projection (application.activity.project), so a rebuild ends where the live
-group does. Every event type of the topics that concern an order is read: one the journal has no
-wording for is still recorded, under its type."""
+its rebuild from the topics. Both turn each event into a `Happened` and hand it to the same
+projection (application.activity.project), whose rows the transaction writes together as it
+commits, so a rebuild ends where the live group does. Every event type of the topics that
+concern an order is read: one the journal has no wording for is still recorded, under its
+type."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import DecodeError, Message
 
-from messaging.consumer import BEFORE_COMMIT, Subscription
+from messaging.consumer import Subscription
 from messaging.envelope import Envelope, MalformedEnvelope
 from messaging.events import registry, source_of, topic_of, topic_owner
 from messaging.kafka import KafkaAccess, make_admin
@@ -35,7 +36,6 @@ TOPICS = (
     "oms.billing.invoice.v1",
     "oms.quoting.quote.v1",
 )
-_GATHERED = "orders.activity.gathered"
 
 
 def journalled() -> list[type[Message]]:
@@ -94,15 +94,10 @@ def happened(message: Message, envelope: Envelope) -> Happened:
     )
 
 
-async def _write(session: Transaction) -> None:
-    await project(SqlActivity(session), session.info.pop(_GATHERED, []))
-
-
 async def gather(session: Transaction, message: Message, envelope: Envelope) -> None:
-    """The consumer's handler: keeps the event for the transaction's one write (the shared
-    consumer runs `_write` after the batch's last handler, before the commit)."""
-    session.info.setdefault(_GATHERED, []).append(happened(message, envelope))
-    session.info.setdefault(BEFORE_COMMIT, {}).setdefault(_GATHERED, _write)
+    """The consumer's handler: the event's entries and links, gathered for the transaction's
+    one write as it commits (a batch's events together)."""
+    await project(SqlActivity(session), [happened(message, envelope)])
 
 
 def activity_group() -> ConsumerGroup:
