@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -66,3 +67,35 @@ def test_with_a_log_dir_lines_go_to_the_file_only_and_carry_the_trace_id(
     assert trace_id is not None
     assert entry["trace_id"] == trace_id
     assert "invoice issued" not in capsys.readouterr().err
+
+
+def test_a_process_that_exports_nothing_records_nothing_but_carries_the_trace_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    installed: list[trace.TracerProvider] = []
+    monkeypatch.setattr(trace, "set_tracer_provider", installed.append)
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raising=False)
+    telemetry.configure_tracing("orders")
+    tracer = installed[0].get_tracer("t")
+    for flags in ("01", "00"):  # the caller's sampled flag goes on as it came
+        caller = f"00-{'ab' * 16}-{'cd' * 8}-{flags}"
+        token = otel_context.attach(telemetry.extract_trace_context({"traceparent": caller}))
+        try:
+            with tracer.start_as_current_span("consume", kind=trace.SpanKind.CONSUMER) as span:
+                assert not span.is_recording()
+                span.set_attribute("ignored", 1)  # accepted, kept nowhere
+                assert current_trace_id() == "ab" * 16
+                sent = telemetry.inject_trace_context()["traceparent"]
+        finally:
+            otel_context.detach(token)
+        version, trace_id, span_id, sent_flags = sent.split("-")
+        assert (version, trace_id, sent_flags) == ("00", "ab" * 16, flags)
+        assert span_id not in ("cd" * 8, "0" * 16), "a span of its own"
+    with tracer.start_as_current_span("request") as first:
+        with tracer.start_as_current_span("step") as second:
+            assert second.get_span_context().trace_id == first.get_span_context().trace_id
+        assert first.get_span_context().trace_flags.sampled, "a new trace is sampled"
+    with tracer.start_as_current_span("another") as third:
+        assert third.get_span_context().trace_id != first.get_span_context().trace_id
+    assert trace.get_current_span() is trace.INVALID_SPAN, "the context is restored"
