@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,17 +161,22 @@ class OpenLoop:
             if sender.done() and not self.pending and not self.tasks:
                 return
             if self.pending:
-                seen = await states(connection, list(self.pending))
-                at = self.now()
-                for order_id, (reserved, invoiced) in seen.items():
-                    track = self.pending[order_id]
-                    if reserved and track.reserved is None:
-                        track.reserved = at
-                        self.spawn(self.ship_one(track))
-                    if invoiced:
-                        track.invoiced = at
-                        del self.pending[order_id]
+                self.note(await states(connection, list(self.pending)), self.now())
             await asyncio.sleep(POLL_S)
+
+    def note(self, seen: Mapping[str, tuple[bool, bool]], at: float) -> None:
+        """One poll's (reserved, invoiced) per order: ships what got reserved, notes what got
+        invoiced. An order whose shipping failed while the poll was out is no longer pending."""
+        for order_id, (reserved, invoiced) in seen.items():
+            track = self.pending.get(order_id)
+            if track is None:
+                continue
+            if reserved and track.reserved is None:
+                track.reserved = at
+                self.spawn(self.ship_one(track))
+            if invoiced:
+                track.invoiced = at
+                del self.pending[order_id]
 
 
 async def run_open(

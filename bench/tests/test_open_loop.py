@@ -7,7 +7,14 @@ import itertools
 
 import pytest
 
-from bench.open_loop import OpenResult, Track, latencies_from_intended, rate_between, schedule
+from bench.open_loop import (
+    OpenLoop,
+    OpenResult,
+    Track,
+    latencies_from_intended,
+    rate_between,
+    schedule,
+)
 from bench.stats import percentiles
 
 
@@ -86,3 +93,14 @@ def test_the_command_line_picks_the_mode() -> None:
     assert offered_rates(sweep) == [10, 25, 50]
     assert offered_rates(parse_args(["--mode", "open", "--rate", "50"])) == [50]
     assert parse_args(["--mode", "both", "--ceiling"]).ceiling is True
+
+
+def test_a_poll_passes_over_an_order_no_longer_pending() -> None:
+    loop = OpenLoop(None, None, 0)  # type: ignore[arg-type]  # nothing is sent here
+    track = Track(index=0, intended=0.0, order_id="o-1")
+    loop.pending = {"o-1": track}
+    # o-0's shipping failed (and left pending) while the poll was out
+    loop.note({"o-0": (True, False), "o-1": (False, True)}, at=1.5)
+    assert track.invoiced == 1.5
+    assert loop.pending == {}
+    assert loop.tasks == set(), "nothing shipped for the order that left"
