@@ -1,9 +1,11 @@
 """Rows a transaction gathers (servicekit.db.GatheredRows) against real PostgreSQL: they reach
 their tables in one statement as the transaction commits, with the values given, in the order
-gathered; never when it rolls back, nor from a savepoint that was undone."""
+gathered; never when it rolls back, nor from a savepoint that was undone. A reading
+(Database.reading) sends its reads without BEGIN and COMMIT, and gathers nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,3 +138,24 @@ def test_columns_must_match_the_insert() -> None:
         Transaction.gather(session, JOURNAL, [["a", "b"], [AT]])
     with pytest.raises(ValueError, match=r"\$1 to \$3"):
         GatheredRows("INSERT INTO t (a) SELECT * FROM unnest($1::int[])", 3)
+
+
+async def test_a_reading_sends_its_driver_statements_without_begin_or_commit(
+    database: Database,
+) -> None:
+    async with database.transaction() as session:
+        session.gather(JOURNAL, [["a"], [AT]])
+    async with database.reading() as reading:
+        sent = await _logged(reading)
+        connection = await driver(reading)
+        rows = await connection.fetch(f"SELECT subject FROM {quoted(journal)}")
+        assert [r["subject"] for r in rows] == ["a"], "what was committed"
+        assert not connection.is_in_transaction()
+        await asyncio.sleep(0)  # the driver calls its query loggers soon after
+        assert sent == [f"SELECT subject FROM {quoted(journal)}"], "no BEGIN before it"
+        with pytest.raises(RuntimeError, match="writes nothing"):
+            reading.gather(JOURNAL, [["b"], [AT]])
+        # a statement through SQLAlchemy still runs, in a transaction of its own
+        assert (await reading.execute(select(journal.c.subject))).scalars().all() == ["a"]
+    assert "COMMIT;" not in sent
+    assert await _journal(database) == [("a", AT)]

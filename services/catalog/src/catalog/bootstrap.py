@@ -21,7 +21,7 @@ from servicekit.db import Database
 
 def wire(database: Database, outbox: Outbox, settings: ServiceSettings) -> Wiring:
     units = partial(SqlUnitOfWork, database, outbox, AuditLog(audit_log), processed_requests)
-    servicer = CatalogServicer(units)
+    servicer = CatalogServicer(units, reads=partial(units, reading=True))
     return Wiring(
         registrations=[(catalog_pb2_grpc.add_CatalogServiceServicer_to_server, servicer)],
         access=[ACCESS],

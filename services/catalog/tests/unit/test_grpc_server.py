@@ -134,3 +134,24 @@ async def test_a_price_list_goes_out_with_its_breaks_or_their_count() -> None:
         pb.ResolvePriceRequest(product_id=made.id, currency="EUR", quantity=10), NO_CONTEXT
     )
     assert (price.unit_price.amount, price.rule) == ("0.80", "price list 'Trade', from 10 units")
+
+
+async def test_queries_take_the_reading_units_and_commands_the_writing_ones() -> None:
+    catalog, taken = FakeCatalog(), []
+
+    def reads() -> Any:
+        taken.append("read")
+        return catalog()
+
+    servicer = CatalogServicer(catalog, reads=reads)
+    with acting(BUYER):
+        made = (await servicer.CreateProduct(bolt(), NO_CONTEXT)).product
+        assert taken == [], "a command writes"
+        await servicer.GetProduct(pb.GetProductRequest(product_id=made.id), NO_CONTEXT)
+        batch = pb.BatchGetProductsRequest(product_ids=[made.id])
+        await servicer.BatchGetProducts(batch, NO_CONTEXT)
+        prices = pb.ResolvePricesRequest(
+            currency="EUR", queries=[pb.PriceQuery(product_id=made.id, quantity=1)]
+        )
+        await servicer.ResolvePrices(prices, NO_CONTEXT)
+    assert taken == ["read", "read", "read"]

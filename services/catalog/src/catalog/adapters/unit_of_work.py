@@ -55,9 +55,16 @@ class SqlUnitOfWork:
     requests: SessionRequests
 
     def __init__(
-        self, database: Database, outbox: Outbox, audit: AuditLog, processed_requests: Table
+        self,
+        database: Database,
+        outbox: Outbox,
+        audit: AuditLog,
+        processed_requests: Table,
+        reading: bool = False,
     ) -> None:
         self._database = database
+        # a query's: read without BEGIN and COMMIT (servicekit.db.Database.reading)
+        self._reading = reading
         self._outbox = outbox
         self._audit = audit
         self._processed_requests = processed_requests
@@ -67,7 +74,9 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._transaction is not None:
             raise RuntimeError("a unit of work is used once")
-        self._transaction = self._database.transaction()
+        self._transaction = (
+            self._database.reading() if self._reading else self._database.transaction()
+        )
         session = self._session = await self._transaction.__aenter__()
         self.products = SqlProductRepository(session)
         self.categories = SqlCategoryRepository(session)

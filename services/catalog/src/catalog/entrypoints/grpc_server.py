@@ -65,8 +65,10 @@ Context: TypeAlias = grpc.aio.ServicerContext
 
 
 class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
-    def __init__(self, units: UnitsOfWork) -> None:
+    def __init__(self, units: UnitsOfWork, reads: UnitsOfWork | None = None) -> None:
         self.units = units
+        # the queries' units: they only read (without BEGIN and COMMIT in PostgreSQL)
+        self.reads = reads or units
 
     async def CreateProduct(
         self, request: pb.CreateProductRequest, context: Context
@@ -77,13 +79,13 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def GetProduct(
         self, request: pb.GetProductRequest, context: Context
     ) -> pb.GetProductResponse:
-        found = await get_product(self.units, request.product_id)
+        found = await get_product(self.reads, request.product_id)
         return pb.GetProductResponse(product=shown_product(found))
 
     async def BatchGetProducts(
         self, request: pb.BatchGetProductsRequest, context: Context
     ) -> pb.BatchGetProductsResponse:
-        found = await batch_get_products(self.units, list(request.product_ids), list(request.skus))
+        found = await batch_get_products(self.reads, list(request.product_ids), list(request.skus))
         ids, skus = {p.id for p in found.value}, {p.sku for p in found.value}
         return pb.BatchGetProductsResponse(
             products=shown_products(found.value, found.seen),
@@ -94,7 +96,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ListProducts(
         self, request: pb.ListProductsRequest, context: Context
     ) -> pb.ListProductsResponse:
-        found = await list_products(self.units, request.page_size, request.page_token)
+        found = await list_products(self.reads, request.page_size, request.page_token)
         page = found.value
         return pb.ListProductsResponse(
             products=shown_products(page.items, found.seen), next_page_token=page.next_page_token
@@ -113,7 +115,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.page_size,
             request.page_token,
         )
-        found = await search_products(self.units, query)
+        found = await search_products(self.reads, query)
         page = found.value
         return pb.SearchProductsResponse(
             products=shown_products(page.items, found.seen), next_page_token=page.next_page_token
@@ -123,7 +125,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         self, request: pb.ListVariantsRequest, context: Context
     ) -> pb.ListVariantsResponse:
         found = await list_variants(
-            self.units, request.parent_id, request.page_size, request.page_token
+            self.reads, request.parent_id, request.page_size, request.page_token
         )
         page = found.value
         return pb.ListVariantsResponse(
@@ -170,7 +172,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def GetPictureContent(
         self, request: pb.GetPictureContentRequest, context: Context
     ) -> pb.GetPictureContentResponse:
-        found = await get_picture_content(self.units, request.product_id, request.picture_id)
+        found = await get_picture_content(self.reads, request.product_id, request.picture_id)
         return pb.GetPictureContentResponse(content=found.content, content_type=found.content_type)
 
     async def CreateCategory(
@@ -184,7 +186,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ListCategories(
         self, request: pb.ListCategoriesRequest, context: Context
     ) -> pb.ListCategoriesResponse:
-        page = await list_categories(self.units, request.page_size, request.page_token)
+        page = await list_categories(self.reads, request.page_size, request.page_token)
         return pb.ListCategoriesResponse(
             categories=[category_to_proto(c) for c in page.items],
             next_page_token=page.next_page_token,
@@ -210,7 +212,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         query = ListPriceLists(
             request.customer_group, request.currency, request.page_size, request.page_token
         )
-        page = await list_price_lists(self.units, query)
+        page = await list_price_lists(self.reads, query)
         return pb.ListPriceListsResponse(
             price_lists=[price_list_to_proto(p, count) for p, count in page.items],
             next_page_token=page.next_page_token,
@@ -233,20 +235,20 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ListTaxRules(
         self, request: pb.ListTaxRulesRequest, context: Context
     ) -> pb.ListTaxRulesResponse:
-        found = await list_tax_rules(self.units, request.tax_zone)
+        found = await list_tax_rules(self.reads, request.tax_zone)
         return pb.ListTaxRulesResponse(tax_rules=[tax_rule_to_proto(r) for r in found])
 
     async def ResolveTaxes(
         self, request: pb.ResolveTaxesRequest, context: Context
     ) -> pb.ResolveTaxesResponse:
         query = ResolveTaxes(request.tax_zone, list(request.tax_categories), request.date)
-        found = await resolve_taxes(self.units, query)
+        found = await resolve_taxes(self.reads, query)
         return pb.ResolveTaxesResponse(answers=category_taxes(found))
 
     async def GetPriceList(
         self, request: pb.GetPriceListRequest, context: Context
     ) -> pb.GetPriceListResponse:
-        found = await get_price_list(self.units, request.price_list_id)
+        found = await get_price_list(self.reads, request.price_list_id)
         return pb.GetPriceListResponse(price_list=price_list_to_proto(found))
 
     async def ResolvePrice(
@@ -259,7 +261,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.quantity,
             request.date,
         )
-        found = await resolve_price(self.units, query)
+        found = await resolve_price(self.reads, query)
         return pb.ResolvePriceResponse(unit_price=money_to_proto(found.unit_price), rule=found.rule)
 
     async def ResolvePrices(
@@ -267,5 +269,5 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     ) -> pb.ResolvePricesResponse:
         queries = [(q.product_id, q.quantity) for q in request.queries]
         query = ResolvePrices(request.customer_group, request.currency, request.date, queries)
-        found = await resolve_prices(self.units, query)
+        found = await resolve_prices(self.reads, query)
         return pb.ResolvePricesResponse(answers=price_answers(query, found))
