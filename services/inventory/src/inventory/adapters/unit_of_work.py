@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import text
-
 from inventory.adapters.events import to_message
 from inventory.adapters.goods_in import SqlExpectedGoodsRepository, SqlReceiptRepository
 from inventory.adapters.reservations import SqlReservationRepository
@@ -30,7 +28,7 @@ from inventory.domain.events import Published
 from messaging.consumer import IN_BATCH, BatchConflict
 from messaging.outbox import Outbox
 from servicekit.audit import AuditLog
-from servicekit.db import Database, Transaction
+from servicekit.db import Database, Transaction, driver
 from servicekit.idempotency import ProcessedRequests
 
 # The first key of the two-key advisory locks taken on products (the second is the product's
@@ -99,8 +97,9 @@ class SqlProcessedRequests:
             await self.processed.complete(self.session, operation, request.request_id, result_id)
 
 
-_LOCK = text("SELECT pg_advisory_xact_lock(:space, :key)")
-_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:space, :key)")
+# sent on the driver (servicekit.db.driver): every shipment and placement takes them
+_LOCK = "SELECT pg_advisory_xact_lock($1, $2)"
+_TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1, $2)"
 
 
 class SqlUnitOfWork:
@@ -150,11 +149,14 @@ class SqlUnitOfWork:
         # In order, so two transactions never wait on each other in a cycle; an event batch
         # holds the locks of its earlier events, so it only tries (messaging.consumer.IN_BATCH).
         batch = bool(self.session.info.get(IN_BATCH))
-        for key in sorted({product_lock_key(p) for p in product_ids}):
-            params = {"space": PRODUCT_LOCK_SPACE, "key": key}
+        keys = sorted({product_lock_key(p) for p in product_ids})
+        if not keys:
+            return
+        connection = await driver(self.session)
+        for key in keys:
             if not batch:
-                await self.session.execute(_LOCK, params)
-            elif not (await self.session.execute(_TRY_LOCK, params)).scalar():
+                await connection.execute(_LOCK, PRODUCT_LOCK_SPACE, key)
+            elif not await connection.fetchval(_TRY_LOCK, PRODUCT_LOCK_SPACE, key):
                 raise BatchConflict(f"product lock {key} is taken")
 
     async def publish(self, events: Sequence[Published]) -> None:
