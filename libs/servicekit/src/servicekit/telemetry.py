@@ -92,19 +92,11 @@ class PropagatingTracer(trace.Tracer):
             carried = SpanContext(random.getrandbits(128) or 1, span_id, False, sampled)
         return NonRecordingSpan(carried)
 
-    # the API types its manager with a private class; contextlib's is used the same way
+    # The API types its manager with a private class; contextlib's is used the same way. The
+    # rest of the API's arguments (kind, attributes, links, ...) shape a recorded span only.
     @contextmanager
     def start_as_current_span(  # type: ignore[override]
-        self,
-        name: str,
-        context: Context | None = None,
-        kind: SpanKind = SpanKind.INTERNAL,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-        start_time: int | None = None,
-        record_exception: bool = True,
-        set_status_on_exception: bool = True,
-        end_on_exit: bool = True,
+        self, name: str, context: Context | None = None, *_: object, **__: object
     ) -> Iterator[Span]:
         span = self.start_span(name, context)
         with trace.use_span(span, end_on_exit=False) as current:

@@ -299,6 +299,8 @@ class SqlSalesOrders:
 
     def _journal(self, order: SalesOrder, events: Sequence[SalesOrderEvent], at: datetime) -> None:
         entries = journal_of(order.status, events)
+        if not entries:
+            return
         n = len(entries)
         self.session.gather(
             _JOURNAL,
