@@ -117,12 +117,31 @@ def open_section(results: Sequence[OpenResult], plots: Sequence[Path], folder: P
             f" {r.completed_per_s():.1f} | {r.completed()}/{n} | {_p(placement)} |"
             f" {_p(completion)} | {stack_ms:.1f} | {r.own_cpu_s * 1000 / n:.1f} |"
         )
+    rows += ["", *_open_cpu_by_process(results)]
     errors = [e for r in results for e in r.errors()]
     if errors:
         rows += ["", f"{len(errors)} requests failed; the first: `{errors[0]}`"]
     rows.append("")
     for plot in plots:
         rows += [f"![{plot.stem}]({os.path.relpath(plot, folder)})", ""]
+    return rows
+
+
+def _open_cpu_by_process(results: Sequence[OpenResult]) -> list[str]:
+    """CPU ms per order by process at each offered rate: where the unbatched cost of a low rate
+    goes, which the closed loop's batches hide."""
+    if not results:
+        return []
+    names = sorted(results[0].stack_cpu_s, key=lambda name: -results[0].stack_cpu_s[name])
+    rows = [
+        "| process (CPU ms per order) | " + " | ".join(f"{r.rate:g}/s" for r in results) + " |",
+        "|---" * (len(results) + 1) + "|",
+    ]
+    for name in names:
+        figures = " | ".join(
+            f"{r.stack_cpu_s.get(name, 0.0) * 1000 / len(r.tracks):.2f}" for r in results
+        )
+        rows.append(f"| {name} | {figures} |")
     return rows
 
 

@@ -4,6 +4,7 @@ that a stall is seen in full (no coordinated omission)."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,14 @@ def test_a_poll_passes_over_an_order_no_longer_pending() -> None:
     assert track.invoiced == 1.5
     assert loop.pending == {}
     assert loop.tasks == set(), "nothing shipped for the order that left"
+
+
+def test_the_open_loop_report_breaks_the_cpu_down_by_process_at_each_rate() -> None:
+    from bench.report import open_section
+
+    tracks = [Track(i, i / 10, placed=i / 10 + 0.01, order_id=str(i)) for i in range(10)]
+    slow = OpenResult(10, 1, tracks, 2.0, stack_cpu_s={"orders": 0.5, "kafka": 0.2})
+    fast = OpenResult(20, 1, tracks, 2.0, stack_cpu_s={"orders": 0.3, "kafka": 0.25})
+    rows = open_section([slow, fast], [], Path("."))
+    at = rows.index("| process (CPU ms per order) | 10/s | 20/s |")
+    assert rows[at + 2 : at + 4] == ["| orders | 50.00 | 30.00 |", "| kafka | 20.00 | 25.00 |"]
