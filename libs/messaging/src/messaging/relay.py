@@ -7,8 +7,9 @@ This keeps each aggregate's events in commit order. The holder is woken by the N
 writers send at commit, and also polls, so a row whose notification was missed (relay down at
 the time) is still published.
 
-A crash between the broker's acknowledgement and marking rows published republishes them on
-restart: consumers deduplicate by ce_id (the inbox), which makes the effect exactly once.
+A crash between the broker's acknowledgement and the commit that marks rows published
+republishes them on restart: consumers deduplicate by ce_id (the inbox), which makes the effect
+exactly once.
 """
 
 from __future__ import annotations
@@ -31,11 +32,7 @@ from aiokafka.errors import (
     RecordTooLargeError,
 )
 from opentelemetry import trace
-from sqlalchemy import (
-    Table,
-    func,
-    update,
-)
+from sqlalchemy import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -78,25 +75,30 @@ class _Row:
 
 @dataclass(frozen=True)
 class _Statements:
-    pending: str
-    published: str
+    take: str
+    parked: str
 
 
 @cache
 def _statements(table: Table) -> _Statements:
     # Built once per table, sent on the driver (servicekit.db.driver): every batch runs them.
-    # The batch's idle limit is set by its SELECT (a SET LOCAL of its own was a round trip per
-    # batch; with no row pending it is not needed); the ids go as one array, so the UPDATE's
-    # text (and its prepared statement) is the same for any number of rows.
+    # The oldest pending rows are locked and marked published in one statement, then sent while
+    # the transaction is open: a failed send rolls the mark back, and a crash before the commit
+    # leaves them pending to be sent again, as a mark after the send would. The batch's idle
+    # limit is set in the same statement (a SET LOCAL of its own was a round trip per batch).
     name = quoted(table)
     return _Statements(
-        pending=(
-            f"SELECT id, event_id, topic, key, payload, headers FROM {name}"
-            " WHERE published_at IS NULL AND parked_at IS NULL"
+        take=(
+            f"UPDATE {name} SET published_at = now() WHERE id IN ("
+            f"SELECT id FROM {name} WHERE published_at IS NULL AND parked_at IS NULL"
             " AND set_config('idle_in_transaction_session_timeout', $2, true) IS NOT NULL"
-            " ORDER BY id LIMIT $1 FOR UPDATE"
+            " ORDER BY id LIMIT $1 FOR UPDATE)"
+            " RETURNING id, event_id, topic, key, payload, headers"
         ),
-        published=f"UPDATE {name} SET published_at = now() WHERE id = ANY($1::bigint[])",
+        parked=(
+            f"UPDATE {name} SET published_at = NULL, parked_at = now(), parked_reason = $2"
+            " WHERE id = $1"
+        ),
     )
 
 
@@ -178,29 +180,22 @@ class OutboxRelay:
 
     async def publish_batch(self) -> int:
         """Publishes the oldest unpublished rows; returns how many it handled (published, or
-        parked because the broker will never take them).
+        parked because the broker will never take them): one round trip between BEGIN and
+        COMMIT when every row goes out.
 
         The rows are locked without SKIP LOCKED: a successor waits for the batch a deposed
         holder still has in flight rather than publishing the rows after it out of order."""
-        t = self.table
         async with self.engine.begin() as connection:
-            statements = _statements(t)
+            statements = _statements(self.table)
             raw = await driver(Transaction(connection))
-            found = await raw.fetch(statements.pending, self.batch_size, _BATCH_IDLE_LIMIT)
-            if not found:
+            taken = await raw.fetch(statements.take, self.batch_size, _BATCH_IDLE_LIMIT)
+            if not taken:
                 return 0
-            rows = [_Row(*record) for record in found]
+            rows = sorted((_Row(*record) for record in taken), key=lambda row: row.id)
             refused = await self._send(rows)
             fault_point("relay.after_publish")
-            sent = [row.id for row in rows if row.id not in refused]
-            if sent:
-                await raw.execute(statements.published, sent)
-            for row_id, reason in refused.items():
-                await connection.execute(
-                    update(t)
-                    .where(t.c.id == row_id)
-                    .values(parked_at=func.now(), parked_reason=reason)
-                )
+            if refused:
+                await raw.executemany(statements.parked, list(refused.items()))
         return len(rows)
 
     async def _send(self, rows: Sequence[_Row]) -> dict[int, str]:
