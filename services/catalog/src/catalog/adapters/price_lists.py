@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 
 from catalog.adapters.products import IDS
 from catalog.adapters.tables import price_breaks, price_lists
 from catalog.domain.price_lists import PriceBreak, PriceList
-from servicekit.db import Transaction
+from servicekit.db import DriverStatement, Transaction
 
 
-def _price_list(row: Row[Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
+def _price_list(row: Mapping[Any, Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
     return PriceList(
-        row.id, row.name, row.currency, row.customer_group, row.valid_from, row.valid_to, breaks
+        row["id"],
+        row["name"],
+        row["currency"],
+        row["customer_group"],
+        row["valid_from"],
+        row["valid_to"],
+        breaks,
     )
 
 
-# Built once: every order's placement prices its products (a statement built per call cost
-# more CPU, its cache key, than its round trip).
-_FOR_PRODUCTS = (
+# Compiled once and sent on the driver: every order's placement prices its products (a statement
+# built per call cost more CPU, its cache key, than its round trip; SQLAlchemy's execution, and
+# the BEGIN and ROLLBACK it adds to a reading, about as much again).
+_FOR_PRODUCTS = DriverStatement(
     select(
         price_lists,
         price_breaks.c.product_id,
@@ -67,14 +74,14 @@ class SqlPriceListRepository:
         self, product_ids: Sequence[str], currency: str
     ) -> dict[str, list[PriceList]]:
         """Per product, the lists in `currency` that price it, each with that product's breaks."""
-        rows = await self.session.execute(
-            _FOR_PRODUCTS, {"b_ids": list(product_ids), "b_currency": currency}
+        rows = await _FOR_PRODUCTS.fetch(
+            self.session, {"b_ids": list(product_ids), "b_currency": currency}
         )
         found: dict[tuple[str, str], PriceList] = {}
         for r in rows:
-            key = (r.product_id, r.id)
+            key = (r["product_id"], r["id"])
             current = found.get(key) or _price_list(r)
-            brk = PriceBreak(r.product_id, r.min_quantity, r.unit_price)
+            brk = PriceBreak(r["product_id"], r["min_quantity"], r["unit_price"])
             found[key] = replace(current, breaks=(*current.breaks, brk))
         by_product: dict[str, list[PriceList]] = {}
         for (product_id, _), price_list in found.items():
@@ -93,7 +100,8 @@ class SqlPriceListRepository:
             .order_by(price_breaks.c.product_id, price_breaks.c.min_quantity)
         )
         return _price_list(
-            row, tuple(PriceBreak(b.product_id, b.min_quantity, b.unit_price) for b in breaks)
+            row._mapping,
+            tuple(PriceBreak(b.product_id, b.min_quantity, b.unit_price) for b in breaks),
         )
 
     async def page(
@@ -113,4 +121,4 @@ class SqlPriceListRepository:
         if after is not None:
             query = query.where(tuple_(price_lists.c.name, price_lists.c.id) > after)
         query = query.order_by(price_lists.c.name, price_lists.c.id).limit(limit)
-        return [(_price_list(r), r.break_count) for r in await self.session.execute(query)]
+        return [(_price_list(r._mapping), r.break_count) for r in await self.session.execute(query)]
