@@ -5,20 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from functools import cache
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Delete,
-    Index,
-    Insert,
-    MetaData,
-    String,
-    Table,
-    any_,
-    bindparam,
-    func,
-)
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, func
 
 from servicekit.db import Transaction, driver, quoted
 
@@ -40,9 +27,12 @@ def inbox_table(metadata: MetaData, name: str = "inbox") -> Table:
 
 
 @cache
-def _claim_statement(inbox: Table) -> Insert:
-    # built once per table: an INSERT built per event cost more CPU than its round trip
-    return insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+def _claim_sql(inbox: Table) -> str:
+    # Built once per table and sent on the driver (servicekit.db.driver), as every claim is.
+    return (
+        f"INSERT INTO {quoted(inbox)} (consumer, event_id, event_type) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING RETURNING event_id"
+    )
 
 
 async def claim(
@@ -52,8 +42,8 @@ async def claim(
 
     The row commits or rolls back with the handler's effects, so an event is applied once:
     a concurrent duplicate waits on the primary key and then finds it taken."""
-    params = {"consumer": consumer, "event_id": event_id, "event_type": event_type}
-    return (await session.execute(_claim_statement(inbox), params)).first() is not None
+    connection = await driver(session)
+    return await connection.fetchval(_claim_sql(inbox), consumer, event_id, event_type) is not None
 
 
 @cache
@@ -96,9 +86,8 @@ async def claim_all(
 
 
 @cache
-def _release_statement(inbox: Table) -> Delete:
-    ids = any_(bindparam("released_ids", type_=ARRAY(String)))
-    return inbox.delete().where(inbox.c.consumer == bindparam("consumer"), inbox.c.event_id == ids)
+def _release_sql(inbox: Table) -> str:
+    return f"DELETE FROM {quoted(inbox)} WHERE consumer = $1 AND event_id = ANY($2::varchar[])"
 
 
 async def release(
@@ -107,5 +96,5 @@ async def release(
     """Gives back claims this transaction made for events it will not apply after all (a batch
     cut short): they are claimed again when they are applied."""
     if event_ids:
-        params = {"consumer": consumer, "released_ids": sorted(event_ids)}
-        await session.execute(_release_statement(inbox), params)
+        connection = await driver(session)
+        await connection.execute(_release_sql(inbox), consumer, sorted(event_ids))

@@ -29,20 +29,6 @@ from oms.events.v1 import billing_pb2
 GROUP = "oms.orders"
 
 
-class _Rows:
-    def __init__(self, ids: list[str]) -> None:
-        self.ids = ids
-
-    def first(self) -> tuple[str] | None:
-        return (self.ids[0],) if self.ids else None
-
-    def scalars(self) -> _Rows:
-        return self
-
-    def all(self) -> list[str]:
-        return self.ids
-
-
 @dataclass
 class _Session:
     """One transaction's view: its own claims and effects, kept only if it commits."""
@@ -69,15 +55,20 @@ class _Session:
         self.info["lock_timeout"] = lock_timeout
         return [(i,) for i in ids if self._claim(i)]
 
-    async def execute(self, statement: Any, params: dict[str, Any] | None = None) -> _Rows:
+    async def execute(self, sql: str, consumer: str, ids: list[str]) -> None:
+        """release, on the driver: claims of this transaction given back."""
+        assert sql.startswith("DELETE FROM inbox")
+        assert consumer == GROUP
         self.statements += 1
-        assert params is not None
-        if "released_ids" in params:  # release: claims of this transaction given back
-            assert set(params["released_ids"]) <= self.claims, "only this transaction's claims"
-            self.claims -= set(params["released_ids"])
-            return _Rows([])
-        event_id = params["event_id"]
-        return _Rows([event_id] if self._claim(event_id) else [])
+        assert set(ids) <= self.claims, "only this transaction's claims"
+        self.claims -= set(ids)
+
+    async def fetchval(self, sql: str, consumer: str, event_id: str, kind: str) -> str | None:
+        """claim, on the driver: one event applied alone."""
+        assert sql.startswith("INSERT INTO inbox")
+        assert consumer == GROUP
+        self.statements += 1
+        return event_id if self._claim(event_id) else None
 
 
 @pytest.fixture(autouse=True)

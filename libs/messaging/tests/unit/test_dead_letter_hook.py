@@ -18,11 +18,6 @@ from messaging.inbox import inbox_table
 from oms.events.v1 import billing_pb2
 
 
-class _Found:
-    def first(self) -> tuple[str]:
-        return ("claimed",)
-
-
 @dataclass
 class _Database:
     """Transactions that claim every inbox row; how many were opened."""
@@ -35,8 +30,13 @@ class _Database:
         self.opened += 1
         yield self
 
-    async def execute(self, statement: Any, params: Any = None) -> _Found:
-        return _Found()
+    @property
+    def driver(self) -> Any:
+        """Its own driver connection (servicekit.db.driver)."""
+        return self
+
+    async def fetchval(self, *_: object) -> str:  # an inbox claim, on the driver
+        return "claimed"
 
 
 def _record() -> FakeRecord:

@@ -28,27 +28,16 @@ TOPIC = "oms.billing.invoice.v1"
 
 
 @dataclass
-class _Claimed:
-    """Every event is new: claim and claim_all succeed."""
-
-    ids: list[str]
-
-    def first(self) -> tuple[str]:
-        return ("claimed",)
-
-    def scalars(self) -> _Claimed:
-        return self
-
-    def all(self) -> list[str]:
-        return self.ids
-
-
-@dataclass
 class _Database:
     info: dict[str, Any] = field(default_factory=dict)
 
-    async def execute(self, statement: Any, params: Any = None) -> _Claimed:
-        return _Claimed(list(params.get("event_ids", [])) if params else [])
+    @property
+    def driver(self) -> Any:
+        """Its own driver connection (servicekit.db.driver)."""
+        return self
+
+    async def fetchval(self, *_: object) -> str:  # an inbox claim, on the driver
+        return "claimed"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Database]:

@@ -38,19 +38,19 @@ def _session_error(driver_error: Exception) -> exc.DBAPIError:
     return error
 
 
-class _Claimed:
-    def first(self) -> tuple[str]:
-        return ("claimed",)
-
-
 @dataclass
 class _Database:
     """Transactions whose inbox claim always succeeds."""
 
     info: dict[str, Any] = field(default_factory=dict)
 
-    async def execute(self, statement: Any, params: Any = None) -> _Claimed:
-        return _Claimed()
+    @property
+    def driver(self) -> Any:
+        """Its own driver connection (servicekit.db.driver)."""
+        return self
+
+    async def fetchval(self, *_: object) -> str:  # an inbox claim, on the driver
+        return "claimed"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Database]:
