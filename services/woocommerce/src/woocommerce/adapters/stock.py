@@ -12,12 +12,21 @@ from types import TracebackType
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from servicekit.db import Database, Transaction
+from servicekit.db import Database, DriverStatement, Transaction
 from woocommerce.adapters.secrets import SecretBox
 from woocommerce.adapters.stores import SqlStores
 from woocommerce.adapters.tables import stock_levels, stock_pushes, woo_products
 from woocommerce.application.stock_ports import DuePush
 from woocommerce.domain.stock_push import WooItem
+
+_NEW_LEVEL = insert(stock_levels)
+# Compiled once and sent on the driver: every availability inventory announces sets one.
+_SET_LEVEL = DriverStatement(
+    _NEW_LEVEL.on_conflict_do_update(
+        index_elements=["product_id", "warehouse_id"],
+        set_={"available": _NEW_LEVEL.excluded.available},
+    )
+)
 
 
 class SqlStockRecords:
@@ -25,15 +34,8 @@ class SqlStockRecords:
         self.session = session
 
     async def set_level(self, product_id: str, warehouse_id: str, available: int) -> None:
-        statement = insert(stock_levels).values(
-            product_id=product_id, warehouse_id=warehouse_id, available=available
-        )
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["product_id", "warehouse_id"],
-                set_={"available": statement.excluded.available},
-            )
-        )
+        level = {"product_id": product_id, "warehouse_id": warehouse_id, "available": available}
+        await _SET_LEVEL.execute(self.session, level)
 
     async def levels(self, product_id: str) -> dict[str, int]:
         rows = await self.session.execute(
