@@ -10,8 +10,10 @@ text, so a document read from the wire or from storage writes back the same, tex
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from google.protobuf.json_format import ParseDict
@@ -139,6 +141,25 @@ def document_from_json(stored: Mapping[str, Any]) -> PricedDocument:
         # json_format reads the rest of the JSON mapping, or names what is wrong
         message = ParseDict(dict(stored), pb.PricedDocument())
     return document_from_proto(message)
+
+
+# Stored documents read again and again (an order's at each step of its saga) are read once per
+# text: documents are immutable, so one object serves every reader. Longer texts are read each
+# time, so the cache holds a few MB at most.
+_CACHED_UP_TO = 32_768
+
+
+def document_from_stored(text: str) -> PricedDocument:
+    """The document stored as `document_to_json` writes it, given as the stored JSON text (a
+    JSONB column read as text)."""
+    if len(text) > _CACHED_UP_TO:
+        return document_from_json(json.loads(text))
+    return _document_from_short_text(text)
+
+
+@lru_cache(maxsize=512)
+def _document_from_short_text(text: str) -> PricedDocument:
+    return document_from_json(json.loads(text))
 
 
 def priced(message: pb.PricedDocument) -> pb.PricedDocument:

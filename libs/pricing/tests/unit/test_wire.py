@@ -2,6 +2,7 @@
 document the plain model builds and prices travels both ways unchanged, text for text, and
 verifies wherever it arrives."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -27,6 +28,7 @@ from pricing.engine import BreakdownMismatch
 from pricing.wire import (
     document_from_json,
     document_from_proto,
+    document_from_stored,
     document_to_json,
     document_to_proto,
     priced,
@@ -244,3 +246,13 @@ def test_a_free_line_under_document_rounding_with_a_tax_survives_the_wire() -> N
     message = priced(document_to_proto(document))
     assert "E" not in str(message.breakdown)
     verify_message(message)
+
+
+def test_a_stored_text_is_read_once_and_a_long_one_each_time() -> None:
+    text = json.dumps(STORED)
+    first = document_from_stored(text)
+    assert first == document_from_json(STORED)
+    assert document_from_stored(json.dumps(STORED)) is first, "one object for one text"
+    long = STORED | {"taxExemption": "x" * 40_000}
+    assert document_from_stored(json.dumps(long)) == document_from_json(long)
+    assert document_from_stored(json.dumps(long)) is not document_from_stored(json.dumps(long))

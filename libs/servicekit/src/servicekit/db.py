@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import logging
 import re
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -316,10 +316,14 @@ class Columns(Protocol):
     def __getitem__(self, name: str) -> Any: ...
 
 
-def select_every_column(table: Table, rest: str, also: Sequence[str] = ()) -> str:
+def select_every_column(
+    table: Table, rest: str, also: Sequence[str] = (), texts: Collection[str] = ()
+) -> str:
     """`SELECT` of every column of `table` and the expressions `also`, then `rest` (its WHERE
-    and ORDER BY), as sent on the driver."""
-    names = ", ".join([*(column.name for column in table.columns), *also])
+    and ORDER BY), as sent on the driver. The columns named in `texts` come as their text (a
+    JSONB column's JSON, not decoded)."""
+    columns = [f"{c.name}::text AS {c.name}" if c.name in texts else c.name for c in table.columns]
+    names = ", ".join([*columns, *also])
     return f"SELECT {names} FROM {quoted(table)} {rest}"
 
 

@@ -160,3 +160,15 @@ async def test_a_head_and_its_rows_come_in_one_statement_read_by_column_name(
         (2, Decimal("0.10")),
     ]
     assert bare["parts"] == []
+
+
+async def test_a_column_named_as_text_comes_as_its_stored_text_not_decoded(
+    database: Database,
+) -> None:
+    as_text = select_every_column(things, "WHERE id = $1", texts=("details",))
+    async with database.transaction() as transaction:
+        await INSERT.execute(transaction, thing("doc", details={"b": [1, "2"], "a": None}))
+        head = await (await driver(transaction)).fetchrow(as_text, "doc")
+    assert head["details"] == '{"a": null, "b": [1, "2"]}', "PostgreSQL's text of the JSONB"
+    assert head["kind"] == "tool"
+    assert list(head.keys()) == [c.name for c in things.columns], "named as the column"
