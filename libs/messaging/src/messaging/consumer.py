@@ -126,8 +126,10 @@ class EventConsumer:
         max_batch: int = MAX_BATCH,
         stall_seconds: float = 120.0,
         concurrency: int = 4,
+        gather_ms: int = 0,  # messaging.kafka.make_consumer
     ) -> None:
         self.kafka = kafka
+        self.gather_ms = gather_ms
         self.namespace = namespace
         self.group_id = group_id
         self.handlers: Mapping[str, Subscription[Any]] = {
@@ -177,7 +179,7 @@ class EventConsumer:
         """A started consumer; waits (with backoff) for a broker that is away at start."""
         delay = 1.0
         while True:
-            consumer = make_consumer(self.kafka, self.group_id, self.topics)
+            consumer = make_consumer(self.kafka, self.group_id, self.topics, self.gather_ms)
             try:
                 await consumer.start()
                 return consumer

@@ -46,7 +46,17 @@ def make_producer(kafka: KafkaAccess, client_id: str) -> AIOKafkaProducer:
     )
 
 
-def make_consumer(kafka: KafkaAccess, group_id: str, topics: Iterable[str]) -> AIOKafkaConsumer:
+# What a gathering fetch waits for at most: far more than its wait brings at any rate seen.
+_GATHERED_BYTES = 1 << 20
+
+
+def make_consumer(
+    kafka: KafkaAccess, group_id: str, topics: Iterable[str], gather_ms: int = 0
+) -> AIOKafkaConsumer:
+    """A group's consumer. Its fetches return with the first event; with `gather_ms`, they
+    wait that long for events to gather (a group whose reactions may lag: each event on its
+    topics no longer wakes it, and costs the broker a request, alone)."""
+    fetch = {"fetch_min_bytes": _GATHERED_BYTES, "fetch_max_wait_ms": gather_ms}
     return AIOKafkaConsumer(
         *sorted(set(topics)),
         **kafka.client_args(),
@@ -56,6 +66,7 @@ def make_consumer(kafka: KafkaAccess, group_id: str, topics: Iterable[str]) -> A
         max_poll_records=200,
         session_timeout_ms=10000,
         heartbeat_interval_ms=1000,
+        **(fetch if gather_ms else {}),
     )
 
 

@@ -56,6 +56,8 @@ class ConsumerGroup:
     name: str
     inbox: Table | None
     subscriptions: Sequence[Subscription[Any]]
+    # > 0: its fetches wait this long for events to gather (messaging.kafka.make_consumer)
+    gather_ms: int = 0
 
     def consumer(
         self,
@@ -76,6 +78,7 @@ class ConsumerGroup:
             producer=producer,
             namespace=namespace,
             stall_seconds=stall_seconds,
+            gather_ms=self.gather_ms,
         )
 
 
@@ -123,6 +126,7 @@ async def start_messaging(
     health: list[HealthCheck] | None = None,
     groups: Sequence[ConsumerGroup] = (),
     desk: DeadLetterDesk | None = None,  # given the consumers (messaging.dead_letters_api)
+    gather_ms: int = 0,  # the main group's (ConsumerGroup.gather_ms)
 ) -> AsyncIterator[list[Loop]]:
     """Yields the loops to run: the outbox relay, the outbox and inbox retention, the consumer
     when there are subscriptions and one per other group (`groups`). With `metrics`, the outbox
@@ -134,7 +138,7 @@ async def start_messaging(
     care = housekeeping or Housekeeping()
     published = {namespace + topic_of(m) for m in publishes}
     # the service's own group (`oms.<service>`) first, then its other groups
-    own = [ConsumerGroup("", tables.inbox, subscriptions)] if subscriptions else []
+    own = [ConsumerGroup("", tables.inbox, subscriptions, gather_ms)] if subscriptions else []
     consumers = [*own, *groups]
     consumed = {namespace + topic_of(s.message) for g in consumers for s in g.subscriptions}
     dead_letters = {dead_letter_topic(t) for t in consumed}

@@ -67,6 +67,10 @@ async def stock_out(
             namespace=settings.topic_namespace,
             housekeeping=Housekeeping.of(settings),
             metrics=metrics,
+            # Nothing here is on the order-to-cash path (stock pushes wait for
+            # stock_push_delay_seconds anyway): the group reads other channels' events too, and
+            # gathering them for up to half a second saves waking for each alone.
+            gather_ms=500,
         ) as loops:
             flush = partial(_flush, units, api, _skus(settings))
             yield [*loops, every(settings.stock_push_interval_seconds, flush, f"{NAME}-stock")]
