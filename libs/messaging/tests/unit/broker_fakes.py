@@ -1,5 +1,6 @@
 """The broker's side as the consumer sees it, in memory: a record it polled and a producer
-that keeps what it was asked to send (the dead letters)."""
+that keeps what it was asked to send (the dead letters); and a transaction whose inbox claims
+all succeed."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ class FakeRecord:
     headers: list[tuple[str, bytes]]
     partition: int = 0
     offset: int = 0
+
+
+class ClaimsEveryEvent:
+    """A fake transaction that is its own driver connection (servicekit.db.driver), on which
+    every inbox claim succeeds: each event is new."""
+
+    @property
+    def driver(self) -> Any:
+        return self
+
+    async def fetchval(self, *_: object) -> str:
+        return "claimed"

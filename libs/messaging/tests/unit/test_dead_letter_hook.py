@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
-from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
+from libs.messaging.tests.unit.broker_fakes import ClaimsEveryEvent, FakeProducer, FakeRecord
 from messaging.consumer import EventConsumer, PoisonEvent, Subscription
 from messaging.envelope import Envelope
 from messaging.inbox import inbox_table
@@ -19,7 +19,7 @@ from oms.events.v1 import billing_pb2
 
 
 @dataclass
-class _Database:
+class _Database(ClaimsEveryEvent):
     """Transactions that claim every inbox row; how many were opened."""
 
     opened: int = 0
@@ -29,14 +29,6 @@ class _Database:
     async def transaction(self) -> AsyncIterator[Any]:
         self.opened += 1
         yield self
-
-    @property
-    def driver(self) -> Any:
-        """Its own driver connection (servicekit.db.driver)."""
-        return self
-
-    async def fetchval(self, *_: object) -> str:  # an inbox claim, on the driver
-        return "claimed"
 
 
 def _record() -> FakeRecord:

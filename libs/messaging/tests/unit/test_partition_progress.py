@@ -16,7 +16,7 @@ from grpc_health.v1 import health, health_pb2
 from sqlalchemy import MetaData
 
 import messaging.consumer
-from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
+from libs.messaging.tests.unit.broker_fakes import ClaimsEveryEvent, FakeProducer, FakeRecord
 from messaging.consumer import EventConsumer, Subscription
 from messaging.envelope import Envelope
 from messaging.inbox import inbox_table
@@ -28,16 +28,8 @@ TOPIC = "oms.billing.invoice.v1"
 
 
 @dataclass
-class _Database:
+class _Database(ClaimsEveryEvent):
     info: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def driver(self) -> Any:
-        """Its own driver connection (servicekit.db.driver)."""
-        return self
-
-    async def fetchval(self, *_: object) -> str:  # an inbox claim, on the driver
-        return "claimed"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Database]:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import MetaData, exc
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
 
-from libs.messaging.tests.unit.broker_fakes import FakeProducer, FakeRecord
+from libs.messaging.tests.unit.broker_fakes import ClaimsEveryEvent, FakeProducer, FakeRecord
 from messaging.consumer import EventConsumer, Subscription
 from messaging.envelope import Envelope
 from messaging.inbox import inbox_table
@@ -39,18 +39,10 @@ def _session_error(driver_error: Exception) -> exc.DBAPIError:
 
 
 @dataclass
-class _Database:
+class _Database(ClaimsEveryEvent):
     """Transactions whose inbox claim always succeeds."""
 
     info: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def driver(self) -> Any:
-        """Its own driver connection (servicekit.db.driver)."""
-        return self
-
-    async def fetchval(self, *_: object) -> str:  # an inbox claim, on the driver
-        return "claimed"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Database]:
