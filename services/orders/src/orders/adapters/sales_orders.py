@@ -3,7 +3,7 @@ their journal (who made each change, when, and what caused it)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -45,18 +45,17 @@ OPEN_STAGES = (
 )
 
 
-def _document(stored: Mapping[str, Any] | None) -> PricedDocument | None:
-    return None if stored is None else document_from_json(stored)
-
-
 def _address(value: Any) -> dict[str, str] | None:
     return None if value is None else {str(k): str(v) for k, v in dict(value).items()}
 
 
-def _order(h: Columns, lines: Sequence[Columns], document: PricedDocument | None) -> SalesOrder:
+def _order(
+    h: Columns, lines: Sequence[Columns], read: Callable[[Any], PricedDocument] = document_from_json
+) -> SalesOrder:
     """The order from its head and lines, by column name (SQLAlchemy's row mappings or the
-    driver's records), and its document as read from the head."""
+    driver's records), its document read by `read` (from JSON, or from its stored text)."""
     currency = h["currency"]
+    document = h["document"]
     return SalesOrder(
         id=h["id"],
         customer_id=h["customer_id"],
@@ -95,7 +94,7 @@ def _order(h: Columns, lines: Sequence[Columns], document: PricedDocument | None
         invoices=h["invoices"],
         invoices_paid=h["invoices_paid"],
         invoiced_in_full=h["invoiced_in_full"],
-        document=document,
+        document=None if document is None else read(document),
         quote_id=h["quote_id"] or "",
         external_reference=h["external_reference"],
         review_note=h["review_note"],
@@ -187,8 +186,7 @@ def _filtered(query: OrderQuery) -> Any:
 # prefixed `b_` apart from them.
 _ORDER_INSERT = DriverStatement(sales_orders.insert())
 _LINES_INSERT = DriverStatement(sales_order_lines.insert())
-# The document as its stored text: read once per text (pricing.wire.document_from_stored),
-# not at every step of the order's saga.
+# The document as its stored text, parsed once per text (pricing.wire.document_from_stored).
 _ORDER_READ = select_every_column(
     sales_orders,
     "WHERE id = $1",
@@ -257,9 +255,7 @@ class SqlSalesOrders:
         head = await connection.fetchrow(_ORDER_LOCKED if for_update else _ORDER_READ, order_id)
         if head is None:
             return None
-        stored = head["document"]
-        document = None if stored is None else document_from_stored(stored)
-        order = _order(head, head["lines"], document)
+        order = _order(head, head["lines"], document_from_stored)
         self.read_lines[order.id] = {
             line.id: _line(order.id, i, line) for i, line in enumerate(order.lines)
         }
@@ -359,7 +355,7 @@ class SqlSalesOrders:
         by_order: dict[str, list[Columns]] = {}
         for row in rows:
             by_order.setdefault(row.order_id, []).append(row._mapping)
-        return [_order(h._mapping, by_order.get(h.id, []), _document(h.document)) for h in heads]
+        return [_order(h._mapping, by_order.get(h.id, [])) for h in heads]
 
     async def totals(self, query: OrderQuery) -> list[OrderTotals]:
         rows = await self.session.execute(
