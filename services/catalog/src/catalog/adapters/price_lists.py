@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from sqlalchemy import bindparam, func, select, tuple_
 
 from catalog.adapters.products import IDS
 from catalog.adapters.tables import price_breaks, price_lists
 from catalog.domain.price_lists import PriceBreak, PriceList
-from servicekit.db import DriverStatement, Transaction
+from servicekit.db import Columns, DriverStatement, Transaction
 
 
-def _price_list(row: Mapping[Any, Any], breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
+def _price_list(row: Columns, breaks: tuple[PriceBreak, ...] = ()) -> PriceList:
     return PriceList(
         row["id"],
         row["name"],
