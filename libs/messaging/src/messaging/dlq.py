@@ -49,6 +49,9 @@ from messaging.kafka import KafkaAccess, make_admin, make_producer
 from servicekit.tls import TlsFiles
 
 RESOLVES = "dlq_resolves"
+# How long a reading fetch waits at a partition's end: the reader stops there, and its stop
+# waits for the fetch in flight.
+_READ_WAIT_MS = 20
 
 
 class OriginalGone(RuntimeError):
@@ -103,12 +106,32 @@ async def _dead_letter_partitions(
         await admin.close()
 
 
+def reading_consumer(
+    kafka: KafkaAccess, partitions: list[TopicPartition], reset: str
+) -> AIOKafkaConsumer:
+    """A consumer without a group, `partitions` assigned, starting at their `reset` end
+    (`earliest` or `latest`) unless sought.
+
+    Assigned before it starts, so that its first metadata request covers every topic: asked
+    after, the offsets of n topics it knows nothing of take n metadata rounds. Its fetches wait
+    at most `_READ_WAIT_MS` at a partition's end: a broker answers one connection's requests in
+    turn, so a question asked behind a long poll (the offsets, the stop) waits for it. An
+    admin's lookup must answer within the gateway's deadline."""
+    consumer = AIOKafkaConsumer(
+        **kafka.client_args(),
+        enable_auto_commit=False,
+        auto_offset_reset=reset,
+        fetch_max_wait_ms=_READ_WAIT_MS,
+    )
+    consumer.assign(partitions)
+    return consumer
+
+
 async def _read_all(kafka: KafkaAccess, partitions: list[TopicPartition]) -> list[ConsumerRecord]:
-    consumer = AIOKafkaConsumer(**kafka.client_args(), enable_auto_commit=False)
+    """Every record of `partitions`, up to their ends as they were when asked."""
+    consumer = reading_consumer(kafka, partitions, "earliest")
     await consumer.start()
     try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         found: list[ConsumerRecord] = []
         while [p for p in partitions if await consumer.position(p) < ends[p]]:
@@ -180,10 +203,9 @@ def with_earlier_of_their_keys(
 async def _original(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
     topic, partition, offset = letter.original
     where = TopicPartition(topic, partition)
-    consumer = AIOKafkaConsumer(**kafka.client_args(), enable_auto_commit=False)
+    consumer = reading_consumer(kafka, [where], "latest")
     await consumer.start()
     try:
-        consumer.assign([where])
         if (await consumer.beginning_offsets([where]))[where] > offset:
             raise OriginalGone(f"{letter.event_id}: {topic}@{partition}:{offset} is past retention")
         consumer.seek(where, offset)
