@@ -10,11 +10,25 @@ from sqlalchemy import Select, select, tuple_
 from inventory.adapters.tables import shipment_lines, shipments
 from inventory.domain.events import ShippedLine
 from inventory.domain.shipment import Shipment
-from servicekit.db import DriverStatement, Transaction
+from servicekit.db import GatheredRows, Transaction, quoted
 
-# Built once and sent on the driver: every shipment runs them.
-_INSERT = DriverStatement(shipments.insert())
-_LINES_INSERT = DriverStatement(shipment_lines.insert())
+# Nothing reads a shipment in the transaction that dispatches it (a retry of the request reads
+# it in its own, once this one committed), so its rows are gathered and sent as the transaction
+# commits (servicekit.db.GatheredRows), in the one statement with its ledger, audit and outbox
+# rows: two round trips fewer while the products' locks are held. The shipment is made first,
+# so its row goes before its lines'.
+_INSERT = GatheredRows(
+    f"INSERT INTO {quoted(shipments)} (id, order_id, warehouse_id, carrier, tracking_number,"
+    " status, created_by, created_at, updated_at)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[],"
+    " $5::varchar[], $6::varchar[], $7::varchar[], $8::timestamptz[], $9::timestamptz[])",
+    9,
+)
+_LINES_INSERT = GatheredRows(
+    f"INSERT INTO {quoted(shipment_lines)} (shipment_id, line_id, product_id, quantity)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::integer[])",
+    4,
+)
 
 
 class SqlShipmentRepository:
@@ -28,30 +42,20 @@ class SqlShipmentRepository:
 
     async def add(self, shipment: Shipment) -> None:
         s = shipment
-        await _INSERT.execute(
-            self.session,
-            {
-                "id": s.id,
-                "order_id": s.order_id,
-                "warehouse_id": s.warehouse_id,
-                "carrier": s.carrier,
-                "tracking_number": s.tracking_number,
-                "status": s.status,
-                "created_by": s.created_by,
-                "created_at": s.created_at,
-                "updated_at": s.updated_at,
-            },
-        )
-        await _LINES_INSERT.execute_many(
-            self.session,
+        self.session.gather(
+            _INSERT,
             [
-                {
-                    "shipment_id": s.id,
-                    "line_id": x.line_id,
-                    "product_id": x.product_id,
-                    "quantity": x.quantity,
-                }
-                for x in s.lines
+                [s.id], [s.order_id], [s.warehouse_id], [s.carrier], [s.tracking_number],
+                [s.status], [s.created_by], [s.created_at], [s.updated_at],
+            ],
+        )  # fmt: skip
+        self.session.gather(
+            _LINES_INSERT,
+            [
+                [s.id] * len(s.lines),
+                [x.line_id for x in s.lines],
+                [x.product_id for x in s.lines],
+                [x.quantity for x in s.lines],
             ],
         )
 

@@ -122,7 +122,10 @@ class ReservationRepository(Protocol):
 class ShipmentRepository(Protocol):
     async def get(self, shipment_id: str, *, for_update: bool = False) -> Shipment | None: ...
 
-    async def add(self, shipment: Shipment) -> None: ...
+    async def add(self, shipment: Shipment) -> None:
+        """Written as the unit of work commits: the unit of work that adds it does not read it
+        back (a retried request finds it in its own)."""
+        ...
 
     async def save(self, shipment: Shipment) -> None:
         """Writes its status and when it changed."""
