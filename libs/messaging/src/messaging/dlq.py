@@ -127,9 +127,28 @@ def reading_consumer(
     return consumer
 
 
+# Readers stopping in the background (stop_in_background), kept until they have stopped.
+_stopping: set[asyncio.Task[None]] = set()
+
+
+def stop_in_background(consumer: AIOKafkaConsumer) -> None:
+    """Stops a reader without waiting for it. Its stop waits until the broker has closed each
+    TLS connection, which took over 5 s under load (the event loop gives an SSL shutdown up to
+    30 s): an admin's lookup answered past the gateway's deadline waiting for nothing it needs."""
+    task = asyncio.get_running_loop().create_task(consumer.stop())
+    _stopping.add(task)
+    task.add_done_callback(_stopping.discard)
+
+
 async def _read_all(kafka: KafkaAccess, partitions: list[TopicPartition]) -> list[ConsumerRecord]:
-    """Every record of `partitions`, up to their ends as they were when asked."""
-    consumer = reading_consumer(kafka, partitions, "earliest")
+    return await read_to_end(reading_consumer(kafka, partitions, "earliest"), partitions)
+
+
+async def read_to_end(
+    consumer: AIOKafkaConsumer, partitions: list[TopicPartition]
+) -> list[ConsumerRecord]:
+    """Every record of `partitions`, up to their ends as they were when asked, through a
+    `consumer` not started yet, with them assigned; it is stopped in the background."""
     await consumer.start()
     try:
         ends = await consumer.end_offsets(partitions)
@@ -139,7 +158,7 @@ async def _read_all(kafka: KafkaAccess, partitions: list[TopicPartition]) -> lis
                 found += records
         return found
     finally:
-        await consumer.stop()
+        stop_in_background(consumer)
 
 
 async def read_dead_letters(
@@ -214,7 +233,7 @@ async def _original(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
             raise OriginalGone(f"{letter.event_id}: {topic}@{partition}:{offset} is gone")
         return record
     finally:
-        await consumer.stop()
+        stop_in_background(consumer)
 
 
 async def event_of(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
