@@ -19,6 +19,10 @@ from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 READ_PREFIXES = ("Get", "List", "BatchGet", "Search", "Resolve", "Compare", "Render")
 # The services answer with PDFs and 1,000-line quotes: gRPC's default 4 MiB is too small.
 MESSAGE_LIMIT_BYTES = 16 * 1024 * 1024
+# Reconnect within about a second of a service's restart: gRPC's default backoff grows to two
+# minutes, and every call in between fails at once with UNAVAILABLE.
+INITIAL_RECONNECT_BACKOFF_MS = 100
+MAX_RECONNECT_BACKOFF_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,15 @@ def service_config(services: Iterable[ServiceDescriptor], retry: RetryPolicy) ->
 def channel_options(
     services: Iterable[ServiceDescriptor], retry: RetryPolicy | None = None
 ) -> list[tuple[str, str | int]]:
-    """gRPC channel options: the retrying service config and the message size limits."""
+    """gRPC channel options: the retrying service config, the message size limits and the
+    reconnect backoff."""
     return [
         ("grpc.enable_retries", 1),
         ("grpc.service_config", service_config(services, retry or RetryPolicy())),
         ("grpc.max_receive_message_length", MESSAGE_LIMIT_BYTES),
         ("grpc.max_send_message_length", MESSAGE_LIMIT_BYTES),
+        ("grpc.initial_reconnect_backoff_ms", INITIAL_RECONNECT_BACKOFF_MS),
+        ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
     ]
 
 

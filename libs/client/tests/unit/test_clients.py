@@ -37,6 +37,7 @@ from omsclient import (
 from omsclient.connection import channel_options, is_read, service_config
 from omsclient.errors import error_of
 from omsclient.rpc import Rpc, snake_case
+from testkit.reconnects import connection_attempts, longest_gap
 
 CLIENTS = [
     CatalogClient,
@@ -268,3 +269,15 @@ async def test_pages_follows_the_next_page_token(served: tuple[FakeOrders, Order
         async for page in pages(orders.list_sales_orders, orders_pb2.ListSalesOrdersRequest())
     ]
     assert seen == ["o0", "o1", "o2"]
+
+
+async def test_a_client_keeps_trying_a_service_that_is_down_about_every_second() -> None:
+    options = channel_options(OrdersClient.services)
+
+    attempts = await connection_attempts(
+        lambda target: grpc.aio.insecure_channel(target, options=options), seconds=5
+    )
+
+    # gRPC's defaults make 3 or 4 attempts in 5 s, the last gaps 1.6 s and 2.6 s (each +-20 %)
+    assert len(attempts) >= 6
+    assert longest_gap(attempts) <= 1.5

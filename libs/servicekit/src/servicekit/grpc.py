@@ -40,6 +40,14 @@ MESSAGE_LIMITS = [
     ("grpc.max_receive_message_length", 16 * 1024 * 1024),
     ("grpc.max_send_message_length", 16 * 1024 * 1024),
 ]
+# A caller should find a restarted service within about a second. gRPC's default reconnect
+# backoff grows by 1.6 times per failed attempt up to two minutes, so a service that was down
+# for ten seconds looked down for several more after it was back.
+RECONNECT_BACKOFF = [
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 1000),
+]
+CHANNEL_OPTIONS = [*MESSAGE_LIMITS, *RECONNECT_BACKOFF]
 
 log = logging.getLogger(__name__)
 
@@ -239,14 +247,19 @@ class _ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[
         return await continuation(details, request)
 
 
-def open_channel(target: str, tls: TlsFiles) -> grpc.aio.Channel:
+def open_channel(
+    target: str,
+    tls: TlsFiles,
+    interceptor: grpc.aio.UnaryUnaryClientInterceptor | None = None,
+) -> grpc.aio.Channel:
     """A long-lived channel to another service, presenting this process's certificate; reuse
-    it for every call."""
+    it for every call. Each call carries `outgoing_metadata()`, added by `interceptor` when one
+    is given (it must do so itself), else by servicekit's own."""
     return grpc.aio.secure_channel(
         target,
         tls.channel_credentials(),
-        options=MESSAGE_LIMITS,
-        interceptors=[_ClientInterceptor()],
+        options=CHANNEL_OPTIONS,
+        interceptors=[interceptor or _ClientInterceptor()],
     )
 
 

@@ -32,7 +32,7 @@ from servicekit.auth import (
     TokenVerifier,
     issue_token,
 )
-from servicekit.grpc import MESSAGE_LIMITS
+from servicekit.grpc import CHANNEL_OPTIONS
 
 IDENTITY_PROVIDER = "oms-test-identity-provider"
 SESSION_SECONDS = 6 * 3600
@@ -114,7 +114,7 @@ class TestSecurity:
         default = token if token is not None else self.token("test-admin", "admin")
         credentials = self.pki.files(as_name).channel_credentials()
         return grpc.aio.secure_channel(
-            target, credentials, options=MESSAGE_LIMITS, interceptors=[_DefaultToken(default)]
+            target, credentials, options=CHANNEL_OPTIONS, interceptors=[_DefaultToken(default)]
         )
 
 

@@ -22,7 +22,7 @@ from oms.orders.v1.tasks_pb2_grpc import TasksServiceStub
 from oms.procurement.v1.procurement_pb2_grpc import ProcurementServiceStub
 from oms.quoting.v1.quoting_pb2_grpc import QuotingServiceStub
 from oms.woocommerce.v1.store_orders_pb2_grpc import StoreOrdersServiceStub
-from servicekit.grpc import MESSAGE_LIMITS
+from servicekit.grpc import open_channel
 from servicekit.tls import TlsFiles
 
 SERVICES = ("catalog", "quoting", "orders", "inventory", "billing", "procurement")
@@ -35,11 +35,9 @@ HEALTH_CHECK_SECONDS = 2.0
 
 def open_service_channel(target: str, tls: TlsFiles, policy: CallPolicy) -> grpc.aio.Channel:
     """A long-lived channel to a service, presenting the gateway's certificate, whose calls
-    carry the trace, the person's token and a deadline (servicekit's open_channel, plus
-    deadlines and retries)."""
-    return grpc.aio.secure_channel(
-        target, tls.channel_credentials(), options=MESSAGE_LIMITS, interceptors=[Deadlines(policy)]
-    )
+    carry the trace, the person's token and a deadline, and whose reads are tried again
+    (servicekit's channel with gateway.calls' interceptor)."""
+    return open_channel(target, tls, Deadlines(policy))
 
 
 @dataclass

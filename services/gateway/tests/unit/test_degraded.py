@@ -14,11 +14,13 @@ import httpx
 
 from gateway.app import create_app
 from gateway.calls import SLOW_METHODS, CallPolicy, is_read
-from gateway.clients import SERVICES
+from gateway.clients import SERVICES, open_service_channel
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from oms.orders.v1 import orders_pb2, orders_pb2_grpc
 from services.gateway.tests.unit.conftest import fake_services, gateway_at, gateway_settings
+from testkit.reconnects import connection_attempts, longest_gap
+from testkit.security import session_security
 from testkit.services import free_port, signed_in
 
 API = "/api/v1"
@@ -238,6 +240,19 @@ async def test_backends_report_ok_when_every_service_serves() -> None:
         report = (await api.get("/health/backends")).json()
     assert report["status"] == "ok"
     assert [b["service"] for b in report["backends"]] == list(SERVICES)
+
+
+async def test_the_gateway_keeps_trying_a_service_that_is_down_about_every_second() -> None:
+    """So the summary has a restarted service's part again a second or so after its return."""
+    tls = session_security().pki.files("gateway")
+
+    attempts = await connection_attempts(
+        lambda target: open_service_channel(target, tls, CallPolicy()), seconds=5
+    )
+
+    # gRPC's defaults make 3 or 4 attempts in 5 s, the last gaps 1.6 s and 2.6 s (each +-20 %)
+    assert len(attempts) >= 6
+    assert longest_gap(attempts) <= 1.5
 
 
 async def test_not_ready_before_the_gateway_has_started() -> None:
