@@ -227,6 +227,14 @@ async def _original(kafka: KafkaAccess, letter: DeadLetter) -> ConsumerRecord:
     try:
         if (await consumer.beginning_offsets([where]))[where] > offset:
             raise OriginalGone(f"{letter.event_id}: {topic}@{partition}:{offset} is past retention")
+        # an offset the partition never reached (a letter from another cluster, or edited)
+        # would otherwise be waited for until the timeout below
+        end = (await consumer.end_offsets([where]))[where]
+        if end <= offset:
+            raise OriginalGone(
+                f"{letter.event_id}: {topic}@{partition}:{offset} is not on the topic (it ends "
+                f"at offset {end})"
+            )
         consumer.seek(where, offset)
         record = await asyncio.wait_for(consumer.getone(where), 30)
         if record.offset != offset:

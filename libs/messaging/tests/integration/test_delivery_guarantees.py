@@ -17,7 +17,14 @@ from sqlalchemy import func, select
 
 from messaging.consumer import EventConsumer, Subscription
 from messaging.dead_letters_api import DeadLetterDesk, DeadLettersServicer
-from messaging.dlq import read_dead_letters, redrive, with_earlier_of_their_keys
+from messaging.dlq import (
+    DeadLetter,
+    OriginalGone,
+    event_of,
+    read_dead_letters,
+    redrive,
+    with_earlier_of_their_keys,
+)
 from messaging.events import dead_letter_topic, topic_of
 from messaging.kafka import ensure_topics, make_admin, make_producer
 from messaging.outbox import Outbox
@@ -302,6 +309,24 @@ async def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_
         if x.event_id == poison
     ]
     assert (done.resolution, done.resolved_by) == ("redriven", "ops-anna")
+
+
+async def test_a_letter_naming_an_offset_its_topic_never_reached_is_gone_at_once(
+    probe_env: Probe,
+) -> None:
+    kafka = operator(probe_env.bootstrap)
+    await ensure_topics(kafka, [TOPIC], partitions=3)
+    headers = {
+        "ce_id": f"{probe_env.prefix}-nowhere",
+        "dlq_original_topic": TOPIC,
+        "dlq_original_partition": "0",
+        "dlq_original_offset": str(10**12),
+    }
+    letter = DeadLetter(dead_letter_topic(TOPIC), 0, None, b"", headers, [])
+
+    async with asyncio.timeout(10):  # not the 30 s wait for a record that never comes
+        with pytest.raises(OriginalGone, match="not on the topic"):
+            await event_of(kafka, letter)
 
 
 async def test_redriving_a_keys_later_dead_letter_takes_its_earlier_one_along_in_order(
