@@ -126,8 +126,8 @@ async def consume(
         auto_offset_reset="earliest",
     )
     counts = Counts()
-    await consumer.start()
     try:
+        await consumer.start()  # inside: a refused start (a group not the client's) closes it too
         while not stop.is_set():
             batch = await consumer.getmany(timeout_ms=500, max_records=200)
             for records in batch.values():

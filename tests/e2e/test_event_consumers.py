@@ -16,6 +16,7 @@ import pytest
 from aiokafka import TopicPartition
 from aiokafka.errors import GroupAuthorizationFailedError, TopicAuthorizationFailedError
 
+import examples.consume_orders
 from devstack.kafka_acls import grant_clients
 from devstack.supervisor import Stack
 from examples.consume_orders import TOPIC, Counts, Event, Settings, consume
@@ -179,3 +180,26 @@ async def test_a_group_outside_the_clients_own_names_is_refused(
     with pytest.raises((GroupAuthorizationFailedError, TopicAuthorizationFailedError)):
         async with Feed(stranger) as feed:
             await feed.wait_for("nothing", "nothing", seconds=20)
+
+
+async def test_a_consumer_whose_start_is_refused_is_closed_all_the_same(
+    team: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused start (a group not the client's) leaves no consumer with open connections."""
+    made: list[RefusedConsumer] = []
+
+    class RefusedConsumer:
+        def __init__(self, *_: object, **__: object) -> None:
+            self.stopped = False
+            made.append(self)
+
+        async def start(self) -> None:
+            raise GroupAuthorizationFailedError()
+
+        async def stop(self) -> None:
+            self.stopped = True
+
+    monkeypatch.setattr(examples.consume_orders, "AIOKafkaConsumer", RefusedConsumer)
+    with pytest.raises(GroupAuthorizationFailedError):
+        await consume(team, lambda _: asyncio.sleep(0), asyncio.Event())
+    assert [c.stopped for c in made] == [True]
