@@ -16,6 +16,7 @@ from messaging.kafka import make_producer
 from messaging.leadership import Lease
 from messaging.relay import OutboxRelay
 from servicekit.db import Database
+from testkit.links import Link
 from testkit.services import operator
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,47 +26,6 @@ from test_delivery_guarantees import Probe, eventually, probe_env
 __all__ = ["probe_env"]  # the fixture, shared with the delivery-guarantee tests
 
 LEASE = Lease(2.0)
-
-
-class SilentLink:
-    """A TCP proxy to PostgreSQL that can go silent: it stops passing bytes either way but
-    keeps every socket open, as a partitioned network does (no FIN, no RST)."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.flowing = asyncio.Event()
-        self.flowing.set()
-        self.writers: list[asyncio.StreamWriter] = []
-        self.pipes: list[asyncio.Task[None]] = []
-
-    async def start(self) -> int:
-        self.server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
-        return int(self.server.sockets[0].getsockname()[1])
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
-        self.writers += [writer, upstream_writer]
-        self.pipes += [
-            asyncio.create_task(self._pipe(reader, upstream_writer)),
-            asyncio.create_task(self._pipe(upstream_reader, writer)),
-        ]
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(OSError):
-            while data := await reader.read(65536):
-                await self.flowing.wait()
-                writer.write(data)
-                await writer.drain()
-
-    def go_silent(self) -> None:
-        self.flowing.clear()
-
-    async def close(self) -> None:
-        self.server.close()
-        for pipe in self.pipes:
-            pipe.cancel()
-        for writer in self.writers:
-            writer.transport.abort()
 
 
 async def _stop(task: asyncio.Task[None]) -> None:
@@ -78,7 +38,7 @@ async def test_a_standby_relay_publishes_within_seconds_when_the_active_ones_lin
     probe_env: Probe,
 ) -> None:
     url = make_url(probe_env.url)
-    link = SilentLink(url.host or "127.0.0.1", url.port or 5432)
+    link = Link(url.host or "127.0.0.1", url.port or 5432)
     behind_link = Database(url.set(port=await link.start()).render_as_string(hide_password=False))
     producer = make_producer(operator(probe_env.bootstrap), "failover-test")
     await producer.start()

@@ -35,11 +35,16 @@ def is_transient(error: BaseException) -> bool:
     if code is not None:
         return code in _TRANSIENT_CODES or code[:2] in _TRANSIENT_CLASSES
     for cause in _chain(error):
-        # no SQLSTATE: the connection itself failed (refused, reset, closed under us) or the
-        # pool had no connection to give in time
+        # no SQLSTATE: the connection itself failed (refused, reset, closed under us, or found
+        # inside an operation that will never end, which asyncpg reports as its own internal
+        # error and aborts the connection for) or the pool had no connection to give in time
         if isinstance(
             cause,
-            OSError | TimeoutError | sa_exc.TimeoutError | asyncpg.InterfaceError,
+            OSError
+            | TimeoutError
+            | sa_exc.TimeoutError
+            | asyncpg.InterfaceError
+            | asyncpg.InternalClientError,
         ):
             return True
         if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:

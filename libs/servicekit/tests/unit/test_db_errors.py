@@ -66,6 +66,13 @@ def test_a_pool_with_no_free_connection_and_a_lost_connection_are_transient() ->
     assert is_transient(lost)
 
 
+def test_a_connection_the_driver_found_stuck_inside_an_operation_is_transient() -> None:
+    # a pooled connection that read the server's "terminating connection" before its close
+    stuck = asyncpg.InternalClientError("cannot switch to state 15; another operation (2) is")
+    assert is_transient(stuck)
+    assert is_transient(_as_sqlalchemy_raises(stuck))
+
+
 def test_a_plain_bug_is_not_transient_even_if_it_met_an_os_error_on_the_way() -> None:
     bug = ValueError("a bug")
     bug.__context__ = ConnectionResetError("earlier, handled")  # met, not its cause
