@@ -7,7 +7,8 @@ per caller with its response (status, body, Location and the other headers a cli
 - the same key with another request: 422 naming `Idempotency-Key`;
 - while the first is still running: the second waits for its response (409 with Retry-After
   after `wait_seconds`);
-- a 5xx answer or a failure is not kept, so the client may retry; a response marked
+- a 5xx answer or a failure is not kept, so the client may retry (its claim released again
+  in the background when the store itself is down at that moment); a response marked
   `Cache-Control: no-store` (one that shows a secret) is not kept either: a retry is told the
   request succeeded (409 with its Location) but not shown the secret again;
 - records expire after `ttl` and are pruned.
@@ -190,13 +191,46 @@ class Idempotency:
         try:
             await self.app(scope, receive, capturing)
         except BaseException:
-            await asyncio.shield(store.release(caller, key))
+            await asyncio.shield(_let_go(store, caller, key))
             raise
         status = int(started.get("status", 500))
         if status >= 500:
-            await store.release(caller, key)
+            await _let_go(store, caller, key)
             return
         await store.finish(caller, key, _kept(status, started.get("headers", []), chunks))
+
+
+async def _let_go(store: IdempotencyStore, caller: str, key: str) -> None:
+    """Releases the claim of a request that failed, so the client may retry it at once. When
+    the store cannot (its database is often what failed), the failure already answered stays
+    the answer and the release is tried again in the background: a retry meanwhile is told
+    the first is still in progress (409, Retry-After), not refused for two minutes."""
+    try:
+        await store.release(caller, key)
+    except Exception:
+        log.warning("could not release an %s claim; trying again", HEADER, exc_info=True)
+        task = asyncio.create_task(_release_later(store, caller, key))
+        _releasing.add(task)
+        task.add_done_callback(_releasing.discard)
+
+
+# Claims being released in the background, kept until done (the loop holds tasks weakly).
+_releasing: set[asyncio.Task[None]] = set()
+# Well inside LEASE: a retry cannot have taken the claim over while this may still delete it.
+_RELEASE_FOR = LEASE / 4
+_RELEASE_EVERY_SECONDS = 1.0
+
+
+async def _release_later(store: IdempotencyStore, caller: str, key: str) -> None:
+    until = time.monotonic() + _RELEASE_FOR.total_seconds()
+    while time.monotonic() < until:
+        await asyncio.sleep(_RELEASE_EVERY_SECONDS)
+        try:
+            await store.release(caller, key)
+        except Exception:  # still down: the next round, or the claim is taken over after LEASE
+            continue
+        log.info("released the %s claim the failure left", HEADER)
+        return
 
 
 def _kept(
