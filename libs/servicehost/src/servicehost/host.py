@@ -90,7 +90,7 @@ async def serve(spec: ServiceSpec, settings: ServiceSettings) -> None:
     verifier = settings.token_verifier()
     tls = settings.tls()
     await migrate(spec.alembic_ini, settings.database_url)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, settings.database_pool_size)
     outbox = Outbox(spec.tables.outbox, spec.name, settings.topic_namespace)
     wiring = spec.wire(database, outbox, settings)
     access = settings.access([*wiring.access, AUDIT_ACCESS, DEAD_LETTERS_ACCESS], verifier)

@@ -77,6 +77,11 @@ class ServiceSettings(MessagingSettings, ObservabilitySettings):
 
     # SQLAlchemy URL of the service's own database, e.g. postgresql+asyncpg://u:p@host:5432/oms_orders
     database_url: str
+    # Connections the pool keeps open; up to 10 more are opened when busier and closed after.
+    # A new connection costs PostgreSQL tens of ms of CPU (cold caches, every statement
+    # prepared again), so this covers the service's usual concurrency. The server must allow
+    # every process its pool plus 10 (max_connections).
+    database_pool_size: int = Field(default=20, ge=1, le=200)
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
     grpc_host: str = "127.0.0.1"
     grpc_port: int

@@ -46,6 +46,10 @@ def new_metadata() -> MetaData:
 _PREPARED_STATEMENTS = 250
 
 
+# Connections opened beyond `pool_size` when busier, closed when given back to a full pool.
+OVERFLOW = 10
+
+
 def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     # No pre-ping: it cost a round trip per transaction (7% of the orders service's CPU under
     # load). A checkout instead asks the driver whether the server closed the connection (a
@@ -54,7 +58,7 @@ def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=10,
+        max_overflow=OVERFLOW,
         pool_recycle=1800,
         connect_args={"prepared_statement_cache_size": _PREPARED_STATEMENTS},
     )
