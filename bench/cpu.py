@@ -12,6 +12,7 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.connections import count_generator_session
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
@@ -64,6 +65,7 @@ async def generator_session(url: str) -> AsyncIterator[asyncpg.Connection]:
     closes, counts as the generator's (`own_cpu_seconds`) and not as PostgreSQL's: the
     generator polled and analysed, not the stack (the open loop polls every 20 ms)."""
     connection = await asyncpg.connect(url)
+    count_generator_session(url)
     backend = int(await connection.fetchval("SELECT pg_backend_pid()"))
     try:
         yield connection

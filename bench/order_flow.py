@@ -13,7 +13,9 @@ Starts its own stack (real Kafka, PostgreSQL, every service, the gateway), then:
   reserved, latencies from the intended send times; a sweep over several rates;
 - ceiling (bench.ceiling, --ceiling): the bare infrastructure one order needs, measured on the
   same broker and database, and the suite's figure as a fraction of it.
-CPU is read per process from /proc for the stack, and apart for this load generator. Writes
+CPU is read per process from /proc for the stack, and apart for this load generator; the
+closed loop also counts the connections the stack opened to PostgreSQL, by database
+(bench.connections: a count that, unlike CPU, does not drift with the machine's pace). Writes
 the report (default bench/reports/order_flow.md) and its PNG plots beside it.
 """
 
@@ -31,6 +33,7 @@ import httpx
 from bench.ceiling import compose
 from bench.ceiling_probes import measure_ceiling
 from bench.closed_loop import ClosedResult, run_closed
+from bench.connections import ConnectionCounter
 from bench.cpu import CpuMeter
 from bench.flow import Fixtures, prepare
 from bench.open_loop import OpenResult, run_open
@@ -87,12 +90,14 @@ def offered_rates(args: argparse.Namespace) -> list[float]:
 
 async def closed_phase(
     private: PrivateStack, api: httpx.AsyncClient, fixtures: Fixtures, args: argparse.Namespace
-) -> tuple[ClosedResult, Cpu]:
+) -> tuple[ClosedResult, Cpu, dict[str, int]]:
     meter = CpuMeter(private.stack, private.kafka, private.postgres)
+    connections = ConnectionCounter(private.postgres.admin_url)
+    await connections.start()
     meter.start()
     result = await run_closed(api, private.postgres, fixtures, args.orders, args.concurrency)
     stack, own = meter.stop()
-    return result, Cpu(stack, own)
+    return result, Cpu(stack, own), await connections.stop()
 
 
 async def open_phase(

@@ -47,7 +47,7 @@ def header(command: str) -> list[str]:
     ]
 
 
-def closed_section(result: ClosedResult, cpu: Cpu) -> list[str]:
+def closed_section(result: ClosedResult, cpu: Cpu, opened: Mapping[str, int]) -> list[str]:
     n = result.count
     rows = [
         "## Closed loop (peak throughput)",
@@ -81,7 +81,26 @@ def closed_section(result: ClosedResult, cpu: Cpu) -> list[str]:
         f"| load generator (bench process and its polling sessions, apart) |"
         f" {cpu.own * 1000 / n:.2f} |",
         "",
+        *connections_table(opened, n),
     ]
+    return rows
+
+
+def connections_table(opened: Mapping[str, int], orders: int) -> list[str]:
+    """Connections the stack opened to PostgreSQL during the run, by database: a count that
+    does not drift with the machine's pace (bench/connections.py)."""
+    rows = [
+        "Connections the stack opened to PostgreSQL during the run (PostgreSQL's own count, the"
+        " load generator's sessions apart; each costs a new backend's cold caches and its"
+        " statements prepared again):",
+        "",
+        "| database | connections opened | per 1,000 orders |",
+        "|---|---|---|",
+    ]
+    for name, count in sorted(opened.items(), key=lambda x: (-x[1], x[0])):
+        rows.append(f"| {name} | {count} | {count * 1000 / orders:.0f} |")
+    total = sum(opened.values())
+    rows += [f"| all | {total} | {total * 1000 / orders:.0f} |", ""]
     return rows
 
 
@@ -155,7 +174,8 @@ def optimizations_section() -> list[str]:
 class Report:
     command: str
     folder: Path
-    closed: tuple[ClosedResult, Cpu] | None = None
+    # the closed loop's result, its CPU, and the connections the stack opened by database
+    closed: tuple[ClosedResult, Cpu, Mapping[str, int]] | None = None
     opened: Sequence[OpenResult] = ()
     plots: Sequence[Path] = ()
     ceiling: tuple[Mapping[str, UnitCost], Ceiling] | None = None
@@ -177,7 +197,7 @@ class Report:
         """The suite's orders/s and stack CPU ms per order to set against the ceiling: the
         closed loop's, else the open loop's best completed rate."""
         if self.closed is not None:
-            result, cpu = self.closed
+            result, cpu, _ = self.closed
             cpu_ms = cpu.stack_total() * 1000 / result.count
             return result.end_to_end_per_s, cpu_ms, "closed loop, end to end"
         if self.opened:
