@@ -12,7 +12,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bench.connections import count_generator_session
+from bench.connections import database_of, generators
 from devstack.kafka import KafkaBroker
 from devstack.postgres import PostgresCluster
 from devstack.supervisor import Stack
@@ -65,13 +65,14 @@ async def generator_session(url: str) -> AsyncIterator[asyncpg.Connection]:
     closes, counts as the generator's (`own_cpu_seconds`) and not as PostgreSQL's: the
     generator polled and analysed, not the stack (the open loop polls every 20 ms)."""
     connection = await asyncpg.connect(url)
-    count_generator_session(url)
+    generators.opened[database_of(url)] += 1
     backend = int(await connection.fetchval("SELECT pg_backend_pid()"))
     try:
         yield connection
     finally:
         count_as_generators(backend)
         await connection.close()
+        generators.closed[database_of(url)] += 1
 
 
 def count_as_generators(backend: int) -> None:

@@ -33,7 +33,7 @@ import httpx
 from bench.ceiling import compose
 from bench.ceiling_probes import measure_ceiling
 from bench.closed_loop import ClosedResult, run_closed
-from bench.connections import ConnectionCounter
+from bench.connections import ConnectionCounter, Opened
 from bench.cpu import CpuMeter
 from bench.flow import Fixtures, prepare
 from bench.open_loop import OpenResult, run_open
@@ -90,7 +90,7 @@ def offered_rates(args: argparse.Namespace) -> list[float]:
 
 async def closed_phase(
     private: PrivateStack, api: httpx.AsyncClient, fixtures: Fixtures, args: argparse.Namespace
-) -> tuple[ClosedResult, Cpu, dict[str, int]]:
+) -> tuple[ClosedResult, Cpu, dict[str, Opened]]:
     meter = CpuMeter(private.stack, private.kafka, private.postgres)
     connections = ConnectionCounter(private.postgres.admin_url)
     await connections.start()

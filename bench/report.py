@@ -11,6 +11,7 @@ from pathlib import Path
 from bench.ceiling import Ceiling, UnitCost
 from bench.ceiling import report as ceiling_report
 from bench.closed_loop import ClosedResult
+from bench.connections import Opened
 from bench.open_loop import POLL_S, OpenResult
 from bench.stats import machine, percentiles
 
@@ -47,7 +48,7 @@ def header(command: str) -> list[str]:
     ]
 
 
-def closed_section(result: ClosedResult, cpu: Cpu, opened: Mapping[str, int]) -> list[str]:
+def closed_section(result: ClosedResult, cpu: Cpu, opened: Mapping[str, Opened]) -> list[str]:
     n = result.count
     rows = [
         "## Closed loop (peak throughput)",
@@ -86,21 +87,27 @@ def closed_section(result: ClosedResult, cpu: Cpu, opened: Mapping[str, int]) ->
     return rows
 
 
-def connections_table(opened: Mapping[str, int], orders: int) -> list[str]:
-    """Connections the stack opened to PostgreSQL during the run, by database: a count that
-    does not drift with the machine's pace (bench/connections.py)."""
+def connections_table(opened: Mapping[str, Opened], orders: int) -> list[str]:
+    """Connections the stack opened to PostgreSQL during the run, and closed again, by
+    database: counts that do not drift with the machine's pace (bench/connections.py)."""
     rows = [
-        "Connections the stack opened to PostgreSQL during the run (PostgreSQL's own count, the"
-        " load generator's sessions apart; each costs a new backend's cold caches and its"
-        " statements prepared again):",
+        "Connections the stack opened to PostgreSQL during the run, and closed again before its"
+        " end (PostgreSQL's own counts, the load generator's sessions apart): a pool growing to"
+        " its size opens connections once; one opened and closed again under load cost a new"
+        " backend's cold caches and its statements prepared again.",
         "",
-        "| database | connections opened | per 1,000 orders |",
-        "|---|---|---|",
+        "| database | opened | closed again | opened per 1,000 orders |",
+        "|---|---|---|---|",
     ]
-    for name, count in sorted(opened.items(), key=lambda x: (-x[1], x[0])):
-        rows.append(f"| {name} | {count} | {count * 1000 / orders:.0f} |")
-    total = sum(opened.values())
-    rows += [f"| all | {total} | {total * 1000 / orders:.0f} |", ""]
+    for name, count in sorted(opened.items(), key=lambda x: (-x[1].opened, x[0])):
+        rows.append(
+            f"| {name} | {count.opened} | {count.closed} | {count.opened * 1000 / orders:.0f} |"
+        )
+    total = Opened(sum(c.opened for c in opened.values()), sum(c.closed for c in opened.values()))
+    rows += [
+        f"| all | {total.opened} | {total.closed} | {total.opened * 1000 / orders:.0f} |",
+        "",
+    ]
     return rows
 
 
@@ -175,7 +182,7 @@ class Report:
     command: str
     folder: Path
     # the closed loop's result, its CPU, and the connections the stack opened by database
-    closed: tuple[ClosedResult, Cpu, Mapping[str, int]] | None = None
+    closed: tuple[ClosedResult, Cpu, Mapping[str, Opened]] | None = None
     opened: Sequence[OpenResult] = ()
     plots: Sequence[Path] = ()
     ceiling: tuple[Mapping[str, UnitCost], Ceiling] | None = None
