@@ -29,6 +29,7 @@ from orders.domain.activity import (
 from orders.entrypoints.activity import (
     TOPICS,
     MessageFields,
+    activity_group,
     decoded,
     happened,
     journalled,
@@ -83,6 +84,14 @@ def test_every_event_type_the_journal_reads_has_a_summary_and_none_names_money()
         assert text, kind
         assert "1234" not in text, kind
         assert "EUR" not in text, kind
+
+
+def test_the_journals_group_gathers_its_fetches_and_reads_every_journalled_event() -> None:
+    """A timeline people read may lag half a second; waking for each event cost more."""
+    group = activity_group()
+    assert 0 < group.gather_ms <= 1000
+    assert group.inbox is None
+    assert {s.message for s in group.subscriptions} == set(journalled())
 
 
 def test_summaries_read_as_a_person_says_it() -> None:

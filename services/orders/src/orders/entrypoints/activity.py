@@ -100,11 +100,17 @@ async def gather(session: Transaction, message: Message, envelope: Envelope) -> 
     await project(SqlActivity(session), [happened(message, envelope)])
 
 
+# A timeline read by people may lag its events by half a second: its fetches gather what came
+# meanwhile instead of waking for each of an order's eleven events across five topics (at 10
+# orders/s, 8-10 CPU ms per order less in orders and 4 less in the broker).
+GATHER_MS = 500
+
+
 def activity_group() -> ConsumerGroup:
     subscriptions: list[Subscription[Any]] = [Subscription(m, gather) for m in journalled()]
     # no inbox: the projection keeps each entry and link once by its keys (ON CONFLICT DO
     # NOTHING), so a redelivered event changes nothing without a claim row per event
-    return ConsumerGroup(GROUP, None, subscriptions)
+    return ConsumerGroup(GROUP, None, subscriptions, gather_ms=GATHER_MS)
 
 
 def decoded(record: ConsumerRecord, namespace: str) -> Happened | None:
