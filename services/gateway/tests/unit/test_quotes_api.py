@@ -11,6 +11,7 @@ import pytest
 
 from gateway.billing.schemas import Invoice
 from gateway.downloads import attachment
+from gateway.edge.idempotency import HEADER
 from gateway.orders.schemas import SalesOrder
 from oms.billing.v1 import billing_pb2
 from oms.orders.v1 import orders_pb2
@@ -20,6 +21,7 @@ from oms.types.v1 import pricing_pb2 as pricing
 from oms.types.v1.types_pb2 import Money
 from servicekit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from services.gateway.tests.unit.conftest import GatewayOver
+from services.gateway.tests.unit.fakes import memory_stores
 from testkit.services import signed_in
 
 PDF = b"%PDF-1.7\n...\n%%EOF\n"
@@ -278,6 +280,22 @@ async def test_a_quote_body_becomes_the_content_of_create_quote(
     assert sent == expected
     assert not sent.content.groups[0].lines[0].HasField("unit_price")
     assert not sent.content.groups[1].HasField("discount")
+
+
+async def test_a_quote_is_drafted_with_a_request_id_that_the_same_key_repeats(
+    gateway_over: GatewayOver,
+) -> None:
+    quoting = FakeQuoting()
+    registration = (quoting_pb2_grpc.add_QuotingServiceServicer_to_server, quoting)
+    # two gateways that share no record of the first response, then one without a key
+    for headers in (SALES | {HEADER: "k-1"}, SALES | {HEADER: "k-1"}, SALES):
+        async with gateway_over([registration], "http://gw", stores=memory_stores()) as api:
+            created = await api.post("/api/v1/quotes", json=BODY, headers=headers)
+            assert created.status_code == 201, created.text
+    first, second, plain = (r.request_id for r in quoting.requests)
+    assert len(first) == 36  # derived from the caller and their key
+    assert second == first  # so quoting answers the retry with the first quote
+    assert plain == ""
 
 
 async def test_without_a_policy_the_service_applies_its_defaults(

@@ -325,3 +325,37 @@ async def test_a_known_customer_brings_its_price_list_group_and_payment_terms(
         "EUR",
     )
     assert quote.document.groups[0].lines[0].unit_price == "9.00"
+
+
+async def test_a_retried_draft_drafts_one_quote_even_when_the_retries_race(
+    quoting: Quoting, products: Catalog
+) -> None:
+    stub = quoting.stub
+    customer = f"C-{uuid.uuid4().hex[:8]}"
+    content = one_line(pb.LineInput(sku=products.widget, quantity=3), customer).content
+    once = pb.CreateQuoteRequest(content=content, request_id=f"draft-{customer}")
+    first = (await stub.CreateQuote(once, metadata=SALES)).quote
+    answers = await asyncio.gather(
+        stub.CreateQuote(once, metadata=SALES), stub.CreateQuote(once, metadata=SALES)
+    )
+    assert {a.quote.id for a in answers} == {first.id}
+    assert {a.quote.number for a in answers} == {first.number}
+    listed = await stub.ListQuotes(pb.ListQuotesRequest(customer_id=customer), metadata=SALES)
+    assert [q.id for q in listed.quotes] == [first.id]
+    # both twins racing from the start: one drafts, the other waits for it and answers it
+    twin = pb.CreateQuoteRequest(content=content, request_id=f"twin-{customer}")
+    raced = await asyncio.gather(*(stub.CreateQuote(twin, metadata=SALES) for _ in range(3)))
+    assert len({r.quote.id for r in raced}) == 1
+    listed = await stub.ListQuotes(pb.ListQuotesRequest(customer_id=customer), metadata=SALES)
+    assert len(listed.quotes) == 2
+    other = pb.CreateQuoteRequest(content=content, request_id=once.request_id)
+    other.content.notes = "something else"
+    assert await refusal(stub.CreateQuote(other, metadata=SALES)) == (
+        grpc.StatusCode.ALREADY_EXISTS,
+        ["request_id"],
+    )
+    # another salesperson repeating the id and content is not shown sam's quote
+    kim = as_user("kim", "sales")
+    assert (await refusal(stub.CreateQuote(once, metadata=kim)))[0] == (
+        grpc.StatusCode.PERMISSION_DENIED
+    )

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from gateway.bodies import MAX_VERSION, IdPath, IdQuery, PageSize, PageToken
 from gateway.downloads import pdf, pdf_responses
 from gateway.edge.auth import require
+from gateway.edge.idempotency import request_id
 from gateway.edge.openapi import located, problems
 from gateway.quotes.schemas import (
     AcceptIn,
@@ -54,8 +55,9 @@ async def create_quote(body: QuoteCreateIn, request: Request) -> Response:
     are its salesperson unless you are a sales manager naming another.
 
     The first version's flat body (`customer_id`, `salesperson`, `currency` and free-text
-    `lines`) is still accepted."""
-    reply = await request.app.state.clients.quoting.CreateQuote(body.to_request())
+    `lines`) is still accepted. Its Idempotency-Key goes on to quoting as the `request_id`."""
+    drafted = body.to_request(request_id(request))
+    reply = await request.app.state.clients.quoting.CreateQuote(drafted)
     # Written as Quote would write it (quote_json), without its models: see quote_json.
     answer = Response(quote_json(reply.quote), 201, media_type="application/json")
     answer.headers["Location"] = f"{request.url.path}/{reply.quote.id}"

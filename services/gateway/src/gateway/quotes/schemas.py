@@ -134,10 +134,11 @@ class QuoteCreateIn(QuoteIn):
                 raise ValueError(f"the first version's lines cannot go with {', '.join(newer)}")
         return lines
 
-    def to_request(self) -> pb.CreateQuoteRequest:
+    def to_request(self, request_id: str) -> pb.CreateQuoteRequest:
         if self.lines is None:
-            return pb.CreateQuoteRequest(content=self.to_proto())
+            return pb.CreateQuoteRequest(content=self.to_proto(), request_id=request_id)
         return pb.CreateQuoteRequest(
+            request_id=request_id,
             customer_id=self.customer_id,
             salesperson=self.salesperson,
             currency=self.currency,

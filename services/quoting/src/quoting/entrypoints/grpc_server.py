@@ -36,6 +36,7 @@ from quoting.application.queries.render_quote import RenderQuote, render_quote
 from quoting.domain.approval import Decision
 from quoting.entrypoints.messages import content_of, quote_to_proto, template_to_proto
 from quoting.entrypoints.request_messages import register_command, report_to_proto, request_to_proto
+from servicekit.idempotency import fingerprint
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
@@ -53,7 +54,10 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
     async def CreateQuote(
         self, request: pb.CreateQuoteRequest, context: Context
     ) -> pb.CreateQuoteResponse:
-        quote = await create_quote(self.ports, CreateQuote(content_of(request)))
+        # only a request a client may retry is fingerprinted: a 1,000-line one costs a copy
+        retried = fingerprint(request) if request.request_id else ""
+        command = CreateQuote(content_of(request), request.request_id, retried)
+        quote = await create_quote(self.ports, command)
         return pb.CreateQuoteResponse(quote=quote_to_proto(quote))
 
     async def GetQuote(self, request: pb.GetQuoteRequest, context: Context) -> pb.GetQuoteResponse:
