@@ -150,6 +150,7 @@ class FakeQuoting(quoting_pb2_grpc.QuotingServiceServicer):
         return pb.RenderQuoteResponse(pdf=PDF, filename="quote-q-1-v2.pdf")
 
     async def SaveTemplate(self, request: Any, context: Any) -> pb.SaveTemplateResponse:
+        self.requests.append(request)
         template = pb.Template(
             id="t-1",
             name=request.name,
@@ -282,19 +283,24 @@ async def test_a_quote_body_becomes_the_content_of_create_quote(
     assert not sent.content.groups[1].HasField("discount")
 
 
-async def test_a_quote_is_drafted_with_a_request_id_that_the_same_key_repeats(
-    gateway_over: GatewayOver,
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("/api/v1/quotes", BODY), ("/api/v1/quotes/q-1/template", {"name": "Starter"})],
+    ids=["quote", "template"],
+)
+async def test_a_draft_passes_a_request_id_that_the_same_key_repeats(
+    gateway_over: GatewayOver, path: str, body: dict[str, Any]
 ) -> None:
     quoting = FakeQuoting()
     registration = (quoting_pb2_grpc.add_QuotingServiceServicer_to_server, quoting)
     # two gateways that share no record of the first response, then one without a key
     for headers in (SALES | {HEADER: "k-1"}, SALES | {HEADER: "k-1"}, SALES):
         async with gateway_over([registration], "http://gw", stores=memory_stores()) as api:
-            created = await api.post("/api/v1/quotes", json=BODY, headers=headers)
+            created = await api.post(path, json=body, headers=headers)
             assert created.status_code == 201, created.text
     first, second, plain = (r.request_id for r in quoting.requests)
     assert len(first) == 36  # derived from the caller and their key
-    assert second == first  # so quoting answers the retry with the first quote
+    assert second == first  # so quoting answers the retry with what the first try made
     assert plain == ""
 
 

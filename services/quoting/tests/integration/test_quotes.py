@@ -277,9 +277,18 @@ async def test_templates_filters_pages_and_the_pdf(quoting: Quoting, products: C
     rendered = await stub.RenderQuote(pb.RenderQuoteRequest(quote_id=first.id))
     assert rendered.pdf.startswith(b"%PDF-")
     assert rendered.filename.endswith("-v1.pdf")
-    for name in ("Another bundle", "Zebra bundle"):
-        request = pb.SaveTemplateRequest(quote_id=first.id, name=name)
-        await stub.SaveTemplate(request, metadata=SALES)
+    another = pb.SaveTemplateRequest(quote_id=first.id, name="Another bundle")
+    await stub.SaveTemplate(another, metadata=SALES)
+    # a retried save, racing and then once more, saves one template and answers it each time
+    zebra = pb.SaveTemplateRequest(quote_id=first.id, name="Zebra bundle", request_id="zebra")
+    raced = await asyncio.gather(*(stub.SaveTemplate(zebra, metadata=SALES) for _ in range(3)))
+    again = await stub.SaveTemplate(zebra, metadata=SALES)
+    assert {r.template.id for r in (*raced, again)} == {again.template.id}
+    renamed = pb.SaveTemplateRequest(quote_id=first.id, name="Yak bundle", request_id="zebra")
+    assert await refusal(stub.SaveTemplate(renamed, metadata=SALES)) == (
+        grpc.StatusCode.ALREADY_EXISTS,
+        ["request_id"],
+    )
     names, token = [], ""
     while True:
         listed = await stub.ListTemplates(pb.ListTemplatesRequest(page_size=2, page_token=token))

@@ -255,9 +255,10 @@ async def quote_pdf(quote_id: QuoteId, request: Request, version: Version = 0) -
     responses=problems(404),
 )
 async def save_template(quote_id: QuoteId, body: TemplateIn, request: Request) -> Template:
-    """Saves the quote's groups as a template to start new quotes from (`template_id`)."""
+    """Saves the quote's groups as a template to start new quotes from (`template_id`). Its
+    Idempotency-Key goes on to quoting as the `request_id`."""
     reply = await request.app.state.clients.quoting.SaveTemplate(
-        pb.SaveTemplateRequest(quote_id=quote_id, name=body.name)
+        pb.SaveTemplateRequest(quote_id=quote_id, name=body.name, request_id=request_id(request))
     )
     return Template.model_validate(reply.template)
 

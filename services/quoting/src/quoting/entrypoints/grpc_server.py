@@ -116,7 +116,9 @@ class QuotingServicer(quoting_pb2_grpc.QuotingServiceServicer):
     async def SaveTemplate(
         self, request: pb.SaveTemplateRequest, context: Context
     ) -> pb.SaveTemplateResponse:
-        command = SaveTemplate(request.quote_id, request.name)
+        command = SaveTemplate(
+            request.quote_id, request.name, request.request_id, fingerprint(request)
+        )
         template = await save_template(self.ports, command)
         return pb.SaveTemplateResponse(template=template_to_proto(template))
 

@@ -1,5 +1,6 @@
 """Saving a quote's groups as a template. Everyone who works quotes shares templates; saving
-one needs a quote the caller may see."""
+one needs a quote the caller may see. A retry with the same client request id answers the
+template the first call saved."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ from servicekit.errors import InvalidArgument
 class SaveTemplate:
     quote_id: str
     name: str
+    # The client's id for the call ("" when it gives none) and the call's content without it
+    # (servicekit.idempotency.fingerprint), which a retry must repeat exactly.
+    request_id: str = ""
+    fingerprint: str = ""
+
+
+SAVE = "save_template"
 
 
 async def save_template(ports: Ports, command: SaveTemplate) -> Template:
@@ -34,6 +42,13 @@ async def save_template(ports: Ports, command: SaveTemplate) -> Template:
         current_principal().subject,
     )
     async with ports.uow() as uow:
+        # a retry whose first try saved the template (its answer lost) gets that one back
+        done = await uow.retries.claim(SAVE, command.request_id, command.fingerprint)
+        if done is not None:
+            first = await uow.templates.get(done)
+            assert first is not None  # a claim is completed with the template it saved
+            return first
+        await uow.retries.complete(SAVE, command.request_id, template.id)
         await uow.templates.add(template)
         await uow.record(
             TEMPLATE,
