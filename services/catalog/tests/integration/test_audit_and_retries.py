@@ -1,5 +1,6 @@
 """Every change to the catalog is in its change log (who, when, before and after), written with
-the change or not at all; a retried CreateProduct returns the first product."""
+the change or not at all; a retried CreateProduct returns the first product, a retried
+CreateTaxRule the first rule."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from testkit.services import as_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 BUYER = as_user("pia", "purchasing")
+FINANCE = as_user("fay", "finance")
 
 
 async def entries(catalog: Catalog, entity_type: str, entity_id: str) -> list[audit_pb2.AuditEntry]:
@@ -176,3 +178,36 @@ async def test_the_same_create_sent_twice_at_once_makes_one_product(catalog: Cat
     assert len({r.product.id for r in replies}) == 1
     listed = await catalog.stub.ListProducts(pb.ListProductsRequest())
     assert [p.sku for p in listed.products] == ["BOLT"]
+
+
+def vat(request_id: str, rate: str = "0.19") -> pb.CreateTaxRuleRequest:
+    return pb.CreateTaxRuleRequest(
+        tax_category="standard",
+        tax_zone="DE",
+        code="VAT",
+        rate=rate,
+        valid_from="2026-01-01",
+        request_id=request_id,
+    )
+
+
+async def test_a_retried_tax_rule_is_created_once_even_when_the_retries_race(
+    catalog: Catalog,
+) -> None:
+    stub = catalog.stub
+    first = (await stub.CreateTaxRule(vat("t-1"), metadata=FINANCE)).tax_rule
+    # its answer lost, the retry answers the rule the first call created
+    again = (await stub.CreateTaxRule(vat("t-1"), metadata=FINANCE)).tax_rule
+    assert again == first
+    # three racing from the start: one creates, the others wait for it and answer it
+    raced = await asyncio.gather(
+        *(stub.CreateTaxRule(vat("t-2"), metadata=FINANCE) for _ in range(3))
+    )
+    assert len({r.tax_rule.id for r in raced}) == 1
+    listed = await stub.ListTaxRules(pb.ListTaxRulesRequest(tax_zone="DE"), metadata=FINANCE)
+    assert sorted(r.id for r in listed.tax_rules) == sorted([first.id, raced[0].tax_rule.id])
+
+    other_content = await refused(stub.CreateTaxRule(vat("t-1", "0.07"), metadata=FINANCE))
+    assert other_content.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert [v.field for v in violations_of(other_content)] == ["request_id"]
+    assert [e.action for e in await entries(catalog, "tax_rule", first.id)] == ["created"]

@@ -1,11 +1,15 @@
-"""The catalog routes against a fake catalog: what reaches the service from a retried creation,
-and products whose figures the service withheld; availability, as inventory counts it."""
+"""The catalog routes against a fake catalog: what reaches the service from a retried creation
+(of a product or a tax rule), and products whose figures the service withheld; availability, as
+inventory counts it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from gateway.edge.idempotency import HEADER
+from gateway.tax_rules.schemas import TAX_RULE_IN
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
@@ -15,6 +19,7 @@ from services.gateway.tests.unit.fakes import memory_stores
 from testkit.services import signed_in
 
 BUYER = signed_in("pia", "purchasing")
+FINANCE = signed_in("fay", "finance")
 BODY = {"sku": "BOLT", "name": "Bolt", "list_price": {"amount": "1.00", "currency": "EUR"}}
 
 
@@ -28,6 +33,19 @@ class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
             product=pb.Product(id="p-1", sku=request.sku, list_price=request.list_price)
         )
 
+    async def CreateTaxRule(self, request: Any, context: Any) -> pb.CreateTaxRuleResponse:
+        self.request_ids.append(request.request_id)
+        return pb.CreateTaxRuleResponse(
+            tax_rule=pb.TaxRule(
+                id="t-1",
+                tax_category=request.tax_category,
+                tax_zone=request.tax_zone,
+                code=request.code,
+                rate=request.rate,
+                valid_from=request.valid_from,
+            )
+        )
+
     async def GetProduct(self, request: Any, context: Any) -> pb.GetProductResponse:
         # as the catalog answers the warehouse: no list price, no cost
         return pb.GetProductResponse(
@@ -35,19 +53,26 @@ class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
         )
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "who"),
+    [
+        pytest.param("/api/v1/products", BODY, BUYER, id="product"),
+        pytest.param("/api/v1/tax-rules", TAX_RULE_IN, FINANCE, id="tax-rule"),
+    ],
+)
 async def test_a_create_passes_a_request_id_that_the_same_key_repeats(
-    gateway_over: GatewayOver,
+    gateway_over: GatewayOver, path: str, body: dict[str, Any], who: dict[str, str]
 ) -> None:
     catalog = FakeCatalog()
     registration = (catalog_pb2_grpc.add_CatalogServiceServicer_to_server, catalog)
     # two gateways that share no record of the first response, then one without a key
-    for headers in (BUYER | {HEADER: "k-1"}, BUYER | {HEADER: "k-1"}, BUYER):
+    for headers in (who | {HEADER: "k-1"}, who | {HEADER: "k-1"}, who):
         async with gateway_over([registration], "http://gw", stores=memory_stores()) as api:
-            created = await api.post("/api/v1/products", json=BODY, headers=headers)
+            created = await api.post(path, json=body, headers=headers)
             assert created.status_code == 201, created.text
     first, second, plain = catalog.request_ids
     assert first != ""
-    assert second == first  # so the catalog answers the retry with the first product
+    assert second == first  # so the catalog answers the retry with what the first created
     assert plain == ""
 
 

@@ -1,6 +1,7 @@
 """The inventory routes at the edge, over a fake inventory that records what it is asked: the
-Idempotency-Key of each POST that moves stock travels on as its request_id, lists come a page at
-a time, and oversized input is a 422 naming the field before inventory is asked."""
+Idempotency-Key of each POST that creates a warehouse or moves stock travels on as its
+request_id, lists come a page at a time, and oversized input is a 422 naming the field before
+inventory is asked."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import httpx
 import pytest
 from google.protobuf.message import Message
 
+from gateway.edge.idempotency import HEADER
 from oms.inventory.v1 import inventory_pb2 as pb
 from oms.inventory.v1 import inventory_pb2_grpc
 from services.gateway.tests.unit.conftest import GatewayOver
+from services.gateway.tests.unit.fakes import memory_stores
 from testkit.services import signed_in
 
 WAREHOUSE = signed_in("wendy", "warehouse")
@@ -29,6 +32,10 @@ class FakeInventory(inventory_pb2_grpc.InventoryServiceServicer):
     async def _seen(self, request: Message, reply: Message) -> Any:
         self.asked.append(request)
         return reply
+
+    async def CreateWarehouse(self, request: Any, context: Any) -> Any:
+        created = pb.Warehouse(id="w-1", code=request.code, name=request.name)
+        return await self._seen(request, pb.CreateWarehouseResponse(warehouse=created))
 
     async def AdjustStock(self, request: Any, context: Any) -> Any:
         return await self._seen(request, pb.AdjustStockResponse(level=LEVEL))
@@ -115,6 +122,23 @@ async def test_a_post_that_moves_stock_passes_its_idempotency_key_on_as_request_
     assert "" not in (first, other_key, other_caller)
     assert len({first, other_key, other_caller}) == 3
     assert without == ""
+
+
+async def test_a_warehouse_is_created_with_a_request_id_that_the_same_key_repeats(
+    gateway_over: GatewayOver,
+) -> None:
+    inventory = FakeInventory()
+    registration = (inventory_pb2_grpc.add_InventoryServiceServicer_to_server, inventory)
+    body = {"code": "EAST", "name": "East"}
+    # two gateways that share no record of the first response, then one without a key
+    for headers in (WAREHOUSE | {HEADER: "k-1"}, WAREHOUSE | {HEADER: "k-1"}, WAREHOUSE):
+        async with gateway_over([registration], "http://gw", stores=memory_stores()) as api:
+            created = await api.post("/api/v1/warehouses", json=body, headers=headers)
+            assert created.status_code == 201, created.text
+    first, second, plain = (r.request_id for r in inventory.asked)  # type: ignore[attr-defined]
+    assert first != ""
+    assert second == first  # so inventory answers the retry with the first warehouse
+    assert plain == ""
 
 
 LISTS = [

@@ -1,6 +1,6 @@
-"""A client-supplied request_id on the commands that move stock: retried, or sent twice at once,
-the command has one effect and every call returns its result; the same id with other content
-is refused."""
+"""A client-supplied request_id on the commands that create a warehouse or move stock: retried,
+or sent twice at once, the command has one effect and every call returns its result; the same id
+with other content is refused."""
 
 from __future__ import annotations
 
@@ -38,6 +38,29 @@ async def assert_other_content_is_refused(call: Awaitable[Any]) -> None:
     error = await failure(call)
     assert error.code() == grpc.StatusCode.ALREADY_EXISTS
     assert [v.field for v in violations_of(error)] == ["request_id"]
+
+
+async def test_a_warehouse_created_again_or_thrice_at_once_is_created_once(
+    inventory: Inventory,
+) -> None:
+    stub = inventory.stub
+    east, west = (f"{side}-{uuid.uuid4().hex[:6]}" for side in ("EAST", "WEST"))
+    create = pb.CreateWarehouseRequest(code=east, name="East", priority=5, request_id=east)
+    first = (await stub.CreateWarehouse(create, metadata=WAREHOUSE)).warehouse
+    # its answer lost, the retry finds the code taken by itself: it answers the first warehouse
+    retried = (await stub.CreateWarehouse(create, metadata=WAREHOUSE)).warehouse
+    assert retried == first
+    # three racing from the start: one creates, the others wait for it and answer it
+    twin = pb.CreateWarehouseRequest(code=west, name="West", request_id=west)
+    raced = await asyncio.gather(
+        *(stub.CreateWarehouse(twin, metadata=WAREHOUSE) for _ in range(3))
+    )
+    assert len({r.warehouse.id for r in raced}) == 1
+    listed = await stub.ListWarehouses(pb.ListWarehousesRequest(), metadata=WAREHOUSE)
+    ours = sorted((w.code, w.id) for w in listed.warehouses if w.code in (east, west))
+    assert ours == [(east, first.id), (west, raced[0].warehouse.id)]
+    create.name = "East side"
+    await assert_other_content_is_refused(stub.CreateWarehouse(create, metadata=WAREHOUSE))
 
 
 async def test_stock_adjustments_transfers_and_receipts_count_once(inventory: Inventory) -> None:

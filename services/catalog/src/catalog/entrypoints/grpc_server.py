@@ -60,6 +60,7 @@ from catalog.entrypoints.messages import (
 from oms.catalog.v1 import catalog_pb2 as pb
 from oms.catalog.v1 import catalog_pb2_grpc
 from pricing.wire import money_to_proto
+from servicekit.idempotency import fingerprint
 
 Context: TypeAlias = grpc.aio.ServicerContext
 
@@ -228,6 +229,8 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.rate,
             request.valid_from,
             request.valid_to,
+            request.request_id,
+            fingerprint(request) if request.request_id else "",
         )
         created = await create_tax_rule(self.units, command)
         return pb.CreateTaxRuleResponse(tax_rule=tax_rule_to_proto(created))

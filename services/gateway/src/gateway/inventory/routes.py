@@ -2,10 +2,11 @@
 /reservations, /shipments (+ /{id}/status), /returns/{id}/receipt
 
 Errors map centrally (gateway.edge.problems): INVALID_ARGUMENT -> 422 with the fields at fault,
-FAILED_PRECONDITION -> 409, NOT_FOUND -> 404. POSTs that move stock pass the caller's
-Idempotency-Key on as the command's request_id, so inventory itself applies a retry once. Lists
-come a page at a time (`page_size` 1..200, `page_token`; `next_page_token` is empty on the last
-page). Inventory decides again who may do what; these role checks are the first line."""
+FAILED_PRECONDITION -> 409, NOT_FOUND -> 404. POSTs that create a warehouse or move stock pass
+the caller's Idempotency-Key on as the command's request_id, so inventory itself applies a retry
+once. Lists come a page at a time (`page_size` 1..200, `page_token`; `next_page_token` is empty
+on the last page). Inventory decides again who may do what; these role checks are the first
+line."""
 
 from fastapi import APIRouter, Request
 
@@ -54,9 +55,15 @@ STOCK_PLANNING = require("warehouse", "purchasing")
 )
 async def create_warehouse(body: WarehouseIn, request: Request) -> Warehouse:
     """Adds a warehouse; `priority` orders where stock is reserved first. It is read in the
-    list of warehouses: there is no URL of one warehouse, so no Location."""
+    list of warehouses: there is no URL of one warehouse, so no Location. Its Idempotency-Key
+    goes on to inventory as the `request_id`."""
     reply = await request.app.state.clients.inventory.CreateWarehouse(
-        pb.CreateWarehouseRequest(code=body.code, name=body.name, priority=body.priority)
+        pb.CreateWarehouseRequest(
+            code=body.code,
+            name=body.name,
+            priority=body.priority,
+            request_id=request_id(request),
+        )
     )
     return Warehouse.model_validate(reply.warehouse)
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from gateway.edge.auth import require
+from gateway.edge.idempotency import request_id
 from gateway.tax_rules.schemas import TaxRule, TaxRuleIn, TaxRuleList
 from oms.catalog.v1 import catalog_pb2 as pb
 
@@ -28,8 +29,11 @@ PRICE_READERS = require("sales", "sales-manager", "order-desk", "purchasing", "f
 async def create_tax_rule(body: TaxRuleIn, request: Request) -> TaxRule:
     """Adds a tax (code and rate) that products of `tax_category` carry for customers in
     `tax_zone` from `valid_from` to `valid_to`; orders placed from then on are taxed by it.
-    Answers the rule as stored (no Location: rules are read in listTaxRules). Finance only."""
-    reply = await request.app.state.clients.catalog.CreateTaxRule(body.to_proto())
+    Answers the rule as stored (no Location: rules are read in listTaxRules). Finance only.
+    Its Idempotency-Key goes on to the catalog as the `request_id`."""
+    rule = body.to_proto()
+    rule.request_id = request_id(request)
+    reply = await request.app.state.clients.catalog.CreateTaxRule(rule)
     return TaxRule.model_validate(reply.tax_rule)
 
 

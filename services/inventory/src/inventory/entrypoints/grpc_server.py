@@ -43,7 +43,7 @@ class InventoryServicer(inventory_pb2_grpc.InventoryServiceServicer):
     async def CreateWarehouse(
         self, request: pb.CreateWarehouseRequest, context: Context
     ) -> pb.CreateWarehouseResponse:
-        command = CreateWarehouse(request.code, request.name, request.priority)
+        command = CreateWarehouse(request.code, request.name, request.priority, _client(request))
         created = await create_warehouse(self.uow(), command)
         return pb.CreateWarehouseResponse(warehouse=messages.warehouse(created))
 
