@@ -10,12 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
+from gateway.edge.idempotency import HEADER
 from oms.billing.v1 import billing_pb2, billing_pb2_grpc
 from oms.inventory.v1 import inventory_pb2, inventory_pb2_grpc
 from oms.orders.v1 import customers_pb2, customers_pb2_grpc, orders_pb2, orders_pb2_grpc
 from oms.types.v1.types_pb2 import Money
 from servicekit.auth import INTERNAL_AUDIENCE, INTERNAL_ISSUER, TokenVerifier
 from services.gateway.tests.unit.conftest import GatewayOver
+from services.gateway.tests.unit.fakes import memory_stores
 from testkit.security import session_security
 from testkit.services import signed_in
 
@@ -68,6 +70,10 @@ class FakeOrders(orders_pb2_grpc.OrdersServiceServicer):
     async def GetSalesOrderHistory(self, request: Any, context: Any) -> Any:
         seen.add("GetSalesOrderHistory", request)
         return orders_pb2.GetSalesOrderHistoryResponse(next_page_token="more")
+
+    async def AuthorizeReturn(self, request: Any, context: Any) -> Any:
+        seen.add("AuthorizeReturn", request)
+        return orders_pb2.AuthorizeReturnResponse(order=PRICED, return_id="r-1")
 
     async def RecordOrderCost(self, request: Any, context: Any) -> Any:
         seen.add("RecordOrderCost", request)
@@ -200,6 +206,25 @@ async def test_a_retried_cost_carries_the_request_id(api: httpx.AsyncClient) -> 
     body = {"kind": "shipping", "amount": "9.90"}
     assert (await api.post(f"{API}/sales-orders/o-1/costs", json=body, headers=headers)).is_success
     assert seen.last("RecordOrderCost").request_id
+
+
+async def test_a_return_is_authorized_with_a_request_id_that_the_same_key_repeats(
+    gateway_over: GatewayOver,
+) -> None:
+    registration = (orders_pb2_grpc.add_OrdersServiceServicer_to_server, FakeOrders())
+    body = {"lines": [{"line_id": "l-1", "quantity": 1}], "reason": "damaged in transit"}
+    desk = signed_in("olga", "order-desk")
+    # two gateways that share no record of the first response, then one without a key
+    for headers in (desk | {HEADER: "k-1"}, desk | {HEADER: "k-1"}, desk):
+        async with gateway_over([registration], "http://gw", stores=memory_stores()) as api:
+            path = f"{API}/sales-orders/o-1/returns"
+            authorised = await api.post(path, json=body, headers=headers)
+            assert authorised.status_code == 201, authorised.text
+            assert authorised.json()["return_id"] == "r-1"
+    first, second, plain = (r.request_id for r in seen.requests["AuthorizeReturn"][-3:])
+    assert len(first) == 36  # derived from the caller and their key
+    assert second == first  # so orders answers the retry with the first return
+    assert plain == ""
 
 
 async def test_the_warehouse_gets_the_order_without_prices_and_no_invoices(

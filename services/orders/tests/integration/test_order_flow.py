@@ -12,7 +12,7 @@ import pytest
 from oms.events.v1 import billing_pb2, inventory_pb2, orders_pb2
 from oms.orders.v1 import orders_pb2 as pb
 from servicekit.grpc import violations_of
-from services.orders.tests.integration.conftest import Env, a_product, an_order
+from services.orders.tests.integration.conftest import Env, a_product, an_order, refused
 from services.orders.tests.integration.conftest import until as _until
 from testkit.services import EventLog, as_user, publish
 
@@ -255,6 +255,42 @@ async def test_cancel_change_return_and_costs_are_announced_and_journalled(
     assert notes[0] == "line " + kept.lines[0].sku + ": quantity 4 -> 3"
     assert "shipping address changed" in notes
     assert any(n.startswith("return ") and "received" in n for n in notes)
+
+
+async def test_a_retried_return_is_authorised_once_even_when_the_retries_race(
+    env: Env, catalog: str, kafka_bootstrap: str, customer: str
+) -> None:
+    stub, ns, _ = env
+    product = await a_product(catalog)
+    order = (await stub.PlaceSalesOrder(an_order(product, customer=customer), metadata=SALES)).order
+    await publish(kafka_bootstrap, _shipment(order, 3), key=order.id, namespace=ns)
+    await _until(stub, order.id, "shipped")
+
+    def one_unit_back(request_id: str) -> pb.AuthorizeReturnRequest:
+        line = pb.LineQuantity(line_id=order.lines[0].id, quantity=1)
+        return pb.AuthorizeReturnRequest(
+            order_id=order.id, lines=[line], reason="damaged in transit", request_id=request_id
+        )
+
+    once = one_unit_back("return-1")
+    first = await stub.AuthorizeReturn(once, metadata=DESK)
+    again = await stub.AuthorizeReturn(once, metadata=DESK)
+    assert (again.return_id, again.order.id) == (first.return_id, order.id)
+    # three twins racing from the start: one authorises, the others wait for it and answer it
+    twin = one_unit_back("return-2")
+    raced = await asyncio.gather(*(stub.AuthorizeReturn(twin, metadata=DESK) for _ in range(3)))
+    assert len({r.return_id for r in raced}) == 1
+    history = await stub.GetSalesOrderHistory(pb.GetSalesOrderHistoryRequest(order_id=order.id))
+    authorised = [e.note for e in history.entries if e.note.startswith("return ")]
+    assert authorised == [
+        f"return {r.return_id[:8]} authorised: damaged in transit" for r in (first, raced[0])
+    ]
+
+    other = one_unit_back("return-1")
+    other.reason = "wrong colour"
+    reused = await refused(stub.AuthorizeReturn(other, metadata=DESK))
+    assert reused.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert [v.field for v in violations_of(reused)] == ["request_id"]
 
 
 async def test_the_order_desk_query_filters_pages_and_totals(

@@ -1,6 +1,7 @@
 """Rights and retries against the real service: the warehouse reads purchase orders and reorder
 rules without prices, sales reads nothing, internal clients read with their scope; a command that
-commits money, retried with its request_id (one after the other or at once), has one effect."""
+commits money or creates an RFQ, retried with its request_id (one after the other or at once), has
+one effect."""
 
 import asyncio
 import uuid
@@ -50,6 +51,18 @@ def _order(supplier_id: str, quantity: int = 40) -> pb.PurchaseOrderContent:
         warehouse_id="w-1",
         groups=[pb.PurchaseOrderGroupInput(lines=[line])],
     )
+
+
+def _rfq(supplier_id: str, request_id: str = "") -> pb.CreateRfqRequest:
+    create = pb.CreateRfqRequest(
+        currency="EUR",
+        warehouse_id="w-1",
+        supplier_ids=[supplier_id],
+        lines=[pb.RfqLineInput(product_id="p-1", quantity=10)],
+        request_id=request_id,
+    )
+    create.deadline.FromDatetime(datetime.now(UTC) + timedelta(hours=1))
+    return create
 
 
 async def _refused(call: object, code: grpc.StatusCode) -> None:
@@ -141,19 +154,38 @@ async def test_a_purchase_order_retried_with_its_request_id_is_made_once(
     assert twice.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
 
+async def test_a_retried_rfq_is_created_once_even_when_the_retries_race(
+    procurement: Procurement,
+) -> None:
+    stub = procurement.stub
+    acme = await _supplier(stub)
+    once = _rfq(acme.id, "rfq-1")
+    first = (await stub.CreateRfq(once, metadata=BUYER)).rfq
+    again = (await stub.CreateRfq(once, metadata=BUYER)).rfq
+    assert (again.id, again.created_at) == (first.id, first.created_at)
+    # three twins racing from the start: one creates, the others wait for it and answer it
+    twin = _rfq(acme.id, "rfq-2")
+    raced = await asyncio.gather(*(stub.CreateRfq(twin, metadata=BUYER) for _ in range(3)))
+    assert len({r.rfq.id for r in raced}) == 1
+    listed = await stub.ListRfqs(pb.ListRfqsRequest(), metadata=BUYER)
+    assert {r.id for r in listed.rfqs} == {first.id, raced[0].rfq.id}
+    assert len(listed.rfqs) == 2
+
+    other = _rfq(acme.id, "rfq-1")
+    other.deadline.CopyFrom(once.deadline)
+    other.notes = "something else"
+    with pytest.raises(grpc.aio.AioRpcError) as reused:
+        await stub.CreateRfq(other, metadata=BUYER)
+    assert reused.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert [v.field for v in violations_of(reused.value)] == ["request_id"]
+
+
 async def test_proposals_awards_and_contracts_retried_have_their_first_effect_only(
     procurement: Procurement,
 ) -> None:
     stub = procurement.stub
     acme = await _supplier(stub)
-    create = pb.CreateRfqRequest(
-        currency="EUR",
-        warehouse_id="w-1",
-        supplier_ids=[acme.id],
-        lines=[pb.RfqLineInput(product_id="p-1", quantity=10)],
-    )
-    create.deadline.FromDatetime(datetime.now(UTC) + timedelta(hours=1))
-    rfq = (await stub.CreateRfq(create, metadata=BUYER)).rfq
+    rfq = (await stub.CreateRfq(_rfq(acme.id), metadata=BUYER)).rfq
 
     def proposal(price: str, request_id: str) -> pb.RecordProposalRequest:
         line = pb.ProposalLine(product_id="p-1", unit_price=eur(price))

@@ -1,6 +1,7 @@
 """/sales-orders, and the composed order summary. The role checks here are a first line; the
 orders service decides again, and also whose orders each person reaches and which figures they
-see. POSTs that place an order or record a cost pass the Idempotency-Key on as `request_id`."""
+see. POSTs that place an order, authorize a return or record a cost pass the Idempotency-Key on
+as `request_id`."""
 
 import asyncio
 import logging
@@ -321,12 +322,14 @@ async def change(order_id: OrderId, body: OrderChangeIn, request: Request) -> Sa
 )
 async def authorize_return(order_id: OrderId, body: ReturnIn, request: Request) -> ReturnAuthorised:
     """Authorizes the return of shipped units of the order's lines; the warehouse receives
-    them with `POST /returns/{return_id}/receipt`."""
+    them with `POST /returns/{return_id}/receipt`. Its Idempotency-Key goes on to orders as the
+    `request_id`."""
     reply = await request.app.state.clients.orders.AuthorizeReturn(
         pb.AuthorizeReturnRequest(
             order_id=order_id,
             reason=body.reason,
             lines=[pb.LineQuantity(line_id=x.line_id, quantity=x.quantity) for x in body.lines],
+            request_id=request_id(request),
         )
     )
     return ReturnAuthorised(return_id=reply.return_id, order=SalesOrder.model_validate(reply.order))

@@ -1,6 +1,7 @@
 """/rfqs (+ proposals, comparison, award). A first line of checks (the procurement service
 decides): writes need the purchasing role; RFQs hold prices, so purchasing and finance read them.
-Recording a proposal and awarding one pass the Idempotency-Key on as the request_id."""
+Creating an RFQ, recording a proposal and awarding one pass the Idempotency-Key on as the
+request_id."""
 
 from typing import Annotated
 
@@ -36,8 +37,11 @@ AWARDED[201]["links"]["getPurchaseOrder"]["parameters"] = {
 )
 async def create_rfq(body: RfqIn, request: Request, response: Response) -> Rfq:
     """Sends lines to price to several suppliers at once; the RFQ is open until awarded and
-    takes proposals until its deadline. Purchasing only."""
-    reply = await request.app.state.clients.procurement.CreateRfq(body.to_proto())
+    takes proposals until its deadline. Purchasing only. Its Idempotency-Key goes on to
+    procurement as the `request_id`."""
+    reply = await request.app.state.clients.procurement.CreateRfq(
+        body.to_proto(request_id(request))
+    )
     response.headers["Location"] = f"{request.url.path}/{reply.rfq.id}"
     return Rfq.model_validate(reply.rfq)
 

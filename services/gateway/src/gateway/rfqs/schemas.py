@@ -50,8 +50,9 @@ class RfqIn(Request):
     lines: list[RfqLineIn] = Field(max_length=500)
     notes: str = Field("", max_length=5000)
 
-    def to_proto(self) -> pb.CreateRfqRequest:
+    def to_proto(self, request_id: str) -> pb.CreateRfqRequest:
         request = pb.CreateRfqRequest(
+            request_id=request_id,
             title=self.title,
             currency=self.currency,
             warehouse_id=self.warehouse_id,

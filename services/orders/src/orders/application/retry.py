@@ -11,3 +11,7 @@ class Retry:
     request_id: str
     # The command's content without its id (servicekit.idempotency.fingerprint).
     fingerprint: str
+
+
+# A command sent without a request id: every call has its effect.
+NOT_RETRIED = Retry("", "")

@@ -50,7 +50,9 @@ from servicekit.idempotency import fingerprint
 Context: TypeAlias = grpc.aio.ServicerContext
 
 
-def _retry(request: pb.PlaceSalesOrderRequest | pb.RecordOrderCostRequest) -> Retry:
+def _retry(
+    request: pb.PlaceSalesOrderRequest | pb.AuthorizeReturnRequest | pb.RecordOrderCostRequest,
+) -> Retry:
     return Retry(request.request_id, fingerprint(request))
 
 
@@ -185,7 +187,10 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         self, request: pb.AuthorizeReturnRequest, context: Context
     ) -> pb.AuthorizeReturnResponse:
         command = AuthorizeReturn(
-            request.order_id, {x.line_id: x.quantity for x in request.lines}, request.reason
+            request.order_id,
+            {x.line_id: x.quantity for x in request.lines},
+            request.reason,
+            _retry(request),
         )
         order, return_id = await authorize_return(self.deps, command)
         return pb.AuthorizeReturnResponse(order=out.order_to_proto(order), return_id=return_id)

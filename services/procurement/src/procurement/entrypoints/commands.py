@@ -39,9 +39,10 @@ from procurement.domain.rfqs import ProposalInput, ProposalLineInput
 from procurement.domain.suppliers import Contact, SupplierChange
 from servicekit.idempotency import fingerprint
 
-# The requests that commit money, each with a client's request_id.
+# The requests that commit money or create a document, each with a client's request_id.
 Idempotent = (
-    pb.RecordProposalRequest
+    pb.CreateRfqRequest
+    | pb.RecordProposalRequest
     | pb.AwardProposalRequest
     | pb.CreateContractRequest
     | pb.CreatePurchaseOrderRequest
@@ -94,7 +95,7 @@ def create_rfq(request: pb.CreateRfqRequest) -> CreateRfq:
         lines,
         request.notes,
     )
-    return CreateRfq(rfq, deadline)
+    return CreateRfq(rfq, deadline, request_key(request))
 
 
 def record_proposal(request: pb.RecordProposalRequest) -> RecordProposal:

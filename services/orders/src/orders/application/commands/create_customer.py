@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from orders.application.credit_terms import check_finance
 from orders.application.ports import Deps
-from orders.application.retry import Retry
+from orders.application.retry import NOT_RETRIED, Retry
 from orders.application.views import CustomerView, customer_seen
 from orders.domain.customer_input import CustomerInput
 from orders.domain.customers import open_account, recorded
@@ -15,7 +15,6 @@ from servicekit.context import current_principal
 
 ENTITY = "customer"
 CREATE = "create_customer"
-NOT_RETRIED = Retry("", "")  # a command without a request id: every call opens an account
 
 
 @dataclass(frozen=True)

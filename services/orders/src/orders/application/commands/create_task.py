@@ -6,13 +6,12 @@ import uuid
 from dataclasses import dataclass
 
 from orders.application.ports import Deps
-from orders.application.retry import Retry
+from orders.application.retry import NOT_RETRIED, Retry
 from orders.domain.tasks import Task, new_task, recorded
 from servicekit.context import current_principal
 
 ENTITY = "task"
 CREATE = "create_task"
-NOT_RETRIED = Retry("", "")  # a command without a request id: every call creates a task
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from procurement.application.changes import RFQ, rfq_fields
-from procurement.application.ports import Ports
+from procurement.application.lookups import found_rfq
+from procurement.application.ports import Ports, RequestKey
 from procurement.domain.rfq_content import RfqInput, new_rfq
 from procurement.domain.rfqs import Rfq
 from servicekit.context import current_principal
+
+CREATE = "create_rfq"
 
 
 @dataclass(frozen=True)
 class CreateRfq:
     rfq: RfqInput
     deadline: datetime | None  # None: not given
+    request: RequestKey = field(default_factory=RequestKey)
 
 
 async def create_rfq(ports: Ports, command: CreateRfq) -> Rfq:
+    """A retry with the command's request id answers the RFQ the first call made."""
+    key = command.request
     async with ports.uow() as uow:
+        done = await uow.requests.claim(CREATE, key.request_id, key.fingerprint)
+        if done is not None:
+            return await found_rfq(uow, done)
         known = await uow.suppliers.find(command.rfq.supplier_ids)
         rfq = new_rfq(
             command.rfq,
@@ -30,4 +39,5 @@ async def create_rfq(ports: Ports, command: CreateRfq) -> Rfq:
         )
         await uow.rfqs.add(rfq)
         await uow.changes.record(RFQ, rfq.id, "created", after=rfq_fields(rfq))
+        await uow.requests.complete(CREATE, key.request_id, rfq.id)
     return rfq
