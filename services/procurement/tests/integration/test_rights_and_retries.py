@@ -180,6 +180,33 @@ async def test_a_retried_rfq_is_created_once_even_when_the_retries_race(
     assert [v.field for v in violations_of(reused.value)] == ["request_id"]
 
 
+async def test_a_retried_supplier_is_created_once_not_refused_for_its_own_name(
+    procurement: Procurement,
+) -> None:
+    stub = procurement.stub
+    name = f"Anvil {uuid.uuid4().hex[:6]}"
+    once = pb.CreateSupplierRequest(name=name, currency="EUR", request_id=f"supplier-{name}")
+    first = (await stub.CreateSupplier(once, metadata=BUYER)).supplier
+    answers = await asyncio.gather(*(stub.CreateSupplier(once, metadata=BUYER) for _ in range(3)))
+    assert {a.supplier.id for a in answers} == {first.id}
+    created = "SELECT count(*) FROM outbox WHERE event_type LIKE '%.SupplierCreated.%'"
+    before = await _count(procurement.database_url, created)
+    assert (await stub.CreateSupplier(once, metadata=BUYER)).supplier == first
+    assert await _count(procurement.database_url, created) == before  # announced once
+    other = pb.CreateSupplierRequest(name=name, currency="USD", request_id=once.request_id)
+    with pytest.raises(grpc.aio.AioRpcError) as reused:
+        await stub.CreateSupplier(other, metadata=BUYER)
+    assert reused.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert [v.field for v in violations_of(reused.value)] == ["request_id"]
+    # without an id, the same name is still refused: only a retry is answered
+    with pytest.raises(grpc.aio.AioRpcError) as taken:
+        await stub.CreateSupplier(
+            pb.CreateSupplierRequest(name=name, currency="EUR"), metadata=BUYER
+        )
+    assert taken.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert not violations_of(taken.value)
+
+
 async def test_proposals_awards_and_contracts_retried_have_their_first_effect_only(
     procurement: Procurement,
 ) -> None:

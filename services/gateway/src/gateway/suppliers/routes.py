@@ -42,8 +42,11 @@ READERS = require("purchasing", "finance", "warehouse")
 )
 async def create_supplier(body: SupplierIn, request: Request, response: Response) -> Supplier:
     """Adds a supplier to buy from, in its currency; 409 when a supplier of that name exists.
-    Purchasing only."""
-    reply = await request.app.state.clients.procurement.CreateSupplier(body.to_proto())
+    Its Idempotency-Key goes on to procurement as the `request_id`, so a retry answers the
+    supplier the first try created. Purchasing only."""
+    reply = await request.app.state.clients.procurement.CreateSupplier(
+        body.to_proto(request_id(request))
+    )
     response.headers["Location"] = f"{request.url.path}/{reply.supplier.id}"
     return Supplier.model_validate(reply.supplier)
 

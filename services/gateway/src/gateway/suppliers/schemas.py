@@ -86,8 +86,9 @@ class SupplierIn(SupplierChangeIn):
     name: str = Field(max_length=200)
     currency: str = Field(max_length=3, examples=["EUR"])
 
-    def to_proto(self) -> pb.CreateSupplierRequest:
+    def to_proto(self, request_id: str) -> pb.CreateSupplierRequest:
         return pb.CreateSupplierRequest(
+            request_id=request_id,
             name=self.name,
             email=self.email,
             currency=self.currency,

@@ -41,7 +41,8 @@ from servicekit.idempotency import fingerprint
 
 # The requests that commit money or create a document, each with a client's request_id.
 Idempotent = (
-    pb.CreateRfqRequest
+    pb.CreateSupplierRequest
+    | pb.CreateRfqRequest
     | pb.RecordProposalRequest
     | pb.AwardProposalRequest
     | pb.CreateContractRequest
@@ -71,6 +72,7 @@ def create_supplier(request: pb.CreateSupplierRequest) -> CreateSupplier:
         contacts(request.contacts),
         request.payment_terms,
         request.rating,
+        request_key(request),
     )
 
 
