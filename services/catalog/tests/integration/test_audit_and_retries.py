@@ -1,11 +1,14 @@
 """Every change to the catalog is in its change log (who, when, before and after), written with
 the change or not at all; a retried CreateProduct returns the first product, a retried
-CreateTaxRule the first rule."""
+CreateTaxRule, CreateCategory or CreatePriceList what the first call created, and a retried
+AddPicture adds no second picture."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import grpc
 
@@ -19,6 +22,9 @@ from testkit.services import as_user
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 BUYER = as_user("pia", "purchasing")
 FINANCE = as_user("fay", "finance")
+SALES_MANAGER = as_user("max", "sales-manager")
+
+T = TypeVar("T")
 
 
 async def entries(catalog: Catalog, entity_type: str, entity_id: str) -> list[audit_pb2.AuditEntry]:
@@ -211,3 +217,80 @@ async def test_a_retried_tax_rule_is_created_once_even_when_the_retries_race(
     assert other_content.code() == grpc.StatusCode.ALREADY_EXISTS
     assert [v.field for v in violations_of(other_content)] == ["request_id"]
     assert [e.action for e in await entries(catalog, "tax_rule", first.id)] == ["created"]
+
+
+async def sent_again_and_raced(send: Callable[[str, str], Awaitable[T]]) -> tuple[T, T]:
+    """`send(request_id, content)` creates something. Sent again after it, under the same id, it
+    answers what the first call created; three sent at once under another id answer one thing;
+    other content under a used id is ALREADY_EXISTS on `request_id`. The two things made."""
+    first = await send("r-1", "first")
+    # its answer lost, the retry answers what the first call created
+    assert await send("r-1", "first") == first
+    # three racing from the start: one creates, the others wait for it and answer it
+    raced, *others = await asyncio.gather(*(send("r-2", "first") for _ in range(3)))
+    assert others == [raced, raced]
+
+    other_content = await refused(send("r-1", "other"))
+    assert other_content.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert [v.field for v in violations_of(other_content)] == ["request_id"]
+    return first, raced
+
+
+async def test_a_retried_category_is_created_once_even_when_the_retries_race(
+    catalog: Catalog,
+) -> None:
+    async def create(request_id: str, name: str) -> pb.Category:
+        request = pb.CreateCategoryRequest(name=name, request_id=request_id)
+        return (await catalog.stub.CreateCategory(request, metadata=BUYER)).category
+
+    first, raced = await sent_again_and_raced(create)
+    listed = await catalog.stub.ListCategories(pb.ListCategoriesRequest(), metadata=BUYER)
+    assert sorted(c.id for c in listed.categories) == sorted([first.id, raced.id])
+    assert [e.action for e in await entries(catalog, "category", first.id)] == ["created"]
+
+
+async def test_a_retried_price_list_is_created_once_even_when_the_retries_race(
+    catalog: Catalog,
+) -> None:
+    bolt_id = (await catalog.product("BOLT")).id
+
+    async def create(request_id: str, name: str) -> pb.PriceList:
+        request = pb.CreatePriceListRequest(
+            name=name,
+            currency="EUR",
+            breaks=[pb.PriceBreak(product_id=bolt_id, min_quantity=10, unit_price="8.50")],
+            request_id=request_id,
+        )
+        return (await catalog.stub.CreatePriceList(request, metadata=SALES_MANAGER)).price_list
+
+    first, raced = await sent_again_and_raced(create)
+    listed = await catalog.stub.ListPriceLists(pb.ListPriceListsRequest(), metadata=SALES_MANAGER)
+    assert sorted(p.id for p in listed.price_lists) == sorted([first.id, raced.id])
+    assert [e.action for e in await entries(catalog, "price_list", first.id)] == ["created"]
+
+
+async def test_a_retried_picture_is_added_once_even_when_the_retries_race(
+    catalog: Catalog,
+) -> None:
+    bolt_id = (await catalog.product("BOLT")).id
+
+    async def add(request_id: str, alt_text: str) -> pb.Product:
+        request = pb.AddPictureRequest(
+            product_id=bolt_id,
+            content=PNG,
+            content_type="image/png",
+            alt_text=alt_text,
+            request_id=request_id,
+        )
+        return (await catalog.stub.AddPicture(request, metadata=BUYER)).product
+
+    first, raced = await sent_again_and_raced(add)
+    assert len(first.pictures) == 1
+    assert raced.pictures[:1] == first.pictures
+    assert len(raced.pictures) == 2
+    now = await catalog.stub.GetProduct(pb.GetProductRequest(product_id=bolt_id), metadata=BUYER)
+    assert now.product == raced
+    # sent again now, the first request answers the product as it is: with both pictures
+    assert await add("r-1", "first") == raced
+    logged = await entries(catalog, "product", bolt_id)
+    assert [e.action for e in logged] == ["created", "picture_added", "picture_added"]

@@ -100,3 +100,15 @@ def test_a_price_list_is_validated_field_by_field() -> None:
         "breaks[1]",
         "breaks[1].unit_price",
     ]
+
+
+def test_a_new_price_lists_breaks_are_in_the_order_reads_give_them() -> None:
+    # a create's answer and its retry's (read back from the database) must agree
+    made = new_price_list(
+        "Trade", "EUR", "", None, None, [("p-2", 1, "5"), ("p-1", 10, "8"), ("p-1", 1, "9")]
+    )
+    assert [(b.product_id, b.min_quantity) for b in made.breaks] == [
+        ("p-1", 1),
+        ("p-1", 10),
+        ("p-2", 1),
+    ]

@@ -1,6 +1,6 @@
 """The catalog routes against a fake catalog: what reaches the service from a retried creation
-(of a product or a tax rule), and products whose figures the service withheld; availability, as
-inventory counts it."""
+(of a product, a category, a price list, a picture or a tax rule), and products whose figures the
+service withheld; availability, as inventory counts it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from gateway.catalog.examples import CATEGORY_IN, PICTURE_IN, PRICE_LIST_IN
 from gateway.edge.idempotency import HEADER
 from gateway.tax_rules.schemas import TAX_RULE_IN
 from oms.catalog.v1 import catalog_pb2 as pb
@@ -20,6 +21,7 @@ from testkit.services import signed_in
 
 BUYER = signed_in("pia", "purchasing")
 FINANCE = signed_in("fay", "finance")
+SALES_MANAGER = signed_in("sam", "sales-manager")
 BODY = {"sku": "BOLT", "name": "Bolt", "list_price": {"amount": "1.00", "currency": "EUR"}}
 
 
@@ -46,6 +48,32 @@ class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
             )
         )
 
+    async def CreateCategory(self, request: Any, context: Any) -> pb.CreateCategoryResponse:
+        self.request_ids.append(request.request_id)
+        return pb.CreateCategoryResponse(
+            category=pb.Category(id="c-1", name=request.name, parent_id=request.parent_id)
+        )
+
+    async def CreatePriceList(self, request: Any, context: Any) -> pb.CreatePriceListResponse:
+        self.request_ids.append(request.request_id)
+        return pb.CreatePriceListResponse(
+            price_list=pb.PriceList(
+                id="l-1",
+                name=request.name,
+                currency=request.currency,
+                customer_group=request.customer_group,
+                breaks=request.breaks,
+                break_count=len(request.breaks),
+            )
+        )
+
+    async def AddPicture(self, request: Any, context: Any) -> pb.AddPictureResponse:
+        self.request_ids.append(request.request_id)
+        picture = pb.Picture(id="i-1", url=request.url, alt_text=request.alt_text)
+        return pb.AddPictureResponse(
+            product=pb.Product(id=request.product_id, sku="BOLT", pictures=[picture])
+        )
+
     async def GetProduct(self, request: Any, context: Any) -> pb.GetProductResponse:
         # as the catalog answers the warehouse: no list price, no cost
         return pb.GetProductResponse(
@@ -57,6 +85,9 @@ class FakeCatalog(catalog_pb2_grpc.CatalogServiceServicer):
     ("path", "body", "who"),
     [
         pytest.param("/api/v1/products", BODY, BUYER, id="product"),
+        pytest.param("/api/v1/categories", CATEGORY_IN, BUYER, id="category"),
+        pytest.param("/api/v1/price-lists", PRICE_LIST_IN, SALES_MANAGER, id="price-list"),
+        pytest.param("/api/v1/products/p-1/pictures", PICTURE_IN, BUYER, id="picture"),
         pytest.param("/api/v1/tax-rules", TAX_RULE_IN, FINANCE, id="tax-rule"),
     ],
 )

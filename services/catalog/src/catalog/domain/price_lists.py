@@ -139,7 +139,8 @@ def _breaks(breaks: Sequence[tuple[str, int, str]], problems: Violations) -> tup
             parsed.append(PriceBreak(product_id, min_quantity, price))
         except InvalidMoney as error:
             problems.add(f"breaks[{i}].unit_price", str(error))
-    return tuple(parsed)
+    # in the order every read gives them, so the answer to a create and to its retry agree
+    return tuple(sorted(parsed, key=lambda b: (b.product_id, b.min_quantity)))
 
 
 def parse_date(field: str, value: str) -> date | None:

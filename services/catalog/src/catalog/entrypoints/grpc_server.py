@@ -165,7 +165,13 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         self, request: pb.AddPictureRequest, context: Context
     ) -> pb.AddPictureResponse:
         command = AddPicture(
-            request.product_id, request.url, request.content, request.content_type, request.alt_text
+            request.product_id,
+            request.url,
+            request.content,
+            request.content_type,
+            request.alt_text,
+            request.request_id,
+            fingerprint(request) if request.request_id else "",
         )
         changed = await add_picture(self.units, command)
         return pb.AddPictureResponse(product=shown_product(changed))
@@ -179,9 +185,13 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def CreateCategory(
         self, request: pb.CreateCategoryRequest, context: Context
     ) -> pb.CreateCategoryResponse:
-        category = await create_category(
-            self.units, CreateCategory(request.name, request.parent_id)
+        command = CreateCategory(
+            request.name,
+            request.parent_id,
+            request.request_id,
+            fingerprint(request) if request.request_id else "",
         )
+        category = await create_category(self.units, command)
         return pb.CreateCategoryResponse(category=category_to_proto(category))
 
     async def ListCategories(
@@ -203,6 +213,8 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
             request.valid_from,
             request.valid_to,
             [(b.product_id, b.min_quantity, b.unit_price) for b in request.breaks],
+            request.request_id,
+            fingerprint(request) if request.request_id else "",
         )
         created = await create_price_list(self.units, command)
         return pb.CreatePriceListResponse(price_list=price_list_to_proto(created))

@@ -222,7 +222,9 @@ async def set_suppliers(product_id: ProductId, body: SuppliersIn, request: Reque
     responses=problems(404),
 )
 async def add_picture(product_id: ProductId, body: PictureIn, request: Request) -> Product:
-    """Links a picture by URL, or stores an uploaded one (served under its `url`)."""
+    """Links a picture by URL, or stores an uploaded one (served under its `url`). Its
+    Idempotency-Key goes on to the catalog as the `request_id`: sent again, it adds no second
+    picture and answers the product as it is now."""
     reply = await request.app.state.clients.catalog.AddPicture(
         pb.AddPictureRequest(
             product_id=product_id,
@@ -230,6 +232,7 @@ async def add_picture(product_id: ProductId, body: PictureIn, request: Request) 
             content=body.content_base64,
             content_type=body.content_type,
             alt_text=body.alt_text,
+            request_id=request_id(request),
         )
     )
     return Product.model_validate(reply.product)
@@ -310,9 +313,12 @@ async def availability(product_id: ProductId, request: Request) -> Availability:
 )
 async def create_category(body: CategoryIn, request: Request) -> Category:
     """Adds a category under `parent_id` (or at the top; 404 when there is no such parent). It
-    is read in the list of categories: there is no URL of one category, so no Location."""
+    is read in the list of categories: there is no URL of one category, so no Location. Its
+    Idempotency-Key goes on to the catalog as the `request_id`."""
     reply = await request.app.state.clients.catalog.CreateCategory(
-        pb.CreateCategoryRequest(name=body.name, parent_id=body.parent_id)
+        pb.CreateCategoryRequest(
+            name=body.name, parent_id=body.parent_id, request_id=request_id(request)
+        )
     )
     return Category.model_validate(reply.category)
 
@@ -348,8 +354,10 @@ async def list_categories(
 )
 async def create_price_list(body: PriceListIn, request: Request, response: Response) -> PriceList:
     """Adds a price list: quantity breaks per product for a customer group and currency,
-    valid between two dates."""
-    reply = await request.app.state.clients.catalog.CreatePriceList(body.to_proto())
+    valid between two dates. Its Idempotency-Key goes on to the catalog as the `request_id`."""
+    price_list = body.to_proto()
+    price_list.request_id = request_id(request)
+    reply = await request.app.state.clients.catalog.CreatePriceList(price_list)
     response.headers["Location"] = f"{request.url.path}/{reply.price_list.id}"
     return PriceList.model_validate(reply.price_list)
 
