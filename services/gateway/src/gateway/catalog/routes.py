@@ -1,6 +1,7 @@
-"""/products, with their variants, suppliers, pictures, prices and availability; /categories;
-/price-lists. The role checks are a first line: the catalog decides again, and leaves out of
-each product what the caller may not see (costs, or for the warehouse, prices)."""
+"""/products, with their variants, suppliers, pictures, prices and availability; /price-lists
+(/categories in gateway.catalog.categories). The role checks are a first line: the catalog
+decides again, and leaves out of each product what the caller may not see (costs, or for the
+warehouse, prices)."""
 
 from typing import Annotated
 
@@ -8,11 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import StringConstraints
 
 from gateway.bodies import IdPath, MoneyIn, PageSize, PageToken
+from gateway.catalog.categories import router as categories
 from gateway.catalog.schemas import (
     Availability,
-    Category,
-    CategoryIn,
-    CategoryPage,
     PictureIn,
     PriceList,
     PriceListIn,
@@ -33,7 +32,6 @@ from oms.inventory.v1 import inventory_pb2
 from servicekit.bounds import MAX_ID_LENGTH, MAX_QUANTITY
 
 router = APIRouter(prefix="/products", tags=["catalog"])
-categories = APIRouter(prefix="/categories", tags=["catalog"])
 price_lists = APIRouter(prefix="/price-lists", tags=["catalog"])
 routers = (router, categories, price_lists)
 
@@ -300,47 +298,6 @@ async def availability(product_id: ProductId, request: Request) -> Availability:
         inventory_pb2.GetAvailabilityRequest(product_id=product_id)
     )
     return Availability.model_validate(reply)
-
-
-@categories.post(
-    "",
-    status_code=201,
-    response_model=Category,
-    dependencies=[PRODUCT_MASTER],
-    operation_id="createCategory",
-    summary="Create a category",
-    responses=problems(404, 409),
-)
-async def create_category(body: CategoryIn, request: Request) -> Category:
-    """Adds a category under `parent_id` (or at the top; 404 when there is no such parent). It
-    is read in the list of categories: there is no URL of one category, so no Location. Its
-    Idempotency-Key goes on to the catalog as the `request_id`."""
-    reply = await request.app.state.clients.catalog.CreateCategory(
-        pb.CreateCategoryRequest(
-            name=body.name, parent_id=body.parent_id, request_id=request_id(request)
-        )
-    )
-    return Category.model_validate(reply.category)
-
-
-@categories.get(
-    "",
-    response_model=CategoryPage,
-    dependencies=[AnyUser],
-    operation_id="listCategories",
-    summary="List categories",
-)
-async def list_categories(
-    request: Request, page_size: PageSize = 50, page_token: PageToken = ""
-) -> CategoryPage:
-    """The category tree, parents before children, a page at a time."""
-    reply = await request.app.state.clients.catalog.ListCategories(
-        pb.ListCategoriesRequest(page_size=page_size, page_token=page_token)
-    )
-    return CategoryPage(
-        items=[Category.model_validate(c) for c in reply.categories],
-        next_page_token=reply.next_page_token,
-    )
 
 
 @price_lists.post(
