@@ -18,7 +18,8 @@ from tests.e2e.helpers import Api
 # 500 too: the gateway keeps no 5xx answer under a key, so a retry under it is what it invites
 # (the suite reports how many 500s it was answered: each is a failure a 503 should have named).
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Longer than the gateway's idempotency lease (2 min): a claim a killed gateway left is taken over.
+# Far longer than the gateway's idempotency lease (20 s): a claim a killed gateway left is taken
+# over, and a step may wait out a broker outage.
 GIVE_UP_SECONDS = 180.0
 REPEAT_REFUSED = "repeat refused"
 

@@ -112,6 +112,23 @@ async def an_abandoned_claim_of_the_same_request_is_taken_over(store: Idempotenc
     assert await store.claim(caller, "k", "print", later, later + DAY) is None
 
 
+async def a_renewed_claim_is_not_taken_over(store: IdempotencyStore) -> None:
+    caller = _caller()
+    await store.claim(caller, "k", "print", NOW, NOW + DAY)
+    renewed = NOW + LEASE * 3 / 4
+    await store.renew(caller, "k", renewed)
+    after_first_lease = NOW + LEASE + timedelta(seconds=1)
+    assert await store.claim(caller, "k", "print", after_first_lease, NOW + DAY) is not None
+    later = renewed + LEASE + timedelta(seconds=1)
+    assert await store.claim(caller, "k", "print", later, later + DAY) is None
+    # a finished request is not renewed back into a running one
+    await store.finish(caller, "k", RESPONSE)
+    await store.renew(caller, "k", later)
+    found = await store.claim(caller, "k", "print", later, later + DAY)
+    assert found is not None
+    assert found.response == RESPONSE
+
+
 async def expired_records_are_pruned(store: IdempotencyStore) -> None:
     caller = _caller()
     await store.claim(caller, "old", "print", NOW - 2 * DAY, NOW - DAY)
@@ -135,6 +152,7 @@ IDEMPOTENCY_CHECKS: list[Callable[[IdempotencyStore], Awaitable[None]]] = [
     a_released_claim_may_be_tried_again,
     an_expired_record_is_replaced,
     an_abandoned_claim_of_the_same_request_is_taken_over,
+    a_renewed_claim_is_not_taken_over,
     expired_records_are_pruned,
     of_claims_made_at_once_one_wins,
 ]

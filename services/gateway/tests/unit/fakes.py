@@ -68,6 +68,11 @@ class MemoryIdempotency:
             return None
         return Record(row.fingerprint, row.response)
 
+    async def renew(self, caller: str, key: str, now: datetime) -> None:
+        row = self.rows.get((caller, key))
+        if row is not None and row.response is None:
+            row.claimed_at = now
+
     async def finish(self, caller: str, key: str, response: StoredResponse) -> None:
         self.rows[(caller, key)].response = response
 

@@ -1,6 +1,6 @@
 """A failed request's Idempotency-Key claim is released so the client may retry; when the
 store's database is what failed, the failure already answered stays the answer and the claim is
-released once the store is back, not left for the two minutes of LEASE."""
+released once the store is back, not left until LEASE runs out."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ class DownForAWhile:
             return Record(fingerprint, None)
         self.claims.add((caller, key))
         return None
+
+    async def renew(self, caller: str, key: str, now: datetime) -> None:
+        return None  # the request answers before its claim is due a renewal
 
     async def finish(self, caller: str, key: str, response: StoredResponse) -> None:
         raise AssertionError("a 5xx is not kept")

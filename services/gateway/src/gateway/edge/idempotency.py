@@ -6,7 +6,8 @@ per caller with its response (status, body, Location and the other headers a cli
   `Idempotent-Replayed: true`; its effect is not repeated;
 - the same key with another request: 422 naming `Idempotency-Key`;
 - while the first is still running: the second waits for its response (409 with Retry-After
-  after `wait_seconds`);
+  after `wait_seconds`); a running request renews its claim, so a claim whose gateway died is
+  taken over by a retry after `LEASE` (20 s);
 - a 5xx answer or a failure is not kept, so the client may retry (its claim released again
   in the background when the store itself is down at that moment); a response marked
   `Cache-Control: no-store` (one that shows a secret) is not kept either: a retry is told the
@@ -48,9 +49,13 @@ _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 KEPT_HEADERS = frozenset(
     {"content-type", "location", "content-location", "etag", "last-modified", "link"}
 )
-# Longer than any request runs: after it, a claim whose gateway died may be taken over (the
-# service's own request_id still stops a second effect).
-LEASE = timedelta(minutes=2)
+# How long a claim holds without being renewed: a running request renews its own every
+# `_RENEW_EVERY` (a quarter of it), so only a claim whose gateway died is taken over after it;
+# a retry of it then waits seconds, not minutes. Should the store fail to renew a request that
+# runs on, the service's own request_id still stops a second effect (every creating POST passes
+# one), and a move's status refuses a second move.
+LEASE = timedelta(seconds=20)
+_RENEW_EVERY = LEASE / 4
 _POLL_SECONDS = 0.05
 
 
@@ -85,6 +90,9 @@ class IdempotencyStore(Protocol):
         """None when this request now owns (caller, key): there was no record, it had expired,
         or it was an unfinished claim of the same request older than LEASE. Otherwise the
         record there."""
+
+    async def renew(self, caller: str, key: str, now: datetime) -> None:
+        """Marks an unfinished claim as still running at `now`, so it is not taken over."""
 
     async def finish(self, caller: str, key: str, response: StoredResponse) -> None: ...
 
@@ -188,11 +196,14 @@ class Idempotency:
                 chunks.append(message.get("body", b""))
             await send(message)
 
+        renewing = asyncio.create_task(_renew(store, caller, key))
         try:
             await self.app(scope, receive, capturing)
         except BaseException:
             await asyncio.shield(_let_go(store, caller, key))
             raise
+        finally:
+            renewing.cancel()
         status = int(started.get("status", 500))
         if status >= 500:
             await _let_go(store, caller, key)
@@ -200,11 +211,21 @@ class Idempotency:
         await store.finish(caller, key, _kept(status, started.get("headers", []), chunks))
 
 
+async def _renew(store: IdempotencyStore, caller: str, key: str) -> None:
+    """Renews the claim of a request while it runs (cancelled when it ends)."""
+    while True:
+        await asyncio.sleep(_RENEW_EVERY.total_seconds())
+        try:
+            await store.renew(caller, key, datetime.now(UTC))
+        except Exception:  # the store is down: tried again next round, until LEASE runs out
+            log.warning("could not renew an %s claim", HEADER, exc_info=True)
+
+
 async def _let_go(store: IdempotencyStore, caller: str, key: str) -> None:
     """Releases the claim of a request that failed, so the client may retry it at once. When
     the store cannot (its database is often what failed), the failure already answered stays
     the answer and the release is tried again in the background: a retry meanwhile is told
-    the first is still in progress (409, Retry-After), not refused for two minutes."""
+    the first is still in progress (409, Retry-After) until then or until LEASE runs out."""
     try:
         await store.release(caller, key)
     except Exception:

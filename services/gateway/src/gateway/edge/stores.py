@@ -157,6 +157,15 @@ class SqlIdempotency:
         headers = [(str(k), str(v)) for k, v in row.headers]
         return Record(row.fingerprint, StoredResponse(row.status, headers, row.body))
 
+    async def renew(self, caller: str, key: str, now: datetime) -> None:
+        t = idempotency_records
+        async with self.database.transaction() as session:
+            await session.execute(
+                t.update()
+                .where(t.c.caller == caller, t.c.key == key, t.c.status.is_(None))
+                .values(claimed_at=now)
+            )
+
     async def finish(self, caller: str, key: str, response: StoredResponse) -> None:
         t = idempotency_records
         async with self.database.transaction() as session:
