@@ -75,6 +75,9 @@ class FakeWarehouses:
         self.db.warehouses[warehouse.id] = warehouse
         return True
 
+    async def get(self, warehouse_id: str) -> Warehouse | None:
+        return self.db.warehouses.get(warehouse_id)
+
     def _ordered(self) -> list[Warehouse]:
         return sorted(self.db.warehouses.values(), key=lambda w: (w.priority, w.code))
 

@@ -37,6 +37,11 @@ class SqlWarehouseRepository:
         )
         return created.first() is not None
 
+    async def get(self, warehouse_id: str) -> Warehouse | None:
+        rows = await self.session.execute(select(warehouses).where(warehouses.c.id == warehouse_id))
+        row = rows.first()
+        return None if row is None else Warehouse(row.id, row.code, row.name, row.priority)
+
     async def priority(self) -> list[str]:
         return [row["id"] for row in await _PRIORITY.fetch(self.session)]
 

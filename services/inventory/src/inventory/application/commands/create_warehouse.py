@@ -4,7 +4,7 @@ the same client request id answers the warehouse the first call created."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from inventory.application.ports import ClientRequest, UnitOfWork
 from inventory.domain.checks import check_warehouse
@@ -26,11 +26,12 @@ async def create_warehouse(uow: UnitOfWork, command: CreateWarehouse) -> Warehou
     warehouse = Warehouse(str(uuid.uuid4()), command.code, command.name.strip(), command.priority)
     async with uow:
         # a retry whose first try created the warehouse (its answer lost) would find its own
-        # code taken: it gets that warehouse back instead. Warehouses never change, and the same
-        # fingerprint means the same code, name and priority: it is this one under the first id.
+        # code taken: it gets that warehouse back instead
         done = await uow.requests.claim("create_warehouse", command.request)
         if done is not None:
-            return replace(warehouse, id=done)
+            first = await uow.warehouses.get(done)
+            assert first is not None  # a claim is completed with the warehouse it created
+            return first
         if not await uow.warehouses.add(warehouse):
             raise AlreadyExists(f"warehouse code {command.code!r} already exists")
         await uow.audit.record(
